@@ -1,0 +1,13 @@
+# Multi-stage build of a static compoundwatch binary.
+FROM golang:1.26-bookworm AS build
+WORKDIR /src
+COPY go.mod go.sum ./
+RUN go mod download
+COPY . .
+RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/compoundwatch ./cmd/compoundwatch
+
+FROM gcr.io/distroless/static-debian12:nonroot
+COPY --from=build /out/compoundwatch /usr/local/bin/compoundwatch
+WORKDIR /var/lib/compoundwatch
+ENTRYPOINT ["/usr/local/bin/compoundwatch"]
+CMD ["run"]

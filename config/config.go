@@ -1,0 +1,140 @@
+// Package config holds compoundwatch's settings and the data files shipped
+// with the binary (gazetteer, sources). Settings come, in rising order of
+// precedence, from defaults, a YAML file, the environment and flags.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Config is the whole of compoundwatch's settings.
+type Config struct {
+	// DataDir holds the embedded NATS store and the embedded index.
+	DataDir string `yaml:"data"`
+	// NATSURL points at an external NATS; empty means embedded.
+	NATSURL string `yaml:"nats_url"`
+	// Replicas for JetStream streams on a NATS cluster.
+	Replicas int `yaml:"replicas"`
+	// MeiliURL points at Meilisearch; empty means the embedded index.
+	MeiliURL    string `yaml:"meili_url"`
+	MeiliAPIKey string `yaml:"meili_api_key"`
+	MeiliIndex  string `yaml:"meili_index"`
+	// Listen is the address of the web page and API.
+	Listen string `yaml:"listen"`
+	// APIToken guards the API's write endpoints; empty disables them.
+	APIToken string `yaml:"api_token"`
+	// Gazetteer and Sources replace the shipped files when set.
+	Gazetteer string `yaml:"gazetteer"`
+	Sources   string `yaml:"sources"`
+	LogLevel  string `yaml:"log_level"`
+}
+
+// Default returns the settings used when nothing is configured.
+func Default() Config {
+	return Config{
+		DataDir:    "data",
+		Replicas:   1,
+		MeiliIndex: "documents",
+		Listen:     "127.0.0.1:8080",
+		LogLevel:   "info",
+	}
+}
+
+// Load reads a YAML settings file over the defaults. Unknown keys are
+// errors (a misspelt key silently ignored would be worse), reported with
+// the file and line.
+func Load(path string) (Config, error) {
+	c := Default()
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return c, fmt.Errorf("config: %w", err)
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(raw))
+	dec.KnownFields(true)
+	if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) {
+		return c, fmt.Errorf("config %s: %w", path, err)
+	}
+	return c, nil
+}
+
+// envNames maps environment variables to the settings they set.
+func envNames() map[string]string {
+	return map[string]string{
+		"COMPOUNDWATCH_DATA":      "data",
+		"COMPOUNDWATCH_NATS_URL":  "nats_url",
+		"COMPOUNDWATCH_REPLICAS":  "replicas",
+		"MEILI_URL":               "meili_url",
+		"MEILI_API_KEY":           "meili_api_key",
+		"COMPOUNDWATCH_INDEX":     "meili_index",
+		"COMPOUNDWATCH_LISTEN":    "listen",
+		"COMPOUNDWATCH_API_TOKEN": "api_token",
+		"COMPOUNDWATCH_GAZETTEER": "gazetteer",
+		"COMPOUNDWATCH_SOURCES":   "sources",
+		"COMPOUNDWATCH_LOG_LEVEL": "log_level",
+	}
+}
+
+// EnvNames lists the environment variables ApplyEnv reads, by setting.
+func EnvNames() map[string]string {
+	out := map[string]string{}
+	for k, v := range envNames() {
+		out[v] = k
+	}
+	return out
+}
+
+// ApplyEnv overrides settings from environment variables that are set.
+func (c *Config) ApplyEnv(getenv func(string) string) error {
+	for env, key := range envNames() {
+		v := getenv(env)
+		if v == "" {
+			continue
+		}
+		if err := c.Set(key, v); err != nil {
+			return fmt.Errorf("%s: %w", env, err)
+		}
+	}
+	return nil
+}
+
+// Set assigns one setting by its YAML key.
+func (c *Config) Set(key, v string) error {
+	switch key {
+	case "data":
+		c.DataDir = v
+	case "nats_url":
+		c.NATSURL = v
+	case "replicas":
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return fmt.Errorf("replicas: want a positive number, got %q", v)
+		}
+		c.Replicas = n
+	case "meili_url":
+		c.MeiliURL = v
+	case "meili_api_key":
+		c.MeiliAPIKey = v
+	case "meili_index":
+		c.MeiliIndex = v
+	case "listen":
+		c.Listen = v
+	case "api_token":
+		c.APIToken = v
+	case "gazetteer":
+		c.Gazetteer = v
+	case "sources":
+		c.Sources = v
+	case "log_level":
+		c.LogLevel = v
+	default:
+		return fmt.Errorf("unknown setting %q", key)
+	}
+	return nil
+}

@@ -1,0 +1,59 @@
+package content
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// checkExtracted holds for every successful extraction.
+func checkExtracted(t *testing.T, x Extracted, err error) {
+	if err != nil {
+		if !errors.Is(err, ErrEmpty) && !errors.Is(err, ErrBinary) && !errors.Is(err, ErrUnsupported) {
+			// Parse errors are allowed but must say what failed.
+			if err.Error() == "" {
+				t.Fatal("empty error message")
+			}
+		}
+		return
+	}
+	if strings.TrimSpace(x.Text) == "" {
+		t.Fatal("success with empty text")
+	}
+	for _, s := range []string{x.Text, x.Title, x.Byline, x.CanonicalURL} {
+		if !utf8.ValidString(s) || strings.ContainsRune(s, 0) {
+			t.Fatalf("not clean UTF-8: %q", s)
+		}
+	}
+	if x.Published != "" && len(x.Published) != 10 {
+		t.Fatalf("published %q", x.Published)
+	}
+}
+
+func FuzzExtractHTML(f *testing.F) {
+	f.Add([]byte(articleHTML), "text/html")
+	f.Add([]byte(`<html><head><meta charset="gbk"></head><body><p>`+"\xce\xf7\xb8\xdb"+`</p></body></html>`), "text/html")
+	f.Fuzz(func(t *testing.T, body []byte, ct string) {
+		if len(body) > 1<<16 {
+			return
+		}
+		x, err := Extract(t.Context(), body, ct, "https://fuzz.example/a/b")
+		checkExtracted(t, x, err)
+	})
+}
+
+func FuzzExtractText(f *testing.F) {
+	f.Add([]byte("Title: A\nPublished: 2024-01-02\nSource: B\n\nBody text."), "text/plain")
+	f.Add([]byte("Plain first line\nsecond line"), "text/plain; charset=windows-1252")
+	f.Fuzz(func(t *testing.T, body []byte, ct string) {
+		if len(body) > 1<<16 || strings.Contains(strings.ToLower(ct), "pdf") {
+			return
+		}
+		x, err := extractText(body, ct)
+		if err == nil && strings.TrimSpace(x.Text) == "" {
+			err = ErrEmpty
+		}
+		checkExtracted(t, x, err)
+	})
+}

@@ -1,0 +1,366 @@
+package content
+
+import (
+	"bytes"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/markusmobius/go-htmldate"
+	"github.com/markusmobius/go-trafilatura"
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+	"golang.org/x/net/html/charset"
+)
+
+// DecodeHTML converts an HTML body to UTF-8, using the charset of the
+// Content-Type header, a byte-order mark or a <meta> declaration, in the
+// order the HTML standard gives them.
+func DecodeHTML(body []byte, contentType string) ([]byte, string, error) {
+	enc, name, _ := charset.DetermineEncoding(body, contentType)
+	if name == "utf-8" {
+		body = bytes.TrimPrefix(body, []byte("\ufeff"))
+		return body, name, nil
+	}
+	out, err := enc.NewDecoder().Bytes(body)
+	if err != nil {
+		return nil, name, fmt.Errorf("%w: decode %s: %v", ErrBinary, name, err)
+	}
+	return out, name, nil
+}
+
+func extractHTML(body []byte, contentType, sourceURL string) (Extracted, error) {
+	if bytes.Count(body[:min(len(body), 4096)], []byte{0}) > 0 {
+		// UTF-16 pages carry NULs; anything else with them is binary.
+		if _, name, _ := charset.DetermineEncoding(body, contentType); !strings.HasPrefix(name, "utf-16") {
+			return Extracted{}, fmt.Errorf("%w: NUL bytes in HTML", ErrBinary)
+		}
+	}
+	decoded, _, err := DecodeHTML(body, contentType)
+	if err != nil {
+		return Extracted{}, err
+	}
+	if !utf8.Valid(decoded) {
+		decoded = bytes.ToValidUTF8(decoded, []byte("\uFFFD"))
+	}
+	doc, err := html.Parse(bytes.NewReader(decoded))
+	if err != nil {
+		return Extracted{}, fmt.Errorf("parse HTML: %w", err)
+	}
+	base, _ := url.Parse(sourceURL)
+	if base != nil && !base.IsAbs() {
+		base = nil
+	}
+	if b := baseHref(doc); b != "" && base != nil {
+		if u, err := base.Parse(b); err == nil {
+			base = u
+		}
+	}
+
+	x := Extracted{ContentType: TypeHTML}
+	x.CanonicalURL = canonicalLink(doc, base)
+	x.Links = links(doc, base)
+
+	opts := trafilatura.Options{
+		EnableFallback:  true,
+		ExcludeComments: true,
+		HtmlDateMode:    trafilatura.Disabled, // dates are done below, in our order of trust
+		Deduplicate:     false,
+		MaxTreeSize:     0,
+	}
+	if base != nil {
+		opts.OriginalURL = base
+	}
+	res, err := trafilatura.ExtractDocument(doc, opts)
+	if err != nil {
+		return Extracted{}, fmt.Errorf("%w: %v", ErrEmpty, err)
+	}
+	x.Text = cleanText(res.ContentText)
+	x.Title = res.Metadata.Title
+	if t := collapseSpace(x.Text); t == "" || t == collapseSpace(x.Title) || t == collapseSpace(docTitle(doc)) {
+		// The fallback extractors echo the <title> of a page without text.
+		return Extracted{}, ErrEmpty
+	}
+	x.Byline = res.Metadata.Author
+	x.Outlet = res.Metadata.Sitename
+	x.Language = normLang(res.Metadata.Language)
+	if x.Language == "" {
+		x.Language = normLang(htmlLang(doc))
+	}
+	if x.CanonicalURL == "" && res.Metadata.URL != "" && base != nil {
+		if u, err := base.Parse(res.Metadata.URL); err == nil && (u.Scheme == "http" || u.Scheme == "https") {
+			x.CanonicalURL = u.String()
+		}
+	}
+	dateURL := sourceURL
+	if x.CanonicalURL != "" {
+		dateURL = x.CanonicalURL
+	}
+	x.Published = pageDate(doc, dateURL)
+	return x, nil
+}
+
+// pageDate finds the publication date, trusting in order: <meta> and
+// JSON-LD metadata, then <time> and dated elements, then the URL, then
+// the page text.
+func pageDate(doc *html.Node, pageURL string) string {
+	format := func(r htmldate.Result, err error) string {
+		if err != nil || r.IsZero() {
+			return ""
+		}
+		return r.DateTime.Format(time.DateOnly)
+	}
+	// 1. Metadata, JSON-LD and <time>: htmldate on the head, the JSON-LD
+	// scripts and the <time>/<abbr> elements only, without URL or text.
+	if d := format(htmldate.FromDocument(markupOnly(doc), htmldate.Options{
+		UseOriginalDate: true, SkipExtensiveSearch: true,
+	})); d != "" {
+		return d
+	}
+	// 2. The URL (/2024/03/05/…).
+	if pageURL != "" {
+		empty, _ := html.Parse(strings.NewReader("<html><head></head><body></body></html>"))
+		if d := format(htmldate.FromDocument(empty, htmldate.Options{
+			UseOriginalDate: true, SkipExtensiveSearch: true, URL: pageURL,
+		})); d != "" {
+			return d
+		}
+	}
+	// 3. The text, extensively.
+	return format(htmldate.FromDocument(doc, htmldate.Options{UseOriginalDate: true}))
+}
+
+// markupOnly returns a document holding doc's <head> plus its JSON-LD
+// scripts and <time>/<abbr> elements, so that htmldate cannot take a date
+// from free text at this stage.
+func markupOnly(doc *html.Node) *html.Node {
+	out, _ := html.Parse(strings.NewReader("<html><head></head><body></body></html>"))
+	var head, body *html.Node
+	walk(out, func(n *html.Node) bool {
+		switch n.DataAtom {
+		case atom.Head:
+			head = n
+		case atom.Body:
+			body = n
+		}
+		return true
+	})
+	walk(doc, func(n *html.Node) bool {
+		if n.Type != html.ElementNode {
+			return true
+		}
+		switch n.DataAtom {
+		case atom.Head:
+			for c := n.FirstChild; c != nil; c = c.NextSibling {
+				head.AppendChild(clone(c))
+			}
+			return false
+		case atom.Script:
+			if strings.Contains(strings.ToLower(attr(n, "type")), "ld+json") {
+				body.AppendChild(clone(n))
+			}
+			return false
+		case atom.Time, atom.Abbr:
+			body.AppendChild(clone(n))
+			return false
+		case atom.Meta:
+			body.AppendChild(clone(n))
+		}
+		return true
+	})
+	return out
+}
+
+func clone(n *html.Node) *html.Node {
+	c := &html.Node{Type: n.Type, DataAtom: n.DataAtom, Data: n.Data, Namespace: n.Namespace,
+		Attr: append([]html.Attribute(nil), n.Attr...)}
+	for k := n.FirstChild; k != nil; k = k.NextSibling {
+		c.AppendChild(clone(k))
+	}
+	return c
+}
+
+// walk visits n and its descendants depth first; f returns false to skip
+// a node's children.
+func walk(n *html.Node, f func(*html.Node) bool) {
+	if !f(n) {
+		return
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		walk(c, f)
+	}
+}
+
+func attr(n *html.Node, key string) string {
+	for _, a := range n.Attr {
+		if strings.EqualFold(a.Key, key) {
+			return strings.TrimSpace(a.Val)
+		}
+	}
+	return ""
+}
+
+func baseHref(doc *html.Node) string {
+	var href string
+	walk(doc, func(n *html.Node) bool {
+		if href == "" && n.DataAtom == atom.Base {
+			href = attr(n, "href")
+		}
+		return href == ""
+	})
+	return href
+}
+
+func docTitle(doc *html.Node) string {
+	var t string
+	walk(doc, func(n *html.Node) bool {
+		if n.DataAtom == atom.Title && n.FirstChild != nil && t == "" {
+			t = n.FirstChild.Data
+		}
+		return n.DataAtom != atom.Body
+	})
+	return t
+}
+
+func htmlLang(doc *html.Node) string {
+	var lang string
+	walk(doc, func(n *html.Node) bool {
+		if n.DataAtom == atom.Html {
+			lang = attr(n, "lang")
+			return false
+		}
+		return true
+	})
+	return lang
+}
+
+func normLang(l string) string {
+	l = strings.ToLower(strings.TrimSpace(l))
+	if i := strings.IndexAny(l, "-_"); i > 0 {
+		l = l[:i]
+	}
+	if len(l) != 2 {
+		return ""
+	}
+	return l
+}
+
+// canonicalLink returns the absolute <link rel=canonical> href, or the
+// og:url, or "".
+func canonicalLink(doc *html.Node, base *url.URL) string {
+	var canon, og string
+	walk(doc, func(n *html.Node) bool {
+		if n.Type != html.ElementNode {
+			return true
+		}
+		switch n.DataAtom {
+		case atom.Link:
+			if canon == "" && hasToken(attr(n, "rel"), "canonical") {
+				canon = attr(n, "href")
+			}
+		case atom.Meta:
+			if og == "" && strings.EqualFold(attr(n, "property"), "og:url") {
+				og = attr(n, "content")
+			}
+		case atom.Body:
+			return false
+		}
+		return true
+	})
+	for _, c := range []string{canon, og} {
+		if c == "" {
+			continue
+		}
+		u, err := url.Parse(c)
+		if err != nil {
+			continue
+		}
+		if base != nil {
+			u = base.ResolveReference(u)
+		}
+		if u.IsAbs() && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" {
+			u.Fragment = ""
+			return u.String()
+		}
+	}
+	return ""
+}
+
+func hasToken(list, tok string) bool {
+	for f := range strings.FieldsSeq(strings.ToLower(list)) {
+		if f == tok {
+			return true
+		}
+	}
+	return false
+}
+
+// links returns the page's absolute http(s) links (a, area, and link
+// rel=alternate/next), in order, without duplicates or fragments.
+func links(doc *html.Node, base *url.URL) []string {
+	seen := map[string]bool{}
+	var out []string
+	walk(doc, func(n *html.Node) bool {
+		if n.Type != html.ElementNode {
+			return true
+		}
+		var href string
+		switch n.DataAtom {
+		case atom.A, atom.Area:
+			href = attr(n, "href")
+		case atom.Link:
+			rel := attr(n, "rel")
+			if hasToken(rel, "alternate") || hasToken(rel, "next") {
+				href = attr(n, "href")
+			}
+		}
+		if href == "" || strings.HasPrefix(href, "#") {
+			return true
+		}
+		u, err := url.Parse(href)
+		if err != nil {
+			return true
+		}
+		if base != nil {
+			u = base.ResolveReference(u)
+		}
+		if !u.IsAbs() || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return true
+		}
+		u.Fragment = ""
+		s := u.String()
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+		return true
+	})
+	return out
+}
+
+// cleanText trims lines and squeezes runs of blank lines.
+func cleanText(s string) string {
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	s = strings.ReplaceAll(s, "\r", "\n")
+	var b strings.Builder
+	blank := 0
+	for line := range strings.SplitSeq(s, "\n") {
+		line = strings.TrimRight(strings.TrimLeft(line, " \t\u00a0"), " \t\u00a0")
+		if line == "" {
+			blank++
+			continue
+		}
+		if b.Len() > 0 {
+			if blank > 0 {
+				b.WriteString("\n\n")
+			} else {
+				b.WriteByte('\n')
+			}
+		}
+		blank = 0
+		b.WriteString(line)
+	}
+	return b.String()
+}

@@ -1,0 +1,156 @@
+package content
+
+import (
+	"bytes"
+	"fmt"
+	"mime"
+	"regexp"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/net/html/charset"
+	"golang.org/x/text/encoding/unicode/utf32"
+	xunicode "golang.org/x/text/encoding/unicode"
+)
+
+// headerLine matches one line of the project's plain-text header block:
+//
+//	Title: …
+//	Published: YYYY-MM-DD
+//	Source: outlet
+var headerLine = regexp.MustCompile(`^(?i)(title|published|date|source|outlet|url|byline|author|language):[ \t]*(.*)$`)
+
+// extractText reads a plain-text document. A leading block of "Key: value"
+// header lines (Title, Published, Source, URL, Byline, Language) is
+// parsed and removed; otherwise the title is the first non-empty line.
+func extractText(body []byte, contentType string) (Extracted, error) {
+	s, err := decodeText(body, contentType)
+	if err != nil {
+		return Extracted{}, err
+	}
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	s = strings.ReplaceAll(s, "\r", "\n")
+	x := Extracted{ContentType: TypeText}
+
+	lines := strings.Split(s, "\n")
+	i := 0
+	for i < len(lines) && strings.TrimSpace(lines[i]) == "" {
+		i++
+	}
+	start, headers := i, 0
+	for ; i < len(lines); i++ {
+		m := headerLine.FindStringSubmatch(strings.TrimSpace(lines[i]))
+		if m == nil {
+			break
+		}
+		headers++
+		v := strings.TrimSpace(m[2])
+		switch strings.ToLower(m[1]) {
+		case "title":
+			x.Title = v
+		case "published", "date":
+			x.Published = isoDate(v)
+		case "source", "outlet":
+			x.Outlet = v
+		case "url":
+			x.CanonicalURL = v
+		case "byline", "author":
+			x.Byline = v
+		case "language":
+			x.Language = normLang(v)
+		}
+	}
+	// A header block must open with Title: and be followed by a blank line
+	// or the end, or it is just text that happens to start "Source: …".
+	if headers > 0 && x.Title != "" && (i == len(lines) || strings.TrimSpace(lines[i]) == "") {
+		x.Text = strings.Join(lines[i:], "\n")
+	} else {
+		x = Extracted{ContentType: TypeText}
+		x.Text = strings.Join(lines[start:], "\n")
+	}
+	x.Text = cleanText(x.Text)
+	return x, nil
+}
+
+// isoDate accepts YYYY-MM-DD (optionally followed by a time) and returns
+// it, or "" for anything else.
+func isoDate(v string) string {
+	if len(v) < 10 {
+		return ""
+	}
+	if _, err := time.Parse(time.DateOnly, v[:10]); err != nil {
+		return ""
+	}
+	return v[:10]
+}
+
+// decodeText returns body as UTF-8 text: UTF-8 (with or without BOM),
+// UTF-16/32 with a BOM, or the charset named in contentType. NUL bytes,
+// undecodable bytes and control characters are rejected as binary.
+func decodeText(body []byte, contentType string) (string, error) {
+	var s string
+	switch {
+	case bytes.HasPrefix(body, []byte{0xEF, 0xBB, 0xBF}):
+		s = string(body[3:])
+	case bytes.HasPrefix(body, []byte{0xFF, 0xFE, 0, 0}), bytes.HasPrefix(body, []byte{0, 0, 0xFE, 0xFF}):
+		out, err := utf32.UTF32(utf32.BigEndian, utf32.UseBOM).NewDecoder().Bytes(body)
+		if err != nil {
+			return "", fmt.Errorf("%w: bad UTF-32: %v", ErrBinary, err)
+		}
+		s = string(out)
+	case bytes.HasPrefix(body, []byte{0xFF, 0xFE}), bytes.HasPrefix(body, []byte{0xFE, 0xFF}):
+		out, err := xunicode.UTF16(xunicode.BigEndian, xunicode.UseBOM).NewDecoder().Bytes(body)
+		if err != nil {
+			return "", fmt.Errorf("%w: bad UTF-16: %v", ErrBinary, err)
+		}
+		s = string(out)
+	default:
+		if i := bytes.IndexByte(body, 0); i >= 0 {
+			return "", fmt.Errorf("%w: NUL byte at offset %d", ErrBinary, i)
+		}
+		if utf8.Valid(body) {
+			s = string(body)
+			break
+		}
+		_, params, _ := mime.ParseMediaType(contentType)
+		label := params["charset"]
+		if label == "" || strings.EqualFold(label, "utf-8") {
+			bad := len(body)
+			for i := 0; i < len(body); {
+				r, n := utf8.DecodeRune(body[i:])
+				if r == utf8.RuneError && n <= 1 {
+					bad = i
+					break
+				}
+				i += n
+			}
+			return "", fmt.Errorf("%w: invalid UTF-8 at offset %d and no charset given", ErrBinary, bad)
+		}
+		enc, _ := charset.Lookup(label)
+		if enc == nil {
+			return "", fmt.Errorf("%w: unknown charset %q", ErrBinary, label)
+		}
+		out, err := enc.NewDecoder().Bytes(body)
+		if err != nil {
+			return "", fmt.Errorf("%w: decode %s: %v", ErrBinary, label, err)
+		}
+		s = string(out)
+	}
+	if strings.ContainsRune(s, 0) {
+		return "", fmt.Errorf("%w: NUL character in text", ErrBinary)
+	}
+	// Text has few control characters; binary has many.
+	ctrl, total := 0, 0
+	for _, r := range s {
+		total++
+		if r == utf8.RuneError || (unicode.IsControl(r) && r != '\n' && r != '\r' && r != '\t' && r != '\f') {
+			ctrl++
+		}
+	}
+	if total > 0 && ctrl*20 > total {
+		return "", fmt.Errorf("%w: %d of %d characters are control characters", ErrBinary, ctrl, total)
+	}
+	return s, nil
+}

@@ -1,0 +1,172 @@
+// Package document defines the documents that flow between compoundwatch's
+// stages. Every stage speaks only these types (as versioned JSON on the bus),
+// so the shapes here are a public contract: add fields, never rename or
+// repurpose them, and bump the schema version when a change is incompatible.
+package document
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"strings"
+	"time"
+)
+
+// Schema identifiers carried in every message's "schema" field. A consumer
+// rejects (dead-letters) a message whose schema it does not know instead of
+// guessing at its meaning.
+const (
+	RawSchema     = "compoundwatch.raw/v1"
+	TaggedSchema  = "compoundwatch.tagged/v1"
+	MentionSchema = "compoundwatch.mention/v1"
+)
+
+// Raw is a fetched or read source document, before extraction.
+type Raw struct {
+	Schema string `json:"schema"`
+	// ID is stable for the document's identity (its canonical URL, or its
+	// path for local files) and independent of its content, so a changed
+	// document replaces the old one everywhere downstream.
+	ID           string `json:"id"`
+	Source       string `json:"source"`                  // URL or file path as given
+	CanonicalURL string `json:"canonical_url,omitempty"` // after rel=canonical and URL clean-up
+	Title        string `json:"title"`
+	Byline       string `json:"byline,omitempty"`
+	// Published is the publication date as YYYY-MM-DD, or empty when unknown.
+	Published   string            `json:"published,omitempty"`
+	Outlet      string            `json:"outlet,omitempty"`
+	Country     string            `json:"country,omitempty"`
+	Language    string            `json:"language,omitempty"`
+	ContentType string            `json:"content_type,omitempty"`
+	Text        string            `json:"text"`
+	ContentHash string            `json:"content_hash"` // see ContentHash
+	FetchedAt   time.Time         `json:"fetched_at"`
+	DuplicateOf string            `json:"duplicate_of,omitempty"` // canonical URL of the earlier copy of the same story
+	Links       []string          `json:"links,omitempty"`
+	Tags        map[string]string `json:"tags,omitempty"`
+}
+
+// Tagged is a Raw document plus what the extractor found in it. It is the
+// unit the indexer, alerts and timelines consume, and the output of
+// `compoundwatch extract`.
+type Tagged struct {
+	Raw
+	Entities []Entity `json:"entities"`
+	Figures  []Figure `json:"figures"`
+	Events   []Event  `json:"events"`
+	// Extractor identifies the extractor build and gazetteer that produced
+	// the tags, so stale tags can be found and re-extracted.
+	Extractor string `json:"extractor,omitempty"`
+}
+
+// Entity types.
+const (
+	Compound = "compound"
+	Tycoon   = "tycoon"
+	Province = "province"
+)
+
+// Entity is one distinct entity found in a document, with every mention.
+type Entity struct {
+	Type string `json:"type"` // Compound, Tycoon or Province
+	ID   string `json:"id"`   // gazetteer id, or "candidate:<slug>" when Known is false
+	Name string `json:"name"` // canonical name
+	// Kind refines Type: person or company for tycoons; casino, SEZ, hotel…
+	// for compounds; province or capital for provinces.
+	Kind       string    `json:"kind,omitempty"`
+	Known      bool      `json:"known"`
+	Confidence float64   `json:"confidence"`
+	Uncertain  bool      `json:"uncertain,omitempty"` // the gazetteer marks this record as doubtful
+	Mentions   []Mention `json:"mentions"`
+}
+
+// Mention is one occurrence of an entity. Start and End are byte offsets
+// into the document's UTF-8 Text (Text[Start:End] == the mention text).
+type Mention struct {
+	Text    string `json:"text"`
+	Start   int    `json:"start"`
+	End     int    `json:"end"`
+	Context string `json:"context,omitempty"`
+}
+
+// Figure is a numeric fact stated in the text. Start and End are byte
+// offsets into Text, as for mentions.
+type Figure struct {
+	Value     float64 `json:"value"`
+	Unit      string  `json:"unit"`
+	Qualifier string  `json:"qualifier"`
+	Subject   string  `json:"subject,omitempty"`
+	Text      string  `json:"text"`
+	Start     int     `json:"start"`
+	End       int     `json:"end"`
+}
+
+// Date precisions.
+const (
+	Day   = "day"
+	Month = "month"
+	Year  = "year"
+)
+
+// Event is a dated happening.
+type Event struct {
+	Date      string   `json:"date"` // YYYY, YYYY-MM or YYYY-MM-DD
+	Precision string   `json:"precision"`
+	Summary   string   `json:"summary"`
+	Entities  []string `json:"entities,omitempty"`
+	// DateText is the date as printed, kept when the ISO date is not a
+	// plain transcription of it (relative, corrected or inferred).
+	DateText string `json:"date_text,omitempty"`
+	// Flag explains a doubt a reader should know of, such as a corrected
+	// typo in the year.
+	Flag  string `json:"flag,omitempty"`
+	Start int    `json:"start"`
+	End   int    `json:"end"`
+}
+
+// MentionEvent is published once per entity per document version on
+// cw.mentions.<type>.<entity-id>, for alerts.
+type MentionEvent struct {
+	Schema     string    `json:"schema"`
+	EntityType string    `json:"entity_type"`
+	EntityID   string    `json:"entity_id"`
+	EntityName string    `json:"entity_name"`
+	DocID      string    `json:"doc_id"`
+	Source     string    `json:"source"`
+	Title      string    `json:"title"`
+	Published  string    `json:"published,omitempty"`
+	Count      int       `json:"count"`
+	Context    string    `json:"context,omitempty"`
+	TaggedAt   time.Time `json:"tagged_at"`
+}
+
+// IDFor derives a document id from its identity (canonical URL or path).
+// The id is lower-case hex, so it is valid as a NATS subject token, a
+// Meilisearch document id and a file name.
+func IDFor(identity string) string {
+	sum := sha256.Sum256([]byte(strings.TrimSpace(identity)))
+	return hex.EncodeToString(sum[:16])
+}
+
+// ContentHash hashes what extraction depends on, so that re-ingesting an
+// unchanged document is recognised and a changed one is not.
+func ContentHash(title, published, text string) string {
+	h := sha256.New()
+	for _, s := range []string{title, published, text} {
+		h.Write([]byte(s))
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+// Finalize fills the derived fields (schema, id, content hash).
+func (r *Raw) Finalize() {
+	r.Schema = RawSchema
+	if r.ID == "" {
+		id := r.CanonicalURL
+		if id == "" {
+			id = r.Source
+		}
+		r.ID = IDFor(id)
+	}
+	r.ContentHash = ContentHash(r.Title, r.Published, r.Text)
+}

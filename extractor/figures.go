@@ -1,0 +1,825 @@
+package extractor
+
+// Figures are found by a hand-rolled scan around number tokens and number
+// words rather than by large regular expressions: the scanner already knows
+// each token's neighbours, which is what decides whether "3" is a count
+// ("3 victims"), a label ("Tier 3"), a date ("July 3") or a duration
+// ("3 days"), and it keeps extraction well above the throughput target.
+
+import (
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/compoundwatch/compoundwatch/document"
+)
+
+// findFigures returns the numeric facts stated in text.
+func findFigures(text string) []document.Figure {
+	return figuresIn(text, tokenize(text))
+}
+
+// figureKey identifies a fact for de-duplication: a fact repeated in a
+// document is kept once, at its first mention. Rows of a list or table
+// carry their label, so equal values in different rows stay apart.
+type figureKey struct {
+	value     float64
+	unit      string
+	qualifier string
+	label     string
+}
+
+type figureScanner struct {
+	scanner
+	out  []document.Figure
+	seen map[figureKey]bool
+	// mask marks the byte ranges already consumed by table rows.
+	masked []span
+}
+
+type span struct{ start, end int }
+
+func figuresIn(text string, toks []token) []document.Figure {
+	fs := &figureScanner{scanner: scanner{text: text, toks: toks, lx: lex()}, seen: map[figureKey]bool{}}
+	fs.tables()
+	for i := 0; i < len(toks); i++ {
+		if fs.isMasked(toks[i].start) {
+			continue
+		}
+		switch toks[i].kind {
+		case tNum:
+			if next := fs.number(i); next > i {
+				i = next
+			}
+		case tWord:
+			if next := fs.wordNumber(i); next > i {
+				i = next
+			}
+		}
+	}
+	sortFigures(fs.out)
+	return fs.out
+}
+
+func sortFigures(fs []document.Figure) {
+	// Insertion sort: table rows are found first, everything else in order.
+	for i := 1; i < len(fs); i++ {
+		for j := i; j > 0 && fs[j].Start < fs[j-1].Start; j-- {
+			fs[j], fs[j-1] = fs[j-1], fs[j]
+		}
+	}
+}
+
+func (fs *figureScanner) isMasked(pos int) bool {
+	for _, m := range fs.masked {
+		if pos >= m.start && pos < m.end {
+			return true
+		}
+	}
+	return false
+}
+
+func (fs *figureScanner) add(f document.Figure, label string) {
+	if f.Value <= 0 || math.IsInf(f.Value, 0) || math.IsNaN(f.Value) {
+		return
+	}
+	k := figureKey{value: f.Value, unit: f.Unit, qualifier: f.Qualifier, label: label}
+	if fs.seen[k] {
+		return
+	}
+	fs.seen[k] = true
+	f.Text = fs.text[f.Start:f.End]
+	fs.out = append(fs.out, f)
+}
+
+// parseNumber reads "150,000" or "12.5". Commas must group thousands, so
+// "1,2" is refused rather than guessed.
+func parseNumber(s string) (float64, bool) {
+	if s == "" || !isDigit(s[0]) {
+		return 0, false
+	}
+	if strings.IndexByte(s, ',') >= 0 {
+		intPart, frac, _ := strings.Cut(s, ".")
+		groups := strings.Split(intPart, ",")
+		if len(groups[0]) == 0 || len(groups[0]) > 3 {
+			return 0, false
+		}
+		for _, g := range groups[1:] {
+			if len(g) != 3 {
+				return 0, false
+			}
+		}
+		s = strings.Join(groups, "")
+		if frac != "" {
+			s += "." + frac
+		}
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	return v, err == nil
+}
+
+// isYearToken reports whether a number token looks like a calendar year.
+func isYearToken(s string) bool {
+	if len(s) != 4 {
+		return false
+	}
+	v, err := strconv.Atoi(s)
+	return err == nil && v >= 1900 && v <= 2100
+}
+
+// wordAt returns the folded text of token i when it is a word, else "".
+func (s *scanner) wordAt(i int) string {
+	if i < 0 || i >= len(s.toks) || s.toks[i].kind != tWord {
+		return ""
+	}
+	return lowerASCII(s.tok(i))
+}
+
+func (s *scanner) isMonth(i int) bool {
+	if i < 0 || i >= len(s.toks) || s.toks[i].kind != tWord || !s.toks[i].has(fUpper) {
+		return false
+	}
+	_, ok := lookupFold(s.lx.months, strings.TrimSuffix(s.tok(i), "."))
+	return ok
+}
+
+// phrase is a numeric expression under construction.
+type phrase struct {
+	first, last int // token range, inclusive
+	value       float64
+	unit        string
+	qualifier   string
+	subject     string
+	headEnd     int // byte offset where the surface ends
+	money       bool
+	percent     bool
+	fraction    bool
+}
+
+// number handles a digit token at i and returns the last token it used.
+func (fs *figureScanner) number(i int) int {
+	s := fs.tok(i)
+	v, ok := parseNumber(s)
+	if !ok {
+		return i
+	}
+	p := phrase{first: i, last: i, value: v}
+	// Attached to something that makes it an identifier, a time or a ratio.
+	if fs.attached(i) {
+		return i
+	}
+	// Currency before: "$12.5", "US$ 5", "USD 5".
+	if fs.isPunct(i-1, "$") && !fs.toks[i].has(fSpace) {
+		p.money, p.first = true, i-1
+		if w := fs.wordAt(i - 2); (w == "us" || w == "usd") && !fs.toks[i-1].has(fSpace) {
+			p.first = i - 2
+		}
+	} else if w := fs.wordAt(i - 1); w == "usd" || w == "us$" {
+		p.money, p.first = true, i-1
+	} else if i > 0 && fs.toks[i-1].kind == tPunct && fs.lx.currencies[fs.tok(i-1)] {
+		return i
+	}
+	// Scale word: "12.5 billion".
+	if sc, ok := lookupFold(fs.lx.scales, fs.wordAt(i+1)); ok && (p.money || len(fs.wordAt(i+1)) > 2) {
+		p.value *= sc
+		p.last = i + 1
+	}
+	// Dates: "July 13", "13 July", "14 October 2022".
+	if fs.isMonth(i-1) || fs.isMonth(p.last+1) {
+		return i
+	}
+	if !p.money && isYearToken(s) {
+		// A year, unless a count noun follows directly ("2000 workers").
+		if _, ok := fs.lx.units[fs.wordAt(i+1)]; !ok || fs.isMonth(i-2) {
+			return i
+		}
+	}
+	if !p.money {
+		// Labels: "Tier 3", "Majestic 2", "page 4".
+		if i > 0 && fs.toks[i].has(fSpace) && fs.toks[i-1].kind == tWord {
+			w := fs.wordAt(i - 1)
+			if fs.lx.namePrev[w] {
+				return i
+			}
+			if fs.toks[i-1].has(fUpper) {
+				if _, q := fs.lx.qualifiers[w]; !q {
+					return i
+				}
+			}
+		}
+		// List numbering: "1." or "2)" at the start of a line.
+		if (i == 0 || fs.toks[i-1].kind == tNL) && (fs.isPunct(i+1, ".") || fs.isPunct(i+1, ")")) {
+			return i
+		}
+		// "Pailin (1)": a count in a parenthesised list.
+		if fs.isPunct(i-1, "(") && fs.isPunct(i+1, ")") {
+			return fs.parenCount(i, v)
+		}
+	}
+	// Percent: "78%", "95 percent", "95 per cent".
+	if fs.isPunct(p.last+1, "%") && !fs.toks[p.last+1].has(fSpace) {
+		p.percent, p.last, p.unit = true, p.last+1, "percent"
+	} else if w := fs.wordAt(p.last + 1); w == "percent" || w == "pct" {
+		p.percent, p.last, p.unit = true, p.last+1, "percent"
+	} else if w == "per" && fs.wordAt(p.last+2) == "cent" {
+		p.percent, p.last, p.unit = true, p.last+2, "percent"
+	}
+	// Currency after: "5 million dollars", "20 USD"; other currencies are not recorded.
+	if !p.percent {
+		w := fs.wordAt(p.last + 1)
+		switch {
+		case w == "usd" || w == "dollars" && !p.money:
+			p.money, p.last = true, p.last+1
+		case w == "us" && fs.wordAt(p.last+2) == "dollars":
+			p.money, p.last = true, p.last+2
+		case fs.lx.currencies[w]:
+			return p.last
+		}
+	}
+	return fs.finish(p)
+}
+
+// attached reports a digit token glued to letters or symbols that make it
+// part of an identifier, a time, a ratio or a range ("24/7", "10:30", "#3").
+func (fs *figureScanner) attached(i int) bool {
+	t := fs.toks[i]
+	if i > 0 && !t.has(fSpace) {
+		switch prev := fs.toks[i-1]; prev.kind {
+		case tWord, tNum:
+			return true
+		case tPunct:
+			switch fs.tok(i - 1) {
+			case "/", ":", "#", "-", "–", "+", ".", "№", "_":
+				return true
+			}
+		}
+	}
+	if i+1 < len(fs.toks) && !fs.toks[i+1].has(fSpace) {
+		switch next := fs.toks[i+1]; next.kind {
+		case tWord, tNum:
+			return true
+		case tPunct:
+			switch fs.tok(i + 1) {
+			case "/", ":", "-", "–", "_":
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// wordNumber handles number words and fractions starting at token i.
+func (fs *figureScanner) wordNumber(i int) int {
+	w := fs.wordAt(i)
+	if w == "" || len(w) > 24 {
+		return i
+	}
+	lx := fs.lx
+	p := phrase{first: i, last: i}
+	switch {
+	case w == "a" || w == "an" || w == "one":
+		next := fs.wordAt(i + 1)
+		if sc, ok := lx.scales[next]; ok && len(next) > 2 {
+			p.value, p.last = sc, i+1
+		} else if next == "dozen" {
+			p.value, p.last = 12, i+1
+		} else if f, ok := lx.fractions[next]; ok && w != "an" && (next == "third" || next == "quarter" || next == "fifth" || next == "tenth") && fs.wordAt(i+2) == "of" {
+			p.value, p.last, p.fraction = f, i+1, true
+		} else {
+			return i
+		}
+	case w == "half":
+		// "Half of Cambodia’s GDP", not "the first half of 2023".
+		if fs.wordAt(i+1) != "of" {
+			return i
+		}
+		switch fs.wordAt(i - 1) {
+		case "first", "second", "latter", "last", "the":
+			return i
+		}
+		if fs.isMonth(i+2) || (i+2 < len(fs.toks) && fs.toks[i+2].kind == tNum) {
+			return i
+		}
+		switch fs.wordAt(i + 2) {
+		case "the", "this", "that", "next", "last":
+			if _, t := lx.months[fs.wordAt(i+3)]; t || lx.stopNouns[fs.wordAt(i+3)] {
+				return i
+			}
+		}
+		p.value, p.fraction = 50, true
+	case fs.toks[i].has(fHyphen) && strings.Count(w, "-") == 1:
+		// "one-third", "two-thirds", "Multiple-third" (spun "more than a third").
+		a, b, _ := strings.Cut(w, "-")
+		f, ok := lx.fractions[b]
+		if !ok || b == "half" {
+			if v, ok := lx.numberWords[w]; ok { // "twenty-five"
+				p.value = v
+				break
+			}
+			return i
+		}
+		switch a {
+		case "one", "a":
+			p.value = f
+			if b == "thirds" || b == "quarters" || b == "fifths" {
+				return i
+			}
+		case "two", "three", "four":
+			n := lx.numberWords[a]
+			switch b {
+			case "thirds":
+				p.value = math.Round(n*100/3*10) / 10
+			case "quarters":
+				p.value = n * 25
+			case "fifths":
+				p.value = n * 20
+			default:
+				return i
+			}
+		case "multiple":
+			p.value, p.qualifier = f, "more than"
+		default:
+			return i
+		}
+		p.fraction = true
+	default:
+		v, ok := lx.numberWords[w]
+		if !ok || w == "one" || w == "zero" {
+			return i
+		}
+		p.value = v
+		if fs.wordAt(i+1) == "dozen" {
+			p.value, p.last = v*12, i+1
+		}
+	}
+	if p.fraction {
+		p.unit, p.percent = "percent", true
+		return fs.finish(p)
+	}
+	// "three million"
+	if sc, ok := lx.scales[fs.wordAt(p.last+1)]; ok && len(fs.wordAt(p.last+1)) > 2 {
+		p.value *= sc
+		p.last++
+	}
+	// Labels ("Jinbei One"), hyphenated durations and ordinals are not counts.
+	if i > 0 && fs.toks[i-1].kind == tWord && fs.toks[i-1].has(fUpper) && fs.toks[i].has(fSpace) && !fs.sentenceStartsAt(i) {
+		if _, q := lx.qualifiers[fs.wordAt(i-1)]; !q && !fs.toks[i].has(fUpper) {
+			return i
+		}
+	}
+	if fs.isMonth(p.last+1) || fs.isMonth(i-1) {
+		return i
+	}
+	return fs.finish(p)
+}
+
+// finish resolves the qualifier and the unit of a numeric phrase and records
+// it; it returns the last token used.
+func (fs *figureScanner) finish(p phrase) int {
+	if p.qualifier == "" {
+		p.first, p.qualifier = fs.qualifierBefore(p.first)
+	}
+	p.headEnd = fs.toks[p.last].end
+	switch {
+	case p.money:
+		p.unit = "USD"
+	case p.percent:
+		if p.fraction {
+			p.subject = fs.ofPhrase(p.last + 1)
+		}
+	default:
+		if !fs.unitAfter(&p) {
+			return p.last
+		}
+	}
+	if p.fraction && p.subject != "" {
+		// The surface of a fraction names the whole: "Half of Cambodia’s GDP".
+		if end := fs.ofPhraseEnd(p.last + 1); end > p.headEnd {
+			p.headEnd = end
+		}
+	}
+	fs.add(document.Figure{
+		Value:     roundValue(p.value),
+		Unit:      p.unit,
+		Qualifier: p.qualifier,
+		Subject:   p.subject,
+		Start:     fs.toks[p.first].start,
+		End:       p.headEnd,
+	}, "")
+	return p.last
+}
+
+func roundValue(v float64) float64 {
+	if v >= 1e15 {
+		return v
+	}
+	return math.Round(v*1000) / 1000
+}
+
+// qualifierBefore matches the longest qualifier phrase that ends right
+// before token i and returns the first token of the surface.
+func (fs *figureScanner) qualifierBefore(i int) (int, string) {
+	var words [4]string
+	n := 0
+	for j := i - 1; j >= 0 && n < 4; j-- {
+		if fs.toks[j].kind != tWord {
+			break
+		}
+		words[n] = fs.wordAt(j)
+		n++
+	}
+	for k := min(n, 3); k >= 1; k-- {
+		parts := make([]string, k)
+		for m := 0; m < k; m++ {
+			parts[k-1-m] = words[m]
+		}
+		if q, ok := fs.lx.qualifiers[strings.Join(parts, " ")]; ok {
+			// "round" and "over" are verbs and prepositions too: "round up",
+			// "over the years" never reach here because a number follows.
+			return i - k, q
+		}
+	}
+	return i, "exact"
+}
+
+// unitAfter finds the counted noun after a number ("62 Indonesian
+// nationals", "two of the compounds") or, for a bare number with a
+// qualifier or a comparison ("at least 350", "compared to 359"), the noun
+// it refers back to in the same sentence. It reports false when the number
+// is not a figure (a duration, a count of documents, an unknown noun).
+func (fs *figureScanner) unitAfter(p *phrase) bool {
+	lx := fs.lx
+	j := p.last + 1
+	// "two of the compounds", "3,000 of the foreigners"
+	if fs.wordAt(j) == "of" {
+		j++
+		switch fs.wordAt(j) {
+		case "the", "these", "those", "them", "their":
+			j++
+		}
+	}
+	unknown := 0
+	head := -1
+	victimHint := false
+	for ; j < len(fs.toks) && j <= p.last+7; j++ {
+		t := fs.toks[j]
+		if t.kind == tPunct {
+			switch fs.tok(j) {
+			case "“", "”", "\"", "‘", "’", "'":
+				continue
+			}
+			break
+		}
+		if t.kind != tWord {
+			break
+		}
+		w := fs.wordAt(j)
+		w = strings.TrimSuffix(strings.TrimSuffix(w, "’s"), "'s")
+		if u, ok := lx.units[w]; ok {
+			p.unit, head = u, j
+			// Head noun is the last of a run: "Vietnamese workers".
+			if u2, ok := lx.units[fs.wordAt(j+1)]; ok && fs.toks[j+1].has(fSpace) {
+				p.unit, head = u2, j+1
+			} else if lx.stopNouns[fs.wordAt(j+1)] {
+				return false
+			}
+			break
+		}
+		if isDemonym(fs.tok(j)) {
+			p.unit, head = "people", j
+			if u2, ok := lx.units[fs.wordAt(j+1)]; ok {
+				p.unit, head = u2, j+1
+			} else if lx.stopNouns[fs.wordAt(j+1)] {
+				return false
+			}
+			break
+		}
+		if lx.stopNouns[w] {
+			return false
+		}
+		if lx.function[w] {
+			break
+		}
+		if w == "trafficked" || w == "trafficking" {
+			victimHint = true
+		}
+		if unknown < 2 && (lx.adjectives[w] || t.has(fUpper) || adjectiveLike(w)) {
+			unknown++
+			continue
+		}
+		return false
+	}
+	if head >= 0 {
+		w := fs.wordAt(head)
+		p.subject = strings.TrimLeft(fs.text[fs.toks[p.last].end:fs.toks[head].end], " \t")
+		p.headEnd = fs.toks[head].end
+		if w == "others" {
+			p.unit = fs.previousPersonUnit(p.first)
+		}
+		if p.unit == "people" {
+			next := fs.wordAt(head + 1)
+			if victimHint || next == "trafficked" {
+				p.unit = "victims"
+			} else if u := fs.inheritedUnit(p.first); u != "" {
+				p.unit = u
+			}
+		}
+		return true
+	}
+	// A bare number counts only with a qualifier or in a comparison.
+	if p.qualifier == "exact" && !fs.comparison(p.first) {
+		return false
+	}
+	if p.fraction {
+		return true
+	}
+	u, noun := fs.unitBefore(p.first)
+	if u == "" {
+		return false
+	}
+	p.unit, p.subject = u, noun
+	return true
+}
+
+// adjectiveLike accepts modifiers by their ending ("scamming",
+// "suspicious", "different") so that unseen adjectives do not hide the noun.
+func adjectiveLike(w string) bool {
+	for _, suf := range []string{"ing", "ous", "ent", "ant", "ive", "al", "ed", "ese", "ian", "ic", "ary", "ful", "less", "able", "ible"} {
+		if len(w) > len(suf)+2 && strings.HasSuffix(w, suf) {
+			return true
+		}
+	}
+	return false
+}
+
+// isDemonym recognises plural nationality nouns used as counts of people
+// ("2,000 Taiwanese", "216 non-Cambodians", "45 Cambodians", "Filipinos").
+func isDemonym(w string) bool {
+	w = strings.TrimPrefix(w, "non-")
+	if w == "" || w[0] < 'A' || w[0] > 'Z' || len(w) < 4 {
+		return false
+	}
+	for _, suf := range []string{"ese", "ians", "ans", "eans", "ais", "is", "inos", "ites", "ers"} {
+		if strings.HasSuffix(w, suf) {
+			return w != "Philippines" && w != "Analysis" && w != "Thesis"
+		}
+	}
+	return false
+}
+
+// comparison reports a bare number compared with a counted one: "166 cases
+// in comparison to 359", "605 compared with 128".
+func (fs *figureScanner) comparison(i int) bool {
+	a, b, c := fs.wordAt(i-3), fs.wordAt(i-2), fs.wordAt(i-1)
+	switch {
+	case c == "versus" || c == "vs":
+		return true
+	case (c == "to" || c == "with") && (b == "compared" || b == "comparison" || b == "contrast"):
+		return true
+	case c == "from" && (b == "up" || b == "down" || b == "rose" || b == "fell"):
+		return true
+	}
+	_ = a
+	return false
+}
+
+// unitBefore finds the nearest counted noun earlier in the sentence ("the
+// number of scamming sites ... is at least 350").
+func (fs *figureScanner) unitBefore(i int) (string, string) {
+	from, _ := fs.sentence(i)
+	for j := i - 1; j >= from; j-- {
+		if fs.toks[j].kind != tWord {
+			continue
+		}
+		w := fs.wordAt(j)
+		if w == "others" {
+			continue
+		}
+		if u, ok := fs.lx.units[w]; ok {
+			return u, fs.tok(j)
+		}
+		if isDemonym(fs.tok(j)) {
+			return "people", fs.tok(j)
+		}
+	}
+	return "", ""
+}
+
+// previousPersonUnit is the unit of "others": that of the last count of
+// persons nearby ("58 survivors … 365 others").
+func (fs *figureScanner) previousPersonUnit(i int) string {
+	pos := fs.toks[i].start
+	for k := len(fs.out) - 1; k >= 0; k-- {
+		f := fs.out[k]
+		if pos-f.End > 400 {
+			break
+		}
+		if fs.lx.personUnits[f.Unit] {
+			return f.Unit
+		}
+	}
+	return "people"
+}
+
+// inheritedUnit applies to persons counted as part of an earlier total:
+// "358 victims …, involving 265 women", "261 victims (216 non-Cambodians;
+// 45 Cambodians)". The part takes the total's unit.
+func (fs *figureScanner) inheritedUnit(i int) string {
+	if len(fs.out) == 0 {
+		return ""
+	}
+	last := fs.out[len(fs.out)-1]
+	if last.Unit != "victims" && last.Unit != "suspects" {
+		return ""
+	}
+	from, _ := fs.sentence(i)
+	if last.Start < fs.toks[from].start {
+		return ""
+	}
+	switch fs.wordAt(i - 1) {
+	case "involving", "including", "among", "of":
+		return last.Unit
+	}
+	// Inside a parenthesis opened after the total.
+	for j := i - 1; j >= from && fs.toks[j].start >= last.End; j-- {
+		if fs.isPunct(j, ")") {
+			return ""
+		}
+		if fs.isPunct(j, "(") {
+			return last.Unit
+		}
+	}
+	return ""
+}
+
+// ofPhrase returns the short "of …" phrase after a fraction, for Subject.
+func (fs *figureScanner) ofPhrase(j int) string {
+	end := fs.ofPhraseEnd(j)
+	if end <= 0 {
+		return ""
+	}
+	return strings.TrimSpace(fs.text[fs.toks[j].end:end])
+}
+
+func (fs *figureScanner) ofPhraseEnd(j int) int {
+	if fs.wordAt(j) != "of" {
+		return 0
+	}
+	end := 0
+	for k := j + 1; k < len(fs.toks) && k <= j+4; k++ {
+		if fs.toks[k].kind != tWord {
+			break
+		}
+		w := fs.wordAt(k)
+		if fs.lx.function[w] && w != "the" && k > j+1 {
+			break
+		}
+		end = fs.toks[k].end
+		if _, ok := fs.lx.units[w]; ok {
+			break
+		}
+	}
+	return end
+}
+
+// parenCount records "Pailin (1)" in a list such as "complaints came from
+// Banteay Meanchey (2) Pursat (4), …": the label is the capitalised name
+// before the bracket and the unit the counted noun earlier in the sentence.
+func (fs *figureScanner) parenCount(i int, v float64) int {
+	j := i - 2 // token before "("
+	first := -1
+	for k := j; k >= 0 && k > j-4; k-- {
+		t := fs.toks[k]
+		if t.kind != tWord || !t.has(fUpper) {
+			break
+		}
+		first = k
+		if !t.has(fSpace) || fs.sentenceStartsAt(k) {
+			break
+		}
+	}
+	if first < 0 || isYearToken(fs.tok(i)) {
+		return i
+	}
+	unit, noun := fs.unitBefore(first)
+	if unit == "" {
+		return i
+	}
+	label := fs.text[fs.toks[first].start:fs.toks[j].end]
+	fs.add(document.Figure{
+		Value:     v,
+		Unit:      unit,
+		Qualifier: "exact",
+		Subject:   noun + ": " + label,
+		Start:     fs.toks[first].start,
+		End:       fs.toks[i+1].end,
+	}, label)
+	return i + 1
+}
+
+// tables records the rows of tab-separated tables ("Sihanoukville\t80").
+// A table is a run of at least two lines holding tabs, where a row ends in a
+// single number; the caption (a tab line without a number, or the line
+// just above) names the counted unit, and the qualifier is "estimated" when
+// the caption or the paragraph before it calls the numbers estimates.
+func (fs *figureScanner) tables() {
+	text := fs.text
+	if strings.IndexByte(text, '\t') < 0 {
+		return
+	}
+	type line struct{ start, end int }
+	var block []line
+	flush := func(prevLine line) {
+		defer func() { block = block[:0] }()
+		type row struct {
+			line
+			label      string
+			numStart   int
+			numEnd     int
+			value      float64
+		}
+		var rows []row
+		caption := ""
+		for _, l := range block {
+			s := text[l.start:l.end]
+			trimmed := strings.TrimRight(s, " \t\r")
+			k := strings.LastIndexByte(trimmed, '\t')
+			if k < 0 {
+				continue
+			}
+			cell := strings.TrimSpace(trimmed[k+1:])
+			label := strings.TrimSpace(trimmed[:k])
+			v, ok := parseNumber(cell)
+			if !ok || label == "" || strings.ContainsAny(label, "\t") {
+				if len(rows) == 0 && caption == "" {
+					caption = strings.TrimSpace(s)
+				}
+				continue
+			}
+			ns := l.start + k + 1 + strings.Index(trimmed[k+1:], cell)
+			rows = append(rows, row{line: l, label: label, numStart: ns, numEnd: ns + len(cell), value: v})
+		}
+		if len(rows) < 2 {
+			return
+		}
+		if caption == "" && prevLine.end > prevLine.start {
+			caption = strings.TrimSpace(text[prevLine.start:prevLine.end])
+		}
+		unit, noun := "", ""
+		capToks := tokenize(caption)
+		cs := scanner{text: caption, toks: capToks, lx: fs.lx}
+		for k := len(capToks) - 1; k >= 0 && unit == ""; k-- {
+			if u, ok := fs.lx.units[cs.wordAt(k)]; ok {
+				unit, noun = u, cs.tok(k)
+			}
+		}
+		if unit == "" {
+			return
+		}
+		qual := "exact"
+		ctxStart := max(0, block[0].start-1500)
+		if strings.Contains(strings.ToLower(caption), "estimat") || strings.Contains(strings.ToLower(text[ctxStart:block[0].start]), "estimat") {
+			qual = "estimated"
+		}
+		for _, r := range rows {
+			if isYearToken(r.label) {
+				// A time series row ("2023\t350") is still a count of the caption's unit.
+				_ = noun
+			}
+			fs.add(document.Figure{
+				Value:     r.value,
+				Unit:      unit,
+				Qualifier: qual,
+				Subject:   r.label + ": " + caption,
+				Start:     r.start,
+				End:       r.numEnd,
+			}, r.label)
+			fs.masked = append(fs.masked, span{r.start, r.end})
+		}
+	}
+	var prev, before line
+	for pos := 0; pos <= len(text); {
+		end := strings.IndexByte(text[pos:], '\n')
+		if end < 0 {
+			end = len(text)
+		} else {
+			end += pos
+		}
+		l := line{pos, end}
+		if strings.IndexByte(text[pos:end], '\t') >= 0 && strings.TrimSpace(text[pos:end]) != "" {
+			if len(block) == 0 {
+				before = prev
+			}
+			block = append(block, l)
+		} else if len(block) > 0 {
+			flush(before)
+		}
+		if strings.TrimSpace(text[pos:end]) != "" {
+			prev = l
+		}
+		pos = end + 1
+	}
+	if len(block) > 0 {
+		flush(before)
+	}
+}

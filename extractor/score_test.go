@@ -1,0 +1,433 @@
+package extractor
+
+// The scorer compares the extractor's output with hand-made gold
+// annotations. It runs over every corpus it can find (the shared development
+// set and the project's own examples/) with the same matching rules and the
+// same thresholds, so tuning on one corpus cannot silently overfit it.
+//
+//	go test ./extractor/ -run TestScore -v   # table plus per-document detail
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"unicode"
+
+	"github.com/compoundwatch/compoundwatch/document"
+	"github.com/compoundwatch/compoundwatch/gazetteer"
+)
+
+// scoreThresholds is the minimum F1 per type that every corpus must reach.
+var scoreThresholds = map[string]float64{
+	"compounds": 0.85,
+	"tycoons":   0.90,
+	"provinces": 0.95,
+	"figures":   0.80,
+	"events":    0.85,
+}
+
+// scoreTypes fixes the order of the types in reports.
+var scoreTypes = []string{"compounds", "tycoons", "provinces", "figures", "events"}
+
+// goldFile is one hand annotation (see shared/corpus/README.md).
+type goldFile struct {
+	// Published is not part of the shared schema; an example corpus may
+	// add it so that relative dates can be resolved as in production.
+	Published string       `json:"published,omitempty"`
+	Compounds []goldEntity `json:"compounds"`
+	Tycoons   []goldEntity `json:"tycoons"`
+	Provinces []goldEntity `json:"provinces"`
+	Figures   []goldFigure `json:"figures"`
+	Events    []goldEvent  `json:"events"`
+}
+
+type goldEntity struct {
+	Name     string   `json:"name"`
+	Surfaces []string `json:"surfaces"`
+}
+
+type goldFigure struct {
+	Value     float64 `json:"value"`
+	Unit      string  `json:"unit"`
+	Qualifier string  `json:"qualifier"`
+	Surface   string  `json:"surface"`
+}
+
+type goldEvent struct {
+	Date           string `json:"date"`
+	Summary        string `json:"summary"`
+	SourceDateText string `json:"source_date_text,omitempty"`
+}
+
+// corpus is a folder of documents with a folder of gold files named after
+// them (<base>.txt ↔ <base>.json).
+type corpus struct {
+	name     string
+	docsDir  string
+	goldDir  string
+	docNames []string // bases that have both a text and a gold file
+}
+
+// repoRoot walks up from the working directory to the folder that holds
+// go.mod, so the tests work whatever directory `go test` runs them from.
+func repoRoot(t testing.TB) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("go.mod not found above the working directory")
+		}
+		dir = parent
+	}
+}
+
+// sharedCorpus is the development set in <root>/../shared/corpus.
+func sharedCorpus(t testing.TB) (corpus, bool) {
+	root := repoRoot(t)
+	base := filepath.Join(root, "..", "shared", "corpus")
+	return loadCorpus(t, "shared", filepath.Join(base, "docs"), filepath.Join(base, "gold"))
+}
+
+// examplesCorpus is the project's own documents in <root>/examples with
+// their gold in extractor/testdata/examples-gold.
+func examplesCorpus(t testing.TB) (corpus, bool) {
+	root := repoRoot(t)
+	return loadCorpus(t, "examples", filepath.Join(root, "examples"),
+		filepath.Join(root, "extractor", "testdata", "examples-gold"))
+}
+
+// loadCorpus lists the documents of a corpus that have gold; ok is false
+// when the folders are missing or nothing is annotated.
+func loadCorpus(t testing.TB, name, docsDir, goldDir string) (corpus, bool) {
+	t.Helper()
+	c := corpus{name: name, docsDir: docsDir, goldDir: goldDir}
+	entries, err := os.ReadDir(docsDir)
+	if errors.Is(err, os.ErrNotExist) {
+		return c, false
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ".txt") {
+			continue
+		}
+		base := strings.TrimSuffix(e.Name(), ".txt")
+		if _, err := os.Stat(filepath.Join(goldDir, base+".json")); err == nil {
+			c.docNames = append(c.docNames, base)
+		}
+	}
+	slices.Sort(c.docNames)
+	return c, len(c.docNames) > 0
+}
+
+func (c corpus) read(t testing.TB, base string) (string, goldFile) {
+	t.Helper()
+	text, err := os.ReadFile(filepath.Join(c.docsDir, base+".txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile(filepath.Join(c.goldDir, base+".json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var g goldFile
+	if err := json.Unmarshal(raw, &g); err != nil {
+		t.Fatalf("%s/%s.json: %v", c.name, base, err)
+	}
+	return string(text), g
+}
+
+// counts accumulates true positives, predictions and gold items.
+type counts struct{ tp, pred, gold int }
+
+func (c *counts) add(o counts) { c.tp += o.tp; c.pred += o.pred; c.gold += o.gold }
+
+func (c counts) prf() (p, r, f float64) {
+	if c.pred > 0 {
+		p = float64(c.tp) / float64(c.pred)
+	}
+	if c.gold > 0 {
+		r = float64(c.tp) / float64(c.gold)
+	}
+	if c.pred == 0 && c.gold == 0 {
+		p, r = 1, 1
+	}
+	if p+r > 0 {
+		f = 2 * p * r / (p + r)
+	}
+	return p, r, f
+}
+
+// typeResult is the outcome of one type on one document: the counts and
+// human-readable lists of what was missed and what was spurious.
+type typeResult struct {
+	counts
+	missed, spurious []string
+}
+
+// match pairs items one-to-one (maximum bipartite matching, so a loose
+// prediction cannot steal the only partner of a stricter one) and returns,
+// for each gold item, the index of its prediction or -1.
+func match(nGold, nPred int, ok func(g, p int) bool) []int {
+	goldOf := make([]int, nPred)
+	for i := range goldOf {
+		goldOf[i] = -1
+	}
+	predOf := make([]int, nGold)
+	for i := range predOf {
+		predOf[i] = -1
+	}
+	var try func(g int, seen []bool) bool
+	try = func(g int, seen []bool) bool {
+		for p := 0; p < nPred; p++ {
+			if seen[p] || !ok(g, p) {
+				continue
+			}
+			seen[p] = true
+			if goldOf[p] < 0 || try(goldOf[p], seen) {
+				goldOf[p], predOf[g] = g, p
+				return true
+			}
+		}
+		return false
+	}
+	for g := 0; g < nGold; g++ {
+		try(g, make([]bool, nPred))
+	}
+	return predOf
+}
+
+func result(nGold, nPred int, ok func(g, p int) bool, goldStr, predStr func(int) string) typeResult {
+	predOf := match(nGold, nPred, ok)
+	r := typeResult{counts: counts{pred: nPred, gold: nGold}}
+	used := make([]bool, nPred)
+	for g, p := range predOf {
+		if p < 0 {
+			r.missed = append(r.missed, goldStr(g))
+			continue
+		}
+		r.tp++
+		used[p] = true
+	}
+	for p, u := range used {
+		if !u {
+			r.spurious = append(r.spurious, predStr(p))
+		}
+	}
+	return r
+}
+
+// normName folds case, typographic quotes and punctuation so that
+// "Kuong Li’s" style variants compare equal to the gold's spelling.
+func normName(s string) string {
+	var b strings.Builder
+	space := false
+	for _, r := range strings.ToLower(s) {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			if space && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			space = false
+			b.WriteRune(r)
+		case r == '\'' || r == '’' || r == '‘':
+			// Apostrophes join ("Cambodia’s" → "cambodias").
+		default:
+			space = true
+		}
+	}
+	return b.String()
+}
+
+func scoreEntities(gold []goldEntity, pred []document.Entity) typeResult {
+	goldNames := make([]map[string]bool, len(gold))
+	for i, g := range gold {
+		goldNames[i] = map[string]bool{normName(g.Name): true}
+		for _, s := range g.Surfaces {
+			goldNames[i][normName(s)] = true
+		}
+	}
+	predNames := make([][]string, len(pred))
+	for i, p := range pred {
+		predNames[i] = append(predNames[i], normName(p.Name))
+		for _, m := range p.Mentions {
+			predNames[i] = append(predNames[i], normName(m.Text))
+		}
+	}
+	return result(len(gold), len(pred),
+		func(g, p int) bool {
+			for _, n := range predNames[p] {
+				if goldNames[g][n] {
+					return true
+				}
+			}
+			return false
+		},
+		func(g int) string { return fmt.Sprintf("%s %q", gold[g].Name, gold[g].Surfaces) },
+		func(p int) string {
+			var ms []string
+			for _, m := range pred[p].Mentions {
+				if !slices.Contains(ms, m.Text) {
+					ms = append(ms, m.Text)
+				}
+			}
+			return fmt.Sprintf("%s (%s) %q", pred[p].Name, pred[p].ID, ms)
+		})
+}
+
+// sameValue allows for fractions written with one decimal ("33.3").
+func sameValue(a, b float64) bool {
+	return math.Abs(a-b) <= 0.051+1e-9*math.Max(math.Abs(a), math.Abs(b))
+}
+
+func scoreFigures(gold []goldFigure, pred []document.Figure) typeResult {
+	return result(len(gold), len(pred),
+		func(g, p int) bool {
+			return strings.EqualFold(gold[g].Unit, pred[p].Unit) && sameValue(gold[g].Value, pred[p].Value)
+		},
+		func(g int) string {
+			f := gold[g]
+			return fmt.Sprintf("%v %s %s %q", f.Value, f.Unit, f.Qualifier, f.Surface)
+		},
+		func(p int) string {
+			f := pred[p]
+			return fmt.Sprintf("%v %s %s %q @%d", f.Value, f.Unit, f.Qualifier, f.Text, f.Start)
+		})
+}
+
+func scoreEvents(gold []goldEvent, pred []document.Event) typeResult {
+	return result(len(gold), len(pred),
+		func(g, p int) bool { return gold[g].Date == pred[p].Date },
+		func(g int) string {
+			e := gold[g]
+			s := e.Date + " " + e.Summary
+			if e.SourceDateText != "" {
+				s += fmt.Sprintf(" [%s]", e.SourceDateText)
+			}
+			return s
+		},
+		func(p int) string {
+			e := pred[p]
+			s := fmt.Sprintf("%s @%d %.90q", e.Date, e.Start, e.Summary)
+			if e.DateText != "" {
+				s += fmt.Sprintf(" [%s]", e.DateText)
+			}
+			if e.Flag != "" {
+				s += " flag: " + e.Flag
+			}
+			return s
+		})
+}
+
+func entitiesOfType(es []document.Entity, typ string) []document.Entity {
+	var out []document.Entity
+	for _, e := range es {
+		if e.Type == typ {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// scoreDoc scores one document for every type.
+func scoreDoc(g goldFile, tagged document.Tagged) map[string]typeResult {
+	return map[string]typeResult{
+		"compounds": scoreEntities(g.Compounds, entitiesOfType(tagged.Entities, document.Compound)),
+		"tycoons":   scoreEntities(g.Tycoons, entitiesOfType(tagged.Entities, document.Tycoon)),
+		"provinces": scoreEntities(g.Provinces, entitiesOfType(tagged.Entities, document.Province)),
+		"figures":   scoreFigures(g.Figures, tagged.Figures),
+		"events":    scoreEvents(g.Events, tagged.Events),
+	}
+}
+
+// runScore extracts every document of c, prints the table and fails the
+// types below their threshold, listing their missed and spurious items.
+func runScore(t *testing.T, c corpus) {
+	x := New(gazetteer.Default())
+	total := map[string]*counts{}
+	for _, typ := range scoreTypes {
+		total[typ] = &counts{}
+	}
+	perDoc := map[string]map[string]typeResult{}
+	var detail strings.Builder
+	for _, base := range c.docNames {
+		text, g := c.read(t, base)
+		raw := document.Raw{ID: base, Source: filepath.Join(c.docsDir, base+".txt"), Published: g.Published, Text: text}
+		res := scoreDoc(g, x.Extract(raw))
+		perDoc[base] = res
+		fmt.Fprintf(&detail, "%s\n", base)
+		for _, typ := range scoreTypes {
+			r := res[typ]
+			total[typ].add(r.counts)
+			p, rc, f := r.prf()
+			fmt.Fprintf(&detail, "  %-10s tp=%-3d pred=%-3d gold=%-3d P=%.2f R=%.2f F1=%.2f\n", typ, r.tp, r.pred, r.gold, p, rc, f)
+		}
+	}
+
+	var table strings.Builder
+	fmt.Fprintf(&table, "corpus %q (%d documents)\n", c.name, len(c.docNames))
+	fmt.Fprintf(&table, "%-10s %5s %5s %5s %6s %6s %6s %6s\n", "type", "tp", "pred", "gold", "P", "R", "F1", "min")
+	for _, typ := range scoreTypes {
+		tc := total[typ]
+		p, r, f := tc.prf()
+		fmt.Fprintf(&table, "%-10s %5d %5d %5d %6.3f %6.3f %6.3f %6.2f\n", typ, tc.tp, tc.pred, tc.gold, p, r, f, scoreThresholds[typ])
+	}
+	t.Log("\n" + table.String())
+	if testing.Verbose() {
+		t.Log("per document:\n" + detail.String())
+	}
+
+	for _, typ := range scoreTypes {
+		t.Run(typ, func(t *testing.T) {
+			tc := total[typ]
+			_, _, f := tc.prf()
+			if f >= scoreThresholds[typ] {
+				return
+			}
+			var items strings.Builder
+			for _, base := range c.docNames {
+				r := perDoc[base][typ]
+				for _, m := range r.missed {
+					fmt.Fprintf(&items, "  %s missed:   %s\n", base, m)
+				}
+				for _, s := range r.spurious {
+					fmt.Fprintf(&items, "  %s spurious: %s\n", base, s)
+				}
+			}
+			t.Errorf("%s: %s F1 %.3f < %.2f\n%s", c.name, typ, f, scoreThresholds[typ], items.String())
+		})
+	}
+}
+
+// TestScoreShared scores the shared development set.
+func TestScoreShared(t *testing.T) {
+	c, ok := sharedCorpus(t)
+	if !ok {
+		t.Skipf("shared corpus not found in %s (expected <repo>/../shared/corpus/{docs,gold})", c.docsDir)
+	}
+	runScore(t, c)
+}
+
+// TestScoreExamples scores the project's own example documents with the
+// same rules and thresholds.
+func TestScoreExamples(t *testing.T) {
+	c, ok := examplesCorpus(t)
+	if !ok {
+		t.Skipf("no annotated examples (documents in %s with gold in %s)", c.docsDir, c.goldDir)
+	}
+	runScore(t, c)
+}

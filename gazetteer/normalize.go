@@ -1,0 +1,222 @@
+package gazetteer
+
+import (
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Separator bytes in folded text. A soft separator stands for spacing and
+// in-name punctuation (hyphens, apostrophes, dots inside "K.B"), so
+// "O'Smach", "O-Smach" and "O  Smach" fold alike. A hard separator stands
+// for punctuation that ends a name (commas, quotes, brackets); no pattern
+// contains one, so no match crosses it.
+const (
+	soft = ' '
+	hard = '|'
+)
+
+// folded is text normalised for matching: lower case, no Latin diacritics,
+// "&" spelt "and", separators collapsed. orig[i] is the byte offset in the
+// original text of the rune that produced folded byte i; orig[len(b)] is
+// the length of the original text. Because every folded byte maps to the
+// start of a whole original rune, offsets mapped back are always on rune
+// boundaries.
+type folded struct {
+	b    []byte
+	orig []int32
+}
+
+func (f *folded) last() byte {
+	if len(f.b) == 0 {
+		return 0
+	}
+	return f.b[len(f.b)-1]
+}
+
+func (f *folded) emit(c byte, at int) {
+	f.b = append(f.b, c)
+	f.orig = append(f.orig, int32(at))
+}
+
+func (f *folded) sep(kind byte, at int) {
+	switch l := f.last(); {
+	case len(f.b) == 0 || l == hard:
+	case l == soft:
+		if kind == hard {
+			f.b[len(f.b)-1] = hard
+		}
+	default:
+		f.emit(kind, at)
+	}
+}
+
+// fold normalises text. It never fails: invalid UTF-8 bytes act as hard
+// separators.
+func fold(text string) folded {
+	f := folded{b: make([]byte, 0, len(text)+8), orig: make([]int32, 0, len(text)+9)}
+	for i := 0; i < len(text); {
+		c := text[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case 'a' <= c && c <= 'z' || '0' <= c && c <= '9':
+				f.emit(c, i)
+			case 'A' <= c && c <= 'Z':
+				f.emit(c+'a'-'A', i)
+			case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' || c == '-' || c == '\'' || c == '_':
+				f.sep(soft, i)
+			case c == '.':
+				// A dot inside an abbreviation ("K.B", "L.Y.P") is soft;
+				// a full stop is hard.
+				if i+1 < len(text) && isASCIIAlnum(text[i+1]) && i > 0 && isASCIIAlnum(text[i-1]) {
+					f.sep(soft, i)
+				} else {
+					f.sep(hard, i)
+				}
+			case c == '&':
+				f.sep(soft, i)
+				f.emit('a', i)
+				f.emit('n', i)
+				f.emit('d', i)
+				f.sep(soft, i)
+			default:
+				f.sep(hard, i)
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(text[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			f.sep(hard, i)
+		case r == '\u2019' || r == '\u2018' || r == '\u02bc' || r == '\u2010' || r == '\u2011' || r == '\u2013' || unicode.IsSpace(r):
+			f.sep(soft, i)
+		case 0x300 <= r && r <= 0x36f:
+			// Combining diacritic: dropped, like precomposed ones.
+		case isLatin(r):
+			foldLatin(&f, r, i)
+		case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r):
+			r = unicode.ToLower(r)
+			var buf [utf8.UTFMax]byte
+			n := utf8.EncodeRune(buf[:], r)
+			for _, b := range buf[:n] {
+				f.emit(b, i)
+			}
+		default:
+			f.sep(hard, i)
+		}
+		i += size
+	}
+	f.orig = append(f.orig, int32(len(text)))
+	return f
+}
+
+func isASCIIAlnum(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+}
+
+// isLatin reports a non-ASCII Latin letter (Latin-1 to Latin Extended-B and
+// Latin Extended Additional, which covers Vietnamese).
+func isLatin(r rune) bool {
+	return (0xc0 <= r && r < 0x250 || 0x1e00 <= r && r < 0x1f00) && unicode.IsLetter(r)
+}
+
+// foldLatin emits r without diacritics, in lower case.
+func foldLatin(f *folded, r rune, at int) {
+	switch r {
+	case 'ß', 'ẞ':
+		f.emit('s', at)
+		f.emit('s', at)
+		return
+	case 'æ', 'Æ':
+		f.emit('a', at)
+		f.emit('e', at)
+		return
+	case 'œ', 'Œ':
+		f.emit('o', at)
+		f.emit('e', at)
+		return
+	case 'ø', 'Ø':
+		f.emit('o', at)
+		return
+	case 'đ', 'Đ':
+		f.emit('d', at)
+		return
+	case 'ł', 'Ł':
+		f.emit('l', at)
+		return
+	case 'ı':
+		f.emit('i', at)
+		return
+	case 'þ', 'Þ':
+		f.emit('t', at)
+		f.emit('h', at)
+		return
+	}
+	var buf [utf8.UTFMax]byte
+	n := utf8.EncodeRune(buf[:], r)
+	if d := norm.NFD.Properties(buf[:n]).Decomposition(); len(d) > 0 {
+		r, _ = utf8.DecodeRune(d)
+	}
+	r = unicode.ToLower(r)
+	if r < utf8.RuneSelf {
+		f.emit(byte(r), at)
+		return
+	}
+	n = utf8.EncodeRune(buf[:], r)
+	for _, b := range buf[:n] {
+		f.emit(b, at)
+	}
+}
+
+// key normalises a name for lookup and for building patterns: like fold,
+// but every separator is a single space, trimmed.
+func key(s string) string {
+	f := fold(s)
+	out := make([]byte, 0, len(f.b))
+	for _, c := range f.b {
+		if c == hard {
+			c = soft
+		}
+		if c == soft && (len(out) == 0 || out[len(out)-1] == soft) {
+			continue
+		}
+		out = append(out, c)
+	}
+	for len(out) > 0 && out[len(out)-1] == soft {
+		out = out[:len(out)-1]
+	}
+	return string(out)
+}
+
+// isWordRune reports a rune that continues a word in a spaced script.
+// Scripts written without spaces (Han, Khmer, Thai…) have no word
+// boundaries, so they never block a match.
+func isWordRune(r rune) bool {
+	return r < 0x530 && (unicode.IsLetter(r) || unicode.IsDigit(r))
+}
+
+// wordBefore reports whether folded text b has a word rune ending at i.
+func wordBefore(b []byte, i int) bool {
+	if i <= 0 {
+		return false
+	}
+	if c := b[i-1]; c < utf8.RuneSelf {
+		return isASCIIAlnum(c)
+	}
+	r, _ := utf8.DecodeLastRune(b[:i])
+	return isWordRune(r)
+}
+
+// wordAt reports whether folded text b has a word rune starting at i.
+func wordAt(b []byte, i int) bool {
+	if i >= len(b) {
+		return false
+	}
+	if c := b[i]; c < utf8.RuneSelf {
+		return isASCIIAlnum(c)
+	}
+	r, _ := utf8.DecodeRune(b[i:])
+	return isWordRune(r)
+}

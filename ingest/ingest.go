@@ -1,0 +1,232 @@
+// Package ingest feeds local files and folders into the pipeline and waits
+// until they are searchable.
+package ingest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/nats-io/nats.go"
+
+	"github.com/compoundwatch/compoundwatch/bus"
+	"github.com/compoundwatch/compoundwatch/content"
+	"github.com/compoundwatch/compoundwatch/document"
+)
+
+// Extensions are the file types ingest reads when walking a folder.
+func Extensions() []string { return []string{".txt", ".html", ".htm", ".pdf"} }
+
+// Counts is what happened to each input.
+type Counts struct {
+	Accepted  int64 // published as new or changed
+	Unchanged int64 // same content as the version already in the pipeline
+	Rejected  int64 // could not be read or parsed; see the errors
+}
+
+// Progress receives counts as files are handled, and the total once known.
+type Progress func(done, total int)
+
+// Files publishes every file in paths (folders are walked recursively for
+// Extensions). Each bad input produces one error naming it, and the others
+// still go through.
+func Files(ctx context.Context, b *bus.Bus, paths []string, log *slog.Logger, progress Progress) (Counts, []error) {
+	var (
+		c      Counts
+		errsMu sync.Mutex
+		errs   []error
+	)
+	fail := func(err error) {
+		atomic.AddInt64(&c.Rejected, 1)
+		errsMu.Lock()
+		errs = append(errs, err)
+		errsMu.Unlock()
+		log.Warn("rejected", "err", err)
+	}
+	files := collect(paths, fail)
+	if progress != nil {
+		progress(0, len(files))
+	}
+	work := make(chan string)
+	var (
+		done int
+		pmu  sync.Mutex
+	)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) * 2 {
+		wg.Go(func() {
+			for path := range work {
+				switch unchanged, err := publishFile(ctx, b, path); {
+				case err != nil:
+					fail(err)
+				case unchanged:
+					atomic.AddInt64(&c.Unchanged, 1)
+				default:
+					atomic.AddInt64(&c.Accepted, 1)
+				}
+				pmu.Lock()
+				done++
+				if progress != nil {
+					progress(done, len(files))
+				}
+				pmu.Unlock()
+			}
+		})
+	}
+	for _, f := range files {
+		select {
+		case work <- f:
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	close(work)
+	wg.Wait()
+	if ctx.Err() != nil {
+		errs = append(errs, ctx.Err())
+	}
+	return c, errs
+}
+
+// collect expands folders into their supported files, sorted so runs are
+// repeatable.
+func collect(paths []string, fail func(error)) []string {
+	var files []string
+	seen := map[string]bool{}
+	add := func(p string) {
+		if abs, err := filepath.Abs(p); err == nil && !seen[abs] {
+			seen[abs] = true
+			files = append(files, p)
+		}
+	}
+	for _, root := range paths {
+		info, err := os.Stat(root)
+		if err != nil {
+			fail(fmt.Errorf("%s: %w", root, unwrapPathErr(err)))
+			continue
+		}
+		if !info.IsDir() {
+			add(root)
+			continue
+		}
+		var found []string
+		err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				fail(fmt.Errorf("%s: %w", p, unwrapPathErr(err)))
+				if d != nil && d.IsDir() {
+					return fs.SkipDir
+				}
+				return nil
+			}
+			if d.IsDir() {
+				if p != root && strings.HasPrefix(d.Name(), ".") {
+					return fs.SkipDir
+				}
+				return nil
+			}
+			if slices.Contains(Extensions(), strings.ToLower(filepath.Ext(p))) {
+				found = append(found, p)
+			}
+			return nil
+		})
+		if err != nil {
+			fail(fmt.Errorf("%s: %w", root, err))
+		}
+		slices.Sort(found)
+		for _, p := range found {
+			add(p)
+		}
+	}
+	return files
+}
+
+func unwrapPathErr(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// publishFile reads one file and publishes it unless the pipeline already
+// has this content for it.
+func publishFile(ctx context.Context, b *bus.Bus, path string) (unchanged bool, err error) {
+	raw, err := content.ReadFile(ctx, path)
+	if err != nil {
+		return false, err
+	}
+	// The id follows the absolute path, so the same file ingested from
+	// another working directory is the same document.
+	if abs, err := filepath.Abs(path); err == nil {
+		raw.ID = document.IDFor("file://" + filepath.ToSlash(abs))
+	}
+	if raw.FetchedAt.IsZero() {
+		raw.FetchedAt = time.Now().UTC()
+	}
+	raw.Finalize()
+	return Publish(ctx, b, raw)
+}
+
+// Publish sends raw to the pipeline unless the latest version on its
+// subject has the same content hash. The check covers the time beyond
+// JetStream's dedup window; the message id covers concurrent publishers.
+func Publish(ctx context.Context, b *bus.Bus, raw document.Raw) (unchanged bool, err error) {
+	subject := bus.RawSubject(raw.ID)
+	last, err := b.LastContentHash(ctx, bus.StreamRaw, subject)
+	if err != nil {
+		return false, fmt.Errorf("%s: %w", raw.Source, err)
+	}
+	if last == raw.ContentHash {
+		return true, nil
+	}
+	ack, err := b.Publish(ctx, subject, raw.ID+":"+raw.ContentHash, document.RawSchema, raw,
+		nats.Header{bus.HeaderContentHash: {raw.ContentHash}})
+	if err != nil {
+		return false, fmt.Errorf("%s: %w", raw.Source, err)
+	}
+	return ack.Duplicate, nil
+}
+
+// WaitIndexed blocks until the extractor and indexer stages have handled
+// everything published so far: once both durable consumers have nothing
+// pending, every accepted document is searchable or dead-lettered.
+func WaitIndexed(ctx context.Context, b *bus.Bus, log *slog.Logger) error {
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	last := time.Now()
+	for {
+		pe, err := b.Pending(ctx, bus.StreamRaw, bus.ConsumerExtractor)
+		var pi uint64
+		if err == nil {
+			pi, err = b.Pending(ctx, bus.StreamTagged, bus.ConsumerIndexer)
+		}
+		if err != nil && !errors.Is(err, context.Canceled) {
+			// The stage may not have created its consumer yet.
+			log.Debug("waiting for stages", "err", err)
+		}
+		if err == nil && pe == 0 && pi == 0 {
+			return nil
+		}
+		if time.Since(last) > 5*time.Second {
+			log.Info("waiting for the pipeline", "to_extract", pe, "to_index", pi)
+			last = time.Now()
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-tick.C:
+		}
+	}
+}

@@ -1,0 +1,70 @@
+package pipeline_test
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// BenchmarkPipeline measures documents per second through the whole
+// embedded pipeline (read, publish, extract, index) on the example corpus
+// repeated to 5,000 documents, and the process's peak resident memory.
+func BenchmarkPipeline(b *testing.B) {
+	examples, _ := filepath.Glob(filepath.Join("..", "examples", "*.txt"))
+	if len(examples) == 0 {
+		b.Fatal("no examples/*.txt")
+	}
+	n := 5000
+	if v, err := strconv.Atoi(os.Getenv("CW_BENCH_DOCS")); err == nil && v > 0 {
+		n = v
+	}
+	src := b.TempDir()
+	for i := range n {
+		body, err := os.ReadFile(examples[i%len(examples)])
+		if err != nil {
+			b.Fatal(err)
+		}
+		// A distinct copy each time, so no document is "unchanged".
+		body = append(body, fmt.Sprintf("\nCopy %d of this report.\n", i)...)
+		os.WriteFile(filepath.Join(src, fmt.Sprintf("%05d.txt", i)), body, 0o644)
+	}
+	b.ResetTimer()
+	var elapsed time.Duration
+	for range b.N {
+		dir := b.TempDir()
+		e := start(b, dir)
+		t0 := time.Now()
+		c := e.ingest(b, src)
+		elapsed += time.Since(t0)
+		e.stop()
+		if int(c.Accepted) != n {
+			b.Fatalf("accepted %d of %d", c.Accepted, n)
+		}
+	}
+	b.ReportMetric(float64(n*b.N)/elapsed.Seconds(), "docs/s")
+	if kb := peakRSSKiB(); kb > 0 {
+		b.ReportMetric(float64(kb)/1024, "peak-RSS-MiB")
+	}
+}
+
+// peakRSSKiB reads the high-water mark of resident memory (Linux).
+func peakRSSKiB() int {
+	f, err := os.Open("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if rest, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
+			kb, _ := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(rest), " kB"))
+			return kb
+		}
+	}
+	return 0
+}

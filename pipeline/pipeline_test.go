@@ -1,0 +1,166 @@
+package pipeline_test
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go"
+
+	"github.com/compoundwatch/compoundwatch/bus"
+	"github.com/compoundwatch/compoundwatch/document"
+	"github.com/compoundwatch/compoundwatch/extractor"
+	"github.com/compoundwatch/compoundwatch/gazetteer"
+	"github.com/compoundwatch/compoundwatch/ingest"
+	"github.com/compoundwatch/compoundwatch/pipeline"
+	"github.com/compoundwatch/compoundwatch/search"
+	"github.com/compoundwatch/compoundwatch/search/embedded"
+)
+
+// env is an embedded bus, an embedded index and the stages running on
+// them, as `compoundwatch run` has them.
+type env struct {
+	bus     *bus.Bus
+	backend search.Backend
+	stop    func()
+}
+
+func start(tb testing.TB, dir string) *env {
+	tb.Helper()
+	ctx := context.Background()
+	log := slog.New(slog.DiscardHandler)
+	b, err := bus.Open(ctx, bus.Options{DataDir: dir})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	backend, err := embedded.Open(filepath.Join(dir, "index"), embedded.Options{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	g, err := gazetteer.Default()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	sctx, cancel := context.WithCancel(ctx)
+	errc := make(chan error, 1)
+	go func() { errc <- pipeline.Run(sctx, b, extractor.New(g), backend, nil, log) }()
+	e := &env{bus: b, backend: backend}
+	e.stop = func() {
+		cancel()
+		if err := <-errc; err != nil {
+			tb.Errorf("stages: %v", err)
+		}
+		backend.Close()
+		b.Close()
+	}
+	return e
+}
+
+func (e *env) ingest(tb testing.TB, paths ...string) ingest.Counts {
+	tb.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	c, errs := ingest.Files(ctx, e.bus, paths, slog.New(slog.DiscardHandler), nil)
+	for _, err := range errs {
+		tb.Log(err)
+	}
+	if err := ingest.WaitIndexed(ctx, e.bus, slog.New(slog.DiscardHandler)); err != nil {
+		tb.Fatal(err)
+	}
+	return c
+}
+
+// TestLargeDocument sends a document far over the 1 MB message limit
+// through the pipeline and finds its last word: nothing is truncated.
+func TestLargeDocument(t *testing.T) {
+	dir := t.TempDir()
+	e := start(t, dir)
+	defer e.stop()
+	var sb strings.Builder
+	sb.WriteString("Title: A very long ledger\nPublished: 2024-02-02\n\n")
+	for i := 0; sb.Len() < 3<<20; i++ {
+		fmt.Fprintf(&sb, "Entry %d: a transfer was recorded between two shell companies in Phnom Penh.\n", i)
+	}
+	sb.WriteString("The ledger ends with the word zanzibarine.\n")
+	path := filepath.Join(dir, "ledger.txt")
+	os.WriteFile(path, []byte(sb.String()), 0o644)
+	if c := e.ingest(t, path); c.Accepted != 1 {
+		t.Fatalf("counts %+v", c)
+	}
+	res, err := e.backend.Search(context.Background(), search.Query{Text: "zanzibarine"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Total != 1 {
+		t.Fatalf("last word of a 3 MB document not found: %d hits", res.Total)
+	}
+	if got := len(res.Hits[0].Doc.Text); got < 3<<20 {
+		t.Fatalf("indexed text is %d bytes, want the whole document", got)
+	}
+}
+
+// TestPoisonMessage publishes garbage on a raw subject: it is
+// dead-lettered with a reason, and a good document behind it still flows.
+func TestPoisonMessage(t *testing.T) {
+	dir := t.TempDir()
+	e := start(t, dir)
+	defer e.stop()
+	ctx := context.Background()
+	if _, err := e.bus.JS.PublishMsg(ctx, &nats.Msg{Subject: bus.RawSubject("deadbeef"), Data: []byte("{not json"), Header: nats.Header{}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.bus.Publish(ctx, bus.RawSubject("cafe"), "cafe:1", document.RawSchema,
+		document.Raw{Schema: "compoundwatch.raw/v999", ID: "cafe"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	good := filepath.Join(dir, "good.txt")
+	os.WriteFile(good, []byte("Title: Fine\n\nWorkers left a compound in Poipet.\n"), 0o644)
+	if c := e.ingest(t, good); c.Accepted != 1 {
+		t.Fatalf("counts %+v", c)
+	}
+	if n, _ := e.backend.Count(ctx); n != 1 {
+		t.Fatalf("index holds %d documents, want 1", n)
+	}
+	s, _ := e.bus.JS.Stream(ctx, bus.StreamDead)
+	info, _ := s.Info(ctx)
+	if info.State.Msgs != 2 {
+		t.Fatalf("%d dead letters, want 2", info.State.Msgs)
+	}
+	m, err := s.GetLastMsgForSubject(ctx, bus.DeadSubject("extractor"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := m.Header.Get(bus.HeaderReason); !strings.Contains(r, "v999") {
+		t.Errorf("last dead letter's reason %q does not name the unknown schema", r)
+	}
+}
+
+// TestRestartKeepsPositions stops everything and starts again on the same
+// data dir: nothing is reprocessed and nothing is lost.
+func TestRestartKeepsPositions(t *testing.T) {
+	dir := t.TempDir()
+	docs := filepath.Join(dir, "docs")
+	os.MkdirAll(docs, 0o755)
+	for i := range 20 {
+		os.WriteFile(filepath.Join(docs, fmt.Sprintf("%02d.txt", i)),
+			[]byte(fmt.Sprintf("Title: Note %d\n\nA note about Bavet number %d.\n", i, i)), 0o644)
+	}
+	e := start(t, dir)
+	if c := e.ingest(t, docs); c.Accepted != 20 {
+		t.Fatalf("first run %+v", c)
+	}
+	e.stop()
+	e = start(t, dir)
+	defer e.stop()
+	if c := e.ingest(t, docs); c.Unchanged != 20 || c.Accepted != 0 {
+		t.Fatalf("second run %+v, want all unchanged", c)
+	}
+	if n, _ := e.backend.Count(context.Background()); n != 20 {
+		t.Fatalf("index holds %d, want 20", n)
+	}
+}

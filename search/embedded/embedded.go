@@ -1,0 +1,315 @@
+// Package embedded is the on-disk search backend for a laptop with nothing
+// installed: a bleve index (BM25) under one directory, with the same query
+// semantics as the Meilisearch backend (typo tolerance and prefix search,
+// title and entity names ranked above the body, the same filters, facets,
+// date sort and escaped highlights).
+//
+// Only one process can hold the index: Open fails fast with
+// search.ErrLocked when another one does.
+package embedded
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	"github.com/blevesearch/bleve/v2/analysis/char/asciifolding"
+	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
+	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
+	"github.com/blevesearch/bleve/v2/mapping"
+	bindex "github.com/blevesearch/bleve_index_api"
+	berrors "go.etcd.io/bbolt/errors"
+
+	"github.com/compoundwatch/compoundwatch/search"
+)
+
+// Options tune the embedded index.
+type Options struct {
+	Logger *slog.Logger
+	// Synonyms maps a lower-case word or phrase to alternatives searched
+	// as well (one-way, as Meilisearch synonyms). Optional: documents'
+	// entity_names already carry every alias of their entities.
+	Synonyms map[string][]string
+	// LockTimeout is how long Open waits for another process to release
+	// the index (default 200ms).
+	LockTimeout time.Duration
+}
+
+// Index is an embedded search index. It is safe for concurrent use.
+type Index struct {
+	dir  string
+	idx  bleve.Index
+	log  *slog.Logger
+	syn  map[string][]string
+	an   analyzer
+}
+
+var _ search.Backend = (*Index)(nil)
+
+// Field names in the bleve index.
+const (
+	fTitle       = "title"
+	fEntityNames = "entity_names"
+	fText        = "text"
+	fPublished   = "published"
+	fYearNum     = "year_num"
+	fSource      = "_source"
+	noDuplicate  = "_none" // duplicate_of of an original, so "duplicate_of=" can match it
+	analyzerName = "cw"
+)
+
+// Open opens the index in dir, creating it when missing.
+func Open(dir string, opts Options) (*Index, error) {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.LockTimeout <= 0 {
+		opts.LockTimeout = 200 * time.Millisecond
+	}
+	cfg := map[string]any{"bolt_timeout": opts.LockTimeout.String()}
+	var (
+		idx bleve.Index
+		err error
+	)
+	if _, statErr := os.Stat(filepath.Join(dir, "index_meta.json")); statErr == nil {
+		idx, err = bleve.OpenUsing(dir, cfg)
+	} else {
+		if err := os.MkdirAll(filepath.Dir(filepath.Clean(dir)), 0o755); err != nil {
+			return nil, fmt.Errorf("embedded index %s: %w", dir, err)
+		}
+		var m *mapping.IndexMappingImpl
+		if m, err = newMapping(); err == nil {
+			idx, err = bleve.NewUsing(dir, m, bleve.Config.DefaultIndexType, bleve.Config.DefaultKVStore, cfg)
+		}
+	}
+	if err != nil {
+		if errors.Is(err, berrors.ErrTimeout) {
+			return nil, fmt.Errorf("embedded index %s: %w", dir, search.ErrLocked)
+		}
+		return nil, fmt.Errorf("embedded index %s: %w", dir, err)
+	}
+	an, err := newAnalyzer(idx)
+	if err != nil {
+		idx.Close()
+		return nil, fmt.Errorf("embedded index %s: %w", dir, err)
+	}
+	syn := make(map[string][]string, len(opts.Synonyms))
+	for k, v := range opts.Synonyms {
+		k = an.normPhrase(k)
+		syn[k] = append(syn[k], v...)
+	}
+	opts.Logger.Debug("embedded index open", "dir", dir)
+	return &Index{dir: dir, idx: idx, log: opts.Logger, syn: syn, an: an}, nil
+}
+
+// newMapping builds the index mapping: a static document mapping, so only
+// the declared fields are indexed, the whole Doc stored as JSON in
+// _source, BM25 scoring.
+func newMapping() (*mapping.IndexMappingImpl, error) {
+	im := bleve.NewIndexMapping()
+	im.ScoringModel = bindex.BM25Scoring
+	if err := im.AddCustomAnalyzer(analyzerName, map[string]any{
+		"type":          custom.Name,
+		"char_filters":  []any{asciifolding.Name},
+		"tokenizer":     unicode.Name,
+		"token_filters": []any{lowercase.Name},
+	}); err != nil {
+		return nil, err
+	}
+	im.DefaultAnalyzer = analyzerName
+	im.StoreDynamic = false
+	im.IndexDynamic = false
+	im.DocValuesDynamic = false
+
+	dm := bleve.NewDocumentStaticMapping()
+	text := func() *mapping.FieldMapping {
+		f := bleve.NewTextFieldMapping()
+		f.Analyzer = analyzerName
+		f.Store = false
+		f.IncludeInAll = false
+		f.IncludeTermVectors = false
+		f.DocValues = false
+		return f
+	}
+	kw := func() *mapping.FieldMapping {
+		f := bleve.NewKeywordFieldMapping()
+		f.Analyzer = keyword.Name
+		f.Store = false
+		f.IncludeInAll = false
+		f.IncludeTermVectors = false
+		f.DocValues = true
+		return f
+	}
+	num := func() *mapping.FieldMapping {
+		f := bleve.NewNumericFieldMapping()
+		f.Store = false
+		f.IncludeInAll = false
+		f.DocValues = true
+		return f
+	}
+	for _, name := range []string{fTitle, fEntityNames, fText} {
+		dm.AddFieldMappingsAt(name, text())
+	}
+	for _, name := range []string{"compounds", "tycoons", "provinces", "outlet", "language", "year", "month", "duplicate_of"} {
+		dm.AddFieldMappingsAt(name, kw())
+	}
+	dm.AddFieldMappingsAt(fPublished, num())
+	dm.AddFieldMappingsAt(fYearNum, num())
+	src := bleve.NewTextFieldMapping()
+	src.Index = false
+	src.Store = true
+	src.IncludeInAll = false
+	src.DocValues = false
+	dm.AddFieldMappingsAt(fSource, src)
+	im.DefaultMapping = dm
+	return im, nil
+}
+
+// indexed is what bleve indexes for one Doc.
+func indexed(d search.Doc) (map[string]any, error) {
+	src, err := json.Marshal(d)
+	if err != nil {
+		return nil, err
+	}
+	m := map[string]any{
+		fTitle:       d.Title,
+		fEntityNames: d.EntityNames,
+		fText:        d.Text,
+		fPublished:   float64(d.Published),
+		fSource:      string(src),
+		"compounds":  d.Compounds,
+		"tycoons":    d.Tycoons,
+		"provinces":  d.Provinces,
+	}
+	for k, v := range map[string]string{"outlet": d.Outlet, "language": d.Language, "month": d.Month} {
+		if v != "" {
+			m[k] = v
+		}
+	}
+	if d.Year != 0 {
+		m["year"] = strconv.Itoa(d.Year)
+		m[fYearNum] = float64(d.Year)
+	}
+	if d.DuplicateOf != "" {
+		m["duplicate_of"] = d.DuplicateOf
+	} else {
+		m["duplicate_of"] = noDuplicate
+	}
+	return m, nil
+}
+
+// Upsert adds or replaces docs by id. Docs with ids Meilisearch would
+// reject, or too large, are rejected, so both backends accept alike.
+func (x *Index) Upsert(ctx context.Context, docs []search.Doc) ([]search.Rejection, error) {
+	var rej []search.Rejection
+	b := x.idx.NewBatch()
+	seen := make(map[string]bool, len(docs))
+	for _, d := range docs {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if reason := search.CheckID(d.ID); reason != "" {
+			rej = append(rej, search.Rejection{ID: d.ID, Reason: reason})
+			continue
+		}
+		m, err := indexed(d)
+		if err != nil {
+			rej = append(rej, search.Rejection{ID: d.ID, Reason: "encode: " + err.Error()})
+			continue
+		}
+		if n := len(m[fSource].(string)); n > search.MaxDocBytes {
+			rej = append(rej, search.Rejection{ID: d.ID, Reason: fmt.Sprintf("document too large: %d bytes, at most %d", n, search.MaxDocBytes)})
+			continue
+		}
+		if seen[d.ID] {
+			// The last version of an id in one batch wins, as in Meilisearch.
+			b.Delete(d.ID)
+		}
+		seen[d.ID] = true
+		if err := b.Index(d.ID, m); err != nil {
+			rej = append(rej, search.Rejection{ID: d.ID, Reason: "index: " + err.Error()})
+		}
+	}
+	if b.Size() > 0 {
+		if err := x.idx.Batch(b); err != nil {
+			return rej, fmt.Errorf("embedded index %s: batch of %d: %w", x.dir, len(docs), err)
+		}
+	}
+	for _, r := range rej {
+		x.log.Warn("document rejected", "index", x.dir, "id", r.ID, "reason", r.Reason)
+	}
+	return rej, nil
+}
+
+// Delete removes docs by id; unknown ids are ignored.
+func (x *Index) Delete(ctx context.Context, ids ...string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	b := x.idx.NewBatch()
+	for _, id := range ids {
+		b.Delete(id)
+	}
+	if err := x.idx.Batch(b); err != nil {
+		return fmt.Errorf("embedded index %s: delete %d docs: %w", x.dir, len(ids), err)
+	}
+	return nil
+}
+
+// Get returns one doc by id, or an error wrapping search.ErrNotFound.
+func (x *Index) Get(ctx context.Context, id string) (search.Doc, error) {
+	if err := ctx.Err(); err != nil {
+		return search.Doc{}, err
+	}
+	req := bleve.NewSearchRequestOptions(bleve.NewDocIDQuery([]string{id}), 1, 0, false)
+	req.Fields = []string{fSource}
+	res, err := x.idx.SearchInContext(ctx, req)
+	if err != nil {
+		return search.Doc{}, fmt.Errorf("embedded index %s: get %s: %w", x.dir, id, err)
+	}
+	if len(res.Hits) == 0 {
+		return search.Doc{}, fmt.Errorf("embedded index %s: doc %s: %w", x.dir, id, search.ErrNotFound)
+	}
+	return decodeSource(res.Hits[0].Fields, id)
+}
+
+func decodeSource(fields map[string]any, id string) (search.Doc, error) {
+	var d search.Doc
+	s, _ := fields[fSource].(string)
+	if err := json.Unmarshal([]byte(s), &d); err != nil {
+		return d, fmt.Errorf("doc %s: stored source: %w", id, err)
+	}
+	return d, nil
+}
+
+// Count returns the number of docs.
+func (x *Index) Count(ctx context.Context) (int, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	n, err := x.idx.DocCount()
+	if err != nil {
+		return 0, fmt.Errorf("embedded index %s: count: %w", x.dir, err)
+	}
+	return int(n), nil
+}
+
+// Close releases the index (and its lock).
+func (x *Index) Close() error {
+	if err := x.idx.Close(); err != nil {
+		return fmt.Errorf("embedded index %s: close: %w", x.dir, err)
+	}
+	return nil
+}
+
+// Dir is where the index lives.
+func (x *Index) Dir() string { return x.dir }

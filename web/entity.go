@@ -1,0 +1,320 @@
+package web
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"html/template"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/compoundwatch/compoundwatch/document"
+	"github.com/compoundwatch/compoundwatch/search"
+)
+
+// EntityRef names an entity and links to its page when it is known.
+type EntityRef struct {
+	ID        string `json:"id"`
+	Type      string `json:"type,omitempty"`
+	Kind      string `json:"kind,omitempty"`
+	Name      string `json:"name"`
+	Uncertain bool   `json:"uncertain,omitempty"`
+	URL       string `json:"url,omitempty"` // the entity page
+}
+
+// Entity is the body of GET /api/entity/{id} and the data of its page.
+type Entity struct {
+	EntityRef
+	Aliases   []string    `json:"aliases"`
+	Scripts   []Script    `json:"scripts,omitempty"`
+	Province  *EntityRef  `json:"province,omitempty"`
+	Linked    []EntityRef `json:"linked"`
+	Sanctions []Sanction  `json:"sanctions"`
+	Mentions  Mentions    `json:"mentions"`
+	Coverage  []Hit       `json:"coverage"`
+	Figures   []Figure    `json:"figures"`
+	// Search opens the search page filtered on this entity.
+	Search string `json:"search"`
+	Chart  chart  `json:"-"`
+}
+
+// Script lists an entity's names in one writing system.
+type Script struct {
+	Script string   `json:"script"` // zh, km
+	Label  string   `json:"label"`
+	Names  []string `json:"names"`
+}
+
+// Sanction is one reported designation.
+type Sanction struct {
+	Authority string `json:"authority"`
+	Date      string `json:"date,omitempty"`
+	Program   string `json:"program,omitempty"`
+	Target    string `json:"target,omitempty"`
+}
+
+// Mentions counts the documents that mention an entity.
+type Mentions struct {
+	Total  int          `json:"total"`
+	Months []MonthCount `json:"months"` // oldest first, every month in the span
+}
+
+// MonthCount is the number of documents of one month (YYYY-MM).
+type MonthCount struct {
+	Month string `json:"month"`
+	Count int    `json:"count"`
+}
+
+// Figure is a number stated in a document that mentions the entity.
+type Figure struct {
+	document.Figure
+	DocTitle string `json:"doc_title"`
+	URL      string `json:"url,omitempty"`
+	Date     string `json:"date,omitempty"`
+}
+
+const (
+	coverageHits  = 10
+	figureDocs    = 50
+	maxFigures    = 30
+	maxChartMonth = 120
+)
+
+func (s *server) apiEntity(w http.ResponseWriter, r *http.Request) {
+	e, status, msg := s.entity(r.Context(), r.PathValue("id"))
+	if status != http.StatusOK {
+		writeError(w, status, msg)
+		return
+	}
+	writeJSON(w, http.StatusOK, e)
+}
+
+func (s *server) entityPage(w http.ResponseWriter, r *http.Request) {
+	e, status, msg := s.entity(r.Context(), r.PathValue("id"))
+	if status != http.StatusOK {
+		s.renderError(w, r, status, msg)
+		return
+	}
+	s.render(w, r, http.StatusOK, "entity.html", pageData{Title: e.Name, Body: e})
+}
+
+// entity gathers an entity's record and coverage; on failure it returns
+// the status and a message safe to show.
+func (s *server) entity(ctx context.Context, id string) (*Entity, int, string) {
+	rec, ok := s.record(id)
+	if !ok {
+		return nil, http.StatusNotFound, fmt.Sprintf("no entity with id %q", clip(id, 80))
+	}
+	e := &Entity{EntityRef: rec.ref(), Aliases: rec.Aliases, Scripts: rec.Scripts, Sanctions: rec.Sanctions}
+	if e.Aliases == nil {
+		e.Aliases = []string{}
+	}
+	if e.Sanctions == nil {
+		e.Sanctions = []Sanction{}
+	}
+	if rec.Province != "" {
+		p := s.ref(rec.Province)
+		e.Province = &p
+	}
+	e.Linked = s.linked(rec)
+
+	q := search.Query{Sort: search.SortDateDesc, Limit: figureDocs, Facets: []string{search.FacetMonth}}
+	param := ""
+	switch rec.Type {
+	case document.Compound:
+		q.Compounds, param = []string{id}, "compound"
+	case document.Tycoon:
+		q.Tycoons, param = []string{id}, "tycoon"
+	case document.Province:
+		q.Provinces, param = []string{id}, "province"
+	default:
+		return nil, http.StatusNotFound, fmt.Sprintf("entity %q has no coverage type", clip(id, 80))
+	}
+	e.Search = "/?" + param + "=" + id
+	ctx, cancel := context.WithTimeout(ctx, s.opts.Timeout)
+	defer cancel()
+	res, err := s.backend.Search(ctx, q)
+	if err != nil {
+		status, msg := backendStatus(err)
+		s.log.WarnContext(ctx, "entity coverage", "id", id, "err", err)
+		return nil, status, msg
+	}
+	e.Mentions = Mentions{Total: res.Total, Months: months(res.Facets[search.FacetMonth])}
+	e.Chart = newChart(e.Mentions.Months)
+	e.Coverage = []Hit{}
+	e.Figures = []Figure{}
+	for i, h := range res.Hits {
+		if i < coverageHits {
+			e.Coverage = append(e.Coverage, s.hit(h))
+		}
+		for _, f := range h.Doc.Figures {
+			if len(e.Figures) == maxFigures {
+				break
+			}
+			e.Figures = append(e.Figures, Figure{
+				Figure:   f,
+				DocTitle: cmp.Or(h.Doc.Title, h.Doc.URL),
+				URL:      safeURL(h.Doc.URL),
+				Date:     h.Doc.PublishedDate,
+			})
+		}
+	}
+	return e, http.StatusOK, ""
+}
+
+// linked lists the entities a record links to and those linking to it
+// (owner ↔ compound), and for a province the compounds located in it.
+func (s *server) linked(rec record) []EntityRef {
+	seen := map[string]bool{rec.ID: true}
+	out := []EntityRef{}
+	add := func(id string) {
+		if id == "" || seen[id] {
+			return
+		}
+		seen[id] = true
+		out = append(out, s.ref(id))
+	}
+	for _, id := range rec.Links {
+		add(id)
+	}
+	for _, other := range s.records() {
+		if slices.Contains(other.Links, rec.ID) || (rec.Type == document.Province && other.Province == rec.ID) {
+			add(other.ID)
+		}
+	}
+	order := map[string]int{document.Tycoon: 0, document.Compound: 1, document.Province: 2}
+	slices.SortStableFunc(out, func(a, b EntityRef) int {
+		return cmp.Or(cmp.Compare(order[a.Type], order[b.Type]), cmp.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)))
+	})
+	return out
+}
+
+// refs names entity ids, in order.
+func (s *server) refs(ids []string) []EntityRef {
+	out := make([]EntityRef, 0, len(ids))
+	for _, id := range ids {
+		out = append(out, s.ref(id))
+	}
+	return out
+}
+
+func (s *server) ref(id string) EntityRef {
+	if r, ok := s.record(id); ok {
+		return r.ref()
+	}
+	// Candidates ("candidate:<slug>") and ids the gazetteer no longer
+	// knows keep a readable name and get no page.
+	name := strings.TrimPrefix(id, "candidate:")
+	return EntityRef{ID: id, Name: strings.ReplaceAll(name, "-", " ")}
+}
+
+func (s *server) entityName(id string) string { return s.ref(id).Name }
+
+// months fills the gaps between the first and last month so the chart's
+// axis is continuous, keeping the latest maxChartMonth months.
+func months(counts map[string]int) []MonthCount {
+	var first, last time.Time
+	for m := range counts {
+		t, err := time.Parse("2006-01", m)
+		if err != nil {
+			continue
+		}
+		if first.IsZero() || t.Before(first) {
+			first = t
+		}
+		if t.After(last) {
+			last = t
+		}
+	}
+	out := []MonthCount{}
+	if first.IsZero() {
+		return out
+	}
+	if lo := last.AddDate(0, -(maxChartMonth - 1), 0); first.Before(lo) {
+		first = lo
+	}
+	for t := first; !t.After(last); t = t.AddDate(0, 1, 0) {
+		m := t.Format("2006-01")
+		out = append(out, MonthCount{Month: m, Count: counts[m]})
+	}
+	return out
+}
+
+// chart is an SVG bar chart laid out on the server.
+type chart struct {
+	Width, Height float64
+	Base          float64 // y of the axis
+	Max           int
+	Bars          []bar
+	Ticks         []tick
+}
+
+type bar struct {
+	X, Y, W, H float64
+	Label      string
+}
+
+type tick struct {
+	X     float64
+	Label string
+}
+
+func newChart(ms []MonthCount) chart {
+	c := chart{Width: 720, Height: 160, Base: 130}
+	if len(ms) == 0 {
+		return c
+	}
+	for _, m := range ms {
+		c.Max = max(c.Max, m.Count)
+	}
+	left, plotW, plotH := 28.0, c.Width-32, c.Base-12
+	step := plotW / float64(len(ms))
+	gap := min(step*0.2, 3)
+	for i, m := range ms {
+		x := left + float64(i)*step
+		h := 0.0
+		if c.Max > 0 {
+			h = plotH * float64(m.Count) / float64(c.Max)
+		}
+		if m.Count > 0 {
+			h = max(h, 1.5)
+		}
+		c.Bars = append(c.Bars, bar{X: x + gap/2, Y: c.Base - h, W: step - gap, H: h, Label: fmt.Sprintf("%s: %d", m.Month, m.Count)})
+		if strings.HasSuffix(m.Month, "-01") || i == 0 {
+			label := m.Month[:4]
+			if i == 0 && !strings.HasSuffix(m.Month, "-01") {
+				label = m.Month
+			}
+			// Skip ticks that would overlap the previous one.
+			if n := len(c.Ticks); n == 0 || x-c.Ticks[n-1].X >= 40 {
+				c.Ticks = append(c.Ticks, tick{X: x, Label: label})
+			}
+		}
+	}
+	return c
+}
+
+// SnippetHTML is the hit's snippet for templates (cleaned by cleanSnippet).
+func (h Hit) SnippetHTML() template.HTML { return template.HTML(h.Snippet) } //nolint:gosec // cleanSnippet leaves only <mark>
+
+func typeLabel(t string) string {
+	switch t {
+	case document.Compound:
+		return "Compound"
+	case document.Tycoon:
+		return "Tycoon"
+	case document.Province:
+		return "Province"
+	}
+	return t
+}
+
+func kindLabel(k string) string {
+	k = strings.ReplaceAll(k, "_", " ")
+	if k == "SEZ" || k == "sez" {
+		return "special economic zone"
+	}
+	return k
+}
