@@ -41,6 +41,9 @@ type Bus struct {
 	lock   *os.File
 	addrFn string
 	bodies jetstream.ObjectStore
+	// streams holds a handle per stream, made once at Open, so hot paths
+	// skip the stream-info request.
+	streams map[string]jetstream.Stream
 }
 
 // Open connects to NATS (starting an embedded server when needed) and
@@ -145,17 +148,21 @@ func (b *Bus) embedded(o Options) (string, error) {
 
 func (b *Bus) setup(ctx context.Context, replicas int) error {
 	streams := []jetstream.StreamConfig{
-		{Name: StreamRaw, Subjects: []string{SubjectRaw + ".*"}, MaxMsgsPerSubject: 1, Duplicates: DedupWindow},
-		{Name: StreamTagged, Subjects: []string{SubjectTagged + ".*"}, MaxMsgsPerSubject: 1, Duplicates: DedupWindow},
+		// AllowDirect lets "latest version of this document" lookups skip
+		// the JetStream API queue, which is busy when stages are running.
+		{Name: StreamRaw, Subjects: []string{SubjectRaw + ".*"}, MaxMsgsPerSubject: 1, Duplicates: DedupWindow, AllowDirect: true},
+		{Name: StreamTagged, Subjects: []string{SubjectTagged + ".*"}, MaxMsgsPerSubject: 1, Duplicates: DedupWindow, AllowDirect: true},
 		{Name: StreamMentions, Subjects: []string{SubjectMentions + ".>"}, MaxAge: 365 * 24 * time.Hour, Duplicates: 24 * time.Hour},
 		{Name: StreamDead, Subjects: []string{SubjectDead + ".>"}, MaxAge: 90 * 24 * time.Hour},
 	}
+	b.streams = make(map[string]jetstream.Stream, len(streams))
 	for _, cfg := range streams {
 		cfg.Retention = jetstream.LimitsPolicy
 		cfg.Storage = jetstream.FileStorage
 		cfg.Replicas = replicas
 		if err := retry(ctx, func() error {
-			_, err := b.JS.CreateOrUpdateStream(ctx, cfg)
+			s, err := b.JS.CreateOrUpdateStream(ctx, cfg)
+			b.streams[cfg.Name] = s
 			return err
 		}); err != nil {
 			return fmt.Errorf("stream %s: %w", cfg.Name, err)
@@ -266,9 +273,9 @@ func (b *Bus) Decode(ctx context.Context, hdr nats.Header, data []byte, v any) e
 // LastContentHash returns the content hash of the latest message on
 // subject in stream, or "" when there is none.
 func (b *Bus) LastContentHash(ctx context.Context, stream, subject string) (string, error) {
-	s, err := b.JS.Stream(ctx, stream)
-	if err != nil {
-		return "", fmt.Errorf("stream %s: %w", stream, err)
+	s, ok := b.streams[stream]
+	if !ok {
+		return "", fmt.Errorf("unknown stream %s", stream)
 	}
 	m, err := s.GetLastMsgForSubject(ctx, subject)
 	if errors.Is(err, jetstream.ErrMsgNotFound) {

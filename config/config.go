@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"strconv"
+	"strings"
 
 	"gopkg.in/yaml.v3"
 )
@@ -59,9 +60,29 @@ func Load(path string) (Config, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(raw))
 	dec.KnownFields(true)
 	if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) {
-		return c, fmt.Errorf("config %s: %w", path, err)
+		return c, yamlError(path, err)
 	}
 	return c, nil
+}
+
+// yamlError rewrites yaml.v3's errors into one "file:line: problem" line
+// per problem, the form editors and people both read best.
+func yamlError(path string, err error) error {
+	var te *yaml.TypeError
+	if !errors.As(err, &te) {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	msgs := make([]string, len(te.Errors))
+	for i, e := range te.Errors {
+		var line int
+		var field string
+		if n, _ := fmt.Sscanf(e, "line %d: field %s not found", &line, &field); n == 2 {
+			msgs[i] = fmt.Sprintf("%s:%d: unknown key %q", path, line, field)
+		} else {
+			msgs[i] = path + ": " + strings.TrimPrefix(e, "yaml: ")
+		}
+	}
+	return errors.New(strings.Join(msgs, "\n"))
 }
 
 // envNames maps environment variables to the settings they set.

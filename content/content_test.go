@@ -126,7 +126,7 @@ func TestExtractLegacyChinese(t *testing.T) {
 	const body = `<p>西港警方周二突袭一处园区，解救了一百多名被困的外国员工。员工们说他们的护照在抵达时被没收，每天被迫工作十六个小时。当地官员表示，该建筑将被查封，劳工部门将审查该公司的营业执照。</p><p>人权组织表示，这个园区过去两年曾多次被举报。</p>`
 	for _, tc := range []struct {
 		name, charset string
-		enc         func(string) ([]byte, error)
+		enc           func(string) ([]byte, error)
 	}{
 		{"gbk", "gbk", func(s string) ([]byte, error) { return simplifiedchinese.GBK.NewEncoder().Bytes([]byte(s)) }},
 		{"gb18030", "gb18030", func(s string) ([]byte, error) { return simplifiedchinese.GB18030.NewEncoder().Bytes([]byte(s)) }},

@@ -1,5 +1,1098 @@
 package extractor
 
-import "github.com/compoundwatch/compoundwatch/document"
+// Dated events come from date expressions found by the shared token scan.
+// Two document shapes are handled differently, as the annotators did:
+//
+//   - a timeline (three or more lines that hold only a date) gives exactly
+//     one event per dated entry, and nothing else: dates in its prose repeat
+//     an entry or qualify a statistic;
+//   - ordinary prose gives one event per happening that carries a date,
+//     skipping ranges ("from September 2023 through August 2024", which
+//     date statistics), deadlines and passing mentions of a bare year.
+//
+// Dates without a year ("in September", "Since January", "October 14th")
+// and relative ones ("earlier this year", "on Monday") are resolved against
+// the publication date or, when it is unknown, against the latest plausible
+// date the text itself states.
 
-func findEvents(text, published string, entities []document.Entity) []document.Event { return nil }
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/compoundwatch/compoundwatch/document"
+)
+
+// findEvents returns the dated events of text. published is YYYY-MM-DD (or
+// YYYY-MM, YYYY) or empty; entities supply the ids attached to each event.
+func findEvents(text, published string, entities []document.Entity) []document.Event {
+	return eventsIn(text, published, entities, tokenize(text))
+}
+
+// Vagueness of a year ("early 2024") decides how far into the year a
+// reference date reaches.
+const (
+	vagueNone = iota
+	vagueEarly
+	vagueMid
+	vagueLate
+)
+
+// dateExpr is one date expression in the text.
+type dateExpr struct {
+	first, last      int // token range, inclusive
+	year, month, day int // 0 when not given
+	yearMissing      bool
+	relative         string // "this year", "last year", "last month", "this month", "yesterday", "today", "weekday", "last-month-name"
+	weekday          time.Weekday
+	vague            int
+	span             bool // start of "2021 and 2022"
+	bareYear         bool // a plain "2023" with nothing around it
+	ranged           bool // part of "from X to Y": dates a statistic
+	prev             string
+	anchored         bool // year taken from an earlier date of the paragraph
+}
+
+func (d dateExpr) precision() string {
+	switch {
+	case d.day > 0:
+		return document.Day
+	case d.month > 0:
+		return document.Month
+	}
+	return document.Year
+}
+
+type eventScanner struct {
+	scanner
+	exprs []dateExpr
+}
+
+func eventsIn(text, published string, entities []document.Entity, toks []token) []document.Event {
+	es := &eventScanner{scanner: scanner{text: text, toks: toks, lx: lex()}}
+	es.scanDates()
+	if len(es.exprs) == 0 {
+		return nil
+	}
+	if _, ok := parsePublished(published); !ok {
+		published = headerPublished(text)
+	}
+	var evs []document.Event
+	if entries := es.timelineEntries(); len(entries) >= 3 {
+		evs = es.timeline(entries)
+	} else {
+		evs = es.prose(published)
+	}
+	attachEntities(evs, entities)
+	return evs
+}
+
+// metadataLine reports a header line such as "Published: 2024-09-12" that
+// describes the document rather than reporting a happening.
+func metadataLine(line string) (value string, ok bool) {
+	key, value, found := strings.Cut(line, ":")
+	if !found || len(key) > 14 {
+		return "", false
+	}
+	switch strings.ToLower(strings.TrimSpace(key)) {
+	case "published", "date", "updated", "posted", "published on", "last updated", "source", "title", "dateline":
+		return strings.TrimSpace(value), true
+	}
+	return "", false
+}
+
+// headerPublished reads the publication date from a "Published:" line in
+// the first lines of the text, for documents that carry their metadata
+// inline.
+func headerPublished(text string) string {
+	head := text[:min(len(text), 1024)]
+	for n := 0; n < 12 && head != ""; n++ {
+		line, rest, _ := strings.Cut(head, "\n")
+		head = rest
+		if v, ok := metadataLine(strings.TrimSpace(line)); ok {
+			if _, ok := parsePublished(v); ok && !strings.HasPrefix(strings.ToLower(strings.TrimSpace(line)), "title") {
+				return v[:min(len(v), 10)]
+			}
+		}
+	}
+	return ""
+}
+
+// lineOf returns the text of the line holding token i.
+func (s *scanner) lineOf(i int) string {
+	from, to := i, i
+	for from > 0 && s.toks[from-1].kind != tNL {
+		from--
+	}
+	for to+1 < len(s.toks) && s.toks[to+1].kind != tNL {
+		to++
+	}
+	return s.text[s.toks[from].start:s.toks[to].end]
+}
+
+// headingLine reports a short line without closing punctuation ("Table 1.
+// Findings, June 2025", "The crackdown of mid-2025"): a title, caption or
+// heading, whose date labels the section rather than dating a happening.
+func headingLine(line string) bool {
+	line = strings.TrimSpace(line)
+	if line == "" {
+		return false
+	}
+	r, _ := utf8.DecodeLastRuneInString(line)
+	switch r {
+	case '.', '!', '?', '"', '”', '’', ')', ':', ';', ',':
+		return false
+	}
+	return len(strings.Fields(line)) < 15
+}
+
+// ordinalDay reads "14", "14th", "1st".
+func ordinalDay(s string) int {
+	s = strings.TrimRight(s, "stndrdh")
+	if len(s) == 0 || len(s) > 2 {
+		return 0
+	}
+	d, err := strconv.Atoi(s)
+	if err != nil || d < 1 || d > 31 {
+		return 0
+	}
+	return d
+}
+
+func (s *scanner) yearAt(i int) int {
+	if i < 0 || i >= len(s.toks) || s.toks[i].kind != tNum || !isYearToken(s.tok(i)) {
+		return 0
+	}
+	y, _ := strconv.Atoi(s.tok(i))
+	return y
+}
+
+func (s *scanner) dayAt(i int) int {
+	if i < 0 || i >= len(s.toks) {
+		return 0
+	}
+	t := s.toks[i]
+	if t.kind == tNum || (t.kind == tWord && t.has(fDigit) && !t.has(fHyphen)) {
+		return ordinalDay(lowerASCII(s.tok(i)))
+	}
+	return 0
+}
+
+func (s *scanner) monthAt(i int) int {
+	if !s.isMonth(i) {
+		return 0
+	}
+	m, _ := lookupFold(s.lx.months, strings.TrimSuffix(s.tok(i), "."))
+	return m
+}
+
+// isMonthLead reports words that may introduce a month named without a
+// day or year.
+func isMonthLead(w string) bool {
+	switch w {
+	case "in", "since", "last", "this", "early", "late", "mid", "until", "by", "during", "from",
+		"through", "throughout", "of", "between", "before", "after", "till", "and", "to", "that":
+		return true
+	}
+	return false
+}
+
+// scanDates collects every date expression in text order.
+func (es *eventScanner) scanDates() {
+	for i := 0; i < len(es.toks); i++ {
+		var d dateExpr
+		ok := false
+		t := es.toks[i]
+		switch t.kind {
+		case tWord:
+			if !es.maybeDateWord(t) {
+				continue
+			}
+			d, ok = es.wordDate(i)
+		case tNum:
+			d, ok = es.numDate(i)
+		}
+		if !ok {
+			continue
+		}
+		es.modifiers(&d)
+		d.prev = es.wordAt(d.first - 1)
+		es.exprs = append(es.exprs, d)
+		i = d.last
+	}
+	// Comparisons of two periods: "grew from $3.3 billion in 2022 to $4.6
+	// billion in 2023" dates statistics, not happenings.
+	for k := 0; k+1 < len(es.exprs); k++ {
+		a, b := &es.exprs[k], &es.exprs[k+1]
+		if b.first-a.last > 12 || !a.bareYear || !b.bareYear {
+			continue
+		}
+		to, from := false, false
+		for t := a.last + 1; t < b.first; t++ {
+			if es.toks[t].kind == tNL {
+				to = false
+				break
+			}
+			to = to || es.wordAt(t) == "to"
+		}
+		for t := a.first - 1; t >= 0 && t >= a.first-8 && es.toks[t].kind != tNL; t-- {
+			from = from || es.wordAt(t) == "from"
+		}
+		if to && from {
+			a.ranged, b.ranged = true, true
+		}
+	}
+	// Ranges: "from September 2023 through August 2024", "between 2021 and
+	// 2022", "from 2024 by means of early 2025".
+	for k := range es.exprs {
+		d := &es.exprs[k]
+		if d.prev != "from" && d.prev != "between" {
+			continue
+		}
+		d.ranged = true
+		if k+1 < len(es.exprs) && es.exprs[k+1].first-d.last <= 5 {
+			es.exprs[k+1].ranged = true
+		}
+	}
+}
+
+// maybeDateWord rejects most words cheaply, before any hashing: date words
+// are capitalised (months, week days), carry digits ("mid-2021") or are one
+// of a few short words.
+func (es *eventScanner) maybeDateWord(t token) bool {
+	w := es.text[t.start:t.end]
+	switch {
+	case t.has(fDigit):
+		return true
+	case t.has(fUpper):
+		return shapeOK(&es.lx.dateShape, w)
+	}
+	if t.has(fHyphen) {
+		return strings.HasPrefix(w, "mid-") || strings.HasPrefix(w, "early-") || strings.HasPrefix(w, "late-")
+	}
+	switch len(w) {
+	case 3, 4, 5, 9:
+		switch w {
+		case "day", "year", "month", "today", "yesterday":
+			return true
+		}
+	}
+	return false
+}
+
+// wordDate reads a date that starts with a word: "July 13, 2022", "May
+// 2024", "in September", "mid-2021", "2022-07-13", "Monday", "this year".
+func (es *eventScanner) wordDate(i int) (dateExpr, bool) {
+	d := dateExpr{first: i, last: i}
+	t := es.toks[i]
+	w := es.wordAt(i)
+	if t.has(fDigit) && t.has(fHyphen) {
+		a, b, _ := strings.Cut(w, "-")
+		switch a {
+		case "mid", "early", "late":
+			if y, err := strconv.Atoi(b); err == nil && y >= 1900 && y <= 2100 {
+				d.year = y
+				d.vague = vagueOf(a)
+				return d, true
+			}
+		}
+		if parts := strings.Split(w, "-"); len(parts) == 3 && len(parts[0]) == 4 {
+			y, e1 := strconv.Atoi(parts[0])
+			m, e2 := strconv.Atoi(parts[1])
+			dd, e3 := strconv.Atoi(parts[2])
+			if e1 == nil && e2 == nil && e3 == nil && validDate(y, m, dd) && y >= 1900 && y <= 2100 {
+				d.year, d.month, d.day = y, m, dd
+				return d, true
+			}
+		}
+		return d, false
+	}
+	if t.has(fHyphen) && !t.has(fDigit) {
+		// "mid-January", "late-March"
+		a, b, _ := strings.Cut(w, "-")
+		if m, ok := es.lx.months[b]; ok && vagueOf(a) != vagueNone {
+			d.month, d.yearMissing = m, true
+			if es.wordAt(i-1) == "that" {
+				d.relative = "that-month-name"
+			}
+			return d, true
+		}
+		return d, false
+	}
+	if m := es.monthAt(i); m > 0 {
+		d.month = m
+		j := i + 1
+		if es.isPunct(j, ".") { // "Sept. 5"
+			j++
+		}
+		if day := es.dayAt(j); day > 0 && es.yearAt(j) == 0 {
+			d.day, d.last = day, j
+			k := j + 1
+			if es.isPunct(k, ",") {
+				k++
+			}
+			if y := es.yearAt(k); y > 0 {
+				d.year, d.last = y, k
+			} else {
+				d.yearMissing = true
+			}
+			if !validDate(max(d.year, 2000), d.month, d.day) {
+				return d, false
+			}
+			return d, true
+		}
+		if y := es.yearAt(j); y > 0 {
+			d.year, d.last = y, j
+			return d, true
+		}
+		// A month alone: only after words that introduce a time, so that
+		// "May" the verb and "March" the noun are not dates.
+		lead := es.wordAt(i - 1)
+		if !isMonthLead(lead) && !(lead == "" && es.wordAt(i-2) == "mid") {
+			return d, false
+		}
+		d.yearMissing = true
+		switch lead {
+		case "last":
+			d.relative = "last-month-name"
+		case "that":
+			d.relative = "that-month-name"
+		}
+		return d, true
+	}
+	switch w {
+	case "yesterday", "today":
+		d.relative = w
+		return d, true
+	case "day", "month", "year":
+		// Anaphora: "the same day", "the following day", "that month".
+		switch prev := es.wordAt(i - 1); {
+		case prev == "same" && es.wordAt(i-2) == "the":
+			d.relative, d.first = "same-"+w, i-2
+			return d, true
+		case (prev == "following" || prev == "next") && es.wordAt(i-2) == "the" && w == "day":
+			d.relative, d.first = "next-day", i-2
+			return d, true
+		case prev == "that":
+			d.relative, d.first = "same-"+w, i-1
+			return d, true
+		}
+		if w == "day" {
+			return d, false
+		}
+		// "over the last year" is a duration, not a date.
+		switch es.wordAt(i - 2) {
+		case "the", "past", "a":
+			return d, false
+		}
+		switch es.wordAt(i - 1) {
+		case "this", "last":
+			d.relative = es.wordAt(i-1) + " " + w
+			d.first = i - 1
+			return d, true
+		}
+		return d, false
+	}
+	if wd, ok := es.lx.weekdays[w]; ok && t.has(fUpper) {
+		switch es.wordAt(i - 1) {
+		case "on", "last", "since", "until", "this":
+			d.relative, d.weekday = "weekday", wd
+			return d, true
+		}
+	}
+	return d, false
+}
+
+// numDate reads a date that starts with a number: "27 October 2022", "2023",
+// "2021 and 2022".
+func (es *eventScanner) numDate(i int) (dateExpr, bool) {
+	d := dateExpr{first: i, last: i}
+	if day := es.dayAt(i); day > 0 {
+		if m := es.monthAt(i + 1); m > 0 {
+			d.day, d.month, d.last = day, m, i+1
+			if y := es.yearAt(i + 2); y > 0 {
+				d.year, d.last = y, i+2
+			} else {
+				d.yearMissing = true
+			}
+			return d, validDate(max(d.year, 2000), d.month, d.day)
+		}
+	}
+	y := es.yearAt(i)
+	if y == 0 {
+		return d, false
+	}
+	// Not a year: "2,000" has a comma already; reject "2023 people" and
+	// numbers glued to symbols.
+	if _, unit := es.lx.units[es.wordAt(i+1)]; unit {
+		return d, false
+	}
+	if i > 0 && !es.toks[i].has(fSpace) && es.toks[i-1].kind != tNL && !es.isPunct(i-1, "(") {
+		return d, false
+	}
+	d.year = y
+	d.bareYear = true
+	// Spans: "2021 and 2022", "2021-2022" (tokenised as one word elsewhere), "2021 to 2022".
+	switch es.wordAt(i + 1) {
+	case "and", "to", "through":
+		if y2 := es.yearAt(i + 2); y2 > y && y2-y < 20 {
+			d.span, d.bareYear, d.last = true, false, i+2
+		}
+	}
+	if (es.isPunct(i+1, "–") || es.isPunct(i+1, "-")) && es.yearAt(i+2) > y {
+		d.span, d.bareYear, d.last = true, false, i+2
+	}
+	return d, true
+}
+
+// modifiers extends a year or month back over "early", "mid", "late", "the
+// end of", "early and" ("early and mid-2024").
+func (es *eventScanner) modifiers(d *dateExpr) {
+	if d.relative == "this year" && es.wordAt(d.first-1) == "earlier" {
+		d.first--
+	}
+	if d.day > 0 || d.relative != "" {
+		return
+	}
+	j := d.first - 1
+	switch es.wordAt(j) {
+	case "early", "late", "mid":
+		if d.vague == vagueNone {
+			d.vague = vagueOf(es.wordAt(j))
+		}
+		d.first, d.bareYear = j, false
+		j--
+	case "of":
+		if k := j - 1; es.wordAt(k) == "end" || es.wordAt(k) == "beginning" || es.wordAt(k) == "start" || es.wordAt(k) == "middle" {
+			d.vague = vagueOf(es.wordAt(k))
+			d.first, d.bareYear = k, false
+			if es.wordAt(k-1) == "the" {
+				d.first = k - 1
+			}
+			return
+		}
+	}
+	// "early and mid-2024"
+	if es.wordAt(j) == "and" {
+		switch es.wordAt(j - 1) {
+		case "early", "late", "mid":
+			d.first = j - 1
+		}
+	}
+}
+
+func vagueOf(w string) int {
+	switch w {
+	case "early", "beginning", "start":
+		return vagueEarly
+	case "mid", "middle":
+		return vagueMid
+	case "late", "end":
+		return vagueLate
+	}
+	return vagueNone
+}
+
+func validDate(y, m, d int) bool {
+	if m < 1 || m > 12 || d < 1 {
+		return false
+	}
+	return d <= time.Date(y, time.Month(m)+1, 0, 0, 0, 0, 0, time.UTC).Day()
+}
+
+// ymd is a resolved calendar date; zero fields are unknown.
+type ymd struct{ y, m, d int }
+
+func (a ymd) before(b ymd) bool {
+	if a.y != b.y {
+		return a.y < b.y
+	}
+	if a.m != b.m {
+		return a.m < b.m
+	}
+	return a.d < b.d
+}
+
+func (a ymd) iso() string {
+	switch {
+	case a.d > 0:
+		return fmt.Sprintf("%04d-%02d-%02d", a.y, a.m, a.d)
+	case a.m > 0:
+		return fmt.Sprintf("%04d-%02d", a.y, a.m)
+	}
+	return fmt.Sprintf("%04d", a.y)
+}
+
+// parsePublished reads YYYY-MM-DD, YYYY-MM or YYYY (anything else is
+// ignored, as an unknown date is better than a wrong one).
+func parsePublished(s string) (ymd, bool) {
+	s = strings.TrimSpace(s)
+	for _, layout := range []string{"2006-01-02", "2006-01", "2006"} {
+		if len(s) < len(layout) {
+			continue
+		}
+		if t, err := time.Parse(layout, s[:len(layout)]); err == nil && (len(s) == len(layout) || s[len(layout)] == 'T' || s[len(layout)] == ' ') {
+			r := ymd{y: t.Year()}
+			if len(layout) >= 7 {
+				r.m = int(t.Month())
+			}
+			if len(layout) == 10 {
+				r.d = t.Day()
+			}
+			return r, true
+		}
+	}
+	return ymd{}, false
+}
+
+// plausibleYears are the years the text states, minus typo-like outliers:
+// a year far after all the others that differs from one of them in a single
+// digit ("2033" in a document about 2022 and 2023).
+func (es *eventScanner) plausibleYears() (map[int]bool, int) {
+	count := map[int]int{}
+	for _, d := range es.exprs {
+		if d.year > 0 {
+			count[d.year]++
+		}
+	}
+	ok := map[int]bool{}
+	latest := 0
+	for y := range count {
+		if !typoOutlier(y, count) {
+			ok[y] = true
+			latest = max(latest, y)
+		}
+	}
+	return ok, latest
+}
+
+// typoOutlier reports a year more than five years after every other year
+// of the document that looks like a one-digit slip of one of them.
+func typoOutlier(y int, count map[int]int) bool {
+	nearest := 0
+	for o := range count {
+		if o < y && o > nearest {
+			nearest = o
+		}
+	}
+	if nearest == 0 || y-nearest <= 5 {
+		return false
+	}
+	for o, n := range count {
+		if o != y && n >= count[y] && oneDigitApart(y, o) {
+			return true
+		}
+	}
+	return false
+}
+
+func oneDigitApart(a, b int) bool {
+	sa, sb := strconv.Itoa(a), strconv.Itoa(b)
+	if len(sa) != len(sb) {
+		return false
+	}
+	diff := 0
+	var pos []int
+	for i := range sa {
+		if sa[i] != sb[i] {
+			diff++
+			pos = append(pos, i)
+		}
+	}
+	if diff == 1 {
+		return true
+	}
+	// Transposed neighbours: "2203" for "2023".
+	return diff == 2 && pos[1] == pos[0]+1 && sa[pos[0]] == sb[pos[1]] && sa[pos[1]] == sb[pos[0]]
+}
+
+// reference is the date relative expressions are resolved against: the
+// publication date, or else the end of the latest plausible date stated.
+func (es *eventScanner) reference(published string) (ymd, bool) {
+	if p, ok := parsePublished(published); ok {
+		if p.m == 0 {
+			p.m, p.d = 12, 31
+		} else if p.d == 0 {
+			p.d = daysIn(p.y, p.m)
+		}
+		return p, true
+	}
+	plausible, _ := es.plausibleYears()
+	var ref ymd
+	found := false
+	for _, d := range es.exprs {
+		if d.year == 0 || !plausible[d.year] {
+			continue
+		}
+		end := ymd{d.year, d.month, d.day}
+		if d.span {
+			end = ymd{y: d.year, m: 12, d: 31}
+		}
+		switch {
+		case end.m == 0:
+			switch d.vague {
+			case vagueEarly:
+				end.m = 4
+			case vagueMid:
+				end.m = 8
+			default:
+				end.m = 12
+			}
+			end.d = daysIn(end.y, end.m)
+		case end.d == 0:
+			end.d = daysIn(end.y, end.m)
+		}
+		if !found || ref.before(end) {
+			ref, found = end, true
+		}
+	}
+	return ref, found
+}
+
+func daysIn(y, m int) int { return time.Date(y, time.Month(m)+1, 0, 0, 0, 0, 0, time.UTC).Day() }
+
+// resolve turns an expression into a calendar date, using ref for missing
+// years and relative words. ok is false when it cannot be resolved.
+func resolve(d dateExpr, ref ymd, haveRef bool, published ymd, havePub bool) (ymd, bool) {
+	switch d.relative {
+	case "":
+	case "yesterday", "today", "weekday":
+		if !havePub || published.d == 0 {
+			return ymd{}, false
+		}
+		t := time.Date(published.y, time.Month(published.m), published.d, 0, 0, 0, 0, time.UTC)
+		switch d.relative {
+		case "yesterday":
+			t = t.AddDate(0, 0, -1)
+		case "weekday":
+			back := (int(t.Weekday()) - int(d.weekday) + 7) % 7
+			t = t.AddDate(0, 0, -back)
+		}
+		return ymd{t.Year(), int(t.Month()), t.Day()}, true
+	case "this year":
+		return ymd{y: ref.y}, haveRef
+	case "last year":
+		return ymd{y: ref.y - 1}, haveRef
+	case "this month":
+		return ymd{y: ref.y, m: ref.m}, haveRef
+	case "last month":
+		if ref.m == 1 {
+			return ymd{y: ref.y - 1, m: 12}, haveRef
+		}
+		return ymd{y: ref.y, m: ref.m - 1}, haveRef
+	case "last-month-name":
+		// "last July": the latest July strictly before the reference month.
+		y := ref.y
+		if d.month >= ref.m {
+			y--
+		}
+		return ymd{y: y, m: d.month}, haveRef
+	}
+	if !d.yearMissing {
+		return ymd{d.year, d.month, d.day}, true
+	}
+	if !haveRef {
+		return ymd{}, false
+	}
+	// The latest such month (and day) not after the reference: texts
+	// report the past.
+	y := ref.y
+	if d.month > ref.m || d.month == ref.m && d.day > ref.d {
+		y--
+	}
+	return ymd{y, d.month, d.day}, true
+}
+
+// timelineEntry is a dated heading line and the body that follows it.
+type timelineEntry struct {
+	expr       dateExpr
+	head       int // first token of the heading
+	bodyFirst  int // first token of the body
+	bodyEnd    int // one past the last token of the body
+	inlineBody bool
+}
+
+// timelineEntries finds lines that hold only a full date (with a year), or
+// a date followed by ":" or a dash and the entry text.
+func (es *eventScanner) timelineEntries() []timelineEntry {
+	var entries []timelineEntry
+	for _, d := range es.exprs {
+		if d.year == 0 || d.month == 0 || d.ranged || d.span || d.yearMissing {
+			continue
+		}
+		if d.first > 0 && es.toks[d.first-1].kind != tNL {
+			continue
+		}
+		next := d.last + 1
+		inline := false
+		if next < len(es.toks) && es.toks[next].kind != tNL {
+			switch es.tok(next) {
+			case ":", "–", "—", "-":
+				inline = true
+			default:
+				continue
+			}
+		}
+		entries = append(entries, timelineEntry{expr: d, head: d.first, bodyFirst: next + 1, inlineBody: inline})
+	}
+	for k := range entries {
+		end := len(es.toks)
+		if k+1 < len(entries) {
+			end = entries[k+1].head
+		}
+		entries[k].bodyEnd = end
+	}
+	return entries
+}
+
+// timeline makes one event per entry and corrects a year that breaks the
+// sequence when both neighbours agree on what it must be.
+func (es *eventScanner) timeline(entries []timelineEntry) []document.Event {
+	dates := make([]ymd, len(entries))
+	for k, e := range entries {
+		dates[k] = ymd{e.expr.year, e.expr.month, e.expr.day}
+	}
+	asc := 0
+	for k := 1; k < len(dates); k++ {
+		switch {
+		case dates[k-1].before(dates[k]):
+			asc++
+		case dates[k].before(dates[k-1]):
+			asc--
+		}
+	}
+	inOrder := func(a, b ymd) bool { // a comes no later than b in reading order
+		if asc >= 0 {
+			return !b.before(a)
+		}
+		return !a.before(b)
+	}
+	// The entries that keep the timeline's order are the longest ordered
+	// subsequence; the others are suspects for a typo.
+	inSeq := orderedSubsequence(dates, inOrder)
+	count := map[int]int{}
+	for _, d := range dates {
+		count[d.y]++
+	}
+	evs := make([]document.Event, 0, len(entries))
+	for k, e := range entries {
+		date := dates[k]
+		ev := document.Event{}
+		if !inSeq[k] || typoOutlier(date.y, count) {
+			var prev, next *ymd
+			for j := k - 1; j >= 0 && prev == nil; j-- {
+				if inSeq[j] {
+					prev = &dates[j]
+				}
+			}
+			for j := k + 1; j < len(dates) && next == nil; j++ {
+				if inSeq[j] {
+					next = &dates[j]
+				}
+			}
+			heading := es.text[es.toks[e.head].start:es.toks[e.expr.last].end]
+			fixed := false
+			for _, n := range []*ymd{prev, next} {
+				if n == nil || n.y == date.y {
+					continue
+				}
+				c := ymd{n.y, date.m, date.d}
+				if c.d > 0 && !validDate(c.y, c.m, c.d) {
+					continue
+				}
+				if (prev == nil || inOrder(*prev, c)) && (next == nil || inOrder(c, *next)) {
+					ev.Flag = fmt.Sprintf("source date %q breaks the timeline; year corrected to %d to fit between the neighbouring entries", heading, c.y)
+					ev.DateText = heading
+					date, fixed = c, true
+					break
+				}
+			}
+			if !fixed {
+				ev.Flag = fmt.Sprintf("date %q is out of sequence with the neighbouring entries", heading)
+			}
+		}
+		dates[k] = date // later entries compare with the corrected date
+		ev.Date = date.iso()
+		ev.Precision = e.expr.precision()
+		from, to := e.bodyFirst, e.bodyEnd
+		for from < to && es.toks[from].kind == tNL {
+			from++
+		}
+		for to > from && es.toks[to-1].kind == tNL {
+			to--
+		}
+		if from < to {
+			_, sEnd := es.sentence(from)
+			ev.Summary = summarize(es.text[es.toks[from].start:es.toks[min(sEnd, to)-1].end])
+			ev.End = es.toks[to-1].end
+		} else {
+			ev.Summary = summarize(es.text[es.toks[e.head].start:es.toks[e.expr.last].end])
+			ev.End = es.toks[e.expr.last].end
+		}
+		ev.Start = es.toks[e.head].start
+		evs = append(evs, ev)
+	}
+	return evs
+}
+
+// orderedSubsequence marks a longest subsequence of dates that is in order
+// (patience sorting, O(n log n)).
+func orderedSubsequence(dates []ymd, inOrder func(a, b ymd) bool) []bool {
+	tails := []int{} // index of the smallest tail of each length
+	parent := make([]int, len(dates))
+	for i, d := range dates {
+		lo, hi := 0, len(tails)
+		for lo < hi {
+			mid := (lo + hi) / 2
+			if inOrder(dates[tails[mid]], d) {
+				lo = mid + 1
+			} else {
+				hi = mid
+			}
+		}
+		parent[i] = -1
+		if lo > 0 {
+			parent[i] = tails[lo-1]
+		}
+		if lo == len(tails) {
+			tails = append(tails, i)
+		} else {
+			tails[lo] = i
+		}
+	}
+	in := make([]bool, len(dates))
+	if len(tails) > 0 {
+		for i := tails[len(tails)-1]; i >= 0; i = parent[i] {
+			in[i] = true
+		}
+	}
+	return in
+}
+
+// prose makes events from the dates of ordinary text.
+func (es *eventScanner) prose(published string) []document.Event {
+	pub, havePub := parsePublished(published)
+	ref, haveRef := es.reference(published)
+	plausible, latest := es.plausibleYears()
+	yearSeen := map[int]bool{}
+	type key struct {
+		start int
+		date  string
+	}
+	seen := map[key]bool{}
+	var evs []document.Event
+	var last ymd // the last date resolved, for "the same day", "that month"
+	haveLast := false
+	for k, d := range es.exprs {
+		if d.ranged {
+			continue
+		}
+		if d.bareYear {
+			// A plain year is an event only as the time of a happening
+			// ("in 2023, …", "Report for 2024"), and only once: later
+			// mentions of the same year look back at it.
+			switch d.prev {
+			case "in", "since", "for", "during", "throughout":
+			default:
+				continue
+			}
+			if yearSeen[d.year] {
+				continue
+			}
+		}
+		switch d.prev {
+		case "of":
+			// "the crackdown of mid-2025", "the end of that month": a
+			// period named as a noun, not the time of a happening.
+			if d.day == 0 {
+				continue
+			}
+		case "by", "until", "till":
+			continue // deadlines and states ("by 25 August")
+		}
+		line := es.lineOf(d.first)
+		if _, meta := metadataLine(line); meta || headingLine(line) {
+			continue
+		}
+		from, to := es.sentence(d.first)
+		sentence := es.text[es.toks[from].start:es.toks[to-1].end]
+		if containsFold(sentence, "deadline") {
+			continue
+		}
+		if d.prev == "since" && d.yearMissing && es.otherDateInSentence(k, from, to) {
+			continue // "said on 18 July 2025 that … since late June": a period
+		}
+		var date ymd
+		ok := true
+		switch d.relative {
+		case "same-day", "next-day", "same-month", "same-year", "that-month-name":
+			// Anaphora take the last date stated before them.
+			date, ok = last, haveLast
+			switch d.relative {
+			case "same-day":
+				ok = ok && last.d > 0
+			case "next-day":
+				ok = ok && last.d > 0
+				if ok {
+					t := time.Date(last.y, time.Month(last.m), last.d+1, 0, 0, 0, 0, time.UTC)
+					date = ymd{t.Year(), int(t.Month()), t.Day()}
+				}
+			case "same-month":
+				ok = ok && last.m > 0
+				date.d = 0
+			case "same-year":
+				date.m, date.d = 0, 0
+			case "that-month-name":
+				date = ymd{y: last.y, m: d.month}
+			}
+		default:
+			if d.yearMissing && d.relative == "" {
+				d = es.anchor(k, d, pub, havePub)
+			}
+			date, ok = resolve(d, ref, haveRef, pub, havePub)
+		}
+		if !ok || date.y < 1900 || date.y > 2100 {
+			continue
+		}
+		ev := document.Event{
+			Date:      date.iso(),
+			Precision: d.precision(),
+			Summary:   summarize(sentence),
+			Start:     es.toks[from].start,
+			End:       es.toks[to-1].end,
+		}
+		if d.relative != "" {
+			ev.Precision = precisionOf(date)
+		}
+		surface := es.text[es.toks[d.first].start:es.toks[d.last].end]
+		if d.yearMissing || d.anchored || d.relative != "" || d.vague != vagueNone || d.span {
+			ev.DateText = surface
+		}
+		switch {
+		case havePub && date.y > pub.y:
+			ev.Flag = fmt.Sprintf("date %q is after the publication date %s", surface, published)
+			ev.DateText = surface
+		case !havePub && d.year > 0 && !plausible[d.year]:
+			ev.Flag = fmt.Sprintf("year %d is far after the document's other dates (latest %d); probably a typo", d.year, latest)
+			ev.DateText = surface
+		case !havePub && (d.yearMissing || d.relative != ""):
+			ev.Flag = fmt.Sprintf("no publication date: year inferred from the latest date in the text (%s)", ref.iso())
+		}
+		last, haveLast = date, true
+		anaphor := strings.HasPrefix(d.relative, "same-") || d.relative == "next-day" || d.relative == "that-month-name"
+		if k := (key{ev.Start, ev.Date}); seen[k] && !anaphor {
+			continue
+		} else {
+			seen[k] = true
+		}
+		if ev.Precision == document.Year {
+			yearSeen[date.y] = true
+		}
+		evs = append(evs, ev)
+	}
+	return evs
+}
+
+// otherDateInSentence reports another date expression in the sentence
+// [from, to) besides expression k.
+func (es *eventScanner) otherDateInSentence(k, from, to int) bool {
+	for j, d := range es.exprs {
+		if j != k && d.first >= from && d.last < to {
+			return true
+		}
+	}
+	return false
+}
+
+// anchor gives a date without a year the year of the narrative: "In June
+// 2023 police raided … In September, the court …" is September 2023. The
+// anchor is the latest preceding date with a year and a month in the same
+// line (paragraph); without one the date is resolved against the reference
+// date instead.
+func (es *eventScanner) anchor(k int, d dateExpr, pub ymd, havePub bool) dateExpr {
+	for j := k - 1; j >= 0; j-- {
+		a := es.exprs[j]
+		for t := a.last + 1; t < d.first; t++ {
+			if es.toks[t].kind == tNL {
+				return d
+			}
+		}
+		if a.year == 0 || a.month == 0 || a.yearMissing || a.relative != "" || a.ranged {
+			continue
+		}
+		y := a.year
+		if a.month > 0 && d.month < a.month {
+			y++
+		}
+		if c := (ymd{y, d.month, d.day}); !havePub || !pub.before(c) {
+			d.year, d.yearMissing = y, false
+			d.anchored = true
+		}
+		return d
+	}
+	return d
+}
+
+func precisionOf(d ymd) string {
+	switch {
+	case d.d > 0:
+		return document.Day
+	case d.m > 0:
+		return document.Month
+	}
+	return document.Year
+}
+
+func containsFold(s, sub string) bool {
+	return strings.Contains(strings.ToLower(s), sub)
+}
+
+// summarize collapses white space and keeps a summary to about 300 bytes,
+// cut at a word boundary. It reads only as far as it keeps.
+func summarize(s string) string {
+	const limit = 300
+	var b strings.Builder
+	b.Grow(min(len(s), limit+8))
+	lastSpace := -1 // length of b at its last space
+	pending := false
+	for i := 0; i < len(s); {
+		r, w := utf8.DecodeRuneInString(s[i:])
+		i += w
+		if unicode.IsSpace(r) {
+			pending = b.Len() > 0
+			continue
+		}
+		if pending {
+			lastSpace = b.Len()
+			b.WriteByte(' ')
+			pending = false
+		}
+		if b.Len()+w > limit {
+			out := b.String()
+			if lastSpace > limit/2 {
+				out = out[:lastSpace]
+			}
+			return out + " …"
+		}
+		b.WriteString(s[i-w : i])
+	}
+	return b.String()
+}
+
+// attachEntities lists on each event the entities mentioned inside it.
+func attachEntities(evs []document.Event, entities []document.Entity) {
+	for k := range evs {
+		ev := &evs[k]
+		for _, e := range entities {
+			for _, m := range e.Mentions {
+				if m.Start >= ev.Start && m.End <= ev.End {
+					ev.Entities = append(ev.Entities, e.ID)
+					break
+				}
+			}
+		}
+	}
+}

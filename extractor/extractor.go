@@ -32,8 +32,10 @@ func (x *Extractor) Extract(raw document.Raw) document.Tagged {
 	t := document.Tagged{Raw: raw, Extractor: x.Version()}
 	t.Schema = document.TaggedSchema
 	t.Entities = x.findEntities(raw.Text)
-	t.Figures = findFigures(raw.Text)
-	t.Events = findEvents(raw.Text, raw.Published, t.Entities)
+	// One token scan serves both the figure and the event extractors.
+	toks := tokenize(raw.Text)
+	t.Figures = figuresIn(raw.Text, toks)
+	t.Events = eventsIn(raw.Text, raw.Published, t.Entities, toks)
 	if t.Entities == nil {
 		t.Entities = []document.Entity{}
 	}

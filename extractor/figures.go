@@ -10,6 +10,10 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"sync"
+	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/compoundwatch/compoundwatch/document"
 )
@@ -201,7 +205,7 @@ func (fs *figureScanner) number(i int) int {
 			if fs.lx.namePrev[w] {
 				return i
 			}
-			if fs.toks[i-1].has(fUpper) {
+			if fs.toks[i-1].has(fUpper) && !fs.sentenceStartsAt(i-1) {
 				if _, q := fs.lx.qualifiers[w]; !q {
 					return i
 				}
@@ -270,11 +274,18 @@ func (fs *figureScanner) attached(i int) bool {
 
 // wordNumber handles number words and fractions starting at token i.
 func (fs *figureScanner) wordNumber(i int) int {
+	lx := fs.lx
+	if !fs.toks[i].has(fHyphen) {
+		if w := fs.tok(i); !shapeOK(&lx.numberShape, w) {
+			return i
+		} else if _, ok := lookupFold(lx.numberStarts, w); !ok {
+			return i
+		}
+	}
 	w := fs.wordAt(i)
 	if w == "" || len(w) > 24 {
 		return i
 	}
-	lx := fs.lx
 	p := phrase{first: i, last: i}
 	switch {
 	case w == "a" || w == "an" || w == "one":
@@ -362,7 +373,7 @@ func (fs *figureScanner) wordNumber(i int) int {
 		p.last++
 	}
 	// Labels ("Jinbei One"), hyphenated durations and ordinals are not counts.
-	if i > 0 && fs.toks[i-1].kind == tWord && fs.toks[i-1].has(fUpper) && fs.toks[i].has(fSpace) && !fs.sentenceStartsAt(i) {
+	if i > 0 && fs.toks[i-1].kind == tWord && fs.toks[i-1].has(fUpper) && fs.toks[i].has(fSpace) && !fs.sentenceStartsAt(i) && !fs.sentenceStartsAt(i-1) {
 		if _, q := lx.qualifiers[fs.wordAt(i-1)]; !q && !fs.toks[i].has(fUpper) {
 			return i
 		}
@@ -419,23 +430,41 @@ func roundValue(v float64) float64 {
 // qualifierBefore matches the longest qualifier phrase that ends right
 // before token i and returns the first token of the surface.
 func (fs *figureScanner) qualifierBefore(i int) (int, string) {
-	var words [4]string
+	// Collect up to three preceding words, nearest first.
+	var words [3]string
 	n := 0
-	for j := i - 1; j >= 0 && n < 4; j-- {
-		if fs.toks[j].kind != tWord {
-			break
-		}
-		words[n] = fs.wordAt(j)
+	for j := i - 1; j >= 0 && n < len(words) && fs.toks[j].kind == tWord; j-- {
+		words[n] = fs.tok(j)
 		n++
 	}
-	for k := min(n, 3); k >= 1; k-- {
-		parts := make([]string, k)
-		for m := 0; m < k; m++ {
-			parts[k-1-m] = words[m]
+	var buf [64]byte
+	for k := n; k >= 1; k-- {
+		// Join words[k-1] … words[0] with spaces, folded, without allocating.
+		l := 0
+		fits := true
+		for m := k - 1; m >= 0 && fits; m-- {
+			w := words[m]
+			if l+len(w)+1 > len(buf) {
+				fits = false
+				break
+			}
+			if m != k-1 {
+				buf[l] = ' '
+				l++
+			}
+			for c := 0; c < len(w); c++ {
+				b := w[c]
+				if b >= 'A' && b <= 'Z' {
+					b += 'a' - 'A'
+				}
+				buf[l] = b
+				l++
+			}
 		}
-		if q, ok := fs.lx.qualifiers[strings.Join(parts, " ")]; ok {
-			// "round" and "over" are verbs and prepositions too: "round up",
-			// "over the years" never reach here because a number follows.
+		if !fits {
+			continue
+		}
+		if q, ok := fs.lx.qualifiers[string(buf[:l])]; ok {
 			return i - k, q
 		}
 	}
@@ -454,7 +483,18 @@ func (fs *figureScanner) unitAfter(p *phrase) bool {
 	if fs.wordAt(j) == "of" {
 		j++
 		switch fs.wordAt(j) {
-		case "the", "these", "those", "them", "their":
+		case "them", "whom":
+			// "153 of them": the persons counted just before.
+			u, noun := fs.unitBefore(p.first)
+			if u == "" {
+				if len(fs.out) == 0 || fs.toks[p.first].start-fs.out[len(fs.out)-1].End > 300 {
+					return false
+				}
+				u, noun = fs.previousPersonUnit(p.first), fs.out[len(fs.out)-1].Subject
+			}
+			p.unit, p.subject, p.headEnd = u, noun, fs.toks[j].end
+			return true
+		case "the", "these", "those", "their", "his", "her", "its":
 			j++
 		}
 	}
@@ -503,7 +543,8 @@ func (fs *figureScanner) unitAfter(p *phrase) bool {
 		if w == "trafficked" || w == "trafficking" {
 			victimHint = true
 		}
-		if unknown < 2 && (lx.adjectives[w] || t.has(fUpper) || adjectiveLike(w)) {
+		_, nextIsUnit := lx.units[fs.wordAt(j+1)]
+		if unknown < 2 && (lx.adjectives[w] || t.has(fUpper) || adjectiveLike(w) || nextIsUnit) {
 			unknown++
 			continue
 		}
@@ -512,6 +553,12 @@ func (fs *figureScanner) unitAfter(p *phrase) bool {
 	if head >= 0 {
 		w := fs.wordAt(head)
 		p.subject = strings.TrimLeft(fs.text[fs.toks[p.last].end:fs.toks[head].end], " \t")
+		for _, of := range []string{"of the ", "of these ", "of those ", "of their ", "of "} {
+			if strings.HasPrefix(p.subject, of) {
+				p.subject = p.subject[len(of):]
+				break
+			}
+		}
 		p.headEnd = fs.toks[head].end
 		if w == "others" {
 			p.unit = fs.previousPersonUnit(p.first)
@@ -640,8 +687,8 @@ func (fs *figureScanner) inheritedUnit(i int) string {
 	case "involving", "including", "among", "of":
 		return last.Unit
 	}
-	// Inside a parenthesis opened after the total.
-	for j := i - 1; j >= from && fs.toks[j].start >= last.End; j-- {
+	// Inside a parenthesis opened in the sentence of the total.
+	for j := i - 1; j >= from; j-- {
 		if fs.isPunct(j, ")") {
 			return ""
 		}
@@ -733,10 +780,10 @@ func (fs *figureScanner) tables() {
 		defer func() { block = block[:0] }()
 		type row struct {
 			line
-			label      string
-			numStart   int
-			numEnd     int
-			value      float64
+			label    string
+			numStart int
+			numEnd   int
+			value    float64
 		}
 		var rows []row
 		caption := ""
@@ -744,11 +791,10 @@ func (fs *figureScanner) tables() {
 			s := text[l.start:l.end]
 			trimmed := strings.TrimRight(s, " \t\r")
 			k := strings.LastIndexByte(trimmed, '\t')
-			if k < 0 {
-				continue
+			cell, label := "", strings.TrimSpace(trimmed)
+			if k >= 0 {
+				cell, label = strings.TrimSpace(trimmed[k+1:]), strings.TrimSpace(trimmed[:k])
 			}
-			cell := strings.TrimSpace(trimmed[k+1:])
-			label := strings.TrimSpace(trimmed[:k])
 			v, ok := parseNumber(cell)
 			if !ok || label == "" || strings.ContainsAny(label, "\t") {
 				if len(rows) == 0 && caption == "" {
@@ -765,15 +811,36 @@ func (fs *figureScanner) tables() {
 		if caption == "" && prevLine.end > prevLine.start {
 			caption = strings.TrimSpace(text[prevLine.start:prevLine.end])
 		}
-		unit, noun := "", ""
+		unit := ""
 		capToks := tokenize(caption)
 		cs := scanner{text: caption, toks: capToks, lx: fs.lx}
 		for k := len(capToks) - 1; k >= 0 && unit == ""; k-- {
-			if u, ok := fs.lx.units[cs.wordAt(k)]; ok {
-				unit, noun = u, cs.tok(k)
+			unit = fs.lx.units[cs.wordAt(k)]
+		}
+		rowUnit := func(label string) (string, string) {
+			lt := tokenize(label)
+			ls := scanner{text: label, toks: lt, lx: fs.lx}
+			u, q := "", ""
+			for k := range lt {
+				if u == "" {
+					u = fs.lx.units[ls.wordAt(k)]
+				}
+			}
+			l := strings.ToLower(label)
+			if a := strings.IndexByte(l, '('); a >= 0 {
+				if b := strings.IndexByte(l[a:], ')'); b > 0 {
+					q = fs.lx.qualifiers[strings.TrimSpace(l[a+1:a+b])]
+				}
+			}
+			return u, q
+		}
+		labelled := 0
+		for _, r := range rows {
+			if u, _ := rowUnit(r.label); u != "" {
+				labelled++
 			}
 		}
-		if unit == "" {
+		if unit == "" && labelled < len(rows) {
 			return
 		}
 		qual := "exact"
@@ -782,14 +849,21 @@ func (fs *figureScanner) tables() {
 			qual = "estimated"
 		}
 		for _, r := range rows {
-			if isYearToken(r.label) {
-				// A time series row ("2023\t350") is still a count of the caption's unit.
-				_ = noun
+			u, q := unit, qual
+			// A table of different measures names each row's unit in its label
+			// ("Survivors interviewed\t58", "Compounds identified (at least)\t53").
+			if labelled == len(rows) {
+				if lu, lq := rowUnit(r.label); lu != "" {
+					u, q = lu, "exact"
+					if lq != "" {
+						q = lq
+					}
+				}
 			}
 			fs.add(document.Figure{
 				Value:     r.value,
-				Unit:      unit,
-				Qualifier: qual,
+				Unit:      u,
+				Qualifier: q,
 				Subject:   r.label + ": " + caption,
 				Start:     r.start,
 				End:       r.numEnd,
@@ -822,4 +896,502 @@ func (fs *figureScanner) tables() {
 	if len(block) > 0 {
 		flush(before)
 	}
+}
+
+// ---- Token scanning shared by figures and events ----
+// Shared scanning for figures and events: a single pass splits the text into
+// word, number and punctuation tokens with byte offsets, so that both
+// extractors look around a candidate by index instead of re-scanning bytes
+// or running large regular expressions over the whole document.
+
+type tokKind uint8
+
+const (
+	tWord  tokKind = iota // letters, possibly with digits, internal hyphens or apostrophes
+	tNum                  // digits with internal , or . ("150,000", "12.5")
+	tPunct                // one non-space, non-alphanumeric rune
+	tNL                   // one or more line breaks
+)
+
+// Token flags.
+const (
+	fSpace  uint8 = 1 << iota // whitespace separates this token from the previous one
+	fUpper                    // word starting with an upper-case letter
+	fDigit                    // word containing a digit ("K99", "mid-2021", "14th")
+	fPara                     // tNL token spanning a blank line
+	fHyphen                   // word containing an internal hyphen
+)
+
+type token struct {
+	start, end int
+	kind       tokKind
+	flags      uint8
+}
+
+func (t token) has(f uint8) bool { return t.flags&f != 0 }
+
+// tokenize splits text into tokens. It accepts any bytes: an invalid UTF-8
+// byte becomes a one-byte punctuation token, so offsets stay on boundaries
+// of the input as given.
+func tokenize(text string) []token {
+	toks := make([]token, 0, len(text)/5+8)
+	space := true
+	for i := 0; i < len(text); {
+		c := text[i]
+		switch {
+		case c == '\n':
+			j, nl := i, 0
+			for j < len(text) && (text[j] == '\n' || text[j] == '\r' || text[j] == ' ' || text[j] == '\t') {
+				if text[j] == '\n' {
+					nl++
+				}
+				j++
+			}
+			var fl uint8 = fSpace
+			if nl > 1 {
+				fl |= fPara
+			}
+			toks = append(toks, token{start: i, end: i + 1, kind: tNL, flags: fl})
+			i, space = j, true
+		case c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v':
+			i++
+			space = true
+		case c < utf8.RuneSelf:
+			if isASCIIAlnum(c) {
+				t := scanWord(text, i)
+				if space {
+					t.flags |= fSpace
+				}
+				toks = append(toks, t)
+				i, space = t.end, false
+				continue
+			}
+			var fl uint8
+			if space {
+				fl = fSpace
+			}
+			toks = append(toks, token{start: i, end: i + 1, kind: tPunct, flags: fl})
+			i, space = i+1, false
+		default:
+			r, w := utf8.DecodeRuneInString(text[i:])
+			switch {
+			case r != utf8.RuneError && unicode.IsLetter(r):
+				t := scanWord(text, i)
+				if space {
+					t.flags |= fSpace
+				}
+				toks = append(toks, t)
+				i, space = t.end, false
+			case r != utf8.RuneError && unicode.IsSpace(r):
+				i += w
+				space = true
+			default:
+				var fl uint8
+				if space {
+					fl = fSpace
+				}
+				toks = append(toks, token{start: i, end: i + w, kind: tPunct, flags: fl})
+				i, space = i+w, false
+			}
+		}
+	}
+	return toks
+}
+
+func isASCIIAlnum(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// alnumAt reports whether a letter or digit starts at text[i].
+func alnumAt(text string, i int) bool {
+	if i >= len(text) {
+		return false
+	}
+	if c := text[i]; c < utf8.RuneSelf {
+		return isASCIIAlnum(c)
+	}
+	r, _ := utf8.DecodeRuneInString(text[i:])
+	return r != utf8.RuneError && (unicode.IsLetter(r) || unicode.IsDigit(r))
+}
+
+// scanWord reads a word or number token starting at an alphanumeric rune.
+// Hyphens and apostrophes join when letters or digits follow them
+// ("one-third", "Cambodia’s"); "," and "." join only between digits so that
+// "150,000" and "12.5" stay one number.
+func scanWord(text string, i int) token {
+	start := i
+	allNum := true
+	var fl uint8
+	first := true
+	for i < len(text) {
+		c := text[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case isDigit(c):
+				fl |= fDigit
+				i++
+			case isASCIIAlnum(c):
+				if first && c >= 'A' && c <= 'Z' {
+					fl |= fUpper
+				}
+				allNum = false
+				i++
+			case (c == ',' || c == '.') && allNum && i > start && isDigit(text[i-1]) && i+1 < len(text) && isDigit(text[i+1]):
+				i++
+			case (c == '-' || c == '\'') && i > start && alnumAt(text, i+1):
+				if c == '-' {
+					fl |= fHyphen
+				}
+				allNum = false
+				i++
+			default:
+				goto done
+			}
+			first = false
+			continue
+		}
+		r, w := utf8.DecodeRuneInString(text[i:])
+		switch {
+		case r != utf8.RuneError && unicode.IsLetter(r):
+			if first && unicode.IsUpper(r) {
+				fl |= fUpper
+			}
+			allNum = false
+			i += w
+		case (r == '’' || r == '\u2011') && i > start && alnumAt(text, i+w):
+			allNum = false
+			i += w
+		default:
+			goto done
+		}
+		first = false
+	}
+done:
+	kind := tWord
+	if allNum {
+		kind = tNum
+		fl &^= fDigit
+	}
+	return token{start: start, end: i, kind: kind, flags: fl}
+}
+
+// scanner bundles a text with its tokens and the shared word lists.
+type scanner struct {
+	text string
+	toks []token
+	lx   *lexicon
+}
+
+func (s *scanner) tok(i int) string { return s.text[s.toks[i].start:s.toks[i].end] }
+
+// isPunct reports whether token i is the punctuation rune p.
+func (s *scanner) isPunct(i int, p string) bool {
+	return i >= 0 && i < len(s.toks) && s.toks[i].kind == tPunct && s.tok(i) == p
+}
+
+// sentenceStartsAt reports whether a sentence begins at token i: after a
+// line break, or after . ! ? (possibly followed by a closing quote) when the
+// word before the period is not an abbreviation or an initial ("U.S.").
+func (s *scanner) sentenceStartsAt(i int) bool {
+	if i <= 0 {
+		return true
+	}
+	if i >= len(s.toks) {
+		return true
+	}
+	p := i - 1
+	if s.toks[p].kind == tNL {
+		return true
+	}
+	if !s.toks[i].has(fSpace) {
+		return false
+	}
+	// Skip closing quotes and brackets.
+	for p >= 0 && s.toks[p].kind == tPunct && isCloser(s.tok(p)) {
+		p--
+	}
+	if p < 0 || s.toks[p].kind != tPunct {
+		return false
+	}
+	switch s.tok(p) {
+	case "!", "?", "…":
+		return true
+	case ".":
+	default:
+		return false
+	}
+	if p > 0 && s.toks[p-1].kind == tWord {
+		w := s.tok(p - 1)
+		if utf8.RuneCountInString(w) == 1 || s.lx.abbrev[lowerASCII(w)] {
+			return false
+		}
+	}
+	// A sentence starts with an upper-case letter, a digit or a quote.
+	t := s.toks[i]
+	switch t.kind {
+	case tWord:
+		return t.has(fUpper)
+	case tNum:
+		return true
+	case tPunct:
+		return isOpener(s.tok(i))
+	}
+	return true
+}
+
+func isCloser(p string) bool {
+	switch p {
+	case "\"", "'", "”", "’", ")", "]", "»":
+		return true
+	}
+	return false
+}
+
+func isOpener(p string) bool {
+	switch p {
+	case "\"", "'", "“", "‘", "(", "[", "«", "$", "•", "-", "–", "—":
+		return true
+	}
+	return false
+}
+
+// sentence returns the token range [from, to) of the sentence holding token i.
+func (s *scanner) sentence(i int) (from, to int) {
+	from = i
+	for from > 0 && !s.sentenceStartsAt(from) {
+		from--
+	}
+	to = i + 1
+	for to < len(s.toks) && !s.sentenceStartsAt(to) {
+		to++
+	}
+	// Do not include a trailing line break.
+	for to > from+1 && s.toks[to-1].kind == tNL {
+		to--
+	}
+	return from, to
+}
+
+// lowerASCII folds ASCII letters; other bytes are kept.
+func lowerASCII(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'A' && c <= 'Z' {
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				if b[j] >= 'A' && b[j] <= 'Z' {
+					b[j] += 'a' - 'A'
+				}
+			}
+			return string(b)
+		}
+	}
+	return s
+}
+
+// lookupFold looks s up in m after ASCII case folding, without allocating.
+func lookupFold[V any](m map[string]V, s string) (V, bool) {
+	var buf [32]byte
+	if len(s) > len(buf) {
+		var zero V
+		return zero, false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf[i] = c
+	}
+	v, ok := m[string(buf[:len(s)])]
+	return v, ok
+}
+
+// ---- Word lists ----
+// lexicon holds the word lists of the figure and date scanners. It is built
+// once and never written afterwards, so one copy serves every goroutine.
+type lexicon struct {
+	numberWords map[string]float64 // "three", "twenty-five", "dozen"
+	// numberStarts holds every unhyphenated word that can start a number
+	// phrase, for a cheap first test on each word of the text.
+	numberStarts map[string]bool
+	// startShape[c][n] is true when some word of numberStarts or of the
+	// date words begins with letter c and has n bytes: a table test that
+	// rejects most words of a text before any hashing.
+	numberShape [26][16]bool
+	dateShape   [26][16]bool
+	scales      map[string]float64 // "million", "billion"
+	fractions   map[string]float64 // "third" → 33.3 (per cent of a whole)
+	units       map[string]string  // plural count noun → gold unit
+	stopNouns   map[string]bool    // counted things that are not figures (durations, documents…)
+	function    map[string]bool    // words that end a noun phrase after a number
+	adjectives  map[string]bool    // modifiers allowed between a number and its noun
+	qualifiers  map[string]string  // "at least", "as many as" → gold qualifier
+	namePrev    map[string]bool    // "Tier 3", "page 4": the number is a label
+	currencies  map[string]bool    // non-USD currencies: not recorded
+	personUnits map[string]bool
+	months      map[string]int
+	weekdays    map[string]time.Weekday
+	abbrev      map[string]bool
+}
+
+var lex = sync.OnceValue(newLexicon)
+
+func set(words string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(words) {
+		m[w] = true
+	}
+	return m
+}
+
+func newLexicon() *lexicon {
+	lx := &lexicon{
+		numberWords: map[string]float64{},
+		scales: map[string]float64{
+			"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
+			"bn": 1e9, "mn": 1e6, "mln": 1e6, "m": 1e6, "k": 1e3, "b": 1e9, "tn": 1e12,
+		},
+		fractions: map[string]float64{
+			"half": 50, "third": 33.3, "thirds": 66.7, "quarter": 25, "quarters": 75,
+			"fifth": 20, "fifths": 40, "tenth": 10,
+		},
+		units:       map[string]string{},
+		personUnits: set("people victims suspects"),
+		months:      map[string]int{},
+		weekdays:    map[string]time.Weekday{},
+	}
+	small := strings.Fields("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen")
+	for i, w := range small {
+		lx.numberWords[w] = float64(i)
+	}
+	tens := strings.Fields("twenty thirty forty fifty sixty seventy eighty ninety")
+	for i, t := range tens {
+		lx.numberWords[t] = float64(20 + 10*i)
+		for u := 1; u <= 9; u++ {
+			lx.numberWords[t+"-"+small[u]] = float64(20 + 10*i + u)
+		}
+	}
+	lx.numberWords["dozen"] = 12
+	lx.numberStarts = set("a an one half")
+	for w := range lx.numberWords {
+		if !strings.Contains(w, "-") {
+			lx.numberStarts[w] = true
+		}
+	}
+	for w := range lx.numberStarts {
+		lx.numberShape[w[0]-'a'][len(w)] = true
+	}
+
+	addUnit := func(unit, words string) {
+		for _, w := range strings.Fields(words) {
+			lx.units[w] = unit
+		}
+	}
+	addUnit("people", `people persons individuals nationals citizens workers foreigners migrants
+		refugees subscribers men women children minors girls boys teenagers youths students tourists
+		employees staff labourers laborers detainees prisoners residents passengers others
+		hostages captives escapees returnees deportees jobseekers job-seekers recruits members
+		defendants co-defendants relatives`)
+	addUnit("victims", "victims survivors")
+	addUnit("suspects", "suspects")
+	addUnit("sites", `sites locations areas buildings condominiums condos premises facilities venues
+		centers centres casinos hotels complexes hotspots properties`)
+	addUnit("compounds", "compounds")
+	addUnit("countries", "countries")
+	addUnit("nationalities", "nationalities")
+	addUnit("provinces", "provinces")
+	addUnit("complaints", "complaints")
+	addUnit("requests", "requests")
+	addUnit("reports", "reports")
+	addUnit("cases", "cases incidents")
+
+	lx.stopNouns = set(`year years month months week weeks day days hour hours minute minutes second
+		seconds decade decades century centuries times time articles article assessments assessment
+		publications documents studies study papers books pages page views likes shares comments
+		followers group groups organisations organizations organisation organization
+		ngos ngo agencies companies company firms ministries embassies partners stakeholders
+		governments episodes photos videos images interviews languages words steps points items
+		questions recommendations laws provisions km kilometres kilometers miles metres meters kg
+		tons tonnes floors storeys stories rounds phases tiers levels versions dollars yuan baht
+		riel euros pounds ringgit pesos kyat rupees dong won yen units rooms beds vehicles cars
+		boats trucks flights phones computers devices accounts websites apps posts messages calls
+		lines seats votes goals years-old year-old storey degrees hectares acres percentages`)
+
+	lx.function = set(`the a an to in at for on by with from of into onto and or but as than that
+		which who whom whose were was are is be been being have has had will would could can may
+		might must should shall do did does not no nor while whereas this these those their its his
+		her our your my across throughout through over under between among after before during
+		since until within without about around against like near per via upon toward towards
+		including involving where when what there here then so if because also still already yet
+		just only even all both some many most each every any such said says say told according
+		who're they we he she it i you them him us more less fewer least than according
+		couldn't couldn’t wouldn't wouldn’t didn't didn’t weren't weren’t wasn't wasn’t aren't aren’t
+		isn't isn’t haven't haven’t hasn't hasn’t had't won't won’t can't can’t don't don’t
+		got get gets went go goes came come comes`)
+
+	lx.adjectives = set(`foreign local new other additional former young undocumented illegal
+		suspected alleged rescued trafficked enslaved missing dead injured detained arrested
+		stranded different separate registered unregistered active known confirmed reported
+		estimated online scam scamming fraud fraudulent suspicious male female adult elderly
+		international domestic migrant overseas non-cambodian cambodian chinese vietnamese thai
+		indonesian filipino malaysian korean japanese taiwanese burmese lao laotian indian
+		african american european asian`)
+
+	lx.qualifiers = map[string]string{
+		"at least": "at least", "a minimum of": "at least", "no fewer than": "at least", "no less than": "at least",
+		"more than": "more than", "greater than": "more than", "upwards of": "more than", "in excess of": "more than",
+		"above": "more than",
+		"over":  "over", "just over": "over", "simply over": "over", "slightly over": "over", "a little over": "over",
+		"nearly": "nearly", "almost": "nearly", "practically": "nearly", "virtually": "nearly",
+		"close to": "nearly", "just under": "nearly", "nearly all": "nearly",
+		"about": "about", "around": "about", "round": "about", "roughly": "about", "approximately": "about",
+		"approx": "about", "some": "about", "circa": "about", "an estimated": "estimated",
+		"estimated": "estimated", "est": "estimated", "a projected": "estimated",
+		"up to": "up to", "as many as": "up to", "as high as": "up to", "as much as": "up to",
+		"at most": "up to", "fewer than": "up to", "less than": "up to", "under": "up to",
+		"a total of": "exact", "total of": "exact", "exactly": "exact", "only": "exact", "just": "exact", "simply": "exact",
+	}
+
+	lx.namePrev = set(`tier level phase article section chapter no number vol volume issue part step
+		route highway road gate building block room floor line version episode grade category class
+		rank ranked ranking aged age ages page pages item figure table chart annex appendix paragraph
+		clause rule act resolution decree sub-decree prakas code zone street st unit plot lot kilometre
+		kilometer km mile`)
+
+	lx.currencies = set(`€ £ ¥ ៛ ฿ ₫ ₱ ₹ euro euros pound pounds yuan rmb renminbi baht riel riels
+		ringgit peso pesos kyat rupee rupees dong won yen`)
+
+	for i, m := range strings.Fields("january february march april may june july august september october november december") {
+		lx.months[m] = i + 1
+	}
+	for i, m := range strings.Fields("jan feb mar apr may jun jul aug sep oct nov dec") {
+		lx.months[m] = i + 1
+	}
+	lx.months["sept"] = 9
+	for i, d := range strings.Fields("sunday monday tuesday wednesday thursday friday saturday") {
+		lx.weekdays[d] = time.Weekday(i)
+	}
+	for w := range lx.months {
+		lx.dateShape[w[0]-'a'][len(w)] = true
+	}
+	for w := range lx.weekdays {
+		lx.dateShape[w[0]-'a'][len(w)] = true
+	}
+	lx.abbrev = set(`mr mrs ms dr gen maj lt col capt sgt prof sen rep gov st co ltd inc corp no vs
+		jan feb mar apr jun jul aug sep sept oct nov dec approx est etc mt jr sr pol brig adm`)
+	return lx
+}
+
+// shapeOK tests a word against a first-letter/length table.
+func shapeOK(table *[26][16]bool, w string) bool {
+	if len(w) == 0 || len(w) >= 16 {
+		return false
+	}
+	c := w[0] | 0x20
+	if c < 'a' || c > 'z' {
+		return false
+	}
+	return table[c-'a'][len(w)]
 }

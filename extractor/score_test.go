@@ -357,7 +357,11 @@ func scoreDoc(g goldFile, tagged document.Tagged) map[string]typeResult {
 // runScore extracts every document of c, prints the table and fails the
 // types below their threshold, listing their missed and spurious items.
 func runScore(t *testing.T, c corpus) {
-	x := New(gazetteer.Default())
+	g, err := gazetteer.Default()
+	if err != nil {
+		t.Fatalf("gazetteer: %v", err)
+	}
+	x := New(g)
 	total := map[string]*counts{}
 	for _, typ := range scoreTypes {
 		total[typ] = &counts{}
@@ -375,6 +379,12 @@ func runScore(t *testing.T, c corpus) {
 			total[typ].add(r.counts)
 			p, rc, f := r.prf()
 			fmt.Fprintf(&detail, "  %-10s tp=%-3d pred=%-3d gold=%-3d P=%.2f R=%.2f F1=%.2f\n", typ, r.tp, r.pred, r.gold, p, rc, f)
+			for _, m := range r.missed {
+				fmt.Fprintf(&detail, "      missed:   %s\n", m)
+			}
+			for _, s := range r.spurious {
+				fmt.Fprintf(&detail, "      spurious: %s\n", s)
+			}
 		}
 	}
 

@@ -1,3 +1,5 @@
+//go:generate go run ./internal/gen -ref ../../shared/reference -out ../config/gazetteer.yaml
+
 // Package gazetteer holds the known compounds, tycoons and provinces with
 // their aliases, and finds them in text.
 //
@@ -13,13 +15,13 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"regexp"
 	"slices"
 	"strings"
 	"unicode"
 
-	ac "github.com/petar-dambovaliev/aho-corasick"
 	"gopkg.in/yaml.v3"
 
 	"github.com/compoundwatch/compoundwatch/config"
@@ -191,7 +193,7 @@ func Load(data []byte) (*Gazetteer, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&f); err != nil {
-		if errors.Is(err, errIOEOF()) {
+		if errors.Is(err, io.EOF) {
 			return nil, errors.New("gazetteer: empty file")
 		}
 		return nil, fmt.Errorf("gazetteer: %w", err)
@@ -287,17 +289,19 @@ func Load(data []byte) (*Gazetteer, error) {
 	b := newMatcherBuilder()
 	for i, s := range srcs {
 		if err := b.addEntry(i, g.records[i].Type, s.e); err != nil {
+			var c *collision
+			if errors.As(err, &c) {
+				o := srcs[c.other]
+				return nil, fmt.Errorf("gazetteer: %s: %s: alias %q also names %s at %s; an alias may name one record per type",
+					at(s.section, s.idx), s.e.ID, c.form, o.e.ID, at(o.section, o.idx))
+			}
 			return nil, fmt.Errorf("gazetteer: %s: %s: %w", at(s.section, s.idx), s.e.ID, err)
 		}
 	}
 	if err := b.addVocabulary(&f); err != nil {
 		return nil, fmt.Errorf("gazetteer: %w", err)
 	}
-	m, err := b.build(g.records, func(i int) string { return at(srcs[i].section, srcs[i].idx) })
-	if err != nil {
-		return nil, fmt.Errorf("gazetteer: %w", err)
-	}
-	g.m = m
+	g.m = b.build(g.records)
 	return g, nil
 }
 

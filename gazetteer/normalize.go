@@ -18,14 +18,42 @@ const (
 )
 
 // folded is text normalised for matching: lower case, no Latin diacritics,
-// "&" spelt "and", separators collapsed. orig[i] is the byte offset in the
-// original text of the rune that produced folded byte i; orig[len(b)] is
-// the length of the original text. Because every folded byte maps to the
-// start of a whole original rune, offsets mapped back are always on rune
-// boundaries.
+// "&" spelt "and", separators collapsed.
+//
+// The map back to the original text is kept as shift points rather than an
+// offset per byte: in running text the distance between a folded byte and
+// its source only changes at collapsed spaces and non-ASCII letters, so
+// this is a fraction of the memory and of the work. Every position a match
+// can start or end at (a rune start in the folded text) maps to a rune start
+// in the original.
 type folded struct {
-	b    []byte
-	orig []int32
+	b     []byte
+	pts   []shift // sorted by at
+	delta int     // current source-minus-folded distance
+	n     int     // length of the original text
+}
+
+// shift: from folded position at on, orig = position + delta.
+type shift struct{ at, delta int32 }
+
+// origAt maps folded position i (0..len(b)) back to the original text.
+func (f *folded) origAt(i int) int {
+	if i >= len(f.b) {
+		return f.n
+	}
+	lo, hi := 0, len(f.pts)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if int(f.pts[m].at) <= i {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	if lo == 0 {
+		return i
+	}
+	return i + int(f.pts[lo-1].delta)
 }
 
 func (f *folded) last() byte {
@@ -36,8 +64,11 @@ func (f *folded) last() byte {
 }
 
 func (f *folded) emit(c byte, at int) {
+	if d := at - len(f.b); d != f.delta {
+		f.delta = d
+		f.pts = append(f.pts, shift{int32(len(f.b)), int32(d)})
+	}
 	f.b = append(f.b, c)
-	f.orig = append(f.orig, int32(at))
 }
 
 func (f *folded) sep(kind byte, at int) {
@@ -55,13 +86,24 @@ func (f *folded) sep(kind byte, at int) {
 // fold normalises text. It never fails: invalid UTF-8 bytes act as hard
 // separators.
 func fold(text string) folded {
-	f := folded{b: make([]byte, 0, len(text)+8), orig: make([]int32, 0, len(text)+9)}
+	f := folded{b: make([]byte, 0, len(text)+8), n: len(text)}
 	for i := 0; i < len(text); {
 		c := text[i]
 		if c < utf8.RuneSelf {
 			switch {
 			case 'a' <= c && c <= 'z' || '0' <= c && c <= '9':
-				f.emit(c, i)
+				// Fast path for a run of lower-case letters and digits.
+				if i-len(f.b) != f.delta {
+					f.emit(c, i)
+					i++
+				}
+				j := i
+				for j < len(text) && ('a' <= text[j] && text[j] <= 'z' || '0' <= text[j] && text[j] <= '9') {
+					j++
+				}
+				f.b = append(f.b, text[i:j]...)
+				i = j
+				continue
 			case 'A' <= c && c <= 'Z':
 				f.emit(c+'a'-'A', i)
 			case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' || c == '-' || c == '\'' || c == '_':
@@ -97,18 +139,30 @@ func fold(text string) folded {
 		case isLatin(r):
 			foldLatin(&f, r, i)
 		case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r):
-			r = unicode.ToLower(r)
-			var buf [utf8.UTFMax]byte
-			n := utf8.EncodeRune(buf[:], r)
-			for _, b := range buf[:n] {
-				f.emit(b, i)
+			// Bytes of a copied rune map to themselves, so the shift
+			// stays put across runs of Han or Khmer.
+			if lr := unicode.ToLower(r); lr != r && utf8.RuneLen(lr) == size {
+				var buf [utf8.UTFMax]byte
+				utf8.EncodeRune(buf[:], lr)
+				for k := range size {
+					f.emit(buf[k], i+k)
+				}
+			} else if lr != r {
+				var buf [utf8.UTFMax]byte
+				n := utf8.EncodeRune(buf[:], lr)
+				for _, b := range buf[:n] {
+					f.emit(b, i)
+				}
+			} else {
+				for k := range size {
+					f.emit(text[i+k], i+k)
+				}
 			}
 		default:
 			f.sep(hard, i)
 		}
 		i += size
 	}
-	f.orig = append(f.orig, int32(len(text)))
 	return f
 }
 

@@ -168,7 +168,7 @@ func entities(gaz *gazetteer.Gazetteer, typ string, in []string) ([]string, erro
 	}
 	out := make([]string, 0, len(vs))
 	for _, v := range vs {
-		id, ok := resolve(gaz, typ, v)
+		id, ok := gaz.Resolve(typ, v) // ids, names and aliases
 		if !ok {
 			return nil, &Error{Param: typ, Value: v, Reason: fmt.Sprintf("unknown %s (give a gazetteer id or a known name or alias)", typ)}
 		}
@@ -177,14 +177,6 @@ func entities(gaz *gazetteer.Gazetteer, typ string, in []string) ([]string, erro
 		}
 	}
 	return out, nil
-}
-
-// resolve accepts an id of the given type, else a name or alias.
-func resolve(gaz *gazetteer.Gazetteer, typ, v string) (string, bool) {
-	if r, ok := gaz.Entity(v); ok && r.Type == typ {
-		return v, true
-	}
-	return gaz.Resolve(typ, v)
 }
 
 func values(param string, in []string) ([]string, error) {

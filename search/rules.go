@@ -3,6 +3,7 @@ package search
 import (
 	"fmt"
 	"html"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -258,4 +259,39 @@ func MarkHTML(text, pre, post string) string {
 		b.WriteString("</mark>")
 	}
 	return b.String()
+}
+
+// MaxSynonyms is how many alternatives one term may have (Meilisearch's
+// limit).
+const MaxSynonyms = 50
+
+// ExpandSynonyms turns groups of equivalent spellings (each key with its
+// values, e.g. a gazetteer entry's name and aliases) into the one-way map
+// that Meilisearch wants: every spelling maps to every other spelling of
+// each group it belongs to, lower-cased, deduplicated, at most MaxSynonyms
+// per term (the spellings given first are kept).
+func ExpandSynonyms(groups map[string][]string) map[string][]string {
+	keys := make([]string, 0, len(groups))
+	for k := range groups {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	out := map[string][]string{}
+	for _, k := range keys {
+		var group []string
+		for _, s := range append([]string{k}, groups[k]...) {
+			s = strings.ToLower(strings.Join(strings.Fields(s), " "))
+			if s != "" && !slices.Contains(group, s) {
+				group = append(group, s)
+			}
+		}
+		for _, a := range group {
+			for _, b := range group {
+				if a != b && len(out[a]) < MaxSynonyms && !slices.Contains(out[a], b) {
+					out[a] = append(out[a], b)
+				}
+			}
+		}
+	}
+	return out
 }

@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -27,14 +28,18 @@ type EntityRef struct {
 // Entity is the body of GET /api/entity/{id} and the data of its page.
 type Entity struct {
 	EntityRef
-	Aliases   []string    `json:"aliases"`
-	Scripts   []Script    `json:"scripts,omitempty"`
-	Province  *EntityRef  `json:"province,omitempty"`
-	Linked    []EntityRef `json:"linked"`
-	Sanctions []Sanction  `json:"sanctions"`
-	Mentions  Mentions    `json:"mentions"`
-	Coverage  []Hit       `json:"coverage"`
-	Figures   []Figure    `json:"figures"`
+	UncertainReason string      `json:"uncertain_reason,omitempty"`
+	Aliases         []string    `json:"aliases"`
+	Scripts         []Script    `json:"scripts,omitempty"`
+	Place           string      `json:"place,omitempty"`  // a compound's town or area
+	Places          []string    `json:"places,omitempty"` // a province's towns and districts
+	Country         string      `json:"country,omitempty"`
+	Province        *EntityRef  `json:"province,omitempty"`
+	Linked          []EntityRef `json:"linked"`
+	Sanctions       []Sanction  `json:"sanctions"`
+	Mentions        Mentions    `json:"mentions"`
+	Coverage        []Hit       `json:"coverage"`
+	Figures         []Figure    `json:"figures"`
 	// Search opens the search page filtered on this entity.
 	Search string `json:"search"`
 	Chart  chart  `json:"-"`
@@ -45,6 +50,8 @@ type Script struct {
 	Script string   `json:"script"` // zh, km
 	Label  string   `json:"label"`
 	Names  []string `json:"names"`
+	// Unverified: no source showed these spellings.
+	Unverified bool `json:"unverified,omitempty"`
 }
 
 // Sanction is one reported designation.
@@ -107,7 +114,11 @@ func (s *server) entity(ctx context.Context, id string) (*Entity, int, string) {
 	if !ok {
 		return nil, http.StatusNotFound, fmt.Sprintf("no entity with id %q", clip(id, 80))
 	}
-	e := &Entity{EntityRef: rec.ref(), Aliases: rec.Aliases, Scripts: rec.Scripts, Sanctions: rec.Sanctions}
+	e := &Entity{
+		EntityRef: rec.ref(), UncertainReason: rec.UncertainReason,
+		Aliases: rec.Aliases, Scripts: rec.Scripts, Sanctions: rec.Sanctions,
+		Place: rec.Place, Places: rec.Places, Country: rec.Country,
+	}
 	if e.Aliases == nil {
 		e.Aliases = []string{}
 	}
@@ -161,6 +172,7 @@ func (s *server) entity(ctx context.Context, id string) (*Entity, int, string) {
 			})
 		}
 	}
+	s.countCopies(ctx, e.Coverage)
 	return e, http.StatusOK, ""
 }
 
@@ -179,9 +191,11 @@ func (s *server) linked(rec record) []EntityRef {
 	for _, id := range rec.Links {
 		add(id)
 	}
-	for _, other := range s.records() {
-		if slices.Contains(other.Links, rec.ID) || (rec.Type == document.Province && other.Province == rec.ID) {
-			add(other.ID)
+	if s.gaz != nil {
+		for _, other := range s.gaz.Records("") {
+			if slices.Contains(other.Links, rec.ID) || (rec.Type == document.Province && other.Province == rec.ID) {
+				add(other.ID)
+			}
 		}
 	}
 	order := map[string]int{document.Tycoon: 0, document.Compound: 1, document.Province: 2}
@@ -246,6 +260,7 @@ func months(counts map[string]int) []MonthCount {
 type chart struct {
 	Width, Height float64
 	Base          float64 // y of the axis
+	TickY         float64 // baseline of the year labels
 	Max           int
 	Bars          []bar
 	Ticks         []tick
@@ -262,7 +277,7 @@ type tick struct {
 }
 
 func newChart(ms []MonthCount) chart {
-	c := chart{Width: 720, Height: 160, Base: 130}
+	c := chart{Width: 720, Height: 164, Base: 134, TickY: 152}
 	if len(ms) == 0 {
 		return c
 	}
@@ -312,9 +327,30 @@ func typeLabel(t string) string {
 }
 
 func kindLabel(k string) string {
-	k = strings.ReplaceAll(k, "_", " ")
-	if k == "SEZ" || k == "sez" {
+	k = strings.ToLower(strings.ReplaceAll(k, "_", " "))
+	if k == "sez" {
 		return "special economic zone"
 	}
 	return k
+}
+
+// formatNumber prints a figure with thousands separators: 12500 → 12,500.
+func formatNumber(v float64) string {
+	s := strconv.FormatFloat(v, 'f', -1, 64)
+	sign := ""
+	if strings.HasPrefix(s, "-") {
+		sign, s = "-", s[1:]
+	}
+	whole, frac, _ := strings.Cut(s, ".")
+	var b strings.Builder
+	for i, c := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if frac != "" {
+		return sign + b.String() + "." + frac
+	}
+	return sign + b.String()
 }

@@ -3,20 +3,24 @@ package web
 import (
 	"cmp"
 	"slices"
+	"strings"
 
-	"github.com/compoundwatch/compoundwatch/document"
+	"github.com/compoundwatch/compoundwatch/gazetteer"
 )
 
 // record is the part of a gazetteer record the pages show. Everything the
 // web package reads from the gazetteer goes through this file.
 type record struct {
 	ID, Type, Kind, Name string
-	Aliases              []string
+	Aliases              []string // other spellings in Latin script
 	Scripts              []Script
+	Places               []string // provinces: towns standing for it
+	Place, Country       string
 	Province             string
 	Links                []string
 	Sanctions            []Sanction
 	Uncertain            bool
+	UncertainReason      string
 }
 
 func (r record) ref() EntityRef {
@@ -31,26 +35,49 @@ func (s *server) record(id string) (record, bool) {
 	if !ok {
 		return record{}, false
 	}
+	return fromGazetteer(g), true
+}
+
+func fromGazetteer(g gazetteer.Record) record {
 	r := record{
-		ID:        id,
-		Type:      g.Type,
-		Kind:      g.Kind,
-		Name:      g.Name,
-		Aliases:   slices.Clone(g.Aliases),
-		Province:  g.Province,
-		Links:     g.Links,
-		Uncertain: g.Uncertain,
+		ID: g.ID, Type: g.Type, Kind: g.Kind, Name: g.Name,
+		Place: g.Place, Country: g.Country, Province: g.Province,
+		Links: g.Links, Uncertain: g.Uncertain, UncertainReason: g.UncertainReason,
+	}
+	// Aliases holds every surface form (name, places, script names too);
+	// the page lists those elsewhere, so keep the other spellings only.
+	skip := map[string]bool{strings.ToLower(g.Name): true}
+	for _, names := range g.Scripts {
+		for _, n := range names {
+			skip[strings.ToLower(n)] = true
+		}
+	}
+	for _, p := range g.Places {
+		r.Places = append(r.Places, p.Name)
+		skip[strings.ToLower(p.Name)] = true
+		for _, a := range p.Aliases {
+			skip[strings.ToLower(a)] = true
+		}
+	}
+	for _, a := range g.Aliases {
+		if k := strings.ToLower(a); !skip[k] {
+			skip[k] = true
+			r.Aliases = append(r.Aliases, a)
+		}
 	}
 	for script, names := range g.Scripts {
 		if len(names) > 0 {
-			r.Scripts = append(r.Scripts, Script{Script: script, Label: scriptLabel(script), Names: names})
+			r.Scripts = append(r.Scripts, Script{
+				Script: script, Label: scriptLabel(script), Names: slices.Clone(names),
+				Unverified: slices.Contains(g.ScriptsUnverified, script),
+			})
 		}
 	}
 	slices.SortFunc(r.Scripts, func(a, b Script) int { return cmp.Compare(a.Script, b.Script) })
 	for _, sn := range g.Sanctions {
 		r.Sanctions = append(r.Sanctions, Sanction{Authority: sn.Authority, Date: sn.Date, Program: sn.Program, Target: sn.Target})
 	}
-	return r, true
+	return r
 }
 
 func scriptLabel(script string) string {
@@ -61,20 +88,4 @@ func scriptLabel(script string) string {
 		return "Khmer"
 	}
 	return script
-}
-
-// records lists every record of every type.
-func (s *server) records() []record {
-	if s.gaz == nil {
-		return nil
-	}
-	var out []record
-	for _, typ := range []string{document.Compound, document.Tycoon, document.Province} {
-		for _, g := range s.gaz.Records(typ) {
-			if r, ok := s.record(g.ID); ok {
-				out = append(out, r)
-			}
-		}
-	}
-	return out
 }

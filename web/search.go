@@ -11,6 +11,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"time"
 	"unicode/utf8"
 
 	"github.com/compoundwatch/compoundwatch/query"
@@ -66,6 +68,9 @@ type Hit struct {
 	// document's canonical URL); Copies searches every copy of it.
 	Story  string `json:"story,omitempty"`
 	Copies string `json:"copies,omitempty"`
+	// CopyCount is, for an original, how many later copies of it are
+	// indexed.
+	CopyCount int `json:"copy_count,omitempty"`
 }
 
 // FacetValue is one value of a facet with its count.
@@ -146,6 +151,7 @@ func (s *server) apiSearch(w http.ResponseWriter, r *http.Request) {
 	for _, h := range res.Hits {
 		out.Hits = append(out.Hits, s.hit(h))
 	}
+	s.countCopies(ctx, out.Hits)
 	writeJSON(w, http.StatusOK, out)
 }
 
@@ -175,6 +181,34 @@ func (s *server) hit(h search.Hit) Hit {
 		out.Copies = "/?duplicate_of=" + url.QueryEscape(out.Story)
 	}
 	return out
+}
+
+// countCopies sets CopyCount on the originals among hits, a few queries
+// at a time. A failed count only hides the link to the copies.
+func (s *server) countCopies(ctx context.Context, hits []Hit) {
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 4)
+	for i := range hits {
+		h := &hits[i]
+		if h.DuplicateOf != "" || h.Story == "" {
+			continue
+		}
+		wg.Go(func() {
+			select {
+			case sem <- struct{}{}:
+				defer func() { <-sem }()
+			case <-ctx.Done():
+				return
+			}
+			res, err := s.backend.Search(ctx, search.Query{Filter: []string{"duplicate_of=" + h.Story}, Limit: 1})
+			if err != nil {
+				s.log.DebugContext(ctx, "count copies", "story", h.Story, "err", err)
+				return
+			}
+			h.CopyCount = res.Total
+		})
+	}
+	wg.Wait()
 }
 
 // facets turns backend facet counts into display values, the most
@@ -258,4 +292,11 @@ func clip(s string, n int) string {
 		n--
 	}
 	return s[:n] + "…"
+}
+
+func dateString(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format(time.DateOnly)
 }

@@ -71,11 +71,7 @@ func New(backend search.Backend, gaz *gazetteer.Gazetteer, opts Options) http.Ha
 	}
 	s := &server{backend: backend, gaz: gaz, opts: opts, log: opts.Logger, pages: parsePages()}
 
-	static, err := fs.Sub(files, "static")
-	if err != nil {
-		panic(err) // the embedded tree is fixed at build time
-	}
-	assets := http.FileServerFS(static)
+	assets := http.FileServerFS(Assets())
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{$}", s.index)
@@ -85,16 +81,32 @@ func New(backend search.Backend, gaz *gazetteer.Gazetteer, opts Options) http.Ha
 	mux.HandleFunc("GET /api/entity/{id}", s.apiEntity)
 	mux.HandleFunc("POST /api/documents", s.apiSubmit)
 	mux.HandleFunc("GET /healthz", s.healthz)
+	for path, allow := range map[string]string{"/api/search": "GET", "/api/entity/{id}": "GET", "/api/documents": "POST"} {
+		mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Allow", allow)
+			writeError(w, http.StatusMethodNotAllowed, r.Method+" is not allowed here; use "+allow)
+		})
+	}
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, http.StatusNotFound, "no such API endpoint: "+r.Method+" "+r.URL.Path)
+		writeError(w, http.StatusNotFound, "no such API endpoint: "+r.URL.Path)
 	})
 	return secure(mux)
+}
+
+// Assets returns the static files served under /static/.
+func Assets() fs.FS {
+	static, err := fs.Sub(files, "static")
+	if err != nil {
+		panic(err) // the embedded tree is fixed at build time
+	}
+	return static
 }
 
 func parsePages() map[string]*template.Template {
 	funcs := template.FuncMap{
 		"typeLabel": typeLabel,
 		"kindLabel": kindLabel,
+		"num":       formatNumber,
 	}
 	base := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(files, "templates/layout.html"))
 	pages := map[string]*template.Template{}
@@ -130,14 +142,14 @@ func noListing(h http.Handler) http.Handler {
 }
 
 func (s *server) index(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusOK, "index.html", pageData{Title: "Search coverage"})
+	s.render(w, r, http.StatusOK, "index.html", pageData{Title: "Search coverage", SearchPage: true})
 }
 
 // pageData is what the layout needs; Body is the page's own data.
 type pageData struct {
-	Title string
-	Query string
-	Body  any
+	Title      string
+	SearchPage bool // the page has its own search box
+	Body       any
 }
 
 func (s *server) render(w http.ResponseWriter, r *http.Request, status int, page string, data pageData) {
@@ -193,7 +205,12 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 func backendStatus(err error) (int, string) {
 	switch {
 	case errors.Is(err, search.ErrBadFilter):
-		return http.StatusBadRequest, err.Error()
+		// Keep the reason, not the backend's prefix (paths, addresses).
+		msg := err.Error()
+		if i := strings.Index(msg, search.ErrBadFilter.Error()); i >= 0 {
+			msg = msg[i:]
+		}
+		return http.StatusBadRequest, msg
 	case errors.Is(err, context.DeadlineExceeded):
 		return http.StatusGatewayTimeout, "search timed out"
 	case errors.Is(err, context.Canceled):

@@ -35,9 +35,11 @@ import (
 // Options tune the embedded index.
 type Options struct {
 	Logger *slog.Logger
-	// Synonyms maps a lower-case word or phrase to alternatives searched
-	// as well (one-way, as Meilisearch synonyms). Optional: documents'
-	// entity_names already carry every alias of their entities.
+	// Synonyms are groups of equivalent spellings (a name and its
+	// aliases), expanded as the Meilisearch backend does
+	// (search.ExpandSynonyms): a query equal to one spelling also searches
+	// the others. Optional: documents' entity_names already carry every
+	// alias of their entities.
 	Synonyms map[string][]string
 	// LockTimeout is how long Open waits for another process to release
 	// the index (default 200ms).
@@ -46,11 +48,11 @@ type Options struct {
 
 // Index is an embedded search index. It is safe for concurrent use.
 type Index struct {
-	dir  string
-	idx  bleve.Index
-	log  *slog.Logger
-	syn  map[string][]string
-	an   analyzer
+	dir string
+	idx bleve.Index
+	log *slog.Logger
+	syn map[string][]string
+	an  analyzer
 }
 
 var _ search.Backend = (*Index)(nil)
@@ -102,8 +104,8 @@ func Open(dir string, opts Options) (*Index, error) {
 		idx.Close()
 		return nil, fmt.Errorf("embedded index %s: %w", dir, err)
 	}
-	syn := make(map[string][]string, len(opts.Synonyms))
-	for k, v := range opts.Synonyms {
+	syn := map[string][]string{}
+	for k, v := range search.ExpandSynonyms(opts.Synonyms) {
 		k = an.normPhrase(k)
 		syn[k] = append(syn[k], v...)
 	}

@@ -321,4 +321,3 @@ func (x *Index) Search(ctx context.Context, q search.Query) (*search.Result, err
 	out.Took = time.Since(start)
 	return out, nil
 }
-

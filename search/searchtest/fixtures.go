@@ -19,8 +19,8 @@ func SihanoukIDs() []string {
 
 type fx struct {
 	id, title, text, outlet, lang, date, dup string
-	compounds, tycoons, provinces        []string
-	names                                [][]string
+	compounds, tycoons, provinces            []string
+	names                                    [][]string
 }
 
 func (f fx) doc() search.Doc {

@@ -386,6 +386,7 @@ func testSnippets(t *testing.T, b search.Backend) {
 		if !ok {
 			t.Fatalf("xss-2021 not found: %v", ids(r))
 		}
+		t.Logf("snippet: %s", h.Snippet)
 		for _, want := range []string{"&lt;script&gt;alert(1)&lt;/script&gt;", "&lt;img src=x onerror=alert(2)&gt;", "<mark>Golden</mark>", "<mark>Lotus</mark>"} {
 			if !strings.Contains(h.Snippet, want) {
 				t.Errorf("snippet %q lacks %q", h.Snippet, want)

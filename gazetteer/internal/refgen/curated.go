@@ -33,6 +33,9 @@ var dropAlias = map[string][]string{
 	"pailin":        {"Prum"},
 	"siem-reap":     {"Angkor"},
 	"rithy-samnang": {"Tek"},
+	// The Vietnamese side of the Bavet crossing; reports use it for the
+	// border gate and the casino complex, not for Svay Rieng.
+	"svay-rieng": {"Moc Bai", "Mộc Bài", "Moc Bai border gate", "木牌"},
 }
 
 // guard: aliases that are also ordinary words, brand names or common
@@ -58,14 +61,14 @@ var guard = map[string][]string{
 	"zhao-long":                              {"Zhao Long", "Xiao Long"},
 	"trans-asia-international":               {"Trans Asia"},
 	"oriental-paris-casino-bavet":            {"Oriental Paris"},
+	"my-casino-kampot":                       {"My Casino"},
 }
 
-// headOnly: names that alone mean something else ("Amber", "My Casino").
+// headOnly: names that alone mean something else ("Amber", "Garden City").
 var headOnly = map[string][]string{
 	"amber-casino":             {"Amber"},
 	"garden-city-hotel":        {"Garden City"},
 	"china-project-ochheuteal": {"China Project"},
-	"my-casino-kampot":         {"My Casino"},
 }
 
 // addAliases: spellings seen in reporting that the reference lacks. Each is

@@ -1,0 +1,128 @@
+package extractor
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/compoundwatch/compoundwatch/document"
+	"github.com/compoundwatch/compoundwatch/gazetteer"
+)
+
+// benchBytes is the minimum volume of text a benchmark iteration extracts,
+// so that caches cannot hold the whole input.
+const benchBytes = 50 << 20
+
+// BenchmarkExtract measures throughput (MB/s via SetBytes) and allocations
+// per document, with the full default gazetteer.
+//
+//	go test ./extractor/ -run '^$' -bench BenchmarkExtract -benchtime 3x
+func BenchmarkExtract(b *testing.B) {
+	g, err := gazetteer.Default()
+	if err != nil {
+		b.Fatalf("gazetteer: %v", err)
+	}
+	x := New(g)
+	b.Run("shared", func(b *testing.B) {
+		c, ok := sharedCorpus(b)
+		if !ok {
+			b.Skipf("shared corpus not found in %s", c.docsDir)
+		}
+		var texts []string
+		for _, base := range c.docNames {
+			raw, err := os.ReadFile(filepath.Join(c.docsDir, base+".txt"))
+			if err != nil {
+				b.Fatal(err)
+			}
+			texts = append(texts, string(raw))
+		}
+		benchDocs(b, x, repeat(texts))
+	})
+	b.Run("generated", func(b *testing.B) {
+		benchDocs(b, x, repeat(generatedDocs(200)))
+	})
+}
+
+// repeat copies texts (fresh memory for each copy) until they reach
+// benchBytes.
+func repeat(texts []string) []string {
+	var docs []string
+	total := 0
+	for total < benchBytes {
+		for _, t := range texts {
+			docs = append(docs, strings.Clone(t))
+			total += len(t)
+		}
+	}
+	return docs
+}
+
+func benchDocs(b *testing.B, x *Extractor, docs []string) {
+	total := 0
+	for _, d := range docs {
+		total += len(d)
+	}
+	b.SetBytes(int64(total))
+	b.ReportAllocs()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	b.ResetTimer()
+	for b.Loop() {
+		for _, d := range docs {
+			x.Extract(document.Raw{Text: d})
+		}
+	}
+	b.StopTimer()
+	runtime.ReadMemStats(&after)
+	b.ReportMetric(float64(after.Mallocs-before.Mallocs)/float64(b.N*len(docs)), "allocs/doc")
+	b.ReportMetric(float64(len(docs)), "docs/op")
+}
+
+// generatedDocs writes news-like documents of about 8 KB from templates,
+// with varied numbers, dates and places, so the benchmark runs without the
+// shared corpus.
+func generatedDocs(n int) []string {
+	r := rand.New(rand.NewPCG(1, 2))
+	months := []string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"}
+	places := []string{"Sihanoukville", "Bavet", "Poipet", "Phnom Penh", "Kampot", "Pailin", "Koh Kong", "Kandal"}
+	quals := []string{"", "at least ", "more than ", "nearly ", "about ", "an estimated ", "up to ", "over "}
+	nouns := []string{"people", "victims", "workers", "suspects", "complaints", "sites", "compounds", "foreign nationals"}
+	templates := []func() string{
+		func() string {
+			return fmt.Sprintf("On %s %d, %d, police in %s said they had rescued %s%d %s from a guarded compound.",
+				months[r.IntN(12)], 1+r.IntN(28), 2019+r.IntN(6), places[r.IntN(len(places))], quals[r.IntN(len(quals))], 10+r.IntN(5000), nouns[r.IntN(len(nouns))])
+		},
+		func() string {
+			return fmt.Sprintf("In %s %d, investigators estimated the scheme had taken $%d.%d million from victims in %d countries.",
+				months[r.IntN(12)], 2019+r.IntN(6), 1+r.IntN(900), r.IntN(10), 2+r.IntN(30))
+		},
+		func() string {
+			return fmt.Sprintf("The ministry said %d%% of the %d complaints it received were resolved within %d months, compared with %d in the previous year.",
+				r.IntN(100), 100+r.IntN(900), 2+r.IntN(10), 50+r.IntN(900))
+		},
+		func() string {
+			return fmt.Sprintf("Residents of %s described buildings ringed by razor wire, and a guard who said %s workers had left since the Tier %d ranking was announced.",
+				places[r.IntN(len(places))], []string{"three", "ten", "a dozen", "a thousand", "dozens of", "hundreds of"}[r.IntN(6)], 1+r.IntN(3))
+		},
+		func() string {
+			return "Rights groups said the crackdown was uneven and that many operations had simply moved across the border or to another province."
+		},
+	}
+	docs := make([]string, n)
+	for i := range docs {
+		var sb strings.Builder
+		for sb.Len() < 8<<10 {
+			for k := 0; k < 4; k++ {
+				sb.WriteString(templates[r.IntN(len(templates))]())
+				sb.WriteByte(' ')
+			}
+			sb.WriteString("\n\n")
+		}
+		docs[i] = sb.String()
+	}
+	return docs
+}

@@ -1,0 +1,110 @@
+package extractor
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/compoundwatch/compoundwatch/document"
+	"github.com/compoundwatch/compoundwatch/gazetteer"
+)
+
+func testExtractor(t testing.TB) *Extractor {
+	t.Helper()
+	g, err := gazetteer.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return New(g)
+}
+
+func names(es []document.Entity, known bool) []string {
+	var out []string
+	for _, e := range es {
+		if e.Known == known {
+			out = append(out, e.Type+":"+e.Name)
+		}
+	}
+	return out
+}
+
+func TestDiscovery(t *testing.T) {
+	x := testExtractor(t)
+	tests := []struct {
+		name, text string
+		want       []string
+	}{
+		{"casino with title head", "The Eternal Diamond Casino, owned by tycoon Try Pheap, reopened.", []string{"compound:Eternal Diamond Casino"}},
+		{"casino with lower head", "kidnapped at the newly licensed Xing Tian Di casino in Sihanoukville", []string{"compound:Xing Tian Di casino"}},
+		{"quoted site", `opened a new casino and scam site "Powerlong" in Cambodia`, []string{"compound:Powerlong"}},
+		{"appositive", "raided Clark Sun Valley Hub, a compound inside the free port", []string{"compound:Clark Sun Valley Hub"}},
+		{"tycoon", "the K99 Group, led by Rithy Raksmei, and tycoon Rithy Raksmei’s hotel", []string{"tycoon:Rithy Raksmei"}},
+		{"relative of a known tycoon", "family head Bai Suocheng, his son Bai Yingcang, Liu Zhengxiang, Liu Zhengmao and others",
+			[]string{"tycoon:Bai Yingcang", "tycoon:Liu Zhengmao"}},
+		{"known names are not candidates", "the Huang Le compound and the KB casino in a Sihanoukville compound", nil},
+		{"places are not sites", "a Poipet casino, the Phnom Penh compound and Chinese compounds", nil},
+		{"officials are not tycoons", "a meeting led by Prime Minister Hun Sen; a firm led by Interior Minister Sar Kheng", nil},
+		{"lists do not adopt officials", "Try Pheap, Hun Sen and others", nil},
+		{"descriptions are not names", "Police raided the casino. Casino workers left a hotel.", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			es := x.findEntities(tt.text)
+			if got := names(es, false); !slices.Equal(got, tt.want) {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+			for _, e := range es {
+				if e.Known {
+					continue
+				}
+				if e.Confidence > 0.6 || !strings.HasPrefix(e.ID, "candidate:"+e.Type+":") {
+					t.Errorf("%s: confidence %.2f id %q", e.Name, e.Confidence, e.ID)
+				}
+				for _, m := range e.Mentions {
+					if tt.text[m.Start:m.End] != m.Text {
+						t.Errorf("%s: mention %+v", e.Name, m)
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestEntitiesLeaveOutCompanies(t *testing.T) {
+	x := testExtractor(t)
+	for _, e := range x.findEntities("HuiOne, Prince Group and RSX Investment Co., Ltd. in Cambodia") {
+		t.Errorf("unexpected entity %s (%s)", e.ID, e.Kind)
+	}
+}
+
+func TestDiscoveryQuietOnProse(t *testing.T) {
+	x := testExtractor(t)
+	text, err := os.ReadFile(filepath.Join(repoRoot(t), "gazetteer", "testdata", "ordinary-prose.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if es := x.findEntities(string(text)); len(es) > 0 {
+		t.Errorf("ordinary prose tagged %q", names(es, false))
+	}
+}
+
+func TestCollectCandidates(t *testing.T) {
+	x := testExtractor(t)
+	docs := []document.Tagged{
+		x.Extract(document.Raw{Source: "a", Text: "tycoon Rithy Raksmei opened the Xing Tian Di casino. Rithy Raksmei again."}),
+		x.Extract(document.Raw{Source: "b", Text: "the Xing Tian Di casino was raided"}),
+		x.Extract(document.Raw{Source: "c", Text: "the Xing Tian Di Casino reopened"}),
+	}
+	got := CollectCandidates(slices.Values(docs))
+	if len(got) != 2 {
+		t.Fatalf("got %+v", got)
+	}
+	if got[0].ID != "candidate:compound:xing-tian-di-casino" || got[0].Count != 3 || len(got[0].Examples) != 3 || got[0].Examples[1].Source != "b" {
+		t.Errorf("first candidate: %+v", got[0])
+	}
+	if got[1].Name != "Rithy Raksmei" || got[1].Count != 1 || got[1].Type != document.Tycoon {
+		t.Errorf("second candidate: %+v", got[1])
+	}
+}

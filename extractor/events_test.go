@@ -1,0 +1,103 @@
+package extractor
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/compoundwatch/compoundwatch/document"
+)
+
+func sprint(x any) string { return fmt.Sprintf("%+v", x) }
+
+// The sentences below are written for these tests; none is copied from the
+// shared corpus.
+func TestEventDates(t *testing.T) {
+	type ev struct{ date, precision string }
+	tests := []struct {
+		name      string
+		text      string
+		published string
+		want      []ev
+	}{
+		{"full date", "On 5 February 2023, police raided a compound in Bavet.", "", []ev{{"2023-02-05", "day"}}},
+		{"US style", "Officials closed the casino on March 9, 2024.", "", []ev{{"2024-03-09", "day"}}},
+		{"ordinal", "The ministry issued the order on April 2nd, 2022.", "", []ev{{"2022-04-02", "day"}}},
+		{"month", "The hotline opened in May 2021 after public pressure.", "", []ev{{"2021-05", "month"}}},
+		{"weekday", "On Monday, police raided a compound near the border.", "2024-03-15", []ev{{"2024-03-11", "day"}}},
+		{"weekday without publication date", "On Monday, police raided a compound near the border.", "", nil},
+		{"yesterday", "Rescuers freed 40 workers yesterday.", "2024-03-15", []ev{{"2024-03-14", "day"}}},
+		{"month this year", "In January, officials announced a task force.", "2024-03-15", []ev{{"2024-01", "month"}}},
+		{"month last year", "In November, the court convicted two managers.", "2024-03-15", []ev{{"2023-11", "month"}}},
+		{"last July", "Last July the ministry promised new inspections.", "2024-03-15", []ev{{"2023-07", "month"}}},
+		{"earlier this year", "Earlier this year, the two agencies signed an agreement.", "2024-03-15", []ev{{"2024", "year"}}},
+		{"day without year", "The sanctions announced on October 3 froze his assets.", "2024-11-20", []ev{{"2024-10-03", "day"}}},
+		{"vague year", "In mid-2022, the first escapees reached the embassy.", "", []ev{{"2022", "year"}}},
+		{"late year", "Investors fled the zone in late 2020.", "", []ev{{"2020", "year"}}},
+		{"span", "In 2019 and 2020, operators moved into new towers.", "", []ev{{"2019", "year"}}},
+		{"range is a statistic", "From March 2023 to February 2024, the hotline received 900 calls.", "", nil},
+		{"between is a statistic", "Between 2020 and 2022 the agency logged 300 cases.", "", nil},
+		{"deadline", "The deadline for comments is 30 April.", "2024-03-15", nil},
+		{"passing year", "The 2022 report and its 2023 update are online.", "", nil},
+		{"bare year once", "In 2021, the sector grew. In 2021, prices rose too.", "", []ev{{"2021", "year"}}},
+		{"narrative year", "In June 2023 police raided the site. In September, the court convicted its manager.", "", []ev{{"2023-06", "month"}, {"2023-09", "month"}}},
+		{"inferred from text", "Raids continued through early 2024.\n\nSince January, a task force has met weekly.", "", []ev{{"2024", "year"}, {"2024-01", "month"}}},
+		{"over the last year", "Prices rose over the last year.", "2024-03-15", nil},
+		{"may is a verb", "Operators may move to other towns.", "2024-03-15", nil},
+		{"future flagged", "The new law took effect on 1 July 2031.", "2024-03-15", []ev{{"2031-07-01", "day"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := findEvents(tt.text, tt.published, nil)
+			if len(got) != len(tt.want) {
+				t.Fatalf("got %s, want %v", describe(got), tt.want)
+			}
+			for i, w := range tt.want {
+				if got[i].Date != w.date || got[i].Precision != w.precision {
+					t.Errorf("event %d: got %s %s, want %s %s", i, got[i].Date, got[i].Precision, w.date, w.precision)
+				}
+			}
+		})
+	}
+}
+
+func TestEventFlags(t *testing.T) {
+	got := findEvents("The new law took effect on 1 July 2031.", "2024-03-15", nil)
+	if len(got) != 1 || got[0].Flag == "" {
+		t.Fatalf("a date after publication must be flagged: %s", describe(got))
+	}
+	got = findEvents("In September, the ministry revoked two licences. Raids resumed in early 2023.", "", nil)
+	if len(got) != 2 || got[0].Date != "2022-09" || got[0].Flag == "" || got[0].DateText != "September" {
+		t.Fatalf("inferred year must be flagged and keep its date text: %s", describe(got))
+	}
+}
+
+func TestTimeline(t *testing.T) {
+	text := "Crackdown diary\n\nJanuary 5, 2021\n\nPolice raided a compound in Bavet. Forty workers left.\n\n" +
+		"March 2, 2021\n\nA court convicted two managers.\n\n" +
+		"March 20, 2012\n\nOfficials announced a task force, which met in 2020 and 2021.\n\n" +
+		"April 9, 2021\n\nA new hotline opened on Monday.\n"
+	got := findEvents(text, "", []document.Entity{{ID: "province:svay-rieng", Mentions: []document.Mention{{Text: "Bavet", Start: 62, End: 67}}}})
+	want := []string{"2021-01-05", "2021-03-02", "2021-03-20", "2021-04-09"}
+	if len(got) != len(want) {
+		t.Fatalf("got %s", describe(got))
+	}
+	for i, w := range want {
+		if got[i].Date != w {
+			t.Errorf("entry %d: got %s, want %s", i, got[i].Date, w)
+		}
+	}
+	if got[2].Flag == "" || got[2].DateText != "March 20, 2012" {
+		t.Errorf("corrected entry must be flagged with its printed date: %+v", got[2])
+	}
+	if got[0].Summary != "Police raided a compound in Bavet." {
+		t.Errorf("summary: %q", got[0].Summary)
+	}
+	if len(got[0].Entities) != 1 || got[0].Entities[0] != "province:svay-rieng" {
+		t.Errorf("entities: %v", got[0].Entities)
+	}
+	for i, e := range got {
+		if e.Flag != "" && i != 2 {
+			t.Errorf("entry %d flagged: %s", i, e.Flag)
+		}
+	}
+}

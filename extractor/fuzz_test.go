@@ -1,0 +1,64 @@
+package extractor
+
+import (
+	"testing"
+	"unicode/utf8"
+
+	"github.com/compoundwatch/compoundwatch/document"
+	"github.com/compoundwatch/compoundwatch/gazetteer"
+)
+
+// FuzzExtract checks the extractor's contract on arbitrary input: it never
+// panics, and every offset it reports lies inside the text, in order, on a
+// rune boundary, with Text equal to the bytes it points at.
+//
+//	go test ./extractor/ -run '^$' -fuzz FuzzExtract -fuzztime 60s
+func FuzzExtract(f *testing.F) {
+	for _, s := range []struct{ text, published string }{
+		{"On 5 February 2023, police rescued at least 215 Indonesian nationals from a compound in Bavet.", "2023-02-07"},
+		{"Half of the $3.2 billion was laundered. Nearly 70% of 1,200 survivors (81 women; 16 men) were freed on Monday.", "2024-03-15"},
+		{"January 5, 2021\n\nRaid.\n\nMarch 20, 2012\n\nTask force.\n\nApril 9, 2021\n\nHotline.\n", ""},
+		{"Sites\t\nNorthtown\t12\nTOTAL\t1,052\n", "garbage"},
+		{"In mid-2022 and late 2023, Multiple-third of the compounds; round $40 billion; since January", ""},
+		{"\xff\xfe 12\t\xe2\x80 $ % (1) May 2024-13-45 2033 one-third", "2024-02-30"},
+	} {
+		f.Add(s.text, s.published)
+	}
+	g, err := gazetteer.Default()
+	if err != nil {
+		f.Fatalf("gazetteer: %v", err)
+	}
+	x := New(g)
+	f.Fuzz(func(t *testing.T, text, published string) {
+		tagged := x.Extract(document.Raw{Text: text, Published: published})
+		check := func(kind string, start, end int) {
+			t.Helper()
+			if start < 0 || end > len(text) || start > end {
+				t.Fatalf("%s: offsets [%d,%d) outside text of %d bytes", kind, start, end, len(text))
+			}
+			if start < len(text) && !utf8.RuneStart(text[start]) || end < len(text) && !utf8.RuneStart(text[end]) {
+				t.Fatalf("%s: offsets [%d,%d) not on rune boundaries", kind, start, end)
+			}
+		}
+		for _, e := range tagged.Entities {
+			for _, m := range e.Mentions {
+				check("mention "+e.ID, m.Start, m.End)
+				if text[m.Start:m.End] != m.Text {
+					t.Fatalf("mention %q != text[%d:%d] %q", m.Text, m.Start, m.End, text[m.Start:m.End])
+				}
+			}
+		}
+		for _, fg := range tagged.Figures {
+			check("figure", fg.Start, fg.End)
+			if text[fg.Start:fg.End] != fg.Text {
+				t.Fatalf("figure %q != text[%d:%d] %q", fg.Text, fg.Start, fg.End, text[fg.Start:fg.End])
+			}
+		}
+		for _, ev := range tagged.Events {
+			check("event", ev.Start, ev.End)
+			if ev.Date == "" || ev.Precision == "" {
+				t.Fatalf("event without date or precision: %+v", ev)
+			}
+		}
+	})
+}

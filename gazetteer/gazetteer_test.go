@@ -1,0 +1,319 @@
+package gazetteer
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/compoundwatch/compoundwatch/config"
+	"github.com/compoundwatch/compoundwatch/document"
+	"github.com/compoundwatch/compoundwatch/gazetteer/internal/refgen"
+)
+
+func defaultGaz(t testing.TB) *Gazetteer {
+	t.Helper()
+	g, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return g
+}
+
+// found is "type:id=mention|mention" for every entity, for compact tables.
+func found(es []document.Entity) []string {
+	var out []string
+	for _, e := range es {
+		var ms []string
+		for _, m := range e.Mentions {
+			ms = append(ms, m.Text)
+		}
+		out = append(out, e.Type+":"+e.ID+"="+strings.Join(ms, "|"))
+	}
+	return out
+}
+
+func TestFind(t *testing.T) {
+	g := defaultGaz(t)
+	tests := []struct {
+		name string
+		text string
+		want []string
+	}{
+		{"aliases merge to one site", "Inside Huang Le compound, registered as Majestic 2 casino, and the 黄乐 site.",
+			[]string{"compound:huang-le-majestic-two=Huang Le compound|Majestic 2 casino|黄乐"}},
+		{"head noun joins the mention", "The KB casino, known as the Kaibo compound.",
+			[]string{"compound:kb-hotel-casino=KB casino|Kaibo compound"}},
+		{"head-only alias needs its head noun", "Bokor compound; Bokor mountain.",
+			[]string{"compound:bokor-thansur-sokha=Bokor compound", "province:kampot=Bokor|Bokor"}},
+		{"SEZ spelt out and province inside it", "the MDS Thmor Da special economic zone in Cambodia",
+			[]string{"compound:mds-henghe-thmorda-sez=MDS Thmor Da special economic zone", "province:pursat=Thmor Da"}},
+		{"numbered branch", "an ID card for Jinbei 1 in Cambodia", []string{"compound:jin-bei-casino-hotel=Jinbei 1"}},
+		{"towns to provinces", "From Poipet to Bavet, Anlong Veng and Chrey Thom in Cambodia.",
+			[]string{"province:banteay-meanchey=Poipet", "province:svay-rieng=Bavet", "province:oddar-meanchey=Anlong Veng", "province:kandal=Chrey Thom"}},
+		{"Sihanoukville is Preah Sihanouk", "Sihanoukville province and Preah Sihanouk’s governor",
+			[]string{"province:preah-sihanouk=Sihanoukville|Preah Sihanouk"}},
+		{"Koh Thom is both a casino and a district", "the Koh Thom casino complex in Kandal province",
+			[]string{"compound:golden-phoenix-koh-thom=Koh Thom casino complex", "province:kandal=Koh Thom|Kandal"}},
+		{"Khmer and Chinese script", "ខេត្តកំពត និង 西哈努克省", []string{"province:kampot=កំពត", "province:preah-sihanouk=西哈努克省"}},
+		{"diacritics and case", "PHNOM PENH and Phnum Pénh", []string{"province:phnom-penh=PHNOM PENH|Phnum Pénh"}},
+		{"hyphen, apostrophe, spaces", "O-Smach Resort, O'Smach, and O  Smach\nResort",
+			[]string{"compound:osmach-resort=O-Smach Resort|O  Smach\nResort", "province:oddar-meanchey=O-Smach|O'Smach|O  Smach"}},
+		{"ampersand", "Jin Bei Casino and Hotel", []string{"compound:jin-bei-casino-hotel=Jin Bei Casino and Hotel"}},
+		{"tycoons by alias", "tycoon Kuong Li, who is Ly Kuong, and Try Pheap", []string{"tycoon:ly-kuong=Kuong Li|Ly Kuong", "tycoon:try-pheap=Try Pheap"}},
+		{"companies are left out", "Prince Group and HuiOne", nil},
+		{"company name does not become a person", "Try Pheap Group", nil},
+		{"lower case is not a name", "try pheap; hun to the shops", nil},
+		{"inside a longer word", "Kandalx and xKandal and Bavets", nil},
+		{"guarded needs Cambodia", "Takeo and Kep and Pailin", nil},
+		{"guarded with Cambodia", "Takeo and Kep and Pailin, Cambodia",
+			[]string{"province:takeo=Takeo", "province:kep=Kep", "province:pailin=Pailin"}},
+		{"guarded with a place cue", "Kep province", []string{"province:kep=Kep"}},
+		{"stop phrase", "Kampot pepper from Cambodia", nil},
+		{"Moc Bai is not mapped", "the Moc Bai border gate in Cambodia", nil},
+		{"Sihanouk the king is not a province", "King Norodom Sihanouk of Cambodia", nil},
+		{"Zhao Wei needs a linked entity or Cambodia", "the actress Zhao Wei", nil},
+		{"Zhao Wei with the Golden Triangle SEZ", "Zhao Wei and the Golden Triangle SEZ",
+			[]string{"tycoon:zhao-wei=Zhao Wei", "compound:golden-triangle-sez=Golden Triangle SEZ"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := found(g.Find(tt.text))
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("Find(%q)\n got %q\nwant %q", tt.text, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestFindMentions(t *testing.T) {
+	g := defaultGaz(t)
+	text := "“Sihanoukville’s Huang Le compound” — owned by tycoon Kuong Li.\nKuong Li said so in Sihanoukville."
+	es := g.Find(text)
+	if len(es) != 3 {
+		t.Fatalf("got %q", found(es))
+	}
+	for _, e := range es {
+		if !e.Known || e.Confidence <= 0.6 || e.Confidence > 1 || e.Name == "" || e.Kind == "" {
+			t.Errorf("%s: bad fields %+v", e.ID, e)
+		}
+		for _, m := range e.Mentions {
+			if text[m.Start:m.End] != m.Text || !strings.Contains(m.Context, m.Text) {
+				t.Errorf("%s: mention %+v does not match the text", e.ID, m)
+			}
+		}
+	}
+	// First-mention order: the province comes first.
+	if es[0].ID != "preah-sihanouk" || len(es[0].Mentions) != 2 {
+		t.Errorf("order/mentions: %q", found(es))
+	}
+	if got := g.Find(text); !slices.EqualFunc(got, es, func(a, b document.Entity) bool { return a.ID == b.ID && len(a.Mentions) == len(b.Mentions) }) {
+		t.Error("Find is not deterministic")
+	}
+}
+
+func TestFindUncertain(t *testing.T) {
+	g := defaultGaz(t)
+	es := g.Find("GC Casino in Sihanoukville")
+	if len(es) == 0 || es[0].ID != "gc-casino" || !es[0].Uncertain {
+		t.Fatalf("want uncertain gc-casino first, got %+v", es)
+	}
+}
+
+func TestCompaniesOption(t *testing.T) {
+	g := defaultGaz(t)
+	got := found(g.FindWith("Prince Group and HuiOne in Cambodia", FindOptions{Companies: true}))
+	want := []string{"tycoon:prince-holding-group=Prince Group", "tycoon:huione-group=HuiOne"}
+	if !slices.Equal(got, want) {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+// TestOrdinaryProse: a page of everyday English full of words that are also
+// aliases (ream, crown, prince, kep, Takeo, Pailin, Westport…) tags nothing.
+func TestOrdinaryProse(t *testing.T) {
+	g := defaultGaz(t)
+	text, err := os.ReadFile(filepath.Join("testdata", "ordinary-prose.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if es := g.Find(string(text)); len(es) > 0 {
+		t.Errorf("ordinary prose tagged %q", found(es))
+	}
+}
+
+func TestResolve(t *testing.T) {
+	g := defaultGaz(t)
+	tests := []struct{ typ, name, want string }{
+		{document.Province, "Preah Sihanouk", "preah-sihanouk"},
+		{document.Province, "sihanoukville", "preah-sihanouk"},
+		{document.Province, "  Phnom  Penh ", "phnom-penh"},
+		{document.Province, "Poipet", "banteay-meanchey"},
+		{document.Province, "西港", "preah-sihanouk"},
+		{"", "Majestic Two", "huang-le-majestic-two"},
+		{"", "黄乐", "huang-le-majestic-two"},
+		{"", "Koh Thom", "kandal"},
+		{document.Compound, "Koh Thom", "golden-phoenix-koh-thom"},
+		{document.Tycoon, "Li Kuong", "ly-kuong"},
+		{"", "HuiOne", "huione-group"},
+		{"", "chen-zhi", "chen-zhi"},
+		{document.Province, "Huang Le", ""},
+		{"", "nowhere at all", ""},
+	}
+	for _, tt := range tests {
+		got, ok := g.Resolve(tt.typ, tt.name)
+		if got != tt.want || ok != (tt.want != "") {
+			t.Errorf("Resolve(%q, %q) = %q, %v; want %q", tt.typ, tt.name, got, ok, tt.want)
+		}
+	}
+}
+
+func TestRecords(t *testing.T) {
+	g := defaultGaz(t)
+	if n := len(g.Records(document.Province)); n != 25 {
+		t.Errorf("%d provinces, want 25", n)
+	}
+	if len(g.Records(document.Compound)) < 50 || len(g.Records(document.Tycoon)) < 100 {
+		t.Error("too few compounds or tycoons")
+	}
+	r, ok := g.Entity("huang-le-majestic-two")
+	if !ok || r.Type != document.Compound || r.Province != "preah-sihanouk" || r.Country != "Cambodia" ||
+		!slices.Contains(r.Links, "ly-kuong") || !slices.Contains(r.Aliases, "Majestic Two casino") ||
+		!slices.Contains(r.Scripts["zh"], "黄乐") || !slices.Contains(r.ScriptsUnverified, "zh") {
+		t.Errorf("huang-le record: %+v", r)
+	}
+	p, _ := g.Entity("ly-kuong")
+	if p.Kind != "person" || !slices.Contains(p.Links, "huang-le-majestic-two") {
+		t.Errorf("links are not both ways: %+v", p)
+	}
+	k, _ := g.Entity("chen-zhi")
+	if len(k.Sanctions) == 0 || k.Sanctions[0].Date != "2025-10-14" {
+		t.Errorf("sanctions: %+v", k.Sanctions)
+	}
+	// Records are copies: changing one does not change the gazetteer.
+	r.Aliases[0] = "changed"
+	if again, _ := g.Entity("huang-le-majestic-two"); again.Aliases[0] == "changed" {
+		t.Error("Entity shares its slices with the gazetteer")
+	}
+	if len(g.Version()) != 12 {
+		t.Errorf("version %q", g.Version())
+	}
+}
+
+func TestLoadErrors(t *testing.T) {
+	base := "version: 1\nprovinces:\n  - {id: kandal, name: Kandal}\ncompounds:\n  - {id: a-site, name: A Site, province: kandal}\ntycoons: []\n"
+	if _, err := Load([]byte(base)); err != nil {
+		t.Fatalf("minimal file: %v", err)
+	}
+	tests := []struct{ name, data, want string }{
+		{"empty", "", "empty"},
+		{"unknown key", base + "colour: red\n", "line 7"},
+		{"unknown entry key", strings.Replace(base, "name: A Site", "nam: A Site", 1), "line 5"},
+		{"bad version", strings.Replace(base, "version: 1", "version: 2", 1), "version"},
+		{"duplicate id", strings.Replace(base, "a-site", "kandal", 1), `compounds[0] (line 5): id "kandal" already used by provinces[0] (line 3)`},
+		{"unknown province", strings.Replace(base, "province: kandal", "province: mars", 1), `compounds[0] (line 5): a-site: province "mars"`},
+		{"bad id", strings.Replace(base, "a-site", "A Site", 1), "compounds[0] (line 5)"},
+		{"alias collision", strings.Replace(base, "tycoons: []", "tycoons:\n  - {id: x, name: A Site, kind: person}\n  - {id: y, name: Y, kind: person, aliases: [a site]}", 1), `tycoons[1] (line 8): y: alias "a site" also names x at tycoons[0] (line 7)`},
+		{"bad kind", strings.Replace(base, "tycoons: []", "tycoons:\n  - {id: x, name: X}", 1), "tycoons[0] (line 7): x: kind"},
+		{"bad link", strings.Replace(base, "province: kandal", "province: kandal, links: [nobody]", 1), `link "nobody"`},
+	}
+	for _, tt := range tests {
+		_, err := Load([]byte(tt.data))
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: error %v, want it to contain %q", tt.name, err, tt.want)
+		}
+	}
+}
+
+func TestLoadFile(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "g.yaml")
+	data := "version: 1\nprovinces:\n  - {id: kandal, name: Kandal}\ncompounds: []\ntycoons: []\n"
+	if err := os.WriteFile(path, []byte(data), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	g, err := LoadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := found(g.Find("Kandal")); !slices.Equal(got, []string{"province:kandal=Kandal"}) {
+		t.Errorf("override file: got %q", got)
+	}
+	if _, err := LoadFile(filepath.Join(dir, "missing.yaml")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("missing file: %v", err)
+	}
+}
+
+// repoRoot walks up to the directory holding go.mod, so the test does not
+// depend on where `go test` runs.
+func repoRoot(t testing.TB) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("go.mod not found above the working directory")
+		}
+		dir = parent
+	}
+}
+
+// TestGeneratedFileIsCurrent: config/gazetteer.yaml is what the generator
+// makes from the reference, so nobody edits the shipped file by hand and a
+// reference change is not forgotten.
+func TestGeneratedFileIsCurrent(t *testing.T) {
+	root := repoRoot(t)
+	ref := filepath.Join(root, "..", "shared", "reference")
+	if _, err := os.Stat(filepath.Join(ref, "compounds.yaml")); err != nil {
+		t.Skipf("reference facts not found at %s (expected <repo>/../shared/reference); cannot check the generated gazetteer", ref)
+	}
+	want, err := refgen.Generate(ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := config.DefaultGazetteer(); !bytes.Equal(got, want) {
+		t.Errorf("config/gazetteer.yaml is stale: run `go generate ./gazetteer/`")
+	}
+}
+
+func FuzzFind(f *testing.F) {
+	g := defaultGaz(f)
+	for _, s := range []string{"Huang Le compound", "Kep province", "O-Smach\u0301 Resort", "K.B Hotel & Casino"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		var starts []int // rune starts as DecodeRune walks them
+		for i := 0; i < len(text); {
+			starts = append(starts, i)
+			_, n := utf8.DecodeRuneInString(text[i:])
+			i += n
+		}
+		starts = append(starts, len(text))
+		for _, e := range g.FindWith(text, FindOptions{Companies: true}) {
+			if len(e.Mentions) == 0 {
+				t.Fatalf("%s has no mentions", e.ID)
+			}
+			for _, m := range e.Mentions {
+				if m.Start < 0 || m.End > len(text) || m.Start >= m.End {
+					t.Fatalf("%s: bad offsets %d..%d in %d bytes", e.ID, m.Start, m.End, len(text))
+				}
+				if !slices.Contains(starts, m.Start) || !slices.Contains(starts, m.End) {
+					t.Fatalf("%s: offsets %d..%d not on rune boundaries", e.ID, m.Start, m.End)
+				}
+				if text[m.Start:m.End] != m.Text {
+					t.Fatalf("%s: text %q != slice %q", e.ID, m.Text, text[m.Start:m.End])
+				}
+			}
+		}
+	})
+}

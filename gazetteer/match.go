@@ -1,0 +1,595 @@
+package gazetteer
+
+import (
+	"bytes"
+	"fmt"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	ac "github.com/petar-dambovaliev/aho-corasick"
+
+	"github.com/compoundwatch/compoundwatch/document"
+	"github.com/compoundwatch/compoundwatch/gazetteer/internal/schema"
+)
+
+// gtype indexes the entity types in the matcher, plus two pseudo-types for
+// the file's vocabulary.
+type gtype uint8
+
+const (
+	tProvince gtype = iota
+	tCompound
+	tTycoon
+	nTypes
+	tStop // stop phrase: nothing inside is tagged
+	tCue  // context word: the text is about Cambodia
+)
+
+func typeIndex(t string) gtype {
+	switch t {
+	case document.Province:
+		return tProvince
+	case document.Compound:
+		return tCompound
+	}
+	return tTycoon
+}
+
+// guardKind orders restrictions from none to strongest.
+type guardKind uint8
+
+const (
+	gPlain guardKind = iota
+	gGuarded
+	gHeadOnly
+)
+
+type target struct {
+	rec   int32
+	typ   gtype
+	guard guardKind
+	form  string // the alias as written, for the capitalisation check
+	multi bool   // several words or a non-Latin script: strong evidence
+}
+
+type pat struct {
+	key        string
+	targets    []target
+	prefixes   []int32 // patterns that are whole-word prefixes, longest first
+	latinStart bool    // first rune is in a spaced script: needs a boundary
+	latinEnd   bool
+	endsDigit  bool
+}
+
+// matcher finds aliases in folded text with one Aho-Corasick automaton over
+// all types. Types may overlap (a compound name contains a province name:
+// "MDS Thmor Da special economic zone"), but mentions of one type never do.
+type matcher struct {
+	ac    ac.AhoCorasick
+	pats  []pat
+	heads [][]byte // folded head-noun phrases, longest first
+	cues  [][]byte // folded place cues
+	links [][]int32
+	uncer []bool
+}
+
+type matcherBuilder struct {
+	index map[string]int
+	pats  []pat
+	heads []string
+	cues  []string
+}
+
+func newMatcherBuilder() *matcherBuilder {
+	return &matcherBuilder{index: map[string]int{}}
+}
+
+func (b *matcherBuilder) add(form string, t target) error {
+	k := key(form)
+	if k == "" {
+		return fmt.Errorf("alias %q has no letters or digits", form)
+	}
+	t.form = form
+	t.multi = strings.Contains(k, " ") || scriptOf(form) != ""
+	i, ok := b.index[k]
+	if !ok {
+		i = len(b.pats)
+		b.index[k] = i
+		b.pats = append(b.pats, pat{key: k})
+	}
+	p := &b.pats[i]
+	for j, o := range p.targets {
+		if o.typ != t.typ {
+			continue
+		}
+		if o.rec == t.rec || t.typ >= nTypes {
+			if t.guard > o.guard { // the stricter reading wins
+				p.targets[j].guard = t.guard
+			}
+			return nil
+		}
+		return &collision{form: form, other: int(o.rec)}
+	}
+	p.targets = append(p.targets, t)
+	return nil
+}
+
+type collision struct {
+	form  string
+	other int
+}
+
+func (c *collision) Error() string { return fmt.Sprintf("alias %q", c.form) }
+
+// addEntry adds every matchable form of e. Names in parentheses are also
+// matched without them ("Crown Casino Resort (Poipet)").
+func (b *matcherBuilder) addEntry(rec int, typ string, e *schema.Entry) error {
+	ti := typeIndex(typ)
+	restricted := map[string]guardKind{}
+	for _, s := range e.Guarded {
+		restricted[key(s)] = gGuarded
+	}
+	for _, s := range e.HeadOnly {
+		restricted[key(s)] = gHeadOnly
+	}
+	add := func(s string, g guardKind) error {
+		for _, form := range withoutParens(s) {
+			if rg, ok := restricted[key(form)]; ok && rg > g {
+				g = rg
+			}
+			if err := b.add(form, target{rec: int32(rec), typ: ti, guard: g}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	var err error
+	try := func(list []string, g guardKind) {
+		for _, s := range list {
+			if err == nil && strings.TrimSpace(s) != "" {
+				err = add(s, g)
+			}
+		}
+	}
+	try([]string{e.Name}, gPlain)
+	try(e.Aliases, gPlain)
+	try(e.Guarded, gGuarded)
+	try(e.HeadOnly, gHeadOnly)
+	try(e.ZH, gPlain)
+	try(e.KM, gPlain)
+	for _, p := range e.Places {
+		placeGuard := map[string]bool{}
+		for _, s := range p.Guarded {
+			placeGuard[key(s)] = true
+		}
+		g := gPlain
+		if placeGuard[key(p.Name)] {
+			g = gGuarded
+		}
+		try([]string{p.Name}, g)
+		try(p.Aliases, gPlain)
+		try(p.Guarded, gGuarded)
+		try(p.ZH, gPlain)
+		try([]string{p.KM}, gPlain)
+	}
+	return err
+}
+
+// withoutParens returns s and, if it has a parenthesised part, s without it.
+func withoutParens(s string) []string {
+	i := strings.IndexByte(s, '(')
+	j := strings.LastIndexByte(s, ')')
+	if i < 0 || j < i {
+		return []string{s}
+	}
+	short := strings.TrimSpace(strings.Join(strings.Fields(s[:i]+" "+s[j+1:]), " "))
+	if short == "" {
+		return []string{s}
+	}
+	return []string{short, s}
+}
+
+func (b *matcherBuilder) addVocabulary(f *schema.File) error {
+	for _, s := range f.StopPhrases {
+		if err := b.add(s, target{rec: -1, typ: tStop}); err != nil {
+			return fmt.Errorf("stop_phrases: %w", err)
+		}
+	}
+	for _, s := range f.ContextWords {
+		if err := b.add(s, target{rec: -1, typ: tCue}); err != nil {
+			return fmt.Errorf("context_words: %w", err)
+		}
+	}
+	for _, s := range f.HeadNouns {
+		if k := key(s); k != "" {
+			b.heads = append(b.heads, k)
+		}
+	}
+	for _, s := range f.PlaceCues {
+		if k := key(s); k != "" {
+			b.cues = append(b.cues, k)
+		}
+	}
+	return nil
+}
+
+func (b *matcherBuilder) build(records []Record) matcher {
+	m := matcher{pats: b.pats}
+	for i := range m.pats {
+		p := &m.pats[i]
+		// A site and the company that shares its name: the site wins in
+		// text (the company stays reachable through Resolve).
+		hasCompound := false
+		for _, t := range p.targets {
+			hasCompound = hasCompound || t.typ == tCompound
+		}
+		if hasCompound {
+			kept := p.targets[:0]
+			for _, t := range p.targets {
+				if t.typ != tTycoon {
+					kept = append(kept, t)
+				}
+			}
+			p.targets = kept
+		}
+		first, _ := utf8.DecodeRuneInString(p.key)
+		last, _ := utf8.DecodeLastRuneInString(p.key)
+		p.latinStart, p.latinEnd = isWordRune(first), isWordRune(last)
+		p.endsDigit = unicode.IsDigit(last)
+		for j := len(p.key) - 1; j > 0; j-- {
+			if p.key[j] == soft {
+				if q, ok := b.index[p.key[:j]]; ok {
+					p.prefixes = append(p.prefixes, int32(q))
+				}
+			}
+		}
+	}
+	sortByLenDesc(b.heads)
+	for _, h := range b.heads {
+		m.heads = append(m.heads, []byte(h))
+	}
+	for _, c := range b.cues {
+		m.cues = append(m.cues, []byte(c))
+	}
+	m.links = make([][]int32, len(records))
+	m.uncer = make([]bool, len(records))
+	idx := map[string]int32{}
+	for i, r := range records {
+		idx[r.ID] = int32(i)
+	}
+	for i, r := range records {
+		for _, l := range r.Links {
+			m.links[i] = append(m.links[i], idx[l])
+		}
+		m.uncer[i] = r.Uncertain
+	}
+	keys := make([][]byte, len(m.pats))
+	for i, p := range m.pats {
+		keys[i] = []byte(p.key)
+	}
+	builder := ac.NewAhoCorasickBuilder(ac.Opts{MatchKind: ac.LeftMostLongestMatch, DFA: true})
+	m.ac = builder.BuildByte(keys)
+	return m
+}
+
+func sortByLenDesc(s []string) {
+	for i := 1; i < len(s); i++ {
+		for j := i; j > 0 && len(s[j]) > len(s[j-1]); j-- {
+			s[j], s[j-1] = s[j-1], s[j]
+		}
+	}
+}
+
+// hit is an accepted mention in folded coordinates.
+type hit struct {
+	rec        int32
+	typ        gtype
+	guard      guardKind
+	start, end int
+	multi      bool
+}
+
+// FindOptions changes what FindWith reports.
+type FindOptions struct {
+	// Companies also reports tycoon records of kind "company". Find leaves
+	// them out: the annotation conventions tag people and sites, not the
+	// firms between them, so a company tag would be noise in a document's
+	// tags. Companies are still matched, so "Try Pheap Group" is not read
+	// as the person Try Pheap.
+	Companies bool
+}
+
+// Find returns the known compounds, people and provinces mentioned in text,
+// in order of first mention, each with all its mentions.
+func (g *Gazetteer) Find(text string) []document.Entity {
+	return g.FindWith(text, FindOptions{})
+}
+
+// FindWith is Find with options.
+func (g *Gazetteer) FindWith(text string, opt FindOptions) []document.Entity {
+	if text == "" || len(g.m.pats) == 0 {
+		return nil
+	}
+	m := &g.m
+	f := fold(text)
+	var (
+		hits    []hit
+		lastEnd [nTypes]int
+		cue     bool
+	)
+	// The iterator resumes one byte after each match's start, so it yields
+	// the longest pattern at every start position, including starts inside
+	// an earlier match ("Thmor Da" inside "MDS Thmor Da SEZ"). Per-type
+	// lastEnd keeps one type's mentions from overlapping; TestFind pins this
+	// behaviour of the library.
+	it := m.ac.IterByte(f.b)
+	for mt := it.Next(); mt != nil; mt = it.Next() {
+		s := mt.Start()
+		p0 := &m.pats[mt.Pattern()]
+		if p0.latinStart && wordBefore(f.b, s) {
+			continue
+		}
+		var done [nTypes]bool
+		stopped := false
+		cand := func(pid int, e int) {
+			p := &m.pats[pid]
+			if p.latinEnd && wordAt(f.b, e) {
+				return
+			}
+			for _, t := range p.targets {
+				switch t.typ {
+				case tStop:
+					for i := range lastEnd {
+						lastEnd[i] = max(lastEnd[i], e)
+						done[i] = true
+					}
+					stopped = true
+					continue
+				case tCue:
+					cue = true
+					continue
+				}
+				if done[t.typ] || s < lastEnd[t.typ] {
+					continue
+				}
+				end := e
+				if t.typ == tCompound {
+					var head bool
+					end, head = m.extend(f.b, e, p.endsDigit)
+					if t.guard == gHeadOnly && !head {
+						continue
+					}
+				} else if t.guard == gHeadOnly {
+					if _, head := m.extend(f.b, e, true); !head {
+						continue
+					}
+				}
+				if !caseOK(text[f.origAt(s):f.origAt(e)], t.form) {
+					continue
+				}
+				hits = append(hits, hit{rec: t.rec, typ: t.typ, guard: t.guard, start: s, end: end, multi: t.multi})
+				done[t.typ] = true
+				lastEnd[t.typ] = end
+			}
+		}
+		cand(mt.Pattern(), mt.End())
+		for _, q := range p0.prefixes {
+			if stopped {
+				break
+			}
+			cand(int(q), s+len(m.pats[q].key))
+		}
+	}
+	if len(hits) == 0 {
+		return nil
+	}
+	hits = m.applyGuards(f.b, hits, cue)
+	if !opt.Companies {
+		hits = slices.DeleteFunc(hits, func(h hit) bool { return g.records[h.rec].Kind == "company" })
+	}
+	return g.entities(text, &f, hits)
+}
+
+// applyGuards keeps a guarded mention only in a text about Cambodia (a
+// context word or an unguarded mention), next to a place cue ("Kep
+// province"), or when an entity linked to it is mentioned too.
+func (m *matcher) applyGuards(b []byte, hits []hit, cue bool) []hit {
+	sure := map[int32]bool{}
+	anySure := false
+	for _, h := range hits {
+		if h.guard != gGuarded {
+			sure[h.rec] = true
+			anySure = true
+		}
+	}
+	kept := hits[:0]
+	for _, h := range hits {
+		ok := h.guard != gGuarded || cue || anySure || m.placeCue(b, h.end)
+		for _, l := range m.links[h.rec] {
+			ok = ok || sure[l]
+		}
+		if ok {
+			kept = append(kept, h)
+		}
+	}
+	return kept
+}
+
+func (m *matcher) placeCue(b []byte, e int) bool {
+	if e >= len(b) || b[e] != soft {
+		return false
+	}
+	for _, c := range m.cues {
+		if bytes.HasPrefix(b[e+1:], c) && !wordAt(b, e+1+len(c)) {
+			return true
+		}
+	}
+	return false
+}
+
+// extend moves a compound mention's end over a branch number ("Jinbei 1")
+// and a following head noun ("Huang Le" + "compound"), because reports name
+// sites that way and the head noun is part of the name as printed. head
+// reports whether a head noun was absorbed.
+func (m *matcher) extend(b []byte, e int, endsDigit bool) (end int, head bool) {
+	end = e
+	if !endsDigit && end+1 < len(b) && b[end] == soft {
+		j := end + 1
+		k := j
+		for k < len(b) && k-j < 3 && '0' <= b[k] && b[k] <= '9' {
+			k++
+		}
+		thousands := k+1 < len(b) && b[k] == hard && '0' <= b[k+1] && b[k+1] <= '9'
+		if k > j && !wordAt(b, k) && !thousands {
+			end = k
+		}
+	}
+	for range 2 {
+		if end >= len(b) || b[end] != soft {
+			break
+		}
+		found := false
+		for _, h := range m.heads {
+			if bytes.HasPrefix(b[end+1:], h) && !wordAt(b, end+1+len(h)) {
+				end += 1 + len(h)
+				head, found = true, true
+				break
+			}
+		}
+		if !found {
+			break
+		}
+	}
+	return end, head
+}
+
+// caseOK checks that each capitalised word of the alias is capitalised in
+// the text (an acronym must be in capitals), so "Kep" is not "kep" and
+// "Try Pheap" is not "try pheap". Scripts without case always pass.
+func caseOK(span, form string) bool {
+	si, fi := 0, 0
+	for {
+		var sw, fw string
+		sw, si = nextWord(span, si)
+		fw, fi = nextWord(form, fi)
+		if sw == "" || fw == "" {
+			return true
+		}
+		if sw == "&" || fw == "&" {
+			continue
+		}
+		if !wordCaseOK(sw, fw) {
+			return false
+		}
+	}
+}
+
+func nextWord(s string, i int) (string, int) {
+	for i < len(s) {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == '&' || unicode.IsLetter(r) || unicode.IsDigit(r) {
+			break
+		}
+		i += n
+	}
+	if i >= len(s) {
+		return "", i
+	}
+	if s[i] == '&' {
+		return "&", i + 1
+	}
+	j := i
+	for j < len(s) {
+		r, n := utf8.DecodeRuneInString(s[j:])
+		if !(unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r)) {
+			break
+		}
+		j += n
+	}
+	return s[i:j], j
+}
+
+func wordCaseOK(sw, fw string) bool {
+	upper, lower := 0, 0
+	for _, r := range fw {
+		if unicode.IsUpper(r) {
+			upper++
+		} else if unicode.IsLower(r) {
+			lower++
+		}
+	}
+	if upper >= 2 && lower == 0 { // acronym
+		for _, r := range sw {
+			if unicode.IsLower(r) {
+				return false
+			}
+		}
+		return true
+	}
+	fr, _ := utf8.DecodeRuneInString(fw)
+	sr, _ := utf8.DecodeRuneInString(sw)
+	return !unicode.IsUpper(fr) || !unicode.IsLower(sr)
+}
+
+// entities groups hits by record in order of first mention.
+func (g *Gazetteer) entities(text string, f *folded, hits []hit) []document.Entity {
+	var out []document.Entity
+	pos := map[int32]int{}
+	for _, h := range hits {
+		i, ok := pos[h.rec]
+		if !ok {
+			r := &g.records[h.rec]
+			i = len(out)
+			pos[h.rec] = i
+			out = append(out, document.Entity{
+				Type: r.Type, ID: r.ID, Name: r.Name, Kind: r.Kind, Known: true, Uncertain: r.Uncertain,
+			})
+		}
+		e := &out[i]
+		start, end := f.origAt(h.start), f.origAt(h.end)
+		e.Mentions = append(e.Mentions, document.Mention{
+			Text: text[start:end], Start: start, End: end, Context: Context(text, start, end),
+		})
+		conf := 0.9
+		switch {
+		case h.guard == gGuarded:
+			conf = 0.75
+		case h.multi:
+			conf = 0.95
+		}
+		if g.m.uncer[h.rec] {
+			conf -= 0.1
+		}
+		e.Confidence = max(e.Confidence, conf)
+	}
+	return out
+}
+
+// contextRadius is how much text either side of a mention Context keeps.
+const contextRadius = 80
+
+// Context returns the text around text[start:end] on one line, cut at rune
+// boundaries, for showing a mention to a reader.
+func Context(text string, start, end int) string {
+	a, b := max(0, start-contextRadius), min(len(text), end+contextRadius)
+	for a > 0 && !utf8.RuneStart(text[a]) {
+		a--
+	}
+	for b < len(text) && !utf8.RuneStart(text[b]) {
+		b++
+	}
+	w := strings.TrimSpace(text[a:b])
+	clean := true
+	for i := 0; i < len(w); i++ {
+		if c := w[i]; c < ' ' || c == ' ' && i+1 < len(w) && w[i+1] == ' ' || c >= utf8.RuneSelf {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return w // the common case: one line of ASCII, no copy
+	}
+	return strings.Join(strings.Fields(w), " ")
+}

@@ -1,0 +1,74 @@
+package embedded_test
+
+import (
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/compoundwatch/compoundwatch/search"
+	"github.com/compoundwatch/compoundwatch/search/embedded"
+	"github.com/compoundwatch/compoundwatch/search/searchtest"
+)
+
+func open(t *testing.T) search.Backend {
+	t.Helper()
+	x, err := embedded.Open(filepath.Join(t.TempDir(), "index"), embedded.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { x.Close() })
+	return x
+}
+
+func TestBackend(t *testing.T) { searchtest.Run(t, open) }
+
+func TestLockedAndReopen(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "index")
+	x, err := embedded.Open(dir, embedded.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	searchtest.Load(t, x, searchtest.Fixtures())
+
+	_, err = embedded.Open(dir, embedded.Options{})
+	if !errors.Is(err, search.ErrLocked) {
+		t.Fatalf("second Open = %v, want ErrLocked", err)
+	}
+	if !strings.Contains(err.Error(), dir) {
+		t.Errorf("error %q does not name the index path", err)
+	}
+	if err := x.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	y, err := embedded.Open(dir, embedded.Options{})
+	if err != nil {
+		t.Fatalf("reopen: %v", err)
+	}
+	defer y.Close()
+	n, err := y.Count(t.Context())
+	if err != nil || n != len(searchtest.Fixtures()) {
+		t.Errorf("after reopen Count = %d, %v; want %d", n, err, len(searchtest.Fixtures()))
+	}
+}
+
+func TestSynonyms(t *testing.T) {
+	x, err := embedded.Open(filepath.Join(t.TempDir(), "index"), embedded.Options{
+		Synonyms: map[string][]string{"kampong som": {"sihanoukville"}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	d := searchtest.Fixtures()[5] // Blue Harbor, text says Sihanoukville
+	d.EntityNames = []string{}
+	searchtest.Load(t, x, []search.Doc{d})
+	r, err := x.Search(t.Context(), search.Query{Text: "Kampong Som"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Hits) != 1 {
+		t.Errorf("Kampong Som: %d hits, want 1 through the synonym", len(r.Hits))
+	}
+}

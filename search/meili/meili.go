@@ -1,0 +1,716 @@
+// Package meili is the Meilisearch search backend.
+//
+// Open creates the index with the primary key "id" and applies the
+// settings idempotently (searchable, filterable and sortable attributes,
+// ranking rules, typo tolerance, synonyms). Upsert validates ids before
+// sending (a bad id would fail its whole task), sends batches bounded by
+// count and bytes, waits for every task and checks its status itself
+// (meilisearch-go's WaitForTask returns no error for a failed task), splits
+// a batch that fails on a document to reject only the bad documents, and
+// retries transient failures (5xx, dropped connections, timeouts) with
+// backoff within a bounded budget before returning an error.
+package meili
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"slices"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/meilisearch/meilisearch-go"
+
+	"github.com/compoundwatch/compoundwatch/search"
+)
+
+// Options tune the backend. Zero values mean the defaults.
+type Options struct {
+	Logger *slog.Logger
+	// Synonyms are groups of equivalent spellings (from the gazetteer: a
+	// name and its aliases), expanded both ways and capped at 50 per term
+	// by search.ExpandSynonyms.
+	Synonyms map[string][]string
+	// MaxBatchDocs and MaxBatchBytes bound one document task (default
+	// 1000 docs, 8 MiB).
+	MaxBatchDocs  int
+	MaxBatchBytes int
+	// RetryBudget bounds how long one call keeps retrying transient
+	// failures before it returns an error (default 1 minute).
+	RetryBudget time.Duration
+	// SearchRetryBudget is the same for searches, where a person waits
+	// (default 3s, at most RetryBudget).
+	SearchRetryBudget time.Duration
+	// RequestTimeout bounds one HTTP request (default 30s).
+	RequestTimeout time.Duration
+	// TaskTimeout bounds the wait for one task (default 5 minutes).
+	TaskTimeout time.Duration
+	// PollInterval between task status checks (default 25ms, growing to
+	// 500ms).
+	PollInterval time.Duration
+	// HTTPClient replaces the default HTTP client.
+	HTTPClient *http.Client
+}
+
+func (o *Options) defaults() {
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.MaxBatchDocs <= 0 {
+		o.MaxBatchDocs = 1000
+	}
+	if o.MaxBatchBytes <= 0 {
+		o.MaxBatchBytes = 8 << 20
+	}
+	if o.RetryBudget <= 0 {
+		o.RetryBudget = time.Minute
+	}
+	if o.SearchRetryBudget <= 0 {
+		o.SearchRetryBudget = 3 * time.Second
+	}
+	o.SearchRetryBudget = min(o.SearchRetryBudget, o.RetryBudget)
+	if o.RequestTimeout <= 0 {
+		o.RequestTimeout = 30 * time.Second
+	}
+	if o.TaskTimeout <= 0 {
+		o.TaskTimeout = 5 * time.Minute
+	}
+	if o.PollInterval <= 0 {
+		o.PollInterval = 25 * time.Millisecond
+	}
+}
+
+// Index is one Meilisearch index. It is safe for concurrent use.
+type Index struct {
+	url, uid string
+	cl       meilisearch.ServiceManager
+	ix       meilisearch.IndexManager
+	opts     Options
+	log      *slog.Logger
+	// skipIDCheck sends invalid ids anyway; tests use it to exercise the
+	// split-on-failure path.
+	skipIDCheck bool
+}
+
+var _ search.Backend = (*Index)(nil)
+
+// Highlight sentinels: Meilisearch inserts them around matches in the
+// raw text; search.MarkHTML escapes the text and turns them into marks.
+const (
+	preTag  = "\x02cw-mark\x03"
+	postTag = "\x02/cw-mark\x03"
+	// cropWords is the snippet length in words.
+	cropWords = 30
+)
+
+// settings returns the index settings the backend relies on.
+func (x *Index) settings() *meilisearch.Settings {
+	return &meilisearch.Settings{
+		// Date sort first, so "sort by date" is a date order; without a
+		// sort it is a no-op and relevance decides.
+		RankingRules:         []string{"sort", "words", "typo", "proximity", "attribute", "exactness"},
+		SearchableAttributes: []string{"title", "entity_names", "text"},
+		FilterableAttributes: search.FilterableAttributes(),
+		SortableAttributes:   []string{"published"},
+		Synonyms:             search.ExpandSynonyms(x.opts.Synonyms),
+		TypoTolerance: &meilisearch.TypoTolerance{
+			Enabled:             true,
+			MinWordSizeForTypos: meilisearch.MinWordSizeForTypos{OneTypo: search.OneTypoLen, TwoTypos: search.TwoTyposLen},
+			DisableOnNumbers:    true,
+			DisableOnWords:      []string{},
+			DisableOnAttributes: []string{},
+		},
+		Pagination: &meilisearch.Pagination{MaxTotalHits: search.MaxHits},
+		Faceting:   &meilisearch.Faceting{MaxValuesPerFacet: search.MaxFacetValues, SortFacetValuesBy: map[string]meilisearch.SortFacetType{"*": meilisearch.SortFacetTypeCount}},
+	}
+}
+
+// Open connects to Meilisearch at url, creates the index when missing
+// (primary key "id") and brings its settings up to date.
+func Open(ctx context.Context, url, apiKey, index string, opts Options) (*Index, error) {
+	x := Connect(url, apiKey, index, opts)
+	if err := x.ensureIndex(ctx); err != nil {
+		return nil, err
+	}
+	if err := x.applySettings(ctx); err != nil {
+		return nil, err
+	}
+	return x, nil
+}
+
+// Connect returns a handle on an existing index without touching it:
+// no index creation and no settings, so a search-only key or a tenant
+// token is enough (for a server that only searches).
+func Connect(url, apiKey, index string, opts Options) *Index {
+	opts.defaults()
+	hc := opts.HTTPClient
+	if hc == nil {
+		hc = defaultHTTPClient()
+	}
+	cl := meilisearch.New(strings.TrimRight(url, "/"), meilisearch.WithAPIKey(apiKey),
+		meilisearch.WithCustomClient(hc), meilisearch.DisableRetries())
+	return &Index{url: url, uid: index, cl: cl, ix: cl.Index(index), opts: opts,
+		log: opts.Logger.With("index", index)}
+}
+
+func defaultHTTPClient() *http.Client {
+	d := &net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}
+	return &http.Client{Transport: &http.Transport{
+		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			c, err := d.DialContext(ctx, network, addr)
+			if err != nil {
+				return nil, err
+			}
+			return quickAck(c), nil
+		},
+		MaxIdleConnsPerHost: 16,
+		IdleConnTimeout:     90 * time.Second,
+	}}
+}
+
+// UID is the index name.
+func (x *Index) UID() string { return x.uid }
+
+func (x *Index) ensureIndex(ctx context.Context) error {
+	var info *meilisearch.IndexResult
+	err := x.retry(ctx, "get index", func(ctx context.Context) error {
+		var err error
+		info, err = x.cl.GetIndexWithContext(ctx, x.uid)
+		return err
+	})
+	if err == nil {
+		if info.PrimaryKey != "" && info.PrimaryKey != "id" {
+			return fmt.Errorf("meili index %s: primary key is %q, want \"id\"", x.uid, info.PrimaryKey)
+		}
+		return nil
+	}
+	if apiCode(err) != "index_not_found" {
+		return fmt.Errorf("meili index %s: %w", x.uid, err)
+	}
+	task, err := x.enqueue(ctx, "create index", func(ctx context.Context) (*meilisearch.TaskInfo, error) {
+		return x.cl.CreateIndexWithContext(ctx, &meilisearch.IndexConfig{Uid: x.uid, PrimaryKey: "id"})
+	})
+	if err != nil {
+		return err
+	}
+	if task.Status != meilisearch.TaskStatusSucceeded && task.Error.Code != "index_already_exists" {
+		return fmt.Errorf("meili index %s: create: %w", x.uid, taskError(task))
+	}
+	x.log.Info("meili index created", "url", x.url)
+	return nil
+}
+
+func (x *Index) applySettings(ctx context.Context) error {
+	want := x.settings()
+	var cur *meilisearch.Settings
+	if err := x.retry(ctx, "get settings", func(ctx context.Context) error {
+		var err error
+		cur, err = x.cl.Index(x.uid).GetSettingsWithContext(ctx)
+		return err
+	}); err != nil {
+		return fmt.Errorf("meili index %s: settings: %w", x.uid, err)
+	}
+	if settingsEqual(cur, want) {
+		return nil
+	}
+	// Settings fields are omitempty: an empty synonym map would leave the
+	// old synonyms in place, so reset them explicitly.
+	if len(want.Synonyms) == 0 && len(cur.Synonyms) > 0 {
+		task, err := x.enqueue(ctx, "reset synonyms", func(ctx context.Context) (*meilisearch.TaskInfo, error) {
+			return x.ix.ResetSynonymsWithContext(ctx)
+		})
+		if err != nil {
+			return err
+		}
+		if task.Status != meilisearch.TaskStatusSucceeded {
+			return fmt.Errorf("meili index %s: reset synonyms: %w", x.uid, taskError(task))
+		}
+	}
+	task, err := x.enqueue(ctx, "update settings", func(ctx context.Context) (*meilisearch.TaskInfo, error) {
+		return x.ix.UpdateSettingsWithContext(ctx, want)
+	})
+	if err != nil {
+		return err
+	}
+	if task.Status != meilisearch.TaskStatusSucceeded {
+		return fmt.Errorf("meili index %s: update settings: %w", x.uid, taskError(task))
+	}
+	x.log.Info("meili settings applied", "synonyms", len(want.Synonyms))
+	return nil
+}
+
+func settingsEqual(cur, want *meilisearch.Settings) bool {
+	sameSet := func(a, b []string) bool {
+		a, b = slices.Clone(a), slices.Clone(b)
+		slices.Sort(a)
+		slices.Sort(b)
+		return slices.Equal(a, b)
+	}
+	if !slices.Equal(cur.RankingRules, want.RankingRules) ||
+		!slices.Equal(cur.SearchableAttributes, want.SearchableAttributes) ||
+		!sameSet(cur.FilterableAttributes, want.FilterableAttributes) ||
+		!sameSet(cur.SortableAttributes, want.SortableAttributes) ||
+		cur.TypoTolerance == nil || !cur.TypoTolerance.Enabled || !cur.TypoTolerance.DisableOnNumbers ||
+		cur.TypoTolerance.MinWordSizeForTypos != want.TypoTolerance.MinWordSizeForTypos ||
+		len(cur.TypoTolerance.DisableOnWords) > 0 || len(cur.TypoTolerance.DisableOnAttributes) > 0 ||
+		cur.Pagination == nil || cur.Pagination.MaxTotalHits != want.Pagination.MaxTotalHits ||
+		cur.Faceting == nil || cur.Faceting.MaxValuesPerFacet != want.Faceting.MaxValuesPerFacet ||
+		len(cur.Synonyms) != len(want.Synonyms) {
+		return false
+	}
+	for k, v := range want.Synonyms {
+		if !sameSet(cur.Synonyms[k], v) {
+			return false
+		}
+	}
+	return true
+}
+
+// Upsert adds or replaces docs by id. Docs with invalid ids (or too
+// large) are rejected without being sent; a doc that Meilisearch itself
+// rejects is found by splitting its batch and rejected alone while the
+// rest is indexed. The error is non-nil only for transient failures that
+// outlasted the retry budget: the caller retries (naks) the whole call,
+// which is safe because upserts are idempotent.
+func (x *Index) Upsert(ctx context.Context, docs []search.Doc) ([]search.Rejection, error) {
+	var rej []search.Rejection
+	// The last version of an id wins, as within one Meilisearch payload.
+	last := make(map[string]int, len(docs))
+	for i, d := range docs {
+		last[d.ID] = i
+	}
+	type enc struct {
+		id   string
+		json []byte
+	}
+	var encs []enc
+	for i, d := range docs {
+		if !x.skipIDCheck {
+			if reason := search.CheckID(d.ID); reason != "" {
+				rej = append(rej, search.Rejection{ID: d.ID, Reason: reason})
+				continue
+			}
+		}
+		if last[d.ID] != i {
+			continue
+		}
+		b, err := json.Marshal(d)
+		if err != nil {
+			rej = append(rej, search.Rejection{ID: d.ID, Reason: "encode: " + err.Error()})
+			continue
+		}
+		if len(b) > search.MaxDocBytes || len(b)+2 > x.opts.MaxBatchBytes {
+			rej = append(rej, search.Rejection{ID: d.ID, Reason: fmt.Sprintf("document too large: %d bytes, at most %d", len(b), min(search.MaxDocBytes, x.opts.MaxBatchBytes-2))})
+			continue
+		}
+		encs = append(encs, enc{d.ID, b})
+	}
+	for _, r := range rej {
+		x.log.Warn("document rejected before sending", "id", r.ID, "reason", r.Reason)
+	}
+	// Batches bounded by count and bytes.
+	var batch []batchDoc
+	size := 2
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		r, err := x.sendBatch(ctx, batch)
+		rej = append(rej, r...)
+		batch, size = nil, 2
+		return err
+	}
+	for _, e := range encs {
+		if len(batch) > 0 && (len(batch) >= x.opts.MaxBatchDocs || size+len(e.json)+1 > x.opts.MaxBatchBytes) {
+			if err := flush(); err != nil {
+				return rej, err
+			}
+		}
+		batch = append(batch, batchDoc{e.id, e.json})
+		size += len(e.json) + 1
+	}
+	if err := flush(); err != nil {
+		return rej, err
+	}
+	return rej, nil
+}
+
+type batchDoc struct {
+	id   string
+	json []byte
+}
+
+func payload(batch []batchDoc) []byte {
+	n := 2
+	for _, d := range batch {
+		n += len(d.json) + 1
+	}
+	b := make([]byte, 0, n)
+	b = append(b, '[')
+	for i, d := range batch {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, d.json...)
+	}
+	return append(b, ']')
+}
+
+func batchIDs(batch []batchDoc) []string {
+	ids := make([]string, len(batch))
+	for i, d := range batch {
+		ids[i] = d.id
+	}
+	return ids
+}
+
+// documentError reports whether a failed task's error code blames the
+// documents it held (rather than the server or the index).
+func documentError(code string) bool {
+	return strings.HasPrefix(code, "invalid_document") || code == "missing_document_id" ||
+		strings.HasPrefix(code, "invalid_vector") || code == "payload_too_large" ||
+		code == "max_fields_limit_exceeded" || code == "malformed_payload" || code == "bad_request"
+}
+
+// sendBatch indexes one batch and waits for its task. A task failing on
+// its documents is split in halves until the bad documents are alone;
+// they are rejected and the rest indexed.
+func (x *Index) sendBatch(ctx context.Context, batch []batchDoc) ([]search.Rejection, error) {
+	body := payload(batch)
+	task, err := x.enqueue(ctx, "add documents", func(ctx context.Context) (*meilisearch.TaskInfo, error) {
+		return x.ix.AddDocumentsWithContext(ctx, body, nil)
+	})
+	if code := apiCode(err); err != nil && documentError(code) {
+		// Refused at enqueue time (e.g. payload too large or malformed).
+		msg := errMessage(err)
+		task, err = &meilisearch.Task{Status: meilisearch.TaskStatusFailed}, nil
+		task.Error.Code, task.Error.Message = code, msg
+	}
+	if err != nil {
+		return nil, fmt.Errorf("meili index %s: %d docs (%s): %w", x.uid, len(batch), idList(batch), err)
+	}
+	if task.Status == meilisearch.TaskStatusSucceeded {
+		return nil, nil
+	}
+	x.log.Warn("document task failed", "task", task.UID, "status", task.Status, "code", task.Error.Code,
+		"error", task.Error.Message, "docs", len(batch), "ids", idList(batch))
+	if !documentError(task.Error.Code) {
+		return nil, fmt.Errorf("meili index %s: task %d with %d docs (%s): %w", x.uid, task.UID, len(batch), idList(batch), taskError(task))
+	}
+	if len(batch) == 1 {
+		return []search.Rejection{{ID: batch[0].id, Reason: fmt.Sprintf("meilisearch %s: %s", task.Error.Code, task.Error.Message)}}, nil
+	}
+	mid := len(batch) / 2
+	rej, err := x.sendBatch(ctx, batch[:mid])
+	if err != nil {
+		return rej, err
+	}
+	more, err := x.sendBatch(ctx, batch[mid:])
+	return append(rej, more...), err
+}
+
+func idList(batch []batchDoc) string {
+	ids := batchIDs(batch)
+	if len(ids) > 5 {
+		return strings.Join(ids[:5], ",") + fmt.Sprintf(",… (%d more)", len(ids)-5)
+	}
+	return strings.Join(ids, ",")
+}
+
+// Delete removes docs by id; unknown (or invalid) ids are ignored.
+func (x *Index) Delete(ctx context.Context, ids ...string) error {
+	var valid []string
+	for _, id := range ids {
+		if search.ValidID(id) {
+			valid = append(valid, id)
+		}
+	}
+	if len(valid) == 0 {
+		return nil
+	}
+	task, err := x.enqueue(ctx, "delete documents", func(ctx context.Context) (*meilisearch.TaskInfo, error) {
+		return x.ix.DeleteDocumentsWithContext(ctx, valid, nil)
+	})
+	if err != nil {
+		return fmt.Errorf("meili index %s: delete %d docs: %w", x.uid, len(valid), err)
+	}
+	if task.Status != meilisearch.TaskStatusSucceeded {
+		return fmt.Errorf("meili index %s: delete %d docs: %w", x.uid, len(valid), taskError(task))
+	}
+	return nil
+}
+
+// Get returns one doc, or an error wrapping search.ErrNotFound.
+func (x *Index) Get(ctx context.Context, id string) (search.Doc, error) {
+	var d search.Doc
+	if !search.ValidID(id) {
+		return d, fmt.Errorf("meili index %s: doc %q: %w", x.uid, id, search.ErrNotFound)
+	}
+	err := x.retry(ctx, "get document", func(ctx context.Context) error {
+		d = search.Doc{}
+		return x.ix.GetDocumentWithContext(ctx, id, nil, &d)
+	})
+	if apiCode(err) == "document_not_found" {
+		return search.Doc{}, fmt.Errorf("meili index %s: doc %s: %w", x.uid, id, search.ErrNotFound)
+	}
+	if err != nil {
+		return search.Doc{}, fmt.Errorf("meili index %s: get %s: %w", x.uid, id, err)
+	}
+	return d, nil
+}
+
+// Count returns the number of docs.
+func (x *Index) Count(ctx context.Context) (int, error) {
+	var n int64
+	err := x.retry(ctx, "stats", func(ctx context.Context) error {
+		st, err := x.ix.GetStatsWithContext(ctx, nil)
+		if err == nil {
+			n = st.NumberOfDocuments
+		}
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("meili index %s: count: %w", x.uid, err)
+	}
+	return int(n), nil
+}
+
+// Close releases idle connections.
+func (x *Index) Close() error {
+	x.cl.Close()
+	return nil
+}
+
+// DeleteIndex drops the whole index (tests, reindexing).
+func (x *Index) DeleteIndex(ctx context.Context) error {
+	task, err := x.enqueue(ctx, "delete index", func(ctx context.Context) (*meilisearch.TaskInfo, error) {
+		return x.cl.DeleteIndexWithContext(ctx, x.uid)
+	})
+	if err != nil {
+		return err
+	}
+	if task.Status != meilisearch.TaskStatusSucceeded && task.Error.Code != "index_not_found" {
+		return fmt.Errorf("meili index %s: delete index: %w", x.uid, taskError(task))
+	}
+	return nil
+}
+
+// SearchKey returns an API key that can only search this index, for a
+// browser (never hand it the master key). The key's uid is derived from
+// the index name, so every call returns the same key.
+func (x *Index) SearchKey(ctx context.Context) (string, error) {
+	k, err := x.searchKey(ctx)
+	if err != nil {
+		return "", err
+	}
+	return k.Key, nil
+}
+
+func (x *Index) searchKey(ctx context.Context) (*meilisearch.Key, error) {
+	uid := keyUID("compoundwatch-search:" + x.uid)
+	var k *meilisearch.Key
+	err := x.retry(ctx, "get key", func(ctx context.Context) error {
+		var err error
+		k, err = x.cl.GetKeyWithContext(ctx, uid)
+		return err
+	})
+	if err == nil {
+		return k, nil
+	}
+	if apiCode(err) != "api_key_not_found" {
+		return nil, fmt.Errorf("meili index %s: search key: %w", x.uid, err)
+	}
+	err = x.retry(ctx, "create key", func(ctx context.Context) error {
+		var err error
+		k, err = x.cl.CreateKeyWithContext(ctx, &meilisearch.Key{
+			UID: uid, Name: "compoundwatch search " + x.uid,
+			Description: "search-only key for the web page, scoped to index " + x.uid,
+			Actions:     []string{"search"}, Indexes: []string{x.uid},
+		})
+		if apiCode(err) == "api_key_already_exists" {
+			k, err = x.cl.GetKeyWithContext(ctx, uid)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("meili index %s: create search key: %w", x.uid, err)
+	}
+	return k, nil
+}
+
+// TenantToken returns a short-lived token signed with the search key that
+// can search this index only, optionally restricted by a Meilisearch
+// filter (e.g. `duplicate_of NOT EXISTS`).
+func (x *Index) TenantToken(ctx context.Context, filter string, ttl time.Duration) (string, error) {
+	k, err := x.searchKey(ctx)
+	if err != nil {
+		return "", err
+	}
+	rules := map[string]any{x.uid: map[string]any{}}
+	if filter != "" {
+		rules[x.uid] = map[string]any{"filter": filter}
+	}
+	tok, err := x.cl.GenerateTenantToken(k.UID, rules, &meilisearch.TenantTokenOptions{APIKey: k.Key, ExpiresAt: time.Now().Add(ttl)})
+	if err != nil {
+		return "", fmt.Errorf("meili index %s: tenant token: %w", x.uid, err)
+	}
+	return tok, nil
+}
+
+// keyUID formats a hash of s as a version-4 UUID.
+func keyUID(s string) string {
+	h := sha256.Sum256([]byte(s))
+	h[6] = h[6]&0x0f | 0x40
+	h[8] = h[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", h[0:4], h[4:6], h[6:8], h[8:10], h[10:16])
+}
+
+// enqueue sends a task-creating request (retrying transient failures) and
+// waits for the task to finish. The returned task may have failed: the
+// caller checks task.Status.
+func (x *Index) enqueue(ctx context.Context, what string, f func(context.Context) (*meilisearch.TaskInfo, error)) (*meilisearch.Task, error) {
+	var info *meilisearch.TaskInfo
+	if err := x.retry(ctx, what, func(ctx context.Context) error {
+		var err error
+		info, err = f(ctx)
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	return x.wait(ctx, what, info.TaskUID)
+}
+
+// wait polls a task until it succeeds, fails or is canceled.
+func (x *Index) wait(ctx context.Context, what string, uid int64) (*meilisearch.Task, error) {
+	ctx, cancel := context.WithTimeout(ctx, x.opts.TaskTimeout)
+	defer cancel()
+	interval := x.opts.PollInterval
+	for {
+		var task *meilisearch.Task
+		err := x.retry(ctx, "get task", func(ctx context.Context) error {
+			var err error
+			task, err = x.cl.GetTaskWithContext(ctx, uid)
+			return err
+		})
+		if err != nil {
+			return nil, fmt.Errorf("%s: task %d: %w", what, uid, err)
+		}
+		switch task.Status {
+		case meilisearch.TaskStatusSucceeded, meilisearch.TaskStatusFailed, meilisearch.TaskStatusCanceled:
+			if task.UID == 0 {
+				task.UID = uid
+			}
+			return task, nil
+		}
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("%s: task %d still %s: %w", what, uid, task.Status, ctx.Err())
+		case <-time.After(interval):
+		}
+		interval = min(interval*3/2, 500*time.Millisecond)
+	}
+}
+
+// TaskError is a failed Meilisearch task.
+type TaskError struct {
+	Task    int64
+	Status  string
+	Code    string
+	Message string
+}
+
+func (e *TaskError) Error() string {
+	return fmt.Sprintf("task %d %s: %s: %s", e.Task, e.Status, e.Code, e.Message)
+}
+
+func taskError(t *meilisearch.Task) error {
+	return &TaskError{Task: t.UID, Status: string(t.Status), Code: t.Error.Code, Message: t.Error.Message}
+}
+
+// apiCode is the Meilisearch error code of err ("" when none).
+func apiCode(err error) string {
+	var me *meilisearch.Error
+	if errors.As(err, &me) {
+		return me.MeilisearchApiError.Code
+	}
+	return ""
+}
+
+func errMessage(err error) string {
+	var me *meilisearch.Error
+	if errors.As(err, &me) && me.MeilisearchApiError.Message != "" {
+		return me.MeilisearchApiError.Message
+	}
+	return err.Error()
+}
+
+// transient reports whether retrying err may succeed: server errors,
+// rate limiting, dropped or refused connections, timeouts.
+func transient(err error) bool {
+	var me *meilisearch.Error
+	if errors.As(err, &me) {
+		switch {
+		case me.ErrCode == meilisearch.MeilisearchCommunicationError, me.ErrCode == meilisearch.MeilisearchTimeoutError:
+			return true
+		case me.StatusCode >= 500, me.StatusCode == http.StatusTooManyRequests, me.StatusCode == http.StatusRequestTimeout:
+			return true
+		case me.StatusCode == 0 && me.OriginError != nil:
+			return transient(me.OriginError)
+		case me.ErrCode == meilisearch.ErrCodeResponseUnmarshalBody:
+			// A truncated body from a dropped connection.
+			return true
+		}
+		return false
+	}
+	var ne net.Error
+	return errors.As(err, &ne) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) ||
+		errors.Is(err, syscall.EPIPE) || errors.Is(err, context.DeadlineExceeded)
+}
+
+// retry runs f with a per-request timeout, retrying transient failures
+// with exponential backoff until RetryBudget is spent or ctx is done.
+func (x *Index) retry(ctx context.Context, what string, f func(context.Context) error) error {
+	return x.retryFor(ctx, x.opts.RetryBudget, what, f)
+}
+
+func (x *Index) retryFor(ctx context.Context, budget time.Duration, what string, f func(context.Context) error) error {
+	deadline := time.Now().Add(budget)
+	backoff := 50 * time.Millisecond
+	for attempt := 1; ; attempt++ {
+		rctx, cancel := context.WithTimeout(ctx, x.opts.RequestTimeout)
+		err := f(rctx)
+		cancel()
+		if err == nil || ctx.Err() != nil || !transient(err) {
+			if ctx.Err() != nil && err != nil {
+				return fmt.Errorf("%s: %w (%v)", what, ctx.Err(), shortErr(err))
+			}
+			return err
+		}
+		if time.Now().Add(backoff).After(deadline) {
+			return fmt.Errorf("%s: giving up after %d attempts in %s: %w", what, attempt, budget, err)
+		}
+		x.log.Debug("meili transient error, retrying", "op", what, "attempt", attempt, "backoff", backoff, "err", shortErr(err))
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("%s: %w (%v)", what, ctx.Err(), shortErr(err))
+		case <-time.After(backoff):
+		}
+		backoff = min(backoff*2, 5*time.Second)
+	}
+}
+
+func shortErr(err error) string {
+	s := err.Error()
+	if len(s) > 300 {
+		s = s[:300] + "…"
+	}
+	return s
+}
