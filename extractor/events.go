@@ -121,14 +121,20 @@ func headerPublished(text string) string {
 	return ""
 }
 
-// lineOf returns the text of the line holding token i.
+// lineOf returns the text of the short line holding token i, or "" when
+// the line is longer than a heading or header can be.
 func (s *scanner) lineOf(i int) string {
+	const maxLine = 40
 	from, to := i, i
 	for from > 0 && s.toks[from-1].kind != tNL {
-		from--
+		if from--; i-from > maxLine {
+			return ""
+		}
 	}
 	for to+1 < len(s.toks) && s.toks[to+1].kind != tNL {
-		to++
+		if to++; to-i > maxLine {
+			return ""
+		}
 	}
 	return s.text[s.toks[from].start:s.toks[to].end]
 }

@@ -46,8 +46,12 @@ type span struct{ start, end int }
 func figuresIn(text string, toks []token) []document.Figure {
 	fs := &figureScanner{scanner: scanner{text: text, toks: toks, lx: lex()}, seen: map[figureKey]bool{}}
 	fs.tables()
+	mi := 0 // table rows are masked in text order: one moving index suffices
 	for i := 0; i < len(toks); i++ {
-		if fs.isMasked(toks[i].start) {
+		for mi < len(fs.masked) && fs.masked[mi].end <= toks[i].start {
+			mi++
+		}
+		if mi < len(fs.masked) && toks[i].start >= fs.masked[mi].start {
 			continue
 		}
 		switch toks[i].kind {
@@ -72,15 +76,6 @@ func sortFigures(fs []document.Figure) {
 			fs[j], fs[j-1] = fs[j-1], fs[j]
 		}
 	}
-}
-
-func (fs *figureScanner) isMasked(pos int) bool {
-	for _, m := range fs.masked {
-		if pos >= m.start && pos < m.end {
-			return true
-		}
-	}
-	return false
 }
 
 func (fs *figureScanner) add(f document.Figure, label string) {
@@ -1157,14 +1152,18 @@ func isOpener(p string) bool {
 	return false
 }
 
+// maxSentence bounds the tokens a sentence may span on each side of a
+// candidate, so text without punctuation cannot make scanning quadratic.
+const maxSentence = 300
+
 // sentence returns the token range [from, to) of the sentence holding token i.
 func (s *scanner) sentence(i int) (from, to int) {
 	from = i
-	for from > 0 && !s.sentenceStartsAt(from) {
+	for from > 0 && i-from < maxSentence && !s.sentenceStartsAt(from) {
 		from--
 	}
 	to = i + 1
-	for to < len(s.toks) && !s.sentenceStartsAt(to) {
+	for to < len(s.toks) && to-i < maxSentence && !s.sentenceStartsAt(to) {
 		to++
 	}
 	// Do not include a trailing line break.

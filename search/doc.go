@@ -42,6 +42,12 @@ func FromTagged(t document.Tagged, aliases AliasFunc) Doc {
 			d.Provinces = append(d.Provinces, e.ID)
 		}
 		d.EntityNames = append(d.EntityNames, e.Name)
+		if !e.Known {
+			if d.Labels == nil {
+				d.Labels = map[string]string{}
+			}
+			d.Labels[e.ID] = e.Name
+		}
 		for _, m := range e.Mentions {
 			d.EntityNames = append(d.EntityNames, m.Text)
 		}

@@ -33,7 +33,10 @@ type Doc struct {
 	Provinces []string `json:"provinces"`
 	// EntityNames holds the canonical names and every alias of the tagged
 	// entities, so a search for any spelling finds the document.
-	EntityNames []string          `json:"entity_names"`
+	EntityNames []string `json:"entity_names"`
+	// Labels names the entities the gazetteer does not know (discovered
+	// candidates), by id, so they can be shown without the gazetteer.
+	Labels      map[string]string `json:"labels,omitempty"`
 	Figures     []document.Figure `json:"figures,omitempty"`
 	DuplicateOf string            `json:"duplicate_of,omitempty"`
 	ContentHash string            `json:"content_hash"`

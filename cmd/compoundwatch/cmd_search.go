@@ -126,9 +126,12 @@ func (a *app) printHits(_ context.Context, res *search.Result, asJSON bool) erro
 	if err != nil {
 		return err
 	}
-	name := func(id string) string {
+	name := func(d search.Doc, id string) string {
 		if r, ok := g.Entity(id); ok {
 			return r.Name
+		}
+		if l, ok := d.Labels[id]; ok {
+			return l + " (candidate)"
 		}
 		return id
 	}
@@ -142,7 +145,7 @@ func (a *app) printHits(_ context.Context, res *search.Result, asJSON bool) erro
 		var ents []string
 		for _, ids := range [][]string{d.Compounds, d.Tycoons, d.Provinces} {
 			for _, id := range ids {
-				ents = append(ents, name(id))
+				ents = append(ents, name(d, id))
 			}
 		}
 		snippet := plainSnippet(h.Snippet)
