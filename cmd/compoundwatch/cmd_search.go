@@ -7,11 +7,10 @@ import (
 	"fmt"
 	"html"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/compoundwatch/compoundwatch/document"
+	"github.com/compoundwatch/compoundwatch/query"
 	"github.com/compoundwatch/compoundwatch/search"
 )
 
@@ -29,25 +28,18 @@ func (a *app) searchCmd() *cobra.Command {
 		Args:  cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			q := search.Query{Outlets: outlets, Sort: sort, Limit: limit}
+			g, err := a.gazetteer()
+			if err != nil {
+				return err
+			}
+			p := query.Params{Compounds: compounds, Tycoons: tycoons, Provinces: provinces,
+				Outlets: outlets, From: from, To: to, Sort: sort, Limit: limit}
 			if len(args) > 0 {
-				q.Text = args[0]
+				p.Text = args[0]
 			}
-			var err error
-			for _, f := range []struct {
-				typ   string
-				names []string
-				dst   *[]string
-			}{{document.Compound, compounds, &q.Compounds}, {document.Tycoon, tycoons, &q.Tycoons}, {document.Province, provinces, &q.Provinces}} {
-				if *f.dst, err = a.resolve(f.typ, f.names); err != nil {
-					return err
-				}
-			}
-			if q.From, err = parseDay("--from", from); err != nil {
-				return err
-			}
-			if q.To, err = parseDay("--to", to); err != nil {
-				return err
+			q, err := query.Parse(g, p)
+			if err != nil {
+				return cliParamError(err)
 			}
 			backend, err := a.openBackend(ctx)
 			if err != nil {
@@ -74,39 +66,14 @@ func (a *app) searchCmd() *cobra.Command {
 	return cmd
 }
 
-// resolve maps names or aliases to gazetteer ids; ids pass through.
-func (a *app) resolve(typ string, names []string) ([]string, error) {
-	if len(names) == 0 {
-		return nil, nil
+// cliParamError names the flag rather than the API parameter.
+func cliParamError(err error) error {
+	var pe *query.Error
+	if errors.As(err, &pe) {
+		pe.Param = "--" + pe.Param
+		return pe
 	}
-	g, err := a.gazetteer()
-	if err != nil {
-		return nil, err
-	}
-	var ids []string
-	for _, n := range names {
-		if r, ok := g.Entity(n); ok && r.Type == typ {
-			ids = append(ids, r.ID)
-			continue
-		}
-		id, ok := g.Resolve(typ, n)
-		if !ok {
-			return nil, fmt.Errorf("--%s %q: no such %s in the gazetteer", typ, n, typ)
-		}
-		ids = append(ids, id)
-	}
-	return ids, nil
-}
-
-func parseDay(flag, v string) (time.Time, error) {
-	if v == "" {
-		return time.Time{}, nil
-	}
-	t, err := time.Parse(time.DateOnly, v)
-	if err != nil {
-		return t, fmt.Errorf("%s %q: want YYYY-MM-DD", flag, v)
-	}
-	return t, nil
+	return err
 }
 
 // hitJSON is one line of `search --json`.

@@ -4,6 +4,8 @@ import (
 	"context"
 
 	"github.com/compoundwatch/compoundwatch/bus"
+	"github.com/compoundwatch/compoundwatch/config"
+	"github.com/compoundwatch/compoundwatch/crawler"
 	"github.com/compoundwatch/compoundwatch/search"
 	"github.com/compoundwatch/compoundwatch/web"
 )
@@ -17,8 +19,36 @@ func (a *app) serve(ctx context.Context, backend search.Backend, b *bus.Bus) err
 	return web.Serve(ctx, a.cfg.Listen, h, a.log)
 }
 
-// crawlScheduled runs the configured sources on their schedules.
+// crawlScheduled runs the enabled configured sources on their schedules;
+// with none enabled it idles, so `run` works offline out of the box.
 func (a *app) crawlScheduled(ctx context.Context, b *bus.Bus) error {
-	<-ctx.Done()
-	return nil
+	sources, err := a.sources()
+	if err != nil {
+		return err
+	}
+	enabled := 0
+	for _, s := range sources {
+		if s.IsEnabled() {
+			enabled++
+		}
+	}
+	if enabled == 0 {
+		a.log.Info("no crawl sources enabled; crawler idle", "sources", len(sources))
+		<-ctx.Done()
+		return nil
+	}
+	c, err := crawler.New(b, crawler.Options{}, a.log)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	return c.Run(ctx, sources)
+}
+
+// sources loads the configured source list, or the shipped one.
+func (a *app) sources() ([]config.Source, error) {
+	if a.cfg.Sources != "" {
+		return config.LoadSources(a.cfg.Sources)
+	}
+	return config.DefaultSources()
 }
