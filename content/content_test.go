@@ -306,3 +306,20 @@ func TestCancelled(t *testing.T) {
 		t.Errorf("err %v", err)
 	}
 }
+
+func TestExtractHTMLTableRows(t *testing.T) {
+	p := "<p>" + strings.Repeat("Inspectors visited the compound and counted the rooms, the beds and the guards at the gate. ", 4) + "</p>"
+	page := `<html><body><nav><a href="/">Home</a></nav><article><h1>Site count</h1>` + p + p +
+		`<table><tr><th>Province</th><th>Sites</th></tr><tr><td>Sihanoukville</td><td>80</td></tr><tr><td>Pursat</td><td>7</td></tr></table>` +
+		`<p>Closing paragraph, with <b>bold</b> words and <a href="/x">a link</a>.</p></article></body></html>`
+	x, err := Extract(t.Context(), []byte(page), "text/html", "https://ngo.example/count")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(x.Text, "\n")
+	for _, want := range []string{"Sihanoukville 80", "Pursat 7", "Closing paragraph, with bold words and a link."} {
+		if !contains(lines, want) {
+			t.Errorf("no line %q in %q", want, x.Text)
+		}
+	}
+}

@@ -77,7 +77,11 @@ func extractHTML(body []byte, contentType, sourceURL string) (Extracted, error) 
 	if err != nil {
 		return Extracted{}, fmt.Errorf("%w: %v", ErrEmpty, err)
 	}
-	x.Text = cleanText(res.ContentText)
+	x.Text = renderText(res.ContentNode)
+	if collapseSpace(x.Text) == "" {
+		x.Text = res.ContentText
+	}
+	x.Text = cleanText(x.Text)
 	x.Title = res.Metadata.Title
 	if t := collapseSpace(x.Text); t == "" || t == collapseSpace(x.Title) || t == collapseSpace(docTitle(doc)) {
 		// The fallback extractors echo the <title> of a page without text.
@@ -363,4 +367,75 @@ func cleanText(s string) string {
 		b.WriteString(line)
 	}
 	return b.String()
+}
+
+// renderText turns extracted content into text with one paragraph,
+// heading, list item or table row per line (cells separated by a space),
+// since trafilatura's own ContentText runs paragraphs together.
+func renderText(n *html.Node) string {
+	if n == nil {
+		return ""
+	}
+	var b strings.Builder
+	var rec func(*html.Node)
+	rec = func(n *html.Node) {
+		switch n.Type {
+		case html.TextNode:
+			// Keep the spaces at the edges ("a <b>b</b> c"); lines are
+			// collapsed at the end.
+			b.WriteString(n.Data)
+			return
+		case html.ElementNode:
+		default:
+			for c := n.FirstChild; c != nil; c = c.NextSibling {
+				rec(c)
+			}
+			return
+		}
+		tag := strings.ToLower(n.Data)
+		switch tag {
+		case "script", "style", "noscript", "template":
+			return
+		case "br", "hr", "lb":
+			b.WriteByte('\n')
+			return
+		case "td", "th", "cell":
+			b.WriteByte(' ')
+			for c := n.FirstChild; c != nil; c = c.NextSibling {
+				rec(c)
+			}
+			b.WriteByte(' ')
+			return
+		}
+		block := !inlineTag(tag)
+		if block {
+			b.WriteByte('\n')
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			rec(c)
+		}
+		if block {
+			b.WriteByte('\n')
+		}
+	}
+	rec(n)
+	lines := strings.Split(b.String(), "\n")
+	for i, l := range lines {
+		lines[i] = collapseSpace(l)
+	}
+	return strings.Join(lines, "\n")
+}
+
+func isSpace(r rune) bool {
+	return r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '\f' || r == '\u00a0'
+}
+
+func inlineTag(tag string) bool {
+	switch tag {
+	case "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del", "dfn", "em", "font", "i", "img",
+		"ins", "kbd", "label", "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup",
+		"time", "u", "var", "wbr", "hi", "ref":
+		return true
+	}
+	return false
 }

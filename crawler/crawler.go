@@ -380,3 +380,15 @@ func hostOf(raw string) string {
 	}
 	return strings.ToLower(u.Host)
 }
+
+// CrawlSource runs one crawl of src (resuming an interrupted one) and
+// returns when it is done.
+func (c *Crawler) CrawlSource(ctx context.Context, src config.Source) (Summary, error) {
+	if err := src.Validate(); err != nil {
+		return Summary{}, fmt.Errorf("crawl: %w", err)
+	}
+	if src.Kind == config.KindFolder {
+		return c.crawlFolder(ctx, src)
+	}
+	return c.crawl(ctx, src, "src-"+slug(src.Name), nil)
+}

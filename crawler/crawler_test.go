@@ -204,6 +204,10 @@ func TestOnceFixtureSite(t *testing.T) {
 	if len(f.busyHits) < 2 || f.busyHits[1].Sub(f.busyHits[0]) < 900*time.Millisecond {
 		t.Errorf("429 retry timing: %v", f.busyHits)
 	}
+	// 5xx retried with backoff until it worked.
+	if f.hits["/flaky"] != 3 || strings.Contains(log, "/flaky reason") {
+		t.Errorf("flaky page: %d requests", f.hits["/flaky"])
+	}
 	// Each hostile case ends with a clear reason, and the crawl completed.
 	failed := map[string]string{}
 	for _, fl := range sum.Failed {

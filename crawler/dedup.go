@@ -197,6 +197,19 @@ func (d *dedupIndex) add(fp fingerprint) {
 		}
 		d.docs[i] = fp
 		d.byHash[fp.Hash] = i
+		if len(fp.Sig) == 4*minHashes {
+			var sig signature
+			for k := range sig {
+				sig[k] = binary.LittleEndian.Uint32(fp.Sig[4*k:])
+			}
+			if sig != d.sigs[i] {
+				d.sigs[i], d.hasSig[i] = sig, true
+				for b := range lshBands {
+					k := bandKey(b, &sig)
+					d.bands[k] = append(d.bands[k], int32(i))
+				}
+			}
+		}
 		return
 	}
 	i := len(d.docs)

@@ -172,6 +172,7 @@ type fixture struct {
 	notMod     int            // 304 responses
 	cond       int            // requests carrying If-None-Match or If-Modified-Since
 	offHits    int
+	flaky      int
 	busyHits   []time.Time
 	userAgents map[string]bool
 	onFull     func(path string) // called after a 200 is written
@@ -236,7 +237,7 @@ func (f *fixture) serve(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprint(w, "User-agent: *\nDisallow: /private/\n\nUser-agent: badbot\nDisallow: /\n")
 	case p == "/":
 		f.send(w, r, "text/html; charset=utf-8", []byte(listingHTML("The Mekong Ledger", articles[:2],
-			"")+`<p><a href="/news/">More news</a> <a href="/calendar/2024/03">Events calendar</a> <a href="/archive?page=1">Archive</a> <a href="/print/bavet-casino-raid">Print</a> <a href="/news/2024/03/05/bavet-casino-raid?utm_source=twitter&amp;fbclid=xyz#comments">Shared link</a> <a href="/wire/bavet-casino-raid">Wire</a> <a href="/partner/bavet-gambling-hall-operation">Partner</a> <a href="/loop/a">Loop</a> <a href="/slow">Slow</a> <a href="/news/2024/06/01/busy-desk">Hotline</a> <a href="/bomb">Bomb</a> <a href="/huge">Huge</a> <a href="/cn/xigang.html">中文</a> <a href="`+f.offsite.URL+`/elsewhere">Partner site</a></p>`))
+			"")+`<p><a href="/news/">More news</a> <a href="/calendar/2024/03">Events calendar</a> <a href="/archive?page=1">Archive</a> <a href="/print/bavet-casino-raid">Print</a> <a href="/news/2024/03/05/bavet-casino-raid?utm_source=twitter&amp;fbclid=xyz#comments">Shared link</a> <a href="/wire/bavet-casino-raid">Wire</a> <a href="/partner/bavet-gambling-hall-operation">Partner</a> <a href="/loop/a">Loop</a> <a href="/flaky">Flaky</a> <a href="/slow">Slow</a> <a href="/news/2024/06/01/busy-desk">Hotline</a> <a href="/bomb">Bomb</a> <a href="/huge">Huge</a> <a href="/cn/xigang.html">中文</a> <a href="`+f.offsite.URL+`/elsewhere">Partner site</a></p>`))
 	case p == "/news/" && r.URL.Query().Get("page") == "":
 		f.send(w, r, "text/html; charset=utf-8", []byte(listingHTML("Latest news", articles[:3], "/news/?page=2")))
 	case p == "/news/" && r.URL.Query().Get("page") == "2":
@@ -282,6 +283,16 @@ func (f *fixture) serve(w http.ResponseWriter, r *http.Request) {
 	case p == "/archive":
 		n, _ := strconv.Atoi(r.URL.Query().Get("page"))
 		f.send(w, r, "text/html", []byte(fmt.Sprintf(`<html><body><h1>Archive page %d</h1><p>Nothing here.</p><a rel="next" href="/archive?page=%d">Next page</a></body></html>`, n, n+1)))
+	case p == "/flaky":
+		f.mu.Lock()
+		f.flaky++
+		n := f.flaky
+		f.mu.Unlock()
+		if n <= 2 {
+			http.Error(w, "upstream hiccup", http.StatusBadGateway)
+			return
+		}
+		f.send(w, r, "text/html", []byte(`<html><body><h1>Back again</h1><p>Service restored.</p></body></html>`))
 	case p == "/loop/a":
 		http.Redirect(w, r, "/loop/b", http.StatusFound)
 	case p == "/loop/b":

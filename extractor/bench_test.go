@@ -40,11 +40,27 @@ func BenchmarkExtract(b *testing.B) {
 			}
 			texts = append(texts, string(raw))
 		}
-		benchDocs(b, x, repeat(texts))
+		docs := repeat(texts)
+		b.Run("extract", func(b *testing.B) { benchDocs(b, docs, extractAll(x)) })
+		b.Run("figures+events", func(b *testing.B) { benchDocs(b, docs, figuresAndEvents) })
 	})
 	b.Run("generated", func(b *testing.B) {
-		benchDocs(b, x, repeat(generatedDocs(200)))
+		docs := repeat(generatedDocs(200))
+		b.Run("extract", func(b *testing.B) { benchDocs(b, docs, extractAll(x)) })
+		b.Run("figures+events", func(b *testing.B) { benchDocs(b, docs, figuresAndEvents) })
 	})
+}
+
+func extractAll(x *Extractor) func(string) {
+	return func(text string) { x.Extract(document.Raw{Text: text}) }
+}
+
+// figuresAndEvents isolates this file's share of Extract: the token scan,
+// figures and events, without entity matching.
+func figuresAndEvents(text string) {
+	toks := tokenize(text)
+	figuresIn(text, toks)
+	eventsIn(text, "", nil, toks)
 }
 
 // repeat copies texts (fresh memory for each copy) until they reach
@@ -61,7 +77,7 @@ func repeat(texts []string) []string {
 	return docs
 }
 
-func benchDocs(b *testing.B, x *Extractor, docs []string) {
+func benchDocs(b *testing.B, docs []string, extract func(string)) {
 	total := 0
 	for _, d := range docs {
 		total += len(d)
@@ -73,7 +89,7 @@ func benchDocs(b *testing.B, x *Extractor, docs []string) {
 	b.ResetTimer()
 	for b.Loop() {
 		for _, d := range docs {
-			x.Extract(document.Raw{Text: d})
+			extract(d)
 		}
 	}
 	b.StopTimer()

@@ -37,17 +37,13 @@ var (
 	// headRE: site head nouns at the start of the string.
 	headRE = regexp.MustCompile(`^(?i:(casino complex|casino|compound|special economic zone|sez|hotel|resort))\b`)
 	// quotedRE: a quoted name right after a site noun.
-	quotedRE = regexp.MustCompile(`(?i:casino|compound|site|complex|hotel|resort)\s+[“"]((?:\p{Lu}[\p{L}\p{N}]+)(?: \p{Lu}[\p{L}\p{N}]+){0,3})[”"]`)
+	quotedRE = regexp.MustCompile(`^[“"]((?:\p{Lu}[\p{L}\p{N}]+)(?: \p{Lu}[\p{L}\p{N}]+){0,3})[”"]`)
 	// personAfterRE: two or three capitalised words at the start.
 	personAfterRE = regexp.MustCompile(`^\s+(\p{Lu}\p{Ll}+(?:[ -]\p{Lu}\p{Ll}+){1,2})(?:[’']s)?\b`)
-	// personTriggerRE introduces a business figure by role.
-	personTriggerRE = regexp.MustCompile(`\b(?:[Tt]ycoons?|[Oo]ligarchs?|[Kk]ingpin|[Cc]rime boss|[Ss]cam boss|[Bb]usinessman|[Mm]agnate|(?:Neak )?Oknha)\b`)
-	// byRE introduces an owner; it needs a firm or site just before it.
 	// appositiveRE: "Clark Sun Valley Hub, a compound".
-	appositiveRE = regexp.MustCompile(`((?:\p{Lu}[\p{L}\p{N}]*)(?: \p{Lu}[\p{L}\p{N}]*){1,4}), (?:a|an|the) (?:[a-z-]+ ){0,2}(?:scam )?(?:compound|casino|scam cent(?:er|re)|scam park)\b`)
+	appositiveRE = regexp.MustCompile(`((?:\p{Lu}[\p{L}\p{N}]*)(?: \p{Lu}[\p{L}\p{N}]*){1,4}), (?:a|an|the) (?:[a-z-]+ ){0,2}(?:scam )?(?:compound|casino|scam cent(?:er|re)|scam park)$`)
 	// kinRE: a relative of a known tycoon ("his son Bai Yingcang").
 	kinRE      = regexp.MustCompile(`\b(?:son|daughter|brother|sister|nephew|niece|cousin|wife|son-in-law|daughter-in-law)\b`)
-	byRE       = regexp.MustCompile(`\b(?:owned|led|run|headed|chaired|founded|controlled) by\b`)
 	ownerCtxRE = regexp.MustCompile(`(?i)\b(?:group|co\.?|ltd\.?|company|firm|casino|compound|hotel|resort|complex|building|propert(?:y|ies)|syndicate|gang)\b`)
 )
 
@@ -75,6 +71,26 @@ var notPerson = setOf(
 	"resort", "compound", "association", "army", "force", "party", "council", "committee", "office", "department",
 	"agency", "embassy", "university", "news", "times", "post", "report", "facebook", "telegram",
 )
+
+// ownerVerbs precede "by" in "owned by X".
+var ownerVerbs = setOf("owned", "led", "run", "headed", "chaired", "founded", "controlled")
+
+// personTriggers introduce a business figure by role (lower case; the
+// first letter may be capitalised in the text). "Neak Oknha X" ends in
+// "Oknha", so the title needs no trigger of its own.
+func personTriggers() []string {
+	return []string{"tycoon", "oligarch", "kingpin", "crime boss", "scam boss", "businessman", "magnate", "oknha"}
+}
+
+// hasSiteNounSuffix reports whether s (lower case) ends with a site noun.
+func hasSiteNounSuffix(s string) bool {
+	for _, n := range []string{"casino", "compound", "site", "complex", "hotel", "resort"} {
+		if strings.HasSuffix(s, n) {
+			return true
+		}
+	}
+	return false
+}
 
 func setOf(words ...string) map[string]bool {
 	m := make(map[string]bool, len(words))
@@ -123,7 +139,9 @@ func discover(text string, known []document.Entity, g *gazetteer.Gazetteer) []do
 	}
 
 	// Compounds named before a head noun.
-	lower := strings.ToLower(text)
+	// ASCII folding keeps byte offsets equal to the text's, which full
+	// Unicode lower-casing does not.
+	lower := asciiLower(text)
 	for _, h := range []string{"casino", "compound", "special economic zone", "sez", "hotel", "resort"} {
 		for off := 0; ; {
 			i := strings.Index(lower[off:], h)
@@ -137,31 +155,102 @@ func discover(text string, known []document.Entity, g *gazetteer.Gazetteer) []do
 			}
 		}
 	}
-	// Quoted site names.
-	for _, m := range quotedRE.FindAllStringSubmatchIndex(text, -1) {
-		name := text[m[2]:m[3]]
-		if !notName[strings.ToLower(firstWord(name))] {
-			add(found{typ: document.Compound, name: name, start: m[2], end: m[3], conf: confQuoted})
+	// Quoted site names: each quote mark is checked for a site noun
+	// before it, which is far cheaper than a regexp over the whole text.
+	for _, q := range []string{"\u201c", "\""} {
+		for off := 0; ; {
+			i := strings.Index(text[off:], q)
+			if i < 0 {
+				break
+			}
+			p := off + i
+			off = p + len(q)
+			before := strings.TrimRight(lower[max(0, p-12):p], " \t\n")
+			if len(before) == len(lower[max(0, p-12):p]) || !hasSiteNounSuffix(before) {
+				continue
+			}
+			m := quotedRE.FindStringSubmatchIndex(text[p:min(len(text), p+120)])
+			if m == nil {
+				continue
+			}
+			a, b := p+m[2], p+m[3]
+			if name := text[a:b]; !notName[strings.ToLower(firstWord(name))] {
+				add(found{typ: document.Compound, name: name, start: a, end: b, conf: confQuoted})
+			}
 		}
 	}
 	// People introduced by role or as owners.
-	for _, m := range personTriggerRE.FindAllStringIndex(text, -1) {
-		if s, ok := personAfter(text, m[1], confTycoon); ok {
-			add(s)
+	for _, w := range personTriggers() {
+		for off := 0; ; {
+			i := strings.Index(lower[off:], w)
+			if i < 0 {
+				break
+			}
+			p := off + i
+			off = p + len(w)
+			end := p + len(w)
+			if w == "tycoon" || w == "oligarch" {
+				if end < len(text) && text[end] == 's' {
+					end++
+				}
+			}
+			// The trigger keeps its case rule: a lower-case or capitalised
+			// first letter, the rest as written.
+			if (p > 0 && isWordByte(text, p-1)) || (end < len(text) && isWordByte(text, end)) ||
+				text[p+1:p+len(w)] != w[1:] || w == "oknha" && text[p] != 'O' {
+				continue
+			}
+			if s, ok := personAfter(text, end, confTycoon); ok {
+				add(s)
+			}
 		}
 	}
-	for _, m := range byRE.FindAllStringIndex(text, -1) {
-		if !ownerCtxRE.MatchString(text[max(0, m[0]-60):m[0]]) {
+	for off := 0; ; {
+		i := strings.Index(text[off:], " by")
+		if i < 0 {
+			break
+		}
+		p := off + i
+		off = p + 3
+		if off < len(text) && isWordByte(text, off) {
 			continue
 		}
-		if s, ok := personAfter(text, m[1], confOwnedBy); ok {
+		ws := strings.LastIndexAny(text[max(0, p-12):p], " \t\n(")
+		verb := text[max(0, p-12)+ws+1 : p]
+		if !ownerVerbs[verb] || !ownerCtxRE.MatchString(text[max(0, p-len(verb)-60):p-len(verb)]) {
+			continue
+		}
+		if s, ok := personAfter(text, off, confOwnedBy); ok {
 			add(s)
 		}
 	}
-	for _, m := range appositiveRE.FindAllStringSubmatchIndex(text, -1) {
-		name := text[m[2]:m[3]]
-		if !notName[strings.ToLower(firstWord(name))] && !sentenceStart(text, m[2]) {
-			add(found{typ: document.Compound, name: name, start: m[2], end: m[3], conf: confOwnedBy})
+	// "Clark Sun Valley Hub, a compound": anchored at each appositive head.
+	for _, h := range []string{"compound", "casino", "scam center", "scam centre", "scam park"} {
+		for off := 0; ; {
+			i := strings.Index(text[off:], h)
+			if i < 0 {
+				break
+			}
+			p := off + i
+			off = p + len(h)
+			if off < len(text) && isWordByte(text, off) {
+				continue
+			}
+			lo := max(0, p-160)
+			for lo > 0 && !utf8.RuneStart(text[lo]) {
+				lo++
+			}
+			if j := strings.IndexByte(text[lo:p], ' '); j >= 0 && lo > 0 {
+				lo += j + 1
+			}
+			m := appositiveRE.FindStringSubmatchIndex(text[lo:off])
+			if m == nil {
+				continue
+			}
+			a, b := lo+m[2], lo+m[3]
+			if name := text[a:b]; !notName[strings.ToLower(firstWord(name))] && !sentenceStart(text, a) {
+				add(found{typ: document.Compound, name: name, start: a, end: b, conf: confOwnedBy})
+			}
 		}
 	}
 	// Relatives and co-accused of a known tycoon: "Bai Suocheng, his son
@@ -417,4 +506,14 @@ func CollectCandidates(docs iter.Seq[document.Tagged]) []Candidate {
 		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)), cmp.Compare(a.ID, b.ID))
 	})
 	return out
+}
+
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
 }

@@ -57,6 +57,9 @@ func Files(ctx context.Context, b *bus.Bus, paths []string, log *slog.Logger, pr
 	if progress != nil {
 		progress(0, len(files))
 	}
+	// One content extractor for the run, so PDFs share one PDF engine.
+	cx := content.New(content.Options{})
+	defer cx.Close()
 	work := make(chan string)
 	var (
 		done int
@@ -66,7 +69,7 @@ func Files(ctx context.Context, b *bus.Bus, paths []string, log *slog.Logger, pr
 	for range runtime.GOMAXPROCS(0) * 2 {
 		wg.Go(func() {
 			for path := range work {
-				switch unchanged, err := publishFile(ctx, b, path); {
+				switch unchanged, err := publishFile(ctx, b, cx, path); {
 				case err != nil:
 					fail(err)
 				case unchanged:
@@ -162,8 +165,8 @@ func unwrapPathErr(err error) error {
 
 // publishFile reads one file and publishes it unless the pipeline already
 // has this content for it.
-func publishFile(ctx context.Context, b *bus.Bus, path string) (unchanged bool, err error) {
-	raw, err := content.ReadFile(ctx, path)
+func publishFile(ctx context.Context, b *bus.Bus, cx *content.Extractor, path string) (unchanged bool, err error) {
+	raw, err := cx.ReadFile(ctx, path)
 	if err != nil {
 		return false, err
 	}

@@ -64,6 +64,9 @@ const (
 	fText        = "text"
 	fPublished   = "published"
 	fYearNum     = "year_num"
+	// fFacets holds every facet value as "<facet>\x00<value>": counting
+	// one doc-values field per hit is several times faster than seven.
+	fFacets      = "_facets"
 	fSource      = "_source"
 	noDuplicate  = "_none" // duplicate_of of an original, so "duplicate_of=" can match it
 	analyzerName = "cw"
@@ -142,13 +145,13 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		f.DocValues = false
 		return f
 	}
-	kw := func() *mapping.FieldMapping {
+	kw := func(docValues bool) *mapping.FieldMapping {
 		f := bleve.NewKeywordFieldMapping()
 		f.Analyzer = keyword.Name
 		f.Store = false
 		f.IncludeInAll = false
 		f.IncludeTermVectors = false
-		f.DocValues = true
+		f.DocValues = docValues
 		return f
 	}
 	num := func() *mapping.FieldMapping {
@@ -162,8 +165,9 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		dm.AddFieldMappingsAt(name, text())
 	}
 	for _, name := range []string{"compounds", "tycoons", "provinces", "outlet", "language", "year", "month", "duplicate_of"} {
-		dm.AddFieldMappingsAt(name, kw())
+		dm.AddFieldMappingsAt(name, kw(false))
 	}
+	dm.AddFieldMappingsAt(fFacets, kw(true))
 	dm.AddFieldMappingsAt(fPublished, num())
 	dm.AddFieldMappingsAt(fYearNum, num())
 	src := bleve.NewTextFieldMapping()
@@ -201,6 +205,24 @@ func indexed(d search.Doc) (map[string]any, error) {
 		m["year"] = strconv.Itoa(d.Year)
 		m[fYearNum] = float64(d.Year)
 	}
+	var facets []string
+	add := func(facet string, vals ...string) {
+		for _, v := range vals {
+			if v != "" {
+				facets = append(facets, facet+"\x00"+v)
+			}
+		}
+	}
+	add(search.FacetCompounds, d.Compounds...)
+	add(search.FacetTycoons, d.Tycoons...)
+	add(search.FacetProvinces, d.Provinces...)
+	add(search.FacetOutlet, d.Outlet)
+	add(search.FacetLanguage, d.Language)
+	add(search.FacetMonth, d.Month)
+	if d.Year != 0 {
+		add(search.FacetYear, strconv.Itoa(d.Year))
+	}
+	m[fFacets] = facets
 	if d.DuplicateOf != "" {
 		m["duplicate_of"] = d.DuplicateOf
 	} else {

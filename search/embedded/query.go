@@ -4,11 +4,13 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
+	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/compoundwatch/compoundwatch/search"
@@ -30,7 +32,6 @@ func fieldBoosts() [3]fieldBoost {
 const (
 	exactBoost  = 1.0
 	prefixBoost = 0.7
-	typoBoost   = 0.5
 )
 
 // analyzer is the index's text analyzer, used on queries too so that
@@ -83,18 +84,21 @@ func (an analyzer) parseText(s string) []qword {
 func wordQuery(w qword) query.Query {
 	var qs []query.Query
 	for _, f := range fieldBoosts() {
-		t := bleve.NewTermQuery(w.term)
-		t.SetField(f.name)
-		t.SetBoost(f.boost * exactBoost)
-		qs = append(qs, t)
 		if w.typos > 0 {
+			// The fuzzy searcher matches the exact term too, scored by
+			// edit distance, so no separate term query is needed.
 			fz := bleve.NewFuzzyQuery(w.term)
 			fz.SetField(f.name)
 			fz.SetFuzziness(w.typos)
 			// A typo on the first letter counts double in Meilisearch.
 			fz.SetPrefix(1)
-			fz.SetBoost(f.boost * typoBoost)
+			fz.SetBoost(f.boost * exactBoost)
 			qs = append(qs, fz)
+		} else {
+			t := bleve.NewTermQuery(w.term)
+			t.SetField(f.name)
+			t.SetBoost(f.boost * exactBoost)
+			qs = append(qs, t)
 		}
 		if w.prefix {
 			p := bleve.NewPrefixQuery(w.term)
@@ -264,27 +268,32 @@ func (x *Index) Search(ctx context.Context, q search.Query) (*search.Result, err
 			textQ = bleve.NewDisjunctionQuery(qs...)
 		}
 	}
-	top := bleve.NewBooleanQuery()
-	top.AddMust(textQ)
-	if len(must) > 0 {
-		top.AddFilter(bleve.NewConjunctionQuery(must...))
-	}
-	if len(mustNot) > 0 {
-		top.AddMustNot(mustNot...)
+	top := textQ
+	if len(must) > 0 || len(mustNot) > 0 {
+		b := bleve.NewBooleanQuery()
+		b.AddMust(textQ)
+		if len(must) > 0 {
+			b.AddFilter(bleve.NewConjunctionQuery(must...))
+		}
+		if len(mustNot) > 0 {
+			b.AddMustNot(mustNot...)
+		}
+		top = b
 	}
 
 	req := bleve.NewSearchRequestOptions(top, q.Limit, q.Offset, false)
 	req.Fields = []string{fSource}
 	switch q.Sort {
 	case search.SortDateDesc:
-		req.SortBy([]string{"-" + fPublished, "-_score", "_id"})
+		req.SortBy([]string{"-" + fPublished, "-_score"})
 	case search.SortDateAsc:
-		req.SortBy([]string{fPublished, "-_score", "_id"})
-	default:
-		req.SortBy([]string{"-_score", "_id"})
+		req.SortBy([]string{fPublished, "-_score"})
 	}
-	for _, f := range q.Facets {
-		req.AddFacet(f, bleve.NewFacetRequest(f, search.MaxFacetValues))
+	if len(q.Facets) > 0 {
+		// All facet values of all facets in one doc-values field; the
+		// size is large enough to count every value, then each facet
+		// keeps its top MaxFacetValues.
+		req.AddFacet(fFacets, bleve.NewFacetRequest(fFacets, 1<<20))
 	}
 	if q.Limit == 0 {
 		// Past MaxHits: count only.
@@ -304,20 +313,44 @@ func (x *Index) Search(ctx context.Context, q search.Query) (*search.Result, err
 		out.Hits = append(out.Hits, search.Hit{Doc: d, Score: h.Score, Snippet: hl.snippet(d.Text)})
 	}
 	if len(q.Facets) > 0 {
-		out.Facets = make(map[string]map[string]int, len(q.Facets))
-		for _, f := range q.Facets {
-			counts := map[string]int{}
-			if fr, ok := res.Facets[f]; ok && fr.Terms != nil {
-				for _, t := range fr.Terms.Terms() {
-					if f == "duplicate_of" && t.Term == noDuplicate {
-						continue
-					}
-					counts[t.Term] = t.Count
-				}
-			}
-			out.Facets[f] = counts
-		}
+		out.Facets = facetCounts(res.Facets[fFacets], q.Facets)
 	}
 	out.Took = time.Since(start)
 	return out, nil
+}
+
+// facetCounts splits the combined facet field's counts by facet, keeping
+// the MaxFacetValues most frequent values of each (ties by value).
+func facetCounts(fr *bsearch.FacetResult, facets []string) map[string]map[string]int {
+	type tc struct {
+		term  string
+		count int
+	}
+	byFacet := make(map[string][]tc, len(facets))
+	for _, f := range facets {
+		byFacet[f] = nil
+	}
+	if fr != nil && fr.Terms != nil {
+		for _, t := range fr.Terms.Terms() {
+			f, v, ok := strings.Cut(t.Term, "\x00")
+			if _, want := byFacet[f]; ok && want {
+				byFacet[f] = append(byFacet[f], tc{v, t.Count})
+			}
+		}
+	}
+	out := make(map[string]map[string]int, len(facets))
+	for f, tcs := range byFacet {
+		slices.SortFunc(tcs, func(a, b tc) int {
+			if a.count != b.count {
+				return b.count - a.count
+			}
+			return strings.Compare(a.term, b.term)
+		})
+		m := make(map[string]int, min(len(tcs), search.MaxFacetValues))
+		for _, t := range tcs[:min(len(tcs), search.MaxFacetValues)] {
+			m[t.term] = t.count
+		}
+		out[f] = m
+	}
+	return out
 }

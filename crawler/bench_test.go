@@ -1,0 +1,138 @@
+package crawler
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"runtime"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// benchSite serves n articles of generated text behind paginated listings.
+func benchSite(b *testing.B, n int) *httptest.Server {
+	words := strings.Fields("compound casino border police worker passport recruiter province court hotel company " +
+		"labour ministry embassy village warehouse guard dormitory contract salary debt ransom crypto hotline bus " +
+		"night river market report official inspector licence tycoon sanction bank account investor witness family")
+	pages := make([]string, n)
+	r := rand.New(rand.NewPCG(1, 2))
+	for i := range pages {
+		var sb strings.Builder
+		fmt.Fprintf(&sb, `<html lang="en"><head><title>Story %d</title><meta property="og:type" content="article"><meta property="article:published_time" content="2024-03-%02d"></head><body><nav><a href="/">Home</a><a href="/list/0">News</a></nav><article><h1>Story %d</h1>`, i, i%28+1, i)
+		for range 6 {
+			sb.WriteString("<p>")
+			for range 60 {
+				sb.WriteString(words[r.IntN(len(words))] + " ")
+			}
+			sb.WriteString("</p>")
+		}
+		sb.WriteString(`</article><footer>Copyright</footer></body></html>`)
+		pages[i] = sb.String()
+	}
+	const perList = 20
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		p := req.URL.Path
+		switch {
+		case p == "/robots.txt":
+			w.Write([]byte("User-agent: *\nDisallow:\n"))
+		case p == "/" || strings.HasPrefix(p, "/list/"):
+			k, _ := strconv.Atoi(strings.TrimPrefix(p, "/list/"))
+			var sb strings.Builder
+			sb.WriteString(`<html><body><h1>News</h1>`)
+			for i := k * perList; i < min((k+1)*perList, n); i++ {
+				fmt.Fprintf(&sb, `<article><a href="/a/%d">Story %d</a></article>`, i, i)
+			}
+			if (k+1)*perList < n {
+				fmt.Fprintf(&sb, `<a rel="next" href="/list/%d">next</a>`, k+1)
+			}
+			sb.WriteString(`</body></html>`)
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			w.Write([]byte(sb.String()))
+		case strings.HasPrefix(p, "/a/"):
+			i, err := strconv.Atoi(strings.TrimPrefix(p, "/a/"))
+			if err != nil || i >= n {
+				http.NotFound(w, req)
+				return
+			}
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			w.Write([]byte(pages[i]))
+		default:
+			http.NotFound(w, req)
+		}
+	}))
+	b.Cleanup(srv.Close)
+	return srv
+}
+
+// BenchmarkCrawl measures a full first crawl of a 300-article site over
+// loopback with politeness off: fetch, extract, deduplicate, publish and
+// persist state.
+func BenchmarkCrawl(b *testing.B) {
+	for _, par := range []int{1, 4} {
+		b.Run(fmt.Sprintf("parallel=%d", par), func(b *testing.B) { benchCrawl(b, par) })
+	}
+}
+
+func benchCrawl(b *testing.B, parallelism int) {
+	const n = 300
+	srv := benchSite(b, n)
+	var pages, bytes int64
+	var elapsed time.Duration
+	for b.Loop() {
+		b.StopTimer()
+		bs := openBus(b, b.TempDir())
+		opts := Options{NoDelay: true, Parallelism: parallelism, Timeout: 10 * time.Second, Depth: 40, MaxPages: 10 * n, MaxPerPattern: 10 * n}
+		c := newCrawler(b, bs, opts, nil)
+		b.StartTimer()
+		start := time.Now()
+		sum, err := c.Once(b.Context(), []string{srv.URL + "/"}, nil)
+		elapsed += time.Since(start)
+		b.StopTimer()
+		if err != nil {
+			b.Fatal(err)
+		}
+		if sum.Documents != n {
+			b.Fatalf("documents %d, want %d: %s", sum.Documents, n, sum)
+		}
+		pages += int64(sum.Fetched)
+		bytes += sum.Bytes
+		c.Close()
+		bs.Close()
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(pages)/elapsed.Seconds(), "pages/s")
+	b.ReportMetric(float64(bytes)/elapsed.Seconds()/1e6, "MB/s")
+}
+
+// BenchmarkFrontierMemory reports the heap taken by 10,000 queued URLs in
+// the in-memory frontier (visited set and per-host queues). The frontier's
+// persistent copy lives in the KV bucket, not in memory.
+func BenchmarkFrontierMemory(b *testing.B) {
+	const n = 10_000
+	urls := make([]string, n)
+	for i := range urls {
+		urls[i] = fmt.Sprintf("https://www.example-news.com.kh/news/2024/%02d/%02d/story-about-a-compound-number-%d", i%12+1, i%28+1, i)
+	}
+	var perRun float64
+	for b.Loop() {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		f := newFrontier()
+		for i, u := range urls {
+			u = strings.Clone(u) // as if just parsed from a page
+			if f.markSeen(u) {
+				f.push("www.example-news.com.kh:"+strconv.Itoa(i%4), job{URL: u, Depth: 2, Hint: hintArticle})
+			}
+		}
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		perRun = float64(after.HeapAlloc) - float64(before.HeapAlloc)
+		runtime.KeepAlive(&f)
+	}
+	b.ReportMetric(perRun, "B/10kURLs")
+	b.ReportMetric(perRun/n, "B/URL")
+}
