@@ -69,9 +69,13 @@ func (b *Bus) DeadLetter(ctx context.Context, stage string, msg jetstream.Msg, r
 	return err
 }
 
+// AckWait is how long a delivered message may stay unacknowledged before
+// the server gives it to another worker. It is short so that the work of a
+// crashed worker is picked up quickly; Batches keeps live work from
+// expiring by signalling progress.
+const AckWait = 15 * time.Second
+
 // Consumer creates (or binds to) the durable pull consumer of a stage.
-// AckWait is generous because a stage acks only after its own output is
-// durable, which may take a while under load.
 func (b *Bus) Consumer(ctx context.Context, stream, durable string, maxDeliver int) (jetstream.Consumer, error) {
 	var c jetstream.Consumer
 	err := retry(ctx, func() error {
@@ -79,7 +83,7 @@ func (b *Bus) Consumer(ctx context.Context, stream, durable string, maxDeliver i
 		c, err = b.JS.CreateOrUpdateConsumer(ctx, stream, jetstream.ConsumerConfig{
 			Durable:       durable,
 			AckPolicy:     jetstream.AckExplicitPolicy,
-			AckWait:       60 * time.Second,
+			AckWait:       AckWait,
 			MaxDeliver:    maxDeliver,
 			MaxAckPending: 2000,
 			DeliverPolicy: jetstream.DeliverAllPolicy,
@@ -148,9 +152,31 @@ func Batches(ctx context.Context, c jetstream.Consumer, max int, handle func([]j
 				}
 			}
 		}
-		handle(batch)
+		handleAlive(batch, handle)
 	}
 	return nil
+}
+
+// handleAlive runs handle while telling the server, every third of
+// AckWait, that the batch is still being worked on.
+func handleAlive(batch []jetstream.Msg, handle func([]jetstream.Msg)) {
+	done := make(chan struct{})
+	go func() {
+		t := time.NewTicker(AckWait / 3)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				for _, m := range batch {
+					m.InProgress() // fails harmlessly for messages already settled
+				}
+			}
+		}
+	}()
+	handle(batch)
+	close(done)
 }
 
 // Pending reports how many messages a durable consumer has not yet
