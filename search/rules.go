@@ -16,7 +16,8 @@ import (
 // Limits on queries.
 const (
 	DefaultLimit = 20
-	// MaxHits bounds Offset+Limit (Meilisearch's maxTotalHits).
+	// MaxHits bounds Offset+Limit and Result.Total (Meilisearch's
+	// maxTotalHits): a Total of MaxHits means "MaxHits or more".
 	MaxHits = 1000
 	// MaxFacetValues is how many values a facet reports at most, the most
 	// frequent first (Meilisearch's maxValuesPerFacet).

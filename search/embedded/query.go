@@ -303,7 +303,8 @@ func (x *Index) Search(ctx context.Context, q search.Query) (*search.Result, err
 	if err != nil {
 		return nil, fmt.Errorf("embedded index %s: search %q: %w", x.dir, q.Text, err)
 	}
-	out := &search.Result{Hits: make([]search.Hit, 0, len(res.Hits)), Total: int(res.Total)}
+	// Total saturates at MaxHits, as Meilisearch's does (maxTotalHits).
+	out := &search.Result{Hits: make([]search.Hit, 0, len(res.Hits)), Total: min(int(res.Total), search.MaxHits)}
 	hl := newHighlighter(words)
 	for _, h := range res.Hits {
 		d, err := decodeSource(h.Fields, h.ID)
