@@ -53,7 +53,7 @@ func Files(ctx context.Context, b *bus.Bus, paths []string, log *slog.Logger, pr
 		errsMu.Unlock()
 		log.Warn("rejected", "err", err)
 	}
-	files := collect(paths, fail)
+	files := Collect(paths, fail)
 	if progress != nil {
 		progress(0, len(files))
 	}
@@ -103,9 +103,10 @@ func Files(ctx context.Context, b *bus.Bus, paths []string, log *slog.Logger, pr
 	return c, errs
 }
 
-// collect expands folders into their supported files, sorted so runs are
-// repeatable.
-func collect(paths []string, fail func(error)) []string {
+// Collect expands folders into the files ingest reads (supported
+// extensions, hidden folders skipped), each once and sorted so runs are
+// repeatable. Paths it cannot read go to fail, naming the path.
+func Collect(paths []string, fail func(error)) []string {
 	var files []string
 	seen := map[string]bool{}
 	add := func(p string) {

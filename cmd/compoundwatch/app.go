@@ -144,3 +144,27 @@ func (a *app) openBackend(ctx context.Context) (search.Backend, error) {
 	}
 	return ix, err
 }
+
+// withBus runs f with the bus open, and closes it after, so a command
+// cannot leak the embedded server's lock.
+func (a *app) withBus(ctx context.Context, f func(*bus.Bus) error) error {
+	b, err := a.openBus(ctx)
+	if err != nil {
+		return err
+	}
+	defer b.Close()
+	return f(b)
+}
+
+// withBusAndBackend is withBus for the commands that also use the search
+// backend.
+func (a *app) withBusAndBackend(ctx context.Context, f func(*bus.Bus, search.Backend) error) error {
+	return a.withBus(ctx, func(b *bus.Bus) error {
+		backend, err := a.openBackend(ctx)
+		if err != nil {
+			return err
+		}
+		defer backend.Close()
+		return f(b, backend)
+	})
+}

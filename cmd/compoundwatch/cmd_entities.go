@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/compoundwatch/compoundwatch/bus"
 	"github.com/compoundwatch/compoundwatch/document"
 	"github.com/compoundwatch/compoundwatch/extractor"
 )
@@ -23,40 +24,37 @@ func (a *app) entitiesCmd() *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			b, err := a.openBus(ctx)
-			if err != nil {
-				return err
-			}
-			defer b.Close()
-			var docs []document.Tagged
-			if _, _, err := replayTagged(ctx, b, nil, func(batch []document.Tagged) (int, error) {
-				for _, t := range batch {
-					t.Text = "" // only the tags are needed; keep memory flat
-					docs = append(docs, t)
-				}
-				return 0, nil
-			}); err != nil {
-				return err
-			}
-			cands := extractor.CollectCandidates(slices.Values(docs))
-			enc := json.NewEncoder(a.stdout)
-			enc.SetEscapeHTML(false)
-			for _, c := range cands {
-				if asJSON {
-					if err := enc.Encode(c); err != nil {
-						return err
+			return a.withBus(ctx, func(b *bus.Bus) error {
+				var docs []document.Tagged
+				if _, _, err := replayTagged(ctx, b, nil, func(batch []document.Tagged) (int, error) {
+					for _, t := range batch {
+						t.Text = "" // only the tags are needed; keep memory flat
+						docs = append(docs, t)
 					}
-					continue
+					return 0, nil
+				}); err != nil {
+					return err
 				}
-				fmt.Fprintf(a.stdout, "%-9s %-40s %3d docs\n", c.Type, c.Name, c.Count)
-				for _, ex := range c.Examples {
-					fmt.Fprintf(a.stdout, "          %v\n", ex)
+				cands := extractor.CollectCandidates(slices.Values(docs))
+				enc := json.NewEncoder(a.stdout)
+				enc.SetEscapeHTML(false)
+				for _, c := range cands {
+					if asJSON {
+						if err := enc.Encode(c); err != nil {
+							return err
+						}
+						continue
+					}
+					fmt.Fprintf(a.stdout, "%-9s %-40s %3d docs\n", c.Type, c.Name, c.Count)
+					for _, ex := range c.Examples {
+						fmt.Fprintf(a.stdout, "          %v\n", ex)
+					}
 				}
-			}
-			if len(cands) == 0 && !asJSON {
-				fmt.Fprintln(a.stdout, "no candidates")
-			}
-			return nil
+				if len(cands) == 0 && !asJSON {
+					fmt.Fprintln(a.stdout, "no candidates")
+				}
+				return nil
+			})
 		},
 	}
 	candidates.Flags().BoolVar(&asJSON, "json", false, "one JSON object per candidate")

@@ -3,17 +3,15 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
-	"slices"
-	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/compoundwatch/compoundwatch/bus"
 	"github.com/compoundwatch/compoundwatch/content"
 	"github.com/compoundwatch/compoundwatch/extractor"
 	"github.com/compoundwatch/compoundwatch/indexer"
 	"github.com/compoundwatch/compoundwatch/ingest"
+	"github.com/compoundwatch/compoundwatch/search"
 )
 
 func (a *app) extractCmd() *cobra.Command {
@@ -28,12 +26,15 @@ func (a *app) extractCmd() *cobra.Command {
 				return err
 			}
 			x := extractor.New(g)
+			// One content extractor, so PDFs share one PDF engine.
+			cx := content.New(content.Options{})
+			defer cx.Close()
 			failed := false
-			for _, path := range expand(paths, func(err error) {
+			for _, path := range ingest.Collect(paths, func(err error) {
 				failed = true
 				fmt.Fprintln(a.stderr, "rejected:", err)
 			}) {
-				raw, err := content.ReadFile(cmd.Context(), path)
+				raw, err := cx.ReadFile(cmd.Context(), path)
 				if err != nil {
 					failed = true
 					fmt.Fprintln(a.stderr, "rejected:", err)
@@ -59,33 +60,6 @@ func (a *app) extractCmd() *cobra.Command {
 	return cmd
 }
 
-// expand turns folders into the files ingest would read.
-func expand(paths []string, fail func(error)) []string {
-	var out []string
-	for _, p := range paths {
-		info, err := os.Stat(p)
-		if err != nil {
-			fail(err)
-			continue
-		}
-		if !info.IsDir() {
-			out = append(out, p)
-			continue
-		}
-		filepath.WalkDir(p, func(f string, d os.DirEntry, err error) error {
-			if err != nil {
-				fail(err)
-				return nil
-			}
-			if !d.IsDir() && slices.Contains(ingest.Extensions(), strings.ToLower(filepath.Ext(f))) {
-				out = append(out, f)
-			}
-			return nil
-		})
-	}
-	return out
-}
-
 func (a *app) extractWorkerCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "extract-worker",
@@ -97,12 +71,9 @@ func (a *app) extractWorkerCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			b, err := a.openBus(ctx)
-			if err != nil {
-				return err
-			}
-			defer b.Close()
-			return ignoreCanceled(extractor.NewWorker(b, extractor.New(g), a.log).Run(ctx))
+			return a.withBus(ctx, func(b *bus.Bus) error {
+				return ignoreCanceled(extractor.NewWorker(b, extractor.New(g), a.log).Run(ctx))
+			})
 		},
 	}
 }
@@ -118,17 +89,9 @@ func (a *app) indexWorkerCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			b, err := a.openBus(ctx)
-			if err != nil {
-				return err
-			}
-			defer b.Close()
-			backend, err := a.openBackend(ctx)
-			if err != nil {
-				return err
-			}
-			defer backend.Close()
-			return ignoreCanceled(indexer.New(b, backend, a.log, aliases).Run(ctx))
+			return a.withBusAndBackend(ctx, func(b *bus.Bus, backend search.Backend) error {
+				return ignoreCanceled(indexer.New(b, backend, a.log, aliases).Run(ctx))
+			})
 		},
 	}
 }

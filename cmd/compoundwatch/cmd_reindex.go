@@ -28,32 +28,24 @@ Meilisearch, or to rebuild the embedded index after deleting it.`,
 			if err != nil {
 				return err
 			}
-			b, err := a.openBus(ctx)
-			if err != nil {
-				return err
-			}
-			defer b.Close()
-			backend, err := a.openBackend(ctx)
-			if err != nil {
-				return err
-			}
-			defer backend.Close()
-			n, rejected, err := replayTagged(ctx, b, a.progress("reindexing"), func(batch []document.Tagged) (int, error) {
-				docs := make([]search.Doc, len(batch))
-				for i, t := range batch {
-					docs[i] = search.FromTagged(t, aliases)
+			return a.withBusAndBackend(ctx, func(b *bus.Bus, backend search.Backend) error {
+				n, rejected, err := replayTagged(ctx, b, a.progress("reindexing"), func(batch []document.Tagged) (int, error) {
+					docs := make([]search.Doc, len(batch))
+					for i, t := range batch {
+						docs[i] = search.FromTagged(t, aliases)
+					}
+					rej, err := backend.Upsert(ctx, docs)
+					for _, r := range rej {
+						fmt.Fprintf(a.stderr, "rejected: %s: %s\n", r.ID, r.Reason)
+					}
+					return len(rej), err
+				})
+				if err != nil {
+					return err
 				}
-				rej, err := backend.Upsert(ctx, docs)
-				for _, r := range rej {
-					fmt.Fprintf(a.stderr, "rejected: %s: %s\n", r.ID, r.Reason)
-				}
-				return len(rej), err
+				fmt.Fprintf(a.stdout, "reindexed %d documents (%d rejected)\n", n-rejected, rejected)
+				return nil
 			})
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(a.stdout, "reindexed %d documents (%d rejected)\n", n-rejected, rejected)
-			return nil
 		},
 	}
 }

@@ -7,7 +7,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/compoundwatch/compoundwatch/bus"
 	"github.com/compoundwatch/compoundwatch/ingest"
+	"github.com/compoundwatch/compoundwatch/search"
 )
 
 func (a *app) runCmd() *cobra.Command {
@@ -21,50 +23,42 @@ func (a *app) runCmd() *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			b, err := a.openBus(ctx)
-			if err != nil {
-				return err
-			}
-			defer b.Close()
-			backend, err := a.openBackend(ctx)
-			if err != nil {
-				return err
-			}
-			defer backend.Close()
+			return a.withBusAndBackend(ctx, func(b *bus.Bus, backend search.Backend) error {
 
-			ctx, cancel := context.WithCancel(ctx)
-			defer cancel()
-			errc := make(chan error, 3)
-			running := 0
-			start := func(f func() error) {
-				running++
-				go func() { errc <- f() }()
-			}
-			start(func() error { return a.stages(ctx, b, backend) })
-			start(func() error { return a.serve(ctx, backend, b) })
-			if !noCrawl {
-				start(func() error { return a.crawlScheduled(ctx, b) })
-			}
-			if len(ingestPaths) > 0 {
-				counts, errs := ingest.Files(ctx, b, ingestPaths, a.log, a.progress("reading"))
-				for _, err := range errs {
-					fmt.Fprintln(a.stderr, "rejected:", err)
+				ctx, cancel := context.WithCancel(ctx)
+				defer cancel()
+				errc := make(chan error, 3)
+				running := 0
+				start := func(f func() error) {
+					running++
+					go func() { errc <- f() }()
 				}
-				if err := ingest.WaitIndexed(ctx, b, a.log); err == nil {
-					fmt.Fprintf(a.stdout, "ingested: %d accepted, %d unchanged, %d rejected\n",
-						counts.Accepted, counts.Unchanged, counts.Rejected)
+				start(func() error { return a.stages(ctx, b, backend) })
+				start(func() error { return a.serve(ctx, backend, b) })
+				if !noCrawl {
+					start(func() error { return a.crawlScheduled(ctx, b) })
 				}
-			}
-			fmt.Fprintf(a.stdout, "compoundwatch is running: search at http://%s/ (Ctrl-C to stop)\n", a.cfg.Listen)
-			var errs []error
-			for range running {
-				err := <-errc
-				if err != nil && !errors.Is(err, context.Canceled) {
-					errs = append(errs, err)
+				if len(ingestPaths) > 0 {
+					counts, errs := ingest.Files(ctx, b, ingestPaths, a.log, a.progress("reading"))
+					for _, err := range errs {
+						fmt.Fprintln(a.stderr, "rejected:", err)
+					}
+					if err := ingest.WaitIndexed(ctx, b, a.log); err == nil {
+						fmt.Fprintf(a.stdout, "ingested: %d accepted, %d unchanged, %d rejected\n",
+							counts.Accepted, counts.Unchanged, counts.Rejected)
+					}
 				}
-				cancel() // one stage down stops the others: a half-running pipeline is worse than none
-			}
-			return errors.Join(errs...)
+				fmt.Fprintf(a.stdout, "compoundwatch is running: search at http://%s/ (Ctrl-C to stop)\n", a.cfg.Listen)
+				var errs []error
+				for range running {
+					err := <-errc
+					if err != nil && !errors.Is(err, context.Canceled) {
+						errs = append(errs, err)
+					}
+					cancel() // one stage down stops the others: a half-running pipeline is worse than none
+				}
+				return errors.Join(errs...)
+			})
 		},
 	}
 	cmd.Flags().StringArrayVar(&ingestPaths, "ingest", nil, "ingest these files or folders at start (repeatable)")

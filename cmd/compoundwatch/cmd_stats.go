@@ -29,55 +29,55 @@ func (a *app) statsCmd() *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			b, err := a.openBus(ctx)
-			if err != nil {
-				return err
-			}
-			defer b.Close()
-			var st stats
-			for _, s := range []struct {
-				name string
-				dst  *uint64
-			}{{bus.StreamRaw, &st.Raw}, {bus.StreamTagged, &st.Tagged}, {bus.StreamMentions, &st.Mentions}, {bus.StreamDead, &st.Dead}} {
-				str, err := b.JS.Stream(ctx, s.name)
-				if err != nil {
-					return err
+			return a.withBus(ctx, func(b *bus.Bus) error {
+				var (
+					st  stats
+					err error
+				)
+				for _, s := range []struct {
+					name string
+					dst  *uint64
+				}{{bus.StreamRaw, &st.Raw}, {bus.StreamTagged, &st.Tagged}, {bus.StreamMentions, &st.Mentions}, {bus.StreamDead, &st.Dead}} {
+					str, err := b.JS.Stream(ctx, s.name)
+					if err != nil {
+						return err
+					}
+					info, err := str.Info(ctx)
+					if err != nil {
+						return err
+					}
+					*s.dst = info.State.Msgs
 				}
-				info, err := str.Info(ctx)
-				if err != nil {
-					return err
+				// A stage that never ran has no consumer yet: all is pending.
+				if st.ToExtract, err = b.Pending(ctx, bus.StreamRaw, bus.ConsumerExtractor); err != nil {
+					st.ToExtract = st.Raw
 				}
-				*s.dst = info.State.Msgs
-			}
-			// A stage that never ran has no consumer yet: all is pending.
-			if st.ToExtract, err = b.Pending(ctx, bus.StreamRaw, bus.ConsumerExtractor); err != nil {
-				st.ToExtract = st.Raw
-			}
-			if st.ToIndex, err = b.Pending(ctx, bus.StreamTagged, bus.ConsumerIndexer); err != nil {
-				st.ToIndex = st.Tagged
-			}
-			if backend, err := a.openBackend(ctx); err != nil {
-				st.IndexError = err.Error()
-			} else {
-				st.Indexed, err = backend.Count(ctx)
-				if err != nil {
+				if st.ToIndex, err = b.Pending(ctx, bus.StreamTagged, bus.ConsumerIndexer); err != nil {
+					st.ToIndex = st.Tagged
+				}
+				if backend, err := a.openBackend(ctx); err != nil {
 					st.IndexError = err.Error()
+				} else {
+					st.Indexed, err = backend.Count(ctx)
+					if err != nil {
+						st.IndexError = err.Error()
+					}
+					backend.Close()
 				}
-				backend.Close()
-			}
-			if asJSON {
-				return json.NewEncoder(a.stdout).Encode(st)
-			}
-			fmt.Fprintf(a.stdout, "raw documents      %d (%d to extract)\n", st.Raw, st.ToExtract)
-			fmt.Fprintf(a.stdout, "tagged documents   %d (%d to index)\n", st.Tagged, st.ToIndex)
-			fmt.Fprintf(a.stdout, "mention events     %d\n", st.Mentions)
-			fmt.Fprintf(a.stdout, "dead letters       %d\n", st.Dead)
-			if st.IndexError != "" {
-				fmt.Fprintf(a.stdout, "search index       unavailable: %s\n", st.IndexError)
-			} else {
-				fmt.Fprintf(a.stdout, "search index       %d documents\n", st.Indexed)
-			}
-			return nil
+				if asJSON {
+					return json.NewEncoder(a.stdout).Encode(st)
+				}
+				fmt.Fprintf(a.stdout, "raw documents      %d (%d to extract)\n", st.Raw, st.ToExtract)
+				fmt.Fprintf(a.stdout, "tagged documents   %d (%d to index)\n", st.Tagged, st.ToIndex)
+				fmt.Fprintf(a.stdout, "mention events     %d\n", st.Mentions)
+				fmt.Fprintf(a.stdout, "dead letters       %d\n", st.Dead)
+				if st.IndexError != "" {
+					fmt.Fprintf(a.stdout, "search index       unavailable: %s\n", st.IndexError)
+				} else {
+					fmt.Fprintf(a.stdout, "search index       %d documents\n", st.Indexed)
+				}
+				return nil
+			})
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print as JSON")
