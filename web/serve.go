@@ -10,18 +10,10 @@ import (
 	"time"
 )
 
-// Serve listens on addr and serves h until ctx is done, then shuts down
-// gracefully (in-flight requests get up to 10 seconds). It writes nothing
-// to disk.
-func Serve(ctx context.Context, addr string, h http.Handler, log *slog.Logger) error {
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return fmt.Errorf("listen on %s: %w", addr, err)
-	}
-	return ServeListener(ctx, ln, h, log)
-}
-
-// ServeListener is Serve on a listener the caller opened; it closes ln.
+// ServeListener serves h on ln until ctx is done, then shuts down
+// gracefully (in-flight requests get up to 10 seconds). It closes ln. The
+// caller opens the listener so it knows the address (port 0 included)
+// before serving.
 func ServeListener(ctx context.Context, ln net.Listener, h http.Handler, log *slog.Logger) error {
 	if log == nil {
 		log = slog.Default()

@@ -543,7 +543,4 @@ func TestServeShutsDownOnCancel(t *testing.T) {
 	case <-time.After(15 * time.Second):
 		t.Fatal("serve did not stop")
 	}
-	if err := web.Serve(context.Background(), "256.0.0.1:1", h, nil); err == nil {
-		t.Error("serve on a bad address should fail")
-	}
 }

@@ -24,7 +24,10 @@ func (a *app) runCmd() *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
 			return a.withBusAndBackend(ctx, func(b *bus.Bus, backend search.Backend) error {
-
+				ln, err := a.listen()
+				if err != nil {
+					return err
+				}
 				ctx, cancel := context.WithCancel(ctx)
 				defer cancel()
 				errc := make(chan error, 3)
@@ -34,7 +37,7 @@ func (a *app) runCmd() *cobra.Command {
 					go func() { errc <- f() }()
 				}
 				start(func() error { return a.stages(ctx, b, backend) })
-				start(func() error { return a.serve(ctx, backend, b) })
+				start(func() error { return a.serve(ctx, ln, backend, b) })
 				if !noCrawl {
 					start(func() error { return a.crawlScheduled(ctx, b) })
 				}
@@ -48,7 +51,7 @@ func (a *app) runCmd() *cobra.Command {
 							counts.Accepted, counts.Unchanged, counts.Rejected)
 					}
 				}
-				fmt.Fprintf(a.stdout, "compoundwatch is running: search at http://%s/ (Ctrl-C to stop)\n", a.cfg.Listen)
+				fmt.Fprintf(a.stdout, "compoundwatch is running: search at %s/ (Ctrl-C to stop)\n", webURL(ln))
 				var errs []error
 				for range running {
 					err := <-errc

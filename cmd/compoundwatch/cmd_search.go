@@ -6,12 +6,18 @@ import (
 	"errors"
 	"fmt"
 	"html"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/compoundwatch/compoundwatch/query"
 	"github.com/compoundwatch/compoundwatch/search"
+	"github.com/compoundwatch/compoundwatch/web"
 )
 
 func (a *app) searchCmd() *cobra.Command {
@@ -41,16 +47,11 @@ func (a *app) searchCmd() *cobra.Command {
 			if err != nil {
 				return cliParamError(err)
 			}
-			backend, err := a.openBackend(ctx)
+			rows, total, err := a.search(ctx, q, p)
 			if err != nil {
 				return err
 			}
-			defer backend.Close()
-			res, err := backend.Search(ctx, q)
-			if err != nil {
-				return err
-			}
-			return a.printHits(ctx, res, asJSON)
+			return a.printHits(rows, total, asJSON)
 		},
 	}
 	f := cmd.Flags()
@@ -88,10 +89,27 @@ type hitJSON struct {
 	Score     float64  `json:"score,omitempty"`
 }
 
-func (a *app) printHits(_ context.Context, res *search.Result, asJSON bool) error {
+// search runs q on the configured backend. When a running `compoundwatch
+// run` or `serve` holds the embedded index, it asks that process's API
+// instead, so a second terminal can search while the pipeline runs.
+func (a *app) search(ctx context.Context, q search.Query, p query.Params) ([]hitJSON, int, error) {
+	backend, err := a.openBackend(ctx)
+	if errors.Is(err, search.ErrLocked) {
+		if base, rerr := os.ReadFile(a.webURLFile()); rerr == nil {
+			return a.searchAPI(ctx, strings.TrimSpace(string(base)), p)
+		}
+	}
+	if err != nil {
+		return nil, 0, err
+	}
+	defer backend.Close()
+	res, err := backend.Search(ctx, q)
+	if err != nil {
+		return nil, 0, err
+	}
 	g, err := a.gazetteer()
 	if err != nil {
-		return err
+		return nil, 0, err
 	}
 	name := func(d search.Doc, id string) string {
 		if r, ok := g.Entity(id); ok {
@@ -102,11 +120,7 @@ func (a *app) printHits(_ context.Context, res *search.Result, asJSON bool) erro
 		}
 		return id
 	}
-	enc := json.NewEncoder(a.stdout)
-	enc.SetEscapeHTML(false)
-	if !asJSON {
-		fmt.Fprintf(a.stdout, "%d hits\n", res.Total)
-	}
+	rows := make([]hitJSON, len(res.Hits))
 	for i, h := range res.Hits {
 		d := h.Doc
 		var ents []string
@@ -115,24 +129,80 @@ func (a *app) printHits(_ context.Context, res *search.Result, asJSON bool) erro
 				ents = append(ents, name(d, id))
 			}
 		}
-		snippet := plainSnippet(h.Snippet)
-		if asJSON {
-			if err := enc.Encode(hitJSON{ID: d.ID, Title: d.Title, Source: d.URL, Outlet: d.Outlet,
-				Published: d.PublishedDate, Entities: ents, Snippet: snippet, Score: h.Score}); err != nil {
+		rows[i] = hitJSON{ID: d.ID, Title: d.Title, Source: d.URL, Outlet: d.Outlet,
+			Published: d.PublishedDate, Entities: ents, Snippet: plainSnippet(h.Snippet), Score: h.Score}
+	}
+	return rows, res.Total, nil
+}
+
+// searchAPI asks the web API at base for p.
+func (a *app) searchAPI(ctx context.Context, base string, p query.Params) ([]hitJSON, int, error) {
+	a.log.DebugContext(ctx, "index in use; searching through the running server", "url", base)
+	v := url.Values{"q": {p.Text}, "compound": p.Compounds, "tycoon": p.Tycoons, "province": p.Provinces,
+		"outlet": p.Outlets, "from": {p.From}, "to": {p.To}, "sort": {p.Sort}, "limit": {strconv.Itoa(p.Limit)}}
+	u := base + "/api/search?" + v.Encode()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return nil, 0, err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, 0, fmt.Errorf("the index is in use and its server at %s did not answer: %w", base, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		var e struct {
+			Error string `json:"error"`
+		}
+		json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&e)
+		return nil, 0, fmt.Errorf("%s: %s: %s", base, resp.Status, e.Error)
+	}
+	var sr web.SearchResponse
+	if err := json.NewDecoder(resp.Body).Decode(&sr); err != nil {
+		return nil, 0, fmt.Errorf("%s: reading the search response: %w", base, err)
+	}
+	rows := make([]hitJSON, len(sr.Hits))
+	for i, h := range sr.Hits {
+		var ents []string
+		for _, e := range h.Entities {
+			if e.Uncertain {
+				ents = append(ents, e.Name+" (candidate)")
+			} else {
+				ents = append(ents, e.Name)
+			}
+		}
+		rows[i] = hitJSON{ID: h.ID, Title: h.Title, Source: h.URL, Outlet: h.Outlet,
+			Published: h.Date, Entities: ents, Snippet: plainSnippet(h.Snippet)}
+	}
+	return rows, sr.Total, nil
+}
+
+func (a *app) printHits(rows []hitJSON, total int, asJSON bool) error {
+	if asJSON {
+		enc := json.NewEncoder(a.stdout)
+		enc.SetEscapeHTML(false)
+		for _, r := range rows {
+			if err := enc.Encode(r); err != nil {
 				return err
 			}
-			continue
 		}
-		date := d.PublishedDate
-		if date == "" {
-			date = "undated"
+		return nil
+	}
+	fmt.Fprintf(a.stdout, "%d hits\n", total)
+	for i, r := range rows {
+		where := r.Published
+		if where == "" {
+			where = "undated"
 		}
-		fmt.Fprintf(a.stdout, "\n%d. %s\n   %s · %s\n", i+1, d.Title, d.URL, date)
-		if len(ents) > 0 {
-			fmt.Fprintf(a.stdout, "   entities: %s\n", strings.Join(ents, ", "))
+		if r.Source != "" {
+			where = r.Source + " · " + where
 		}
-		if snippet != "" {
-			fmt.Fprintf(a.stdout, "   %s\n", snippet)
+		fmt.Fprintf(a.stdout, "\n%d. %s\n   %s\n", i+1, r.Title, where)
+		if len(r.Entities) > 0 {
+			fmt.Fprintf(a.stdout, "   entities: %s\n", strings.Join(r.Entities, ", "))
+		}
+		if r.Snippet != "" {
+			fmt.Fprintf(a.stdout, "   %s\n", r.Snippet)
 		}
 	}
 	return nil

@@ -41,11 +41,11 @@ COMPOUNDWATCH_API_TOKEN) is set.`,
 				}
 				defer b.Close()
 			}
-			h, err := a.webHandler(backend, b)
+			ln, err := a.listen()
 			if err != nil {
 				return err
 			}
-			return web.Serve(ctx, a.cfg.Listen, h, a.log)
+			return a.serve(ctx, ln, backend, b)
 		},
 	}
 	cmd.Flags().StringVar(&a.cfg.Listen, "listen", a.cfg.Listen, "address of the search page and API; env COMPOUNDWATCH_LISTEN")

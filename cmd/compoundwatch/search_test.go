@@ -1,0 +1,94 @@
+package main
+
+import (
+	"bufio"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// TestSearchWhileRunning checks that `search` answers through the running
+// server's API while `run` holds the embedded index, and that `run` removes
+// its address file when it stops.
+func TestSearchWhileRunning(t *testing.T) {
+	if testing.Short() {
+		t.Skip("spawns child processes")
+	}
+	tmp := t.TempDir()
+	docs, data := filepath.Join(tmp, "docs"), filepath.Join(tmp, "data")
+	os.MkdirAll(docs, 0o755)
+	for name, body := range map[string]string{
+		"raid.txt":   "Title: Bavet raid\nPublished: 2023-09-14\n\nPolice searched the Huang Le compound in Bavet and found 310 workers.\n",
+		"pepper.txt": "Title: Pepper prices\nPublished: 2023-10-01\n\nKampot pepper farmers sold their crop early this year.\n",
+	} {
+		if err := os.WriteFile(filepath.Join(docs, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	run := child(t, "run", "--data", data, "--no-crawl", "--listen", "127.0.0.1:0", "--ingest", docs)
+	stdout, err := run.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := run.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	defer func() {
+		run.Process.Signal(syscall.SIGKILL)
+		<-done
+	}()
+	ready := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			if line := sc.Text(); strings.HasPrefix(line, "compoundwatch is running") {
+				ready <- line
+			}
+		}
+		done <- run.Wait()
+	}()
+	select {
+	case line := <-ready:
+		t.Log(line)
+	case err := <-done:
+		done <- err
+		t.Fatalf("run exited early: %v", err)
+	case <-time.After(2 * time.Minute):
+		t.Fatal("run never became ready")
+	}
+
+	out, err := child(t, "search", "--data", data, "huang lee").CombinedOutput()
+	if err != nil {
+		t.Fatalf("search while run holds the index: %v\n%s", err, out)
+	}
+	for _, want := range []string{"1 hits", "1. Bavet raid", "entities: ", "Huang Le compound", "[Huang"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("search output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(string(out), "Pepper") {
+		t.Errorf("search output has the unrelated document:\n%s", out)
+	}
+	out, err = child(t, "search", "--data", data, "--from", "2023-13-01", "x").CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "from") {
+		t.Errorf("a bad date through the API: err %v, output %s; want an error naming from", err, out)
+	}
+
+	run.Process.Signal(syscall.SIGINT)
+	select {
+	case err := <-done:
+		done <- err
+		if err != nil {
+			t.Fatalf("run after SIGINT: %v", err)
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("run did not stop on SIGINT")
+	}
+	if _, err := os.Stat(filepath.Join(data, "web.url")); !os.IsNotExist(err) {
+		t.Errorf("web.url left behind after run stopped (stat: %v)", err)
+	}
+}
