@@ -3,6 +3,7 @@ package extractor
 import (
 	"cmp"
 	"iter"
+	"math/bits"
 	"regexp"
 	"slices"
 	"strings"
@@ -31,20 +32,10 @@ const (
 )
 
 var (
-	// nameBeforeRE: up to four capitalised tokens ending the string (the
-	// text just before a head noun).
-	nameBeforeRE = regexp.MustCompile(`(?:^|[^\p{L}\p{N}’'])((?:\p{Lu}[\p{L}\p{N}]*|\p{N}+)(?:[ -](?:\p{Lu}[\p{L}\p{N}]*|\p{N}+)){0,3}) $`)
-	// headRE: site head nouns at the start of the string.
-	headRE = regexp.MustCompile(`^(?i:(casino complex|casino|compound|special economic zone|sez|hotel|resort))\b`)
 	// quotedRE: a quoted name right after a site noun.
 	quotedRE = regexp.MustCompile(`^[“"]((?:\p{Lu}[\p{L}\p{N}]+)(?: \p{Lu}[\p{L}\p{N}]+){0,3})[”"]`)
 	// personAfterRE: two or three capitalised words at the start.
 	personAfterRE = regexp.MustCompile(`^\s+(\p{Lu}\p{Ll}+(?:[ -]\p{Lu}\p{Ll}+){1,2})(?:[’']s)?\b`)
-	// appositiveRE: "Clark Sun Valley Hub, a compound".
-	appositiveRE = regexp.MustCompile(`((?:\p{Lu}[\p{L}\p{N}]*)(?: \p{Lu}[\p{L}\p{N}]*){1,4}), (?:a|an|the) (?:[a-z-]+ ){0,2}(?:scam )?(?:compound|casino|scam cent(?:er|re)|scam park)$`)
-	// kinRE: a relative of a known tycoon ("his son Bai Yingcang").
-	kinRE      = regexp.MustCompile(`\b(?:son|daughter|brother|sister|nephew|niece|cousin|wife|son-in-law|daughter-in-law)\b`)
-	ownerCtxRE = regexp.MustCompile(`(?i)\b(?:group|co\.?|ltd\.?|company|firm|casino|compound|hotel|resort|complex|building|propert(?:y|ies)|syndicate|gang)\b`)
 )
 
 // notName are capitalised words that start sentences or describe rather
@@ -72,24 +63,141 @@ var notPerson = setOf(
 	"agency", "embassy", "university", "news", "times", "post", "report", "facebook", "telegram",
 )
 
+// kinWords name a relative of a known tycoon ("his son Bai Yingcang").
+var kinWords = []string{"son", "daughter", "brother", "sister", "nephew", "niece", "cousin", "wife"}
+
+// kinWordEnd returns the end of the first kin word that starts in the first
+// 20 bytes of s, or -1. Word edges are ASCII ones, as for \b in a regexp;
+// "son-in-law" ends after "son", where the name cannot follow.
+func kinWordEnd(s string) int {
+	for i := 0; i < min(len(s), 20); i++ {
+		if i > 0 && isRegexpWordByte(s[i-1]) {
+			continue
+		}
+		for _, w := range kinWords {
+			if e := i + len(w); strings.HasPrefix(s[i:], w) && (e == len(s) || !isRegexpWordByte(s[e])) {
+				return e
+			}
+		}
+	}
+	return -1
+}
+
+// isRegexpWordByte reports an ASCII word character as \b sees one.
+func isRegexpWordByte(c byte) bool { return isASCIIAlnum(c) || c == '_' }
+
+// ownerWords name what an owner owns: "the K99 Group, led by X".
+var ownerWords = []string{"group", "co", "ltd", "company", "firm", "casino", "compound", "hotel", "resort",
+	"complex", "building", "property", "properties", "syndicate", "gang"}
+
+// ownerContext reports an owner word in s, in any case, between ASCII word
+// edges (as \b sees them; "Co." ends at the dot).
+func ownerContext(s string) bool {
+	word := func(i int) bool { return 0 <= i && i < len(s) && isRegexpWordByte(s[i]) }
+	for i := range len(s) {
+		if word(i-1) == word(i) {
+			continue
+		}
+		for _, w := range ownerWords {
+			if c := s[i]; c < utf8.RuneSelf && c|0x20 != w[0] {
+				continue // an ASCII letter folds only to its other case
+			}
+			if n, ok := hasPrefixSimpleFold(s[i:], w); ok && word(i+n-1) != word(i+n) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// hasPrefixSimpleFold reports whether s starts with the lower-case ASCII
+// word w under Unicode simple case folding, as (?i) in a regexp matches it
+// ("ſ" is an "s"), and how many bytes of s that takes.
+func hasPrefixSimpleFold(s, w string) (int, bool) {
+	n := 0
+	for i := 0; i < len(w); i++ {
+		if n >= len(s) {
+			return 0, false
+		}
+		if c := s[n]; c == w[i] || c == w[i]-'a'+'A' {
+			n++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[n:])
+		f := unicode.SimpleFold(rune(w[i]))
+		for f != rune(w[i]) && f != r {
+			f = unicode.SimpleFold(f)
+		}
+		if f != r {
+			return 0, false
+		}
+		n += size
+	}
+	return n, true
+}
+
 // ownerVerbs precede "by" in "owned by X".
 var ownerVerbs = setOf("owned", "led", "run", "headed", "chaired", "founded", "controlled")
 
-// personTriggers introduce a business figure by role (lower case; the
-// first letter may be capitalised in the text). "Neak Oknha X" ends in
-// "Oknha", so the title needs no trigger of its own.
-func personTriggers() []string {
-	return []string{"tycoon", "oligarch", "kingpin", "crime boss", "scam boss", "businessman", "magnate", "oknha"}
+// triggers are the words discovery looks around, in the order the rules
+// apply: when two rules find a name at the same place, the earlier rule's
+// reading (and kind) is kept.
+var triggers = [...]struct {
+	word string
+	rule uint8
+	fold bool // matched in any ASCII case; otherwise as written
+}{
+	// Site names before a head noun; compoundBefore reads the head again
+	// ("casino complex").
+	{"casino", ruleHead, true}, {"compound", ruleHead, true}, {"special economic zone", ruleHead, true},
+	{"sez", ruleHead, true}, {"hotel", ruleHead, true}, {"resort", ruleHead, true},
+	{"\u201c", ruleQuote, false}, {"\"", ruleQuote, false},
+	// People introduced by role. "Neak Oknha X" ends in "Oknha", so the
+	// title needs no trigger of its own.
+	{"tycoon", rulePerson, true}, {"oligarch", rulePerson, true}, {"kingpin", rulePerson, true},
+	{"crime boss", rulePerson, true}, {"scam boss", rulePerson, true}, {"businessman", rulePerson, true},
+	{"magnate", rulePerson, true}, {"oknha", rulePerson, true},
+	{" by", ruleOwner, false},
+	{"compound", ruleAppositive, false}, {"casino", ruleAppositive, false}, {"scam center", ruleAppositive, false},
+	{"scam centre", ruleAppositive, false}, {"scam park", ruleAppositive, false},
 }
 
-// hasSiteNounSuffix reports whether s (lower case) ends with a site noun.
+const (
+	ruleHead = iota
+	ruleQuote
+	rulePerson
+	ruleOwner
+	ruleAppositive
+)
+
+// hasSiteNounSuffix reports whether s ends with a site noun, in any ASCII
+// case.
 func hasSiteNounSuffix(s string) bool {
 	for _, n := range []string{"casino", "compound", "site", "complex", "hotel", "resort"} {
-		if strings.HasSuffix(s, n) {
+		if len(s) >= len(n) && equalFoldASCII(s[len(s)-len(n):], n) {
 			return true
 		}
 	}
 	return false
+}
+
+// equalFoldASCII reports whether s is the lower-case ASCII word w in any
+// ASCII case. Unlike strings.EqualFold it folds no other runes (the Kelvin
+// sign is not a "k"), so a match has the length of w.
+func equalFoldASCII(s, w string) bool {
+	if len(s) != len(w) {
+		return false
+	}
+	for i := 0; i < len(w); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != w[i] {
+			return false
+		}
+	}
+	return true
 }
 
 func setOf(words ...string) map[string]bool {
@@ -100,17 +208,21 @@ func setOf(words ...string) map[string]bool {
 	return m
 }
 
-// span is a discovered mention before grouping.
+// found is a discovered mention before grouping.
 type found struct {
 	typ, kind, name string
 	start, end      int
 	conf            float64
+	// rule and at order the names found at one place as the rules apply:
+	// the trigger and its offset, or len(triggers) and a count for the
+	// relatives of known tycoons, which come last.
+	rule, at int
 }
 
 // discover returns entities the gazetteer lacks (Known false). known holds
 // everything the gazetteer found, companies included, so a candidate never
 // overlaps or renames a known entity.
-func discover(text string, known []document.Entity, g *gazetteer.Gazetteer) []document.Entity {
+func discover(text string, toks []token, known []document.Entity, g *gazetteer.Gazetteer) []document.Entity {
 	var taken [][2]int
 	for _, e := range known {
 		for _, m := range e.Mentions {
@@ -131,42 +243,31 @@ func discover(text string, known []document.Entity, g *gazetteer.Gazetteer) []do
 	}
 
 	var spans []found
+	rule, at := 0, 0
 	add := func(s found) {
 		if s.name == "" || overlaps(s.start, s.end) || isKnown(s.name) {
 			return
 		}
+		if rule == len(triggers) {
+			at++
+		}
+		s.rule, s.at = rule, at
 		spans = append(spans, s)
 	}
 
-	// Compounds named before a head noun.
-	// ASCII folding keeps byte offsets equal to the text's, which full
-	// Unicode lower-casing does not.
-	lower := asciiLower(text)
-	for _, h := range []string{"casino", "compound", "special economic zone", "sez", "hotel", "resort"} {
-		for off := 0; ; {
-			i := strings.Index(lower[off:], h)
-			if i < 0 {
-				break
-			}
-			p := off + i
-			off = p + len(h)
-			if s, ok := compoundBefore(text, p); ok {
+	for _, h := range findTriggers(text, toks) {
+		rule, at = int(h.trigger), h.at
+		p, w := h.at, triggers[h.trigger].word
+		switch triggers[h.trigger].rule {
+		case ruleHead:
+			if s, ok := compoundBefore(text, p, w); ok {
 				add(s)
 			}
-		}
-	}
-	// Quoted site names: each quote mark is checked for a site noun
-	// before it, which is far cheaper than a regexp over the whole text.
-	for _, q := range []string{"\u201c", "\""} {
-		for off := 0; ; {
-			i := strings.Index(text[off:], q)
-			if i < 0 {
-				break
-			}
-			p := off + i
-			off = p + len(q)
-			before := strings.TrimRight(lower[max(0, p-12):p], " \t\n")
-			if len(before) == len(lower[max(0, p-12):p]) || !hasSiteNounSuffix(before) {
+		case ruleQuote:
+			// A quoted name right after a site noun: casino "Powerlong".
+			w := text[max(0, p-12):p]
+			before := strings.TrimRight(w, " \t\n")
+			if len(before) == len(w) || !hasSiteNounSuffix(before) {
 				continue
 			}
 			m := quotedRE.FindStringSubmatchIndex(text[p:min(len(text), p+120)])
@@ -177,17 +278,7 @@ func discover(text string, known []document.Entity, g *gazetteer.Gazetteer) []do
 			if name := text[a:b]; !notName[strings.ToLower(firstWord(name))] {
 				add(found{typ: document.Compound, name: name, start: a, end: b, conf: confQuoted})
 			}
-		}
-	}
-	// People introduced by role or as owners.
-	for _, w := range personTriggers() {
-		for off := 0; ; {
-			i := strings.Index(lower[off:], w)
-			if i < 0 {
-				break
-			}
-			p := off + i
-			off = p + len(w)
+		case rulePerson:
 			end := p + len(w)
 			if w == "tycoon" || w == "oligarch" {
 				if end < len(text) && text[end] == 's' {
@@ -203,51 +294,29 @@ func discover(text string, known []document.Entity, g *gazetteer.Gazetteer) []do
 			if s, ok := personAfter(text, end, confTycoon); ok {
 				add(s)
 			}
-		}
-	}
-	for off := 0; ; {
-		i := strings.Index(text[off:], " by")
-		if i < 0 {
-			break
-		}
-		p := off + i
-		off = p + 3
-		if off < len(text) && isWordByte(text, off) {
-			continue
-		}
-		ws := strings.LastIndexAny(text[max(0, p-12):p], " \t\n(")
-		verb := text[max(0, p-12)+ws+1 : p]
-		if !ownerVerbs[verb] || !ownerCtxRE.MatchString(text[max(0, p-len(verb)-60):p-len(verb)]) {
-			continue
-		}
-		if s, ok := personAfter(text, off, confOwnedBy); ok {
-			add(s)
-		}
-	}
-	// "Clark Sun Valley Hub, a compound": anchored at each appositive head.
-	for _, h := range []string{"compound", "casino", "scam center", "scam centre", "scam park"} {
-		for off := 0; ; {
-			i := strings.Index(text[off:], h)
-			if i < 0 {
-				break
-			}
-			p := off + i
-			off = p + len(h)
+		case ruleOwner:
+			off := p + len(w)
 			if off < len(text) && isWordByte(text, off) {
 				continue
 			}
-			lo := max(0, p-160)
-			for lo > 0 && !utf8.RuneStart(text[lo]) {
-				lo++
-			}
-			if j := strings.IndexByte(text[lo:p], ' '); j >= 0 && lo > 0 {
-				lo += j + 1
-			}
-			m := appositiveRE.FindStringSubmatchIndex(text[lo:off])
-			if m == nil {
+			ws := strings.LastIndexAny(text[max(0, p-12):p], " \t\n(")
+			verb := text[max(0, p-12)+ws+1 : p]
+			if !ownerVerbs[verb] || !ownerContext(text[max(0, p-len(verb)-60):p-len(verb)]) {
 				continue
 			}
-			a, b := lo+m[2], lo+m[3]
+			if s, ok := personAfter(text, off, confOwnedBy); ok {
+				add(s)
+			}
+		case ruleAppositive:
+			// "Clark Sun Valley Hub, a compound".
+			off := p + len(w)
+			if off < len(text) && isWordByte(text, off) {
+				continue
+			}
+			a, b, ok := appositive(text, p)
+			if !ok {
+				continue
+			}
 			if name := text[a:b]; !notName[strings.ToLower(firstWord(name))] && !sentenceStart(text, a) {
 				add(found{typ: document.Compound, name: name, start: a, end: b, conf: confOwnedBy})
 			}
@@ -257,6 +326,7 @@ func discover(text string, known []document.Entity, g *gazetteer.Gazetteer) []do
 	// Bai Yingcang"; "Liu Zhengxiang, Liu Zhengmao". A listed name must
 	// share the known person's family name, so a list mixing tycoons and
 	// officials does not turn the officials into tycoons.
+	rule, at = len(triggers), 0
 	for _, e := range known {
 		if e.Type != document.Tycoon || e.Kind != "person" {
 			continue
@@ -264,8 +334,8 @@ func discover(text string, known []document.Entity, g *gazetteer.Gazetteer) []do
 		family := firstWord(e.Name)
 		for _, mt := range e.Mentions {
 			after := text[mt.End:min(len(text), mt.End+60)]
-			if k := kinRE.FindStringIndex(after); k != nil && k[0] < 20 {
-				if s, ok := personAfter(text, mt.End+k[1], confOwnedBy); ok {
+			if k := kinWordEnd(after); k >= 0 {
+				if s, ok := personAfter(text, mt.End+k, confOwnedBy); ok {
 					add(s)
 				}
 			}
@@ -283,7 +353,9 @@ func discover(text string, known []document.Entity, g *gazetteer.Gazetteer) []do
 	}
 
 	// Group by candidate id and add the other mentions of each name.
-	slices.SortStableFunc(spans, func(a, b found) int { return cmp.Compare(a.start, b.start) })
+	slices.SortFunc(spans, func(a, b found) int {
+		return cmp.Or(cmp.Compare(a.start, b.start), cmp.Compare(a.rule, b.rule), cmp.Compare(a.at, b.at))
+	})
 	var out []document.Entity
 	pos := map[string]int{}
 	for _, s := range spans {
@@ -318,23 +390,113 @@ func discover(text string, known []document.Entity, g *gazetteer.Gazetteer) []do
 	return out
 }
 
-// compoundBefore reads a site name ending just before the head noun at p.
-func compoundBefore(text string, p int) (found, bool) {
-	hm := headRE.FindStringSubmatchIndex(text[p:])
-	if hm == nil || (p > 0 && isWordByte(text, p-1)) {
+// trigger is an occurrence of triggers[trigger] at byte at.
+type trigger struct {
+	trigger uint8
+	at      int
+}
+
+// triggerBytes[k][c] is the set of triggers whose byte k can be c (in
+// either case for the folded ones); a trigger shorter than k+1 bytes is in
+// every entry. Three lookups rule out most positions before any string
+// comparison.
+var triggerBytes = func() (t [3][256]uint32) {
+	for i, tr := range triggers {
+		for k := range t {
+			if k >= len(tr.word) {
+				for c := range t[k] {
+					t[k][c] |= 1 << i
+				}
+				continue
+			}
+			c := tr.word[k]
+			t[k][c] |= 1 << i
+			if tr.fold && 'a' <= c && c <= 'z' {
+				t[k][c-'a'+'A'] |= 1 << i
+			}
+		}
+	}
+	return t
+}()
+
+// findTriggers returns the occurrences of the triggers in text, in text
+// order. Every rule needs its word where a token starts, after a joiner
+// inside a word ("ex-tycoon") or, for " by", just before a word, so the
+// token scan tells where to look.
+func findTriggers(text string, toks []token) []trigger {
+	var out []trigger
+	at := func(p int, set uint32) {
+		for ; set != 0; set &= set - 1 {
+			i := bits.TrailingZeros32(set)
+			w := triggers[i].word
+			if len(text)-p >= len(w) && (triggers[i].fold && equalFoldASCII(text[p:p+len(w)], w) || text[p:p+len(w)] == w) {
+				out = append(out, trigger{uint8(i), p})
+			}
+		}
+	}
+	for _, t := range toks {
+		if t.kind != tWord && t.kind != tPunct {
+			continue
+		}
+		c := text[t.start]
+		if t.start > 0 && text[t.start-1] == ' ' && triggerBytes[0][' ']&triggerBytes[1][c] != 0 {
+			at(t.start-1, triggerSet(text, t.start-1)) // " by"
+		}
+		if triggerBytes[0][c] != 0 {
+			if set := triggerSet(text, t.start); set != 0 {
+				at(t.start, set)
+			}
+		}
+		if !t.has(fHyphen | fJoin) {
+			continue
+		}
+		for i := t.start + 1; i < t.end; i++ {
+			switch {
+			case text[i] == '-' || text[i] == '\'':
+				at(i+1, triggerSet(text, i+1))
+			case strings.HasPrefix(text[i:], "’") || strings.HasPrefix(text[i:], "\u2011"):
+				at(i+3, triggerSet(text, i+3))
+			}
+		}
+	}
+	return out
+}
+
+// triggerSet returns the set of triggers the first three bytes at p allow.
+func triggerSet(text string, p int) uint32 {
+	var c1, c2 byte // past the end: no byte of a longer trigger is 0
+	if p+2 < len(text) {
+		c1, c2 = text[p+1], text[p+2]
+	} else if p+1 < len(text) {
+		c1 = text[p+1]
+	}
+	return triggerBytes[0][text[p]] & triggerBytes[1][c1] & triggerBytes[2][c2]
+}
+
+// compoundBefore reads a site name ending just before the head noun w
+// (lower case) at p.
+func compoundBefore(text string, p int, w string) (found, bool) {
+	if p > 0 && isWordByte(text, p-1) {
 		return found{}, false
 	}
-	headEnd := p + hm[3]
-	head := text[p:headEnd]
+	headEnd := -1
+	if w == "casino" && asciiWordEnd(text, p, "casino complex") {
+		w, headEnd = "casino complex", p+len("casino complex")
+	} else if asciiWordEnd(text, p, w) {
+		headEnd = p + len(w)
+	}
+	if headEnd < 0 {
+		return found{}, false
+	}
 	lo := max(0, p-80)
 	for lo > 0 && !utf8.RuneStart(text[lo]) {
 		lo--
 	}
-	m := nameBeforeRE.FindStringSubmatchIndex(text[lo:p])
-	if m == nil {
+	start, ok := nameBefore(text, lo, p)
+	if !ok {
 		return found{}, false
 	}
-	start, end := lo+m[2], lo+m[3]
+	end := p - 1
 	words := strings.Fields(strings.ReplaceAll(text[start:end], "-", " "))
 	// Drop leading descriptive words ("The", "Chinese", "Notorious").
 	for len(words) > 0 && notName[strings.ToLower(words[0])] {
@@ -349,11 +511,10 @@ func compoundBefore(text string, p int) (found, bool) {
 			return found{}, false
 		}
 	}
-	titleHead := unicode.IsUpper(rune(head[0]))
-	lh := strings.ToLower(head)
+	titleHead := unicode.IsUpper(rune(text[p]))
 	// Hotels and resorts are named only with a capitalised head ("X Hotel");
 	// "a Sihanoukville hotel" is a description.
-	if (lh == "hotel" || lh == "resort") && !titleHead {
+	if (w == "hotel" || w == "resort") && !titleHead {
 		return found{}, false
 	}
 	// One capitalised word at the start of a sentence is not evidence of a
@@ -365,11 +526,149 @@ func compoundBefore(text string, p int) (found, bool) {
 	if titleHead {
 		conf = confTitleHead
 	}
-	kind := lh
-	if lh == "special economic zone" || lh == "sez" {
+	kind := w
+	if w == "special economic zone" || w == "sez" {
 		kind = "SEZ"
 	}
 	return found{typ: document.Compound, kind: kind, name: text[start:headEnd], start: start, end: headEnd, conf: conf}, true
+}
+
+// asciiWordEnd reports whether text has the lower-case word w at p, in
+// any ASCII case, not followed by an ASCII letter, digit or underscore.
+func asciiWordEnd(text string, p int, w string) bool {
+	e := p + len(w)
+	if e > len(text) || !equalFoldASCII(text[p:e], w) {
+		return false
+	}
+	return e == len(text) || !isRegexpWordByte(text[e])
+}
+
+// nameBefore finds the start of the name that ends one space before p: up
+// to four capitalised words or numbers joined by single spaces or hyphens,
+// read back no further than lo. The name begins after a character that
+// is not a letter, digit or apostrophe, or at lo; the longest such name
+// wins.
+func nameBefore(text string, lo, p int) (int, bool) {
+	end := p - 1
+	if end < lo || text[end] != ' ' {
+		return 0, false
+	}
+	start := -1
+	for range 4 {
+		s := runStart(text, lo, end)
+		if s == end || !nameWord(text[s:end]) {
+			break
+		}
+		if s == lo {
+			start = s
+			break
+		}
+		r, w := utf8.DecodeLastRuneInString(text[lo:s])
+		if r != '’' && r != '\'' {
+			start = s
+		}
+		if r != ' ' && r != '-' {
+			break
+		}
+		end = s - w
+	}
+	return start, start >= 0
+}
+
+// runStart returns where the run of letters and digits ending at end
+// starts, reading back no further than lo.
+func runStart(text string, lo, end int) int {
+	s := end
+	for s > lo {
+		r, w := utf8.DecodeLastRuneInString(text[lo:s])
+		if !unicode.IsLetter(r) && !unicode.IsNumber(r) {
+			break
+		}
+		s -= w
+	}
+	return s
+}
+
+// nameWord reports a run of letters and digits that starts with a capital
+// or holds only digits.
+func nameWord(w string) bool {
+	r, _ := utf8.DecodeRuneInString(w)
+	if unicode.IsUpper(r) {
+		return true
+	}
+	for _, r := range w {
+		if !unicode.IsNumber(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// appositive reads the name in "Clark Sun Valley Hub, a compound", where
+// the site noun starts at p: two to five capitalised words joined by
+// single spaces, then ", a", ", an" or ", the", up to two lower-case words
+// ("scam" may be a third) and the noun. It reads back at most about 160
+// bytes, from a word start.
+func appositive(text string, p int) (a, b int, ok bool) {
+	lo := max(0, p-160)
+	for lo > 0 && !utf8.RuneStart(text[lo]) {
+		lo++
+	}
+	if j := strings.IndexByte(text[lo:p], ' '); j >= 0 && lo > 0 {
+		lo += j + 1
+	}
+	// The lower-case words before the noun, the article first among them.
+	comma, first := -1, ""
+	for k, pos := 1, p; k <= 4; k++ {
+		if pos-1 <= lo || text[pos-1] != ' ' {
+			return 0, 0, false
+		}
+		ws := pos - 1
+		for ws > lo && ('a' <= text[ws-1] && text[ws-1] <= 'z' || text[ws-1] == '-') {
+			ws--
+		}
+		w := text[ws : pos-1]
+		if w == "" {
+			return 0, 0, false
+		}
+		if k == 1 {
+			first = w
+		}
+		if (w == "a" || w == "an" || w == "the") && ws-2 >= lo && text[ws-2:ws] == ", " && (k <= 3 || first == "scam") {
+			comma = ws - 2
+			break
+		}
+		pos = ws
+	}
+	if comma < 0 {
+		return 0, 0, false
+	}
+	// The name: the last word must be whole and capitalised; the first may
+	// start at any capital inside a run of letters, as the pattern is not
+	// anchored there.
+	start, end := -1, comma
+	for k := 1; k <= 5; k++ {
+		s := runStart(text, lo, end)
+		if s == end {
+			break
+		}
+		if k >= 2 {
+			for i, r := range text[s:end] {
+				if unicode.IsUpper(r) {
+					start = s + i
+					break
+				}
+			}
+		}
+		if r, _ := utf8.DecodeRuneInString(text[s:end]); !unicode.IsUpper(r) || s == lo || text[s-1] != ' ' {
+			break
+		}
+		end = s - 1
+	}
+	if start < 0 {
+		return 0, 0, false
+	}
+	return start, comma, true
 }
 
 // personAfter reads a two- or three-word name right after position p.
@@ -506,14 +805,4 @@ func CollectCandidates(docs iter.Seq[document.Tagged]) []Candidate {
 		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)), cmp.Compare(a.ID, b.ID))
 	})
 	return out
-}
-
-func asciiLower(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		if 'A' <= c && c <= 'Z' {
-			b[i] = c + 'a' - 'A'
-		}
-	}
-	return string(b)
 }

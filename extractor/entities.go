@@ -11,14 +11,13 @@ import (
 // findEntities tags the known entities of text and the unknown ones
 // discovery finds, in order of first mention.
 //
-// Companies are matched (so discovery never re-proposes a known firm and
-// "Try Pheap Group" is not read as the person) but not reported: tags name
-// the people and sites, and the annotation conventions the extractor is
-// scored against do the same.
-func (x *Extractor) findEntities(text string) []document.Entity {
-	all := x.gaz.FindWith(text, gazetteer.FindOptions{Companies: true})
-	new := discover(text, all, x.gaz)
-	out := slices.DeleteFunc(all, func(e document.Entity) bool { return e.Kind == "company" })
+// Companies are reported as tycoons of kind "company": the issue counts
+// owners' firms among the tycoons, and matching them also keeps discovery
+// from re-proposing a known firm and "Try Pheap Group" from being read as
+// the person.
+func (x *Extractor) findEntities(text string, toks []token) []document.Entity {
+	out := x.gaz.FindWith(text, gazetteer.FindOptions{Companies: true})
+	new := discover(text, toks, out, x.gaz)
 	if len(new) == 0 {
 		return out
 	}

@@ -1,6 +1,7 @@
 package extractor
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"slices"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/compoundwatch/compoundwatch/document"
 	"github.com/compoundwatch/compoundwatch/gazetteer"
+	"github.com/compoundwatch/compoundwatch/internal/repotest"
 )
 
 func testExtractor(t testing.TB) *Extractor {
@@ -51,7 +53,7 @@ func TestDiscovery(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			es := x.findEntities(tt.text)
+			es := x.findEntities(tt.text, tokenize(nil, tt.text))
 			if got := names(es, false); !slices.Equal(got, tt.want) {
 				t.Errorf("got %q, want %q", got, tt.want)
 			}
@@ -72,20 +74,49 @@ func TestDiscovery(t *testing.T) {
 	}
 }
 
-func TestEntitiesLeaveOutCompanies(t *testing.T) {
+func TestTycoonKinds(t *testing.T) {
 	x := testExtractor(t)
-	for _, e := range x.findEntities("HuiOne, Prince Group and RSX Investment Co., Ltd. in Cambodia") {
-		t.Errorf("unexpected entity %s (%s)", e.ID, e.Kind)
+	tests := []struct {
+		text, id, kind string
+	}{
+		{"Chen Zhi founded the firm.", "chen-zhi", "person"},
+		{"Prince Holding Group was sanctioned.", "prince-holding-group", "company"},
+		{"Prince Group and its chairman were sanctioned.", "prince-holding-group", "company"},
+		{"Payments went through HuiOne in Cambodia.", "huione-group", "company"},
+		{"Try Pheap Group built the road.", "try-pheap-group", "company"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			// Read the kind back from the JSON that `compoundwatch extract`
+			// prints, not from the struct.
+			b, err := json.Marshal(Output(x.Extract(document.Raw{Text: tt.text})))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var res struct {
+				Entities []struct{ ID, Type, Kind string }
+			}
+			if err := json.Unmarshal(b, &res); err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, e := range res.Entities {
+				got = append(got, e.ID+"/"+e.Type+"/"+e.Kind)
+			}
+			if want := []string{tt.id + "/" + document.Tycoon + "/" + tt.kind}; !slices.Equal(got, want) {
+				t.Errorf("%q: got %q, want %q", tt.text, got, want)
+			}
+		})
 	}
 }
 
 func TestDiscoveryQuietOnProse(t *testing.T) {
 	x := testExtractor(t)
-	text, err := os.ReadFile(filepath.Join(repoRoot(t), "gazetteer", "testdata", "ordinary-prose.txt"))
+	text, err := os.ReadFile(filepath.Join(repotest.Root(t), "gazetteer", "testdata", "ordinary-prose.txt"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if es := x.findEntities(string(text)); len(es) > 0 {
+	if es := x.findEntities(string(text), tokenize(nil, string(text))); len(es) > 0 {
 		t.Errorf("ordinary prose tagged %q", names(es, false))
 	}
 }

@@ -29,7 +29,7 @@ import (
 // findEvents returns the dated events of text. published is YYYY-MM-DD (or
 // YYYY-MM, YYYY) or empty; entities supply the ids attached to each event.
 func findEvents(text, published string, entities []document.Entity) []document.Event {
-	return eventsIn(text, published, entities, tokenize(text))
+	return eventsIn(text, published, entities, tokenize(nil, text))
 }
 
 // Vagueness of a year ("early 2024") decides how far into the year a
@@ -209,16 +209,24 @@ func isMonthLead(w string) bool {
 // scanDates collects every date expression in text order.
 func (es *eventScanner) scanDates() {
 	for i := 0; i < len(es.toks); i++ {
-		var d dateExpr
-		ok := false
-		t := es.toks[i]
-		switch t.kind {
-		case tWord:
-			if !es.maybeDateWord(t) {
+		t := &es.toks[i]
+		if t.kind == tWord && t.flags&(fDigit|fUpper|fHyphen) == 0 {
+			// Most words: plain lower case, dates only as "day", "year",
+			// "month", "today" or "yesterday".
+			if c := es.text[t.start]; c != 'd' && c != 'y' && c != 'm' && c != 't' {
 				continue
 			}
+		}
+		if t.kind != tNum && (t.kind != tWord || !es.maybeDateWord(t)) {
+			continue
+		}
+		var (
+			d  dateExpr
+			ok bool
+		)
+		if t.kind == tWord {
 			d, ok = es.wordDate(i)
-		case tNum:
+		} else {
 			d, ok = es.numDate(i)
 		}
 		if !ok {
@@ -268,7 +276,7 @@ func (es *eventScanner) scanDates() {
 // maybeDateWord rejects most words cheaply, before any hashing: date words
 // are capitalised (months, week days), carry digits ("mid-2021") or are one
 // of a few short words.
-func (es *eventScanner) maybeDateWord(t token) bool {
+func (es *eventScanner) maybeDateWord(t *token) bool {
 	w := es.text[t.start:t.end]
 	switch {
 	case t.has(fDigit):
@@ -523,13 +531,29 @@ func (a ymd) before(b ymd) bool {
 }
 
 func (a ymd) iso() string {
-	switch {
-	case a.d > 0:
-		return fmt.Sprintf("%04d-%02d-%02d", a.y, a.m, a.d)
-	case a.m > 0:
-		return fmt.Sprintf("%04d-%02d", a.y, a.m)
+	b := make([]byte, 0, 10)
+	b = appendPadded(b, a.y, 4)
+	if a.d > 0 || a.m > 0 {
+		b = appendPadded(append(b, '-'), a.m, 2)
 	}
-	return fmt.Sprintf("%04d", a.y)
+	if a.d > 0 {
+		b = appendPadded(append(b, '-'), a.d, 2)
+	}
+	return string(b)
+}
+
+// appendPadded appends v with leading zeros to width characters, as
+// fmt's %0*d does.
+func appendPadded(b []byte, v, width int) []byte {
+	if v < 0 {
+		b, v, width = append(b, '-'), -v, width-1
+	}
+	for n := 10; width > 1; width, n = width-1, n*10 {
+		if v < n {
+			b = append(b, '0')
+		}
+	}
+	return strconv.AppendInt(b, int64(v), 10)
 }
 
 // parsePublished reads YYYY-MM-DD, YYYY-MM or YYYY (anything else is
@@ -1052,16 +1076,44 @@ func precisionOf(d ymd) string {
 	return document.Year
 }
 
+// containsFold reports whether strings.ToLower(s) contains sub, which is
+// lower-case ASCII, without building the lower-case copy.
 func containsFold(s, sub string) bool {
-	return strings.Contains(strings.ToLower(s), sub)
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if c := s[i]; c < utf8.RuneSelf && c|0x20 != sub[0] || !utf8.RuneStart(c) {
+			continue // an ASCII letter lowers only from its capital
+		}
+		j, k := 0, i
+		for ; j < len(sub) && k < len(s); j++ {
+			r, n := rune(s[k]), 1
+			if r >= utf8.RuneSelf {
+				r, n = utf8.DecodeRuneInString(s[k:])
+			}
+			if unicode.ToLower(r) != rune(sub[j]) {
+				break
+			}
+			k += n
+		}
+		if j == len(sub) {
+			return true
+		}
+	}
+	return false
 }
 
-// summarize collapses white space and keeps a summary to about 300 bytes,
-// cut at a word boundary. It reads only as far as it keeps.
+// summaryLimit is the length a summary is cut to, at a word boundary.
+const summaryLimit = 300
+
+// summarize collapses white space and keeps a summary to about
+// summaryLimit bytes, cut at a word boundary. A sentence that needs
+// neither is returned as it is, without a copy.
 func summarize(s string) string {
-	const limit = 300
+	s = strings.TrimSpace(s)
+	if len(s) <= summaryLimit && !needsCollapse(s) {
+		return s
+	}
 	var b strings.Builder
-	b.Grow(min(len(s), limit+8))
+	b.Grow(min(len(s), summaryLimit+8))
 	lastSpace := -1 // length of b at its last space
 	pending := false
 	for i := 0; i < len(s); {
@@ -1076,9 +1128,9 @@ func summarize(s string) string {
 			b.WriteByte(' ')
 			pending = false
 		}
-		if b.Len()+w > limit {
+		if b.Len()+w > summaryLimit {
 			out := b.String()
-			if lastSpace > limit/2 {
+			if lastSpace > summaryLimit/2 {
 				out = out[:lastSpace]
 			}
 			return out + " …"
@@ -1086,6 +1138,28 @@ func summarize(s string) string {
 		b.WriteString(s[i-w : i])
 	}
 	return b.String()
+}
+
+// needsCollapse reports white space in s other than single spaces.
+func needsCollapse(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case ' ' < c && c < utf8.RuneSelf:
+		case c == ' ':
+			if i+1 < len(s) && s[i+1] == ' ' {
+				return true
+			}
+		case c >= utf8.RuneSelf:
+			r, n := utf8.DecodeRuneInString(s[i:])
+			if unicode.IsSpace(r) {
+				return true
+			}
+			i += n - 1
+		case '\t' <= c && c <= '\r':
+			return true
+		}
+	}
+	return false
 }
 
 // attachEntities lists on each event the entities mentioned inside it.

@@ -7,9 +7,18 @@
 package extractor
 
 import (
+	"sync"
+
 	"github.com/compoundwatch/compoundwatch/document"
 	"github.com/compoundwatch/compoundwatch/gazetteer"
 )
+
+// tokenPool recycles token slices between documents: a document's tokens
+// are the largest allocation of its extraction (about five bytes per byte
+// of text) and never outlive it. Slices of huge documents are not kept.
+var tokenPool = sync.Pool{New: func() any { return new([]token) }}
+
+const maxPooledTokens = 1 << 16
 
 // Extractor is safe for concurrent use.
 type Extractor struct {
@@ -31,11 +40,15 @@ func (x *Extractor) Version() string {
 func (x *Extractor) Extract(raw document.Raw) document.Tagged {
 	t := document.Tagged{Raw: raw, Extractor: x.Version()}
 	t.Schema = document.TaggedSchema
-	t.Entities = x.findEntities(raw.Text)
-	// One token scan serves both the figure and the event extractors.
-	toks := tokenize(raw.Text)
-	t.Figures = figuresIn(raw.Text, toks)
-	t.Events = eventsIn(raw.Text, raw.Published, t.Entities, toks)
+	// One token scan serves discovery and the figure and event extractors.
+	toks := tokenPool.Get().(*[]token)
+	*toks = tokenize(*toks, raw.Text)
+	t.Entities = x.findEntities(raw.Text, *toks)
+	t.Figures = figuresIn(raw.Text, *toks)
+	t.Events = eventsIn(raw.Text, raw.Published, t.Entities, *toks)
+	if cap(*toks) <= maxPooledTokens {
+		tokenPool.Put(toks)
+	}
 	if t.Entities == nil {
 		t.Entities = []document.Entity{}
 	}

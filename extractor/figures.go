@@ -8,6 +8,7 @@ package extractor
 
 import (
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -20,7 +21,7 @@ import (
 
 // findFigures returns the numeric facts stated in text.
 func findFigures(text string) []document.Figure {
-	return figuresIn(text, tokenize(text))
+	return figuresIn(text, tokenize(nil, text))
 }
 
 // figureKey identifies a fact for de-duplication: a fact repeated in a
@@ -60,6 +61,9 @@ func figuresIn(text string, toks []token) []document.Figure {
 				i = next
 			}
 		case tWord:
+			if !toks[i].has(fHyphen) && !shapeOK(&fs.lx.numberShape, fs.tok(i)) {
+				continue // most words: wordNumber's first test, without a call
+			}
 			if next := fs.wordNumber(i); next > i {
 				i = next
 			}
@@ -807,13 +811,13 @@ func (fs *figureScanner) tables() {
 			caption = strings.TrimSpace(text[prevLine.start:prevLine.end])
 		}
 		unit := ""
-		capToks := tokenize(caption)
+		capToks := tokenize(nil, caption)
 		cs := scanner{text: caption, toks: capToks, lx: fs.lx}
 		for k := len(capToks) - 1; k >= 0 && unit == ""; k-- {
 			unit = fs.lx.units[cs.wordAt(k)]
 		}
 		rowUnit := func(label string) (string, string) {
-			lt := tokenize(label)
+			lt := tokenize(nil, label)
 			ls := scanner{text: label, toks: lt, lx: fs.lx}
 			u, q := "", ""
 			for k := range lt {
@@ -915,6 +919,7 @@ const (
 	fDigit                    // word containing a digit ("K99", "mid-2021", "14th")
 	fPara                     // tNL token spanning a blank line
 	fHyphen                   // word containing an internal hyphen
+	fJoin                     // word joined across an apostrophe or a non-breaking hyphen
 )
 
 type token struct {
@@ -925,11 +930,11 @@ type token struct {
 
 func (t token) has(f uint8) bool { return t.flags&f != 0 }
 
-// tokenize splits text into tokens. It accepts any bytes: an invalid UTF-8
-// byte becomes a one-byte punctuation token, so offsets stay on boundaries
-// of the input as given.
-func tokenize(text string) []token {
-	toks := make([]token, 0, len(text)/5+8)
+// tokenize appends the tokens of text to dst[:0]. It accepts any bytes: an
+// invalid UTF-8 byte becomes a one-byte punctuation token, so offsets stay
+// on boundaries of the input as given.
+func tokenize(dst []token, text string) []token {
+	toks := slices.Grow(dst[:0], len(text)/5+8)
 	space := true
 	for i := 0; i < len(text); {
 		c := text[i]
@@ -993,11 +998,28 @@ func tokenize(text string) []token {
 	return toks
 }
 
-func isASCIIAlnum(c byte) bool {
-	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
-}
+func isASCIIAlnum(c byte) bool { return asciiAlnum[c] }
+
+// asciiAlnum marks the ASCII letters and digits: one load instead of three
+// comparisons in the scanning loops.
+var asciiAlnum = func() (t [256]bool) {
+	for c := range t {
+		t[c] = c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+	}
+	return t
+}()
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// inWord marks the bytes that may continue a word token: letters, digits,
+// the joiners of "150,000", "12.5", "one-third" and "Cambodia's", and every
+// byte of a non-ASCII rune.
+var inWord = func() (t [256]bool) {
+	for c := range t {
+		t[c] = isASCIIAlnum(byte(c)) || strings.IndexByte(",.-'", byte(c)) >= 0 || c >= utf8.RuneSelf
+	}
+	return t
+}()
 
 // alnumAt reports whether a letter or digit starts at text[i].
 func alnumAt(text string, i int) bool {
@@ -1022,6 +1044,16 @@ func scanWord(text string, i int) token {
 	first := true
 	for i < len(text) {
 		c := text[i]
+		if 'a' <= c && c <= 'z' {
+			// The common case, a run of lower-case letters.
+			for i++; i < len(text) && 'a' <= text[i] && text[i] <= 'z'; i++ {
+			}
+			allNum, first = false, false
+			continue
+		}
+		if !inWord[c] {
+			break // the common end: a space or punctuation
+		}
 		if c < utf8.RuneSelf {
 			switch {
 			case isDigit(c):
@@ -1038,6 +1070,8 @@ func scanWord(text string, i int) token {
 			case (c == '-' || c == '\'') && i > start && alnumAt(text, i+1):
 				if c == '-' {
 					fl |= fHyphen
+				} else {
+					fl |= fJoin
 				}
 				allNum = false
 				i++
@@ -1056,6 +1090,7 @@ func scanWord(text string, i int) token {
 			allNum = false
 			i += w
 		case (r == '’' || r == '\u2011') && i > start && alnumAt(text, i+w):
+			fl |= fJoin
 			allNum = false
 			i += w
 		default:

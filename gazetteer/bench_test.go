@@ -1,64 +1,19 @@
-package gazetteer
+package gazetteer_test
 
 import (
-	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"gopkg.in/yaml.v3"
-
-	"github.com/compoundwatch/compoundwatch/config"
-	"github.com/compoundwatch/compoundwatch/gazetteer/internal/schema"
+	"github.com/compoundwatch/compoundwatch/gazetteer/gazettest"
+	"github.com/compoundwatch/compoundwatch/internal/repotest"
 )
 
-// minAliases is the gazetteer size the benchmark must cover: the shipped
-// file plus synthetic compounds up to this many patterns, so the numbers
-// hold as the gazetteer grows.
-const minAliases = 2000
-
-// benchGazetteer is the shipped gazetteer, padded with synthetic records.
-func benchGazetteer(b *testing.B) *Gazetteer {
-	b.Helper()
-	var f schema.File
-	if err := yaml.Unmarshal(config.DefaultGazetteer(), &f); err != nil {
-		b.Fatal(err)
-	}
-	g, err := Default()
-	if err != nil {
-		b.Fatal(err)
-	}
-	rng := rand.New(rand.NewPCG(1, 2))
-	for i := 0; len(g.m.pats) < minAliases; i++ {
-		for j := range 200 {
-			n := i*200 + j
-			f.Compounds = append(f.Compounds, schema.Entry{
-				ID: fmt.Sprintf("synthetic-%d", n), Name: fmt.Sprintf("%s %s Tower %d", word(rng), word(rng), n),
-				Kind:    "building",
-				Aliases: []string{fmt.Sprintf("%s %s Park", word(rng), word(rng)), fmt.Sprintf("%s%d", word(rng), n)},
-			})
-		}
-		data, err := yaml.Marshal(&f)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if g, err = Load(data); err != nil {
-			b.Fatal(err)
-		}
-	}
-	return g
-}
-
-func word(rng *rand.Rand) string {
-	const letters = "abcdefghijklmnopqrstuvwxyz"
-	w := []byte{byte('A' + rng.IntN(26))}
-	for range 3 + rng.IntN(6) {
-		w = append(w, letters[rng.IntN(26)])
-	}
-	return string(w)
-}
+// minPatterns is the gazetteer size the benchmark covers, as the issue
+// asks for a full gazetteer of at least 2,000 aliases.
+const minPatterns = 2000
 
 // generatedText is news-like English with a sprinkling of names.
 func generatedText(size int) string {
@@ -82,7 +37,7 @@ func generatedText(size int) string {
 }
 
 func BenchmarkFind(b *testing.B) {
-	g := benchGazetteer(b)
+	g := gazettest.Padded(b, minPatterns)
 	b.Run("generated", func(b *testing.B) {
 		text := generatedText(1 << 20)
 		b.SetBytes(int64(len(text)))
@@ -90,13 +45,10 @@ func BenchmarkFind(b *testing.B) {
 		for b.Loop() {
 			g.Find(text)
 		}
-		b.ReportMetric(float64(len(g.m.pats)), "patterns")
+		b.ReportMetric(float64(g.Patterns()), "patterns")
 	})
 	b.Run("corpus", func(b *testing.B) {
-		docs, _ := filepath.Glob(filepath.Join(repoRoot(b), "..", "shared", "corpus", "docs", "*.txt"))
-		if len(docs) == 0 {
-			b.Skip("shared corpus not found (expected <repo>/../shared/corpus/docs)")
-		}
+		docs, _ := filepath.Glob(filepath.Join(repotest.Shared(b, "corpus", "docs"), "*.txt"))
 		var sb strings.Builder
 		for sb.Len() < 1<<20 {
 			for _, d := range docs {
@@ -114,6 +66,6 @@ func BenchmarkFind(b *testing.B) {
 		for b.Loop() {
 			g.Find(text)
 		}
-		b.ReportMetric(float64(len(g.m.pats)), "patterns")
+		b.ReportMetric(float64(g.Patterns()), "patterns")
 	})
 }

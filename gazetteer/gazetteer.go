@@ -109,6 +109,10 @@ type lookupRef struct {
 // Version is a short hash of the gazetteer's content.
 func (g *Gazetteer) Version() string { return g.version }
 
+// Patterns is the number of distinct folded spellings Find looks for:
+// the size that matching speed depends on.
+func (g *Gazetteer) Patterns() int { return len(g.m.pats) }
+
 // Entity returns the record with the given id.
 func (g *Gazetteer) Entity(id string) (Record, bool) {
 	i, ok := g.byID[id]

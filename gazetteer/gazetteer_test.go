@@ -13,6 +13,7 @@ import (
 	"github.com/compoundwatch/compoundwatch/config"
 	"github.com/compoundwatch/compoundwatch/document"
 	"github.com/compoundwatch/compoundwatch/gazetteer/internal/refgen"
+	"github.com/compoundwatch/compoundwatch/internal/repotest"
 )
 
 func defaultGaz(t testing.TB) *Gazetteer {
@@ -248,35 +249,11 @@ func TestLoadFile(t *testing.T) {
 	}
 }
 
-// repoRoot walks up to the directory holding go.mod, so the test does not
-// depend on where `go test` runs.
-func repoRoot(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found above the working directory")
-		}
-		dir = parent
-	}
-}
-
 // TestGeneratedFileIsCurrent: config/gazetteer.yaml is what the generator
 // makes from the reference, so nobody edits the shipped file by hand and a
 // reference change is not forgotten.
 func TestGeneratedFileIsCurrent(t *testing.T) {
-	root := repoRoot(t)
-	ref := filepath.Join(root, "..", "shared", "reference")
-	if _, err := os.Stat(filepath.Join(ref, "compounds.yaml")); err != nil {
-		t.Skipf("reference facts not found at %s (expected <repo>/../shared/reference); cannot check the generated gazetteer", ref)
-	}
+	ref := repotest.Shared(t, "reference")
 	want, err := refgen.Generate(ref)
 	if err != nil {
 		t.Fatal(err)

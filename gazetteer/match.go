@@ -5,10 +5,9 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
-
-	ac "github.com/petar-dambovaliev/aho-corasick"
 
 	"github.com/compoundwatch/compoundwatch/document"
 	"github.com/compoundwatch/compoundwatch/gazetteer/internal/schema"
@@ -63,11 +62,11 @@ type pat struct {
 	endsDigit  bool
 }
 
-// matcher finds aliases in folded text with one Aho-Corasick automaton over
-// all types. Types may overlap (a compound name contains a province name:
-// "MDS Thmor Da special economic zone"), but mentions of one type never do.
+// matcher finds aliases in folded text with one trie over all types. Types
+// may overlap (a compound name contains a province name: "MDS Thmor Da
+// special economic zone"), but mentions of one type never do.
 type matcher struct {
-	ac    ac.AhoCorasick
+	trie  trie
 	pats  []pat
 	heads [][]byte // folded head-noun phrases, longest first
 	cues  [][]byte // folded place cues
@@ -265,12 +264,11 @@ func (b *matcherBuilder) build(records []Record) matcher {
 		}
 		m.uncer[i] = r.Uncertain
 	}
-	keys := make([][]byte, len(m.pats))
+	keys := make([]string, len(m.pats))
 	for i, p := range m.pats {
-		keys[i] = []byte(p.key)
+		keys[i] = p.key
 	}
-	builder := ac.NewAhoCorasickBuilder(ac.Opts{MatchKind: ac.LeftMostLongestMatch, DFA: true})
-	m.ac = builder.BuildByte(keys)
+	m.trie = newTrie(keys)
 	return m
 }
 
@@ -294,10 +292,9 @@ type hit struct {
 // FindOptions changes what FindWith reports.
 type FindOptions struct {
 	// Companies also reports tycoon records of kind "company". Find leaves
-	// them out: the annotation conventions tag people and sites, not the
-	// firms between them, so a company tag would be noise in a document's
-	// tags. Companies are still matched, so "Try Pheap Group" is not read
-	// as the person Try Pheap.
+	// them out for callers that want people and sites only, as the gold
+	// annotations do. Companies are matched either way, so "Try Pheap
+	// Group" is not read as the person Try Pheap.
 	Companies bool
 }
 
@@ -307,27 +304,40 @@ func (g *Gazetteer) Find(text string) []document.Entity {
 	return g.FindWith(text, FindOptions{})
 }
 
+// foldPool recycles the folded copies of texts: one is as large as its
+// text and lives only during FindWith. Copies of huge texts are not kept.
+var foldPool = sync.Pool{New: func() any { return new(folded) }}
+
+const maxPooledFold = 1 << 20
+
 // FindWith is Find with options.
 func (g *Gazetteer) FindWith(text string, opt FindOptions) []document.Entity {
 	if text == "" || len(g.m.pats) == 0 {
 		return nil
 	}
 	m := &g.m
-	f := fold(text)
+	f := foldPool.Get().(*folded)
+	fold(f, text, &m.trie)
+	defer func() {
+		if cap(f.b) <= maxPooledFold {
+			foldPool.Put(f)
+		}
+	}()
 	var (
 		hits    []hit
 		lastEnd [nTypes]int
 		cue     bool
 	)
-	// The iterator resumes one byte after each match's start, so it yields
-	// the longest pattern at every start position, including starts inside
-	// an earlier match ("Thmor Da" inside "MDS Thmor Da SEZ"). Per-type
-	// lastEnd keeps one type's mentions from overlapping; TestFind pins this
-	// behaviour of the library.
-	it := m.ac.IterByte(f.b)
-	for mt := it.Next(); mt != nil; mt = it.Next() {
-		s := mt.Start()
-		p0 := &m.pats[mt.Pattern()]
+	// The longest pattern at every start position, including starts inside
+	// an earlier match ("Thmor Da" inside "MDS Thmor Da SEZ"), is a
+	// candidate. Per-type lastEnd keeps one type's mentions from
+	// overlapping.
+	for _, s := range f.starts {
+		pid := m.trie.longest(f.b, s)
+		if pid < 0 {
+			continue
+		}
+		p0 := &m.pats[pid]
 		if p0.latinStart && wordBefore(f.b, s) {
 			continue
 		}
@@ -374,7 +384,7 @@ func (g *Gazetteer) FindWith(text string, opt FindOptions) []document.Entity {
 				lastEnd[t.typ] = end
 			}
 		}
-		cand(mt.Pattern(), mt.End())
+		cand(int(pid), s+len(p0.key))
 		for _, q := range p0.prefixes {
 			if stopped {
 				break
@@ -389,7 +399,7 @@ func (g *Gazetteer) FindWith(text string, opt FindOptions) []document.Entity {
 	if !opt.Companies {
 		hits = slices.DeleteFunc(hits, func(h hit) bool { return g.records[h.rec].Kind == "company" })
 	}
-	return g.entities(text, &f, hits)
+	return g.entities(text, f, hits)
 }
 
 // applyGuards keeps a guarded mention only in a text about Cambodia (a
@@ -550,7 +560,7 @@ func (g *Gazetteer) entities(text string, f *folded, hits []hit) []document.Enti
 		e := &out[i]
 		start, end := f.origAt(h.start), f.origAt(h.end)
 		e.Mentions = append(e.Mentions, document.Mention{
-			Text: text[start:end], Start: start, End: end, Context: Context(text, start, end),
+			Text: text[start:end], Start: start, End: end, Context: f.context(text, start, end),
 		})
 		conf := 0.9
 		switch {
@@ -573,23 +583,57 @@ const contextRadius = 80
 // Context returns the text around text[start:end] on one line, cut at rune
 // boundaries, for showing a mention to a reader.
 func Context(text string, start, end int) string {
-	a, b := max(0, start-contextRadius), min(len(text), end+contextRadius)
+	a, b := contextWindow(text, start, end)
+	w := text[a:b]
+	for i := 0; i < len(w); i++ {
+		if c := w[i]; c < ' ' || c == ' ' && i+1 < len(w) && w[i+1] == ' ' || c >= utf8.RuneSelf {
+			return strings.Join(strings.Fields(w), " ")
+		}
+	}
+	return w // the common case: one line of ASCII, no copy
+}
+
+// context is Context for the text f was folded from: where the folding
+// found no rough white space, the window is returned without a scan.
+func (f *folded) context(text string, start, end int) string {
+	a, b := contextWindow(text, start, end)
+	i, _ := slices.BinarySearch(f.rough, a)
+	if i == len(f.rough) || f.rough[i] >= b {
+		return text[a:b]
+	}
+	// Each run of white space to replace starts at a rough offset (a run
+	// is rough from its first character on), so the text between them is
+	// copied whole.
+	var w strings.Builder
+	w.Grow(b - a)
+	for ; i < len(f.rough) && f.rough[i] < b; i++ {
+		r := f.rough[i]
+		if r < a {
+			continue // inside the run just skipped
+		}
+		w.WriteString(text[a:r])
+		w.WriteByte(' ')
+		for a = r; spaceAt(text, a); {
+			_, n := utf8.DecodeRuneInString(text[a:])
+			a += n
+		}
+	}
+	w.WriteString(text[a:b])
+	return w.String()
+}
+
+// contextWindow returns the window of Context: contextRadius bytes either
+// side, cut at rune boundaries, without white space at its ends.
+func contextWindow(text string, start, end int) (a, b int) {
+	a, b = max(0, start-contextRadius), min(len(text), end+contextRadius)
 	for a > 0 && !utf8.RuneStart(text[a]) {
 		a--
 	}
 	for b < len(text) && !utf8.RuneStart(text[b]) {
 		b++
 	}
-	w := strings.TrimSpace(text[a:b])
-	clean := true
-	for i := 0; i < len(w); i++ {
-		if c := w[i]; c < ' ' || c == ' ' && i+1 < len(w) && w[i+1] == ' ' || c >= utf8.RuneSelf {
-			clean = false
-			break
-		}
-	}
-	if clean {
-		return w // the common case: one line of ASCII, no copy
-	}
-	return strings.Join(strings.Fields(w), " ")
+	w := text[a:b]
+	t := strings.TrimLeftFunc(w, unicode.IsSpace)
+	a += len(w) - len(t)
+	return a, a + len(strings.TrimRightFunc(t, unicode.IsSpace))
 }

@@ -1,6 +1,7 @@
 package gazetteer
 
 import (
+	"slices"
 	"unicode"
 	"unicode/utf8"
 
@@ -31,6 +32,52 @@ type folded struct {
 	pts   []shift // sorted by at
 	delta int     // current source-minus-folded distance
 	n     int     // length of the original text
+	// rough lists, in order, the offsets in the original text of white
+	// space that is not a lone space (a line break, a tab, the first of
+	// two spaces), so that a context without any needs no scan.
+	rough []int
+	// starts lists, in order, where a pattern of the trie fold was given
+	// may start: the ASCII words its first-word filter lets through and
+	// the other bytes a pattern starts with. Finding them while folding
+	// saves a second pass over the text.
+	starts []int
+	word   int    // start of the ASCII word being folded, or -1
+	hash   uint64 // the word's hash so far
+}
+
+// scan accounts in starts for the bytes folded from mark on.
+func (f *folded) scan(t *trie, mark int) {
+	if t == nil {
+		return
+	}
+	for p := mark; p < len(f.b); p++ {
+		if c := f.b[p]; isASCIIAlnum(c) {
+			if f.word < 0 {
+				f.word, f.hash = p, 0
+			}
+			f.hash = hashByte(f.hash, c)
+		} else {
+			f.endWord(t, p)
+			if c >= utf8.RuneSelf && t.canStart(c) {
+				f.starts = append(f.starts, p)
+			}
+		}
+	}
+}
+
+// endWord ends the ASCII word being folded at end, where another byte or
+// the end of the text follows.
+func (f *folded) endWord(t *trie, end int) {
+	s := f.word
+	if t == nil || s < 0 {
+		return
+	}
+	f.word = -1
+	// A word that goes on in non-ASCII bytes is not filtered: its first
+	// word may be longer (see mayStart).
+	if t.canStart(f.b[s]) && (end < len(f.b) && f.b[end] >= utf8.RuneSelf || t.mayStart(finishHash(f.hash, end-s))) {
+		f.starts = append(f.starts, s)
+	}
 }
 
 // shift: from folded position at on, orig = position + delta.
@@ -56,13 +103,6 @@ func (f *folded) origAt(i int) int {
 	return i + int(f.pts[lo-1].delta)
 }
 
-func (f *folded) last() byte {
-	if len(f.b) == 0 {
-		return 0
-	}
-	return f.b[len(f.b)-1]
-}
-
 func (f *folded) emit(c byte, at int) {
 	if d := at - len(f.b); d != f.delta {
 		f.delta = d
@@ -72,42 +112,56 @@ func (f *folded) emit(c byte, at int) {
 }
 
 func (f *folded) sep(kind byte, at int) {
-	switch l := f.last(); {
-	case len(f.b) == 0 || l == hard:
-	case l == soft:
-		if kind == hard {
-			f.b[len(f.b)-1] = hard
-		}
+	switch n := len(f.b); {
+	case n == 0 || f.b[n-1] == hard:
+	case f.b[n-1] == soft:
+		f.b[n-1] = kind // hard > soft: a hard separator wins
 	default:
 		f.emit(kind, at)
 	}
 }
 
-// fold normalises text. It never fails: invalid UTF-8 bytes act as hard
-// separators.
-func fold(text string) folded {
-	f := folded{b: make([]byte, 0, len(text)+8), n: len(text)}
+// fold normalises text into f, reusing its buffers. It never fails:
+// invalid UTF-8 bytes act as hard separators.
+//
+// With a trie, it also lists where the trie's patterns may start.
+func fold(dst *folded, text string, t *trie) {
+	// Fold into a copy on the stack: a store into the pooled, heap-allocated
+	// dst would cost a write barrier each while the collector runs.
+	f := &folded{b: slices.Grow(dst.b[:0], len(text)+8), pts: dst.pts[:0], rough: dst.rough[:0], n: len(text),
+		starts: dst.starts[:0], word: -1}
+	defer func() { *dst = *f }()
 	for i := 0; i < len(text); {
+		mark := len(f.b)
 		c := text[i]
 		if c < utf8.RuneSelf {
 			switch {
-			case 'a' <= c && c <= 'z' || '0' <= c && c <= '9':
-				// Fast path for a run of lower-case letters and digits.
-				if i-len(f.b) != f.delta {
-					f.emit(c, i)
-					i++
+			case isASCIIAlnum(c):
+				// Fast path for a run of letters and digits: they map one
+				// to one, so the shift can only change at the first.
+				if d := i - len(f.b); d != f.delta {
+					f.delta = d
+					f.pts = append(f.pts, shift{int32(len(f.b)), int32(d)})
 				}
-				j := i
-				for j < len(text) && ('a' <= text[j] && text[j] <= 'z' || '0' <= text[j] && text[j] <= '9') {
-					j++
+				b, h := f.b, f.hash
+				if f.word < 0 {
+					f.word, h = len(b), 0
 				}
-				f.b = append(f.b, text[i:j]...)
-				i = j
+				for ; i < len(text) && isASCIIAlnum(text[i]); i++ {
+					c := text[i] | ('a' - 'A') // lower case; digits have the bit set
+					b, h = append(b, c), hashByte(h, c)
+				}
+				f.b, f.hash = b, h
 				continue
-			case 'A' <= c && c <= 'Z':
-				f.emit(c+'a'-'A', i)
 			case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' || c == '-' || c == '\'' || c == '_':
-				f.sep(soft, i)
+				if c < ' ' || c == ' ' && i+1 < len(text) && (text[i+1] <= ' ' || text[i+1] >= utf8.RuneSelf) && spaceAt(text, i+1) {
+					f.rough = append(f.rough, i)
+				}
+				if n := len(f.b); n > 0 && f.b[n-1] != soft && f.b[n-1] != hard && i-n == f.delta {
+					f.b = append(f.b, soft) // sep's common case: one space after a word
+				} else {
+					f.sep(soft, i)
+				}
 			case c == '.':
 				// A dot inside an abbreviation ("K.B", "L.Y.P") is soft;
 				// a full stop is hard.
@@ -125,6 +179,7 @@ func fold(text string) folded {
 			default:
 				f.sep(hard, i)
 			}
+			f.scan(t, mark)
 			i++
 			continue
 		}
@@ -132,12 +187,15 @@ func fold(text string) folded {
 		switch {
 		case r == utf8.RuneError && size == 1:
 			f.sep(hard, i)
-		case r == '\u2019' || r == '\u2018' || r == '\u02bc' || r == '\u2010' || r == '\u2011' || r == '\u2013' || unicode.IsSpace(r):
+		case r == '\u2019' || r == '\u2018' || r == '\u02bc' || r == '\u2010' || r == '\u2011' || r == '\u2013':
+			f.sep(soft, i)
+		case unicode.IsSpace(r):
+			f.rough = append(f.rough, i)
 			f.sep(soft, i)
 		case 0x300 <= r && r <= 0x36f:
 			// Combining diacritic: dropped, like precomposed ones.
 		case isLatin(r):
-			foldLatin(&f, r, i)
+			foldLatin(f, r, i)
 		case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r):
 			// Bytes of a copied rune map to themselves, so the shift
 			// stays put across runs of Han or Khmer.
@@ -161,14 +219,34 @@ func fold(text string) folded {
 		default:
 			f.sep(hard, i)
 		}
+		f.scan(t, mark)
 		i += size
 	}
-	return f
+	f.endWord(t, len(f.b))
 }
 
-func isASCIIAlnum(c byte) bool {
-	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+// spaceAt reports white space at text[i].
+func spaceAt(text string, i int) bool {
+	if i >= len(text) {
+		return false
+	}
+	if c := text[i]; c < utf8.RuneSelf {
+		return c == ' ' || '\t' <= c && c <= '\r'
+	}
+	r, _ := utf8.DecodeRuneInString(text[i:])
+	return unicode.IsSpace(r)
 }
+
+func isASCIIAlnum(c byte) bool { return asciiAlnum[c] }
+
+// asciiAlnum marks the ASCII letters and digits: one load instead of three
+// comparisons in the scanning loops.
+var asciiAlnum = func() (t [256]bool) {
+	for c := range t {
+		t[c] = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+	}
+	return t
+}()
 
 // isLatin reports a non-ASCII Latin letter (Latin-1 to Latin Extended-B and
 // Latin Extended Additional, which covers Vietnamese).
@@ -227,7 +305,8 @@ func foldLatin(f *folded, r rune, at int) {
 // key normalises a name for lookup and for building patterns: like fold,
 // but every separator is a single space, trimmed.
 func key(s string) string {
-	f := fold(s)
+	var f folded
+	fold(&f, s, nil)
 	out := make([]byte, 0, len(f.b))
 	for _, c := range f.b {
 		if c == hard {

@@ -1,0 +1,151 @@
+package gazetteer
+
+import (
+	"maps"
+	"math/bits"
+	"slices"
+	"unicode/utf8"
+)
+
+// trie finds the longest pattern starting at a position of folded text.
+// Mentions can only start at word starts (or anywhere in scripts without
+// spaces), so a walk from each such position, which usually ends after a
+// byte or two, costs far less than an automaton stepping through every
+// byte.
+type trie struct {
+	nodes []trieNode
+	edges []trieEdge // children of sparse nodes, sorted by byte
+	dense [][256]int32
+	// words is a one-hash Bloom filter of the patterns' first words: most
+	// words of a text start no pattern, and one lookup here tells so
+	// without a walk.
+	words [1 << 10]uint64
+}
+
+// denseMin is the number of children from which a node gets a table row:
+// the root and the first letters of names branch widely, and a scan of
+// their children would dominate the walk.
+const denseMin = 6
+
+type trieNode struct {
+	pat        int32 // the pattern ending here, or -1
+	dense      int32 // row in dense, or -1
+	first, end int32 // edges[first:end] are the children of a sparse node
+}
+
+type trieEdge struct {
+	c  byte
+	to int32
+}
+
+func newTrie(keys []string) trie {
+	// Build with maps, then flatten breadth first, so that the nodes near
+	// the root, which nearly every walk visits, share a few cache lines.
+	kids := []map[byte]int32{{}}
+	pats := []int32{-1}
+	for i, k := range keys {
+		n := int32(0)
+		for j := 0; j < len(k); j++ {
+			c, ok := kids[n][k[j]]
+			if !ok {
+				c = int32(len(kids))
+				kids[n][k[j]] = c
+				kids = append(kids, map[byte]int32{})
+				pats = append(pats, -1)
+			}
+			n = c
+		}
+		pats[n] = int32(i)
+	}
+	order := []int32{0} // old ids in breadth-first order
+	id := make([]int32, len(kids))
+	for q := 0; q < len(order); q++ {
+		for _, c := range slices.Sorted(maps.Keys(kids[order[q]])) {
+			id[kids[order[q]][c]] = int32(len(order))
+			order = append(order, kids[order[q]][c])
+		}
+	}
+	t := trie{nodes: make([]trieNode, len(kids))}
+	for _, k := range keys {
+		// A first word that goes on in non-ASCII bytes only matches where
+		// the text's ASCII run does too; mayStart lets those through.
+		if n, h := asciiWord(k); n > 0 && (n == len(k) || k[n] < utf8.RuneSelf) {
+			t.words[h>>54] |= 1 << (h >> 48 & 63)
+		}
+	}
+	for n, old := range order {
+		m := kids[old]
+		nd := &t.nodes[n]
+		nd.pat, nd.dense, nd.first = pats[old], -1, int32(len(t.edges))
+		if n == 0 || len(m) >= denseMin {
+			nd.dense = int32(len(t.dense))
+			t.dense = append(t.dense, [256]int32{})
+			for c, to := range m {
+				t.dense[nd.dense][c] = id[to]
+			}
+		} else {
+			for _, c := range slices.Sorted(maps.Keys(m)) {
+				t.edges = append(t.edges, trieEdge{c, id[m[c]]})
+			}
+		}
+		nd.end = int32(len(t.edges))
+	}
+	return t
+}
+
+// canStart reports whether a pattern starts with byte c.
+func (t *trie) canStart(c byte) bool { return t.dense[0][c] != 0 }
+
+// mayStart reports whether a pattern may start with an ASCII word (letters
+// and digits, followed in the text by an ASCII byte or the end) of hash h.
+// A pattern that starts with a word starts with that whole word: it either
+// goes on with a separator or ends, where a match must end at a word edge.
+func (t *trie) mayStart(h uint64) bool {
+	return t.words[h>>54]&(1<<(h>>48&63)) != 0
+}
+
+// asciiWord returns the length of the run of ASCII letters and digits
+// that s starts with, and its hash.
+func asciiWord(s string) (n int, h uint64) {
+	for n < len(s) && isASCIIAlnum(s[n]) {
+		h = hashByte(h, s[n])
+		n++
+	}
+	return n, finishHash(h, n)
+}
+
+// hashByte and finishHash hash a word: a rotate and xor per byte, which is
+// all a filter of a few thousand words needs, mixed once at the end.
+func hashByte(h uint64, c byte) uint64 { return bits.RotateLeft64(h, 7) ^ uint64(c) }
+
+func finishHash(h uint64, n int) uint64 { return (h ^ uint64(n)) * 0x9e3779b97f4a7c15 }
+
+// longest returns the longest pattern that b[s:] starts with, or -1.
+func (t *trie) longest(b []byte, s int) int32 {
+	best := int32(-1)
+	n := t.dense[0][b[s]] // the root is row 0
+	for i := s + 1; n != 0; i++ {
+		nd := &t.nodes[n]
+		if nd.pat >= 0 {
+			best = nd.pat
+		}
+		if i == len(b) {
+			break
+		}
+		c := b[i]
+		if nd.dense >= 0 {
+			n = t.dense[nd.dense][c]
+			continue
+		}
+		n = 0
+		for _, e := range t.edges[nd.first:nd.end] {
+			if e.c >= c {
+				if e.c == c {
+					n = e.to
+				}
+				break
+			}
+		}
+	}
+	return best
+}
