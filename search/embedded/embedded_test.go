@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/blevesearch/bleve/v2"
+
 	"github.com/compoundwatch/compoundwatch/search"
 	"github.com/compoundwatch/compoundwatch/search/embedded"
 	"github.com/compoundwatch/compoundwatch/search/searchtest"
@@ -70,5 +72,20 @@ func TestSynonyms(t *testing.T) {
 	}
 	if len(r.Hits) != 1 {
 		t.Errorf("Kampong Som: %d hits, want 1 through the synonym", len(r.Hits))
+	}
+}
+
+// TestOldFormat opens an index written without the current fields (as by
+// an older version): it must fail with ErrFormat, which the CLI answers
+// by rebuilding, rather than sort and facet wrong.
+func TestOldFormat(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "index")
+	old, err := bleve.New(dir, bleve.NewIndexMapping())
+	if err != nil {
+		t.Fatal(err)
+	}
+	old.Close()
+	if _, err := embedded.Open(dir, embedded.Options{}); !errors.Is(err, embedded.ErrFormat) || !strings.Contains(err.Error(), dir) {
+		t.Fatalf("Open = %v, want ErrFormat naming %s", err, dir)
 	}
 }

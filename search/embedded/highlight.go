@@ -2,6 +2,7 @@ package embedded
 
 import (
 	"html"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -17,15 +18,27 @@ const cropMarker = "…"
 
 type span struct{ start, end int }
 
-// highlighter finds the query words in a text (exact, prefix for the last
-// word, within the allowed typos) and renders an escaped, marked snippet.
+// highlighter marks in a text the terms the query words matched in the
+// text field, so a snippet marks exactly what matched.
 type highlighter struct {
-	alts [][]qword
-	fold *asciifolding.AsciiFoldingFilter
+	words map[string]int // term → index of the query word that matched it
+	fold  *asciifolding.AsciiFoldingFilter
 }
 
 func newHighlighter(alts [][]qword) *highlighter {
-	return &highlighter{alts: alts, fold: asciifolding.New()}
+	h := &highlighter{words: map[string]int{}, fold: asciifolding.New()}
+	n := 0
+	for _, ws := range alts {
+		for _, w := range ws {
+			for _, t := range slices.Concat(w.terms[fText].exact, w.terms[fText].typo) {
+				if _, ok := h.words[t]; !ok {
+					h.words[t] = n
+				}
+			}
+			n++
+		}
+	}
+	return h
 }
 
 // tokens splits text into words with their byte offsets: runs of letters,
@@ -55,58 +68,10 @@ func tokens(text string) []span {
 
 // match returns the index of the query word tok matches, or -1.
 func (h *highlighter) match(tok string) int {
-	norm := strings.ToLower(string(h.fold.Filter([]byte(tok))))
-	n := 0
-	for _, ws := range h.alts {
-		for _, w := range ws {
-			switch {
-			case norm == w.term,
-				w.prefix && strings.HasPrefix(norm, w.term),
-				w.typos > 0 && withinTypos(norm, w.term, w.typos):
-				return n
-			}
-			n++
-		}
+	if i, ok := h.words[strings.ToLower(string(h.fold.Filter([]byte(tok))))]; ok {
+		return i
 	}
 	return -1
-}
-
-// withinTypos reports whether a and b are within k edits (Levenshtein)
-// with the same first letter.
-func withinTypos(a, b string, k int) bool {
-	ra, rb := []rune(a), []rune(b)
-	if len(ra) == 0 || len(rb) == 0 || ra[0] != rb[0] || abs(len(ra)-len(rb)) > k {
-		return false
-	}
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		best := cur[0]
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			best = min(best, cur[j])
-		}
-		if best > k {
-			return false
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)] <= k
-}
-
-func abs(n int) int {
-	if n < 0 {
-		return -n
-	}
-	return n
 }
 
 // snippet returns about cropWords words of text around the best cluster
@@ -121,7 +86,7 @@ func (h *highlighter) snippet(text string) string {
 	}
 	matched := make([]int, len(toks)) // query word index+1, 0 for none
 	var hits []int
-	if len(h.alts) > 0 {
+	if len(h.words) > 0 {
 		for i, t := range toks {
 			if m := h.match(text[t.start:t.end]); m >= 0 {
 				matched[i] = m + 1

@@ -4,14 +4,20 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"math/bits"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/mapping"
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
+	"github.com/blevesearch/vellum"
 
 	"github.com/compoundwatch/compoundwatch/search"
 )
@@ -21,18 +27,16 @@ type fieldBoost struct {
 	boost float64
 }
 
-// fieldBoosts weighs the searchable fields: Meilisearch ranks matches by
-// attribute order (title, entity_names, text); here they weigh in the
-// BM25 sum.
-func fieldBoosts() [3]fieldBoost {
-	return [3]fieldBoost{{fTitle, 4}, {fEntityNames, 3}, {fText, 1}}
+// fieldBoosts lists the searchable fields in Meilisearch's attribute
+// order (title, entity_names, text), weighted for the BM25 sum that
+// ranks the hits of a date sort that share a date.
+func fieldBoosts() []fieldBoost {
+	return []fieldBoost{{fTitle, 4}, {fEntityNames, 3}, {fText, 1}}
 }
 
-// Relative weights of the ways a query word can match.
-const (
-	exactBoost  = 1.0
-	prefixBoost = 0.7
-)
+// derivedBoost weighs a term that a word starts or is a typo away from
+// relative to the word itself.
+const derivedBoost = 0.7
 
 // analyzer is the index's text analyzer, used on queries too so that
 // they are folded and split like the indexed text.
@@ -63,6 +67,9 @@ type qword struct {
 	term   string
 	typos  int
 	prefix bool
+	// terms holds what the word matches in each searchable field, found
+	// in the term dictionaries (derive).
+	terms map[string]derived
 }
 
 // parseText turns query text into words: the last word also matches as
@@ -81,47 +88,161 @@ func (an analyzer) parseText(s string) []qword {
 	return out
 }
 
-func wordQuery(w qword) query.Query {
+// word matches w in fields (a prefix of them: the attribute order),
+// with its typos when typos is set.
+func word(w qword, fields []fieldBoost, typos bool) query.Query {
 	var qs []query.Query
-	for _, f := range fieldBoosts() {
-		if w.typos > 0 {
-			// The fuzzy searcher matches the exact term too, scored by
-			// edit distance, so no separate term query is needed.
-			fz := bleve.NewFuzzyQuery(w.term)
-			fz.SetField(f.name)
-			fz.SetFuzziness(w.typos)
-			// A typo on the first letter counts double in Meilisearch.
-			fz.SetPrefix(1)
-			fz.SetBoost(f.boost * exactBoost)
-			qs = append(qs, fz)
-		} else {
-			t := bleve.NewTermQuery(w.term)
-			t.SetField(f.name)
-			t.SetBoost(f.boost * exactBoost)
-			qs = append(qs, t)
+	add := func(field string, boost float64, terms []string) {
+		for _, t := range terms {
+			q := bleve.NewTermQuery(t)
+			q.SetField(field)
+			if t != w.term {
+				q.SetBoost(boost * derivedBoost)
+			} else {
+				q.SetBoost(boost)
+			}
+			qs = append(qs, q)
 		}
-		if w.prefix {
-			p := bleve.NewPrefixQuery(w.term)
-			p.SetField(f.name)
-			p.SetBoost(f.boost * prefixBoost)
-			qs = append(qs, p)
+	}
+	for _, f := range fields {
+		add(f.name, f.boost, w.terms[f.name].exact)
+		if typos {
+			add(f.name, f.boost, w.terms[f.name].typo)
 		}
+	}
+	return or(qs...)
+}
+
+// or and and skip the wrapper of a single query, which would keep bleve
+// from merging unscored term queries into one bitmap.
+func or(qs ...query.Query) query.Query {
+	switch len(qs) {
+	case 0:
+		return bleve.NewMatchNoneQuery()
+	case 1:
+		return qs[0]
 	}
 	return bleve.NewDisjunctionQuery(qs...)
 }
 
-// textQuery matches like Meilisearch's "last" matching strategy: the
-// first word must match; the others raise the score when they do.
-func textQuery(ws []qword) query.Query {
-	if len(ws) == 0 {
-		return bleve.NewMatchNoneQuery()
+func and(qs ...query.Query) query.Query {
+	if len(qs) == 1 {
+		return qs[0]
 	}
-	b := bleve.NewBooleanQuery()
-	b.AddMust(wordQuery(ws[0]))
-	for _, w := range ws[1:] {
-		b.AddShould(wordQuery(w))
+	return bleve.NewConjunctionQuery(qs...)
+}
+
+// tieBreak ranks docs that share a date by BM25 over the query words in
+// the title and entity names. Meilisearch ranks them by relevance too;
+// leaving out the long text (below those fields in its attribute order)
+// avoids skipping through its dense postings for every hit.
+func tieBreak(alts [][]qword) query.Query {
+	var qs []query.Query
+	for _, ws := range alts {
+		for _, w := range ws {
+			qs = append(qs, word(w, fieldBoosts()[:2], true))
+		}
+	}
+	return or(qs...)
+}
+
+// buckets ranks the hits of a text query as Meilisearch does: its
+// ranking rules sort them into buckets, each rule splitting the ties of
+// the one before, and a bucket keeps its docs in insertion order. Here a
+// bucket is an unscored (bitmap) query, and a page reads the buckets in
+// order until it is full, so a query costs about its page rather than
+// its result. The rules mirrored are "words" with the "last" matching
+// strategy (all the words, then without the last one, and so on, never
+// without the first), "typo" (no typo first) and "attribute" (every word
+// in the title, then in the title or entity names, then anywhere);
+// "proximity" and "exactness" are not.
+type buckets struct {
+	alts  [][]qword // the query's words, then each synonym's
+	tiers int       // for "words": the most words of a spelling
+	ranks int       // buckets per tier
+}
+
+func newBuckets(alts [][]qword) buckets {
+	b := buckets{alts: alts, ranks: len(fieldBoosts())}
+	typos := false
+	for _, ws := range alts {
+		b.tiers = max(b.tiers, len(ws))
+		for _, w := range ws {
+			typos = typos || w.typos > 0
+		}
+	}
+	if typos {
+		b.ranks *= 2
 	}
 	return b
+}
+
+func (b buckets) len() int { return b.tiers * b.ranks }
+
+// upTo matches the docs of bucket i and of every bucket before it in
+// the same tier.
+func (b buckets) upTo(i int) query.Query {
+	dropped, rank := i/b.ranks, i%b.ranks
+	n := len(fieldBoosts())
+	typos := rank >= n
+	fields := fieldBoosts()[:rank%n+1]
+	qs := make([]query.Query, 0, len(b.alts)+1)
+	if typos {
+		// Everything without a typo comes first.
+		qs = append(qs, b.upTo(dropped*b.ranks+n-1))
+	}
+	for _, ws := range b.alts {
+		ws = ws[:max(1, len(ws)-dropped)]
+		words := make([]query.Query, len(ws))
+		for j, w := range ws {
+			words[j] = word(w, fields, typos)
+		}
+		qs = append(qs, and(words...))
+	}
+	return or(qs...)
+}
+
+// bucket matches the docs of bucket i.
+func (b buckets) bucket(i int) query.Query {
+	q := bleve.NewBooleanQuery()
+	q.AddMust(b.upTo(i))
+	if i%b.ranks > 0 {
+		q.AddMustNot(b.upTo(i - 1))
+	}
+	if i >= b.ranks {
+		q.AddMustNot(b.upTo(i - i%b.ranks - 1))
+	}
+	return q
+}
+
+// all matches every doc of any bucket: those with the first word of a
+// spelling.
+func (b buckets) all() query.Query { return b.upTo(b.len() - 1) }
+
+// unscored runs a query without scoring it: a filter narrows a result
+// without ranking it, and bleve turns unscored term disjunctions and
+// conjunctions (filters, numeric ranges, the terms of query words) into
+// bitmap operations instead of merging postings.
+type unscored struct{ query.Query }
+
+func (u unscored) Searcher(ctx context.Context, i index.IndexReader, m mapping.IndexMapping, o bsearch.SearcherOptions) (bsearch.Searcher, error) {
+	o.Score, o.Explain, o.IncludeTermVectors = bleve.ScoreNone, false, false
+	return u.Query.Searcher(ctx, i, m, o)
+}
+
+// within restricts q to the docs matching filter f; either may be nil
+// (every doc, no filter). The conjunction leaps over the docs f
+// excludes, so they are never scored.
+func within(q, f query.Query) query.Query {
+	switch {
+	case q == nil && f == nil:
+		return bleve.NewMatchAllQuery()
+	case q == nil:
+		return f
+	case f == nil:
+		return q
+	}
+	return bleve.NewConjunctionQuery(q, f)
 }
 
 func terms(field string, vals []string) query.Query {
@@ -131,7 +252,7 @@ func terms(field string, vals []string) query.Query {
 		t.SetField(field)
 		qs = append(qs, t)
 	}
-	return bleve.NewDisjunctionQuery(qs...)
+	return or(qs...)
 }
 
 func numRange(field string, lo, hi float64, loIncl, hiIncl bool) query.Query {
@@ -190,8 +311,10 @@ func condQuery(c search.Cond) (must, mustNot query.Query) {
 	return t, nil
 }
 
-// filters translates the structured and raw filters of q.
-func filters(q search.Query) (must, mustNot []query.Query, err error) {
+// filter translates the structured and raw filters of q into one
+// unscored query, nil when there are none.
+func filter(q search.Query) (query.Query, error) {
+	var must, mustNot []query.Query
 	for _, f := range []struct {
 		field string
 		vals  []string
@@ -212,13 +335,15 @@ func filters(q search.Query) (must, mustNot []query.Query, err error) {
 			hi = float64(q.To.Unix())
 		}
 		must = append(must, numRange(fPublished, lo, hi, true, true))
-		// An unknown date (0) is outside every date range.
-		mustNot = append(mustNot, numRange(fPublished, 0, 0, true, true))
+		if lo <= 0 && hi >= 0 {
+			// An unknown date (0) is outside every date range.
+			mustNot = append(mustNot, numRange(fPublished, 0, 0, true, true))
+		}
 	}
 	for _, s := range q.Filter {
 		c, err := search.ParseFilter(s)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		m, n := condQuery(c)
 		if m != nil {
@@ -228,119 +353,334 @@ func filters(q search.Query) (must, mustNot []query.Query, err error) {
 			mustNot = append(mustNot, n)
 		}
 	}
-	return must, mustNot, nil
+	switch {
+	case len(mustNot) > 0:
+		b := bleve.NewBooleanQuery()
+		if len(must) > 0 {
+			b.AddMust(must...)
+		}
+		b.AddMustNot(mustNot...)
+		return unscored{b}, nil
+	case len(must) > 0:
+		return unscored{and(must...)}, nil
+	}
+	return nil, nil
 }
 
 // Search runs q.
 func (x *Index) Search(ctx context.Context, q search.Query) (*search.Result, error) {
 	start := time.Now()
-	q, err := q.Normalize()
-	if err != nil {
-		return nil, fmt.Errorf("embedded index %s: %w", x.dir, err)
-	}
-	must, mustNot, err := filters(q)
-	if err != nil {
-		return nil, fmt.Errorf("embedded index %s: %w", x.dir, err)
-	}
-
-	var words [][]qword
-	var textQ query.Query
-	if strings.TrimSpace(q.Text) == "" {
-		textQ = bleve.NewMatchAllQuery()
-	} else {
-		alts := []string{q.Text}
-		alts = append(alts, x.syn[x.an.normPhrase(q.Text)]...)
-		var qs []query.Query
-		for _, a := range alts {
-			ws := x.an.parseText(a)
-			if len(ws) == 0 {
-				continue
-			}
-			words = append(words, ws)
-			qs = append(qs, textQuery(ws))
-		}
-		switch len(qs) {
-		case 0:
-			textQ = bleve.NewMatchAllQuery()
-		case 1:
-			textQ = qs[0]
-		default:
-			textQ = bleve.NewDisjunctionQuery(qs...)
-		}
-	}
-	top := textQ
-	if len(must) > 0 || len(mustNot) > 0 {
-		b := bleve.NewBooleanQuery()
-		b.AddMust(textQ)
-		if len(must) > 0 {
-			b.AddFilter(bleve.NewConjunctionQuery(must...))
-		}
-		if len(mustNot) > 0 {
-			b.AddMustNot(mustNot...)
-		}
-		top = b
-	}
-
-	req := bleve.NewSearchRequestOptions(top, q.Limit, q.Offset, false)
-	req.Fields = []string{fSource}
-	switch q.Sort {
-	case search.SortDateDesc:
-		req.SortBy([]string{"-" + fPublished, "-_score"})
-	case search.SortDateAsc:
-		req.SortBy([]string{fPublished, "-_score"})
-	}
-	if len(q.Facets) > 0 {
-		// All facet values of all facets in one doc-values field; the
-		// size is large enough to count every value, then each facet
-		// keeps its top MaxFacetValues.
-		req.AddFacet(fFacets, bleve.NewFacetRequest(fFacets, 1<<20))
-	}
-	if q.Limit == 0 {
-		// Past MaxHits: count only.
-		req.Size = 0
-	}
-	res, err := x.idx.SearchInContext(ctx, req)
+	out, err := x.search(ctx, q)
 	if err != nil {
 		return nil, fmt.Errorf("embedded index %s: search %q: %w", x.dir, q.Text, err)
-	}
-	// Total saturates at MaxHits, as Meilisearch's does (maxTotalHits).
-	out := &search.Result{Hits: make([]search.Hit, 0, len(res.Hits)), Total: min(int(res.Total), search.MaxHits)}
-	hl := newHighlighter(words)
-	for _, h := range res.Hits {
-		d, err := decodeSource(h.Fields, h.ID)
-		if err != nil {
-			return nil, fmt.Errorf("embedded index %s: %w", x.dir, err)
-		}
-		out.Hits = append(out.Hits, search.Hit{Doc: d, Score: h.Score, Snippet: hl.snippet(d.Text)})
-	}
-	if len(q.Facets) > 0 {
-		out.Facets = facetCounts(res.Facets[fFacets], q.Facets)
 	}
 	out.Took = time.Since(start)
 	return out, nil
 }
 
+func (x *Index) search(ctx context.Context, q search.Query) (*search.Result, error) {
+	q, err := q.Normalize()
+	if err != nil {
+		return nil, err
+	}
+	f, err := filter(q)
+	if err != nil {
+		return nil, err
+	}
+	// One snapshot finds the terms the words match and counts the hits.
+	snap, err := x.snapshot()
+	if err != nil {
+		return nil, err
+	}
+	defer snap.Close()
+	var alts [][]qword
+	if strings.TrimSpace(q.Text) != "" {
+		for _, a := range append([]string{q.Text}, x.syn[x.an.normPhrase(q.Text)]...) {
+			if ws := x.an.parseText(a); len(ws) > 0 {
+				alts = append(alts, ws)
+			}
+		}
+		if err := x.lev.deriveAll(snap, alts); err != nil {
+			return nil, err
+		}
+	}
+
+	var (
+		hits   []*bsearch.DocumentMatch
+		total  = -1 // unknown
+		counts query.Query
+	)
+	switch {
+	case len(alts) == 0:
+		res, err := x.page(ctx, within(nil, f), q.Limit, q.Offset, q.Sort, false)
+		if err != nil {
+			return nil, err
+		}
+		hits, total = res.Hits, int(res.Total)
+		counts = within(nil, f)
+	case q.Sort == search.SortRelevance:
+		b := newBuckets(alts)
+		need, skip := q.Limit, q.Offset
+		for i := 0; i < b.len() && need > 0; i++ {
+			res, err := x.page(ctx, within(b.bucket(i), f), need, skip, q.Sort, true)
+			if err != nil {
+				return nil, err
+			}
+			for _, h := range res.Hits {
+				// A ranking score in (0, 1], as Meilisearch's.
+				h.Score = 1 - float64(i)/float64(b.len())
+			}
+			hits = append(hits, res.Hits...)
+			need -= len(res.Hits)
+			skip = max(0, skip-int(res.Total))
+		}
+		counts = within(b.all(), f)
+	default:
+		counts = unscored{within(newBuckets(alts).all(), f)}
+		b := bleve.NewBooleanQuery()
+		b.AddMust(counts)
+		b.AddShould(tieBreak(alts))
+		res, err := x.page(ctx, b, q.Limit, q.Offset, q.Sort, false)
+		if err != nil {
+			return nil, err
+		}
+		hits, total = res.Hits, int(res.Total)
+	}
+	out := &search.Result{Hits: make([]search.Hit, 0, len(hits))}
+	if total < 0 || len(q.Facets) > 0 {
+		n, facets, err := x.tally(ctx, snap, counts, q.Facets)
+		if err != nil {
+			return nil, err
+		}
+		total, out.Facets = n, facets
+	}
+	// Total saturates at MaxHits, as Meilisearch's does (maxTotalHits).
+	out.Total = min(total, search.MaxHits)
+
+	hl := newHighlighter(alts)
+	for _, h := range hits {
+		d, err := decodeSource(h.Fields, h.ID)
+		if err != nil {
+			return nil, err
+		}
+		out.Hits = append(out.Hits, search.Hit{Doc: d, Score: h.Score, Snippet: hl.snippet(d.Text)})
+	}
+	return out, nil
+}
+
+// snapshot opens a consistent view of the index, to close after use.
+func (x *Index) snapshot() (*scorch.IndexSnapshot, error) {
+	ix, err := x.idx.Advanced()
+	if err != nil {
+		return nil, err
+	}
+	r, err := ix.Reader()
+	if err != nil {
+		return nil, err
+	}
+	snap, ok := r.(*scorch.IndexSnapshot)
+	if !ok {
+		r.Close()
+		return nil, fmt.Errorf("index reader %T is not a scorch snapshot", r)
+	}
+	return snap, nil
+}
+
+// page returns the hits of q from offset on, with their stored source.
+// With stopEarly, q is unscored, its hits come in doc number order, and
+// bleve stops at the page: Total is only exact when the page is short.
+func (x *Index) page(ctx context.Context, q query.Query, limit, offset int, sort string, stopEarly bool) (*bleve.SearchResult, error) {
+	req := bleve.NewSearchRequestOptions(q, limit, offset, false)
+	req.Fields = []string{fSource}
+	if stopEarly {
+		req.Score = bleve.ScoreNone
+	}
+	if sort != search.SortRelevance {
+		req.SortByCustom(bsearch.SortOrder{
+			&bsearch.SortField{Field: fDate, Type: bsearch.SortFieldAsString, Desc: sort == search.SortDateDesc},
+			&bsearch.SortScore{Desc: true},
+		})
+	}
+	return x.idx.SearchInContext(ctx, req)
+}
+
+// tally counts the docs q matches, only up to MaxHits when no facets are
+// wanted, and the values of the wanted facets over all of them. It runs
+// the searcher itself: unscored and without a collector, a doc costs a
+// bitmap step.
+func (x *Index) tally(ctx context.Context, snap *scorch.IndexSnapshot, q query.Query, facets []string) (int, map[string]map[string]int, error) {
+	s, err := q.Searcher(ctx, snap, x.idx.Mapping(), bsearch.SearcherOptions{Score: bleve.ScoreNone})
+	if err != nil {
+		return 0, nil, err
+	}
+	defer s.Close()
+	sctx := &bsearch.SearchContext{DocumentMatchPool: bsearch.NewDocumentMatchPool(s.DocumentMatchPoolSize(), 0)}
+	var docs *docSet
+	if len(facets) > 0 {
+		docs = newDocSet(snap)
+	}
+	n := 0
+	for docs != nil || n < search.MaxHits {
+		if n%4096 == 0 {
+			if err := ctx.Err(); err != nil {
+				return 0, nil, err
+			}
+		}
+		dm, err := s.Next(sctx)
+		if err != nil {
+			return 0, nil, err
+		}
+		if dm == nil {
+			break
+		}
+		n++
+		if docs != nil {
+			docs.add(dm.IndexInternalID.Value())
+		}
+		sctx.DocumentMatchPool.Put(dm)
+	}
+	if docs == nil {
+		return n, nil, nil
+	}
+	counts, err := docs.countFacets(facets)
+	if err != nil {
+		return 0, nil, err
+	}
+	return n, facetCounts(counts, facets), nil
+}
+
+// docSet holds docs of a snapshot as a bitset of local doc numbers per
+// segment; scorch numbers the docs of a segment after those of the
+// segments before it.
+type docSet struct {
+	segs  []*scorch.SegmentSnapshot
+	bases []uint64 // global number of each segment's first doc
+	bits  [][]uint64
+	n     []int // docs per segment
+	last  int   // segment of the last doc added
+}
+
+func newDocSet(snap *scorch.IndexSnapshot) *docSet {
+	segs := snap.Segments()
+	s := &docSet{segs: segs, bases: make([]uint64, len(segs)), bits: make([][]uint64, len(segs)), n: make([]int, len(segs))}
+	var base uint64
+	for i, seg := range segs {
+		s.bases[i] = base
+		base += seg.Segment().Count()
+	}
+	return s
+}
+
+// add adds doc d (a global doc number), not below those added before.
+func (s *docSet) add(d uint64) {
+	for s.last+1 < len(s.bases) && d >= s.bases[s.last+1] {
+		s.last++
+	}
+	i, l := s.last, d-s.bases[s.last]
+	if s.bits[i] == nil {
+		s.bits[i] = make([]uint64, (s.segs[i].Segment().Count()+63)/64)
+	}
+	s.bits[i][l/64] |= 1 << (l % 64)
+	s.n[i]++
+}
+
+func (s *docSet) has(i int, l uint64) bool { return s.bits[i][l/64]>>(l%64)&1 == 1 }
+
+// countFacets counts, for each term of fFacets of the given facets, how
+// many of the docs hold it. Like Meilisearch, it intersects each term's
+// postings with the docs, segment by segment, stepping through the
+// smaller side: a fraction of the cost of decompressing the doc values
+// of every doc.
+func (s *docSet) countFacets(facets []string) (map[string]int, error) {
+	var want [256]bool
+	for _, f := range facets {
+		want[facetCode(f)] = true
+	}
+	counts := map[string]int{}
+	var (
+		pl segment.PostingsList
+		pi segment.PostingsIterator
+	)
+	for i, ss := range s.segs {
+		if s.n[i] == 0 {
+			continue
+		}
+		d, err := ss.Segment().Dictionary(fFacets)
+		if err != nil {
+			return nil, err
+		}
+		dict, ok := d.(interface {
+			AutomatonIteratorOmitCount(segment.Automaton, []byte, []byte) segment.DictionaryIterator
+		})
+		if !ok {
+			return nil, fmt.Errorf("term dictionary %T cannot skip counts", d)
+		}
+		it := dict.AutomatonIteratorOmitCount(&vellum.AlwaysMatch{}, nil, nil)
+		for {
+			e, err := it.Next()
+			if err != nil {
+				return nil, err
+			}
+			if e == nil {
+				break
+			}
+			if !want[e.Term[0]] {
+				continue
+			}
+			if pl, err = d.PostingsList([]byte(e.Term), nil, pl); err != nil {
+				return nil, err
+			}
+			pi = pl.Iterator(false, false, false, pi)
+			p, ok := pi.(segment.OptimizablePostingsIterator)
+			if !ok {
+				return nil, fmt.Errorf("postings iterator %T has no bitmap", pi)
+			}
+			c := 0
+			if doc, one := p.DocNum1Hit(); one {
+				if s.has(i, doc) {
+					c = 1
+				}
+			} else if bm := p.ActualBitmap(); bm == nil {
+			} else if bm.GetCardinality() <= 16*uint64(s.n[i]) {
+				// Stepping through postings is several times cheaper
+				// than a lookup in them (a binary search).
+				bm.Iterate(func(l uint32) bool {
+					if s.has(i, uint64(l)) {
+						c++
+					}
+					return true
+				})
+			} else {
+				for w, word := range s.bits[i] {
+					for ; word != 0; word &= word - 1 {
+						if bm.Contains(uint32(w*64 + bits.TrailingZeros64(word))) {
+							c++
+						}
+					}
+				}
+			}
+			if c > 0 {
+				counts[e.Term] += c
+			}
+		}
+	}
+	return counts, nil
+}
+
 // facetCounts splits the combined facet field's counts by facet, keeping
 // the MaxFacetValues most frequent values of each (ties by value).
-func facetCounts(fr *bsearch.FacetResult, facets []string) map[string]map[string]int {
+func facetCounts(counts map[string]int, facets []string) map[string]map[string]int {
 	type tc struct {
 		term  string
 		count int
 	}
-	byFacet := make(map[string][]tc, len(facets))
-	for _, f := range facets {
-		byFacet[f] = nil
-	}
-	if fr != nil && fr.Terms != nil {
-		for _, t := range fr.Terms.Terms() {
-			f, v, ok := strings.Cut(t.Term, "\x00")
-			if _, want := byFacet[f]; ok && want {
-				byFacet[f] = append(byFacet[f], tc{v, t.Count})
-			}
-		}
+	byCode := make(map[byte][]tc, len(facets))
+	for t, n := range counts {
+		byCode[t[0]] = append(byCode[t[0]], tc{t[1:], n})
 	}
 	out := make(map[string]map[string]int, len(facets))
-	for f, tcs := range byFacet {
+	for _, f := range facets {
+		tcs := byCode[facetCode(f)]
 		slices.SortFunc(tcs, func(a, b tc) int {
 			if a.count != b.count {
 				return b.count - a.count

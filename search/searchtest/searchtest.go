@@ -137,6 +137,18 @@ func testNames(t *testing.T, b search.Backend) {
 		r := mustSearch(t, b, search.Query{Text: "Chan Wu"})
 		checkSet(t, "Chan Wu", r, nil)
 	})
+	t.Run("FirstLetterTypo", func(t *testing.T) {
+		// A different first letter counts as two typos: within the two
+		// of a 13-letter word, beyond the one of a 5-letter word.
+		checkSet(t, "Xihanoukville", mustSearch(t, b, search.Query{Text: "Xihanoukville"}), SihanoukIDs())
+		checkSet(t, "Xuang Le", mustSearch(t, b, search.Query{Text: "Xuang Le"}), nil)
+	})
+	t.Run("TypoInPrefix", func(t *testing.T) {
+		// The last word matches as a prefix within its typos, as when
+		// typing "dormi…" with a slip.
+		checkSet(t, "Dxrmi", mustSearch(t, b, search.Query{Text: "Dxrmi"}), []string{"hl-raid-2023", "hl-copy-2023"})
+		checkSet(t, "Sihanukvil", mustSearch(t, b, search.Query{Text: "Sihanukvil"}), SihanoukIDs())
+	})
 	t.Run("NoFuzzOnNumbers", func(t *testing.T) {
 		r := mustSearch(t, b, search.Query{Text: "313 people"})
 		checkSet(t, "313 people", r, nil)
@@ -416,6 +428,16 @@ func testSnippets(t *testing.T, b search.Backend) {
 			t.Errorf("snippet %q, want the prefix marked", h.Snippet)
 		}
 	})
+	t.Run("typo in a prefix is highlighted", func(t *testing.T) {
+		r := mustSearch(t, b, search.Query{Text: "Dxrmi"})
+		h, ok := hitByID(r, "hl-raid-2023")
+		if !ok {
+			t.Fatalf("hl-raid-2023 not found: %v", ids(r))
+		}
+		if !strings.Contains(h.Snippet, "<mark>dormi") {
+			t.Errorf("snippet %q, want the prefix marked", h.Snippet)
+		}
+	})
 	t.Run("every snippet is safe", func(t *testing.T) {
 		for _, q := range []string{"", "script", "alert", "img onerror", "Golden"} {
 			for _, h := range mustSearch(t, b, search.Query{Text: q}).Hits {
@@ -438,6 +460,25 @@ func testPaging(t *testing.T, b search.Backend) {
 	}
 	if want := ids(mustSearch(t, b, search.Query{Sort: search.SortDateDesc})); !slices.Equal(got, want) {
 		t.Errorf("pages %v, want %v", got, want)
+	}
+
+	// Relevance pages line up too, also across ranks ("Lee" matches
+	// nothing, so all four hits rank on "Huang" alone) and off a page
+	// boundary.
+	want := ids(mustSearch(t, b, search.Query{Text: "Huang Lee"}))
+	got = nil
+	for off := range len(want) {
+		r := mustSearch(t, b, search.Query{Text: "Huang Lee", Limit: 1, Offset: off})
+		if r.Total != len(want) {
+			t.Errorf("Huang Lee offset %d: Total %d, want %d", off, r.Total, len(want))
+		}
+		got = append(got, ids(r)...)
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("Huang Lee pages %v, want %v", got, want)
+	}
+	if got := ids(mustSearch(t, b, search.Query{Text: "Huang Lee", Limit: 2, Offset: 1})); len(want) >= 3 && !slices.Equal(got, want[1:3]) {
+		t.Errorf("Huang Lee limit 2 offset 1: %v, want %v", got, want[1:3])
 	}
 }
 
@@ -539,6 +580,12 @@ func testDelete(t *testing.T, b search.Backend) {
 	}
 	if r := mustSearch(t, b, search.Query{Text: "dormitories"}); len(r.Hits) != 0 {
 		t.Errorf("deleted docs still found: %v", ids(r))
+	}
+	r := mustSearch(t, b, search.Query{Facets: []string{search.FacetCompounds, search.FacetOutlet}})
+	for _, f := range []string{search.FacetCompounds, search.FacetOutlet} {
+		if want := facetCounts(Fixtures()[2:3], f); !maps.Equal(r.Facets[f], want) {
+			t.Errorf("facet %s after Delete = %v, want %v (live docs only)", f, r.Facets[f], want)
+		}
 	}
 }
 
