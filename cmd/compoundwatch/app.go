@@ -138,11 +138,38 @@ func (a *app) openBackend(ctx context.Context) (search.Backend, error) {
 	if a.cfg.MeiliURL != "" {
 		return meili.Open(ctx, a.cfg.MeiliURL, a.cfg.MeiliAPIKey, a.cfg.MeiliIndex, meili.Options{})
 	}
-	ix, err := embedded.Open(filepath.Join(a.cfg.DataDir, "index"), embedded.Options{})
-	if errors.Is(err, search.ErrLocked) {
+	ix, err := embedded.Open(a.indexDir(), embedded.Options{})
+	switch {
+	case errors.Is(err, search.ErrLocked):
 		return nil, fmt.Errorf("%w (is `compoundwatch run` using %s? search through its web API instead, or stop it)", err, a.cfg.DataDir)
+	case errors.Is(err, embedded.ErrFormat):
+		return nil, fmt.Errorf("%w (`compoundwatch reindex` rebuilds it from the log)", err)
 	}
 	return ix, err
+}
+
+func (a *app) indexDir() string { return filepath.Join(a.cfg.DataDir, "index") }
+
+// rebuildEmbedded replaces an embedded index of an older format with one
+// replayed from CW_TAGGED: the index is derived data and the log is the
+// record, so nothing is lost.
+func (a *app) rebuildEmbedded(ctx context.Context, b *bus.Bus) (search.Backend, error) {
+	dir := a.indexDir()
+	a.log.WarnContext(ctx, "the embedded index is in an older format; rebuilding it from the tagged-document log", "dir", dir)
+	if err := os.RemoveAll(dir); err != nil {
+		return nil, fmt.Errorf("remove old index: %w", err)
+	}
+	backend, err := a.openBackend(ctx)
+	if err != nil {
+		return nil, err
+	}
+	n, rejected, err := a.reindex(ctx, b, backend)
+	if err != nil {
+		backend.Close()
+		return nil, fmt.Errorf("rebuild %s: %w", dir, err)
+	}
+	a.log.InfoContext(ctx, "embedded index rebuilt", "documents", n-rejected, "rejected", rejected)
+	return backend, nil
 }
 
 // withBus runs f with the bus open, and closes it after, so a command
@@ -157,10 +184,14 @@ func (a *app) withBus(ctx context.Context, f func(*bus.Bus) error) error {
 }
 
 // withBusAndBackend is withBus for the commands that also use the search
-// backend.
+// backend. Having the log at hand, it rebuilds an embedded index of an
+// older format rather than failing.
 func (a *app) withBusAndBackend(ctx context.Context, f func(*bus.Bus, search.Backend) error) error {
 	return a.withBus(ctx, func(b *bus.Bus) error {
 		backend, err := a.openBackend(ctx)
+		if errors.Is(err, embedded.ErrFormat) {
+			backend, err = a.rebuildEmbedded(ctx, b)
+		}
 		if err != nil {
 			return err
 		}

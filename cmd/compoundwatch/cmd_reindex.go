@@ -24,22 +24,8 @@ Meilisearch, or to rebuild the embedded index after deleting it.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			aliases, err := a.aliases()
-			if err != nil {
-				return err
-			}
 			return a.withBusAndBackend(ctx, func(b *bus.Bus, backend search.Backend) error {
-				n, rejected, err := replayTagged(ctx, b, a.progress("reindexing"), func(batch []document.Tagged) (int, error) {
-					docs := make([]search.Doc, len(batch))
-					for i, t := range batch {
-						docs[i] = search.FromTagged(t, aliases)
-					}
-					rej, err := backend.Upsert(ctx, docs)
-					for _, r := range rej {
-						fmt.Fprintf(a.stderr, "rejected: %s: %s\n", r.ID, r.Reason)
-					}
-					return len(rej), err
-				})
+				n, rejected, err := a.reindex(ctx, b, backend)
 				if err != nil {
 					return err
 				}
@@ -48,6 +34,26 @@ Meilisearch, or to rebuild the embedded index after deleting it.`,
 			})
 		},
 	}
+}
+
+// reindex replays CW_TAGGED into backend, reporting each document the
+// backend rejects.
+func (a *app) reindex(ctx context.Context, b *bus.Bus, backend search.Backend) (n, rejected int, err error) {
+	aliases, err := a.aliases()
+	if err != nil {
+		return 0, 0, err
+	}
+	return replayTagged(ctx, b, a.progress("reindexing"), func(batch []document.Tagged) (int, error) {
+		docs := make([]search.Doc, len(batch))
+		for i, t := range batch {
+			docs[i] = search.FromTagged(t, aliases)
+		}
+		rej, err := backend.Upsert(ctx, docs)
+		for _, r := range rej {
+			fmt.Fprintf(a.stderr, "rejected: %s: %s\n", r.ID, r.Reason)
+		}
+		return len(rej), err
+	})
 }
 
 // replayTagged reads every message in CW_TAGGED once, in batches, with an

@@ -8,6 +8,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/blevesearch/bleve/v2"
 )
 
 // TestSearchWhileRunning checks that `search` answers through the running
@@ -90,5 +92,46 @@ func TestSearchWhileRunning(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(data, "web.url")); !os.IsNotExist(err) {
 		t.Errorf("web.url left behind after run stopped (stat: %v)", err)
+	}
+}
+
+// TestOldIndexRebuilt replaces the embedded index with one in another
+// format: search explains how to fix it, and the next command that has
+// the log at hand rebuilds it with every document.
+func TestOldIndexRebuilt(t *testing.T) {
+	if testing.Short() {
+		t.Skip("spawns child processes")
+	}
+	tmp := t.TempDir()
+	docs, data := filepath.Join(tmp, "docs"), filepath.Join(tmp, "data")
+	os.MkdirAll(docs, 0o755)
+	writeDocs(t, docs, 20)
+	if out, err := child(t, "ingest", "--data", data, docs).CombinedOutput(); err != nil {
+		t.Fatalf("ingest: %v\n%s", err, out)
+	}
+	index := filepath.Join(data, "index")
+	if err := os.RemoveAll(index); err != nil {
+		t.Fatal(err)
+	}
+	old, err := bleve.New(index, bleve.NewIndexMapping())
+	if err != nil {
+		t.Fatal(err)
+	}
+	old.Close()
+
+	out, err := child(t, "search", "--data", data, "Poipet").CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "reindex") {
+		t.Fatalf("search on an old index: err %v\n%s\nwant an error pointing to reindex", err, out)
+	}
+	out, err = child(t, "reindex", "--data", data).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "older format") || !strings.Contains(string(out), "reindexed 20 documents (0 rejected)") {
+		t.Fatalf("reindex on an old index: err %v\n%s", err, out)
+	}
+	if st := readStats(t, data); st.Indexed != 20 {
+		t.Fatalf("after the rebuild the index holds %d documents, want 20", st.Indexed)
+	}
+	out, err = child(t, "search", "--data", data, "Poipet").CombinedOutput()
+	if err != nil || !strings.HasPrefix(string(out), "4 hits") {
+		t.Fatalf("search after the rebuild: err %v\n%s\nwant 4 hits", err, out)
 	}
 }
