@@ -124,3 +124,39 @@ func TestText(t *testing.T) {
 		t.Errorf("byte cut broke the text: %q", got)
 	}
 }
+
+// FuzzParse feeds arbitrary user parameters: Parse never panics, every
+// error is a *query.Error naming one of the parameters, and an accepted
+// query keeps its limits.
+func FuzzParse(f *testing.F) {
+	g, err := gazetteer.Default()
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, s := range [][5]string{
+		{"Huang Le", "Majestic 2", "2024-01-01", "2024-12-31", "date"},
+		{"", "no such place", "", "", ""},
+		{"x", "", "2024-13-40", "yesterday", "date:sideways"},
+		{"\x00<script>", "huang-le-majestic-two", "0000-00-00", "9999-12-31", "relevance"},
+	} {
+		f.Add(s[0], s[1], s[2], s[3], s[4], 10, 0)
+	}
+	params := []string{"q", "compound", "tycoon", "province", "outlet", "from", "to", "sort", "limit", "offset"}
+	f.Fuzz(func(t *testing.T, text, name, from, to, sort string, limit, offset int) {
+		q, err := query.Parse(g, query.Params{Text: text, Compounds: []string{name}, Provinces: []string{name},
+			From: from, To: to, Sort: sort, Limit: limit, Offset: offset})
+		if err != nil {
+			var pe *query.Error
+			if !errors.As(err, &pe) || !slices.Contains(params, pe.Param) {
+				t.Fatalf("error %v (%T) names no parameter", err, err)
+			}
+			return
+		}
+		if q.Limit < 0 || q.Limit > query.MaxLimit || q.Offset < 0 {
+			t.Errorf("accepted limit %d, offset %d", q.Limit, q.Offset)
+		}
+		if !q.From.IsZero() && !q.To.IsZero() && q.To.Before(q.From) {
+			t.Errorf("accepted from %s after to %s", q.From, q.To)
+		}
+	})
+}

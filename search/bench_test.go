@@ -21,7 +21,8 @@ import (
 
 // BenchmarkBackends indexes a generated corpus into each backend and
 // measures indexing throughput and query latency (p50/p99) for name,
-// filtered, faceted and browse (no text, all facets, date sort) queries.
+// filtered, faceted, keystroke (a name cut short, as typed) and browse (no
+// text, all facets, date sort) queries.
 // 100,000 documents by default; CW_BENCH_DOCS overrides. Run once:
 //
 //	go test -run '^$' -bench Backends -benchtime 1x ./search/
@@ -133,6 +134,12 @@ func benchBackend(b *testing.B, be search.Backend, g *searchtest.Generated) {
 				From: from, To: to, Sort: search.SortDateDesc}
 		}},
 		{"faceted", func() search.Query { return search.Query{Text: nameText(), Facets: facets} }},
+		// keystroke is what the page's search-as-you-type sends: a name cut
+		// at any length, one letter included, with the page's facets.
+		{"keystroke", func() search.Query {
+			s := g.Compounds[r.IntN(len(g.Compounds))]
+			return search.Query{Text: s[:1+r.IntN(len(s))], Facets: facets}
+		}},
 		{"browse", func() search.Query {
 			return search.Query{Facets: facets, Sort: search.SortDateDesc, Outlets: []string{g.Outlets[r.IntN(len(g.Outlets))]}}
 		}},
