@@ -56,15 +56,7 @@ type dateExpr struct {
 	anchored         bool // year taken from an earlier date of the paragraph
 }
 
-func (d dateExpr) precision() string {
-	switch {
-	case d.day > 0:
-		return document.Day
-	case d.month > 0:
-		return document.Month
-	}
-	return document.Year
-}
+func (d dateExpr) precision() string { return precisionOf(ymd{d.year, d.month, d.day}) }
 
 type eventScanner struct {
 	scanner
