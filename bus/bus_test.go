@@ -2,11 +2,16 @@ package bus_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/compoundwatch/compoundwatch/bus"
 	"github.com/compoundwatch/compoundwatch/document"
+	"github.com/nats-io/nats.go/jetstream"
 )
 
 func open(t *testing.T, dir string) *bus.Bus {
@@ -108,5 +113,54 @@ func TestMentionSubjectTokens(t *testing.T) {
 		if got := bus.MentionSubject(in[0], in[1]); got != want {
 			t.Errorf("MentionSubject(%q, %q) = %q, want %q", in[0], in[1], got, want)
 		}
+	}
+}
+
+// TestReplay reads a stream in batches without moving a stage's consumer.
+func TestReplay(t *testing.T) {
+	ctx := t.Context()
+	b := open(t, t.TempDir())
+	defer b.Close()
+	const n = 250
+	for i := range n {
+		id := fmt.Sprintf("doc%03d", i)
+		if _, err := b.Publish(ctx, bus.RawSubject(id), id, document.RawSchema, document.Raw{ID: id}, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := b.Consumer(ctx, bus.StreamRaw, bus.ConsumerExtractor, 5); err != nil {
+		t.Fatal(err)
+	}
+	var sizes, ids []string
+	err := b.Replay(ctx, bus.StreamRaw, 100, func(msgs []jetstream.Msg, total int) error {
+		if total != n {
+			t.Errorf("total %d, want %d", total, n)
+		}
+		sizes = append(sizes, strconv.Itoa(len(msgs)))
+		for _, m := range msgs {
+			var r document.Raw
+			if err := b.Decode(ctx, m.Headers(), m.Data(), &r); err != nil {
+				return err
+			}
+			ids = append(ids, r.ID)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(sizes, ","); got != "100,100,50" {
+		t.Errorf("batches %s, want 100,100,50", got)
+	}
+	if len(ids) != n || !slices.IsSorted(ids) || ids[0] != "doc000" {
+		t.Errorf("replayed %d ids out of order or incomplete: first %v", len(ids), ids[:min(3, len(ids))])
+	}
+	if p, err := b.Pending(ctx, bus.StreamRaw, bus.ConsumerExtractor); err != nil || p != n {
+		t.Errorf("extractor pending after replay = %d, %v; want %d (untouched)", p, err, n)
+	}
+	stop := errors.New("stop")
+	calls := 0
+	if err := b.Replay(ctx, bus.StreamRaw, 100, func([]jetstream.Msg, int) error { calls++; return stop }); !errors.Is(err, stop) || calls != 1 {
+		t.Errorf("a handler error: Replay = %v after %d calls, want it returned after 1", err, calls)
 	}
 }

@@ -193,3 +193,47 @@ func (b *Bus) Pending(ctx context.Context, stream, durable string) (uint64, erro
 	}
 	return info.NumPending + uint64(info.NumAckPending), nil
 }
+
+// Replay hands handle every message that stream holds when Replay starts,
+// in order and in batches of at most batch, through an ordered consumer:
+// no stage's position moves and nothing is acked, so a reader such as
+// `reindex` or `dead` can run beside the live pipeline. total is the
+// count at the start, for progress. Replay ends early, without error, if
+// the stream shrinks while it reads.
+func (b *Bus) Replay(ctx context.Context, stream string, batch int, handle func(msgs []jetstream.Msg, total int) error) error {
+	s, err := b.JS.Stream(ctx, stream)
+	if err != nil {
+		return fmt.Errorf("stream %s: %w", stream, err)
+	}
+	info, err := s.Info(ctx)
+	if err != nil {
+		return fmt.Errorf("stream %s info: %w", stream, err)
+	}
+	total := int(info.State.Msgs)
+	if total == 0 {
+		return nil
+	}
+	c, err := s.OrderedConsumer(ctx, jetstream.OrderedConsumerConfig{})
+	if err != nil {
+		return fmt.Errorf("replay %s: %w", stream, err)
+	}
+	msgs := make([]jetstream.Msg, 0, batch)
+	for seen := 0; seen < total; {
+		fetched, err := c.Fetch(min(batch, total-seen), jetstream.FetchMaxWait(5*time.Second))
+		if err != nil {
+			return fmt.Errorf("replay %s: %w", stream, err)
+		}
+		msgs = msgs[:0]
+		for m := range fetched.Messages() {
+			msgs = append(msgs, m)
+		}
+		if len(msgs) == 0 {
+			return nil
+		}
+		seen += len(msgs)
+		if err := handle(msgs, total); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -20,32 +20,11 @@ func (a *app) deadCmd() *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
 			return a.withBus(ctx, func(b *bus.Bus) error {
-				s, err := b.JS.Stream(ctx, bus.StreamDead)
-				if err != nil {
-					return err
-				}
-				info, err := s.Info(ctx)
-				if err != nil {
-					return err
-				}
-				total := int(info.State.Msgs)
-				if total == 0 {
-					fmt.Fprintln(a.stdout, "no dead letters")
-					return nil
-				}
-				c, err := s.OrderedConsumer(ctx, jetstream.OrderedConsumerConfig{})
-				if err != nil {
-					return err
-				}
 				enc := json.NewEncoder(a.stdout)
-				for seen := 0; seen < total; {
-					msgs, err := c.Fetch(min(100, total-seen), jetstream.FetchMaxWait(2*time.Second))
-					if err != nil {
-						return err
-					}
-					got := 0
-					for m := range msgs.Messages() {
-						got++
+				seen := 0
+				err := b.Replay(ctx, bus.StreamDead, 100, func(msgs []jetstream.Msg, _ int) error {
+					for _, m := range msgs {
+						seen++
 						var dl bus.DeadLetter
 						if err := b.Decode(ctx, m.Headers(), m.Data(), &dl); err != nil {
 							fmt.Fprintf(a.stderr, "unreadable dead letter on %s: %v\n", m.Subject(), err)
@@ -58,12 +37,12 @@ func (a *app) deadCmd() *cobra.Command {
 						}
 						fmt.Fprintf(a.stdout, "%s  %-9s %s\n    %s\n", dl.At.Format(time.DateTime), dl.Stage, dl.Subject, dl.Reason)
 					}
-					seen += got
-					if got == 0 {
-						break
-					}
+					return nil
+				})
+				if err == nil && seen == 0 {
+					fmt.Fprintln(a.stdout, "no dead letters")
 				}
-				return nil
+				return err
 			})
 		},
 	}

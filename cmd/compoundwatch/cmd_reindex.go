@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/spf13/cobra"
@@ -56,43 +55,13 @@ func (a *app) reindex(ctx context.Context, b *bus.Bus, backend search.Backend) (
 	})
 }
 
-// replayTagged reads every message in CW_TAGGED once, in batches, with an
-// ordered (ephemeral) consumer so it disturbs no stage's position.
+// replayTagged reads every message in CW_TAGGED once, in batches, without
+// disturbing any stage (see bus.Replay). Undecodable messages count as
+// rejected.
 func replayTagged(ctx context.Context, b *bus.Bus, progress func(done, total int), handle func([]document.Tagged) (int, error)) (n, rejected int, err error) {
-	s, err := b.JS.Stream(ctx, bus.StreamTagged)
-	if err != nil {
-		return 0, 0, err
-	}
-	info, err := s.Info(ctx)
-	if err != nil {
-		return 0, 0, err
-	}
-	total := int(info.State.Msgs)
-	if total == 0 {
-		return 0, 0, nil
-	}
-	c, err := s.OrderedConsumer(ctx, jetstream.OrderedConsumerConfig{})
-	if err != nil {
-		return 0, 0, err
-	}
-	var batch []document.Tagged
-	flush := func() error {
-		if len(batch) == 0 {
-			return nil
-		}
-		r, err := handle(batch)
-		rejected += r
-		batch = batch[:0]
-		return err
-	}
-	for n < total {
-		msgs, err := c.Fetch(min(indexer.BatchSize, total-n), jetstream.FetchMaxWait(5*time.Second))
-		if err != nil {
-			return n, rejected, err
-		}
-		got := 0
-		for m := range msgs.Messages() {
-			got++
+	err = b.Replay(ctx, bus.StreamTagged, indexer.BatchSize, func(msgs []jetstream.Msg, total int) error {
+		batch := make([]document.Tagged, 0, len(msgs))
+		for _, m := range msgs {
 			n++
 			var t document.Tagged
 			if err := b.Decode(ctx, m.Headers(), m.Data(), &t); err != nil {
@@ -101,15 +70,17 @@ func replayTagged(ctx context.Context, b *bus.Bus, progress func(done, total int
 			}
 			batch = append(batch, t)
 		}
-		if err := flush(); err != nil {
-			return n, rejected, err
+		if len(batch) > 0 {
+			r, err := handle(batch)
+			rejected += r
+			if err != nil {
+				return err
+			}
 		}
 		if progress != nil {
 			progress(n, total)
 		}
-		if got == 0 {
-			break // the stream shrank while we read it
-		}
-	}
-	return n, rejected, nil
+		return nil
+	})
+	return n, rejected, err
 }
