@@ -56,23 +56,12 @@ func TestLockedAndReopen(t *testing.T) {
 }
 
 func TestSynonyms(t *testing.T) {
-	x, err := embedded.Open(filepath.Join(t.TempDir(), "index"), embedded.Options{
-		Synonyms: map[string][]string{"kampong som": {"sihanoukville"}},
-	})
+	x, err := embedded.Open(filepath.Join(t.TempDir(), "index"), embedded.Options{Synonyms: searchtest.Synonyms()})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer x.Close()
-	d := searchtest.Fixtures()[5] // Blue Harbor, text says Sihanoukville
-	d.EntityNames = []string{}
-	searchtest.Load(t, x, []search.Doc{d})
-	r, err := x.Search(t.Context(), search.Query{Text: "Kampong Som"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(r.Hits) != 1 {
-		t.Errorf("Kampong Som: %d hits, want 1 through the synonym", len(r.Hits))
-	}
+	searchtest.TestSynonyms(t, x)
 }
 
 // TestOldFormat opens an index written without the current fields (as by

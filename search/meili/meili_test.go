@@ -150,17 +150,7 @@ func TestSettingsIdempotent(t *testing.T) {
 }
 
 func TestSynonymsSearch(t *testing.T) {
-	x := openFresh(t, Options{Synonyms: map[string][]string{"Preah Sihanouk": {"Kampong Som", "Sihanoukville"}}})
-	d := searchtest.Fixtures()[5] // Blue Harbor: the text says Sihanoukville
-	d.EntityNames = []string{}
-	searchtest.Load(t, x, []search.Doc{d})
-	r, err := x.Search(t.Context(), search.Query{Text: "Kampong Som"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(r.Hits) != 1 {
-		t.Errorf("Kampong Som: %d hits, want 1 through the synonym", len(r.Hits))
-	}
+	searchtest.TestSynonyms(t, openFresh(t, Options{Synonyms: searchtest.Synonyms()}))
 }
 
 func TestSearchKey(t *testing.T) {

@@ -53,6 +53,24 @@ func Load(t testing.TB, b search.Backend, docs []search.Doc) {
 	}
 }
 
+// Synonyms is the synonym group TestSynonyms needs: open the backend
+// with it (synonyms are an index setting, not part of a query).
+func Synonyms() map[string][]string {
+	return map[string][]string{"Preah Sihanouk": {"Kampong Som", "Sihanoukville"}}
+}
+
+// TestSynonyms checks that b, opened with Synonyms, finds a document that
+// says only "Sihanoukville" when asked for "Kampong Som".
+func TestSynonyms(t *testing.T, b search.Backend) {
+	d := Fixtures()[5] // Blue Harbor: the text says Sihanoukville
+	d.EntityNames = []string{}
+	Load(t, b, []search.Doc{d})
+	r := mustSearch(t, b, search.Query{Text: "Kampong Som"})
+	if len(r.Hits) != 1 {
+		t.Errorf("Kampong Som: %d hits, want 1 through the synonym", len(r.Hits))
+	}
+}
+
 func ctx(t *testing.T) context.Context {
 	c, cancel := context.WithTimeout(t.Context(), 30*time.Second)
 	t.Cleanup(cancel)
