@@ -1,8 +1,6 @@
 package main
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -19,10 +17,7 @@ func TestDeadLists(t *testing.T) {
 	if testing.Short() {
 		t.Skip("spawns child processes")
 	}
-	tmp := t.TempDir()
-	docs, data := filepath.Join(tmp, "docs"), filepath.Join(tmp, "data")
-	os.MkdirAll(docs, 0o755)
-	writeDocs(t, docs, 3)
+	docs, data := workspace(t, 3)
 
 	out, err := child(t, "dead", "--data", data).Output()
 	if err != nil || strings.TrimSpace(string(out)) != "no dead letters" {

@@ -29,6 +29,19 @@ func child(t *testing.T, args ...string) *exec.Cmd {
 	return cmd
 }
 
+// workspace makes a folder of n generated documents and names a data dir
+// beside it, not yet created.
+func workspace(t *testing.T, n int) (docs, data string) {
+	t.Helper()
+	tmp := t.TempDir()
+	docs, data = filepath.Join(tmp, "docs"), filepath.Join(tmp, "data")
+	if err := os.MkdirAll(docs, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeDocs(t, docs, n)
+	return docs, data
+}
+
 func writeDocs(t *testing.T, dir string, n int) {
 	t.Helper()
 	places := []string{"Bavet", "Poipet", "Sihanoukville", "Phnom Penh", "Kampot"}
@@ -52,10 +65,7 @@ func TestKillAndResume(t *testing.T) {
 		t.Skip("spawns child processes")
 	}
 	const n = 1000
-	tmp := t.TempDir()
-	docs, data := filepath.Join(tmp, "docs"), filepath.Join(tmp, "data")
-	os.MkdirAll(docs, 0o755)
-	writeDocs(t, docs, n)
+	docs, data := workspace(t, n)
 
 	first := child(t, "ingest", "--data", data, docs)
 	var out bytes.Buffer

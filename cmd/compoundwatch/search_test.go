@@ -19,9 +19,7 @@ func TestSearchWhileRunning(t *testing.T) {
 	if testing.Short() {
 		t.Skip("spawns child processes")
 	}
-	tmp := t.TempDir()
-	docs, data := filepath.Join(tmp, "docs"), filepath.Join(tmp, "data")
-	os.MkdirAll(docs, 0o755)
+	docs, data := workspace(t, 0)
 	for name, body := range map[string]string{
 		"raid.txt":   "Title: Bavet raid\nPublished: 2023-09-14\n\nPolice searched the Huang Le compound in Bavet and found 310 workers.\n",
 		"pepper.txt": "Title: Pepper prices\nPublished: 2023-10-01\n\nKampot pepper farmers sold their crop early this year.\n",
@@ -102,10 +100,7 @@ func TestOldIndexRebuilt(t *testing.T) {
 	if testing.Short() {
 		t.Skip("spawns child processes")
 	}
-	tmp := t.TempDir()
-	docs, data := filepath.Join(tmp, "docs"), filepath.Join(tmp, "data")
-	os.MkdirAll(docs, 0o755)
-	writeDocs(t, docs, 20)
+	docs, data := workspace(t, 20)
 	if out, err := child(t, "ingest", "--data", data, docs).CombinedOutput(); err != nil {
 		t.Fatalf("ingest: %v\n%s", err, out)
 	}
