@@ -426,10 +426,6 @@ func renderText(n *html.Node) string {
 	return strings.Join(lines, "\n")
 }
 
-func isSpace(r rune) bool {
-	return r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '\f' || r == '\u00a0'
-}
-
 func inlineTag(tag string) bool {
 	switch tag {
 	case "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del", "dfn", "em", "font", "i", "img",

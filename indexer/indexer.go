@@ -31,29 +31,21 @@ type Indexer struct {
 	backend search.Backend
 	log     *slog.Logger
 	aliases search.AliasFunc
-	durable string
 }
 
 // New returns the indexer stage. aliases may be nil.
 func New(b *bus.Bus, backend search.Backend, log *slog.Logger, aliases search.AliasFunc) *Indexer {
-	return &Indexer{bus: b, backend: backend, log: log, aliases: aliases, durable: bus.ConsumerIndexer}
-}
-
-// WithDurable uses another durable consumer name, so a second index (say,
-// a new Meilisearch being filled by reindex) reads the log independently.
-func (ix *Indexer) WithDurable(name string) *Indexer {
-	ix.durable = name
-	return ix
+	return &Indexer{bus: b, backend: backend, log: log, aliases: aliases}
 }
 
 // Run indexes until ctx is done. Backend outages are not the documents'
 // fault, so they never dead-letter: the backlog waits in JetStream.
 func (ix *Indexer) Run(ctx context.Context) error {
-	c, err := ix.bus.Consumer(ctx, bus.StreamTagged, ix.durable, bus.Unbounded)
+	c, err := ix.bus.Consumer(ctx, bus.StreamTagged, bus.ConsumerIndexer, bus.Unbounded)
 	if err != nil {
 		return err
 	}
-	ix.log.Info("indexer stage running", "consumer", ix.durable)
+	ix.log.Info("indexer stage running", "consumer", bus.ConsumerIndexer)
 	return bus.Batches(ctx, c, BatchSize, func(msgs []jetstream.Msg) { ix.handle(ctx, msgs) })
 }
 
