@@ -150,26 +150,16 @@ func (a *app) openBackend(ctx context.Context) (search.Backend, error) {
 
 func (a *app) indexDir() string { return filepath.Join(a.cfg.DataDir, "index") }
 
-// rebuildEmbedded replaces an embedded index of an older format with one
-// replayed from CW_TAGGED: the index is derived data and the log is the
-// record, so nothing is lost.
-func (a *app) rebuildEmbedded(ctx context.Context, b *bus.Bus) (search.Backend, error) {
+// replaceEmbedded swaps an embedded index of an older format for an empty
+// one. The index is derived data and CW_TAGGED is the record, so the
+// caller refills it from the log and nothing is lost.
+func (a *app) replaceEmbedded(ctx context.Context) (search.Backend, error) {
 	dir := a.indexDir()
 	a.log.WarnContext(ctx, "the embedded index is in an older format; rebuilding it from the tagged-document log", "dir", dir)
 	if err := os.RemoveAll(dir); err != nil {
 		return nil, fmt.Errorf("remove old index: %w", err)
 	}
-	backend, err := a.openBackend(ctx)
-	if err != nil {
-		return nil, err
-	}
-	n, rejected, err := a.reindex(ctx, b, backend)
-	if err != nil {
-		backend.Close()
-		return nil, fmt.Errorf("rebuild %s: %w", dir, err)
-	}
-	a.log.InfoContext(ctx, "embedded index rebuilt", "documents", n-rejected, "rejected", rejected)
-	return backend, nil
+	return a.openBackend(ctx)
 }
 
 // withBus runs f with the bus open, and closes it after, so a command
@@ -184,18 +174,34 @@ func (a *app) withBus(ctx context.Context, f func(*bus.Bus) error) error {
 }
 
 // withBusAndBackend is withBus for the commands that also use the search
-// backend. Having the log at hand, it rebuilds an embedded index of an
-// older format rather than failing.
+// backend.
 func (a *app) withBusAndBackend(ctx context.Context, f func(*bus.Bus, search.Backend) error) error {
 	return a.withBus(ctx, func(b *bus.Bus) error {
-		backend, err := a.openBackend(ctx)
-		if errors.Is(err, embedded.ErrFormat) {
-			backend, err = a.rebuildEmbedded(ctx, b)
-		}
+		backend, err := a.openBackendBeside(ctx, b)
 		if err != nil {
 			return err
 		}
 		defer backend.Close()
 		return f(b, backend)
 	})
+}
+
+// openBackendBeside is openBackend for a command that has the log at
+// hand: rather than fail on an embedded index of an older format, it
+// rebuilds the index from CW_TAGGED.
+func (a *app) openBackendBeside(ctx context.Context, b *bus.Bus) (search.Backend, error) {
+	backend, err := a.openBackend(ctx)
+	if !errors.Is(err, embedded.ErrFormat) {
+		return backend, err
+	}
+	if backend, err = a.replaceEmbedded(ctx); err != nil {
+		return nil, err
+	}
+	n, rejected, err := a.reindex(ctx, b, backend)
+	if err != nil {
+		backend.Close()
+		return nil, fmt.Errorf("rebuild %s: %w", a.indexDir(), err)
+	}
+	a.log.InfoContext(ctx, "embedded index rebuilt", "documents", n-rejected, "rejected", rejected)
+	return backend, nil
 }

@@ -34,7 +34,7 @@ against an external NATS it leaves them to the running stage processes
 			local := workers == "local" || workers == "auto" && b.Embedded()
 			stop := func() error { return nil }
 			if local {
-				backend, err := a.openBackend(ctx)
+				backend, err := a.openBackendBeside(ctx, b)
 				if err != nil {
 					return err
 				}

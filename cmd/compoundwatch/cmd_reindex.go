@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/nats-io/nats.go/jetstream"
@@ -11,6 +12,7 @@ import (
 	"github.com/compoundwatch/compoundwatch/document"
 	"github.com/compoundwatch/compoundwatch/indexer"
 	"github.com/compoundwatch/compoundwatch/search"
+	"github.com/compoundwatch/compoundwatch/search/embedded"
 )
 
 func (a *app) reindexCmd() *cobra.Command {
@@ -23,7 +25,17 @@ Meilisearch, or to rebuild the embedded index after deleting it.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			return a.withBusAndBackend(ctx, func(b *bus.Bus, backend search.Backend) error {
+			// Not withBusAndBackend: it would refill an index of an older
+			// format itself, and this command would replay the log twice.
+			return a.withBus(ctx, func(b *bus.Bus) error {
+				backend, err := a.openBackend(ctx)
+				if errors.Is(err, embedded.ErrFormat) {
+					backend, err = a.replaceEmbedded(ctx)
+				}
+				if err != nil {
+					return err
+				}
+				defer backend.Close()
 				n, rejected, err := a.reindex(ctx, b, backend)
 				if err != nil {
 					return err
