@@ -13,16 +13,17 @@ import (
 	"github.com/compoundwatch/compoundwatch/gazetteer"
 )
 
-// tokenPool recycles token slices between documents: a document's tokens
-// are the largest allocation of its extraction (about five bytes per byte
-// of text) and never outlive it. Slices of huge documents are not kept.
-var tokenPool = sync.Pool{New: func() any { return new([]token) }}
-
+// maxPooledTokens bounds the token slices Extractor.tokens keeps.
 const maxPooledTokens = 1 << 16
 
 // Extractor is safe for concurrent use.
 type Extractor struct {
 	gaz *gazetteer.Gazetteer
+	// tokens recycles token slices between documents: a document's tokens
+	// are the largest allocation of its extraction (about five bytes per
+	// byte of text) and never outlive it. Slices of huge documents are
+	// not kept (maxPooledTokens).
+	tokens sync.Pool
 }
 
 // New returns an extractor that matches the entities of g.
@@ -41,13 +42,16 @@ func (x *Extractor) Extract(raw document.Raw) document.Tagged {
 	t := document.Tagged{Raw: raw, Extractor: x.Version()}
 	t.Schema = document.TaggedSchema
 	// One token scan serves discovery and the figure and event extractors.
-	toks := tokenPool.Get().(*[]token)
+	toks, _ := x.tokens.Get().(*[]token)
+	if toks == nil {
+		toks = new([]token)
+	}
 	*toks = tokenize(*toks, raw.Text)
 	t.Entities = x.findEntities(raw.Text, *toks)
 	t.Figures = figuresIn(raw.Text, *toks)
 	t.Events = eventsIn(raw.Text, raw.Published, t.Entities, *toks)
 	if cap(*toks) <= maxPooledTokens {
-		tokenPool.Put(toks)
+		x.tokens.Put(toks)
 	}
 	if t.Entities == nil {
 		t.Entities = []document.Entity{}

@@ -20,6 +20,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 
 	"gopkg.in/yaml.v3"
@@ -99,6 +100,10 @@ type Gazetteer struct {
 	// names first.
 	lookup map[string][]lookupRef
 	m      matcher
+	// folds recycles the folded copies of texts: one is as large as its
+	// text and lives only during FindWith. Copies of huge texts are not
+	// kept (maxPooledFold).
+	folds sync.Pool
 }
 
 type lookupRef struct {

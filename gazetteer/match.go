@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -304,10 +303,7 @@ func (g *Gazetteer) Find(text string) []document.Entity {
 	return g.FindWith(text, FindOptions{})
 }
 
-// foldPool recycles the folded copies of texts: one is as large as its
-// text and lives only during FindWith. Copies of huge texts are not kept.
-var foldPool = sync.Pool{New: func() any { return new(folded) }}
-
+// maxPooledFold bounds the folded copies Gazetteer.folds keeps.
 const maxPooledFold = 1 << 20
 
 // FindWith is Find with options.
@@ -316,11 +312,14 @@ func (g *Gazetteer) FindWith(text string, opt FindOptions) []document.Entity {
 		return nil
 	}
 	m := &g.m
-	f := foldPool.Get().(*folded)
+	f, _ := g.folds.Get().(*folded)
+	if f == nil {
+		f = new(folded)
+	}
 	fold(f, text, &m.trie)
 	defer func() {
 		if cap(f.b) <= maxPooledFold {
-			foldPool.Put(f)
+			g.folds.Put(f)
 		}
 	}()
 	var (
