@@ -426,36 +426,22 @@ func testSnippets(t *testing.T, b search.Backend) {
 			t.Errorf("snippet %q has tags other than <mark>", h.Snippet)
 		}
 	})
-	t.Run("typo is highlighted", func(t *testing.T) {
-		r := mustSearch(t, b, search.Query{Text: "Hwang"})
-		h, ok := hitByID(r, "hl-raid-2023")
-		if !ok {
-			t.Fatalf("hl-raid-2023 not found: %v", ids(r))
-		}
-		if !strings.Contains(h.Snippet, "<mark>Huang</mark>") || !onlyMarks(h.Snippet) {
-			t.Errorf("snippet %q, want <mark>Huang</mark>", h.Snippet)
-		}
-	})
-	t.Run("prefix is highlighted", func(t *testing.T) {
-		r := mustSearch(t, b, search.Query{Text: "dormi"})
-		h, ok := hitByID(r, "hl-raid-2023")
-		if !ok {
-			t.Fatalf("hl-raid-2023 not found: %v", ids(r))
-		}
-		if !strings.Contains(h.Snippet, "<mark>dormi") {
-			t.Errorf("snippet %q, want the prefix marked", h.Snippet)
-		}
-	})
-	t.Run("typo in a prefix is highlighted", func(t *testing.T) {
-		r := mustSearch(t, b, search.Query{Text: "Dxrmi"})
-		h, ok := hitByID(r, "hl-raid-2023")
-		if !ok {
-			t.Fatalf("hl-raid-2023 not found: %v", ids(r))
-		}
-		if !strings.Contains(h.Snippet, "<mark>dormi") {
-			t.Errorf("snippet %q, want the prefix marked", h.Snippet)
-		}
-	})
+	for _, tc := range []struct{ name, text, want string }{
+		{"typo is highlighted", "Hwang", "<mark>Huang</mark>"},
+		{"prefix is highlighted", "dormi", "<mark>dormi"},
+		{"typo in a prefix is highlighted", "Dxrmi", "<mark>dormi"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := mustSearch(t, b, search.Query{Text: tc.text})
+			h, ok := hitByID(r, "hl-raid-2023")
+			if !ok {
+				t.Fatalf("hl-raid-2023 not found: %v", ids(r))
+			}
+			if !strings.Contains(h.Snippet, tc.want) || !onlyMarks(h.Snippet) {
+				t.Errorf("snippet %q, want %s and no other markup", h.Snippet, tc.want)
+			}
+		})
+	}
 	t.Run("every snippet is safe", func(t *testing.T) {
 		for _, q := range []string{"", "script", "alert", "img onerror", "Golden"} {
 			for _, h := range mustSearch(t, b, search.Query{Text: q}).Hits {
