@@ -1,9 +1,7 @@
 package bus
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -25,8 +23,16 @@ type Options struct {
 	URL string
 	// DataDir holds the embedded server's file store.
 	DataDir string
-	// Replicas for streams on a clustered external NATS (default 1).
+	// Replicas for streams and buckets on a clustered external NATS
+	// (default 1). Existing ones that have more keep them.
 	Replicas int
+	// Migrate applies the declared stream settings exactly, lowering
+	// replicas and limits where they are higher: only for an operator's
+	// explicit `compoundwatch migrate`.
+	Migrate bool
+	// Observer, when set, is told of every message a stage consumes and
+	// settles and of every publish, for metrics.
+	Observer Observer
 	Logger   *slog.Logger
 	// Name identifies this client in server monitoring.
 	Name string
@@ -34,16 +40,18 @@ type Options struct {
 
 // Bus is a JetStream connection with compoundwatch's streams set up.
 type Bus struct {
-	NC     *nats.Conn
-	JS     jetstream.JetStream
+	nc     *nats.Conn
+	js     jetstream.JetStream
+	obs    Observer
 	log    *slog.Logger
 	srv    *server.Server
 	lock   *os.File
 	addrFn string
 	bodies jetstream.ObjectStore
-	// streams holds a handle per stream, made once at Open, so hot paths
-	// skip the stream-info request.
+	// streams and kvs hold a handle per stream and bucket, made once at
+	// Open, so hot paths skip the info request.
 	streams map[string]jetstream.Stream
+	kvs     map[string]jetstream.KeyValue
 }
 
 // Open connects to NATS (starting an embedded server when needed) and
@@ -55,7 +63,10 @@ func Open(ctx context.Context, o Options) (*Bus, error) {
 	if o.Name == "" {
 		o.Name = "compoundwatch"
 	}
-	b := &Bus{log: o.Logger}
+	if o.Observer == nil {
+		o.Observer = nopObserver{}
+	}
+	b := &Bus{log: o.Logger, obs: o.Observer}
 	url := o.URL
 	if url == "" {
 		var err error
@@ -70,12 +81,12 @@ func Open(ctx context.Context, o Options) (*Bus, error) {
 		b.shutdownServer()
 		return nil, fmt.Errorf("connect to NATS at %s: %w", url, err)
 	}
-	b.NC = nc
-	if b.JS, err = jetstream.New(nc); err != nil {
+	b.nc = nc
+	if b.js, err = jetstream.New(nc); err != nil {
 		b.Close()
 		return nil, fmt.Errorf("jetstream: %w", err)
 	}
-	if err := b.setup(ctx, max(o.Replicas, 1)); err != nil {
+	if err := b.setup(ctx, max(o.Replicas, 1), o.Migrate); err != nil {
 		b.Close()
 		return nil, err
 	}
@@ -146,47 +157,17 @@ func (b *Bus) embedded(o Options) (string, error) {
 	return url, nil
 }
 
-func (b *Bus) setup(ctx context.Context, replicas int) error {
-	streams := []jetstream.StreamConfig{
-		// AllowDirect lets "latest version of this document" lookups skip
-		// the JetStream API queue, which is busy when stages are running.
-		{Name: StreamRaw, Subjects: []string{SubjectRaw + ".*"}, MaxMsgsPerSubject: 1, Duplicates: DedupWindow, AllowDirect: true},
-		{Name: StreamTagged, Subjects: []string{SubjectTagged + ".*"}, MaxMsgsPerSubject: 1, Duplicates: DedupWindow, AllowDirect: true},
-		{Name: StreamMentions, Subjects: []string{SubjectMentions + ".>"}, MaxAge: 365 * 24 * time.Hour, Duplicates: 24 * time.Hour},
-		{Name: StreamDead, Subjects: []string{SubjectDead + ".>"}, MaxAge: 90 * 24 * time.Hour},
-	}
-	b.streams = make(map[string]jetstream.Stream, len(streams))
-	for _, cfg := range streams {
-		cfg.Retention = jetstream.LimitsPolicy
-		cfg.Storage = jetstream.FileStorage
-		cfg.Replicas = replicas
-		if err := retry(ctx, func() error {
-			s, err := b.JS.CreateOrUpdateStream(ctx, cfg)
-			b.streams[cfg.Name] = s
-			return err
-		}); err != nil {
-			return fmt.Errorf("stream %s: %w", cfg.Name, err)
-		}
-	}
-	err := retry(ctx, func() error {
-		var err error
-		b.bodies, err = b.JS.CreateOrUpdateObjectStore(ctx, jetstream.ObjectStoreConfig{
-			Bucket: BucketBodies, Storage: jetstream.FileStorage, Replicas: replicas,
-		})
-		return err
-	})
-	if err != nil {
-		return fmt.Errorf("object store %s: %w", BucketBodies, err)
-	}
-	return nil
-}
-
 // retry covers the first requests to a fresh cluster, which time out while
 // a stream leader is elected.
-func retry(ctx context.Context, f func() error) error {
+// Each attempt has a deadline of its own: a request sent before the
+// cluster has a leader gets no answer at all.
+func retry(ctx context.Context, f func(ctx context.Context) error) error {
 	var err error
-	for i := range 5 {
-		if err = f(); err == nil || !errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, nats.ErrTimeout) {
+	for i := range 8 {
+		actx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		err = f(actx)
+		cancel()
+		if err == nil || ctx.Err() != nil || !errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, nats.ErrTimeout) {
 			return err
 		}
 		select {
@@ -202,9 +183,9 @@ func retry(ctx context.Context, f func() error) error {
 // order, so nothing acknowledged is lost.
 func (b *Bus) Close() error {
 	var err error
-	if b.NC != nil {
-		err = b.NC.Drain()
-		for b.NC.IsDraining() {
+	if b.nc != nil {
+		err = b.nc.Drain()
+		for b.nc.IsDraining() {
 			time.Sleep(10 * time.Millisecond)
 		}
 	}
@@ -225,64 +206,6 @@ func (b *Bus) shutdownServer() {
 	}
 }
 
-// Publish sends v as JSON on subject with the given message id and
-// headers. A payload too large for one message is stored in the object
-// store under the subject's name and the message carries a pointer to it,
-// so nothing is ever truncated.
-func (b *Bus) Publish(ctx context.Context, subject, msgID, schema string, v any, hdr nats.Header) (*jetstream.PubAck, error) {
-	data, err := json.Marshal(v)
-	if err != nil {
-		return nil, fmt.Errorf("encode %s: %w", subject, err)
-	}
-	m := nats.NewMsg(subject)
-	for k, vs := range hdr {
-		m.Header[k] = vs
-	}
-	m.Header.Set(HeaderSchema, schema)
-	if int64(len(data)) > b.NC.MaxPayload()-64*1024 {
-		name := subject
-		if _, err := b.bodies.Put(ctx, jetstream.ObjectMeta{Name: name}, bytes.NewReader(data)); err != nil {
-			return nil, fmt.Errorf("store large body of %s (%d bytes): %w", subject, len(data), err)
-		}
-		m.Header.Set(HeaderBody, name)
-		data = nil
-	}
-	m.Data = data
-	ack, err := b.JS.PublishMsg(ctx, m, jetstream.WithMsgID(msgID))
-	if err != nil {
-		return nil, fmt.Errorf("publish %s: %w", subject, err)
-	}
-	return ack, nil
-}
-
-// Decode unmarshals a message published by Publish into v, fetching the
-// body from the object store when it was too large to travel inline.
-func (b *Bus) Decode(ctx context.Context, hdr nats.Header, data []byte, v any) error {
-	if name := hdr.Get(HeaderBody); name != "" {
-		var err error
-		if data, err = b.bodies.GetBytes(ctx, name); err != nil {
-			return fmt.Errorf("fetch body %s: %w", name, err)
-		}
-	}
-	if err := json.Unmarshal(data, v); err != nil {
-		return Permanent(fmt.Errorf("decode %s message: %w", hdr.Get(HeaderSchema), err))
-	}
-	return nil
-}
-
-// LastContentHash returns the content hash of the latest message on
-// subject in stream, or "" when there is none.
-func (b *Bus) LastContentHash(ctx context.Context, stream, subject string) (string, error) {
-	s, ok := b.streams[stream]
-	if !ok {
-		return "", fmt.Errorf("unknown stream %s", stream)
-	}
-	m, err := s.GetLastMsgForSubject(ctx, subject)
-	if errors.Is(err, jetstream.ErrMsgNotFound) {
-		return "", nil
-	}
-	if err != nil {
-		return "", fmt.Errorf("last message on %s: %w", subject, err)
-	}
-	return m.Header.Get(HeaderContentHash), nil
-}
+// URL is the address of the NATS server this bus is connected to, for
+// programs (and tests) that speak NATS directly to the same server.
+func (b *Bus) URL() string { return b.nc.ConnectedUrl() }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -43,6 +44,7 @@ func IsPermanent(err error) bool {
 // DeadLetter is the payload on cw.dead.<stage>: the original message as
 // it was, with why it was rejected.
 type DeadLetter struct {
+	Schema    string      `json:"schema"` // DeadSchema
 	Stage     string      `json:"stage"`
 	Reason    string      `json:"reason"`
 	Subject   string      `json:"subject"`
@@ -54,10 +56,13 @@ type DeadLetter struct {
 	At        time.Time   `json:"at"`
 }
 
-// DeadLetter copies msg to cw.dead.<stage> with the reason. The caller
+// PayloadSchema is the schema the payload says it has.
+func (d *DeadLetter) PayloadSchema() string { return d.Schema }
+
+// deadLetter copies msg to cw.dead.<stage> with the reason. The caller
 // acks msg afterwards, so a poison message never blocks its stream.
-func (b *Bus) DeadLetter(ctx context.Context, stage string, msg jetstream.Msg, reason error) error {
-	dl := DeadLetter{Stage: stage, Reason: reason.Error(), Subject: msg.Subject(),
+func (b *Bus) deadLetter(ctx context.Context, stage string, msg jetstream.Msg, reason error) error {
+	dl := DeadLetter{Schema: DeadSchema, Stage: stage, Reason: reason.Error(), Subject: msg.Subject(),
 		Header: msg.Headers(), Data: msg.Data(), At: time.Now().UTC()}
 	id := stage + ":" + msg.Subject()
 	if md, err := msg.Metadata(); err == nil {
@@ -65,22 +70,158 @@ func (b *Bus) DeadLetter(ctx context.Context, stage string, msg jetstream.Msg, r
 		id = fmt.Sprintf("%s:%s:%d", stage, md.Stream, md.Sequence.Stream)
 	}
 	b.log.Warn("dead-lettered", "stage", stage, "subject", dl.Subject, "reason", dl.Reason)
-	_, err := b.Publish(ctx, DeadSubject(stage), id, "compoundwatch.dead/v1", dl, nats.Header{HeaderReason: {dl.Reason}})
+	_, err := b.Publish(ctx, DeadSubject(stage), id, DeadSchema, dl, nats.Header{HeaderReason: {dl.Reason}})
 	return err
 }
 
 // AckWait is how long a delivered message may stay unacknowledged before
 // the server gives it to another worker. It is short so that the work of a
-// crashed worker is picked up quickly; Batches keeps live work from
+// crashed worker is picked up quickly; Consume keeps live work from
 // expiring by signalling progress.
 const AckWait = 15 * time.Second
 
-// Consumer creates (or binds to) the durable pull consumer of a stage.
-func (b *Bus) Consumer(ctx context.Context, stream, durable string, maxDeliver int) (jetstream.Consumer, error) {
+// Stage describes one stage's reading of one stream: replicas of a stage
+// share its durable consumer and split the work.
+type Stage struct {
+	// Name is the durable consumer's name and the dead-letter subject's
+	// last token.
+	Name   string
+	Stream string
+	// Schema is the payload schema the stage reads; any other is
+	// dead-lettered rather than guessed at.
+	Schema string
+	// MaxDeliver is MaxDeliver for stages whose failures come from their
+	// input, Unbounded for those whose failures come from a service.
+	MaxDeliver int
+	// Batch bounds how many messages one handler call gets (default 1).
+	Batch int
+}
+
+// Item is one message handed to a stage, decoded.
+type Item[T any] struct {
+	Subject string
+	Value   T
+	// Err is the handler's verdict: nil acks; an error marked Permanent
+	// dead-letters; any other error redelivers later (or dead-letters on
+	// the last delivery MaxDeliver allows).
+	Err error
+	msg jetstream.Msg
+}
+
+// Consume runs a stage until ctx is done: it fetches batches from the
+// stage's durable consumer, decodes each message into T (object-store
+// bodies included) and checks its schema, hands the batch to handle and
+// then settles every item by its Err. Undecodable messages and unknown
+// schemas are dead-lettered before handle sees them. In a compacted
+// stream (one message kept per subject) only the newest message of a
+// subject within a batch is handled; the older ones are acked as
+// superseded, so versions are never handled out of order.
+//
+// A panic in handle does not stop the stage: the batch is handled again
+// one item at a time, and the item that panics alone is dead-lettered.
+func Consume[T any](ctx context.Context, b *Bus, st Stage, handle func(ctx context.Context, items []*Item[T])) error {
+	c, err := b.consumer(ctx, st.Stream, st.Name, st.MaxDeliver)
+	if err != nil {
+		return err
+	}
+	return batches(ctx, c, max(st.Batch, 1), func(msgs []jetstream.Msg) {
+		b.obs.Consumed(st.Name, len(msgs))
+		if compacted(st.Stream) {
+			msgs = b.latestPerSubject(st.Name, msgs)
+		}
+		items := make([]*Item[T], 0, len(msgs))
+		for _, m := range msgs {
+			it := &Item[T]{Subject: m.Subject(), msg: m}
+			if err := b.decode(ctx, m.Subject(), m.Headers(), m.Data(), st.Schema, &it.Value); err != nil {
+				b.settle(ctx, st, m, err)
+				continue
+			}
+			items = append(items, it)
+		}
+		if len(items) == 0 {
+			return
+		}
+		start := time.Now()
+		handleIsolated(ctx, items, handle)
+		b.obs.Handled(st.Name, len(items), time.Since(start))
+		for _, it := range items {
+			b.settle(ctx, st, it.msg, it.Err)
+		}
+	})
+}
+
+// handleIsolated calls handle on items; if it panics, it calls it again
+// on each item alone, so that one poison document cannot take the good
+// ones in its batch down with it. Handlers are idempotent (upserts,
+// publishes with message ids), so the repeat is harmless.
+func handleIsolated[T any](ctx context.Context, items []*Item[T], handle func(context.Context, []*Item[T])) {
+	if r := guard(ctx, items, handle); r == nil {
+		return
+	} else if len(items) == 1 {
+		items[0].Err = Permanent(fmt.Errorf("%s: handler panic: %v", items[0].Subject, r))
+		return
+	}
+	for _, it := range items {
+		it.Err = nil
+		if r := guard(ctx, []*Item[T]{it}, handle); r != nil {
+			it.Err = Permanent(fmt.Errorf("%s: handler panic: %v", it.Subject, r))
+		}
+	}
+}
+
+func guard[T any](ctx context.Context, items []*Item[T], handle func(context.Context, []*Item[T])) (recovered any) {
+	defer func() { recovered = recover() }()
+	handle(ctx, items)
+	return nil
+}
+
+// ForEach runs f on every item, at most workers at a time, and sets each
+// item's Err from it. A panic in f becomes that item's permanent error:
+// a document that crashes a stage must not crash it (and then every
+// replica, in a redelivery loop).
+func ForEach[T any](ctx context.Context, items []*Item[T], workers int, f func(context.Context, *Item[T]) error) {
+	sem := make(chan struct{}, max(workers, 1))
+	var wg sync.WaitGroup
+	for _, it := range items {
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() {
+				if r := recover(); r != nil {
+					it.Err = Permanent(fmt.Errorf("%s: handler panic: %v", it.Subject, r))
+				}
+				<-sem
+			}()
+			it.Err = f(ctx, it)
+		})
+	}
+	wg.Wait()
+}
+
+// latestPerSubject acks the messages superseded by a later one on the
+// same subject within the batch and returns the rest.
+func (b *Bus) latestPerSubject(stage string, msgs []jetstream.Msg) []jetstream.Msg {
+	last := make(map[string]int, len(msgs))
+	for i, m := range msgs {
+		last[m.Subject()] = i
+	}
+	out := msgs[:0:0]
+	for i, m := range msgs {
+		if last[m.Subject()] != i {
+			m.Ack()
+			b.obs.Settled(stage, OutcomeSuperseded)
+			continue
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// consumer creates (or binds to) the durable pull consumer of a stage.
+func (b *Bus) consumer(ctx context.Context, stream, durable string, maxDeliver int) (jetstream.Consumer, error) {
 	var c jetstream.Consumer
-	err := retry(ctx, func() error {
+	err := retry(ctx, func(ctx context.Context) error {
 		var err error
-		c, err = b.JS.CreateOrUpdateConsumer(ctx, stream, jetstream.ConsumerConfig{
+		c, err = b.js.CreateOrUpdateConsumer(ctx, stream, jetstream.ConsumerConfig{
 			Durable:       durable,
 			AckPolicy:     jetstream.AckExplicitPolicy,
 			AckWait:       AckWait,
@@ -96,33 +237,42 @@ func (b *Bus) Consumer(ctx context.Context, stream, durable string, maxDeliver i
 	return c, nil
 }
 
-// Settle acks, naks or dead-letters msg according to the handler's error:
+// settle acks, naks or dead-letters msg according to the handler's error:
 // nil acks; a permanent error, or a transient one on the last delivery
-// maxDeliver allows, dead-letters and then acks; any other error naks
+// MaxDeliver allows, dead-letters and then acks; any other error naks
 // with a growing delay (capped at 30s) so the message waits in the stream.
-func (b *Bus) Settle(ctx context.Context, stage string, msg jetstream.Msg, maxDeliver int, err error) error {
+func (b *Bus) settle(ctx context.Context, st Stage, msg jetstream.Msg, err error) {
+	outcome, serr := b.settleOutcome(ctx, st, msg, err)
+	if serr != nil {
+		b.log.Error("settle", "stage", st.Name, "subject", msg.Subject(), "err", serr)
+		return
+	}
+	b.obs.Settled(st.Name, outcome)
+}
+
+func (b *Bus) settleOutcome(ctx context.Context, st Stage, msg jetstream.Msg, err error) (string, error) {
 	if err == nil {
-		return msg.Ack()
+		return OutcomeOK, msg.Ack()
 	}
 	delivered := uint64(1)
 	if md, mdErr := msg.Metadata(); mdErr == nil {
 		delivered = md.NumDelivered
 	}
-	if IsPermanent(err) || maxDeliver > 0 && delivered >= uint64(maxDeliver) {
-		if dlErr := b.DeadLetter(ctx, stage, msg, err); dlErr != nil {
+	if IsPermanent(err) || st.MaxDeliver > 0 && delivered >= uint64(st.MaxDeliver) {
+		if dlErr := b.deadLetter(ctx, st.Name, msg, err); dlErr != nil {
 			// Leave it unacked: it is redelivered after AckWait and tried again.
-			return fmt.Errorf("dead-letter: %w (after %v)", dlErr, err)
+			return "", fmt.Errorf("dead-letter: %w (after %v)", dlErr, err)
 		}
-		return msg.Ack()
+		return OutcomeDead, msg.Ack()
 	}
-	b.log.Warn("will retry", "stage", stage, "subject", msg.Subject(), "delivery", delivered, "err", err)
-	return msg.NakWithDelay(min(time.Duration(delivered*delivered)*time.Second, 30*time.Second))
+	b.log.Warn("will retry", "stage", st.Name, "subject", msg.Subject(), "delivery", delivered, "err", err)
+	return OutcomeRetry, msg.NakWithDelay(min(time.Duration(delivered*delivered)*time.Second, 30*time.Second))
 }
 
-// Batches calls handle with batches of up to max messages until ctx is
+// batches calls handle with batches of up to max messages until ctx is
 // done. It blocks for the first message of a batch and then takes what is
 // already waiting, so a trickle is handled at once and a backlog in bulk.
-func Batches(ctx context.Context, c jetstream.Consumer, max int, handle func([]jetstream.Msg)) error {
+func batches(ctx context.Context, c jetstream.Consumer, max int, handle func([]jetstream.Msg)) error {
 	for ctx.Err() == nil {
 		first, err := c.Fetch(1, jetstream.FetchMaxWait(2*time.Second))
 		if err != nil {
@@ -183,7 +333,7 @@ func handleAlive(batch []jetstream.Msg, handle func([]jetstream.Msg)) {
 // acknowledged (waiting plus in flight). Zero means the stage has caught
 // up with everything published before the call.
 func (b *Bus) Pending(ctx context.Context, stream, durable string) (uint64, error) {
-	c, err := b.JS.Consumer(ctx, stream, durable)
+	c, err := b.js.Consumer(ctx, stream, durable)
 	if err != nil {
 		return 0, fmt.Errorf("consumer %s: %w", durable, err)
 	}
@@ -195,15 +345,17 @@ func (b *Bus) Pending(ctx context.Context, stream, durable string) (uint64, erro
 }
 
 // Replay hands handle every message that stream holds when Replay starts,
-// in order and in batches of at most batch, through an ordered consumer:
-// no stage's position moves and nothing is acked, so a reader such as
-// `reindex` or `dead` can run beside the live pipeline. total is the
-// count at the start, for progress. Replay ends early, without error, if
-// the stream shrinks while it reads.
-func (b *Bus) Replay(ctx context.Context, stream string, batch int, handle func(msgs []jetstream.Msg, total int) error) error {
-	s, err := b.JS.Stream(ctx, stream)
-	if err != nil {
-		return fmt.Errorf("stream %s: %w", stream, err)
+// decoded into T and checked against schema, in order and in batches of
+// at most batch, through an ordered consumer: no stage's position moves
+// and nothing is acked, so a reader such as `reindex` or `dead` can run
+// beside the live pipeline. total is the count at the start, for
+// progress. Messages that do not decode are passed to bad (when set) and
+// skipped. Replay ends early, without error, if the stream shrinks while
+// it reads.
+func Replay[T any](ctx context.Context, b *Bus, stream, schema string, batch int, handle func(values []T, total int) error, bad func(subject string, err error)) error {
+	s, ok := b.streams[stream]
+	if !ok {
+		return fmt.Errorf("unknown stream %s", stream)
 	}
 	info, err := s.Info(ctx)
 	if err != nil {
@@ -217,21 +369,30 @@ func (b *Bus) Replay(ctx context.Context, stream string, batch int, handle func(
 	if err != nil {
 		return fmt.Errorf("replay %s: %w", stream, err)
 	}
-	msgs := make([]jetstream.Msg, 0, batch)
+	values := make([]T, 0, batch)
 	for seen := 0; seen < total; {
 		fetched, err := c.Fetch(min(batch, total-seen), jetstream.FetchMaxWait(5*time.Second))
 		if err != nil {
 			return fmt.Errorf("replay %s: %w", stream, err)
 		}
-		msgs = msgs[:0]
+		values = values[:0]
+		n := 0
 		for m := range fetched.Messages() {
-			msgs = append(msgs, m)
+			n++
+			var v T
+			if err := b.decode(ctx, m.Subject(), m.Headers(), m.Data(), schema, &v); err != nil {
+				if bad != nil {
+					bad(m.Subject(), err)
+				}
+				continue
+			}
+			values = append(values, v)
 		}
-		if len(msgs) == 0 {
+		if n == 0 {
 			return nil
 		}
-		seen += len(msgs)
-		if err := handle(msgs, total); err != nil {
+		seen += n
+		if err := handle(values, total); err != nil {
 			return err
 		}
 	}

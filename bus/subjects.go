@@ -9,7 +9,15 @@
 //	CW_RAW       cw.docs.raw.<doc-id>           document.Raw    (raw/v1)    limits, last message per subject
 //	CW_TAGGED    cw.docs.tagged.<doc-id>        document.Tagged (tagged/v1) limits, last message per subject
 //	CW_MENTIONS  cw.mentions.<type>.<entity-id> document.MentionEvent       limits, 365 days
-//	CW_DEAD      cw.dead.<stage>                DeadLetter                  limits, 90 days
+//	CW_DEAD      cw.dead.<stage>                DeadLetter      (dead/v1)   limits, 90 days
+//	CW_ALERTS    cw.alerts.<subscription-id>    alerts' deliveries          limits, 90 days
+//
+// Buckets, declared beside the streams (see declared in setup.go):
+//
+//	cw-bodies        object store   payloads over the server's max message size
+//	cw-crawl         key-value      crawl state: validators, hashes, frontier, fingerprints
+//	cw-alert-subs    key-value      alert subscriptions
+//	cw-alert-ledger  key-value      which (subscription, story) pairs were alerted
 //
 // One subject per document with one message kept per subject makes the raw
 // and tagged streams compacted logs: a changed document replaces the old
@@ -33,6 +41,7 @@ const (
 	StreamTagged   = "CW_TAGGED"
 	StreamMentions = "CW_MENTIONS"
 	StreamDead     = "CW_DEAD"
+	StreamAlerts   = "CW_ALERTS"
 )
 
 // Subject prefixes; a full subject adds one or two tokens (see package doc).
@@ -41,13 +50,19 @@ const (
 	SubjectTagged   = "cw.docs.tagged"
 	SubjectMentions = "cw.mentions"
 	SubjectDead     = "cw.dead"
+	SubjectAlerts   = "cw.alerts"
 )
 
 // Buckets.
 const (
-	BucketBodies = "cw-bodies" // object store for oversized payloads
-	BucketCrawl  = "cw-crawl"  // key-value crawl state (URL → validators, hash, last seen)
+	BucketBodies      = "cw-bodies"       // object store for oversized payloads
+	BucketCrawl       = "cw-crawl"        // key-value crawl state (URL → validators, hash, last seen)
+	BucketAlertSubs   = "cw-alert-subs"   // key-value alert subscriptions
+	BucketAlertLedger = "cw-alert-ledger" // key-value (subscription, story) → first alert
 )
+
+// DeadSchema identifies a DeadLetter payload.
+const DeadSchema = "compoundwatch.dead/v1"
 
 // Headers set on every message.
 const (
@@ -62,6 +77,7 @@ const (
 const (
 	ConsumerExtractor = "extractor"
 	ConsumerIndexer   = "indexer"
+	ConsumerAlerts    = "alerts"
 )
 
 // RawSubject is the subject of a raw document.
@@ -76,6 +92,10 @@ func TaggedSubject(docID string) string { return SubjectTagged + "." + docID }
 func MentionSubject(entityType, entityID string) string {
 	return SubjectMentions + "." + token(entityType) + "." + token(entityID)
 }
+
+// AlertSubject is where the alerts of one subscription are published for
+// programs that consume them durably.
+func AlertSubject(subscriptionID string) string { return SubjectAlerts + "." + token(subscriptionID) }
 
 // DeadSubject is where a stage's rejected messages go.
 func DeadSubject(stage string) string { return SubjectDead + "." + token(stage) }

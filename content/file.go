@@ -2,19 +2,111 @@ package content
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/compoundwatch/compoundwatch/document"
 )
 
+// fileTypes maps the file name extensions compoundwatch reads to their
+// content type: the one list that ingest, folder sources and extract
+// share (through Collect and ReadFile).
+func fileTypes() map[string]string {
+	return map[string]string{
+		".txt": TypeText, ".text": TypeText, ".md": TypeText,
+		".html": TypeHTML, ".htm": TypeHTML, ".xhtml": TypeHTML,
+		".pdf": TypePDF,
+	}
+}
+
+// typeOf is the content type a file's extension promises ("" for none).
+func typeOf(path string) string { return fileTypes()[strings.ToLower(filepath.Ext(path))] }
+
+// Supported reports whether path has an extension compoundwatch reads.
+func Supported(path string) bool {
+	return typeOf(path) != ""
+}
+
+// Extensions lists the supported extensions, sorted, for help texts.
+func Extensions() []string {
+	return slices.Sorted(maps.Keys(fileTypes()))
+}
+
+// Collect expands folders into the files compoundwatch reads (supported
+// extensions, hidden folders skipped), each once and sorted so runs are
+// repeatable; a file named directly is taken whatever its extension (its
+// type is then sniffed). Paths it cannot read go to fail, naming the path.
+func Collect(paths []string, fail func(error)) []string {
+	var files []string
+	seen := map[string]bool{}
+	add := func(p string) {
+		if abs, err := filepath.Abs(p); err == nil && !seen[abs] {
+			seen[abs] = true
+			files = append(files, p)
+		}
+	}
+	for _, root := range paths {
+		info, err := os.Stat(root)
+		if err != nil {
+			fail(fmt.Errorf("%s: %w", root, unwrapPathErr(err)))
+			continue
+		}
+		if !info.IsDir() {
+			add(root)
+			continue
+		}
+		var found []string
+		err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				fail(fmt.Errorf("%s: %w", p, unwrapPathErr(err)))
+				if d != nil && d.IsDir() {
+					return fs.SkipDir
+				}
+				return nil
+			}
+			if d.IsDir() {
+				if p != root && strings.HasPrefix(d.Name(), ".") {
+					return fs.SkipDir
+				}
+				return nil
+			}
+			if Supported(p) {
+				found = append(found, p)
+			}
+			return nil
+		})
+		if err != nil {
+			fail(fmt.Errorf("%s: %w", root, err))
+		}
+		slices.Sort(found)
+		for _, p := range found {
+			add(p)
+		}
+	}
+	return files
+}
+
+func unwrapPathErr(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
 // ReadFile reads a local .txt, .html/.htm or .pdf file into a finalised
-// document.Raw (Source is the path; ID comes from the canonical URL a
-// saved web page declares, or else from the path). Errors name the file.
+// document.Raw. Source is the path as given; the id comes from the file's
+// document.FileURL, whichever command reads it, so a saved web page is
+// its own document even when it declares a canonical URL. Errors name the
+// file.
 func ReadFile(ctx context.Context, path string) (document.Raw, error) {
 	e := New(Options{})
 	defer e.Close()
@@ -46,17 +138,7 @@ func (e *Extractor) ReadFile(ctx context.Context, path string) (document.Raw, er
 	if int64(len(body)) > e.opts.MaxFileSize {
 		return document.Raw{}, fmt.Errorf("%s: %w: more than %d bytes", path, ErrTooLarge, e.opts.MaxFileSize)
 	}
-	var ct string
-	switch strings.ToLower(filepath.Ext(path)) {
-	case ".txt", ".text", ".md":
-		ct = TypeText
-	case ".html", ".htm", ".xhtml":
-		ct = TypeHTML
-	case ".pdf":
-		ct = TypePDF
-	default:
-		ct = "" // sniff
-	}
+	ct := typeOf(path) // "" sniffs
 	if ct == TypeText && isPDF(body) {
 		ct = TypePDF
 	}
@@ -64,8 +146,13 @@ func (e *Extractor) ReadFile(ctx context.Context, path string) (document.Raw, er
 	if err != nil {
 		return document.Raw{}, fmt.Errorf("%s: %w", path, err)
 	}
+	fileURL, err := document.FileURL(path)
+	if err != nil {
+		return document.Raw{}, err
+	}
 	raw := document.Raw{
 		Source:       path,
+		FileURL:      fileURL,
 		CanonicalURL: x.CanonicalURL,
 		Title:        x.Title,
 		Byline:       x.Byline,

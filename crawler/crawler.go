@@ -29,9 +29,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/nats-io/nats.go"
-	"github.com/nats-io/nats.go/jetstream"
-
 	"github.com/compoundwatch/compoundwatch/bus"
 	"github.com/compoundwatch/compoundwatch/config"
 	"github.com/compoundwatch/compoundwatch/content"
@@ -154,21 +151,9 @@ func New(b *bus.Bus, cfg Options, log *slog.Logger) (*Crawler, error) {
 	cfg.defaults()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	replicas := 1
-	if s, err := b.JS.Stream(ctx, bus.StreamRaw); err == nil {
-		if info, err := s.Info(ctx); err == nil {
-			replicas = max(info.Config.Replicas, 1)
-		}
-	}
-	kv, err := b.JS.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
-		Bucket:      bus.BucketCrawl,
-		Description: "compoundwatch crawl state: URL validators, hashes, frontier, runs, fingerprints",
-		History:     1,
-		Storage:     jetstream.FileStorage,
-		Replicas:    replicas,
-	})
+	kv, err := b.KeyValue(bus.BucketCrawl)
 	if err != nil {
-		return nil, fmt.Errorf("crawl state bucket %s: %w", bus.BucketCrawl, err)
+		return nil, err
 	}
 	c := &Crawler{
 		bus:   b,
@@ -351,25 +336,6 @@ type jsonLine struct {
 	Outlet       string    `json:"outlet,omitempty"`
 	Language     string    `json:"language,omitempty"`
 	FetchedAt    time.Time `json:"fetched_at"`
-}
-
-// publish sends raw to the bus unless the stream already holds this
-// version; it reports whether it published.
-func (c *Crawler) publish(ctx context.Context, raw *document.Raw) (bool, error) {
-	subject := bus.RawSubject(raw.ID)
-	last, err := c.bus.LastContentHash(ctx, bus.StreamRaw, subject)
-	if err != nil {
-		return false, err
-	}
-	if last == raw.ContentHash {
-		return false, nil
-	}
-	_, err = c.bus.Publish(ctx, subject, raw.ID+":"+raw.ContentHash, document.RawSchema, raw,
-		nats.Header{bus.HeaderContentHash: {raw.ContentHash}})
-	if err != nil {
-		return false, fmt.Errorf("publish %s: %w", raw.Source, err)
-	}
-	return true, nil
 }
 
 // hostOf returns the lower-case host[:port] of a URL string.

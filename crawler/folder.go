@@ -3,59 +3,44 @@ package crawler
 import (
 	"context"
 	"errors"
-	"io/fs"
-	"path/filepath"
-	"strings"
+	"os"
 
 	"github.com/compoundwatch/compoundwatch/config"
+	"github.com/compoundwatch/compoundwatch/content"
 )
 
-// crawlFolder publishes the new and changed .txt, .html and .pdf files
-// of a folder source. Files are recognised as unchanged by size and
-// modification time, then by content hash.
+// crawlFolder publishes the new and changed files of a folder source
+// (the files content.Collect finds, as ingest does). Files are recognised
+// as unchanged by size and modification time, then by content hash.
 func (c *Crawler) crawlFolder(ctx context.Context, src config.Source) (Summary, error) {
 	var sum Summary
 	log := c.log.With("source", src.Name)
-	err := filepath.WalkDir(src.Path, func(path string, d fs.DirEntry, err error) error {
+	files := content.Collect([]string{src.Path}, func(err error) {
+		sum.Failed = append(sum.Failed, Failure{URL: src.Path, Reason: err.Error()})
+		log.Warn("folder", "err", err)
+	})
+	for _, path := range files {
+		if ctx.Err() != nil {
+			return sum, ctx.Err()
+		}
+		info, err := os.Stat(path)
 		if err != nil {
 			sum.Failed = append(sum.Failed, Failure{URL: path, Reason: err.Error()})
-			log.Warn("folder", "path", path, "err", err)
-			if d != nil && d.IsDir() {
-				return fs.SkipDir
-			}
-			return nil
-		}
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		if d.IsDir() {
-			if path != src.Path && strings.HasPrefix(d.Name(), ".") {
-				return fs.SkipDir
-			}
-			return nil
-		}
-		switch strings.ToLower(filepath.Ext(path)) {
-		case ".txt", ".html", ".htm", ".pdf":
-		default:
-			return nil
-		}
-		info, err := d.Info()
-		if err != nil {
-			return nil
+			continue
 		}
 		var fst fileState
 		if ok, _ := c.store.get(ctx, fileKey(path), &fst); ok && fst.Size == info.Size() && fst.ModTime.Equal(info.ModTime()) {
 			sum.Unchanged++
-			return nil
+			continue
 		}
 		raw, err := c.extract.ReadFile(ctx, path)
 		if err != nil {
 			if errors.Is(err, context.Canceled) {
-				return err
+				return sum, err
 			}
 			sum.Failed = append(sum.Failed, Failure{URL: path, Reason: err.Error()})
 			log.Warn("file skipped", "path", path, "reason", err)
-			return nil
+			continue
 		}
 		sum.Fetched++
 		sum.Bytes += info.Size()
@@ -70,17 +55,18 @@ func (c *Crawler) crawlFolder(ctx context.Context, src config.Source) (Summary, 
 			raw.Language = src.Tags.Language
 		}
 		raw.Tags = map[string]string{"source": src.Name}
-		raw.Finalize()
-		pub, err := c.publish(ctx, &raw)
+		pub, err := c.bus.PublishRaw(ctx, &raw)
 		if err != nil {
-			return err
+			return sum, err
 		}
 		if pub {
 			sum.Published++
 		} else {
 			sum.Unchanged++
 		}
-		return c.store.put(ctx, fileKey(path), fileState{Path: path, Size: info.Size(), ModTime: info.ModTime(), ContentHash: raw.ContentHash})
-	})
-	return sum, err
+		if err := c.store.put(ctx, fileKey(path), fileState{Path: path, Size: info.Size(), ModTime: info.ModTime(), ContentHash: raw.ContentHash}); err != nil {
+			return sum, err
+		}
+	}
+	return sum, nil
 }

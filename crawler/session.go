@@ -741,7 +741,7 @@ func (s *session) document(ctx context.Context, j job, final string, body []byte
 		root = ""
 	}
 	raw.DuplicateOf, fp.Root = root, root
-	pub, err := s.c.publish(ctx, &raw)
+	pub, err := s.c.bus.PublishRaw(ctx, &raw)
 	if err != nil {
 		if ctx.Err() == nil {
 			s.fail(final, err.Error())

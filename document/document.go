@@ -5,8 +5,11 @@
 package document
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
+	"path/filepath"
 	"strings"
 	"time"
 )
@@ -29,8 +32,11 @@ type Raw struct {
 	ID           string `json:"id"`
 	Source       string `json:"source"`                  // URL or file path as given
 	CanonicalURL string `json:"canonical_url,omitempty"` // after rel=canonical and URL clean-up
-	Title        string `json:"title"`
-	Byline       string `json:"byline,omitempty"`
+	// FileURL is set for a local file, whichever command read it: see
+	// FileURL and Identity.
+	FileURL string `json:"file_url,omitempty"`
+	Title   string `json:"title"`
+	Byline  string `json:"byline,omitempty"`
 	// Published is the publication date as YYYY-MM-DD, or empty when unknown.
 	Published   string            `json:"published,omitempty"`
 	Outlet      string            `json:"outlet,omitempty"`
@@ -56,6 +62,9 @@ type Tagged struct {
 	// Extractor identifies the extractor build and gazetteer that produced
 	// the tags, so stale tags can be found and re-extracted.
 	Extractor string `json:"extractor,omitempty"`
+	// TaggedAt is when the extractor stage tagged this version. Alerts
+	// use it to tell new documents from the archive.
+	TaggedAt time.Time `json:"tagged_at,omitzero"`
 }
 
 // Entity types.
@@ -126,18 +135,59 @@ type Event struct {
 // MentionEvent is published once per entity per document version on
 // cw.mentions.<type>.<entity-id>, for alerts.
 type MentionEvent struct {
-	Schema     string    `json:"schema"`
-	EntityType string    `json:"entity_type"`
-	EntityID   string    `json:"entity_id"`
-	EntityName string    `json:"entity_name"`
-	DocID      string    `json:"doc_id"`
-	Source     string    `json:"source"`
-	Title      string    `json:"title"`
-	Published  string    `json:"published,omitempty"`
-	Count      int       `json:"count"`
-	Context    string    `json:"context,omitempty"`
-	TaggedAt   time.Time `json:"tagged_at"`
+	Schema string `json:"schema"`
+	// Key names the (document, entity) pair and survives edits of the
+	// text; see MentionKey.
+	Key        string `json:"key"`
+	EntityType string `json:"entity_type"`
+	EntityID   string `json:"entity_id"`
+	EntityName string `json:"entity_name"`
+	DocID      string `json:"doc_id"`
+	// ContentHash is the version of the document that was tagged.
+	ContentHash string `json:"content_hash"`
+	// New says the entity was not in the version of the document tagged
+	// before this one (true for a document's first version).
+	New       bool      `json:"new"`
+	Source    string    `json:"source"`
+	Title     string    `json:"title"`
+	Published string    `json:"published,omitempty"`
+	Count     int       `json:"count"`
+	Context   string    `json:"context,omitempty"`
+	TaggedAt  time.Time `json:"tagged_at"`
 }
+
+// MentionKey identifies the mentions of one entity in one document,
+// whatever the version of its text.
+func MentionKey(docID, entityType, entityID string) string {
+	return docID + ":" + entityType + ":" + entityID
+}
+
+// PayloadSchema is the schema the payload says it has, for readers that
+// check it before trusting the rest.
+func (r *Raw) PayloadSchema() string { return r.Schema }
+
+// PayloadSchema is the schema the payload says it has.
+func (m *MentionEvent) PayloadSchema() string { return m.Schema }
+
+// FileURL is the identity of a local file: "file://" and its absolute,
+// cleaned path with forward slashes. Every command that reads files
+// (ingest, folder sources, extract) derives a file's document id from it,
+// so one file is one document however it was reached.
+func FileURL(path string) (string, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", path, err)
+	}
+	return "file://" + filepath.ToSlash(abs), nil
+}
+
+// Identity is what a document's id is derived from: a local file's
+// FileURL, else the canonical URL of a web page, else its source as given.
+func (r *Raw) Identity() string { return cmp.Or(r.FileURL, r.CanonicalURL, r.Source) }
+
+// URL is the address a reader can follow: the canonical URL, else the
+// file:// URL of a local file, else the source as given.
+func (r *Raw) URL() string { return cmp.Or(r.CanonicalURL, r.FileURL, r.Source) }
 
 // IDFor derives a document id from its identity (canonical URL or path).
 // The id is lower-case hex, so it is valid as a NATS subject token, a
@@ -162,11 +212,7 @@ func ContentHash(title, published, text string) string {
 func (r *Raw) Finalize() {
 	r.Schema = RawSchema
 	if r.ID == "" {
-		id := r.CanonicalURL
-		if id == "" {
-			id = r.Source
-		}
-		r.ID = IDFor(id)
+		r.ID = IDFor(r.Identity())
 	}
 	r.ContentHash = ContentHash(r.Title, r.Published, r.Text)
 }

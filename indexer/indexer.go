@@ -1,26 +1,30 @@
 // Package indexer is the stage that keeps a search backend in step with the
-// tagged-document log.
+// tagged-document log, and rebuilds a backend from that log.
 package indexer
 
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
-
-	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/compoundwatch/compoundwatch/bus"
 	"github.com/compoundwatch/compoundwatch/document"
 	"github.com/compoundwatch/compoundwatch/search"
 )
 
-// Stage is the indexer's consumer and dead-letter name.
-const Stage = "indexer"
-
 // BatchSize bounds how many documents go to the backend at once; the
 // Meilisearch backend splits further by bytes.
 const BatchSize = 500
+
+// stage is the indexer's reading of CW_TAGGED. Backend outages are not
+// the documents' fault, so delivery is unbounded: the backlog waits in
+// JetStream until the backend is back.
+func stage() bus.Stage {
+	return bus.Stage{
+		Name: bus.ConsumerIndexer, Stream: bus.StreamTagged, Schema: document.TaggedSchema,
+		MaxDeliver: bus.Unbounded, Batch: BatchSize,
+	}
+}
 
 // Indexer consumes CW_TAGGED and upserts into a backend. It acks a
 // message only once the backend has confirmed the document, so a crash at
@@ -38,70 +42,73 @@ func New(b *bus.Bus, backend search.Backend, log *slog.Logger, aliases search.Al
 	return &Indexer{bus: b, backend: backend, log: log, aliases: aliases}
 }
 
-// Run indexes until ctx is done. Backend outages are not the documents'
-// fault, so they never dead-letter: the backlog waits in JetStream.
+// Run indexes until ctx is done.
 func (ix *Indexer) Run(ctx context.Context) error {
-	c, err := ix.bus.Consumer(ctx, bus.StreamTagged, bus.ConsumerIndexer, bus.Unbounded)
-	if err != nil {
-		return err
-	}
 	ix.log.Info("indexer stage running", "consumer", bus.ConsumerIndexer)
-	return bus.Batches(ctx, c, BatchSize, func(msgs []jetstream.Msg) { ix.handle(ctx, msgs) })
+	return bus.Consume(ctx, ix.bus, stage(), ix.handle)
 }
 
-func (ix *Indexer) handle(ctx context.Context, msgs []jetstream.Msg) {
-	settle := func(m jetstream.Msg, err error) {
-		if err := ix.bus.Settle(ctx, Stage, m, bus.Unbounded, err); err != nil {
-			ix.log.Error("settle", "subject", m.Subject(), "err", err)
-		}
-	}
-	// The newest version of each document wins within the batch.
-	byID := map[string]jetstream.Msg{}
-	var order []string
-	docs := map[string]search.Doc{}
-	for _, m := range msgs {
-		var t document.Tagged
-		err := ix.bus.Decode(ctx, m.Headers(), m.Data(), &t)
-		if err == nil && t.Schema != document.TaggedSchema {
-			err = bus.Permanent(fmt.Errorf("%s: unknown schema %q", m.Subject(), t.Schema))
-		}
-		if err != nil {
-			settle(m, err)
-			continue
-		}
-		if old, ok := byID[t.ID]; ok {
-			old.Ack()
-		} else {
-			order = append(order, t.ID)
-		}
-		byID[t.ID] = m
-		docs[t.ID] = search.FromTagged(t, ix.aliases)
-	}
-	if len(order) == 0 {
-		return
-	}
-	batch := make([]search.Doc, 0, len(order))
-	for _, id := range order {
-		batch = append(batch, docs[id])
+func (ix *Indexer) handle(ctx context.Context, items []*bus.Item[document.Tagged]) {
+	batch := make([]search.Doc, len(items))
+	for i, it := range items {
+		batch[i] = search.FromTagged(it.Value, ix.aliases)
 	}
 	rejected, err := ix.backend.Upsert(ctx, batch)
 	if err != nil {
 		ix.log.Warn("backend unavailable; batch stays in the stream", "docs", len(batch), "err", err)
-		for _, id := range order {
-			settle(byID[id], err)
+		for _, it := range items {
+			it.Err = err
 		}
 		return
 	}
-	bad := map[string]string{}
+	bad := make(map[string]string, len(rejected))
 	for _, r := range rejected {
 		bad[r.ID] = r.Reason
 	}
-	for _, id := range order {
-		if reason, ok := bad[id]; ok {
-			settle(byID[id], bus.Permanent(errors.New("rejected by search backend: "+reason)))
-			continue
+	for _, it := range items {
+		if reason, ok := bad[it.Value.ID]; ok {
+			it.Err = bus.Permanent(errors.New("rejected by search backend: " + reason))
 		}
-		settle(byID[id], nil)
 	}
 	ix.log.Debug("indexed", "docs", len(batch)-len(rejected), "rejected", len(rejected))
+}
+
+// Reindex replays CW_TAGGED, which keeps the latest version of every
+// tagged document, into backend, without moving the indexer stage's
+// consumer. It reports every document the backend rejects (and every
+// message that does not decode) to reject, and returns how many messages
+// it read and how many of them were rejected.
+func Reindex(ctx context.Context, b *bus.Bus, backend search.Backend, aliases search.AliasFunc,
+	progress func(done, total int), reject func(id, reason string)) (n, rejected int, err error) {
+	bad := func(subject string, err error) {
+		n++
+		rejected++
+		if reject != nil {
+			reject(subject, err.Error())
+		}
+	}
+	err = bus.Replay(ctx, b, bus.StreamTagged, document.TaggedSchema, BatchSize, func(batch []document.Tagged, total int) error {
+		n += len(batch)
+		if len(batch) > 0 {
+			docs := make([]search.Doc, len(batch))
+			for i, t := range batch {
+				docs[i] = search.FromTagged(t, aliases)
+			}
+			rej, err := backend.Upsert(ctx, docs)
+			if err != nil {
+				return err
+			}
+			rejected += len(rej)
+			for _, r := range rej {
+				if reject != nil {
+					reject(r.ID, r.Reason)
+				}
+			}
+		}
+		if progress != nil {
+			progress(n, total)
+		}
+		return nil
+	}, bad)
+	return n, rejected, err
 }

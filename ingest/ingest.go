@@ -5,27 +5,15 @@ package ingest
 import (
 	"context"
 	"errors"
-	"fmt"
-	"io/fs"
 	"log/slog"
-	"os"
-	"path/filepath"
 	"runtime"
-	"slices"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
-	"github.com/nats-io/nats.go"
-
 	"github.com/compoundwatch/compoundwatch/bus"
 	"github.com/compoundwatch/compoundwatch/content"
-	"github.com/compoundwatch/compoundwatch/document"
 )
-
-// Extensions are the file types ingest reads when walking a folder.
-func Extensions() []string { return []string{".txt", ".html", ".htm", ".pdf"} }
 
 // Counts is what happened to each input.
 type Counts struct {
@@ -37,8 +25,8 @@ type Counts struct {
 // Progress receives counts as files are handled, and the total once known.
 type Progress func(done, total int)
 
-// Files publishes every file in paths (folders are walked recursively for
-// Extensions). Each bad input produces one error naming it, and the others
+// Files publishes every file in paths (folders are walked recursively by
+// content.Collect). Each bad input produces one error naming it, and the others
 // still go through.
 func Files(ctx context.Context, b *bus.Bus, paths []string, log *slog.Logger, progress Progress) (Counts, []error) {
 	var (
@@ -53,7 +41,7 @@ func Files(ctx context.Context, b *bus.Bus, paths []string, log *slog.Logger, pr
 		errsMu.Unlock()
 		log.Warn("rejected", "err", err)
 	}
-	files := Collect(paths, fail)
+	files := content.Collect(paths, fail)
 	if progress != nil {
 		progress(0, len(files))
 	}
@@ -103,67 +91,6 @@ func Files(ctx context.Context, b *bus.Bus, paths []string, log *slog.Logger, pr
 	return c, errs
 }
 
-// Collect expands folders into the files ingest reads (supported
-// extensions, hidden folders skipped), each once and sorted so runs are
-// repeatable. Paths it cannot read go to fail, naming the path.
-func Collect(paths []string, fail func(error)) []string {
-	var files []string
-	seen := map[string]bool{}
-	add := func(p string) {
-		if abs, err := filepath.Abs(p); err == nil && !seen[abs] {
-			seen[abs] = true
-			files = append(files, p)
-		}
-	}
-	for _, root := range paths {
-		info, err := os.Stat(root)
-		if err != nil {
-			fail(fmt.Errorf("%s: %w", root, unwrapPathErr(err)))
-			continue
-		}
-		if !info.IsDir() {
-			add(root)
-			continue
-		}
-		var found []string
-		err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				fail(fmt.Errorf("%s: %w", p, unwrapPathErr(err)))
-				if d != nil && d.IsDir() {
-					return fs.SkipDir
-				}
-				return nil
-			}
-			if d.IsDir() {
-				if p != root && strings.HasPrefix(d.Name(), ".") {
-					return fs.SkipDir
-				}
-				return nil
-			}
-			if slices.Contains(Extensions(), strings.ToLower(filepath.Ext(p))) {
-				found = append(found, p)
-			}
-			return nil
-		})
-		if err != nil {
-			fail(fmt.Errorf("%s: %w", root, err))
-		}
-		slices.Sort(found)
-		for _, p := range found {
-			add(p)
-		}
-	}
-	return files
-}
-
-func unwrapPathErr(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
-}
-
 // publishFile reads one file and publishes it unless the pipeline already
 // has this content for it.
 func publishFile(ctx context.Context, b *bus.Bus, cx *content.Extractor, path string) (unchanged bool, err error) {
@@ -171,36 +98,8 @@ func publishFile(ctx context.Context, b *bus.Bus, cx *content.Extractor, path st
 	if err != nil {
 		return false, err
 	}
-	// The id follows the absolute path, so the same file ingested from
-	// another working directory is the same document.
-	if abs, err := filepath.Abs(path); err == nil {
-		raw.ID = document.IDFor("file://" + filepath.ToSlash(abs))
-	}
-	if raw.FetchedAt.IsZero() {
-		raw.FetchedAt = time.Now().UTC()
-	}
-	raw.Finalize()
-	return Publish(ctx, b, raw)
-}
-
-// Publish sends raw to the pipeline unless the latest version on its
-// subject has the same content hash. The check covers the time beyond
-// JetStream's dedup window; the message id covers concurrent publishers.
-func Publish(ctx context.Context, b *bus.Bus, raw document.Raw) (unchanged bool, err error) {
-	subject := bus.RawSubject(raw.ID)
-	last, err := b.LastContentHash(ctx, bus.StreamRaw, subject)
-	if err != nil {
-		return false, fmt.Errorf("%s: %w", raw.Source, err)
-	}
-	if last == raw.ContentHash {
-		return true, nil
-	}
-	ack, err := b.Publish(ctx, subject, raw.ID+":"+raw.ContentHash, document.RawSchema, raw,
-		nats.Header{bus.HeaderContentHash: {raw.ContentHash}})
-	if err != nil {
-		return false, fmt.Errorf("%s: %w", raw.Source, err)
-	}
-	return ack.Duplicate, nil
+	published, err := b.PublishRaw(ctx, &raw)
+	return !published, err
 }
 
 // WaitIndexed blocks until the extractor and indexer stages have handled

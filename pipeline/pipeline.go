@@ -1,32 +1,42 @@
-// Package pipeline runs the processing stages together in one process,
-// for `run`, `ingest` on the embedded default, tests and benchmarks.
+// Package pipeline runs a set of stages together in one process, for
+// `run`, `ingest` on the embedded default, tests and benchmarks.
 package pipeline
 
 import (
 	"context"
 	"errors"
-	"log/slog"
-
-	"github.com/compoundwatch/compoundwatch/bus"
-	"github.com/compoundwatch/compoundwatch/extractor"
-	"github.com/compoundwatch/compoundwatch/indexer"
-	"github.com/compoundwatch/compoundwatch/search"
 )
 
-// Run runs the extractor and indexer stages until ctx is done or one of
-// them fails; it stops both and returns the failure, or nil on ctx's end.
-func Run(ctx context.Context, b *bus.Bus, x *extractor.Extractor, backend search.Backend, aliases search.AliasFunc, log *slog.Logger) error {
+// Stage is anything that runs until its context ends: the extractor,
+// indexer and alerts stages, the crawler, the web server.
+type Stage interface {
+	Run(ctx context.Context) error
+}
+
+// Func adapts a function to Stage.
+type Func func(ctx context.Context) error
+
+// Run calls f.
+func (f Func) Run(ctx context.Context) error { return f(ctx) }
+
+// Run runs every stage until ctx is done or one of them fails. A failure
+// stops the others, since a half-running pipeline is worse than none, and
+// is returned once all have stopped. A stage that ends without error
+// (a one-off job) leaves the others running. Run returns nil when ctx
+// ends.
+func Run(ctx context.Context, stages ...Stage) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	errc := make(chan error, 2)
-	go func() { errc <- extractor.NewWorker(b, x, log).Run(ctx) }()
-	go func() { errc <- indexer.New(b, backend, log, aliases).Run(ctx) }()
+	errc := make(chan error, len(stages))
+	for _, s := range stages {
+		go func() { errc <- s.Run(ctx) }()
+	}
 	var errs []error
-	for range 2 {
+	for range stages {
 		if err := <-errc; err != nil && !errors.Is(err, context.Canceled) {
 			errs = append(errs, err)
+			cancel()
 		}
-		cancel()
 	}
 	return errors.Join(errs...)
 }

@@ -22,8 +22,22 @@ type EntityRef struct {
 	Kind      string `json:"kind,omitempty"`
 	Name      string `json:"name"`
 	Uncertain bool   `json:"uncertain,omitempty"`
-	URL       string `json:"url,omitempty"` // the entity page
+	// Label is the caution a reader must see beside the name, the same
+	// words on the page, in the API and in the CLI: LabelDiscovered or
+	// LabelUnconfirmed.
+	Label string `json:"label,omitempty"`
+	URL   string `json:"url,omitempty"` // the entity page
 }
+
+// The labels of EntityRef.
+const (
+	// LabelDiscovered marks an entity that discovery found in the text
+	// and nobody has reviewed: it is not in the gazetteer.
+	LabelDiscovered = "discovered, not yet reviewed"
+	// LabelUnconfirmed marks a gazetteer record whose sources could not
+	// all be confirmed.
+	LabelUnconfirmed = "reported, unconfirmed"
+)
 
 // Entity is the body of GET /api/entity/{id} and the data of its page.
 type Entity struct {
@@ -126,7 +140,7 @@ func (s *server) entity(ctx context.Context, id string) (*Entity, int, string) {
 		e.Sanctions = []Sanction{}
 	}
 	if rec.Province != "" {
-		p := s.ref(rec.Province)
+		p := s.ref(rec.Province, "")
 		e.Province = &p
 	}
 	e.Linked = s.linked(rec)
@@ -186,7 +200,7 @@ func (s *server) linked(rec record) []EntityRef {
 			return
 		}
 		seen[id] = true
-		out = append(out, s.ref(id))
+		out = append(out, s.ref(id, ""))
 	}
 	for _, id := range rec.Links {
 		add(id)
@@ -206,25 +220,35 @@ func (s *server) linked(rec record) []EntityRef {
 }
 
 // refs names entity ids, in order.
-func (s *server) refs(ids []string) []EntityRef {
+func (s *server) refs(ids []string) []EntityRef { return s.namedRefs(ids, nil) }
+
+// namedRefs is refs for a document, whose names holds the names as
+// written of the entities the gazetteer does not know.
+func (s *server) namedRefs(ids []string, names map[string]string) []EntityRef {
 	out := make([]EntityRef, 0, len(ids))
 	for _, id := range ids {
-		out = append(out, s.ref(id))
+		out = append(out, s.ref(id, names[id]))
 	}
 	return out
 }
 
-func (s *server) ref(id string) EntityRef {
+// ref names an entity for display. asWritten, when known, is how a
+// document wrote an entity that the gazetteer lacks.
+func (s *server) ref(id, asWritten string) EntityRef {
 	if r, ok := s.record(id); ok {
 		return r.ref()
 	}
-	// Candidates ("candidate:<slug>") and ids the gazetteer no longer
-	// knows keep a readable name and get no page.
-	name := strings.TrimPrefix(id, "candidate:")
-	return EntityRef{ID: id, Name: strings.ReplaceAll(name, "-", " ")}
+	// Candidates ("candidate:<type>:<slug>") and ids the gazetteer no
+	// longer knows keep a readable name and get no page.
+	name := asWritten
+	if name == "" {
+		name = id[strings.LastIndexByte(id, ':')+1:]
+		name = strings.ReplaceAll(name, "-", " ")
+	}
+	return EntityRef{ID: id, Name: name, Label: LabelDiscovered}
 }
 
-func (s *server) entityName(id string) string { return s.ref(id).Name }
+func (s *server) entityName(id string) string { return s.ref(id, "").Name }
 
 // months fills the gaps between the first and last month so the chart's
 // axis is continuous, keeping the latest maxChartMonth months.

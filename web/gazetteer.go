@@ -24,7 +24,11 @@ type record struct {
 }
 
 func (r record) ref() EntityRef {
-	return EntityRef{ID: r.ID, Type: r.Type, Kind: r.Kind, Name: r.Name, Uncertain: r.Uncertain, URL: "/entity/" + r.ID}
+	ref := EntityRef{ID: r.ID, Type: r.Type, Kind: r.Kind, Name: r.Name, Uncertain: r.Uncertain, URL: "/entity/" + r.ID}
+	if r.Uncertain {
+		ref.Label = LabelUnconfirmed
+	}
+	return ref
 }
 
 func (s *server) record(id string) (record, bool) {

@@ -15,6 +15,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/compoundwatch/compoundwatch/gazetteer"
 	"github.com/compoundwatch/compoundwatch/query"
 	"github.com/compoundwatch/compoundwatch/search"
 )
@@ -53,9 +54,12 @@ type Filter struct {
 
 // Hit is one search result as the page shows it.
 type Hit struct {
-	ID     string `json:"id"`
-	Title  string `json:"title"`
-	URL    string `json:"url,omitempty"` // http(s) only
+	ID    string `json:"id"`
+	Title string `json:"title"`
+	URL   string `json:"url,omitempty"` // http(s) only
+	// Source is where the document came from as given (a URL or a file
+	// path): text to show, never a link.
+	Source string `json:"source,omitempty"`
 	Outlet string `json:"outlet,omitempty"`
 	Date   string `json:"date,omitempty"`
 	// Snippet is HTML: escaped text with <mark> around matches, and no
@@ -155,12 +159,17 @@ func (s *server) apiSearch(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
+// ShapeHit is how every interface shows a search hit: the page and API
+// here, and the CLI when it reads the index itself.
+func ShapeHit(g *gazetteer.Gazetteer, h search.Hit) Hit { return (&server{gaz: g}).hit(h) }
+
 func (s *server) hit(h search.Hit) Hit {
 	d := h.Doc
 	out := Hit{
 		ID:          d.ID,
 		Title:       d.Title,
 		URL:         safeURL(d.URL),
+		Source:      d.URL,
 		Outlet:      d.Outlet,
 		Date:        d.PublishedDate,
 		Snippet:     cleanSnippet(h.Snippet),
@@ -174,7 +183,7 @@ func (s *server) hit(h search.Hit) Hit {
 		out.Snippet = html.EscapeString(clip(d.Text, 240))
 	}
 	for _, ids := range [][]string{d.Compounds, d.Tycoons, d.Provinces} {
-		out.Entities = append(out.Entities, s.refs(ids)...)
+		out.Entities = append(out.Entities, s.namedRefs(ids, d.Labels)...)
 	}
 	out.Story = cmp.Or(d.DuplicateOf, d.CanonicalURL, d.URL)
 	if out.Story != "" {

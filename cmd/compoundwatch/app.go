@@ -55,7 +55,7 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	root.AddCommand(
 		a.runCmd(), a.ingestCmd(), a.searchCmd(), a.extractCmd(),
 		a.extractWorkerCmd(), a.indexWorkerCmd(), a.reindexCmd(),
-		a.entitiesCmd(), a.deadCmd(), a.statsCmd(),
+		a.entitiesCmd(), a.deadCmd(), a.statsCmd(), a.migrateCmd(),
 	)
 	root.AddCommand(a.serveCmd(), a.crawlCmd())
 	return root

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/nats-io/nats.go/jetstream"
 	"github.com/spf13/cobra"
 
 	"github.com/compoundwatch/compoundwatch/bus"
@@ -22,14 +21,9 @@ func (a *app) deadCmd() *cobra.Command {
 			return a.withBus(ctx, func(b *bus.Bus) error {
 				enc := json.NewEncoder(a.stdout)
 				seen := 0
-				err := b.Replay(ctx, bus.StreamDead, 100, func(msgs []jetstream.Msg, _ int) error {
-					for _, m := range msgs {
+				err := bus.Replay(ctx, b, bus.StreamDead, "", 100, func(dls []bus.DeadLetter, _ int) error {
+					for _, dl := range dls {
 						seen++
-						var dl bus.DeadLetter
-						if err := b.Decode(ctx, m.Headers(), m.Data(), &dl); err != nil {
-							fmt.Fprintf(a.stderr, "unreadable dead letter on %s: %v\n", m.Subject(), err)
-							continue
-						}
 						if asJSON {
 							dl.Data = nil
 							enc.Encode(dl)
@@ -38,6 +32,9 @@ func (a *app) deadCmd() *cobra.Command {
 						fmt.Fprintf(a.stdout, "%s  %-9s %s\n    %s\n", dl.At.Format(time.DateTime), dl.Stage, dl.Subject, dl.Reason)
 					}
 					return nil
+				}, func(subject string, err error) {
+					seen++
+					fmt.Fprintf(a.stderr, "unreadable dead letter on %s: %v\n", subject, err)
 				})
 				if err == nil && seen == 0 {
 					fmt.Fprintln(a.stdout, "no dead letters")

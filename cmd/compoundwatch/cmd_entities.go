@@ -26,13 +26,13 @@ func (a *app) entitiesCmd() *cobra.Command {
 			ctx := cmd.Context()
 			return a.withBus(ctx, func(b *bus.Bus) error {
 				var docs []document.Tagged
-				if _, _, err := replayTagged(ctx, b, nil, func(batch []document.Tagged) (int, error) {
+				if err := bus.Replay(ctx, b, bus.StreamTagged, document.TaggedSchema, 500, func(batch []document.Tagged, _ int) error {
 					for _, t := range batch {
 						t.Text = "" // only the tags are needed; keep memory flat
 						docs = append(docs, t)
 					}
-					return 0, nil
-				}); err != nil {
+					return nil
+				}, nil); err != nil {
 					return err
 				}
 				cands := extractor.CollectCandidates(slices.Values(docs))

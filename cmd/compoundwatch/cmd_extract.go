@@ -10,7 +10,6 @@ import (
 	"github.com/compoundwatch/compoundwatch/content"
 	"github.com/compoundwatch/compoundwatch/extractor"
 	"github.com/compoundwatch/compoundwatch/indexer"
-	"github.com/compoundwatch/compoundwatch/ingest"
 	"github.com/compoundwatch/compoundwatch/search"
 )
 
@@ -30,7 +29,7 @@ func (a *app) extractCmd() *cobra.Command {
 			cx := content.New(content.Options{})
 			defer cx.Close()
 			failed := false
-			for _, path := range ingest.Collect(paths, func(err error) {
+			for _, path := range content.Collect(paths, func(err error) {
 				failed = true
 				fmt.Fprintln(a.stderr, "rejected:", err)
 			}) {

@@ -40,7 +40,7 @@ against an external NATS it leaves them to the running stage processes
 				}
 				sctx, cancel := context.WithCancel(ctx)
 				errc := make(chan error, 1)
-				go func() { errc <- a.stages(sctx, b, backend) }()
+				go func() { errc <- a.runStages(sctx, b, backend) }()
 				stop = func() error {
 					cancel()
 					err := <-errc

@@ -2,13 +2,13 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
 
 	"github.com/compoundwatch/compoundwatch/bus"
 	"github.com/compoundwatch/compoundwatch/ingest"
+	"github.com/compoundwatch/compoundwatch/pipeline"
 	"github.com/compoundwatch/compoundwatch/search"
 )
 
@@ -28,39 +28,33 @@ func (a *app) runCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				ctx, cancel := context.WithCancel(ctx)
-				defer cancel()
-				errc := make(chan error, 3)
-				running := 0
-				start := func(f func() error) {
-					running++
-					go func() { errc <- f() }()
+				stages, err := a.stages(b, backend)
+				if err != nil {
+					ln.Close()
+					return err
 				}
-				start(func() error { return a.stages(ctx, b, backend) })
-				start(func() error { return a.serve(ctx, ln, backend, b) })
+				stages = append(stages, pipeline.Func(func(ctx context.Context) error { return a.serve(ctx, ln, backend, b) }))
 				if !noCrawl {
-					start(func() error { return a.crawlScheduled(ctx, b) })
+					stages = append(stages, pipeline.Func(func(ctx context.Context) error { return a.crawlScheduled(ctx, b) }))
 				}
-				if len(ingestPaths) > 0 {
-					counts, errs := ingest.Files(ctx, b, ingestPaths, a.log, a.progress("reading"))
-					for _, err := range errs {
-						fmt.Fprintln(a.stderr, "rejected:", err)
-					}
-					if err := ingest.WaitIndexed(ctx, b, a.log); err == nil {
+				// The start-up job: ingest what was asked for, then say where
+				// the page is. It ends; the stages go on.
+				stages = append(stages, pipeline.Func(func(ctx context.Context) error {
+					if len(ingestPaths) > 0 {
+						counts, errs := ingest.Files(ctx, b, ingestPaths, a.log, a.progress("reading"))
+						for _, err := range errs {
+							fmt.Fprintln(a.stderr, "rejected:", err)
+						}
+						if err := ingest.WaitIndexed(ctx, b, a.log); err != nil {
+							return nil // stopped before the documents were indexed
+						}
 						fmt.Fprintf(a.stdout, "ingested: %d accepted, %d unchanged, %d rejected\n",
 							counts.Accepted, counts.Unchanged, counts.Rejected)
 					}
-				}
-				fmt.Fprintf(a.stdout, "compoundwatch is running: search at %s/ (Ctrl-C to stop)\n", webURL(ln))
-				var errs []error
-				for range running {
-					err := <-errc
-					if err != nil && !errors.Is(err, context.Canceled) {
-						errs = append(errs, err)
-					}
-					cancel() // one stage down stops the others: a half-running pipeline is worse than none
-				}
-				return errors.Join(errs...)
+					fmt.Fprintf(a.stdout, "compoundwatch is running: search at %s/ (Ctrl-C to stop)\n", webURL(ln))
+					return nil
+				}))
+				return pipeline.Run(ctx, stages...)
 			})
 		},
 	}

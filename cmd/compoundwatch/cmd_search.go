@@ -111,28 +111,27 @@ func (a *app) search(ctx context.Context, q search.Query, p query.Params) ([]hit
 	if err != nil {
 		return nil, 0, err
 	}
-	name := func(d search.Doc, id string) string {
-		if r, ok := g.Entity(id); ok {
-			return r.Name
-		}
-		if l, ok := d.Labels[id]; ok {
-			return l + " (candidate)"
-		}
-		return id
-	}
 	rows := make([]hitJSON, len(res.Hits))
 	for i, h := range res.Hits {
-		d := h.Doc
-		var ents []string
-		for _, ids := range [][]string{d.Compounds, d.Tycoons, d.Provinces} {
-			for _, id := range ids {
-				ents = append(ents, name(d, id))
-			}
-		}
-		rows[i] = hitJSON{ID: d.ID, Title: d.Title, Source: d.URL, Outlet: d.Outlet,
-			Published: d.PublishedDate, Entities: ents, Snippet: plainSnippet(h.Snippet), Score: h.Score}
+		rows[i] = hitRow(web.ShapeHit(g, h))
+		rows[i].Score = h.Score
 	}
 	return rows, res.Total, nil
+}
+
+// hitRow is a hit as the CLI prints it, whether it came from the index or
+// through the API: entities carry their label in brackets.
+func hitRow(h web.Hit) hitJSON {
+	ents := make([]string, 0, len(h.Entities))
+	for _, e := range h.Entities {
+		if e.Label != "" {
+			ents = append(ents, e.Name+" ("+e.Label+")")
+		} else {
+			ents = append(ents, e.Name)
+		}
+	}
+	return hitJSON{ID: h.ID, Title: h.Title, Source: h.Source, Outlet: h.Outlet,
+		Published: h.Date, Entities: ents, Snippet: plainSnippet(h.Snippet)}
 }
 
 // searchAPI asks the web API at base for p.
@@ -163,16 +162,7 @@ func (a *app) searchAPI(ctx context.Context, base string, p query.Params) ([]hit
 	}
 	rows := make([]hitJSON, len(sr.Hits))
 	for i, h := range sr.Hits {
-		var ents []string
-		for _, e := range h.Entities {
-			if e.Uncertain {
-				ents = append(ents, e.Name+" (candidate)")
-			} else {
-				ents = append(ents, e.Name)
-			}
-		}
-		rows[i] = hitJSON{ID: h.ID, Title: h.Title, Source: h.URL, Outlet: h.Outlet,
-			Published: h.Date, Entities: ents, Snippet: plainSnippet(h.Snippet)}
+		rows[i] = hitRow(h)
 	}
 	return rows, sr.Total, nil
 }

@@ -9,7 +9,6 @@ import (
 
 	"github.com/compoundwatch/compoundwatch/bus"
 	"github.com/compoundwatch/compoundwatch/document"
-	"github.com/compoundwatch/compoundwatch/ingest"
 	"github.com/compoundwatch/compoundwatch/search"
 	"github.com/compoundwatch/compoundwatch/web"
 )
@@ -62,7 +61,7 @@ func (a *app) webHandler(backend search.Backend, b *bus.Bus) (http.Handler, erro
 	opts := web.Options{APIToken: a.cfg.APIToken, Logger: a.log}
 	if b != nil {
 		opts.Publish = func(ctx context.Context, raw document.Raw) error {
-			_, err := ingest.Publish(ctx, b, raw)
+			_, err := b.PublishRaw(ctx, &raw)
 			return err
 		}
 	}

@@ -30,30 +30,20 @@ func (a *app) statsCmd() *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
 			return a.withBus(ctx, func(b *bus.Bus) error {
-				var (
-					st  stats
-					err error
-				)
-				for _, s := range []struct {
-					name string
-					dst  *uint64
-				}{{bus.StreamRaw, &st.Raw}, {bus.StreamTagged, &st.Tagged}, {bus.StreamMentions, &st.Mentions}, {bus.StreamDead, &st.Dead}} {
-					str, err := b.JS.Stream(ctx, s.name)
-					if err != nil {
-						return err
-					}
-					info, err := str.Info(ctx)
-					if err != nil {
-						return err
-					}
-					*s.dst = info.State.Msgs
+				bs, err := b.Stats(ctx)
+				if err != nil {
+					return err
 				}
-				// A stage that never ran has no consumer yet: all is pending.
-				if st.ToExtract, err = b.Pending(ctx, bus.StreamRaw, bus.ConsumerExtractor); err != nil {
-					st.ToExtract = st.Raw
+				raw, tagged := bs.Stream(bus.StreamRaw), bs.Stream(bus.StreamTagged)
+				st := stats{Raw: raw.Messages, Tagged: tagged.Messages,
+					Mentions: bs.Stream(bus.StreamMentions).Messages, Dead: bs.Stream(bus.StreamDead).Messages,
+					// A stage that never ran has no consumer yet: all is pending.
+					ToExtract: raw.Messages, ToIndex: tagged.Messages}
+				if c, ok := raw.Consumer(bus.ConsumerExtractor); ok {
+					st.ToExtract = c.Backlog()
 				}
-				if st.ToIndex, err = b.Pending(ctx, bus.StreamTagged, bus.ConsumerIndexer); err != nil {
-					st.ToIndex = st.Tagged
+				if c, ok := tagged.Consumer(bus.ConsumerIndexer); ok {
+					st.ToIndex = c.Backlog()
 				}
 				if backend, err := a.openBackend(ctx); err != nil {
 					st.IndexError = err.Error()

@@ -147,7 +147,7 @@
     snippet.innerHTML = h.snippet; // escaped by the server; only <mark> tags
     const ents = el("ul", { class: "entities" }, ...(h.entities || []).map((e) => {
       const link = localHref(e.url);
-      const label = e.name + (e.uncertain ? " (unconfirmed)" : "");
+      const label = e.name + (e.label ? " (" + e.label + ")" : "");
       return el("li", {}, link
         ? el("a", { class: "entity type-" + e.type, href: link, title: (e.type || "") + " page", text: label })
         : el("span", { class: "entity", text: label }));

@@ -1,0 +1,296 @@
+package bus_test
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/compoundwatch/compoundwatch/bus"
+	"github.com/compoundwatch/compoundwatch/document"
+	"github.com/compoundwatch/compoundwatch/internal/natstest"
+)
+
+// TestPublishRaw is the one publishing rule every entry point uses.
+func TestPublishRaw(t *testing.T) {
+	ctx := t.Context()
+	b := open(t, t.TempDir())
+	defer b.Close()
+	doc := func(text string) *document.Raw {
+		return &document.Raw{Source: "https://news.example.org/a", CanonicalURL: "https://news.example.org/a", Title: "A", Text: text}
+	}
+	for i, tc := range []struct {
+		text string
+		want bool
+	}{
+		{"first version", true},
+		{"first version", false}, // unchanged
+		{"second version", true},
+		{"second version", false},
+	} {
+		got, err := b.PublishRaw(ctx, doc(tc.text))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != tc.want {
+			t.Errorf("step %d (%q): published = %v, want %v", i, tc.text, got, tc.want)
+		}
+	}
+	raws := replayRaw(t, b)
+	if len(raws) != 1 || raws[0].Text != "second version" || raws[0].ID != document.IDFor("https://news.example.org/a") {
+		t.Fatalf("stream holds %+v, want the second version under the canonical URL's id", raws)
+	}
+}
+
+// TestPublishTaggedMentions checks the mention events that alerts read:
+// a stable key per (document, entity), the time of tagging, and whether
+// the entity is new to the document.
+func TestPublishTaggedMentions(t *testing.T) {
+	ctx := t.Context()
+	b := open(t, t.TempDir())
+	defer b.Close()
+	ent := func(typ, id string) document.Entity {
+		return document.Entity{Type: typ, ID: id, Name: id, Known: true, Mentions: []document.Mention{{Text: id}}}
+	}
+	version := func(hash string, ents ...document.Entity) document.Tagged {
+		return document.Tagged{Raw: document.Raw{ID: "doc1", ContentHash: hash, Title: "T"}, Entities: ents, Extractor: "x1"}
+	}
+	before := time.Now()
+	steps := []document.Tagged{
+		version("h1", ent("compound", "huang-le"), ent("province", "svay-rieng")),
+		version("h1", ent("compound", "huang-le"), ent("province", "svay-rieng")), // redelivered: nothing new
+		version("h2", ent("compound", "huang-le"), ent("tycoon", "try-pheap")),    // edited: one new entity
+	}
+	for _, tg := range steps {
+		if err := b.PublishTagged(ctx, tg); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var events []document.MentionEvent
+	err := bus.Replay(ctx, b, bus.StreamMentions, document.MentionSchema, 100, func(evs []document.MentionEvent, _ int) error {
+		events = append(events, evs...)
+		return nil
+	}, func(s string, err error) { t.Errorf("%s: %v", s, err) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, ev := range events {
+		got = append(got, ev.ContentHash+" "+ev.Key+" new="+map[bool]string{true: "yes", false: "no"}[ev.New])
+		if ev.TaggedAt.Before(before) {
+			t.Errorf("%s: tagged_at %v is not the time of tagging", ev.Key, ev.TaggedAt)
+		}
+	}
+	want := []string{
+		"h1 doc1:compound:huang-le new=yes",
+		"h1 doc1:province:svay-rieng new=yes",
+		"h2 doc1:compound:huang-le new=no",
+		"h2 doc1:tycoon:try-pheap new=yes",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("mention events:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestConsume drives a stage through the shared consume path: schema
+// checks, superseded versions, retries, dead letters and a panicking
+// document that must not take its batch down.
+func TestConsume(t *testing.T) {
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+	defer cancel()
+	b := open(t, t.TempDir())
+	defer b.Close()
+	pub := func(id, schema, text string) {
+		t.Helper()
+		r := document.Raw{Schema: schema, ID: id, Text: text}
+		if _, err := b.Publish(ctx, bus.RawSubject(id), id+":"+text, schema, r, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pub("good", document.RawSchema, "fine")
+	pub("old", document.RawSchema, "v1")
+	pub("old", document.RawSchema, "v2") // the stream keeps v2 only
+	pub("alien", "compoundwatch.raw/v9", "?")
+	pub("boom", document.RawSchema, "panic")
+	pub("flaky", document.RawSchema, "fails once")
+	pub("bad", document.RawSchema, "permanent")
+
+	var (
+		mu       sync.Mutex
+		handled  = map[string][]string{}
+		attempts = map[string]int{}
+	)
+	stageCtx, stop := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() {
+		done <- bus.Consume(stageCtx, b, bus.Stage{Name: "test", Stream: bus.StreamRaw, Schema: document.RawSchema, MaxDeliver: 3, Batch: 10},
+			func(ctx context.Context, items []*bus.Item[document.Raw]) {
+				for _, it := range items {
+					mu.Lock()
+					attempts[it.Value.ID]++
+					n := attempts[it.Value.ID]
+					mu.Unlock()
+					switch it.Value.Text {
+					case "panic":
+						panic("poison")
+					case "fails once":
+						if n == 1 {
+							it.Err = errors.New("service busy")
+							continue
+						}
+					case "permanent":
+						it.Err = bus.Permanent(errors.New("bad input"))
+						continue
+					}
+					mu.Lock()
+					handled[it.Value.ID] = append(handled[it.Value.ID], it.Value.Text)
+					mu.Unlock()
+				}
+			})
+	}()
+	// Wait until every message is settled.
+	for {
+		p, err := b.Pending(ctx, bus.StreamRaw, "test")
+		if err == nil && p == 0 {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("stage did not settle everything: %d pending (%v)", p, err)
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+	stop()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	// The panic makes the batch run again one item at a time, so an
+	// item may be handled twice (handlers are idempotent), but always in
+	// its latest version.
+	for id, want := range map[string]string{"good": "fine", "old": "v2", "flaky": "fails once"} {
+		if got := handled[id]; len(got) == 0 || slices.ContainsFunc(got, func(v string) bool { return v != want }) {
+			t.Errorf("%s handled as %q, want %q", id, got, want)
+		}
+	}
+	var reasons []string
+	err := bus.Replay(ctx, b, bus.StreamDead, bus.DeadSchema, 10, func(dls []bus.DeadLetter, _ int) error {
+		for _, dl := range dls {
+			if dl.Stage != "test" {
+				t.Errorf("dead letter from %q", dl.Stage)
+			}
+			reasons = append(reasons, dl.Subject+": "+dl.Reason)
+		}
+		return nil
+	}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := strings.Join(reasons, "\n")
+	for _, want := range []string{"cw.docs.raw.alien: cw.docs.raw.alien: unknown schema", "cw.docs.raw.boom: cw.docs.raw.boom: handler panic: poison", "cw.docs.raw.bad: bad input"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("dead letters lack %q:\n%s", want, all)
+		}
+	}
+	if len(reasons) != 3 {
+		t.Errorf("%d dead letters, want 3:\n%s", len(reasons), all)
+	}
+}
+
+// TestSetupKeepsLargerLimits: a stream whose limits an operator raised
+// keeps them when a process opens the bus, and only an explicit migration
+// applies the declared ones.
+func TestSetupKeepsLargerLimits(t *testing.T) {
+	ctx := t.Context()
+	dir := t.TempDir()
+	b := open(t, dir)
+	js := jetStream(t, b.URL())
+	s, err := js.Stream(ctx, bus.StreamMentions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := s.CachedInfo().Config
+	declared := cfg.MaxAge
+	cfg.MaxAge = 3 * declared
+	cfg.MaxBytes = -1
+	if _, err := js.UpdateStream(ctx, cfg); err != nil {
+		t.Fatal(err)
+	}
+	b.Close()
+
+	maxAge := func(o bus.Options) time.Duration {
+		t.Helper()
+		o.DataDir = dir
+		b, err := bus.Open(ctx, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer b.Close()
+		s, err := jetStream(t, b.URL()).Stream(ctx, bus.StreamMentions)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s.CachedInfo().Config.MaxAge
+	}
+	if got := maxAge(bus.Options{}); got != 3*declared {
+		t.Errorf("after a plain open, max age %v, want the raised %v kept", got, 3*declared)
+	}
+	if got := maxAge(bus.Options{Migrate: true}); got != declared {
+		t.Errorf("after a migration, max age %v, want the declared %v", got, declared)
+	}
+}
+
+// TestClusterKeepsReplicas runs a real three-node cluster: streams and
+// buckets set up with three replicas stay at three when a process that
+// was given one replica (an operator's `stats`, say) opens the bus.
+func TestClusterKeepsReplicas(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a nats-server cluster")
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+	defer cancel()
+	c := natstest.StartCluster(t, 3)
+	for _, replicas := range []int{3, 1, 0} {
+		b, err := bus.Open(ctx, bus.Options{URL: c.URLs(), Replicas: replicas})
+		if err != nil {
+			t.Fatalf("open with replicas %d: %v", replicas, err)
+		}
+		b.Close()
+	}
+	js := jetStream(t, c.URLs())
+	names := []string{bus.StreamRaw, bus.StreamTagged, bus.StreamMentions, bus.StreamDead, bus.StreamAlerts,
+		"OBJ_" + bus.BucketBodies, "KV_" + bus.BucketCrawl, "KV_" + bus.BucketAlertSubs, "KV_" + bus.BucketAlertLedger}
+	for _, name := range names {
+		s, err := js.Stream(ctx, name)
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		if r := s.CachedInfo().Config.Replicas; r != 3 {
+			t.Errorf("%s has %d replicas after opens with fewer, want 3", name, r)
+		}
+	}
+}
+
+// jetStream is a connection of the test's own, to look at what the bus
+// set up from outside, as an operator's tools would.
+func jetStream(t *testing.T, url string) jetstream.JetStream {
+	t.Helper()
+	nc, err := nats.Connect(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(nc.Close)
+	js, err := jetstream.New(nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return js
+}

@@ -1,0 +1,211 @@
+package bus
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/compoundwatch/compoundwatch/document"
+)
+
+// Publish sends v as JSON on subject with the given message id and
+// headers. A payload too large for one message is stored in the object
+// store under the subject's name and the message carries a pointer to it,
+// so nothing is ever truncated. It reports whether the server dropped the
+// message as a repeat of msgID within the dedup window.
+func (b *Bus) Publish(ctx context.Context, subject, msgID, schema string, v any, hdr nats.Header) (duplicate bool, err error) {
+	stream := streamOf(subject)
+	defer func() { b.obs.Published(stream, err) }()
+	data, err := json.Marshal(v)
+	if err != nil {
+		return false, fmt.Errorf("encode %s: %w", subject, err)
+	}
+	m := nats.NewMsg(subject)
+	for k, vs := range hdr {
+		m.Header[k] = vs
+	}
+	m.Header.Set(HeaderSchema, schema)
+	if int64(len(data)) > b.nc.MaxPayload()-64*1024 {
+		name := subject
+		if _, err := b.bodies.Put(ctx, jetstream.ObjectMeta{Name: name}, bytes.NewReader(data)); err != nil {
+			return false, fmt.Errorf("store large body of %s (%d bytes): %w", subject, len(data), err)
+		}
+		m.Header.Set(HeaderBody, name)
+		data = nil
+	}
+	m.Data = data
+	ack, err := b.js.PublishMsg(ctx, m, jetstream.WithMsgID(msgID))
+	if err != nil {
+		return false, fmt.Errorf("publish %s: %w", subject, err)
+	}
+	return ack.Duplicate, nil
+}
+
+// streamOf names the stream a subject of the contract belongs to, for
+// metrics.
+func streamOf(subject string) string {
+	for _, s := range streams() {
+		for _, f := range s.Subjects {
+			if subjectMatches(f, subject) {
+				return s.Name
+			}
+		}
+	}
+	return ""
+}
+
+// subjectMatches handles the two filter shapes the contract uses:
+// "prefix.*" (one more token) and "prefix.>" (one or more).
+func subjectMatches(filter, subject string) bool {
+	prefix, last := filter[:len(filter)-1], filter[len(filter)-1]
+	if len(subject) <= len(prefix) || subject[:len(prefix)] != prefix {
+		return false
+	}
+	return last == '>' || !bytes.ContainsRune([]byte(subject[len(prefix):]), '.')
+}
+
+// decode unmarshals a message published by Publish into v, fetching the
+// body from the object store when it was too large to travel inline, and
+// checks that it carries the schema the reader expects (when schema is
+// set): a reader must not guess at a payload it does not know.
+func (b *Bus) decode(ctx context.Context, subject string, hdr nats.Header, data []byte, schema string, v any) error {
+	if name := hdr.Get(HeaderBody); name != "" {
+		var err error
+		if data, err = b.bodies.GetBytes(ctx, name); err != nil {
+			return fmt.Errorf("%s: fetch body %s: %w", subject, name, err)
+		}
+	}
+	if err := json.Unmarshal(data, v); err != nil {
+		return Permanent(fmt.Errorf("%s: decode %s message: %w", subject, hdr.Get(HeaderSchema), err))
+	}
+	if schema == "" {
+		return nil
+	}
+	var got struct {
+		Schema string `json:"schema"`
+	}
+	if p, ok := v.(interface{ PayloadSchema() string }); ok {
+		got.Schema = p.PayloadSchema()
+	} else if err := json.Unmarshal(data, &got); err != nil {
+		return Permanent(fmt.Errorf("%s: %w", subject, err))
+	}
+	if got.Schema != schema {
+		return Permanent(fmt.Errorf("%s: unknown schema %q (want %s)", subject, got.Schema, schema))
+	}
+	return nil
+}
+
+// last returns the latest message on subject in stream, or nil when there
+// is none. It is a direct get, which skips the JetStream API queue.
+func (b *Bus) last(ctx context.Context, stream, subject string) (*jetstream.RawStreamMsg, error) {
+	s, ok := b.streams[stream]
+	if !ok {
+		return nil, fmt.Errorf("unknown stream %s", stream)
+	}
+	m, err := s.GetLastMsgForSubject(ctx, subject)
+	if errors.Is(err, jetstream.ErrMsgNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("last message on %s: %w", subject, err)
+	}
+	return m, nil
+}
+
+// PublishRaw sends a document into the pipeline unless the pipeline
+// already has this version of it, and reports whether it published. It
+// is the one rule for every entry point (crawler, ingest, the web write
+// API): the message id (document id + content hash) makes concurrent or
+// repeated publishers within the dedup window one; beyond the window the
+// content hash of the latest message on the document's subject decides.
+func (b *Bus) PublishRaw(ctx context.Context, raw *document.Raw) (published bool, err error) {
+	raw.Finalize()
+	subject := RawSubject(raw.ID)
+	last, err := b.last(ctx, StreamRaw, subject)
+	if err != nil {
+		return false, fmt.Errorf("%s: %w", raw.Source, err)
+	}
+	if last != nil && last.Header.Get(HeaderContentHash) == raw.ContentHash {
+		return false, nil
+	}
+	dup, err := b.Publish(ctx, subject, raw.ID+":"+raw.ContentHash, document.RawSchema, raw,
+		nats.Header{HeaderContentHash: {raw.ContentHash}})
+	if err != nil {
+		return false, fmt.Errorf("%s: %w", raw.Source, err)
+	}
+	return !dup, nil
+}
+
+// PublishTagged publishes a tagged document and one mention event per
+// entity in it. Each mention event says whether its entity is new to the
+// document, compared with the version the log held before, and carries a
+// key of (document, entity) that an edit of the text does not change, so
+// that alerts can tell a new mention from a re-announced one.
+//
+// The mention events go out first: if the process dies between the two,
+// the redelivered raw document is compared against the same previous
+// version again, and the message ids (which include the content hash)
+// make the repeats harmless.
+func (b *Bus) PublishTagged(ctx context.Context, t document.Tagged) error {
+	if t.TaggedAt.IsZero() {
+		t.TaggedAt = time.Now().UTC()
+	}
+	t.Schema = document.TaggedSchema
+	before, err := b.previousEntities(ctx, t.ID)
+	if err != nil {
+		return err
+	}
+	hdr := nats.Header{HeaderContentHash: {t.ContentHash}}
+	for _, e := range t.Entities {
+		ev := document.MentionEvent{
+			Schema: document.MentionSchema, Key: document.MentionKey(t.ID, e.Type, e.ID),
+			EntityType: e.Type, EntityID: e.ID, EntityName: e.Name,
+			DocID: t.ID, ContentHash: t.ContentHash, New: !before[e.Type+"\x00"+e.ID],
+			Source: t.Source, Title: t.Title, Published: t.Published,
+			Count: len(e.Mentions), TaggedAt: t.TaggedAt,
+		}
+		if len(e.Mentions) > 0 {
+			ev.Context = e.Mentions[0].Context
+		}
+		// The id leaves out the extractor version: a re-extraction of
+		// unchanged text is not a new mention.
+		if _, err := b.Publish(ctx, MentionSubject(e.Type, e.ID), ev.Key+":"+t.ContentHash, document.MentionSchema, ev, hdr); err != nil {
+			return err
+		}
+	}
+	_, err = b.Publish(ctx, TaggedSubject(t.ID), t.ID+":"+t.ContentHash+":"+t.Extractor, document.TaggedSchema, t, hdr)
+	return err
+}
+
+// previousEntities returns the entities of the version of a document the
+// tagged log holds, as type+NUL+id keys.
+func (b *Bus) previousEntities(ctx context.Context, docID string) (map[string]bool, error) {
+	subject := TaggedSubject(docID)
+	m, err := b.last(ctx, StreamTagged, subject)
+	if err != nil || m == nil {
+		return nil, err
+	}
+	var prev struct {
+		Entities []struct {
+			Type string `json:"type"`
+			ID   string `json:"id"`
+		} `json:"entities"`
+	}
+	if err := b.decode(ctx, subject, m.Header, m.Data, "", &prev); err != nil {
+		// An unreadable previous version is no reason to stop tagging the
+		// new one; its entities then all count as new.
+		b.log.Warn("previous tagged version unreadable", "subject", subject, "err", err)
+		return nil, nil
+	}
+	seen := make(map[string]bool, len(prev.Entities))
+	for _, e := range prev.Entities {
+		seen[e.Type+"\x00"+e.ID] = true
+	}
+	return seen, nil
+}

@@ -1,0 +1,187 @@
+// Package natstest runs real nats-server processes for tests: a cluster on
+// loopback whose nodes can be killed and restarted, as in production.
+// The server is built from the nats-server module the project already
+// depends on, so the tests need nothing installed.
+package natstest
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/compoundwatch/compoundwatch/internal/repotest"
+)
+
+// Binary builds nats-server once per test binary into a cache folder and
+// returns its path. The go build cache makes later builds cheap.
+func Binary(tb testing.TB) string {
+	tb.Helper()
+	build.Do(func() {
+		dir, err := os.UserCacheDir()
+		if err != nil {
+			dir = os.TempDir()
+		}
+		dir = filepath.Join(dir, "compoundwatch-test")
+		if err = os.MkdirAll(dir, 0o755); err != nil {
+			build.err = err
+			return
+		}
+		build.path = filepath.Join(dir, "nats-server")
+		cmd := exec.Command("go", "build", "-o", build.path, "github.com/nats-io/nats-server/v2")
+		cmd.Dir = repotest.Root(tb)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			build.err = fmt.Errorf("go build nats-server: %v\n%s", err, out)
+		}
+	})
+	if build.err != nil {
+		tb.Fatal(build.err)
+	}
+	return build.path
+}
+
+// build is per test binary, not state of the package's users: a test
+// binary is one process, and building the server twice would only waste
+// a minute.
+var build struct {
+	sync.Once
+	path string
+	err  error
+}
+
+// Node is one nats-server process of a cluster.
+type Node struct {
+	Name      string
+	ClientURL string
+	monitor   string
+	args      []string
+	bin       string
+	log       *os.File
+	cmd       *exec.Cmd
+}
+
+// Cluster is a JetStream cluster of nats-server processes on loopback.
+type Cluster struct {
+	Nodes []*Node
+}
+
+// StartCluster starts n nodes with JetStream and routes to each other,
+// waits until JetStream is ready on all of them, and stops them when the
+// test ends.
+func StartCluster(tb testing.TB, n int) *Cluster {
+	tb.Helper()
+	bin := Binary(tb)
+	dir := tb.TempDir()
+	ports := make([][3]int, n) // client, cluster, monitor
+	for i := range ports {
+		for j := range 3 {
+			ports[i][j] = freePort(tb)
+		}
+	}
+	var routes []string
+	for _, p := range ports {
+		routes = append(routes, fmt.Sprintf("nats://127.0.0.1:%d", p[1]))
+	}
+	c := &Cluster{}
+	for i, p := range ports {
+		name := fmt.Sprintf("n%d", i+1)
+		nd := &Node{
+			Name:      name,
+			ClientURL: fmt.Sprintf("nats://127.0.0.1:%d", p[0]),
+			monitor:   fmt.Sprintf("http://127.0.0.1:%d", p[2]),
+			bin:       bin,
+			args: []string{"-a", "127.0.0.1", "-p", fmt.Sprint(p[0]), "-m", fmt.Sprint(p[2]),
+				"-js", "-sd", filepath.Join(dir, name), "-n", name,
+				"--cluster_name", "cw-test", "--cluster", routes[i], "--routes", strings.Join(routes, ",")},
+		}
+		log, err := os.Create(filepath.Join(dir, name+".log"))
+		if err != nil {
+			tb.Fatal(err)
+		}
+		nd.log = log
+		c.Nodes = append(c.Nodes, nd)
+		if err := nd.Start(); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	tb.Cleanup(func() {
+		for _, nd := range c.Nodes {
+			nd.Kill()
+			nd.log.Close()
+		}
+	})
+	for _, nd := range c.Nodes {
+		if err := nd.WaitReady(30 * time.Second); err != nil {
+			logs, _ := os.ReadFile(nd.log.Name())
+			tb.Fatalf("%v\n%s", err, logs)
+		}
+	}
+	return c
+}
+
+// URLs is the comma-separated client URL list a NATS client takes.
+func (c *Cluster) URLs() string {
+	var urls []string
+	for _, nd := range c.Nodes {
+		urls = append(urls, nd.ClientURL)
+	}
+	return strings.Join(urls, ",")
+}
+
+// Start starts the node's process (again, after Kill, on the same store).
+func (nd *Node) Start() error {
+	nd.cmd = exec.Command(nd.bin, nd.args...)
+	nd.cmd.Stdout, nd.cmd.Stderr = nd.log, nd.log
+	if err := nd.cmd.Start(); err != nil {
+		return fmt.Errorf("start %s: %w", nd.Name, err)
+	}
+	return nil
+}
+
+// Kill stops the node with SIGKILL, as a crash would.
+func (nd *Node) Kill() {
+	if nd.cmd != nil && nd.cmd.Process != nil {
+		nd.cmd.Process.Kill()
+		nd.cmd.Wait()
+		nd.cmd = nil
+	}
+}
+
+// WaitReady waits until the node reports itself healthy, which for a
+// JetStream cluster includes having a meta leader.
+func (nd *Node) WaitReady(d time.Duration) error {
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	defer cancel()
+	for {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, nd.monitor+"/healthz", nil)
+		resp, err := http.DefaultClient.Do(req)
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return nil
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("%s not ready after %s: %v", nd.Name, d, err)
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+func freePort(tb testing.TB) int {
+	tb.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
+}
