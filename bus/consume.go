@@ -95,6 +95,12 @@ type Stage struct {
 	MaxDeliver int
 	// Batch bounds how many messages one handler call gets (default 1).
 	Batch int
+	// InFlight is how many handler calls may run at once (default 1),
+	// so that a stage feeding a service keeps it busy: the next batch is
+	// fetched and handed over while earlier ones wait for the service.
+	// Two batches in flight never share a subject, so the versions of a
+	// document are handled in order.
+	InFlight int
 }
 
 // Item is one message handed to a stage, decoded.
@@ -124,7 +130,7 @@ func Consume[T any](ctx context.Context, b *Bus, st Stage, handle func(ctx conte
 	if err != nil {
 		return err
 	}
-	return batches(ctx, c, max(st.Batch, 1), func(msgs []jetstream.Msg) {
+	return batches(ctx, c, max(st.Batch, 1), max(st.InFlight, 1), func(msgs []jetstream.Msg) {
 		b.obs.Consumed(st.Name, len(msgs))
 		if compacted(st.Stream) {
 			msgs = b.latestPerSubject(st.Name, msgs)
@@ -270,9 +276,14 @@ func (b *Bus) settleOutcome(ctx context.Context, st Stage, msg jetstream.Msg, er
 }
 
 // batches calls handle with batches of up to max messages until ctx is
-// done. It blocks for the first message of a batch and then takes what is
-// already waiting, so a trickle is handled at once and a backlog in bulk.
-func batches(ctx context.Context, c jetstream.Consumer, max int, handle func([]jetstream.Msg)) error {
+// done, with up to inflight calls running at once. It blocks for the
+// first message of a batch and then takes what is already waiting, so a
+// trickle is handled at once and a backlog in bulk. A batch that shares a
+// subject with one in flight waits for it. batches returns once every
+// call it started has returned.
+func batches(ctx context.Context, c jetstream.Consumer, max, inflight int, handle func([]jetstream.Msg)) error {
+	f := newFlight(inflight)
+	defer f.wait()
 	for ctx.Err() == nil {
 		first, err := c.Fetch(1, jetstream.FetchMaxWait(2*time.Second))
 		if err != nil {
@@ -302,9 +313,73 @@ func batches(ctx context.Context, c jetstream.Consumer, max int, handle func([]j
 				}
 			}
 		}
-		handleAlive(batch, handle)
+		f.run(batch, handle)
 	}
 	return nil
+}
+
+// flight bounds the handler calls running at once and keeps two calls
+// from working on one subject at the same time.
+type flight struct {
+	mu       sync.Mutex
+	cond     *sync.Cond
+	running  int
+	max      int
+	subjects map[string]int
+}
+
+func newFlight(max int) *flight {
+	f := &flight{max: max, subjects: map[string]int{}}
+	f.cond = sync.NewCond(&f.mu)
+	return f
+}
+
+// run starts handle on batch once a slot is free and no call in flight
+// holds one of its subjects; with one slot it runs handle in place.
+func (f *flight) run(batch []jetstream.Msg, handle func([]jetstream.Msg)) {
+	if f.max == 1 {
+		handleAlive(batch, handle)
+		return
+	}
+	f.mu.Lock()
+	for f.running >= f.max || f.holds(batch) {
+		f.cond.Wait()
+	}
+	f.running++
+	for _, m := range batch {
+		f.subjects[m.Subject()]++
+	}
+	f.mu.Unlock()
+	go func() {
+		handleAlive(batch, handle)
+		f.mu.Lock()
+		f.running--
+		for _, m := range batch {
+			if f.subjects[m.Subject()]--; f.subjects[m.Subject()] == 0 {
+				delete(f.subjects, m.Subject())
+			}
+		}
+		f.cond.Broadcast()
+		f.mu.Unlock()
+	}()
+}
+
+func (f *flight) holds(batch []jetstream.Msg) bool {
+	for _, m := range batch {
+		if f.subjects[m.Subject()] > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// wait blocks until every call started has returned.
+func (f *flight) wait() {
+	f.mu.Lock()
+	for f.running > 0 {
+		f.cond.Wait()
+	}
+	f.mu.Unlock()
 }
 
 // handleAlive runs handle while telling the server, every third of

@@ -3,6 +3,7 @@ package bus_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -293,4 +294,81 @@ func jetStream(t *testing.T, url string) jetstream.JetStream {
 		t.Fatal(err)
 	}
 	return js
+}
+
+// TestConsumeInFlight runs a stage with several batches in flight: more
+// than one handler call runs at once, yet the messages of one subject are
+// handled one call at a time and in the order they were published.
+func TestConsumeInFlight(t *testing.T) {
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+	defer cancel()
+	b := open(t, t.TempDir())
+	defer b.Close()
+	const subjects, per = 40, 6
+	for i := range per {
+		for s := range subjects {
+			id := fmt.Sprintf("c%02d", s)
+			ev := document.MentionEvent{Schema: document.MentionSchema, EntityType: "compound", EntityID: id, Count: i}
+			if _, err := b.Publish(ctx, bus.MentionSubject("compound", id), id+":"+string(rune('0'+i)), document.MentionSchema, ev, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	var (
+		mu               sync.Mutex
+		running, maxSeen int
+		busy             = map[string]bool{}
+		order            = map[string][]int{}
+	)
+	stageCtx, stop := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() {
+		done <- bus.Consume(stageCtx, b, bus.Stage{Name: "inflight", Stream: bus.StreamMentions, Schema: document.MentionSchema,
+			MaxDeliver: 3, Batch: 7, InFlight: 3},
+			func(ctx context.Context, items []*bus.Item[document.MentionEvent]) {
+				mu.Lock()
+				running++
+				maxSeen = max(maxSeen, running)
+				for _, it := range items {
+					if busy[it.Subject] {
+						t.Errorf("%s handled by two calls at once", it.Subject)
+					}
+					busy[it.Subject] = true
+					order[it.Value.EntityID] = append(order[it.Value.EntityID], it.Value.Count)
+				}
+				mu.Unlock()
+				time.Sleep(20 * time.Millisecond)
+				mu.Lock()
+				running--
+				for _, it := range items {
+					busy[it.Subject] = false
+				}
+				mu.Unlock()
+			})
+	}()
+	for {
+		p, err := b.Pending(ctx, bus.StreamMentions, "inflight")
+		if err == nil && p == 0 {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("stage did not finish: %d pending (%v)", p, err)
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	stop()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if maxSeen < 2 {
+		t.Errorf("at most %d handler call at once, want several", maxSeen)
+	}
+	for id, seq := range order {
+		if len(seq) != per || !slices.IsSorted(seq) {
+			t.Errorf("%s handled in order %v, want 0..%d", id, seq, per-1)
+		}
+	}
 }

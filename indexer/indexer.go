@@ -19,12 +19,20 @@ const BatchSize = 500
 // stage is the indexer's reading of CW_TAGGED. Backend outages are not
 // the documents' fault, so delivery is unbounded: the backlog waits in
 // JetStream until the backend is back.
+//
+// Several batches are in flight, so the engine always has the next one
+// queued: Meilisearch enqueues tasks and merges queued ones into one
+// indexing run, and the embedded index analyses batches on several
+// cores. Each message is acked only when its own batch is confirmed.
 func stage() bus.Stage {
 	return bus.Stage{
 		Name: bus.ConsumerIndexer, Stream: bus.StreamTagged, Schema: document.TaggedSchema,
-		MaxDeliver: bus.Unbounded, Batch: BatchSize,
+		MaxDeliver: bus.Unbounded, Batch: BatchSize, InFlight: InFlight,
 	}
 }
+
+// InFlight is how many batches the indexer has at the engine at once.
+const InFlight = 3
 
 // Indexer consumes CW_TAGGED and upserts into a backend. It acks a
 // message only once the backend has confirmed the document, so a crash at
