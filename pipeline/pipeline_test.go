@@ -33,13 +33,20 @@ type env struct {
 
 func start(tb testing.TB, dir string) *env {
 	tb.Helper()
-	ctx := context.Background()
-	log := slog.New(slog.DiscardHandler)
-	b, err := bus.Open(ctx, bus.Options{DataDir: dir})
+	backend, err := embedded.Open(filepath.Join(dir, "index"), embedded.Options{})
 	if err != nil {
 		tb.Fatal(err)
 	}
-	backend, err := embedded.Open(filepath.Join(dir, "index"), embedded.Options{})
+	return startWith(tb, dir, backend)
+}
+
+// startWith runs the stages on an embedded bus in dir and on backend,
+// which it closes when stopped.
+func startWith(tb testing.TB, dir string, backend search.Backend) *env {
+	tb.Helper()
+	ctx := context.Background()
+	log := slog.New(slog.DiscardHandler)
+	b, err := bus.Open(ctx, bus.Options{DataDir: dir})
 	if err != nil {
 		tb.Fatal(err)
 	}
