@@ -20,11 +20,7 @@ import (
 // content type: the one list that ingest, folder sources and extract
 // share (through Collect and ReadFile).
 func fileTypes() map[string]string {
-	return map[string]string{
-		".txt": TypeText, ".text": TypeText, ".md": TypeText,
-		".html": TypeHTML, ".htm": TypeHTML, ".xhtml": TypeHTML,
-		".pdf": TypePDF,
-	}
+	return map[string]string{".txt": TypeText, ".html": TypeHTML, ".htm": TypeHTML, ".pdf": TypePDF}
 }
 
 // typeOf is the content type a file's extension promises ("" for none).

@@ -28,7 +28,7 @@ func TestFileIdentityAcrossEntryPoints(t *testing.T) {
 	files := map[string]string{
 		"note.txt":      "Title: Night raid\n\nPolice searched a compound in Bavet on Friday.\n",
 		"sub/page.html": `<html><head><title>Saved page</title><link rel="canonical" href="https://news.example.org/saved"></head><body><article><p>Guards left a casino in Poipet after the order.</p><p>Workers were moved to Phnom Penh.</p></article></body></html>`,
-		"readme.md":     "# Field notes\n\nA short note on the Sihanoukville sites and their owners.\n",
+		"readme.htm":    "<p>A short note on the Sihanoukville sites and their owners.</p>",
 		"skip.json":     `{"not": "a document"}`,
 	}
 	for name, body := range files {

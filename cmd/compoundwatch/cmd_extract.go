@@ -1,8 +1,10 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
+	"runtime"
 
 	"github.com/spf13/cobra"
 
@@ -29,25 +31,32 @@ func (a *app) extractCmd() *cobra.Command {
 			cx := content.New(content.Options{})
 			defer cx.Close()
 			failed := false
-			for _, path := range content.Collect(paths, func(err error) {
+			files := content.Collect(paths, func(err error) {
 				failed = true
 				fmt.Fprintln(a.stderr, "rejected:", err)
-			}) {
-				raw, err := cx.ReadFile(cmd.Context(), path)
+			})
+			enc := json.NewEncoder(a.stdout)
+			enc.SetEscapeHTML(false)
+			if !asJSONL {
+				enc.SetIndent("", "  ")
+			}
+			// Files are read and tagged on every core, and printed in order.
+			err = eachInOrder(cmd.Context(), files, runtime.GOMAXPROCS(0), func(ctx context.Context, path string) (extractor.Result, error) {
+				raw, err := cx.ReadFile(ctx, path)
+				if err != nil {
+					return extractor.Result{}, err
+				}
+				return extractor.Output(x.Extract(raw)), nil
+			}, func(r extractor.Result, err error) error {
 				if err != nil {
 					failed = true
 					fmt.Fprintln(a.stderr, "rejected:", err)
-					continue
+					return nil
 				}
-				t := extractor.Output(x.Extract(raw))
-				enc := json.NewEncoder(a.stdout)
-				enc.SetEscapeHTML(false)
-				if !asJSONL {
-					enc.SetIndent("", "  ")
-				}
-				if err := enc.Encode(t); err != nil {
-					return err
-				}
+				return enc.Encode(r)
+			})
+			if err != nil {
+				return err
 			}
 			if failed {
 				return errSilent
@@ -93,4 +102,50 @@ func (a *app) indexWorkerCmd() *cobra.Command {
 			})
 		},
 	}
+}
+
+// eachInOrder runs f on every input with up to workers at once and hands
+// the results to emit in input order; it stops at emit's first error.
+func eachInOrder[In, Out any](ctx context.Context, inputs []In, workers int, f func(context.Context, In) (Out, error), emit func(Out, error) error) error {
+	type result struct {
+		out Out
+		err error
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	results := make([]chan result, len(inputs))
+	for i := range results {
+		results[i] = make(chan result, 1)
+	}
+	work := make(chan int)
+	for range max(workers, 1) {
+		go func() {
+			for i := range work {
+				out, err := f(ctx, inputs[i])
+				results[i] <- result{out, err}
+			}
+		}()
+	}
+	go func() {
+		defer close(work)
+		for i := range inputs {
+			select {
+			case work <- i:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	for i := range inputs {
+		var r result
+		select {
+		case r = <-results[i]:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		if err := emit(r.out, r.err); err != nil {
+			return err
+		}
+	}
+	return nil
 }
