@@ -155,22 +155,7 @@ func TestConsume(t *testing.T) {
 				}
 			})
 	}()
-	// Wait until every message is settled.
-	for {
-		p, err := b.Pending(ctx, bus.StreamRaw, "test")
-		if err == nil && p == 0 {
-			break
-		}
-		select {
-		case <-ctx.Done():
-			t.Fatalf("stage did not settle everything: %d pending (%v)", p, err)
-		case <-time.After(50 * time.Millisecond):
-		}
-	}
-	stop()
-	if err := <-done; err != nil {
-		t.Fatal(err)
-	}
+	settled(t, ctx, b, bus.StreamRaw, "test", stop, done)
 	mu.Lock()
 	defer mu.Unlock()
 	// The panic makes the batch run again one item at a time, so an
@@ -346,21 +331,7 @@ func TestConsumeInFlight(t *testing.T) {
 				mu.Unlock()
 			})
 	}()
-	for {
-		p, err := b.Pending(ctx, bus.StreamMentions, "inflight")
-		if err == nil && p == 0 {
-			break
-		}
-		select {
-		case <-ctx.Done():
-			t.Fatalf("stage did not finish: %d pending (%v)", p, err)
-		case <-time.After(20 * time.Millisecond):
-		}
-	}
-	stop()
-	if err := <-done; err != nil {
-		t.Fatal(err)
-	}
+	settled(t, ctx, b, bus.StreamMentions, "inflight", stop, done)
 	mu.Lock()
 	defer mu.Unlock()
 	if maxSeen < 2 {
@@ -370,5 +341,26 @@ func TestConsumeInFlight(t *testing.T) {
 		if len(seq) != per || !slices.IsSorted(seq) {
 			t.Errorf("%s handled in order %v, want 0..%d", id, seq, per-1)
 		}
+	}
+}
+
+// settled waits until a stage has settled every message, then stops it
+// and checks that it ended cleanly.
+func settled(t *testing.T, ctx context.Context, b *bus.Bus, stream, durable string, stop func(), done <-chan error) {
+	t.Helper()
+	for {
+		p, err := b.Pending(ctx, stream, durable)
+		if err == nil && p == 0 {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("%s did not settle everything: %d pending (%v)", durable, p, err)
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	stop()
+	if err := <-done; err != nil {
+		t.Fatal(err)
 	}
 }
