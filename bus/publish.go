@@ -20,11 +20,23 @@ import (
 // so nothing is ever truncated. It reports whether the server dropped the
 // message as a repeat of msgID within the dedup window.
 func (b *Bus) Publish(ctx context.Context, subject, msgID, schema string, v any, hdr nats.Header) (duplicate bool, err error) {
-	stream := streamOf(subject)
-	defer func() { b.obs.Published(stream, err) }()
+	defer func() { b.obs.Published(streamOf(subject), err) }()
+	m, err := b.message(ctx, subject, schema, v, hdr)
+	if err != nil {
+		return false, err
+	}
+	ack, err := b.js.PublishMsg(ctx, m, jetstream.WithMsgID(msgID))
+	if err != nil {
+		return false, fmt.Errorf("publish %s: %w", subject, err)
+	}
+	return ack.Duplicate, nil
+}
+
+// message encodes v as the message Publish sends.
+func (b *Bus) message(ctx context.Context, subject, schema string, v any, hdr nats.Header) (*nats.Msg, error) {
 	data, err := json.Marshal(v)
 	if err != nil {
-		return false, fmt.Errorf("encode %s: %w", subject, err)
+		return nil, fmt.Errorf("encode %s: %w", subject, err)
 	}
 	m := nats.NewMsg(subject)
 	for k, vs := range hdr {
@@ -34,17 +46,46 @@ func (b *Bus) Publish(ctx context.Context, subject, msgID, schema string, v any,
 	if int64(len(data)) > b.nc.MaxPayload()-64*1024 {
 		name := subject
 		if _, err := b.bodies.Put(ctx, jetstream.ObjectMeta{Name: name}, bytes.NewReader(data)); err != nil {
-			return false, fmt.Errorf("store large body of %s (%d bytes): %w", subject, len(data), err)
+			return nil, fmt.Errorf("store large body of %s (%d bytes): %w", subject, len(data), err)
 		}
 		m.Header.Set(HeaderBody, name)
 		data = nil
 	}
 	m.Data = data
-	ack, err := b.js.PublishMsg(ctx, m, jetstream.WithMsgID(msgID))
-	if err != nil {
-		return false, fmt.Errorf("publish %s: %w", subject, err)
+	return m, nil
+}
+
+// publishAll sends msgs (with their message ids) without waiting for each
+// acknowledgement in turn, then waits for all of them: one round trip for
+// a document's mention events instead of one each. The server keeps the
+// order in which one connection published.
+func (b *Bus) publishAll(ctx context.Context, msgs []*nats.Msg, ids []string) error {
+	acks := make([]jetstream.PubAckFuture, 0, len(msgs))
+	var errs []error
+	for i, m := range msgs {
+		f, err := b.js.PublishMsgAsync(m, jetstream.WithMsgID(ids[i]))
+		if err != nil {
+			b.obs.Published(streamOf(m.Subject), err)
+			errs = append(errs, fmt.Errorf("publish %s: %w", m.Subject, err))
+			continue
+		}
+		acks = append(acks, f)
 	}
-	return ack.Duplicate, nil
+	for _, f := range acks {
+		var err error
+		select {
+		case <-f.Ok():
+		case err = <-f.Err():
+			err = fmt.Errorf("publish %s: %w", f.Msg().Subject, err)
+		case <-ctx.Done():
+			err = ctx.Err()
+		}
+		b.obs.Published(streamOf(f.Msg().Subject), err)
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // streamOf names the stream a subject of the contract belongs to, for
@@ -162,6 +203,8 @@ func (b *Bus) PublishTagged(ctx context.Context, t document.Tagged) error {
 		return err
 	}
 	hdr := nats.Header{HeaderContentHash: {t.ContentHash}}
+	msgs := make([]*nats.Msg, 0, len(t.Entities))
+	ids := make([]string, 0, len(t.Entities))
 	for _, e := range t.Entities {
 		ev := document.MentionEvent{
 			Schema: document.MentionSchema, Key: document.MentionKey(t.ID, e.Type, e.ID),
@@ -173,11 +216,17 @@ func (b *Bus) PublishTagged(ctx context.Context, t document.Tagged) error {
 		if len(e.Mentions) > 0 {
 			ev.Context = e.Mentions[0].Context
 		}
-		// The id leaves out the extractor version: a re-extraction of
-		// unchanged text is not a new mention.
-		if _, err := b.Publish(ctx, MentionSubject(e.Type, e.ID), ev.Key+":"+t.ContentHash, document.MentionSchema, ev, hdr); err != nil {
+		m, err := b.message(ctx, MentionSubject(e.Type, e.ID), document.MentionSchema, ev, hdr)
+		if err != nil {
 			return err
 		}
+		msgs = append(msgs, m)
+		// The id leaves out the extractor version: a re-extraction of
+		// unchanged text is not a new mention.
+		ids = append(ids, ev.Key+":"+t.ContentHash)
+	}
+	if err := b.publishAll(ctx, msgs, ids); err != nil {
+		return err
 	}
 	_, err = b.Publish(ctx, TaggedSubject(t.ID), t.ID+":"+t.ContentHash+":"+t.Extractor, document.TaggedSchema, t, hdr)
 	return err

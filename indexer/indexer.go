@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"time"
 
 	"github.com/compoundwatch/compoundwatch/bus"
 	"github.com/compoundwatch/compoundwatch/document"
@@ -27,9 +28,14 @@ const BatchSize = 500
 func stage() bus.Stage {
 	return bus.Stage{
 		Name: bus.ConsumerIndexer, Stream: bus.StreamTagged, Schema: document.TaggedSchema,
-		MaxDeliver: bus.Unbounded, Batch: BatchSize, InFlight: InFlight,
+		MaxDeliver: bus.Unbounded, Batch: BatchSize, InFlight: InFlight, Linger: Linger,
 	}
 }
+
+// Linger is how long a batch that is not full waits for more documents:
+// both engines index fewer, larger batches much faster (each embedded
+// batch is a segment to merge; each Meilisearch task has a fixed cost).
+const Linger = 300 * time.Millisecond
 
 // InFlight is how many batches the indexer has at the engine at once.
 const InFlight = 3
