@@ -24,12 +24,23 @@ import (
 	"github.com/compoundwatch/compoundwatch/internal/repotest"
 )
 
-// scoreThresholds is the minimum F1 per type that every corpus must reach.
+// scoreThresholds is the minimum F1 per type that the shared set and the
+// examples must reach.
 var scoreThresholds = map[string]float64{
 	"compounds": 0.85,
 	"tycoons":   0.90,
 	"provinces": 0.95,
 	"figures":   0.80,
+	"events":    0.85,
+}
+
+// devset2Thresholds are the bars of issue 12 for the second development
+// set, built from reports the extractor was never tuned on.
+var devset2Thresholds = map[string]float64{
+	"compounds": 0.90,
+	"tycoons":   0.90,
+	"provinces": 0.97,
+	"figures":   0.85,
 	"events":    0.85,
 }
 
@@ -69,10 +80,14 @@ type goldEvent struct {
 // corpus is a folder of documents with a folder of gold files named after
 // them (<base>.txt ↔ <base>.json).
 type corpus struct {
-	name     string
-	docsDir  string
-	goldDir  string
-	docNames []string // bases that have both a text and a gold file
+	name       string
+	docsDir    string
+	goldDir    string
+	docNames   []string // bases that have both a text and a gold file
+	thresholds map[string]float64
+	// header: each document starts with a provenance header ending in a
+	// "---" line (devset2/README.md); only the text after it is extracted.
+	header bool
 }
 
 // sharedCorpus is the development set in <repo>/../shared/corpus; it
@@ -98,11 +113,24 @@ func examplesCorpus(t testing.TB) corpus {
 	return c
 }
 
+// devset2Corpus is the second development set in
+// extractor/testdata/devset2 (see its README.md).
+func devset2Corpus(t testing.TB) corpus {
+	root := repotest.Root(t)
+	dir := filepath.Join(root, "extractor", "testdata", "devset2")
+	c, ok := loadCorpus(t, "devset2", filepath.Join(dir, "docs"), filepath.Join(dir, "gold"))
+	if !ok {
+		t.Fatalf("no annotated documents in %s", dir)
+	}
+	c.thresholds, c.header = devset2Thresholds, true
+	return c
+}
+
 // loadCorpus lists the documents of a corpus that have gold; ok is false
 // when the folders are missing or nothing is annotated.
 func loadCorpus(t testing.TB, name, docsDir, goldDir string) (corpus, bool) {
 	t.Helper()
-	c := corpus{name: name, docsDir: docsDir, goldDir: goldDir}
+	c := corpus{name: name, docsDir: docsDir, goldDir: goldDir, thresholds: scoreThresholds}
 	entries, err := os.ReadDir(docsDir)
 	if errors.Is(err, os.ErrNotExist) {
 		return c, false
@@ -137,7 +165,15 @@ func (c corpus) read(t testing.TB, base string) (string, goldFile) {
 	if err := json.Unmarshal(raw, &g); err != nil {
 		t.Fatalf("%s/%s.json: %v", c.name, base, err)
 	}
-	return string(text), g
+	body := string(text)
+	if c.header {
+		_, after, ok := strings.Cut(body, "\n---\n")
+		if !ok {
+			t.Fatalf("%s/%s.txt: no provenance header ending in a \"---\" line", c.name, base)
+		}
+		body = after
+	}
+	return body, g
 }
 
 // counts accumulates true positives, predictions and gold items.
@@ -390,7 +426,7 @@ func runScore(t *testing.T, c corpus) {
 	for _, typ := range scoreTypes {
 		tc := total[typ]
 		p, r, f := tc.prf()
-		fmt.Fprintf(&table, "%-10s %5d %5d %5d %6.3f %6.3f %6.3f %6.2f\n", typ, tc.tp, tc.pred, tc.gold, p, r, f, scoreThresholds[typ])
+		fmt.Fprintf(&table, "%-10s %5d %5d %5d %6.3f %6.3f %6.3f %6.2f\n", typ, tc.tp, tc.pred, tc.gold, p, r, f, c.thresholds[typ])
 	}
 	t.Log("\n" + table.String())
 	if testing.Verbose() {
@@ -401,7 +437,7 @@ func runScore(t *testing.T, c corpus) {
 		t.Run(typ, func(t *testing.T) {
 			tc := total[typ]
 			_, _, f := tc.prf()
-			if f >= scoreThresholds[typ] {
+			if f >= c.thresholds[typ] {
 				return
 			}
 			var items strings.Builder
@@ -414,7 +450,7 @@ func runScore(t *testing.T, c corpus) {
 					fmt.Fprintf(&items, "  %s spurious: %s\n", base, s)
 				}
 			}
-			t.Errorf("%s: %s F1 %.3f < %.2f\n%s", c.name, typ, f, scoreThresholds[typ], items.String())
+			t.Errorf("%s: %s F1 %.3f < %.2f\n%s", c.name, typ, f, c.thresholds[typ], items.String())
 		})
 	}
 }
@@ -430,6 +466,12 @@ func TestScoreShared(t *testing.T) {
 func TestScoreExamples(t *testing.T) {
 	c := examplesCorpus(t)
 	runScore(t, c)
+}
+
+// TestScoreDevset2 scores the second development set, whose bars are
+// higher than the others' (issue 12).
+func TestScoreDevset2(t *testing.T) {
+	runScore(t, devset2Corpus(t))
 }
 
 // TestExamplesDiscovery checks the examples' promise: their gold holds
