@@ -7,6 +7,7 @@ package extractor
 // ("3 days"), and it keeps extraction well above the throughput target.
 
 import (
+	"cmp"
 	"math"
 	"slices"
 	"strconv"
@@ -155,6 +156,7 @@ type phrase struct {
 	subject     string
 	headEnd     int // byte offset where the surface ends
 	money       bool
+	currency    string // ISO code of money; empty is USD
 	percent     bool
 	fraction    bool
 }
@@ -167,11 +169,12 @@ func (fs *figureScanner) number(i int) int {
 		return i
 	}
 	p := phrase{first: i, last: i, value: v}
-	// Attached to something that makes it an identifier, a time or a ratio.
-	if fs.attached(i) {
+	// Attached to something that makes it an identifier, a time or a ratio;
+	// a glued range ("13,700-68,800") is read below.
+	if fs.attached(i) && !fs.gluedRange(i) {
 		return i
 	}
-	// Currency before: "$12.5", "US$ 5", "USD 5".
+	// Currency before: "$12.5", "US$ 5", "USD 5", "LAK 100 million", "¥500".
 	if fs.isPunct(i-1, "$") && !fs.toks[i].has(fSpace) {
 		p.money, p.first = true, i-1
 		if w := fs.wordAt(i - 2); (w == "us" || w == "usd") && !fs.toks[i-1].has(fSpace) {
@@ -179,6 +182,8 @@ func (fs *figureScanner) number(i int) int {
 		}
 	} else if w := fs.wordAt(i - 1); w == "usd" || w == "us$" {
 		p.money, p.first = true, i-1
+	} else if code := fs.currencyBefore(i); code != "" {
+		p.money, p.currency, p.first = true, code, i-1
 	} else if i > 0 && fs.toks[i-1].kind == tPunct && fs.lx.currencies[fs.tok(i-1)] {
 		return i
 	}
@@ -186,6 +191,13 @@ func (fs *figureScanner) number(i int) int {
 	if sc, ok := lookupFold(fs.lx.scales, fs.wordAt(i+1)); ok && (p.money || len(fs.wordAt(i+1)) > 2) {
 		p.value *= sc
 		p.last = i + 1
+	}
+	// A range is one figure: its maximum, qualified "range".
+	if last, hi, ok := fs.rangeEnd(i, p.last, p.value); ok {
+		p.value, p.last, p.qualifier = hi, last, "range"
+		if fs.wordAt(p.first-1) == "between" {
+			p.first--
+		}
 	}
 	// Dates: "July 13", "13 July", "14 October 2022".
 	if fs.isMonth(i-1) || fs.isMonth(p.last+1) {
@@ -227,7 +239,7 @@ func (fs *figureScanner) number(i int) int {
 	} else if w == "per" && fs.wordAt(p.last+2) == "cent" {
 		p.percent, p.last, p.unit = true, p.last+2, "percent"
 	}
-	// Currency after: "5 million dollars", "20 USD"; other currencies are not recorded.
+	// Currency after: "5 million dollars", "20 USD", "10 billion yuan".
 	if !p.percent {
 		w := fs.wordAt(p.last + 1)
 		switch {
@@ -235,6 +247,8 @@ func (fs *figureScanner) number(i int) int {
 			p.money, p.last = true, p.last+1
 		case w == "us" && fs.wordAt(p.last+2) == "dollars":
 			p.money, p.last = true, p.last+2
+		case fs.lx.currencyCodes[w] != "" && !p.money:
+			p.money, p.currency, p.last = true, fs.lx.currencyCodes[w], p.last+1
 		case fs.lx.currencies[w]:
 			return p.last
 		}
@@ -271,6 +285,88 @@ func (fs *figureScanner) attached(i int) bool {
 	return false
 }
 
+// gluedRange reports "13,700-68,800": a number, a dash and a number with
+// no spaces between them.
+func (fs *figureScanner) gluedRange(i int) bool {
+	if i+2 >= len(fs.toks) || fs.toks[i+1].has(fSpace) || fs.toks[i+2].has(fSpace) {
+		return false
+	}
+	if i > 0 && !fs.toks[i].has(fSpace) && (fs.toks[i-1].kind == tWord && fs.wordAt(i-1) != "us$" || fs.toks[i-1].kind == tNum) {
+		return false
+	}
+	return (fs.isPunct(i+1, "-") || fs.isPunct(i+1, "–")) && fs.toks[i+2].kind == tNum
+}
+
+// rangeEnd reads the upper end of a range that starts with the number at
+// token i (its phrase ends at last, with value lo): "6,000 to 7,000",
+// "between 100,000 and 500,000", "13,700-68,800", "$3 to $5 million". Years
+// ("2019 to 2021") and ages ("aged between 15 and 17") are not ranges.
+func (fs *figureScanner) rangeEnd(i, last int, lo float64) (int, float64, bool) {
+	if isYearToken(fs.tok(i)) {
+		return 0, 0, false
+	}
+	switch fs.wordAt(i - 1) {
+	case "aged", "ages", "age":
+		return 0, 0, false
+	case "between":
+		if a := fs.wordAt(i - 2); a == "aged" || a == "ages" || a == "age" {
+			return 0, 0, false
+		}
+	}
+	k := last + 1
+	switch {
+	case fs.wordAt(k) == "to":
+	case fs.wordAt(k) == "and" && (fs.wordAt(i-1) == "between" || fs.wordAt(i-2) == "between"):
+	case fs.isPunct(k, "-") || fs.isPunct(k, "–"):
+	default:
+		return 0, 0, false
+	}
+	k++
+	if fs.isPunct(k, "$") {
+		k++
+	}
+	if k >= len(fs.toks) || fs.toks[k].kind != tNum {
+		return 0, 0, false
+	}
+	hi, ok := parseNumber(fs.tok(k))
+	if !ok || isYearToken(fs.tok(k)) {
+		return 0, 0, false
+	}
+	end := k
+	if sc, ok := lookupFold(fs.lx.scales, fs.wordAt(k+1)); ok && len(fs.wordAt(k+1)) > 2 {
+		hi *= sc
+		end = k + 1
+	} else if last > i {
+		// "3 to 5 million" reads as millions at both ends: scale from the first.
+		if sc, ok := lookupFold(fs.lx.scales, fs.wordAt(last)); ok {
+			hi *= sc
+		}
+	}
+	if hi <= lo {
+		return 0, 0, false
+	}
+	return end, hi, true
+}
+
+// currencyBefore is the ISO code of a currency written before the number at
+// i: a symbol ("¥", "฿", "៛") or an upper-case code ("LAK 100 million").
+func (fs *figureScanner) currencyBefore(i int) string {
+	if i == 0 {
+		return ""
+	}
+	t := fs.toks[i-1]
+	s := fs.tok(i - 1)
+	switch t.kind {
+	case tPunct:
+		return fs.lx.currencyCodes[s]
+	case tWord:
+		if len(s) == 3 && strings.ToUpper(s) == s && s != "USD" {
+			return fs.lx.currencyCodes[strings.ToLower(s)]
+		}
+	}
+	return ""
+}
+
 // wordNumber handles number words and fractions starting at token i.
 func (fs *figureScanner) wordNumber(i int) int {
 	lx := fs.lx
@@ -293,6 +389,8 @@ func (fs *figureScanner) wordNumber(i int) int {
 			p.value, p.last = sc, i+1
 		} else if next == "dozen" {
 			p.value, p.last = 12, i+1
+		} else if _, unit := lx.units[next]; w == "one" && (unit || isDemonym(fs.tok(i+1)) || next == "from" || next == "in") {
+			p.value = 1 // "one Vietnamese", "one from Saudi Arabia"
 		} else if f, ok := lx.fractions[next]; ok && w != "an" && (next == "third" || next == "quarter" || next == "fifth" || next == "tenth") && fs.wordAt(i+2) == "of" {
 			p.value, p.last, p.fraction = f, i+1, true
 		} else {
@@ -392,13 +490,16 @@ func (fs *figureScanner) finish(p phrase) int {
 	p.headEnd = fs.toks[p.last].end
 	switch {
 	case p.money:
-		p.unit = "USD"
+		p.unit = cmp.Or(p.currency, "USD")
 	case p.percent:
 		if p.fraction {
 			p.subject = fs.ofPhrase(p.last + 1)
 		}
 	default:
 		if !fs.unitAfter(&p) {
+			return p.last
+		}
+		if p.qualifier == "range" && p.unit == "" {
 			return p.last
 		}
 	}
@@ -483,6 +584,11 @@ func (fs *figureScanner) unitAfter(p *phrase) bool {
 		j++
 		switch fs.wordAt(j) {
 		case "them", "whom":
+			// "5 of them women": the noun that follows names the unit.
+			if u, ok := lx.units[fs.wordAt(j+1)]; ok && fs.wordAt(j) == "them" {
+				p.unit, p.subject, p.headEnd = u, fs.tok(j+1), fs.toks[j+1].end
+				return true
+			}
 			// "153 of them": the persons counted just before.
 			u, noun := fs.unitBefore(p.first)
 			if u == "" {
@@ -495,7 +601,22 @@ func (fs *figureScanner) unitAfter(p *phrase) bool {
 			return true
 		case "the", "these", "those", "their", "his", "her", "its":
 			j++
+			// "six of the 40": a part of a whole counted just before.
+			if j < len(fs.toks) && fs.toks[j].kind == tNum {
+				whole, _ := parseNumber(fs.tok(j))
+				for k := len(fs.out) - 1; k >= 0; k-- {
+					if fs.out[k].Value == whole && !strings.HasPrefix(fs.out[k].Unit, "percent") {
+						p.unit, p.subject, p.headEnd = fs.out[k].Unit, fs.out[k].Subject, fs.toks[j].end
+						return true
+					}
+				}
+				return false
+			}
 		}
+	}
+	// "four pairs of handcuffs", "30 sets of terminals": the noun after "of".
+	if w := fs.wordAt(j); (w == "pairs" || w == "sets") && fs.wordAt(j+1) == "of" {
+		j += 2
 	}
 	unknown := 0
 	head := -1
@@ -539,10 +660,14 @@ func (fs *figureScanner) unitAfter(p *phrase) bool {
 		if lx.function[w] {
 			break
 		}
+		if j == p.last+1 && (w == "received" || w == "faced") {
+			break // "five received death sentences": see elliptical
+		}
 		if w == "trafficked" || w == "trafficking" {
 			victimHint = true
 		}
 		_, nextIsUnit := lx.units[fs.wordAt(j+1)]
+		nextIsUnit = nextIsUnit || isDemonym(fs.tok(j+1))
 		if unknown < 2 && (lx.adjectives[w] || t.has(fUpper) || adjectiveLike(w) || nextIsUnit) {
 			unknown++
 			continue
@@ -571,6 +696,14 @@ func (fs *figureScanner) unitAfter(p *phrase) bool {
 			}
 		}
 		return true
+	}
+	// An elliptical count in a list: "351 from Malaysia", "five in
+	// Pailin", "11 were sentenced", "113 in 2016".
+	if p.qualifier == "exact" {
+		if u, noun := fs.elliptical(p); u != "" {
+			p.unit, p.subject = u, noun
+			return true
+		}
 	}
 	// A bare number counts only with a qualifier or in a comparison.
 	if p.qualifier == "exact" && !fs.comparison(p.first) {
@@ -610,7 +743,60 @@ func isDemonym(w string) bool {
 			return w != "Philippines" && w != "Analysis" && w != "Thesis"
 		}
 	}
-	return false
+	// "70 Bangladeshi", "42 Pakistani": singular forms used as plurals.
+	return len(w) >= 7 && (strings.HasSuffix(w, "shi") || strings.HasSuffix(w, "ani"))
+}
+
+// elliptical finds the unit of a bare count that continues a list or a
+// breakdown: the noun after a copula ("five were unnamed victims"), else
+// the counted noun earlier in the sentence or the last figure just before
+// ("757 Cambodians, including 351 from Malaysia"; "Of those, 138 were
+// under 15").
+func (fs *figureScanner) elliptical(p *phrase) (string, string) {
+	j := p.last + 1
+	w := fs.wordAt(j)
+	switch w {
+	case "were", "was", "received", "got", "had", "faced":
+		if w == "were" || w == "was" {
+			for k := j + 1; k < len(fs.toks) && k <= j+4 && fs.toks[k].kind == tWord; k++ {
+				kw := fs.wordAt(k)
+				if u, ok := fs.lx.units[kw]; ok {
+					return u, fs.tok(k)
+				}
+				if fs.lx.function[kw] && kw != "the" {
+					break
+				}
+			}
+		}
+	case "from", "in":
+		// A place or a year must follow: "five in Pailin", "113 in 2016".
+		if j+1 >= len(fs.toks) {
+			return "", ""
+		}
+		if n := fs.toks[j+1]; !(n.kind == tWord && n.has(fUpper)) && !(n.kind == tNum && isYearToken(fs.tok(j+1))) {
+			return "", ""
+		}
+	default:
+		return "", ""
+	}
+	if len(fs.out) == 0 {
+		return "", ""
+	}
+	prev := fs.out[len(fs.out)-1]
+	if fs.toks[p.first].start-prev.End > 300 {
+		return "", ""
+	}
+	if prev.Unit == "percent" || len(prev.Unit) == 3 && strings.ToUpper(prev.Unit) == prev.Unit {
+		return fs.unitBefore(p.first)
+	}
+	// Within one sentence the list continues the last count's unit.
+	if from, _ := fs.sentence(p.first); prev.Start >= fs.toks[from].start {
+		return prev.Unit, prev.Subject
+	}
+	if u, noun := fs.unitBefore(p.first); u != "" {
+		return u, noun
+	}
+	return prev.Unit, prev.Subject
 }
 
 // comparison reports a bare number compared with a counted one: "166 cases
@@ -623,6 +809,8 @@ func (fs *figureScanner) comparison(i int) bool {
 	case (c == "to" || c == "with") && (b == "compared" || b == "comparison" || b == "contrast"):
 		return true
 	case c == "from" && (b == "up" || b == "down" || b == "rose" || b == "fell"):
+		return true
+	case c == "against":
 		return true
 	}
 	_ = a
@@ -770,7 +958,7 @@ func (fs *figureScanner) parenCount(i int, v float64) int {
 // the caption or the paragraph before it calls the numbers estimates.
 func (fs *figureScanner) tables() {
 	text := fs.text
-	if strings.IndexByte(text, '\t') < 0 {
+	if strings.IndexByte(text, '\t') < 0 && !strings.Contains(text, ":") {
 		return
 	}
 	type line struct{ start, end int }
@@ -790,6 +978,9 @@ func (fs *figureScanner) tables() {
 			s := text[l.start:l.end]
 			trimmed := strings.TrimRight(s, " \t\r")
 			k := strings.LastIndexByte(trimmed, '\t')
+			if k < 0 {
+				k = strings.LastIndexByte(trimmed, ':') // "Laos: 275"
+			}
 			cell, label := "", strings.TrimSpace(trimmed)
 			if k >= 0 {
 				cell, label = strings.TrimSpace(trimmed[k+1:]), strings.TrimSpace(trimmed[:k])
@@ -815,6 +1006,9 @@ func (fs *figureScanner) tables() {
 		cs := scanner{text: caption, toks: capToks, lx: fs.lx}
 		for k := len(capToks) - 1; k >= 0 && unit == ""; k-- {
 			unit = fs.lx.units[cs.wordAt(k)]
+		}
+		if lc := strings.ToLower(caption); unit == "" && (strings.Contains(lc, "nationalit") || strings.Contains(lc, "by country")) {
+			unit = "people" // a count per nationality counts persons
 		}
 		rowUnit := func(label string) (string, string) {
 			lt := tokenize(nil, label)
@@ -879,7 +1073,7 @@ func (fs *figureScanner) tables() {
 			end += pos
 		}
 		l := line{pos, end}
-		if strings.IndexByte(text[pos:end], '\t') >= 0 && strings.TrimSpace(text[pos:end]) != "" {
+		if (strings.IndexByte(text[pos:end], '\t') >= 0 || colonRow(text[pos:end])) && strings.TrimSpace(text[pos:end]) != "" {
 			if len(block) == 0 {
 				before = prev
 			}
@@ -895,6 +1089,21 @@ func (fs *figureScanner) tables() {
 	if len(block) > 0 {
 		flush(before)
 	}
+}
+
+// colonRow reports a list row "Label: 275": a short capitalised label, a
+// colon and a single number.
+func colonRow(line string) bool {
+	label, cell, ok := strings.Cut(strings.TrimSpace(line), ":")
+	if !ok || label == "" || len(label) > 40 || label[0] < 'A' || label[0] > 'Z' || strings.Count(label, " ") > 3 {
+		return false
+	}
+	cell = strings.TrimSpace(cell)
+	if cell == "" || isYearToken(cell) {
+		return false
+	}
+	_, ok = parseNumber(cell)
+	return ok
 }
 
 // ---- Token scanning shared by figures and events ----
@@ -1263,7 +1472,9 @@ type lexicon struct {
 	adjectives  map[string]bool    // modifiers allowed between a number and its noun
 	qualifiers  map[string]string  // "at least", "as many as" → gold qualifier
 	namePrev    map[string]bool    // "Tier 3", "page 4": the number is a label
-	currencies  map[string]bool    // non-USD currencies: not recorded
+	currencies  map[string]bool    // currencies without a code below: not recorded
+	// currencyCodes maps currency words and symbols to ISO codes.
+	currencyCodes map[string]string
 	personUnits map[string]bool
 	months      map[string]int
 	weekdays    map[string]time.Weekday
@@ -1327,7 +1538,8 @@ func newLexicon() *lexicon {
 		refugees subscribers men women children minors girls boys teenagers youths students tourists
 		employees staff labourers laborers detainees prisoners residents passengers others
 		hostages captives escapees returnees deportees jobseekers job-seekers recruits members
-		defendants co-defendants relatives`)
+		defendants co-defendants relatives police policemen policewomen officers personnel troops
+		soldiers guards ringleaders bosses scammers arrests woman women man person child`)
 	addUnit("victims", "victims survivors")
 	addUnit("suspects", "suspects")
 	addUnit("sites", `sites locations areas buildings condominiums condos premises facilities venues
@@ -1339,7 +1551,19 @@ func newLexicon() *lexicon {
 	addUnit("complaints", "complaints")
 	addUnit("requests", "requests")
 	addUnit("reports", "reports")
-	addUnit("cases", "cases incidents")
+	addUnit("cases", "cases case incidents prosecutions")
+	// Seized items, counted in raids ("1,896 mobile phones", "2 iPads").
+	addUnit("phones", "phones smartphones handsets")
+	addUnit("computers", "computers desktops pcs cpus")
+	addUnit("laptops", "laptops")
+	addUnit("tablets", "tablets ipads")
+	addUnit("usb drives", "drives flashdrives")
+	addUnit("passports", "passports")
+	addUnit("handcuffs", "handcuffs")
+	addUnit("devices", "devices terminals receivers")
+	addUnit("operations", "operations raids")
+	addUnit("platforms", "platforms websites")
+	addUnit("sanctions", "sanctions designations")
 
 	lx.stopNouns = set(`year years month months week weeks day days hour hours minute minutes second
 		seconds decade decades century centuries times time articles article assessments assessment
@@ -1350,7 +1574,7 @@ func newLexicon() *lexicon {
 		questions recommendations laws provisions km kilometres kilometers miles metres meters kg
 		tons tonnes floors storeys stories rounds phases tiers levels versions dollars yuan baht
 		riel euros pounds ringgit pesos kyat rupees dong won yen units rooms beds vehicles cars
-		boats trucks flights phones computers devices accounts websites apps posts messages calls
+		boats trucks flights accounts apps posts messages calls
 		lines seats votes goals years-old year-old storey degrees hectares acres percentages`)
 
 	lx.function = set(`the a an to in at for on by with from of into onto and or but as than that
@@ -1370,6 +1594,7 @@ func newLexicon() *lexicon {
 		stranded different separate registered unregistered active known confirmed reported
 		estimated online scam scamming fraud fraudulent suspicious male female adult elderly
 		international domestic migrant overseas non-cambodian cambodian chinese vietnamese thai
+		human private military mainland mobile desktop such
 		indonesian filipino malaysian korean japanese taiwanese burmese lao laotian indian
 		african american european asian`)
 
@@ -1396,6 +1621,18 @@ func newLexicon() *lexicon {
 
 	lx.currencies = set(`€ £ ¥ ៛ ฿ ₫ ₱ ₹ euro euros pound pounds yuan rmb renminbi baht riel riels
 		ringgit peso pesos kyat rupee rupees dong won yen`)
+	// Currencies kept as figures, by their ISO code: before the number
+	// ("LAK 100 million", "¥5,000") or after it ("10 billion yuan").
+	lx.currencyCodes = map[string]string{
+		"yuan": "CNY", "rmb": "CNY", "renminbi": "CNY", "cny": "CNY", "¥": "CNY",
+		"baht": "THB", "thb": "THB", "฿": "THB",
+		"riel": "KHR", "riels": "KHR", "khr": "KHR", "៛": "KHR",
+		"kip": "LAK", "lak": "LAK",
+		"peso": "PHP", "pesos": "PHP", "php": "PHP", "₱": "PHP",
+		"kyat": "MMK", "kyats": "MMK", "mmk": "MMK",
+		"dong": "VND", "vnd": "VND", "₫": "VND",
+		"usd": "USD", "dollars": "USD",
+	}
 
 	for i, m := range strings.Fields("january february march april may june july august september october november december") {
 		lx.months[m] = i + 1

@@ -44,6 +44,35 @@ func TestFigures(t *testing.T) {
 		{"Only 2 of the compounds were closed.", []fig{{2, "compounds", "exact"}}},
 		{"The same fact: 35 suspects were charged. Later, 35 suspects were charged again.", []fig{{35, "suspects", "exact"}}},
 
+		// Seized items, police and guards, operations, platforms, sanctions.
+		{"Officers seized 400 phones and 90 computers.", []fig{{400, "phones", "exact"}, {90, "computers", "exact"}}},
+		{"The search turned up 1,204 mobile phones, 35 laptops, 3 iPads and 12 USB drives.", []fig{{1204, "phones", "exact"}, {35, "laptops", "exact"}, {3, "tablets", "exact"}, {12, "usb drives", "exact"}}},
+		{"Inside they found 52 passports and six pairs of handcuffs.", []fig{{52, "passports", "exact"}, {6, "handcuffs", "exact"}}},
+		{"Soldiers carried off 45 satellite terminals.", []fig{{45, "devices", "exact"}}},
+		{"About 600 police and 80 private security guards surrounded the site.", []fig{{600, "people", "about"}, {80, "people", "exact"}}},
+		{"The unit ran 12 raids and shut 40 gambling websites.", []fig{{12, "operations", "exact"}, {40, "platforms", "exact"}}},
+		{"Treasury announced 31 sanctions on the network.", []fig{{31, "sanctions", "exact"}}},
+
+		// Currencies keep their code.
+		{"The ring moved 3.5 billion yuan through shell firms.", []fig{{3.5e9, "CNY", "exact"}}},
+		{"Police froze more than 20 million baht in accounts.", []fig{{20e6, "THB", "more than"}}},
+		{"Fines reach 4 million riels for each worker.", []fig{{4e6, "KHR", "exact"}}},
+		{"A tip is worth LAK 50 million under the scheme.", []fig{{50e6, "LAK", "exact"}}},
+
+		// Ranges are one figure: the maximum, qualified "range".
+		{"Between 50 and 60 people were moved at night.", []fig{{60, "people", "range"}}},
+		{"Guards held 300 to 400 workers in the annex.", []fig{{400, "people", "range"}}},
+		{"Bounties of between 20,000 and 80,000 yuan were offered.", []fig{{80000, "CNY", "range"}}},
+		{"The victims were aged between 15 and 17.", nil},
+
+		// Per-place and per-nationality lists, number words included.
+		{"Police logged 14 cases: one case in Kep, five in Pailin and eight in Takeo.", []fig{{14, "cases", "exact"}, {1, "cases", "exact"}, {5, "cases", "exact"}, {8, "cases", "exact"}}},
+		{"The embassy flew home 90 Cambodians, including 61 from Malaysia and one from Oman.", []fig{{90, "people", "exact"}, {61, "people", "exact"}, {1, "people", "exact"}}},
+		{"Among the detainees were 12 Koreans, 7 Bangladeshi and one Nepalese.", []fig{{12, "people", "exact"}, {7, "people", "exact"}, {1, "people", "exact"}}},
+		{"Officers questioned 30 foreigners, of whom 4 were suspects and 9 were trafficked victims.", []fig{{30, "people", "exact"}, {4, "suspects", "exact"}, {9, "victims", "exact"}}},
+		{"Police arrested 120 workers; 15 of the 120 were minors.", []fig{{120, "people", "exact"}, {15, "people", "exact"}}},
+		{"Detainees by nationality:\nVietnam: 48\nThailand: 19\n", []fig{{48, "people", "exact"}, {19, "people", "exact"}}},
+
 		// Not figures.
 		{"The trial lasted 18 months and the appeal four days.", nil},
 		{"Cambodia stayed on Tier 2 for a second year.", nil},
@@ -57,8 +86,7 @@ func TestFigures(t *testing.T) {
 		{"In 2023 the court sat 40 times.", nil},
 		{"The post has 2,311 views and 14 comments.", nil},
 		{"Step 1: call the hotline on 1288.", nil},
-		{"Officers seized 400 phones and 90 computers.", nil},
-		{"The price was 5,000 yuan per month.", nil},
+		{"The price was 5,000 yuan per month.", []fig{{5000, "CNY", "exact"}}},
 		{"COVID-19 closed the border in the first half of 2020.", nil},
 	}
 	for _, tt := range tests {
