@@ -1475,10 +1475,10 @@ type lexicon struct {
 	currencies  map[string]bool    // currencies without a code below: not recorded
 	// currencyCodes maps currency words and symbols to ISO codes.
 	currencyCodes map[string]string
-	personUnits map[string]bool
-	months      map[string]int
-	weekdays    map[string]time.Weekday
-	abbrev      map[string]bool
+	personUnits   map[string]bool
+	months        map[string]int
+	weekdays      map[string]time.Weekday
+	abbrev        map[string]bool
 }
 
 var lex = sync.OnceValue(newLexicon)
