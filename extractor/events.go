@@ -720,10 +720,15 @@ func resolve(d dateExpr, ref ymd, haveRef bool, published ymd, havePub bool) (ym
 		return ymd{}, false
 	}
 	// The latest such month (and day) not after the reference: texts
-	// report the past.
+	// report the past. Without a publication date the reference is only
+	// the latest date the text states, and the text was written on or
+	// after it: a date up to a season later is in the same year ("a caption
+	// of July 18, 2025" and "videos posted on July 20").
 	y := ref.y
 	if d.month > ref.m || d.month == ref.m && d.day > ref.d {
-		y--
+		if havePub || d.month-ref.m > 3 {
+			y--
+		}
 	}
 	return ymd{y, d.month, d.day}, true
 }
@@ -917,12 +922,14 @@ func (es *eventScanner) prose(published string) []document.Event {
 			// ("in 2023, …", "Report for 2024"), and only once: later
 			// mentions of the same year look back at it.
 			switch d.prev {
-			case "in", "since", "for", "during", "throughout":
+			case "in", "for", "during", "throughout":
 			default:
+				// "since 2019", "operating since 2002": background, not a
+				// happening.
 				continue
 			}
-			if yearSeen[d.year] {
-				continue
+			if yearSeen[d.year] || es.wordAt(d.first-2) == "born" {
+				continue // "born in 1980" dates a person
 			}
 		}
 		switch d.prev {
@@ -938,6 +945,12 @@ func (es *eventScanner) prose(published string) []document.Event {
 		line := es.lineOf(d.first)
 		if _, meta := metadataLine(line); meta || headingLine(line) {
 			continue
+		}
+		if d.prev == "since" && d.month == 0 {
+			continue // "since the start of 2020": background
+		}
+		if captionLine(line) && d.prev != "on" {
+			continue // "Photo taken April 2, 2025": when the picture was made
 		}
 		from, to := es.sentence(d.first)
 		sentence := es.text[es.toks[from].start:es.toks[to-1].end]
@@ -1016,6 +1029,19 @@ func (es *eventScanner) prose(published string) []document.Event {
 		evs = append(evs, ev)
 	}
 	return evs
+}
+
+// captionLine reports a photo caption ("Photo: …", "Pictured: …"). Its
+// date is the time of a happening only when introduced by "on" ("police
+// raid a casino on July 18, 2025"), not when it dates the picture.
+func captionLine(line string) bool {
+	line = strings.TrimSpace(line)
+	for _, p := range []string{"Photo:", "Photo ", "Pictured", "Caption:", "Image:"} {
+		if len(line) >= len(p) && strings.EqualFold(line[:len(p)], p) {
+			return true
+		}
+	}
+	return false
 }
 
 // otherDateInSentence reports another date expression in the sentence
