@@ -50,6 +50,8 @@ var notName = setOf(
 	"thailand", "laos", "vietnam", "philippines", "january", "february", "march", "april", "may", "june", "july",
 	"august", "september", "october", "november", "december", "monday", "tuesday", "wednesday", "thursday",
 	"friday", "saturday", "sunday", "province", "city", "district", "state", "government", "national", "royal",
+	// Kinds of operation, not names: "POGO compound", "KTV casino".
+	"pogo", "pogos", "ktv",
 )
 
 // notPerson are words that make a capitalised run a title, office or firm
@@ -503,8 +505,8 @@ func compoundBefore(text string, p int, w string) (found, bool) {
 		start = strings.Index(text[start:end], words[1%len(words)]) + start
 		words = words[1:]
 	}
-	if len(words) == 0 {
-		return found{}, false
+	if len(words) == 0 || nameWord(words[0]) && !unicode.IsUpper([]rune(words[0])[0]) {
+		return found{}, false // "239 casino": a count, not a name
 	}
 	for _, w := range words {
 		if notName[strings.ToLower(w)] || notPerson[strings.ToLower(w)] && w != "International" {
@@ -525,6 +527,14 @@ func compoundBefore(text string, p int, w string) (found, bool) {
 	conf := confLowerHead
 	if titleHead {
 		conf = confTitleHead
+		// A second capitalised head belongs to the name: "Osamed Resort
+		// Casino", "Golden Sun Hotel Casino".
+		for _, h := range []string{"Casino", "Hotel", "Resort", "Complex"} {
+			if strings.HasPrefix(text[headEnd:], " "+h) && asciiWordEnd(text, headEnd+1, strings.ToLower(h)) {
+				headEnd += 1 + len(h)
+				break
+			}
+		}
 	}
 	kind := w
 	if w == "special economic zone" || w == "sez" {

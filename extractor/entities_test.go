@@ -50,6 +50,12 @@ func TestDiscovery(t *testing.T) {
 		{"officials are not tycoons", "a meeting led by Prime Minister Hun Sen; a firm led by Interior Minister Sar Kheng", nil},
 		{"lists do not adopt officials", "Try Pheap, Hun Sen and others", nil},
 		{"descriptions are not names", "Police raided the casino. Casino workers left a hotel.", nil},
+		// Issue 12: no counts or trade names as names, no cut names.
+		{"a count is not a name", "it ran more than 300 casino websites and 12 compound gates", nil},
+		{"a trade name is not a name", "the biggest POGO compound in the town and a KTV casino", nil},
+		{"two heads stay together", "police froze assets linked to the Lanxin Resort Casino near the border",
+			[]string{"compound:Lanxin Resort Casino"}},
+		{"another pair of heads", "staff of the Hailong Hotel Casino were questioned", []string{"compound:Hailong Hotel Casino"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -50,6 +50,7 @@ type target struct {
 	guard guardKind
 	form  string // the alias as written, for the capitalisation check
 	multi bool   // several words or a non-Latin script: strong evidence
+	place bool   // a town or landmark standing for a province, not its name
 }
 
 type pat struct {
@@ -69,6 +70,7 @@ type matcher struct {
 	pats  []pat
 	heads [][]byte // folded head-noun phrases, longest first
 	cues  [][]byte // folded place cues
+	firms [][]byte // folded company words
 	links [][]int32
 	uncer []bool
 }
@@ -78,6 +80,7 @@ type matcherBuilder struct {
 	pats  []pat
 	heads []string
 	cues  []string
+	firms []string
 }
 
 func newMatcherBuilder() *matcherBuilder {
@@ -132,12 +135,13 @@ func (b *matcherBuilder) addEntry(rec int, typ string, e *schema.Entry) error {
 	for _, s := range e.HeadOnly {
 		restricted[key(s)] = gHeadOnly
 	}
+	inPlace := false
 	add := func(s string, g guardKind) error {
 		for _, form := range withoutParens(s) {
 			if rg, ok := restricted[key(form)]; ok && rg > g {
 				g = rg
 			}
-			if err := b.add(form, target{rec: int32(rec), typ: ti, guard: g}); err != nil {
+			if err := b.add(form, target{rec: int32(rec), typ: ti, guard: g, place: inPlace}); err != nil {
 				return err
 			}
 		}
@@ -157,6 +161,7 @@ func (b *matcherBuilder) addEntry(rec int, typ string, e *schema.Entry) error {
 	try(e.HeadOnly, gHeadOnly)
 	try(e.ZH, gPlain)
 	try(e.KM, gPlain)
+	inPlace = true
 	for _, p := range e.Places {
 		placeGuard := map[string]bool{}
 		for _, s := range p.Guarded {
@@ -210,6 +215,11 @@ func (b *matcherBuilder) addVocabulary(f *schema.File) error {
 			b.cues = append(b.cues, k)
 		}
 	}
+	for _, s := range f.CompanyWords {
+		if k := key(s); k != "" {
+			b.firms = append(b.firms, k)
+		}
+	}
 	return nil
 }
 
@@ -251,6 +261,9 @@ func (b *matcherBuilder) build(records []Record) matcher {
 	for _, c := range b.cues {
 		m.cues = append(m.cues, []byte(c))
 	}
+	for _, c := range b.firms {
+		m.firms = append(m.firms, []byte(c))
+	}
 	m.links = make([][]int32, len(records))
 	m.uncer = make([]bool, len(records))
 	idx := map[string]int32{}
@@ -286,6 +299,7 @@ type hit struct {
 	guard      guardKind
 	start, end int
 	multi      bool
+	place      bool
 }
 
 // FindOptions changes what FindWith reports.
@@ -370,6 +384,10 @@ func (g *Gazetteer) FindWith(text string, opt FindOptions) []document.Entity {
 					if t.guard == gHeadOnly && !head {
 						continue
 					}
+					// A region is not a site; "Jinbei Group" is the firm.
+					if g.records[t.rec].Kind == "region" || m.firmAfter(f.b, end, head) {
+						continue
+					}
 				} else if t.guard == gHeadOnly {
 					if _, head := m.extend(f.b, e, true); !head {
 						continue
@@ -378,7 +396,7 @@ func (g *Gazetteer) FindWith(text string, opt FindOptions) []document.Entity {
 				if !caseOK(text[f.origAt(s):f.origAt(e)], t.form) {
 					continue
 				}
-				hits = append(hits, hit{rec: t.rec, typ: t.typ, guard: t.guard, start: s, end: end, multi: t.multi})
+				hits = append(hits, hit{rec: t.rec, typ: t.typ, guard: t.guard, start: s, end: end, multi: t.multi, place: t.place})
 				done[t.typ] = true
 				lastEnd[t.typ] = end
 			}
@@ -395,6 +413,7 @@ func (g *Gazetteer) FindWith(text string, opt FindOptions) []document.Entity {
 		return nil
 	}
 	hits = m.applyGuards(f.b, hits, cue)
+	hits = g.dropInsideNames(f.b, hits)
 	if !opt.Companies {
 		hits = slices.DeleteFunc(hits, func(h hit) bool { return g.records[h.rec].Kind == "company" })
 	}
@@ -424,6 +443,79 @@ func (m *matcher) applyGuards(b []byte, hits []hit, cue bool) []hit {
 		}
 	}
 	return kept
+}
+
+// firmAfter reports a company word right after e, or within the three
+// words after a name that took no head noun ("Jinbei Group", "Zun Yuan
+// Technology Incorporated"); a function word ends the search ("the casino
+// of the group").
+func (m *matcher) firmAfter(b []byte, e int, head bool) bool {
+	n := 3
+	if head {
+		n = 1
+	}
+	for range n {
+		if e >= len(b) || b[e] != soft {
+			return false
+		}
+		e++
+		for _, c := range m.firms {
+			if bytes.HasPrefix(b[e:], c) && !wordAt(b, e+len(c)) {
+				return true
+			}
+		}
+		w := e
+		for e < len(b) && wordAt(b, e) {
+			e++
+		}
+		switch string(b[w:e]) {
+		case "in", "the", "of", "and", "at", "by", "to", "for", "on", "with", "a", "an", "is", "was", "said":
+			return false
+		}
+	}
+	return false
+}
+
+// dropInsideNames removes mentions that are only part of a longer name: a
+// province or capital named inside a site's or a firm's name ("Phnom Penh
+// Hotel", "Koh Kong Resort") or a temple's ("Wat Phnom"), and a site named
+// inside a firm's ("Casino Bavet-Moc Bai Co., Ltd."). Towns and districts
+// standing for a province still count inside a name ("Koh Thom casino
+// complex"), as the gold annotations have it.
+func (g *Gazetteer) dropInsideNames(b []byte, hits []hit) []hit {
+	inside := func(h hit, outer func(hit) bool) bool {
+		for _, o := range hits {
+			if o != h && outer(o) && o.start <= h.start && h.end <= o.end && o.end-o.start > h.end-h.start {
+				return true
+			}
+		}
+		return false
+	}
+	firm := func(o hit) bool { return o.typ == tTycoon && g.records[o.rec].Kind == "company" }
+	named := func(o hit) bool { return o.typ == tCompound || firm(o) }
+	return slices.DeleteFunc(hits, func(h hit) bool {
+		switch h.typ {
+		case tProvince:
+			return !h.place && (inside(h, named) || templeAround(b, h.start, h.end))
+		case tCompound:
+			return inside(h, firm)
+		}
+		return false
+	})
+}
+
+// templeAround reports a name inside a temple's: "Wat Phnom Penh",
+// "Kandal pagoda".
+func templeAround(b []byte, start, end int) bool {
+	if start >= 4 && string(b[start-4:start]) == "wat"+string(soft) && !wordBefore(b, start-4) {
+		return true
+	}
+	for _, w := range []string{"pagoda", "temple"} {
+		if end+1+len(w) <= len(b) && b[end] == soft && string(b[end+1:end+1+len(w)]) == w && !wordAt(b, end+1+len(w)) {
+			return true
+		}
+	}
+	return false
 }
 
 func (m *matcher) placeCue(b []byte, e int) bool {

@@ -17,7 +17,19 @@ var (
 		"special economic zone", "economic zone", "casino complex", "hotel and casino",
 		"casino and hotel", "hotel casino", "casino hotel", "casino resort", "scam compound",
 		"compound", "casino", "complex", "hotel", "resort", "sez", "park", "zone", "building", "tower",
+		// Full names cut short otherwise ("Golden Fortune Resorts World").
+		"science and technology park", "technology park", "resorts world", "resort world",
 	}
+	// companyWords end a firm's name.
+	companyWords = []string{
+		"group", "co", "company", "ltd", "limited", "inc", "incorporated", "corp", "corporation",
+		"holdings", "holding", "property", "properties", "plc", "llc", "enterprise", "enterprises",
+	}
+	// regionIDs are compounds.yaml records that are towns or administrative
+	// regions rather than sites ("Laukkaing", "Kokang Self-Administered
+	// Zone"): written with kind "region", which the matcher does not tag
+	// as a compound in text.
+	regionIDs = map[string]bool{"laukkaing": true, "payathonzu-three-pagodas-pass": true, "tangyan": true}
 	// stopPhrases contain an alias without naming the place or person.
 	stopPhrases = []string{
 		"Kampot pepper", "Phsar Kandal", "Psar Kandal", "Angkor Beer", "Angkor Air", "Angkor Observer",

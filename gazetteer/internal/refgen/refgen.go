@@ -148,6 +148,7 @@ func Generate(refDir string) ([]byte, error) {
 		PlaceCues:    placeCues,
 		HeadNouns:    headNouns,
 		StopPhrases:  stopPhrases,
+		CompanyWords: companyWords,
 	}
 
 	// Provinces.
@@ -221,6 +222,9 @@ func Generate(refDir string) ([]byte, error) {
 
 	for _, c := range rc.Compounds {
 		e := schema.Entry{ID: c.ID, Name: c.Name, Kind: c.Type}
+		if regionIDs[c.ID] {
+			e.Kind = "region"
+		}
 		for _, a := range c.Aliases {
 			addAlias(&e.Aliases, &e.ZH, a)
 		}

@@ -22,6 +22,10 @@ type File struct {
 	// StopPhrases are phrases that contain an alias but are not a mention
 	// of it ("Kampot pepper"); nothing inside them is tagged.
 	StopPhrases []string `yaml:"stop_phrases,omitempty"`
+	// CompanyWords end a company's name ("Group", "Co", "Ltd"): a compound
+	// alias followed by one (after at most two other words: "Zun Yuan
+	// Technology Incorporated") names the firm, not the site.
+	CompanyWords []string `yaml:"company_words,omitempty"`
 	Provinces   []Entry  `yaml:"provinces"`
 	Compounds   []Entry  `yaml:"compounds"`
 	Tycoons     []Entry  `yaml:"tycoons"`
