@@ -26,9 +26,9 @@ type File struct {
 	// alias followed by one (after at most two other words: "Zun Yuan
 	// Technology Incorporated") names the firm, not the site.
 	CompanyWords []string `yaml:"company_words,omitempty"`
-	Provinces   []Entry  `yaml:"provinces"`
-	Compounds   []Entry  `yaml:"compounds"`
-	Tycoons     []Entry  `yaml:"tycoons"`
+	Provinces    []Entry  `yaml:"provinces"`
+	Compounds    []Entry  `yaml:"compounds"`
+	Tycoons      []Entry  `yaml:"tycoons"`
 }
 
 // Entry is one gazetteer record.
