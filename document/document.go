@@ -86,6 +86,22 @@ type Entity struct {
 	Confidence float64   `json:"confidence"`
 	Uncertain  bool      `json:"uncertain,omitempty"` // the gazetteer marks this record as doubtful
 	Mentions   []Mention `json:"mentions"`
+	// LinkedBy is set when a known entity was recognised from a spelling
+	// variant of one of its names rather than from a name as the gazetteer
+	// writes it ("Mok Bay Casino" for Moc Bai Casino): the evidence, so an
+	// editor can check the link.
+	LinkedBy string `json:"linked_by,omitempty"`
+	// Proposals, on an unknown entity, are known entities it is likely the
+	// same as, for an editor to confirm (compoundwatch entities link).
+	Proposals []Proposal `json:"proposals,omitempty"`
+}
+
+// Proposal is a known entity that an unknown one is likely the same as.
+type Proposal struct {
+	ID         string  `json:"id"`
+	Name       string  `json:"name"`
+	Confidence float64 `json:"confidence"`
+	Evidence   string  `json:"evidence"`
 }
 
 // Mention is one occurrence of an entity. Start and End are byte offsets

@@ -36,6 +36,10 @@ var (
 	quotedRE = regexp.MustCompile(`^[“"]((?:\p{Lu}[\p{L}\p{N}]+)(?: \p{Lu}[\p{L}\p{N}]+){0,3})[”"]`)
 	// personAfterRE: two or three capitalised words at the start.
 	personAfterRE = regexp.MustCompile(`^\s+(\p{Lu}\p{Ll}+(?:[ -]\p{Lu}\p{Ll}+){1,2})(?:[’']s)?\b`)
+	// personBeforeRE: two or three capitalised words at the end.
+	personBeforeRE = regexp.MustCompile(`(?:^|[^\p{L}])(\p{Lu}\p{Ll}+(?:[ -]\p{Lu}\p{Ll}+){1,2})$`)
+	// firmRE: a company's name ending in a company word.
+	firmRE = regexp.MustCompile(`^ (?:the )?(?:\p{Lu}[\p{L}&.-]*\s){1,4}(?:Group|Co|Company|Ltd|Limited|Holdings?|Corporation|Corp|Inc)\b`)
 )
 
 // notName are capitalised words that start sentences or describe rather
@@ -162,6 +166,9 @@ var triggers = [...]struct {
 	{" by", ruleOwner, false},
 	{"compound", ruleAppositive, false}, {"casino", ruleAppositive, false}, {"scam center", ruleAppositive, false},
 	{"scam centre", ruleAppositive, false}, {"scam park", ruleAppositive, false},
+	// People by their role in a named firm: "X, chief executive of the Y Group".
+	{", chief executive of", ruleRole, false}, {", chairman of", ruleRole, false}, {", founder of", ruleRole, false},
+	{", owner of", ruleRole, false}, {", boss of", ruleRole, false}, {", president of", ruleRole, false},
 }
 
 const (
@@ -170,6 +177,7 @@ const (
 	rulePerson
 	ruleOwner
 	ruleAppositive
+	ruleRole
 )
 
 // hasSiteNounSuffix reports whether s ends with a site noun, in any ASCII
@@ -307,6 +315,22 @@ func discover(text string, toks []token, known []document.Entity, g *gazetteer.G
 				continue
 			}
 			if s, ok := personAfter(text, off, confOwnedBy); ok {
+				add(s)
+			}
+		case ruleRole:
+			// "Liu Zhengqi, chief executive of the Fully Light Group": the
+			// firm must be named, so officials ("chairman of the committee")
+			// are left out.
+			end := p + len(w)
+			if !firmRE.MatchString(text[end:min(len(text), end+80)]) {
+				continue
+			}
+			m := personBeforeRE.FindStringSubmatchIndex(text[max(0, p-60):p])
+			if m == nil {
+				continue
+			}
+			a, b := max(0, p-60)+m[2], max(0, p-60)+m[3]
+			if s, ok := personAfter(text, a-1, confOwnedBy); ok && s.end == b && a > 0 && text[a-1] == ' ' {
 				add(s)
 			}
 		case ruleAppositive:

@@ -18,9 +18,11 @@ import (
 func (x *Extractor) findEntities(text string, toks []token) []document.Entity {
 	out := x.gaz.FindWith(text, gazetteer.FindOptions{Companies: true})
 	new := discover(text, toks, out, x.gaz)
+	new = append(new, personVariants(text, toks, append(out, new...), x.gaz)...)
 	if len(new) == 0 {
 		return out
 	}
+	out, new = linkVariants(text, out, new, x.gaz)
 	out = append(out, new...)
 	slices.SortStableFunc(out, func(a, b document.Entity) int {
 		return cmp.Compare(a.Mentions[0].Start, b.Mentions[0].Start)

@@ -56,6 +56,9 @@ func TestDiscovery(t *testing.T) {
 		{"two heads stay together", "police froze assets linked to the Lanxin Resort Casino near the border",
 			[]string{"compound:Lanxin Resort Casino"}},
 		{"another pair of heads", "staff of the Hailong Hotel Casino were questioned", []string{"compound:Hailong Hotel Casino"}},
+		{"role in a named firm", "Police held Zhou Tianming, chief executive of the Bright Harbour Group, at dawn.", []string{"tycoon:Zhou Tianming"}},
+		{"role in a firm, other words", "They met Chea Sovann, founder of Mekong Star Holdings.", []string{"tycoon:Chea Sovann"}},
+		{"role in an office is not a tycoon", "They met Chea Sovann, chairman of the National Committee.", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -143,5 +146,52 @@ func TestCollectCandidates(t *testing.T) {
 	}
 	if got[1].Name != "Rithy Raksmei" || got[1].Count != 1 || got[1].Type != document.Tycoon {
 		t.Errorf("second candidate: %+v", got[1])
+	}
+}
+
+// TestVariantLinking: spelling variants of known names are linked when the
+// text supports it, and proposed to an editor otherwise. Sentences written
+// for this test.
+func TestVariantLinking(t *testing.T) {
+	x := testExtractor(t)
+	tests := []struct {
+		name, text string
+		linked     []string // "id=mention" of known entities found through a variant
+		proposed   []string // "candidate name -> id" proposals left for an editor
+	}{
+		{"a casino in its town", "Workers ran from Mok Bay Casino in Bavet on Friday.",
+			[]string{"bavet-moc-bai-casino=Mok Bay Casino"}, nil},
+		{"the same casino without its town", "Workers ran from Mok Bay Casino on Friday.",
+			nil, []string{"Mok Bay Casino -> bavet-moc-bai-casino"}},
+		{"a person beside a relative", "Police sought Ming Guoping and his daughter Ming Zhen Zhen.",
+			[]string{"ming-zhenzhen=Ming Zhen Zhen"}, nil},
+		{"a person alone", "Investigators asked about Ming Zhen Zhen again.",
+			nil, []string{"Ming Zhen Zhen -> ming-zhenzhen"}},
+		{"a middle name", "The senators questioned Alice Leal Guo for hours.",
+			nil, []string{"Alice Leal Guo -> alice-guo"}},
+		{"a near spelling is only proposed", "Wenzhou police named Ming Xuechen and Ming Guoping.",
+			nil, []string{"Ming Xuechen -> ming-xuechang"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var linked, proposed []string
+			for _, e := range x.findEntities(tt.text, tokenize(nil, tt.text)) {
+				if e.Known && e.LinkedBy != "" {
+					for _, m := range e.Mentions {
+						if strings.Contains(e.LinkedBy, m.Text) {
+							linked = append(linked, e.ID+"="+m.Text)
+						}
+					}
+				}
+				if !e.Known {
+					for _, p := range e.Proposals {
+						proposed = append(proposed, e.Name+" -> "+p.ID)
+					}
+				}
+			}
+			if !slices.Equal(linked, tt.linked) || !slices.Equal(proposed, tt.proposed) {
+				t.Errorf("linked %q, proposed %q; want %q, %q", linked, proposed, tt.linked, tt.proposed)
+			}
+		})
 	}
 }

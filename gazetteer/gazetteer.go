@@ -99,7 +99,11 @@ type Gazetteer struct {
 	// lookup maps a normalised form to the records it names, canonical
 	// names first.
 	lookup map[string][]lookupRef
-	m      matcher
+	// variants maps a variant key (variantKey) to the records one of whose
+	// Latin spellings has it, for Variants.
+	variants  map[string][]variantRef
+	nameWords map[string]bool // variant keys of the words of people's names
+	m         matcher
 	// folds recycles the folded copies of texts: one is as large as its
 	// text and lives only during FindWith. Copies of huge texts are not
 	// kept (maxPooledFold).
@@ -311,6 +315,7 @@ func Load(data []byte) (*Gazetteer, error) {
 		return nil, fmt.Errorf("gazetteer: %w", err)
 	}
 	g.m = b.build(g.records)
+	g.buildVariants()
 	return g, nil
 }
 

@@ -310,3 +310,61 @@ func FuzzFind(f *testing.F) {
 		}
 	})
 }
+
+// TestVariantKey: the spellings of one name meet, different names do not.
+// The pairs are written for this test.
+func TestVariantKey(t *testing.T) {
+	tests := []struct {
+		a, b string
+		same bool
+	}{
+		{"Mok Bay", "Moc Bai", true},             // c/k, ai/ay
+		{"Zhen Zhen", "Zhenzhen", true},          // spacing
+		{"Chan-Thol", "Chanthol", true},          // hyphen
+		{"Phalla", "Pala", true},                 // ph/p, doubled letters
+		{"Kuoch Sophea", "Kuoc Sopea", true},     // h after a consonant (Khmer)
+		{"Hsu Wei", "Xu Wei", true},              // Wade-Giles / pinyin
+		{"Lee Heng", "Ly Heng", true},            // ee/y
+		{"Srey Leak", "Srei Lek", true},          // ey/ei, ea/e
+		{"Dòng Lèchéng", "Dong Lecheng", true},   // tones
+		{"Moc Bai", "Mong Bai", false},
+		{"Heng He", "Heng Heng", false},
+		{"Try Pheap", "Tri Peap", true},
+		{"Chen Zhi", "Chen Zhe", false},
+	}
+	for _, tt := range tests {
+		if got := variantKey(tt.a) == variantKey(tt.b); got != tt.same {
+			t.Errorf("variantKey(%q)=%q, variantKey(%q)=%q: same=%v, want %v", tt.a, variantKey(tt.a), tt.b, variantKey(tt.b), got, tt.same)
+		}
+	}
+}
+
+func TestVariants(t *testing.T) {
+	g := defaultGaz(t)
+	tests := []struct {
+		typ, name string
+		want      []string // id, with "~" for a proposal that is not exact
+	}{
+		{document.Compound, "Mok Bay Casino", []string{"bavet-moc-bai-casino"}},
+		{document.Compound, "Mok Bai compound", []string{"bavet-moc-bai-casino"}},
+		{document.Tycoon, "Ming Zhen Zhen", []string{"ming-zhenzhen"}},
+		{document.Tycoon, "Kuong Lee", []string{"ly-kuong"}},
+		{document.Tycoon, "Ming Xuechen", []string{"~ming-xuechang"}},
+		{document.Tycoon, "Ly Kuong", nil},           // known as written
+		{document.Compound, "Sunrise Bay Casino", nil}, // nothing like it
+		{document.Tycoon, "Hun Sen", nil},
+	}
+	for _, tt := range tests {
+		var got []string
+		for _, v := range g.Variants(tt.typ, tt.name) {
+			id := v.ID
+			if !v.Exact {
+				id = "~" + id
+			}
+			got = append(got, id)
+		}
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("Variants(%s, %q) = %q, want %q", tt.typ, tt.name, got, tt.want)
+		}
+	}
+}

@@ -91,6 +91,9 @@ var addAliases = map[string][]string{
 	"ly-kuong": {"Kuong Li"},
 	// KB is the Latin brand of the Kaibo (凯博) casino of K B Hotel Co.
 	"kb-hotel-casino": {"KB casino", "Kaibo compound", "Kaibo casino"},
+	// The Thai name under which Ly Yong Phat holds Thai citizenship, as
+	// Thailand's anti-money-laundering office named him (The Nation, 2025).
+	"ly-yong-phat": {"Phat Suphapha"},
 	// Cambodian-spelt form of the Thmorda zone.
 	"mds-henghe-thmorda-sez": {"MDS Thmor Da SEZ", "Henghe Thmorda SEZ"},
 }

@@ -1,0 +1,191 @@
+package extractor
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/compoundwatch/compoundwatch/document"
+	"github.com/compoundwatch/compoundwatch/gazetteer"
+)
+
+// Confidence of entities recognised from spelling variants.
+const (
+	confVariantLinked = 0.8  // one known entity, same key, context agrees
+	confVariantExact  = 0.7  // same key, but no context or several entities
+	confVariantNear   = 0.5  // keys one or two letters apart
+	confMiddleName    = 0.75 // "Alice Leal Guo" for Alice Guo
+)
+
+// personVariants finds people written in a spelling the gazetteer lacks:
+// runs of two or three capitalised words outside every known or
+// discovered mention whose words are words of known people's names, and
+// that are a spelling variant of one of them ("Ming Zhen Zhen"), or the
+// name with a middle name added ("Alice Leal Guo").
+func personVariants(text string, toks []token, taken []document.Entity, g *gazetteer.Gazetteer) []document.Entity {
+	var spans [][2]int
+	for _, e := range taken {
+		for _, m := range e.Mentions {
+			spans = append(spans, [2]int{m.Start, m.End})
+		}
+	}
+	free := func(a, b int) bool {
+		return !slices.ContainsFunc(spans, func(s [2]int) bool { return a < s[1] && s[0] < b })
+	}
+	var out []document.Entity
+	for i := 0; i < len(toks); i++ {
+		if toks[i].kind != tWord || !toks[i].has(fUpper) || !g.NameWord(text[toks[i].start:toks[i].end]) {
+			continue
+		}
+		// The run: up to three capitalised words joined by single spaces.
+		n := 1
+		for n < 3 && i+n < len(toks) {
+			t := toks[i+n]
+			if t.kind != tWord || !t.has(fUpper) || text[toks[i+n-1].end:t.start] != " " {
+				break
+			}
+			n++
+		}
+		if n < 2 {
+			continue
+		}
+		for ; n >= 2; n-- {
+			a, b := toks[i].start, toks[i+n-1].end
+			name := text[a:b]
+			if !free(a, b) || notPerson[strings.ToLower(firstWord(name))] {
+				continue
+			}
+			if vs := g.Variants(document.Tycoon, name); len(vs) > 0 {
+				out = append(out, variantCandidate(text, name, a, b, vs, ""))
+				i += n - 1
+				break
+			}
+			if n == 3 {
+				// A middle name: "Alice Leal Guo" for Alice Guo.
+				short := text[toks[i].start:toks[i].end] + " " + text[toks[i+2].start:toks[i+2].end]
+				if id, ok := g.Resolve(document.Tycoon, short); ok {
+					if r, _ := g.Entity(id); r.Kind == "person" {
+						v := gazetteer.Variant{ID: r.ID, Name: r.Name, Alias: short, Exact: true}
+						out = append(out, variantCandidate(text, name, a, b, []gazetteer.Variant{v}, "middle name"))
+						i += n - 1
+						break
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
+func variantCandidate(text, name string, a, b int, vs []gazetteer.Variant, how string) document.Entity {
+	e := document.Entity{Type: document.Tycoon, ID: candidateID(document.Tycoon, name), Name: name, Kind: "person",
+		Confidence: confVariantNear, Mentions: []document.Mention{mention(text, a, b)}}
+	e.Proposals = proposals(name, vs, how)
+	return e
+}
+
+// proposals turns variants into "likely the same as" proposals.
+func proposals(name string, vs []gazetteer.Variant, how string) []document.Proposal {
+	var out []document.Proposal
+	for _, v := range vs {
+		p := document.Proposal{ID: v.ID, Name: v.Name, Confidence: confVariantNear}
+		switch {
+		case how != "":
+			p.Confidence = confMiddleName
+			p.Evidence = fmt.Sprintf("%q is %q with a %s", name, v.Alias, how)
+		case v.Exact:
+			p.Confidence = confVariantExact
+			p.Evidence = fmt.Sprintf("%q and %q are one spelling up to transliteration", name, v.Alias)
+		default:
+			p.Evidence = fmt.Sprintf("%q is one or two letters from %q", name, v.Alias)
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// linkVariants links a discovered entity to the known one it is a
+// spelling variant of, when that is unambiguous: a single exact proposal
+// whose entity the context supports (the site's province or town, or a
+// linked entity, is named in the same text; for a person, a linked entity
+// or a known relative with the same family name). The others keep their
+// proposals for an editor. known and found are the gazetteer's and
+// discovery's entities; it returns both lists updated.
+func linkVariants(text string, known, found []document.Entity, g *gazetteer.Gazetteer) ([]document.Entity, []document.Entity) {
+	kept := found[:0]
+	for _, c := range found {
+		if c.Type != document.Compound && c.Type != document.Tycoon {
+			kept = append(kept, c)
+			continue
+		}
+		if c.Proposals == nil {
+			vs := g.Variants(c.Type, c.Name)
+			if c.Type == document.Tycoon && c.Kind == "person" {
+				vs = slices.DeleteFunc(vs, func(v gazetteer.Variant) bool {
+					r, _ := g.Entity(v.ID)
+					return r.Kind != "person"
+				})
+			}
+			c.Proposals = proposals(c.Name, vs, "")
+		}
+		var sure []document.Proposal
+		for _, p := range c.Proposals {
+			if p.Confidence >= confVariantExact {
+				sure = append(sure, p)
+			}
+		}
+		if len(sure) != 1 {
+			kept = append(kept, c)
+			continue
+		}
+		r, ok := g.Entity(sure[0].ID)
+		why, agrees := supports(text, r, known)
+		if !ok || !agrees {
+			kept = append(kept, c)
+			continue
+		}
+		linked := document.Entity{
+			Type: r.Type, ID: r.ID, Name: r.Name, Kind: r.Kind, Known: true, Uncertain: r.Uncertain,
+			Confidence: confVariantLinked, Mentions: c.Mentions,
+			LinkedBy: sure[0].Evidence + "; " + why,
+		}
+		if i := slices.IndexFunc(known, func(e document.Entity) bool { return e.ID == r.ID }); i >= 0 {
+			known[i].Mentions = append(known[i].Mentions, c.Mentions...)
+			slices.SortFunc(known[i].Mentions, func(a, b document.Mention) int { return cmp.Compare(a.Start, b.Start) })
+			if known[i].LinkedBy == "" {
+				known[i].LinkedBy = linked.LinkedBy
+			}
+			continue
+		}
+		known = append(known, linked)
+	}
+	return known, kept
+}
+
+// supports reports what in the text backs reading a variant as r.
+func supports(text string, r gazetteer.Record, known []document.Entity) (string, bool) {
+	if r.Place != "" {
+		for off := 0; ; {
+			i := strings.Index(text[off:], r.Place)
+			if i < 0 {
+				break
+			}
+			if a := off + i; wordEdge(text, a, a+len(r.Place)) {
+				return fmt.Sprintf("the text names %s, its town", r.Place), true
+			}
+			off += i + len(r.Place)
+		}
+	}
+	for _, e := range known {
+		switch {
+		case r.Province != "" && e.ID == r.Province:
+			return fmt.Sprintf("the text names %s, where it is", e.Name), true
+		case slices.Contains(r.Links, e.ID):
+			return fmt.Sprintf("the text names %s, linked to it", e.Name), true
+		case r.Kind == "person" && e.Kind == "person" && e.ID != r.ID && firstWord(e.Name) == firstWord(r.Name):
+			return fmt.Sprintf("the text names %s, of the same family", e.Name), true
+		}
+	}
+	return "", false
+}
