@@ -18,7 +18,7 @@ import (
 func (x *Extractor) findEntities(text string, toks []token) []document.Entity {
 	out := x.gaz.FindWith(text, gazetteer.FindOptions{Companies: true})
 	new := discover(text, toks, out, x.gaz)
-	new = append(new, personVariants(text, toks, append(out, new...), x.gaz)...)
+	new = append(new, personVariants(text, toks, x.gaz, out, new)...)
 	if len(new) == 0 {
 		return out
 	}

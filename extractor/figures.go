@@ -139,6 +139,12 @@ func (s *scanner) wordAt(i int) string {
 	return lowerASCII(s.tok(i))
 }
 
+// wordIs reports whether token i is the lower-case word w in any ASCII
+// case, without the copy wordAt makes of a capitalised word.
+func (s *scanner) wordIs(i int, w string) bool {
+	return i >= 0 && i < len(s.toks) && s.toks[i].kind == tWord && equalFoldASCII(s.tok(i), w)
+}
+
 func (s *scanner) isMonth(i int) bool {
 	if i < 0 || i >= len(s.toks) || s.toks[i].kind != tWord || !s.toks[i].has(fUpper) {
 		return false
@@ -195,7 +201,7 @@ func (fs *figureScanner) number(i int) int {
 	// A range is one figure: its maximum, qualified "range".
 	if last, hi, ok := fs.rangeEnd(i, p.last, p.value); ok {
 		p.value, p.last, p.qualifier = hi, last, "range"
-		if fs.wordAt(p.first-1) == "between" {
+		if fs.wordIs(p.first-1, "between") {
 			p.first--
 		}
 	}
@@ -302,24 +308,21 @@ func (fs *figureScanner) gluedRange(i int) bool {
 // "between 100,000 and 500,000", "13,700-68,800", "$3 to $5 million". Years
 // ("2019 to 2021") and ages ("aged between 15 and 17") are not ranges.
 func (fs *figureScanner) rangeEnd(i, last int, lo float64) (int, float64, bool) {
-	if isYearToken(fs.tok(i)) {
-		return 0, 0, false
-	}
-	switch fs.wordAt(i - 1) {
-	case "aged", "ages", "age":
-		return 0, 0, false
-	case "between":
-		if a := fs.wordAt(i - 2); a == "aged" || a == "ages" || a == "age" {
-			return 0, 0, false
-		}
-	}
 	k := last + 1
 	switch {
-	case fs.wordAt(k) == "to":
-	case fs.wordAt(k) == "and" && (fs.wordAt(i-1) == "between" || fs.wordAt(i-2) == "between"):
+	case fs.wordIs(k, "to"):
+	case fs.wordIs(k, "and") && (fs.wordIs(i-1, "between") || fs.wordIs(i-2, "between")):
 	case fs.isPunct(k, "-") || fs.isPunct(k, "–"):
 	default:
 		return 0, 0, false
+	}
+	if isYearToken(fs.tok(i)) {
+		return 0, 0, false
+	}
+	for _, age := range [...]string{"aged", "ages", "age"} {
+		if fs.wordIs(i-1, age) || fs.wordIs(i-1, "between") && fs.wordIs(i-2, age) {
+			return 0, 0, false
+		}
 	}
 	k++
 	if fs.isPunct(k, "$") {
@@ -360,8 +363,8 @@ func (fs *figureScanner) currencyBefore(i int) string {
 	case tPunct:
 		return fs.lx.currencyCodes[s]
 	case tWord:
-		if len(s) == 3 && strings.ToUpper(s) == s && s != "USD" {
-			return fs.lx.currencyCodes[strings.ToLower(s)]
+		if len(s) == 3 && s != "USD" && 'A' <= s[0] && s[0] <= 'Z' && 'A' <= s[1] && s[1] <= 'Z' && 'A' <= s[2] && s[2] <= 'Z' {
+			return fs.lx.currencyCodes[lowerASCII(s)]
 		}
 	}
 	return ""
@@ -615,7 +618,7 @@ func (fs *figureScanner) unitAfter(p *phrase) bool {
 		}
 	}
 	// "four pairs of handcuffs", "30 sets of terminals": the noun after "of".
-	if w := fs.wordAt(j); (w == "pairs" || w == "sets") && fs.wordAt(j+1) == "of" {
+	if (fs.wordIs(j, "pairs") || fs.wordIs(j, "sets")) && fs.wordIs(j+1, "of") {
 		j += 2
 	}
 	unknown := 0
@@ -786,7 +789,7 @@ func (fs *figureScanner) elliptical(p *phrase) (string, string) {
 	if fs.toks[p.first].start-prev.End > 300 {
 		return "", ""
 	}
-	if prev.Unit == "percent" || len(prev.Unit) == 3 && strings.ToUpper(prev.Unit) == prev.Unit {
+	if prev.Unit == "percent" || prev.Unit == "USD" || lookupCode(fs.lx, prev.Unit) {
 		return fs.unitBefore(p.first)
 	}
 	// Within one sentence the list continues the last count's unit.
@@ -958,7 +961,7 @@ func (fs *figureScanner) parenCount(i int, v float64) int {
 // the caption or the paragraph before it calls the numbers estimates.
 func (fs *figureScanner) tables() {
 	text := fs.text
-	if strings.IndexByte(text, '\t') < 0 && !strings.Contains(text, ":") {
+	if strings.IndexByte(text, '\t') < 0 && !hasColonRow(text) {
 		return
 	}
 	type line struct{ start, end int }
@@ -1089,6 +1092,38 @@ func (fs *figureScanner) tables() {
 	if len(block) > 0 {
 		flush(before)
 	}
+}
+
+// hasColonRow reports whether some line of text ends in ": <number>".
+func hasColonRow(text string) bool {
+	for off := 0; ; {
+		i := strings.IndexByte(text[off:], ':')
+		if i < 0 {
+			return false
+		}
+		j := off + i + 1
+		for j < len(text) && text[j] == ' ' {
+			j++
+		}
+		k := j
+		for k < len(text) && (isDigit(text[k]) || text[k] == ',' || text[k] == '.') {
+			k++
+		}
+		if k > j && (k == len(text) || text[k] == '\n' || text[k] == '\r') {
+			return true
+		}
+		off = j
+	}
+}
+
+// lookupCode reports a currency code used as a unit ("CNY").
+func lookupCode(lx *lexicon, unit string) bool {
+	for _, c := range lx.currencyCodes {
+		if c == unit {
+			return true
+		}
+	}
+	return false
 }
 
 // colonRow reports a list row "Label: 275": a short capitalised label, a

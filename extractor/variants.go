@@ -23,19 +23,25 @@ const (
 // discovered mention whose words are words of known people's names, and
 // that are a spelling variant of one of them ("Ming Zhen Zhen"), or the
 // name with a middle name added ("Alice Leal Guo").
-func personVariants(text string, toks []token, taken []document.Entity, g *gazetteer.Gazetteer) []document.Entity {
-	var spans [][2]int
-	for _, e := range taken {
-		for _, m := range e.Mentions {
-			spans = append(spans, [2]int{m.Start, m.End})
-		}
-	}
+func personVariants(text string, toks []token, g *gazetteer.Gazetteer, taken ...[]document.Entity) []document.Entity {
 	free := func(a, b int) bool {
-		return !slices.ContainsFunc(spans, func(s [2]int) bool { return a < s[1] && s[0] < b })
+		for _, es := range taken {
+			for _, e := range es {
+				for _, m := range e.Mentions {
+					if a < m.End && m.Start < b {
+						return false
+					}
+				}
+			}
+		}
+		return true
 	}
 	var out []document.Entity
 	for i := 0; i < len(toks); i++ {
-		if toks[i].kind != tWord || !toks[i].has(fUpper) || !g.NameWord(text[toks[i].start:toks[i].end]) {
+		// Two capitalised words in a row first (cheap), then a known name word.
+		if toks[i].kind != tWord || !toks[i].has(fUpper) || i+1 >= len(toks) ||
+			toks[i+1].kind != tWord || !toks[i+1].has(fUpper) || text[toks[i].end:toks[i+1].start] != " " ||
+			!g.NameWord(text[toks[i].start:toks[i].end]) {
 			continue
 		}
 		// The run: up to three capitalised words joined by single spaces.

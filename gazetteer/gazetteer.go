@@ -101,9 +101,11 @@ type Gazetteer struct {
 	lookup map[string][]lookupRef
 	// variants maps a variant key (variantKey) to the records one of whose
 	// Latin spellings has it, for Variants.
-	variants  map[string][]variantRef
-	nameWords map[string]bool // variant keys of the words of people's names
-	m         matcher
+	variants    map[string][]variantRef
+	variantKeys []string            // the keys of variants, in file order
+	byFirst     map[string][]string // variant key of a name's first word → keys of variants
+	nameWords   map[string]bool     // variant keys of the words of people's names
+	m           matcher
 	// folds recycles the folded copies of texts: one is as large as its
 	// text and lives only during FindWith. Copies of huge texts are not
 	// kept (maxPooledFold).

@@ -483,22 +483,33 @@ func (m *matcher) firmAfter(b []byte, e int, head bool) bool {
 // standing for a province still count inside a name ("Koh Thom casino
 // complex"), as the gold annotations have it.
 func (g *Gazetteer) dropInsideNames(b []byte, hits []hit) []hit {
-	inside := func(h hit, outer func(hit) bool) bool {
-		for _, o := range hits {
-			if o != h && outer(o) && o.start <= h.start && h.end <= o.end && o.end-o.start > h.end-h.start {
+	var names, firms [][2]int // spans of sites and firms
+	for _, h := range hits {
+		switch {
+		case h.typ == tCompound:
+			names = append(names, [2]int{h.start, h.end})
+		case h.typ == tTycoon && g.records[h.rec].Kind == "company":
+			names = append(names, [2]int{h.start, h.end})
+			firms = append(firms, [2]int{h.start, h.end})
+		}
+	}
+	if len(names) == 0 && len(hits) < 2 {
+		return hits
+	}
+	inside := func(h hit, outer [][2]int) bool {
+		for _, o := range outer {
+			if o[0] <= h.start && h.end <= o[1] && o[1]-o[0] > h.end-h.start {
 				return true
 			}
 		}
 		return false
 	}
-	firm := func(o hit) bool { return o.typ == tTycoon && g.records[o.rec].Kind == "company" }
-	named := func(o hit) bool { return o.typ == tCompound || firm(o) }
 	return slices.DeleteFunc(hits, func(h hit) bool {
 		switch h.typ {
 		case tProvince:
-			return !h.place && (inside(h, named) || templeAround(b, h.start, h.end))
+			return !h.place && (inside(h, names) || templeAround(b, h.start, h.end))
 		case tCompound:
-			return inside(h, firm)
+			return inside(h, firms)
 		}
 		return false
 	})

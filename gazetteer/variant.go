@@ -20,44 +20,102 @@ type Variant struct {
 // variantKey folds a Latin-script name so that the usual transliteration
 // variants of one name meet: case, accents, spaces and hyphens ("Zhen
 // Zhen", "Zhenzhen"); c, k and q; ph/p, th/t, kh/k; zh/j, x/hs/s; y/i
-// ("Bay", "Bai"); ou/oo/u and ea/e (Khmer romanisation); doubled letters;
-// h after a consonant. Names in other scripts give "".
+// ("Bay", "Bai"); ee/i ("Lee", "Li"); ou/oo/u and ea/e (Khmer
+// romanisation); doubled letters; h after a consonant. Names in other
+// scripts give "".
 func variantKey(s string) string {
-	k := key(s)
-	b := make([]byte, 0, len(k))
-	for i := 0; i < len(k); i++ {
-		c := k[i]
+	var buf [64]byte
+	return string(appendVariantKey(buf[:0], s))
+}
+
+// appendVariantKey appends the variant key of s to dst; it allocates
+// nothing for an ASCII name of up to 64 letters.
+func appendVariantKey(dst []byte, s string) []byte {
+	var lb [64]byte
+	letters := lb[:0]
+	for i := 0; i < len(s); i++ {
+		c := s[i]
 		if c >= 0x80 {
-			return "" // not a Latin name
+			k := key(s) // accents and tones folded
+			letters = letters[:0]
+			for j := 0; j < len(k); j++ {
+				if c := k[j]; c >= 0x80 {
+					return dst[:0] // not a Latin name
+				} else if 'a' <= c && c <= 'z' {
+					letters = append(letters, c)
+				}
+			}
+			break
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
 		}
 		if 'a' <= c && c <= 'z' {
-			b = append(b, c)
+			letters = append(letters, c)
 		}
 	}
-	w := string(b)
-	for _, r := range [...][2]string{
-		{"ee", "i"}, {"zh", "j"}, {"hs", "s"}, {"ph", "p"}, {"th", "t"}, {"kh", "k"}, {"gh", "g"}, {"ch", "k"},
-		{"c", "k"}, {"q", "k"}, {"x", "s"}, {"w", "v"}, {"y", "i"},
-		{"ou", "u"}, {"oo", "u"}, {"ea", "e"}, {"oeu", "eu"},
-	} {
-		w = strings.ReplaceAll(w, r[0], r[1])
-	}
-	out := make([]byte, 0, len(w))
-	for i := 0; i < len(w); i++ {
-		c := w[i]
-		if len(out) > 0 && out[len(out)-1] == c {
-			continue // doubled letters
+	start := len(dst)
+	emit := func(c byte) {
+		if n := len(dst); n > start {
+			last := dst[n-1]
+			if last == c {
+				return // doubled letters
+			}
+			if c == 'h' && !isVowel(last) {
+				return // h after a consonant
+			}
 		}
-		if c == 'h' && len(out) > 0 && !strings.ContainsRune("aeiou", rune(out[len(out)-1])) {
-			continue // h after a consonant
+		dst = append(dst, c)
+	}
+	for i := 0; i < len(letters); i++ {
+		c := letters[i]
+		var d byte
+		if i+1 < len(letters) {
+			d = letters[i+1]
 		}
-		out = append(out, c)
+		two := true
+		switch {
+		case c == 'e' && d == 'e':
+			emit('i')
+		case c == 'z' && d == 'h':
+			emit('j')
+		case c == 'h' && d == 's':
+			emit('s')
+		case d == 'h' && (c == 'p' || c == 't' || c == 'k' || c == 'g'):
+			emit(c)
+		case c == 'c' && d == 'h':
+			emit('k')
+		case c == 'o' && (d == 'u' || d == 'o'):
+			emit('u')
+		case c == 'e' && d == 'a':
+			emit('e')
+		case c == 'o' && d == 'e' && i+2 < len(letters) && letters[i+2] == 'u':
+			emit('e')
+		default:
+			two = false
+			switch c {
+			case 'c', 'q':
+				c = 'k'
+			case 'x':
+				c = 's'
+			case 'w':
+				c = 'v'
+			case 'y':
+				c = 'i'
+			}
+			emit(c)
+		}
+		if two {
+			i++
+		}
 	}
-	if n := len(out); n > 1 && out[n-1] == 'h' {
-		out = out[:n-1]
+	if n := len(dst); n > start+1 && dst[n-1] == 'h' {
+		dst = dst[:n-1]
 	}
-	return string(out)
+	return dst
 }
+
+func isVowel(c byte) bool { return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' }
 
 // stripHeads removes the head nouns a site name ends with ("Moc Bai
 // Casino" → "moc bai"), so variants are compared on the name itself.
@@ -77,6 +135,7 @@ func (m *matcher) stripHeads(k string) string {
 // variant key, and the words of people's names for NameWord.
 func (g *Gazetteer) buildVariants() {
 	g.variants = map[string][]variantRef{}
+	g.byFirst = map[string][]string{}
 	g.nameWords = map[string]bool{}
 	for _, r := range g.records {
 		if r.Kind != "person" {
@@ -99,6 +158,11 @@ func (g *Gazetteer) buildVariants() {
 			if len(vk) < 4 {
 				continue
 			}
+			if _, ok := g.variants[vk]; !ok {
+				g.variantKeys = append(g.variantKeys, vk)
+				fk := variantKey(firstField(key(a)))
+				g.byFirst[fk] = append(g.byFirst[fk], vk)
+			}
 			if !slices.ContainsFunc(g.variants[vk], func(v variantRef) bool { return v.rec == i }) {
 				g.variants[vk] = append(g.variants[vk], variantRef{rec: i, alias: a})
 			}
@@ -109,7 +173,10 @@ func (g *Gazetteer) buildVariants() {
 // NameWord reports whether w is, up to spelling variants, a word of a
 // known person's name: a cheap test before Variants on a run of
 // capitalised words.
-func (g *Gazetteer) NameWord(w string) bool { return g.nameWords[variantKey(w)] }
+func (g *Gazetteer) NameWord(w string) bool {
+	var buf [64]byte
+	return g.nameWords[string(appendVariantKey(buf[:0], w))]
+}
 
 type variantRef struct {
 	rec   int
@@ -131,39 +198,63 @@ func (g *Gazetteer) nameKey(typ, name string) string {
 // enough for that to mean something. A name the gazetteer already knows
 // as written gives nothing.
 func (g *Gazetteer) Variants(typ, name string) []Variant {
-	if _, ok := g.Resolve(typ, name); ok {
-		return nil
+	var kb, fb [64]byte
+	var vk []byte
+	if typ == document.Compound {
+		vk = appendVariantKey(kb[:0], g.m.stripHeads(key(name)))
+	} else {
+		vk = appendVariantKey(kb[:0], name) // no copy for a plain ASCII name
 	}
-	vk := g.nameKey(typ, name)
 	if len(vk) < 4 {
 		return nil
 	}
 	var out []Variant
 	seen := map[int]bool{}
-	for _, v := range g.variants[vk] {
-		r := &g.records[v.rec]
-		if r.Type == typ && !seen[v.rec] {
-			seen[v.rec] = true
-			out = append(out, Variant{ID: r.ID, Name: r.Name, Alias: v.alias, Exact: true})
-		}
-	}
-	if len(out) > 0 || len(vk) < 8 {
-		return out
-	}
-	for k, refs := range g.variants {
-		if k[0] != vk[0] || absDiff(len(k), len(vk)) > 2 || editDistance(k, vk, 2) > 2 {
-			continue
-		}
+	add := func(refs []variantRef, exact bool) {
 		for _, v := range refs {
 			r := &g.records[v.rec]
 			if r.Type == typ && !seen[v.rec] {
 				seen[v.rec] = true
-				out = append(out, Variant{ID: r.ID, Name: r.Name, Alias: v.alias})
+				out = append(out, Variant{ID: r.ID, Name: r.Name, Alias: v.alias, Exact: exact})
 			}
 		}
 	}
+	add(g.variants[string(vk)], true)
+	if len(out) == 0 && len(vk) >= 8 {
+		// Near spellings: among the names that share the first word, up
+		// to spelling ("Ming Xuechen", "Ming Xuechang"); sites, which
+		// discovery finds rarely, against every name.
+		keys := g.variantKeys
+		if typ != document.Compound {
+			first := name
+			if i := strings.IndexAny(name, " -"); i >= 0 {
+				first = name[:i]
+			}
+			keys = g.byFirst[string(appendVariantKey(fb[:0], first))]
+		}
+		vks := string(vk)
+		for _, k := range keys {
+			if k[0] != vk[0] || absDiff(len(k), len(vk)) > 2 || editDistance(k, vks, 2) > 2 {
+				continue
+			}
+			add(g.variants[k], false)
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	if _, ok := g.Resolve(typ, name); ok {
+		return nil // known as written
+	}
 	slices.SortFunc(out, func(a, b Variant) int { return strings.Compare(a.ID, b.ID) })
 	return out
+}
+
+func firstField(s string) string {
+	if i := strings.IndexByte(s, ' '); i >= 0 {
+		return s[:i]
+	}
+	return s
 }
 
 func absDiff(a, b int) int {
@@ -176,8 +267,12 @@ func absDiff(a, b int) int {
 // editDistance is the Levenshtein distance of a and b, or max+1 as soon as
 // it must exceed max.
 func editDistance(a, b string, max int) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
+	var pb, cb [48]int
+	prev, cur := pb[:0], cb[:0]
+	if len(b)+1 > len(pb) {
+		prev, cur = make([]int, 0, len(b)+1), make([]int, 0, len(b)+1)
+	}
+	prev, cur = prev[:len(b)+1], cur[:len(b)+1]
 	for j := range prev {
 		prev[j] = j
 	}
