@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -108,6 +109,10 @@ func TestDateOrderOfTrust(t *testing.T) {
 		{"URL beats text", page("", `<p>Posted 14 January 2021.</p>`), "https://x.example/2022/05/06/story", "2022-05-06"},
 		{"text last", page("", `<p>Posted on 14 January 2021.</p>`), "https://x.example/story", "2021-01-14"},
 		{"none", page("", ""), "https://x.example/story", ""},
+		// Issue 12: a year or a month in running text is no publication date.
+		{"only a year in the text", page("", `<p>The casino has been operating since 2002 on the highway.</p>`), "https://x.example/story", ""},
+		{"only a month in the text", page("", `<p>Police raided the tower in March 2024, officials said.</p>`), "https://x.example/story", ""},
+		{"a day in the text", page("", `<p>Posted 3rd March 2024 by the desk.</p>`), "https://x.example/story", "2024-03-03"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -321,5 +326,47 @@ func TestExtractHTMLTableRows(t *testing.T) {
 		if !contains(lines, want) {
 			t.Errorf("no line %q in %q", want, x.Text)
 		}
+	}
+}
+
+// TestHTMLBlocksSeparated: every extraction path (the main one and the
+// fallbacks that take over on pages without an article) keeps block
+// elements apart and the spaces at inline elements' edges, even with
+// nested inline markup and scripts.
+func TestHTMLBlocksSeparated(t *testing.T) {
+	filler := "<p>" + strings.Repeat("Inspectors went floor by floor and listed what every room held. ", 6) + "</p>"
+	cases := []struct {
+		name, html string
+		want       []string // each inside one line
+		glued      []string // must not appear
+	}{
+		{"divs in an article, inline tails", `<html><body><article><div><span>Officers ended the raid</span></div><div><span><b>Police</b> searched <i>the</i> <a href="/t">second tower</a></span><script>var n = 1;</script></div>` + filler + `</article></body></html>`,
+			[]string{"Officers ended the raid", "Police searched"}, []string{"raidPolice", "Policesearched", "thesecond"}},
+		{"bare divs, no article (fallback)", `<html><body><div>text of the raid</div><div>Police raided more</div><div><span>on Monday.</span><script>x()</script></div><div>More <em>text</em> follows.</div></body></html>`,
+			[]string{"text of the raid", "Police raided more", "on Monday.", "More text follows."}, []string{"raidPolice", "Monday.More"}},
+		{"sections and list items", `<html><body><main><section><span>Guards left the gate before the trucks arrived at the compound<noscript>js</noscript></span></section><ul><li><a href="#">Buses</a> came</li><li>then trucks</li></ul>` + filler + `</main></body></html>`,
+			[]string{"Buses came", "then trucks"}, []string{"compoundBuses", "camethen", "Busescame"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			x, err := Extract(t.Context(), []byte(c.html), "text/html", "https://x.example/a")
+			if err != nil {
+				t.Fatal(err)
+			}
+			lines := strings.Split(x.Text, "\n")
+			for _, w := range c.want {
+				if !slices.ContainsFunc(lines, func(l string) bool { return strings.Contains(l, w) }) {
+					t.Errorf("no line holds %q in %q", w, x.Text)
+				}
+			}
+			for _, g := range c.glued {
+				if strings.Contains(x.Text, g) {
+					t.Errorf("glued %q in %q", g, x.Text)
+				}
+			}
+			if strings.ContainsAny(x.Text, markSpace+markBlock) {
+				t.Errorf("marks left in %q", x.Text)
+			}
+		})
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -73,22 +74,28 @@ func extractHTML(body []byte, contentType, sourceURL string) (Extracted, error) 
 	if base != nil {
 		opts.OriginalURL = base
 	}
-	res, err := trafilatura.ExtractDocument(doc, opts)
+	// trafilatura and its fallbacks join blocks that no white space
+	// separates in the source and trim the spaces at inline elements'
+	// edges ("the raid</div><div>Police", "<b>Police</b> raided"): mark
+	// both on a copy before, and turn the marks back into separators after.
+	marked := clone(doc)
+	markBoundaries(marked)
+	res, err := trafilatura.ExtractDocument(marked, opts)
 	if err != nil {
 		return Extracted{}, fmt.Errorf("%w: %v", ErrEmpty, err)
 	}
 	x.Text = renderText(res.ContentNode)
 	if collapseSpace(x.Text) == "" {
-		x.Text = res.ContentText
+		x.Text = unmark(res.ContentText)
 	}
 	x.Text = cleanText(x.Text)
-	x.Title = res.Metadata.Title
+	x.Title = strings.TrimSpace(unmark(res.Metadata.Title))
 	if t := collapseSpace(x.Text); t == "" || t == collapseSpace(x.Title) || t == collapseSpace(docTitle(doc)) {
 		// The fallback extractors echo the <title> of a page without text.
 		return Extracted{}, ErrEmpty
 	}
-	x.Byline = res.Metadata.Author
-	x.Outlet = res.Metadata.Sitename
+	x.Byline = strings.TrimSpace(unmark(res.Metadata.Author))
+	x.Outlet = strings.TrimSpace(unmark(res.Metadata.Sitename))
 	x.Language = normLang(res.Metadata.Language)
 	if x.Language == "" {
 		x.Language = normLang(htmlLang(doc))
@@ -132,8 +139,76 @@ func pageDate(doc *html.Node, pageURL string) string {
 			return d
 		}
 	}
-	// 3. The text, extensively.
-	return format(htmldate.FromDocument(doc, htmldate.Options{UseOriginalDate: true}))
+	// 3. The text, extensively, but only a date the text writes out to the
+	// day ("Posted on 14 January 2021"): a year or a month in running text
+	// ("operating since 2002") is no publication date, and a page without
+	// a trustworthy date stays undated rather than showing a guess.
+	d := format(htmldate.FromDocument(doc, htmldate.Options{UseOriginalDate: true}))
+	if d == "" {
+		return ""
+	}
+	t, err := time.Parse(time.DateOnly, d)
+	if err != nil || !writesDay(visibleText(doc), t) {
+		return ""
+	}
+	return d
+}
+
+// writesDay reports whether text writes t with its day: "14 January 2021",
+// "January 14, 2021", "14th Jan 2021", "2021-01-14", "14/01/2021"…
+func writesDay(text string, t time.Time) bool {
+	text = strings.Join(strings.Fields(text), " ")
+	day := strconv.Itoa(t.Day())
+	ord := day + ordinalSuffix(t.Day())
+	year := strconv.Itoa(t.Year())
+	var forms []string
+	for _, m := range []string{t.Month().String(), t.Month().String()[:3], t.Month().String()[:3] + "."} {
+		for _, d := range []string{day, ord, fmt.Sprintf("%02d", t.Day())} {
+			forms = append(forms, d+" "+m+" "+year, d+" "+m+", "+year, m+" "+d+", "+year, m+" "+d+" "+year)
+		}
+	}
+	forms = append(forms, t.Format("2006-01-02"), t.Format("02/01/2006"), t.Format("01/02/2006"), t.Format("2/1/2006"),
+		t.Format("1/2/2006"), t.Format("02.01.2006"), t.Format("2006/01/02"))
+	lower := strings.ToLower(text)
+	for _, f := range forms {
+		if strings.Contains(lower, strings.ToLower(f)) {
+			return true
+		}
+	}
+	return false
+}
+
+func ordinalSuffix(d int) string {
+	switch {
+	case d%100 >= 11 && d%100 <= 13:
+		return "th"
+	case d%10 == 1:
+		return "st"
+	case d%10 == 2:
+		return "nd"
+	case d%10 == 3:
+		return "rd"
+	}
+	return "th"
+}
+
+// visibleText is the text of doc's body, without scripts and styles.
+func visibleText(doc *html.Node) string {
+	var b strings.Builder
+	walk(doc, func(n *html.Node) bool {
+		if n.Type == html.ElementNode {
+			switch strings.ToLower(n.Data) {
+			case "script", "style", "noscript", "template", "head":
+				return false
+			}
+		}
+		if n.Type == html.TextNode {
+			b.WriteString(n.Data)
+			b.WriteByte(' ')
+		}
+		return true
+	})
+	return b.String()
 }
 
 // markupOnly returns a document holding doc's <head> plus its JSON-LD
@@ -419,11 +494,61 @@ func renderText(n *html.Node) string {
 		}
 	}
 	rec(n)
-	lines := strings.Split(b.String(), "\n")
+	lines := strings.Split(unmark(b.String()), "\n")
 	for i, l := range lines {
 		lines[i] = collapseSpace(l)
 	}
 	return strings.Join(lines, "\n")
+}
+
+// Marks put into the text before main-text extraction (markBoundaries).
+const (
+	markSpace = "\uE000" // a space at an inline element's edge
+	markBlock = "\uE001" // the edge of a block element
+)
+
+// markBoundaries puts markBlock before and after every block element
+// and markSpace in front of the white space at the edges of inline
+// elements, so that neither survives extraction as glue. Scripts, styles
+// and the head are left alone.
+func markBoundaries(n *html.Node) {
+	for c := n.FirstChild; c != nil; {
+		next := c.NextSibling
+		switch c.Type {
+		case html.ElementNode:
+			tag := strings.ToLower(c.Data)
+			switch tag {
+			case "head", "title", "script", "style", "noscript", "template", "textarea":
+				c = next
+				continue
+			}
+			if !inlineTag(tag) && tag != "html" && tag != "body" {
+				n.InsertBefore(&html.Node{Type: html.TextNode, Data: markBlock}, c)
+				n.InsertBefore(&html.Node{Type: html.TextNode, Data: markBlock}, next)
+			}
+			markBoundaries(c)
+		case html.TextNode:
+			if d := c.Data; d != "" {
+				if isSpaceByte(d[0]) && c.PrevSibling != nil && c.PrevSibling.Type == html.ElementNode {
+					c.Data = markSpace + d
+				}
+				if isSpaceByte(d[len(d)-1]) && next != nil && next.Type == html.ElementNode {
+					c.Data += markSpace
+				}
+			}
+		}
+		c = next
+	}
+}
+
+func isSpaceByte(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+// unmark turns the marks of markBoundaries back into separators.
+func unmark(s string) string {
+	if !strings.Contains(s, markSpace) && !strings.Contains(s, markBlock) {
+		return s
+	}
+	return strings.NewReplacer(markSpace+" ", " ", " "+markSpace, " ", markSpace, " ", markBlock, "\n").Replace(s)
 }
 
 func inlineTag(tag string) bool {
