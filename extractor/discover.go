@@ -794,6 +794,9 @@ type Candidate struct {
 	ID       string    `json:"id"`
 	Count    int       `json:"count"` // documents mentioning it
 	Examples []Example `json:"examples"`
+	// Proposals are known entities the candidate is likely the same as
+	// (a spelling variant), best first, for "entities link".
+	Proposals []document.Proposal `json:"proposals,omitempty"`
 }
 
 // Example is one context a candidate was seen in.
@@ -829,10 +832,19 @@ func CollectCandidates(docs iter.Seq[document.Tagged]) []Candidate {
 			if len(c.Examples) < maxExamples && len(e.Mentions) > 0 {
 				c.Examples = append(c.Examples, Example{Source: source, Context: e.Mentions[0].Context})
 			}
+			for _, p := range e.Proposals {
+				i := slices.IndexFunc(c.Proposals, func(q document.Proposal) bool { return q.ID == p.ID })
+				if i < 0 {
+					c.Proposals = append(c.Proposals, p)
+				} else if p.Confidence > c.Proposals[i].Confidence {
+					c.Proposals[i] = p
+				}
+			}
 		}
 	}
 	out := make([]Candidate, 0, len(byID))
 	for _, c := range byID {
+		slices.SortStableFunc(c.Proposals, func(a, b document.Proposal) int { return cmp.Compare(b.Confidence, a.Confidence) })
 		out = append(out, *c)
 	}
 	slices.SortFunc(out, func(a, b Candidate) int {

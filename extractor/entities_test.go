@@ -195,3 +195,38 @@ func TestVariantLinking(t *testing.T) {
 		})
 	}
 }
+
+// TestRelink: a document tagged before an editor's link gets the known
+// entity, merged with a mention of it under its own name.
+func TestRelink(t *testing.T) {
+	g, err := gazetteer.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := New(g)
+	text := "Guards left Sunrise Palms Casino at dawn; the Moc Bai Casino stayed open."
+	tagged := x.Extract(document.Raw{ID: "d", Text: text})
+	if slices.ContainsFunc(tagged.Entities, func(e document.Entity) bool { return e.Known && e.Mentions[0].Text == "Sunrise Palms Casino" }) {
+		t.Fatal("linked before the link")
+	}
+	if Relink(&tagged, g) {
+		t.Error("Relink changed a document without links")
+	}
+	lg, err := g.WithLinks([]gazetteer.Link{{Name: "Sunrise Palms Casino", ID: "bavet-moc-bai-casino"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !Relink(&tagged, lg) {
+		t.Fatal("Relink changed nothing")
+	}
+	var got []string
+	for _, e := range tagged.Entities {
+		for _, m := range e.Mentions {
+			got = append(got, e.ID+"="+m.Text)
+		}
+	}
+	want := []string{"bavet-moc-bai-casino=Sunrise Palms Casino", "bavet-moc-bai-casino=Moc Bai Casino"}
+	if !slices.Equal(got, want) {
+		t.Errorf("entities %q, want %q", got, want)
+	}
+}

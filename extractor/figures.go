@@ -392,7 +392,7 @@ func (fs *figureScanner) wordNumber(i int) int {
 			p.value, p.last = sc, i+1
 		} else if next == "dozen" {
 			p.value, p.last = 12, i+1
-		} else if _, unit := lx.units[next]; w == "one" && (unit || isDemonym(fs.tok(i+1)) || next == "from" || next == "in") {
+		} else if _, unit := lx.units[next]; w == "one" && next != "" && (unit || isDemonym(fs.tok(i+1)) || next == "from" || next == "in") {
 			p.value = 1 // "one Vietnamese", "one from Saudi Arabia"
 		} else if f, ok := lx.fractions[next]; ok && w != "an" && (next == "third" || next == "quarter" || next == "fifth" || next == "tenth") && fs.wordAt(i+2) == "of" {
 			p.value, p.last, p.fraction = f, i+1, true
@@ -670,7 +670,7 @@ func (fs *figureScanner) unitAfter(p *phrase) bool {
 			victimHint = true
 		}
 		_, nextIsUnit := lx.units[fs.wordAt(j+1)]
-		nextIsUnit = nextIsUnit || isDemonym(fs.tok(j+1))
+		nextIsUnit = nextIsUnit || j+1 < len(fs.toks) && fs.toks[j+1].kind == tWord && isDemonym(fs.tok(j+1))
 		if unknown < 2 && (lx.adjectives[w] || t.has(fUpper) || adjectiveLike(w) || nextIsUnit) {
 			unknown++
 			continue

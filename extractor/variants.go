@@ -195,3 +195,44 @@ func supports(text string, r gazetteer.Record, known []document.Entity) (string,
 	}
 	return "", false
 }
+
+// Relink applies editors' links (gazetteer.Link, loaded into g with
+// WithLinks) to a document tagged before them: a discovered entity whose
+// name g now knows becomes that known entity, merged with it when the
+// document mentions it already. It reports whether t changed; reindex uses
+// it so that old documents are found under the linked entity.
+func Relink(t *document.Tagged, g *gazetteer.Gazetteer) bool {
+	changed := false
+	for i, e := range t.Entities {
+		if e.Known {
+			continue
+		}
+		id, ok := g.Resolve(e.Type, e.Name)
+		r, known := g.Entity(id)
+		if !ok || !known {
+			continue
+		}
+		changed = true
+		t.Entities[i] = document.Entity{
+			Type: r.Type, ID: r.ID, Name: r.Name, Kind: r.Kind, Known: true, Uncertain: r.Uncertain,
+			Confidence: max(e.Confidence, confVariantLinked), Mentions: e.Mentions,
+			LinkedBy: fmt.Sprintf("an editor linked %q to %s", e.Name, r.Name),
+		}
+	}
+	if !changed {
+		return false
+	}
+	// Merge an entity now named twice into its first place.
+	out := t.Entities[:0]
+	for _, e := range t.Entities {
+		if i := slices.IndexFunc(out, func(o document.Entity) bool { return o.ID == e.ID }); i >= 0 {
+			out[i].Mentions = append(out[i].Mentions, e.Mentions...)
+			slices.SortFunc(out[i].Mentions, func(a, b document.Mention) int { return cmp.Compare(a.Start, b.Start) })
+			out[i].Confidence = max(out[i].Confidence, e.Confidence)
+			continue
+		}
+		out = append(out, e)
+	}
+	t.Entities = out
+	return true
+}

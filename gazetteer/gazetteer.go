@@ -93,6 +93,7 @@ func (r Record) clone() Record {
 
 // Gazetteer is immutable after Load and safe for concurrent use.
 type Gazetteer struct {
+	data    []byte // the file, for WithLinks
 	version string
 	records []Record
 	byID    map[string]int
@@ -203,7 +204,10 @@ var idRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 // Load parses a gazetteer file. Unknown keys are errors, and every error
 // names the section, entry and line, because the file is meant to be edited
 // by hand.
-func Load(data []byte) (*Gazetteer, error) {
+func Load(data []byte) (*Gazetteer, error) { return load(data, nil) }
+
+// load is Load with editors' links applied (WithLinks).
+func load(data []byte, links []Link) (*Gazetteer, error) {
 	var f schema.File
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
@@ -227,9 +231,22 @@ func Load(data []byte) (*Gazetteer, error) {
 		return nil, errors.New("gazetteer: no provinces, compounds or tycoons")
 	}
 
-	g := &Gazetteer{byID: map[string]int{}, lookup: map[string][]lookupRef{}}
-	sum := sha256.Sum256(data)
-	g.version = hex.EncodeToString(sum[:6])
+	for _, l := range links {
+		for _, list := range [][]schema.Entry{f.Compounds, f.Tycoons} {
+			for i := range list {
+				if list[i].ID == l.ID {
+					list[i].Aliases = append(list[i].Aliases, l.Name)
+				}
+			}
+		}
+	}
+	g := &Gazetteer{data: data, byID: map[string]int{}, lookup: map[string][]lookupRef{}}
+	h := sha256.New()
+	h.Write(data)
+	for _, l := range links {
+		fmt.Fprintf(h, "\x00%s\x00%s", l.Name, l.ID)
+	}
+	g.version = hex.EncodeToString(h.Sum(nil)[:6])
 
 	type src struct {
 		section string

@@ -368,3 +368,51 @@ func TestVariants(t *testing.T) {
 		}
 	}
 }
+
+// TestOverlay: an editor's link makes a name an alias of the entity, for
+// matching and Resolve, and is kept in the overlay file.
+func TestOverlay(t *testing.T) {
+	g := defaultGaz(t)
+	path := filepath.Join(t.TempDir(), OverlayFile)
+	text := "Guards left Sunrise Palms Casino at dawn."
+	if got := found(g.Find(text)); got != nil {
+		t.Fatalf("before the link: %q", got)
+	}
+	ng, err := g.AddLink(path, Link{Name: "Sunrise  Palms Casino", ID: "bavet-moc-bai-casino", By: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := found(ng.Find(text)), []string{"compound:bavet-moc-bai-casino=Sunrise Palms Casino"}; !slices.Equal(got, want) {
+		t.Errorf("after the link: %q, want %q", got, want)
+	}
+	if ng.Version() == g.Version() {
+		t.Error("the version did not change with the link")
+	}
+	links, err := ReadOverlay(path)
+	if err != nil || len(links) != 1 || links[0].Name != "Sunrise Palms Casino" || links[0].Type != document.Compound || links[0].Decided == "" {
+		t.Fatalf("overlay file: %+v, %v", links, err)
+	}
+	again, err := g.WithLinks(links)
+	if err != nil || again.Version() != ng.Version() {
+		t.Errorf("reloading the overlay: %v, version %s, want %s", err, again.Version(), ng.Version())
+	}
+	for _, tt := range []struct {
+		link Link
+		want string
+	}{
+		{Link{Name: "Other Name", ID: "no-such-id"}, `no entity "no-such-id"`},
+		{Link{Name: "Moc Bai Casino", ID: "bavet-moc-bai-casino"}, "already names bavet-moc-bai-casino"},
+		{Link{Name: "Moc Bai Casino", ID: "a7-park-bavet"}, "already names another entity"},
+		{Link{Name: "Bavet town", ID: "svay-rieng"}, "is a province"},
+	} {
+		if _, err := ng.AddLink(path, tt.link); err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("AddLink(%+v) = %v, want %q", tt.link, err, tt.want)
+		}
+	}
+	if err := os.WriteFile(path, []byte("links:\n  - {name: X, id: y, colour: red}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ReadOverlay(path); err == nil || !strings.Contains(err.Error(), "colour") {
+		t.Errorf("unknown key: %v", err)
+	}
+}

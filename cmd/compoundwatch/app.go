@@ -108,14 +108,31 @@ func (a *app) gazetteer() (*gazetteer.Gazetteer, error) {
 	if a.gaz != nil {
 		return a.gaz, nil
 	}
+	var g *gazetteer.Gazetteer
 	var err error
 	if a.cfg.Gazetteer != "" {
-		a.gaz, err = gazetteer.LoadFile(a.cfg.Gazetteer)
+		g, err = gazetteer.LoadFile(a.cfg.Gazetteer)
 	} else {
-		a.gaz, err = gazetteer.Default()
+		g, err = gazetteer.Default()
 	}
-	return a.gaz, err
+	if err != nil {
+		return nil, err
+	}
+	// Editors' links (entities link) apply on top of any gazetteer file.
+	path := a.overlayPath()
+	links, err := gazetteer.ReadOverlay(path)
+	if err != nil {
+		return nil, err
+	}
+	if g, err = g.WithLinks(links); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	a.gaz = g
+	return g, nil
 }
+
+// overlayPath is the editors' gazetteer overlay in the data directory.
+func (a *app) overlayPath() string { return filepath.Join(a.cfg.DataDir, gazetteer.OverlayFile) }
 
 // aliases gives the indexer every spelling of an entity.
 func (a *app) aliases() (search.AliasFunc, error) {

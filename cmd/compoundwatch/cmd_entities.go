@@ -1,15 +1,18 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/compoundwatch/compoundwatch/bus"
 	"github.com/compoundwatch/compoundwatch/document"
 	"github.com/compoundwatch/compoundwatch/extractor"
+	"github.com/compoundwatch/compoundwatch/gazetteer"
 )
 
 func (a *app) entitiesCmd() *cobra.Command {
@@ -20,22 +23,15 @@ func (a *app) entitiesCmd() *cobra.Command {
 	var asJSON bool
 	candidates := &cobra.Command{
 		Use:   "candidates",
-		Short: "List entities found by discovery that the gazetteer lacks, with counts and example contexts",
+		Short: "List entities found by discovery that the gazetteer lacks, with counts, example contexts and the known entities they are likely the same as",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
 			return a.withBus(ctx, func(b *bus.Bus) error {
-				var docs []document.Tagged
-				if err := bus.Replay(ctx, b, bus.StreamTagged, document.TaggedSchema, 500, func(batch []document.Tagged, _ int) error {
-					for _, t := range batch {
-						t.Text = "" // only the tags are needed; keep memory flat
-						docs = append(docs, t)
-					}
-					return nil
-				}, nil); err != nil {
+				cands, err := a.candidates(ctx, b)
+				if err != nil {
 					return err
 				}
-				cands := extractor.CollectCandidates(slices.Values(docs))
 				enc := json.NewEncoder(a.stdout)
 				enc.SetEscapeHTML(false)
 				for _, c := range cands {
@@ -45,7 +41,10 @@ func (a *app) entitiesCmd() *cobra.Command {
 						}
 						continue
 					}
-					fmt.Fprintf(a.stdout, "%-9s %-40s %3d docs\n", c.Type, c.Name, c.Count)
+					fmt.Fprintf(a.stdout, "%-9s %-40s %3d docs  %s\n", c.Type, c.Name, c.Count, c.ID)
+					for _, p := range c.Proposals {
+						fmt.Fprintf(a.stdout, "          likely the same as %s (%s), confidence %.2f: %s\n", p.Name, p.ID, p.Confidence, p.Evidence)
+					}
 					for _, ex := range c.Examples {
 						fmt.Fprintf(a.stdout, "          %v\n", ex)
 					}
@@ -58,6 +57,75 @@ func (a *app) entitiesCmd() *cobra.Command {
 		},
 	}
 	candidates.Flags().BoolVar(&asJSON, "json", false, "one JSON object per candidate")
-	cmd.AddCommand(candidates)
+
+	link := &cobra.Command{
+		Use:   "link CANDIDATE ID",
+		Short: "Record that a discovered name is a known entity (in the data directory's gazetteer overlay)",
+		Long: `Link records an editor's decision that CANDIDATE (a candidate id from
+"entities candidates", or the name as written) is the known entity ID: the
+name becomes one of its aliases in ` + gazetteer.OverlayFile + ` in the data
+directory. Documents extracted after that are tagged with the known entity;
+"compoundwatch reindex" applies the decision to the documents already
+indexed. Stages already running pick it up when restarted.`,
+		Args: cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			g, err := a.gazetteer()
+			if err != nil {
+				return err
+			}
+			name, typ := args[0], ""
+			if strings.HasPrefix(name, "candidate:") {
+				err := a.withBus(ctx, func(b *bus.Bus) error {
+					cands, err := a.candidates(ctx, b)
+					if err != nil {
+						return err
+					}
+					i := slices.IndexFunc(cands, func(c extractor.Candidate) bool { return c.ID == args[0] })
+					if i < 0 {
+						return fmt.Errorf("no candidate %q in the tagged documents (see compoundwatch entities candidates)", args[0])
+					}
+					name, typ = cands[i].Name, cands[i].Type
+					return nil
+				})
+				if err != nil {
+					return err
+				}
+			}
+			if r, ok := g.Entity(args[1]); ok && typ != "" && r.Type != typ {
+				return fmt.Errorf("%s is a %s and %s a %s: link a candidate to an entity of its type", args[0], typ, args[1], r.Type)
+			}
+			ng, err := g.AddLink(a.overlayPath(), gazetteer.Link{Name: name, Type: typ, ID: args[1], By: "cli"})
+			if err != nil {
+				return fmt.Errorf("link %q to %s: %w", name, args[1], err)
+			}
+			a.gaz = ng
+			r, _ := ng.Entity(args[1])
+			fmt.Fprintf(a.stdout, "linked %q to %s (%s) in %s\nrun \"compoundwatch reindex\" to apply it to documents already indexed\n", name, r.Name, r.ID, a.overlayPath())
+			return nil
+		},
+	}
+	cmd.AddCommand(candidates, link)
 	return cmd
+}
+
+// candidates collects the discovered entities of every tagged document,
+// leaving out those an editor has linked since.
+func (a *app) candidates(ctx context.Context, b *bus.Bus) ([]extractor.Candidate, error) {
+	g, err := a.gazetteer()
+	if err != nil {
+		return nil, err
+	}
+	var docs []document.Tagged
+	if err := bus.Replay(ctx, b, bus.StreamTagged, document.TaggedSchema, 500, func(batch []document.Tagged, _ int) error {
+		for _, t := range batch {
+			t.Text = "" // only the tags are needed; keep memory flat
+			extractor.Relink(&t, g)
+			docs = append(docs, t)
+		}
+		return nil
+	}, nil); err != nil {
+		return nil, err
+	}
+	return extractor.CollectCandidates(slices.Values(docs)), nil
 }
