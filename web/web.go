@@ -42,6 +42,10 @@ type Options struct {
 	Timeout time.Duration
 	// MaxBodyBytes bounds a submitted document (default 2 MiB).
 	MaxBodyBytes int64
+	// Link records an editor's decision that a discovered name is a known
+	// entity (gazetteer.Gazetteer.AddLink on the data directory's
+	// overlay). Nil disables POST /api/entity/{id}/links (503).
+	Link func(ctx context.Context, l gazetteer.Link) error
 }
 
 // Content-Security-Policy of every response: scripts, styles and fetches
@@ -80,6 +84,7 @@ func New(backend search.Backend, gaz *gazetteer.Gazetteer, opts Options) http.Ha
 	mux.HandleFunc("GET /entity/{id}", s.entityPage)
 	mux.HandleFunc("GET /api/entity/{id}", s.apiEntity)
 	mux.HandleFunc("POST /api/documents", s.apiSubmit)
+	mux.HandleFunc("POST /api/entity/{id}/links", s.apiLink)
 	mux.HandleFunc("GET /healthz", s.healthz)
 	for path, allow := range map[string]string{"/api/search": "GET", "/api/entity/{id}": "GET", "/api/documents": "POST"} {
 		mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {

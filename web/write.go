@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/compoundwatch/compoundwatch/document"
+	"github.com/compoundwatch/compoundwatch/gazetteer"
 )
 
 // Submission is the body of POST /api/documents.
@@ -144,4 +145,43 @@ func (sub Submission) raw(now time.Time) (document.Raw, error) {
 	}
 	raw.Finalize()
 	return raw, nil
+}
+
+// LinkRequest is the body of POST /api/entity/{id}/links: a name found in
+// coverage (a candidate's name as written) that an editor says is the
+// entity {id}.
+type LinkRequest struct {
+	Name string `json:"name"`
+}
+
+func (s *server) apiLink(w http.ResponseWriter, r *http.Request) {
+	if !s.authorized(w, r) {
+		return
+	}
+	if s.opts.Link == nil || s.gaz == nil {
+		writeError(w, http.StatusServiceUnavailable, "this server does not record links (no gazetteer overlay connected)")
+		return
+	}
+	id := r.PathValue("id")
+	rec, ok := s.gaz.Entity(id)
+	if !ok {
+		writeError(w, http.StatusNotFound, fmt.Sprintf("no entity %q", id))
+		return
+	}
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10))
+	dec.DisallowUnknownFields()
+	var req LinkRequest
+	if err := dec.Decode(&req); err != nil || strings.TrimSpace(req.Name) == "" || !utf8.ValidString(req.Name) || len(req.Name) > 200 {
+		writeError(w, http.StatusBadRequest, `send {"name": "<the name as written, up to 200 bytes>"} as JSON`)
+		return
+	}
+	l := gazetteer.Link{Name: req.Name, Type: rec.Type, ID: rec.ID, By: "api"}
+	if err := s.opts.Link(r.Context(), l); err != nil {
+		writeError(w, http.StatusUnprocessableEntity, err.Error())
+		return
+	}
+	writeJSON(w, http.StatusCreated, map[string]string{
+		"linked": strings.Join(strings.Fields(req.Name), " "), "id": rec.ID, "name": rec.Name,
+		"note": "stages started from now on use the link; reindex applies it to documents already indexed",
+	})
 }

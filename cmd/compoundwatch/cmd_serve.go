@@ -9,6 +9,7 @@ import (
 
 	"github.com/compoundwatch/compoundwatch/bus"
 	"github.com/compoundwatch/compoundwatch/document"
+	"github.com/compoundwatch/compoundwatch/gazetteer"
 	"github.com/compoundwatch/compoundwatch/search"
 	"github.com/compoundwatch/compoundwatch/web"
 )
@@ -59,6 +60,10 @@ func (a *app) webHandler(backend search.Backend, b *bus.Bus) (http.Handler, erro
 		return nil, err
 	}
 	opts := web.Options{APIToken: a.cfg.APIToken, Logger: a.log}
+	opts.Link = func(ctx context.Context, l gazetteer.Link) error {
+		_, err := gaz.AddLink(a.overlayPath(), l)
+		return err
+	}
 	if b != nil {
 		opts.Publish = func(ctx context.Context, raw document.Raw) error {
 			_, err := b.PublishRaw(ctx, &raw)
