@@ -949,6 +949,9 @@ func (es *eventScanner) prose(published string) []document.Event {
 		if d.prev == "since" && d.month == 0 {
 			continue // "since the start of 2020": background
 		}
+		if es.qualifyingClause(d) {
+			continue // "the Magnitsky Act, passed on 14 December 2012,": dates the noun
+		}
 		if captionLine(line) && d.prev != "on" {
 			continue // "Photo taken April 2, 2025": when the picture was made
 		}
@@ -1029,6 +1032,24 @@ func (es *eventScanner) prose(published string) []document.Event {
 		evs = append(evs, ev)
 	}
 	return evs
+}
+
+// qualifyingClause reports a date inside a participial clause set off by
+// a comma that dates the noun before it rather than reporting a
+// happening: "the Magnitsky Act, passed on 14 December 2012, …", "a
+// decree, signed in March 2021, …", "Nguyen Thi Le, born in 1980, …".
+func (es *eventScanner) qualifyingClause(d dateExpr) bool {
+	if d.prev != "on" && d.prev != "in" {
+		return false
+	}
+	k := d.first - 2 // the participle
+	switch es.wordAt(k) {
+	case "passed", "issued", "signed", "adopted", "enacted", "dated", "founded", "established", "born",
+		"published", "built", "opened", "registered", "incorporated", "created", "set":
+	default:
+		return false
+	}
+	return es.isPunct(k-1, ",") || es.wordAt(k-1) == "was" && es.isPunct(k-3, ",") && (es.wordAt(k-2) == "which" || es.wordAt(k-2) == "that")
 }
 
 // captionLine reports a photo caption ("Photo: …", "Pictured: …"). Its
