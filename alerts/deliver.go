@@ -1,0 +1,287 @@
+package alerts
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/netip"
+	"sync"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/compoundwatch/compoundwatch/bus"
+)
+
+// DeliverOptions tune the webhook deliverer; zero values are the defaults.
+type DeliverOptions struct {
+	Allow    []netip.Prefix  // webhook_allow
+	Resolver Resolver        // nil: the system resolver
+	Timeout  time.Duration   // per attempt; default 10s
+	Schedule []time.Duration // retry delays; default DefaultSchedule
+	// DigestEvery is how often digest periods are checked; default 1 min.
+	DigestEvery time.Duration
+	// FeedURL returns a subscription's feed URL, for a digest's "N more".
+	FeedURL func(*Subscription) string
+	Now     func() time.Time
+}
+
+// Deliverer sends alerts to webhooks. It is a durable consumer of
+// CW_ALERTS: an alert is acked only once the receiver took it, given up
+// on, or not for a webhook; a failed attempt is a nak with the schedule's
+// delay, so retries live in the stream and survive restarts, and a worker
+// killed mid-delivery leaves the message to be redelivered with the same
+// webhook-id.
+type Deliverer struct {
+	bus    *bus.Bus
+	store  *Store
+	client *http.Client
+	opt    DeliverOptions
+	log    *slog.Logger
+}
+
+// NewDeliverer returns the webhook deliverer.
+func NewDeliverer(b *bus.Bus, opt DeliverOptions, log *slog.Logger) (*Deliverer, error) {
+	st, err := OpenStore(context.Background(), b)
+	if err != nil {
+		return nil, err
+	}
+	if opt.Timeout <= 0 {
+		opt.Timeout = 10 * time.Second
+	}
+	if opt.Schedule == nil {
+		opt.Schedule = DefaultSchedule()
+	}
+	if opt.DigestEvery <= 0 {
+		opt.DigestEvery = time.Minute
+	}
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	return &Deliverer{bus: b, store: st, client: NewGuard(opt.Allow).Client(opt.Resolver, opt.Timeout), opt: opt, log: log}, nil
+}
+
+// deliverConcurrency bounds the attempts in flight, so one slow receiver
+// does not hold up the others for longer than its timeout.
+const deliverConcurrency = 16
+
+// Run delivers until ctx is done, and makes the digests as periods end.
+func (d *Deliverer) Run(ctx context.Context) error {
+	c, err := d.bus.Consumer(ctx, bus.StreamAlerts, bus.ConsumerWebhooks, bus.Unbounded)
+	if err != nil {
+		return err
+	}
+	go d.digests(ctx)
+	d.log.Info("webhook deliverer running", "consumer", bus.ConsumerWebhooks)
+	sem := make(chan struct{}, deliverConcurrency)
+	return bus.Batches(ctx, c, deliverConcurrency, func(msgs []jetstream.Msg) {
+		var wg sync.WaitGroup
+		for _, m := range msgs {
+			sem <- struct{}{}
+			wg.Go(func() {
+				defer func() { <-sem }()
+				d.handle(ctx, m)
+			})
+		}
+		wg.Wait()
+	})
+}
+
+func (d *Deliverer) handle(ctx context.Context, m jetstream.Msg) {
+	var a Alert
+	if err := d.bus.Decode(ctx, m.Headers(), m.Data(), &a); err != nil || a.Schema != Schema {
+		if err == nil {
+			err = fmt.Errorf("unknown schema %q", a.Schema)
+		}
+		d.bus.Settle(ctx, "alert-webhooks", m, bus.Unbounded, bus.Permanent(err))
+		return
+	}
+	attempt := 1
+	if md, err := m.Metadata(); err == nil {
+		attempt = int(md.NumDelivered)
+	}
+	sub, err := d.store.Get(ctx, a.SubscriptionID)
+	if errors.Is(err, ErrNoSubscription) {
+		m.Ack() // removed: nothing to deliver to
+		return
+	}
+	if err != nil {
+		m.NakWithDelay(5 * time.Second)
+		return
+	}
+	wh := sub.Channels.Webhook
+	digestOnly := sub.Digest != "" && a.Kind != KindDigest && a.Kind != KindTest
+	if wh == nil || wh.Disabled || digestOnly {
+		m.Ack()
+		return
+	}
+	body, _ := json.Marshal(a)
+	now := d.opt.Now()
+	o := Send(ctx, d.client, wh, a.DeliveryKey, body, now)
+	rec := Delivery{Key: a.DeliveryKey, Kind: a.Kind, At: now.UTC(), Attempts: attempt, Status: o.Status}
+	switch {
+	case o.Err == nil:
+		d.record(ctx, sub.ID, func(st *Status) { st.Deliveries = pushFront(st.Deliveries, rec, keepDeliveries) })
+		m.Ack()
+		return
+	case o.Gone:
+		rec.Error = o.Err.Error()
+		d.log.Warn("webhook answered 410 Gone; channel disabled", "subscription", sub.ID, "url", wh.URL)
+		d.store.Update(ctx, sub.ID, func(s *Subscription) error {
+			if s.Channels.Webhook != nil {
+				s.Channels.Webhook.Disabled, s.Channels.Webhook.DisabledReason = true, "410 Gone at "+now.UTC().Format(time.RFC3339)
+			}
+			return nil
+		})
+		d.record(ctx, sub.ID, func(st *Status) {
+			st.Failures++
+			st.LastError, st.LastErrAt = rec.Error, rec.At
+			st.Dead = pushFront(st.Dead, rec, keepDead)
+		})
+		m.Ack()
+		return
+	}
+	rec.Error = o.Err.Error()
+	delay, again := nextDelay(d.opt.Schedule, attempt, o.RetryAfter)
+	if o.Refused || !again {
+		d.log.Warn("webhook delivery given up", "subscription", sub.ID, "key", a.DeliveryKey, "attempts", attempt, "err", o.Err)
+		d.record(ctx, sub.ID, func(st *Status) {
+			st.Failures++
+			st.LastError, st.LastErrAt = rec.Error, rec.At
+			st.Dead = pushFront(st.Dead, rec, keepDead)
+		})
+		m.Ack()
+		return
+	}
+	d.log.Info("webhook delivery failed; will retry", "subscription", sub.ID, "key", a.DeliveryKey, "attempt", attempt, "in", delay, "err", o.Err)
+	d.record(ctx, sub.ID, func(st *Status) {
+		st.Failures++
+		st.LastError, st.LastErrAt = rec.Error, rec.At
+	})
+	m.NakWithDelay(delay)
+}
+
+func (d *Deliverer) record(ctx context.Context, id string, f func(*Status)) {
+	if err := d.store.updateStatus(ctx, id, f); err != nil {
+		d.log.Warn("record delivery status", "subscription", id, "err", err)
+	}
+}
+
+// digests makes each digest subscription's digest once its period ends.
+func (d *Deliverer) digests(ctx context.Context) {
+	t := time.NewTicker(d.opt.DigestEvery)
+	defer t.Stop()
+	for {
+		if err := d.MakeDigests(ctx); err != nil && ctx.Err() == nil {
+			d.log.Warn("digests", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// MakeDigests publishes the digest of the last complete period of every
+// digest subscription that has not had it.
+func (d *Deliverer) MakeDigests(ctx context.Context) error {
+	subs, err := d.store.List(ctx)
+	if err != nil {
+		return err
+	}
+	now := d.opt.Now()
+	for _, sub := range subs {
+		if sub.Digest == "" {
+			continue
+		}
+		end := PeriodStart(sub.Digest, now)
+		start := PeriodStart(sub.Digest, end.Add(-time.Second))
+		if !end.After(sub.Created) {
+			continue
+		}
+		st, err := d.store.Status(ctx, sub.ID)
+		if err != nil {
+			return err
+		}
+		period := start.Format(time.RFC3339)
+		if st.DigestSent >= period {
+			continue
+		}
+		all, err := Alerts(ctx, d.bus, sub.ID, start, 0)
+		if err != nil {
+			return err
+		}
+		var in []Alert
+		for _, a := range all {
+			if a.Kind != KindDigest && a.Kind != KindTest && !a.Created.Before(start) && a.Created.Before(end) {
+				in = append(in, a)
+			}
+		}
+		if len(in) > 0 {
+			more := ""
+			if d.opt.FeedURL != nil {
+				more = d.opt.FeedURL(sub)
+			}
+			if err := Publish(ctx, d.bus, d.store, BuildDigest(sub, start, end, in, 0, more)); err != nil {
+				return err
+			}
+		}
+		if err := d.store.updateStatus(ctx, sub.ID, func(s *Status) { s.DigestSent = period }); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Alerts reads a subscription's alerts published since since (zero: all
+// the stream keeps), oldest first; limit > 0 keeps only the newest limit.
+func Alerts(ctx context.Context, b *bus.Bus, subID string, since time.Time, limit int) ([]Alert, error) {
+	cfg := jetstream.OrderedConsumerConfig{FilterSubjects: []string{bus.AlertSubject(subID)}}
+	if !since.IsZero() {
+		cfg.DeliverPolicy = jetstream.DeliverByStartTimePolicy
+		cfg.OptStartTime = &since
+	}
+	s, err := b.JS.Stream(ctx, bus.StreamAlerts)
+	if err != nil {
+		return nil, fmt.Errorf("stream %s: %w", bus.StreamAlerts, err)
+	}
+	c, err := s.OrderedConsumer(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("read alerts of %s: %w", subID, err)
+	}
+	info, err := c.Info(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("read alerts of %s: %w", subID, err)
+	}
+	pending := int(info.NumPending)
+	var out []Alert
+	for pending > 0 {
+		batch, err := c.Fetch(min(pending, 500), jetstream.FetchMaxWait(2*time.Second))
+		if err != nil {
+			return nil, fmt.Errorf("read alerts of %s: %w", subID, err)
+		}
+		n := 0
+		for m := range batch.Messages() {
+			n++
+			var a Alert
+			if err := b.Decode(ctx, m.Headers(), m.Data(), &a); err == nil {
+				out = append(out, a)
+			}
+		}
+		if n == 0 {
+			break
+		}
+		pending -= n
+		if limit > 0 && len(out) > 2*limit {
+			out = append(out[:0], out[len(out)-limit:]...)
+		}
+	}
+	if limit > 0 && len(out) > limit {
+		out = out[len(out)-limit:]
+	}
+	return out, nil
+}

@@ -1,0 +1,324 @@
+package alerts
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/compoundwatch/compoundwatch/bus"
+	"github.com/compoundwatch/compoundwatch/document"
+	"github.com/compoundwatch/compoundwatch/search"
+)
+
+// Stage is the matching stage's consumer and dead-letter name.
+const Stage = bus.ConsumerAlerts
+
+// Worker is the alerts stage: it consumes CW_TAGGED, percolates each
+// document through every subscription, and publishes alerts on
+// cw.alerts.<subscription-id> (CW_ALERTS), from where the webhook
+// deliverer, the Atom feed, digests and NATS consumers read them.
+type Worker struct {
+	bus     *bus.Bus
+	store   *Store
+	aliases search.AliasFunc
+	log     *slog.Logger
+	now     func() time.Time
+
+	mu    sync.Mutex
+	subs  map[string]*Subscription
+	dirty bool
+	perc  *Percolator
+	dups  *storyIndex
+}
+
+// NewWorker returns the matching stage.
+func NewWorker(b *bus.Bus, aliases search.AliasFunc, log *slog.Logger) (*Worker, error) {
+	st, err := OpenStore(context.Background(), b)
+	if err != nil {
+		return nil, err
+	}
+	return &Worker{bus: b, store: st, aliases: aliases, log: log, now: time.Now, subs: map[string]*Subscription{}, dirty: true}, nil
+}
+
+// OpenStore returns the store on the bus's buckets.
+func OpenStore(ctx context.Context, b *bus.Bus) (*Store, error) {
+	subs, err := b.KeyValue(ctx, bus.BucketAlertSubs)
+	if err != nil {
+		return nil, err
+	}
+	ledger, err := b.KeyValue(ctx, bus.BucketAlertLedger)
+	if err != nil {
+		return nil, err
+	}
+	return &Store{Subs: subs, Ledger: ledger}, nil
+}
+
+// nearDupWindow is how far back a story can be for a copy to fold into it.
+const nearDupWindow = 30 * 24 * time.Hour
+
+// Run matches until ctx is done.
+func (w *Worker) Run(ctx context.Context) error {
+	kv, err := w.bus.KeyValue(ctx, bus.BucketAlertSubs)
+	if err != nil {
+		return err
+	}
+	// The watch delivers every subscription first, then each change, so
+	// a subscription added by another process applies within
+	// milliseconds, and the percolator is rebuilt only on change.
+	watch, err := kv.Watch(ctx, "sub.*")
+	if err != nil {
+		return fmt.Errorf("watch subscriptions: %w", err)
+	}
+	defer watch.Stop()
+	ready := make(chan struct{})
+	go func() {
+		for e := range watch.Updates() {
+			if e == nil {
+				close(ready)
+				continue
+			}
+			w.mu.Lock()
+			id := strings.TrimPrefix(e.Key(), "sub.")
+			var sub Subscription
+			if e.Operation() != jetstream.KeyValuePut || json.Unmarshal(e.Value(), &sub) != nil {
+				delete(w.subs, id)
+			} else {
+				w.subs[id] = &sub
+			}
+			w.dirty = true
+			w.mu.Unlock()
+		}
+	}()
+	select {
+	case <-ready:
+	case <-ctx.Done():
+		return nil
+	}
+	if w.dups, err = w.store.signatures(ctx, w.now().Add(-nearDupWindow)); err != nil {
+		return err
+	}
+	c, err := w.bus.Consumer(ctx, bus.StreamTagged, bus.ConsumerAlerts, bus.MaxDeliver)
+	if err != nil {
+		return err
+	}
+	w.log.Info("alerts stage running", "consumer", bus.ConsumerAlerts)
+	return bus.Batches(ctx, c, 100, func(msgs []jetstream.Msg) {
+		for _, m := range msgs {
+			err := w.handle(ctx, m)
+			if err := w.bus.Settle(ctx, Stage, m, bus.MaxDeliver, err); err != nil {
+				w.log.Error("settle", "subject", m.Subject(), "err", err)
+			}
+		}
+	})
+}
+
+// percolator returns the percolator for the current subscriptions.
+func (w *Worker) percolator() (*Percolator, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if !w.dirty {
+		return w.perc, nil
+	}
+	subs := make([]*Subscription, 0, len(w.subs))
+	for _, s := range w.subs {
+		subs = append(subs, s)
+	}
+	slices.SortFunc(subs, func(a, b *Subscription) int { return strings.Compare(a.ID, b.ID) })
+	p, err := NewPercolator(subs, w.aliases)
+	if err != nil {
+		return nil, err
+	}
+	w.perc, w.dirty = p, false
+	return p, nil
+}
+
+func (w *Worker) handle(ctx context.Context, m jetstream.Msg) error {
+	var t document.Tagged
+	if err := w.bus.Decode(ctx, m.Headers(), m.Data(), &t); err != nil {
+		return err
+	}
+	if t.Schema != document.TaggedSchema {
+		return bus.Permanent(fmt.Errorf("%s: unknown schema %q", m.Subject(), t.Schema))
+	}
+	taggedAt := w.now()
+	if md, err := m.Metadata(); err == nil {
+		taggedAt = md.Timestamp
+	}
+	return w.Process(ctx, &t, taggedAt)
+}
+
+// Process matches one tagged document version, tagged at taggedAt, and
+// publishes its alerts. It writes the ledger after publishing and before
+// returning, so the caller acks only what the ledger holds; a crash in
+// between republishes with the same delivery key, which the stream's
+// dedup window and receivers drop.
+func (w *Worker) Process(ctx context.Context, t *document.Tagged, taggedAt time.Time) error {
+	p, err := w.percolator()
+	if err != nil {
+		return err
+	}
+	ds, err := w.store.docState(ctx, t.ID)
+	if err != nil {
+		return err
+	}
+	hits := p.Match(t)
+	var sig Signature
+	if len(hits) > 0 {
+		sig = Sign(t.Text)
+	}
+	for _, h := range hits {
+		if err := w.decide(ctx, h, t, ds, taggedAt, sig); err != nil {
+			return err
+		}
+	}
+	next := &DocState{First: taggedAt, Hash: t.ContentHash}
+	if ds != nil {
+		next.First, next.Entities = ds.First, ds.Entities
+	}
+	for _, e := range t.Entities {
+		if !slices.Contains(next.Entities, e.ID) {
+			next.Entities = append(next.Entities, e.ID)
+		}
+	}
+	return w.store.putDocState(ctx, t.ID, next)
+}
+
+func matchedKeys(ms []Match) []string {
+	var keys []string
+	for _, m := range ms {
+		if m.Entity != nil {
+			keys = append(keys, m.Entity.ID)
+		} else {
+			keys = append(keys, "query")
+		}
+	}
+	return keys
+}
+
+func docRef(t *document.Tagged) DocRef {
+	u := t.CanonicalURL
+	if u == "" {
+		u = t.Source
+		if strings.HasPrefix(u, "/") {
+			u = "file://" + u
+		}
+	}
+	return DocRef{ID: t.ID, Title: t.Title, Outlet: t.Outlet, URL: u, Published: t.Published, Language: t.Language}
+}
+
+// decide applies the "only new" rules to one hit.
+func (w *Worker) decide(ctx context.Context, h Hit, t *document.Tagged, ds *DocState, taggedAt time.Time, sig Signature) error {
+	sub := h.Sub
+	keys := matchedKeys(h.Matches)
+	// Told of this document already: only a mention it gained is news.
+	e, err := w.store.entry(ctx, sub.ID, t.ID)
+	if err != nil {
+		return err
+	}
+	if e != nil {
+		var gained []string
+		for _, k := range keys {
+			if !slices.Contains(e.Matched, k) {
+				gained = append(gained, k)
+			}
+		}
+		if len(gained) == 0 {
+			return nil
+		}
+		e.Rev++
+		e.Matched = append(e.Matched, gained...)
+		e.Key = fmt.Sprintf("%s:%s:%d", sub.ID, t.ID, e.Rev)
+		if err := w.publish(ctx, sub, KindNew, e.Key, t, h.Matches, nil); err != nil {
+			return err
+		}
+		return w.store.putEntry(ctx, sub.ID, e)
+	}
+	// A copy of a story already alerted: fold it in.
+	story := ""
+	if t.DuplicateOf != "" {
+		story = document.IDFor(t.DuplicateOf)
+	} else if s, ok := w.dups.similar(t.ID, sig); ok {
+		story = s
+	}
+	if story != "" && story != t.ID {
+		orig, err := w.store.entry(ctx, sub.ID, story)
+		if err != nil {
+			return err
+		}
+		if orig != nil {
+			src := Source{DocumentID: t.ID, Outlet: t.Outlet, URL: docRef(t).URL, Title: t.Title}
+			key := fmt.Sprintf("%s:%s:also:%s", sub.ID, story, t.ID)
+			orig.Copies = append(orig.Copies, src)
+			if err := w.publish(ctx, sub, KindAlsoReported, key, t, h.Matches, orig.Copies); err != nil {
+				return err
+			}
+			if err := w.store.putEntry(ctx, sub.ID, orig); err != nil {
+				return err
+			}
+			// The copy's own entry stops a later version of it from
+			// alerting as a story of its own.
+			return w.store.putEntry(ctx, sub.ID, &Entry{Story: t.ID, Kind: KindAlsoReported, Key: key,
+				Alerted: w.now().UTC(), Matched: keys})
+		}
+	}
+	// The archive is not news: only versions tagged after the
+	// subscription, and only for what earlier versions did not have.
+	if taggedAt.Before(sub.Created) {
+		return nil
+	}
+	if ds != nil {
+		fresh := slices.ContainsFunc(keys, func(k string) bool {
+			if k == "query" {
+				return ds.Hash != t.ContentHash
+			}
+			return !slices.Contains(ds.Entities, k)
+		})
+		if !fresh {
+			return nil
+		}
+	}
+	key := fmt.Sprintf("%s:%s:1", sub.ID, t.ID)
+	if err := w.publish(ctx, sub, KindNew, key, t, h.Matches, nil); err != nil {
+		return err
+	}
+	if err := w.store.putEntry(ctx, sub.ID, &Entry{Story: t.ID, Kind: KindNew, Key: key, Alerted: w.now().UTC(), Matched: keys, Rev: 1}); err != nil {
+		return err
+	}
+	if sig != nil {
+		w.mu.Lock()
+		w.dups.add(t.ID, sig)
+		w.mu.Unlock()
+		return w.store.putSignature(ctx, t.ID, sig, w.now().UTC())
+	}
+	return nil
+}
+
+func (w *Worker) publish(ctx context.Context, sub *Subscription, kind, key string, t *document.Tagged, ms []Match, also []Source) error {
+	a := Alert{Schema: Schema, DeliveryKey: key, SubscriptionID: sub.ID, Note: sub.Note, Kind: kind,
+		Created: w.now().UTC(), Document: docRef(t), Matches: ms, AlsoReportedBy: also}
+	return Publish(ctx, w.bus, w.store, a)
+}
+
+// Publish puts an alert on its subscription's subject and counts it.
+func Publish(ctx context.Context, b *bus.Bus, st *Store, a Alert) error {
+	ack, err := b.Publish(ctx, bus.AlertSubject(a.SubscriptionID), a.DeliveryKey, Schema, a, nil)
+	if err != nil {
+		return err
+	}
+	if ack.Duplicate || a.Kind == KindDigest || a.Kind == KindTest {
+		return nil
+	}
+	err = st.updateStatus(ctx, a.SubscriptionID, func(s *Status) { s.countAlert(a.Created) })
+	if errors.Is(err, ErrNoSubscription) {
+		return nil
+	}
+	return err
+}
