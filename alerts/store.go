@@ -200,13 +200,13 @@ func validKeyToken(s string) bool {
 
 // Status is what `alerts show` reports about deliveries.
 type Status struct {
-	Deliveries []Delivery      `json:"deliveries,omitempty"` // the last ones, newest first
-	Failures   int             `json:"failures"`             // failed attempts, all time
-	LastError  string          `json:"last_error,omitempty"`
-	LastErrAt  time.Time       `json:"last_error_at,omitzero"`
-	Dead       []Delivery      `json:"dead_letters,omitempty"` // given up, newest first
-	Daily      map[string]int  `json:"daily,omitempty"`        // alerts per UTC day, last 14 days
-	DigestSent string          `json:"digest_sent,omitempty"`  // last digest period sent
+	Deliveries []Delivery     `json:"deliveries,omitempty"` // the last ones, newest first
+	Failures   int            `json:"failures"`             // failed attempts, all time
+	LastError  string         `json:"last_error,omitempty"`
+	LastErrAt  time.Time      `json:"last_error_at,omitzero"`
+	Dead       []Delivery     `json:"dead_letters,omitempty"` // given up, newest first
+	Daily      map[string]int `json:"daily,omitempty"`        // alerts per UTC day, last 14 days
+	DigestSent string         `json:"digest_sent,omitempty"`  // last digest period sent
 }
 
 // Delivery is one webhook delivery's outcome.

@@ -1,0 +1,232 @@
+package alerts
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/netip"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/compoundwatch/compoundwatch/bus"
+	"github.com/compoundwatch/compoundwatch/document"
+	"github.com/compoundwatch/compoundwatch/extractor"
+)
+
+func openBus(t *testing.T) *bus.Bus {
+	t.Helper()
+	b, err := bus.Open(context.Background(), bus.Options{DataDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.Close() })
+	return b
+}
+
+func addSub(t *testing.T, st *Store, s Spec, created time.Time) *Subscription {
+	t.Helper()
+	v := Validator{Gazetteer: testGazetteer(t), Allow: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}, Now: func() time.Time { return created }}
+	sub, err := v.New(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Add(context.Background(), sub); err != nil {
+		t.Fatal(err)
+	}
+	return sub
+}
+
+func kinds(t *testing.T, b *bus.Bus, sub *Subscription) []string {
+	t.Helper()
+	as, err := Alerts(context.Background(), b, sub.ID, time.Time{}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, a := range as {
+		out = append(out, a.Kind+" "+a.Document.ID[:6])
+	}
+	return out
+}
+
+// The "only new" rules, step by step against a real JetStream.
+func TestOnlyNew(t *testing.T) {
+	ctx := context.Background()
+	b := openBus(t)
+	st, err := OpenStore(ctx, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t0 := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	sub := addSub(t, st, Spec{Entities: []string{"Huang Le", "Chen Zhi"}, Atom: true}, t0)
+	w := &Worker{bus: b, store: st, log: slog.New(slog.DiscardHandler), now: func() time.Time { return t0.Add(time.Hour) },
+		subs: map[string]*Subscription{sub.ID: sub}, dirty: true, dups: newStoryIndex()}
+	x := extractor.New(testGazetteer(t))
+	mk := func(path, outlet, text string) *document.Tagged {
+		raw := document.Raw{Source: path, Title: path, Outlet: outlet, Text: text}
+		raw.Finalize()
+		tg := x.Extract(raw)
+		return &tg
+	}
+	story := "Police in Sihanoukville searched the Majestic 2 compound on Monday and found 300 workers from six countries. " +
+		"Officials said the building had been raided twice before and that its managers had left the country weeks earlier."
+	spun := "On Monday police in Sihanoukville searched the Majestic 2 compound, finding 300 workers from six countries. " +
+		"Officials said the building had been raided twice already and its managers had left the country weeks before."
+	archive := mk("/docs/old.txt", "", "The Majestic 2 compound was mentioned in a court filing about unpaid wages in the port city.")
+	var want []string
+	step := func(name string, tg *document.Tagged, at time.Time, add ...string) {
+		t.Helper()
+		if err := w.Process(ctx, tg, at); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		for _, k := range add {
+			want = append(want, k+" "+tg.ID[:6])
+		}
+		if got := kinds(t, b, sub); strings.Join(got, ",") != strings.Join(want, ",") {
+			t.Fatalf("after %s: alerts %v, want %v", name, got, want)
+		}
+	}
+	step("archive document tagged before the subscription", archive, t0.Add(-time.Hour))
+	rex := *archive
+	rex.Extractor = "v2"
+	step("archive document re-extracted after it", &rex, t0.Add(time.Minute))
+	first := mk("/docs/a.txt", "Mekong Wire", story)
+	step("new story", first, t0.Add(time.Minute), "new")
+	step("the same version again (redelivery, restart)", first, t0.Add(2*time.Minute))
+	re := *first
+	re.Extractor = "v2"
+	step("re-extraction with a new extractor", &re, t0.Add(3*time.Minute))
+	edited := mk("/docs/a.txt", "Mekong Wire", story+" A lawyer for the compound's owner declined to comment.")
+	step("edit that adds no followed entity", edited, t0.Add(4*time.Minute))
+	gained := mk("/docs/a.txt", "Mekong Wire", story+" Prince Group chairman Chen Zhi was named in the filing.")
+	step("edit that gains Chen Zhi", gained, t0.Add(5*time.Minute), "new")
+	copyDoc := mk("/docs/b.txt", "Delta Daily", spun)
+	step("spun copy from another outlet", copyDoc, t0.Add(6*time.Minute), "also_reported")
+	step("the spun copy again", copyDoc, t0.Add(7*time.Minute))
+	syn := mk("/docs/c.txt", "Gulf Times", "Syndicated: Majestic 2 compound story as the crawler found it elsewhere today.")
+	syn.DuplicateOf = first.Source // the crawler's duplicate_of names the first copy's URL
+	step("crawler duplicate_of", syn, t0.Add(8*time.Minute), "also_reported")
+
+	as, _ := Alerts(ctx, b, sub.ID, time.Time{}, 0)
+	if got := as[len(as)-1].AlsoReportedBy; len(got) != 2 || got[1].Outlet != "Gulf Times" {
+		t.Errorf("also_reported_by = %+v, want both copies", got)
+	}
+	if as[1].DeliveryKey == as[0].DeliveryKey {
+		t.Error("the gained-mention alert reuses the first delivery key")
+	}
+}
+
+type receiver struct {
+	mu      sync.Mutex
+	fail    int // answer 503 this many times first
+	status  int // then this (0: 204)
+	ids     []string
+	bodies  []Alert
+	srv     *httptest.Server
+	started chan struct{}
+}
+
+func newReceiver(t *testing.T, fail, status int) *receiver {
+	r := &receiver{fail: fail, status: status}
+	r.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		body, _ := io.ReadAll(req.Body)
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		r.ids = append(r.ids, req.Header.Get("webhook-id"))
+		if r.fail > 0 {
+			r.fail--
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return
+		}
+		var a Alert
+		json.Unmarshal(body, &a)
+		r.bodies = append(r.bodies, a)
+		if r.status != 0 {
+			w.WriteHeader(r.status)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	t.Cleanup(r.srv.Close)
+	return r
+}
+
+func (r *receiver) calls() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]string(nil), r.ids...)
+}
+
+func waitFor(t *testing.T, what string, f func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !f() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func TestDeliverer(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	b := openBus(t)
+	st, _ := OpenStore(ctx, b)
+	flaky := newReceiver(t, 5, 0)
+	down := newReceiver(t, 1<<30, 0)
+	gone := newReceiver(t, 0, http.StatusGone)
+	now := time.Now()
+	mk := func(r *receiver) *Subscription {
+		return addSub(t, st, Spec{Entities: []string{"Huang Le"}, Webhook: r.srv.URL + "/hook", Secret: testSecret}, now)
+	}
+	sFlaky, sDown, sGone := mk(flaky), mk(down), mk(gone)
+	sched := []time.Duration{20 * time.Millisecond, 20 * time.Millisecond, 20 * time.Millisecond, 20 * time.Millisecond,
+		20 * time.Millisecond, 20 * time.Millisecond, 20 * time.Millisecond}
+	d, err := NewDeliverer(b, DeliverOptions{Allow: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}, Schedule: sched}, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	go d.Run(ctx)
+	for _, s := range []*Subscription{sFlaky, sDown, sGone} {
+		a := Alert{Schema: Schema, DeliveryKey: s.ID + ":doc:1", SubscriptionID: s.ID, Kind: KindNew, Created: now, Matches: []Match{}}
+		if err := Publish(ctx, b, st, a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitFor(t, "the flaky receiver to take the alert", func() bool { return len(flaky.calls()) == 6 })
+	for _, id := range flaky.calls() {
+		if id != sFlaky.ID+":doc:1" {
+			t.Errorf("retry carried webhook-id %q", id)
+		}
+	}
+	waitFor(t, "the dead letter", func() bool {
+		s, _ := st.Status(ctx, sDown.ID)
+		return len(s.Dead) == 1
+	})
+	s, _ := st.Status(ctx, sDown.ID)
+	if got := len(down.calls()); got != len(sched)+1 {
+		t.Errorf("down receiver called %d times, want %d", got, len(sched)+1)
+	}
+	if !strings.Contains(s.Dead[0].Error, "503") || s.Dead[0].Attempts != len(sched)+1 {
+		t.Errorf("dead letter %+v", s.Dead[0])
+	}
+	waitFor(t, "the 410 to disable the channel", func() bool {
+		sub, _ := st.Get(ctx, sGone.ID)
+		return sub.Channels.Webhook.Disabled
+	})
+	// A disabled channel gets nothing more.
+	Publish(ctx, b, st, Alert{Schema: Schema, DeliveryKey: sGone.ID + ":doc:2", SubscriptionID: sGone.ID, Kind: KindNew, Created: now, Matches: []Match{}})
+	time.Sleep(300 * time.Millisecond)
+	if n := len(gone.calls()); n != 1 {
+		t.Errorf("gone receiver called %d times, want 1", n)
+	}
+	if fs, _ := st.Status(ctx, sFlaky.ID); len(fs.Deliveries) != 1 || fs.Deliveries[0].Attempts != 6 || fs.Failures != 5 {
+		t.Errorf("flaky status %+v", fs)
+	}
+}
