@@ -92,3 +92,10 @@ type Source struct {
 	URL        string `json:"url"`
 	Title      string `json:"title,omitempty"`
 }
+
+// TestAlert is the clearly marked alert `alerts test` sends.
+func TestAlert(sub *Subscription, now time.Time) Alert {
+	return Alert{Schema: Schema, DeliveryKey: sub.ID + ":test:" + now.UTC().Format("20060102T150405.000"),
+		SubscriptionID: sub.ID, Note: sub.Note, Kind: KindTest, Created: now.UTC(),
+		Document: DocRef{Title: "compoundwatch test alert: not about any document"}, Matches: []Match{}}
+}

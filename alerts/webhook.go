@@ -52,24 +52,6 @@ func (g *Guard) CheckAddr(ip netip.Addr) error {
 	return nil
 }
 
-// ParseAllow parses the webhook_allow setting: CIDRs (or bare addresses)
-// separated by commas or spaces.
-func ParseAllow(s string) ([]netip.Prefix, error) {
-	var out []netip.Prefix
-	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' }) {
-		p, err := netip.ParsePrefix(f)
-		if err != nil {
-			a, aerr := netip.ParseAddr(f)
-			if aerr != nil {
-				return nil, fmt.Errorf("webhook_allow: %q is not a CIDR", f)
-			}
-			p = netip.PrefixFrom(a, a.BitLen())
-		}
-		out = append(out, p.Masked())
-	}
-	return out, nil
-}
-
 // Resolver looks up a host's addresses; *net.Resolver is one, and tests
 // pass their own to point names at private addresses.
 type Resolver interface {

@@ -322,3 +322,20 @@ func Publish(ctx context.Context, b *bus.Bus, st *Store, a Alert) error {
 	}
 	return err
 }
+
+// WaitMatched waits until the alerts stage has matched every tagged
+// document published so far, so `ingest` can exit knowing its alerts are
+// made (their delivery goes on in the stage processes).
+func WaitMatched(ctx context.Context, b *bus.Bus) error {
+	for {
+		n, err := b.Pending(ctx, bus.StreamTagged, bus.ConsumerAlerts)
+		if err == nil && n == 0 {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
