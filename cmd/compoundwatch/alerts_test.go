@@ -346,4 +346,3 @@ func TestAlertsKillMidDelivery(t *testing.T) {
 	}
 	run.stop(t)
 }
-
