@@ -32,10 +32,14 @@ func (s *Service) Create(ctx context.Context, spec Spec) (*Subscription, error) 
 func (s *Service) List(ctx context.Context) ([]*Subscription, error) { return s.Store.List(ctx) }
 
 // Get returns one subscription.
-func (s *Service) Get(ctx context.Context, id string) (*Subscription, error) { return s.Store.Get(ctx, id) }
+func (s *Service) Get(ctx context.Context, id string) (*Subscription, error) {
+	return s.Store.Get(ctx, id)
+}
 
 // Status returns a subscription's delivery status.
-func (s *Service) Status(ctx context.Context, id string) (Status, error) { return s.Store.Status(ctx, id) }
+func (s *Service) Status(ctx context.Context, id string) (Status, error) {
+	return s.Store.Status(ctx, id)
+}
 
 // Remove deletes a subscription.
 func (s *Service) Remove(ctx context.Context, id string) error { return s.Store.Remove(ctx, id) }

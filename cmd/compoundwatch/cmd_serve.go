@@ -7,8 +7,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/compoundwatch/compoundwatch/bus"
 	"github.com/compoundwatch/compoundwatch/alerts"
+	"github.com/compoundwatch/compoundwatch/bus"
 	"github.com/compoundwatch/compoundwatch/document"
 	"github.com/compoundwatch/compoundwatch/search"
 	"github.com/compoundwatch/compoundwatch/web"
