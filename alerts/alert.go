@@ -40,6 +40,9 @@ type Alert struct {
 	Digest *Digest `json:"digest,omitempty"`
 }
 
+// PayloadSchema is the schema the payload says it has.
+func (a *Alert) PayloadSchema() string { return a.Schema }
+
 // DocRef names the document an alert is about.
 type DocRef struct {
 	ID        string `json:"id"`

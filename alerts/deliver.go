@@ -8,10 +8,8 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
-	"sync"
 	"time"
 
-	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/compoundwatch/compoundwatch/bus"
 )
@@ -70,55 +68,35 @@ const deliverConcurrency = 16
 
 // Run delivers until ctx is done, and makes the digests as periods end.
 func (d *Deliverer) Run(ctx context.Context) error {
-	c, err := d.bus.Consumer(ctx, bus.StreamAlerts, bus.ConsumerWebhooks, bus.Unbounded)
-	if err != nil {
-		return err
-	}
 	go d.digests(ctx)
 	d.log.Info("webhook deliverer running", "consumer", bus.ConsumerWebhooks)
-	sem := make(chan struct{}, deliverConcurrency)
-	return bus.Batches(ctx, c, deliverConcurrency, func(msgs []jetstream.Msg) {
-		var wg sync.WaitGroup
-		for _, m := range msgs {
-			sem <- struct{}{}
-			wg.Go(func() {
-				defer func() { <-sem }()
-				d.handle(ctx, m)
-			})
-		}
-		wg.Wait()
+	st := bus.Stage{Name: bus.ConsumerWebhooks, Stream: bus.StreamAlerts, Schema: Schema,
+		MaxDeliver: bus.Unbounded, Batch: deliverConcurrency}
+	return bus.Consume(ctx, d.bus, st, func(ctx context.Context, items []*bus.Item[Alert]) {
+		bus.ForEach(ctx, items, deliverConcurrency, func(ctx context.Context, it *bus.Item[Alert]) error {
+			return d.deliver(ctx, &it.Value, it.Delivered)
+		})
 	})
 }
 
-func (d *Deliverer) handle(ctx context.Context, m jetstream.Msg) {
-	var a Alert
-	if err := d.bus.Decode(ctx, m.Headers(), m.Data(), &a); err != nil || a.Schema != Schema {
-		if err == nil {
-			err = fmt.Errorf("unknown schema %q", a.Schema)
-		}
-		d.bus.Settle(ctx, "alert-webhooks", m, bus.Unbounded, bus.Permanent(err))
-		return
-	}
-	attempt := 1
-	if md, err := m.Metadata(); err == nil {
-		attempt = int(md.NumDelivered)
-	}
+// deliver makes one attempt. nil acks (delivered, or nothing to do); a
+// bus.RetryAfter error naks with the schedule's delay; a permanent error
+// (refused target, schedule exhausted, 410) is recorded as a dead letter
+// in the subscription's status and copied to cw.dead.alert-webhooks.
+func (d *Deliverer) deliver(ctx context.Context, a *Alert, attempt int) error {
 	sub, err := d.store.Get(ctx, a.SubscriptionID)
 	if errors.Is(err, ErrNoSubscription) {
-		m.Ack() // removed: nothing to deliver to
-		return
+		return nil // removed: nothing to deliver to
 	}
 	if err != nil {
-		m.NakWithDelay(5 * time.Second)
-		return
+		return bus.RetryAfter(err, 5*time.Second)
 	}
 	wh := sub.Channels.Webhook
 	// Test alerts are sent by `alerts test` itself, so it can say how the
 	// receiver answered; digest subscriptions get only their digests.
 	skip := a.Kind == KindTest || sub.Digest != "" && a.Kind != KindDigest
 	if wh == nil || wh.Disabled || skip {
-		m.Ack()
-		return
+		return nil
 	}
 	body, _ := json.Marshal(a)
 	now := d.opt.Now()
@@ -127,8 +105,7 @@ func (d *Deliverer) handle(ctx context.Context, m jetstream.Msg) {
 	switch {
 	case o.Err == nil:
 		d.record(ctx, sub.ID, func(st *Status) { st.Deliveries = pushFront(st.Deliveries, rec, keepDeliveries) })
-		m.Ack()
-		return
+		return nil
 	case o.Gone:
 		rec.Error = o.Err.Error()
 		d.log.Warn("webhook answered 410 Gone; channel disabled", "subscription", sub.ID, "url", wh.URL)
@@ -143,8 +120,7 @@ func (d *Deliverer) handle(ctx context.Context, m jetstream.Msg) {
 			st.LastError, st.LastErrAt = rec.Error, rec.At
 			st.Dead = pushFront(st.Dead, rec, keepDead)
 		})
-		m.Ack()
-		return
+		return bus.Permanent(fmt.Errorf("%s: channel disabled: %w", a.DeliveryKey, o.Err))
 	}
 	rec.Error = o.Err.Error()
 	delay, again := nextDelay(d.opt.Schedule, attempt, o.RetryAfter)
@@ -155,15 +131,14 @@ func (d *Deliverer) handle(ctx context.Context, m jetstream.Msg) {
 			st.LastError, st.LastErrAt = rec.Error, rec.At
 			st.Dead = pushFront(st.Dead, rec, keepDead)
 		})
-		m.Ack()
-		return
+		return bus.Permanent(fmt.Errorf("%s: given up after %d attempts: %w", a.DeliveryKey, attempt, o.Err))
 	}
 	d.log.Info("webhook delivery failed; will retry", "subscription", sub.ID, "key", a.DeliveryKey, "attempt", attempt, "in", delay, "err", o.Err)
 	d.record(ctx, sub.ID, func(st *Status) {
 		st.Failures++
 		st.LastError, st.LastErrAt = rec.Error, rec.At
 	})
-	m.NakWithDelay(delay)
+	return bus.RetryAfter(o.Err, delay)
 }
 
 func (d *Deliverer) record(ctx context.Context, id string, f func(*Status)) {
@@ -213,7 +188,7 @@ func (d *Deliverer) MakeDigests(ctx context.Context) error {
 		if st.DigestSent >= period {
 			continue
 		}
-		all, err := Alerts(ctx, d.bus, sub.ID, start, 0)
+		all, err := Alerts(ctx, d.bus, sub.ID, start)
 		if err != nil {
 			return err
 		}
@@ -240,50 +215,7 @@ func (d *Deliverer) MakeDigests(ctx context.Context) error {
 }
 
 // Alerts reads a subscription's alerts published since since (zero: all
-// the stream keeps), oldest first; limit > 0 keeps only the newest limit.
-func Alerts(ctx context.Context, b *bus.Bus, subID string, since time.Time, limit int) ([]Alert, error) {
-	cfg := jetstream.OrderedConsumerConfig{FilterSubjects: []string{bus.AlertSubject(subID)}}
-	if !since.IsZero() {
-		cfg.DeliverPolicy = jetstream.DeliverByStartTimePolicy
-		cfg.OptStartTime = &since
-	}
-	s, err := b.JS.Stream(ctx, bus.StreamAlerts)
-	if err != nil {
-		return nil, fmt.Errorf("stream %s: %w", bus.StreamAlerts, err)
-	}
-	c, err := s.OrderedConsumer(ctx, cfg)
-	if err != nil {
-		return nil, fmt.Errorf("read alerts of %s: %w", subID, err)
-	}
-	info, err := c.Info(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("read alerts of %s: %w", subID, err)
-	}
-	pending := int(info.NumPending)
-	var out []Alert
-	for pending > 0 {
-		batch, err := c.Fetch(min(pending, 500), jetstream.FetchMaxWait(2*time.Second))
-		if err != nil {
-			return nil, fmt.Errorf("read alerts of %s: %w", subID, err)
-		}
-		n := 0
-		for m := range batch.Messages() {
-			n++
-			var a Alert
-			if err := b.Decode(ctx, m.Headers(), m.Data(), &a); err == nil {
-				out = append(out, a)
-			}
-		}
-		if n == 0 {
-			break
-		}
-		pending -= n
-		if limit > 0 && len(out) > 2*limit {
-			out = append(out[:0], out[len(out)-limit:]...)
-		}
-	}
-	if limit > 0 && len(out) > limit {
-		out = out[len(out)-limit:]
-	}
-	return out, nil
+// the stream keeps), oldest first.
+func Alerts(ctx context.Context, b *bus.Bus, subID string, since time.Time) ([]Alert, error) {
+	return bus.ReadSubject[Alert](ctx, b, bus.StreamAlerts, bus.AlertSubject(subID), Schema, since)
 }

@@ -50,7 +50,7 @@ const FeedSize = 50
 // Recent returns a subscription's newest alerts, newest first. A digest
 // subscription's feed lists its digests only.
 func (s *Service) Recent(ctx context.Context, sub *Subscription) ([]Alert, error) {
-	as, err := Alerts(ctx, s.Bus, sub.ID, sub.Created, 0)
+	as, err := Alerts(ctx, s.Bus, sub.ID, sub.Created)
 	if err != nil {
 		return nil, err
 	}

@@ -49,12 +49,12 @@ func NewWorker(b *bus.Bus, aliases search.AliasFunc, log *slog.Logger) (*Worker,
 }
 
 // OpenStore returns the store on the bus's buckets.
-func OpenStore(ctx context.Context, b *bus.Bus) (*Store, error) {
-	subs, err := b.KeyValue(ctx, bus.BucketAlertSubs)
+func OpenStore(_ context.Context, b *bus.Bus) (*Store, error) {
+	subs, err := b.KeyValue(bus.BucketAlertSubs)
 	if err != nil {
 		return nil, err
 	}
-	ledger, err := b.KeyValue(ctx, bus.BucketAlertLedger)
+	ledger, err := b.KeyValue(bus.BucketAlertLedger)
 	if err != nil {
 		return nil, err
 	}
@@ -66,7 +66,7 @@ const nearDupWindow = 30 * 24 * time.Hour
 
 // Run matches until ctx is done.
 func (w *Worker) Run(ctx context.Context) error {
-	kv, err := w.bus.KeyValue(ctx, bus.BucketAlertSubs)
+	kv, err := w.bus.KeyValue(bus.BucketAlertSubs)
 	if err != nil {
 		return err
 	}
@@ -105,17 +105,18 @@ func (w *Worker) Run(ctx context.Context) error {
 	if w.dups, err = w.store.signatures(ctx, w.now().Add(-nearDupWindow)); err != nil {
 		return err
 	}
-	c, err := w.bus.Consumer(ctx, bus.StreamTagged, bus.ConsumerAlerts, bus.MaxDeliver)
-	if err != nil {
-		return err
-	}
 	w.log.Info("alerts stage running", "consumer", bus.ConsumerAlerts)
-	return bus.Batches(ctx, c, 100, func(msgs []jetstream.Msg) {
-		for _, m := range msgs {
-			err := w.handle(ctx, m)
-			if err := w.bus.Settle(ctx, Stage, m, bus.MaxDeliver, err); err != nil {
-				w.log.Error("settle", "subject", m.Subject(), "err", err)
+	st := bus.Stage{Name: bus.ConsumerAlerts, Stream: bus.StreamTagged, Schema: document.TaggedSchema,
+		MaxDeliver: bus.MaxDeliver, Batch: 100}
+	return bus.Consume(ctx, w.bus, st, func(ctx context.Context, items []*bus.Item[document.Tagged]) {
+		// In order: a story's first copy must be in the ledger before its
+		// second is matched.
+		for _, it := range items {
+			at := it.Value.TaggedAt
+			if at.IsZero() {
+				at = w.now()
 			}
+			it.Err = w.Process(ctx, &it.Value, at)
 		}
 	})
 }
@@ -138,21 +139,6 @@ func (w *Worker) percolator() (*Percolator, error) {
 	}
 	w.perc, w.dirty = p, false
 	return p, nil
-}
-
-func (w *Worker) handle(ctx context.Context, m jetstream.Msg) error {
-	var t document.Tagged
-	if err := w.bus.Decode(ctx, m.Headers(), m.Data(), &t); err != nil {
-		return err
-	}
-	if t.Schema != document.TaggedSchema {
-		return bus.Permanent(fmt.Errorf("%s: unknown schema %q", m.Subject(), t.Schema))
-	}
-	taggedAt := w.now()
-	if md, err := m.Metadata(); err == nil {
-		taggedAt = md.Timestamp
-	}
-	return w.Process(ctx, &t, taggedAt)
 }
 
 // Process matches one tagged document version, tagged at taggedAt, and
@@ -204,14 +190,7 @@ func matchedKeys(ms []Match) []string {
 }
 
 func docRef(t *document.Tagged) DocRef {
-	u := t.CanonicalURL
-	if u == "" {
-		u = t.Source
-		if strings.HasPrefix(u, "/") {
-			u = "file://" + u
-		}
-	}
-	return DocRef{ID: t.ID, Title: t.Title, Outlet: t.Outlet, URL: u, Published: t.Published, Language: t.Language}
+	return DocRef{ID: t.ID, Title: t.Title, Outlet: t.Outlet, URL: t.URL(), Published: t.Published, Language: t.Language}
 }
 
 // decide applies the "only new" rules to one hit.
@@ -309,11 +288,11 @@ func (w *Worker) publish(ctx context.Context, sub *Subscription, kind, key strin
 
 // Publish puts an alert on its subscription's subject and counts it.
 func Publish(ctx context.Context, b *bus.Bus, st *Store, a Alert) error {
-	ack, err := b.Publish(ctx, bus.AlertSubject(a.SubscriptionID), a.DeliveryKey, Schema, a, nil)
+	dup, err := b.Publish(ctx, bus.AlertSubject(a.SubscriptionID), a.DeliveryKey, Schema, a, nil)
 	if err != nil {
 		return err
 	}
-	if ack.Duplicate || a.Kind == KindDigest || a.Kind == KindTest {
+	if dup || a.Kind == KindDigest || a.Kind == KindTest {
 		return nil
 	}
 	err = st.updateStatus(ctx, a.SubscriptionID, func(s *Status) { s.countAlert(a.Created) })

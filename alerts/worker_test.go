@@ -43,7 +43,7 @@ func addSub(t *testing.T, st *Store, s Spec, created time.Time) *Subscription {
 
 func kinds(t *testing.T, b *bus.Bus, sub *Subscription) []string {
 	t.Helper()
-	as, err := Alerts(context.Background(), b, sub.ID, time.Time{}, 0)
+	as, err := Alerts(context.Background(), b, sub.ID, time.Time{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,7 +112,7 @@ func TestOnlyNew(t *testing.T) {
 	syn.DuplicateOf = first.Source // the crawler's duplicate_of names the first copy's URL
 	step("crawler duplicate_of", syn, t0.Add(8*time.Minute), "also_reported")
 
-	as, _ := Alerts(ctx, b, sub.ID, time.Time{}, 0)
+	as, _ := Alerts(ctx, b, sub.ID, time.Time{})
 	if got := as[len(as)-1].AlsoReportedBy; len(got) != 2 || got[1].Outlet != "Gulf Times" {
 		t.Errorf("also_reported_by = %+v, want both copies", got)
 	}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/compoundwatch/compoundwatch/alerts"
 	"github.com/compoundwatch/compoundwatch/bus"
+	"github.com/compoundwatch/compoundwatch/pipeline"
 )
 
 // noisyPerDay is the alerts a day above which `alerts show` calls a
@@ -319,43 +320,37 @@ func (a *app) alertWorkerCmd() *cobra.Command {
 		Short: "Run the alerts stage alone: match subscriptions, deliver webhooks, make digests",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return a.withBus(cmd.Context(), func(b *bus.Bus) error { return a.alertStages(cmd.Context(), b) })
+			return a.withBus(cmd.Context(), func(b *bus.Bus) error {
+				stages, err := a.alertStages(b)
+				if err != nil {
+					return err
+				}
+				return pipeline.Run(cmd.Context(), stages...)
+			})
 		},
 	}
 }
 
-// alertStages runs the matching stage and the webhook deliverer until ctx
-// is done or one fails.
-func (a *app) alertStages(ctx context.Context, b *bus.Bus) error {
+// alertStages returns the alerts stages: matching, and webhook delivery
+// with digests.
+func (a *app) alertStages(b *bus.Bus) ([]pipeline.Stage, error) {
 	aliases, err := a.aliases()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	allow, err := a.webhookAllow()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	w, err := alerts.NewWorker(b, aliases, a.log)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	d, err := alerts.NewDeliverer(b, alerts.DeliverOptions{Allow: allow, FeedURL: func(s *alerts.Subscription) string {
 		return a.webBase() + feedPath(s)
 	}}, a.log)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	errc := make(chan error, 2)
-	go func() { errc <- w.Run(ctx) }()
-	go func() { errc <- d.Run(ctx) }()
-	var errs []error
-	for range 2 {
-		if err := <-errc; err != nil && !errors.Is(err, context.Canceled) {
-			errs = append(errs, err)
-		}
-		cancel()
-	}
-	return errors.Join(errs...)
+	return []pipeline.Stage{w, d}, nil
 }
