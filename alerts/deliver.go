@@ -10,7 +10,6 @@ import (
 	"net/netip"
 	"time"
 
-
 	"github.com/compoundwatch/compoundwatch/bus"
 )
 

@@ -230,3 +230,41 @@ func TestDeliverer(t *testing.T) {
 		t.Errorf("flaky status %+v", fs)
 	}
 }
+
+// A daily digest subscription gets one webhook message for twenty
+// alerts of its day, and none of the alerts one by one.
+func TestDigestDelivery(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	b := openBus(t)
+	st, _ := OpenStore(ctx, b)
+	r := newReceiver(t, 0, 0)
+	day := time.Now().UTC().Truncate(24 * time.Hour).Add(-24 * time.Hour)
+	sub := addSub(t, st, Spec{Entities: []string{"Huang Le"}, Webhook: r.srv.URL + "/hook", Secret: testSecret, Digest: Daily}, day.Add(-time.Hour))
+	for _, a := range sampleAlerts(sub, 20, day.Add(time.Hour)) {
+		if err := Publish(ctx, b, st, a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d, err := NewDeliverer(b, DeliverOptions{Allow: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}, DigestEvery: 50 * time.Millisecond,
+		FeedURL: func(s *Subscription) string { return "http://127.0.0.1:8080/alerts/" + s.ID + "/feed.atom" }}, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	go d.Run(ctx)
+	waitFor(t, "the digest", func() bool { return len(r.calls()) >= 1 })
+	time.Sleep(300 * time.Millisecond) // a second digest, or single alerts, would show now
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(r.bodies) != 1 {
+		t.Fatalf("%d webhook messages, want one digest", len(r.bodies))
+	}
+	dg := r.bodies[0]
+	if dg.Kind != KindDigest || dg.Digest == nil || dg.Digest.Count != 20 || len(dg.Digest.Items) != 20 || dg.Digest.More != 0 ||
+		!dg.Digest.Start.Equal(day) || strings.Count(dg.Digest.Markdown, "\n- [") != 20 {
+		t.Errorf("digest %+v", dg.Digest)
+	}
+	if n := strings.Count(dg.Digest.HTML, "<li>"); n != 20 {
+		t.Errorf("digest HTML lists %d alerts, want 20", n)
+	}
+}
