@@ -207,6 +207,8 @@ type Status struct {
 	Dead       []Delivery     `json:"dead_letters,omitempty"` // given up, newest first
 	Daily      map[string]int `json:"daily,omitempty"`        // alerts per UTC day, last 14 days
 	DigestSent string         `json:"digest_sent,omitempty"`  // last digest period sent
+	// BackfillDone is set once the requested backfill was sent.
+	BackfillDone bool `json:"backfill_done,omitempty"`
 }
 
 // Delivery is one webhook delivery's outcome.

@@ -79,6 +79,7 @@ func (w *Worker) Run(ctx context.Context) error {
 	}
 	defer watch.Stop()
 	ready := make(chan struct{})
+	backfills := make(chan *Subscription, 1000)
 	go func() {
 		for e := range watch.Updates() {
 			if e == nil {
@@ -92,6 +93,12 @@ func (w *Worker) Run(ctx context.Context) error {
 				delete(w.subs, id)
 			} else {
 				w.subs[id] = &sub
+				if !sub.Backfill.IsZero() {
+					select {
+					case backfills <- &sub:
+					default: // the queue is full: the next start picks it up
+					}
+				}
 			}
 			w.dirty = true
 			w.mu.Unlock()
@@ -105,6 +112,18 @@ func (w *Worker) Run(ctx context.Context) error {
 	if w.dups, err = w.store.signatures(ctx, w.now().Add(-nearDupWindow)); err != nil {
 		return err
 	}
+	go func() {
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case sub := <-backfills:
+				if err := w.Backfill(ctx, sub); err != nil && ctx.Err() == nil {
+					w.log.Warn("backfill", "subscription", sub.ID, "err", err)
+				}
+			}
+		}
+	}()
 	w.log.Info("alerts stage running", "consumer", bus.ConsumerAlerts)
 	st := bus.Stage{Name: bus.ConsumerAlerts, Stream: bus.StreamTagged, Schema: document.TaggedSchema,
 		MaxDeliver: bus.MaxDeliver, Batch: 100}
@@ -317,4 +336,56 @@ func WaitMatched(ctx context.Context, b *bus.Bus) error {
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
+}
+
+// Backfill sends sub, once, the archived stories published since its
+// Backfill date: those tagged before it was created, which the live
+// stage leaves alone, so the two never alert the same story.
+func (w *Worker) Backfill(ctx context.Context, sub *Subscription) error {
+	st, err := w.store.Status(ctx, sub.ID)
+	if err != nil || st.BackfillDone {
+		return err
+	}
+	p, err := NewPercolator([]*Subscription{sub}, w.aliases)
+	if err != nil {
+		return err
+	}
+	since := sub.Backfill.Format(time.DateOnly)
+	sent := 0
+	err = bus.Replay(ctx, w.bus, bus.StreamTagged, document.TaggedSchema, 200, func(docs []document.Tagged, _ int) error {
+		for i := range docs {
+			t := &docs[i]
+			if !t.TaggedAt.IsZero() && !t.TaggedAt.Before(sub.Created) || t.Published != "" && t.Published < since {
+				continue
+			}
+			if t.Published == "" && !t.TaggedAt.IsZero() && t.TaggedAt.Before(sub.Backfill) {
+				continue
+			}
+			hits := p.Match(t)
+			if len(hits) == 0 {
+				continue
+			}
+			if e, err := w.store.entry(ctx, sub.ID, t.ID); err != nil || e != nil {
+				if err != nil {
+					return err
+				}
+				continue
+			}
+			key := fmt.Sprintf("%s:%s:backfill", sub.ID, t.ID)
+			if err := w.publish(ctx, sub, KindBackfill, key, t, hits[0].Matches, nil); err != nil {
+				return err
+			}
+			if err := w.store.putEntry(ctx, sub.ID, &Entry{Story: t.ID, Kind: KindBackfill, Key: key, Alerted: w.now().UTC(),
+				Matched: matchedKeys(hits[0].Matches), Rev: 1}); err != nil {
+				return err
+			}
+			sent++
+		}
+		return nil
+	}, nil)
+	if err != nil {
+		return err
+	}
+	w.log.Info("backfill sent", "subscription", sub.ID, "since", since, "alerts", sent)
+	return w.store.updateStatus(ctx, sub.ID, func(s *Status) { s.BackfillDone = true })
 }

@@ -3,6 +3,7 @@ package alerts
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -266,5 +267,44 @@ func TestDigestDelivery(t *testing.T) {
 	}
 	if n := strings.Count(dg.Digest.HTML, "<li>"); n != 20 {
 		t.Errorf("digest HTML lists %d alerts, want 20", n)
+	}
+}
+
+// --backfill sends archived stories published since its date, once,
+// marked backfill; the live stage then treats them as told.
+func TestBackfill(t *testing.T) {
+	ctx := context.Background()
+	b := openBus(t)
+	st, _ := OpenStore(ctx, b)
+	t0 := time.Now().UTC()
+	x := extractor.New(testGazetteer(t))
+	var docs []*document.Tagged
+	for i, published := range []string{"2026-11-01", "2025-01-01"} {
+		raw := document.Raw{Source: fmt.Sprintf("/archive/%d.txt", i), Title: "Archive " + published, Published: published,
+			Text: "Police searched the Majestic 2 compound in Sihanoukville and found 200 workers."}
+		raw.Finalize()
+		tg := x.Extract(raw)
+		tg.TaggedAt = t0.Add(-time.Hour)
+		if err := b.PublishTagged(ctx, tg); err != nil {
+			t.Fatal(err)
+		}
+		docs = append(docs, &tg)
+	}
+	sub := addSub(t, st, Spec{Entities: []string{"Huang Le"}, Atom: true, Backfill: "2026-10-01"}, t0)
+	w := &Worker{bus: b, store: st, log: slog.New(slog.DiscardHandler), now: time.Now,
+		subs: map[string]*Subscription{sub.ID: sub}, dirty: true, dups: newStoryIndex()}
+	for range 2 {
+		if err := w.Backfill(ctx, sub); err != nil {
+			t.Fatal(err)
+		}
+	}
+	re := *docs[0]
+	re.Extractor, re.TaggedAt = "v2", t0.Add(time.Minute)
+	if err := w.Process(ctx, &re, re.TaggedAt); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"backfill " + docs[0].ID[:6]}
+	if got := kinds(t, b, sub); strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("alerts %v, want %v", got, want)
 	}
 }

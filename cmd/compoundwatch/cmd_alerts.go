@@ -110,6 +110,7 @@ func (a *app) alertsAddCmd() *cobra.Command {
 	f.BoolVar(&s.NATS, "nats", false, "note that a program consumes cw.alerts.<id> (every alert is published there)")
 	f.StringVar(&s.Digest, "digest", "", "send one digest per period instead of each alert: hourly, daily or weekly")
 	f.StringVar(&s.Note, "note", "", "why you follow this (sent with each alert)")
+	f.StringVar(&s.Backfill, "backfill", "", "also send, once and marked backfill, archived stories published since this date (YYYY-MM-DD)")
 	f.BoolVar(&asJSON, "json", false, "print the subscription as JSON")
 	return cmd
 }
