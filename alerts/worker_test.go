@@ -19,9 +19,11 @@ import (
 	"github.com/compoundwatch/compoundwatch/extractor"
 )
 
-func openBus(t *testing.T) *bus.Bus {
+func openBus(t *testing.T) *bus.Bus { return openBusB(t, t.TempDir()) }
+
+func openBusB(t testing.TB, dir string) *bus.Bus {
 	t.Helper()
-	b, err := bus.Open(context.Background(), bus.Options{DataDir: t.TempDir()})
+	b, err := bus.Open(context.Background(), bus.Options{DataDir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
