@@ -38,6 +38,7 @@ type Deliverer struct {
 	client *http.Client
 	opt    DeliverOptions
 	log    *slog.Logger
+	subs   *subscriptions
 }
 
 // NewDeliverer returns the webhook deliverer.
@@ -67,6 +68,13 @@ const deliverConcurrency = 16
 
 // Run delivers until ctx is done, and makes the digests as periods end.
 func (d *Deliverer) Run(ctx context.Context) error {
+	kv, err := d.bus.KeyValue(bus.BucketAlertSubs)
+	if err != nil {
+		return err
+	}
+	if d.subs, err = watchSubscriptions(ctx, kv, nil); err != nil {
+		return err
+	}
 	go d.digests(ctx)
 	d.log.Info("webhook deliverer running", "consumer", bus.ConsumerWebhooks)
 	st := bus.Stage{Name: bus.ConsumerWebhooks, Stream: bus.StreamAlerts, Schema: Schema,
@@ -83,7 +91,12 @@ func (d *Deliverer) Run(ctx context.Context) error {
 // (refused target, schedule exhausted, 410) is recorded as a dead letter
 // in the subscription's status and copied to cw.dead.alert-webhooks.
 func (d *Deliverer) deliver(ctx context.Context, a *Alert, attempt int) error {
-	sub, err := d.store.Get(ctx, a.SubscriptionID)
+	sub, ok := d.subs.get(a.SubscriptionID)
+	var err error
+	if !ok {
+		// Not mirrored yet (created a moment ago) or removed.
+		sub, err = d.store.Get(ctx, a.SubscriptionID)
+	}
 	if errors.Is(err, ErrNoSubscription) {
 		return nil // removed: nothing to deliver to
 	}

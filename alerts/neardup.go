@@ -2,6 +2,7 @@ package alerts
 
 import (
 	"strings"
+	"sync"
 	"unicode"
 )
 
@@ -106,6 +107,7 @@ func (s Signature) Similarity(o Signature) float64 {
 
 // storyIndex finds earlier stories similar to a text.
 type storyIndex struct {
+	mu    sync.Mutex
 	bands map[uint64][]string // band hash → story keys
 	sigs  map[string]Signature
 }
@@ -127,6 +129,8 @@ func bandKeys(sig Signature) []uint64 {
 }
 
 func (x *storyIndex) add(story string, sig Signature) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
 	if sig == nil || x.sigs[story] != nil {
 		return
 	}
@@ -142,6 +146,8 @@ func (x *storyIndex) similar(self string, sig Signature) (string, bool) {
 	if sig == nil {
 		return "", false
 	}
+	x.mu.Lock()
+	defer x.mu.Unlock()
 	best, bestSim := "", NearDupThreshold
 	seen := map[string]bool{}
 	for _, k := range bandKeys(sig) {

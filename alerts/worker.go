@@ -2,16 +2,14 @@ package alerts
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
-
-	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/compoundwatch/compoundwatch/bus"
 	"github.com/compoundwatch/compoundwatch/document"
@@ -32,11 +30,11 @@ type Worker struct {
 	log     *slog.Logger
 	now     func() time.Time
 
-	mu    sync.Mutex
-	subs  map[string]*Subscription
-	dirty bool
-	perc  *Percolator
-	dups  *storyIndex
+	subs *subscriptions
+	mu   sync.Mutex // guards perc and gen
+	perc *Percolator
+	gen  uint64 // of the subscriptions perc was built from
+	dups *storyIndex
 }
 
 // NewWorker returns the matching stage.
@@ -45,7 +43,7 @@ func NewWorker(b *bus.Bus, aliases search.AliasFunc, log *slog.Logger) (*Worker,
 	if err != nil {
 		return nil, err
 	}
-	return &Worker{bus: b, store: st, aliases: aliases, log: log, now: time.Now, subs: map[string]*Subscription{}, dirty: true}, nil
+	return &Worker{bus: b, store: st, aliases: aliases, log: log, now: time.Now}, nil
 }
 
 // OpenStore returns the store on the bus's buckets.
@@ -61,6 +59,9 @@ func OpenStore(_ context.Context, b *bus.Bus) (*Store, error) {
 	return &Store{Subs: subs, Ledger: ledger}, nil
 }
 
+// hitConcurrency bounds the subscriptions of one document alerted at once.
+const hitConcurrency = 16
+
 // nearDupWindow is how far back a story can be for a copy to fold into it.
 const nearDupWindow = 30 * 24 * time.Hour
 
@@ -70,44 +71,16 @@ func (w *Worker) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	// The watch delivers every subscription first, then each change, so
-	// a subscription added by another process applies within
-	// milliseconds, and the percolator is rebuilt only on change.
-	watch, err := kv.Watch(ctx, "sub.*")
-	if err != nil {
-		return fmt.Errorf("watch subscriptions: %w", err)
-	}
-	defer watch.Stop()
-	ready := make(chan struct{})
 	backfills := make(chan *Subscription, 1000)
-	go func() {
-		for e := range watch.Updates() {
-			if e == nil {
-				close(ready)
-				continue
+	if w.subs, err = watchSubscriptions(ctx, kv, func(sub *Subscription) {
+		if !sub.Backfill.IsZero() {
+			select {
+			case backfills <- sub:
+			default: // the queue is full: the next start picks it up
 			}
-			w.mu.Lock()
-			id := strings.TrimPrefix(e.Key(), "sub.")
-			var sub Subscription
-			if e.Operation() != jetstream.KeyValuePut || json.Unmarshal(e.Value(), &sub) != nil {
-				delete(w.subs, id)
-			} else {
-				w.subs[id] = &sub
-				if !sub.Backfill.IsZero() {
-					select {
-					case backfills <- &sub:
-					default: // the queue is full: the next start picks it up
-					}
-				}
-			}
-			w.dirty = true
-			w.mu.Unlock()
 		}
-	}()
-	select {
-	case <-ready:
-	case <-ctx.Done():
-		return nil
+	}); err != nil {
+		return err
 	}
 	if w.dups, err = w.store.signatures(ctx, w.now().Add(-nearDupWindow)); err != nil {
 		return err
@@ -140,23 +113,21 @@ func (w *Worker) Run(ctx context.Context) error {
 	})
 }
 
-// percolator returns the percolator for the current subscriptions.
+// percolator returns the percolator for the current subscriptions,
+// rebuilding it only when they changed.
 func (w *Worker) percolator() (*Percolator, error) {
+	subs, gen := w.subs.all()
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if !w.dirty {
+	if w.perc != nil && gen == w.gen {
 		return w.perc, nil
-	}
-	subs := make([]*Subscription, 0, len(w.subs))
-	for _, s := range w.subs {
-		subs = append(subs, s)
 	}
 	slices.SortFunc(subs, func(a, b *Subscription) int { return strings.Compare(a.ID, b.ID) })
 	p, err := NewPercolator(subs, w.aliases)
 	if err != nil {
 		return nil, err
 	}
-	w.perc, w.dirty = p, false
+	w.perc, w.gen = p, gen
 	return p, nil
 }
 
@@ -179,8 +150,26 @@ func (w *Worker) Process(ctx context.Context, t *document.Tagged, taggedAt time.
 	if len(hits) > 0 {
 		sig = Sign(t.Text)
 	}
-	for _, h := range hits {
-		if err := w.decide(ctx, h, t, ds, taggedAt, sig); err != nil {
+	// Subscriptions are independent of each other: their ledger keys
+	// differ, so their alerts are made concurrently.
+	errs := make([]error, len(hits))
+	var newStory atomic.Bool
+	sem := make(chan struct{}, hitConcurrency)
+	var wg sync.WaitGroup
+	for i, h := range hits {
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			errs[i] = w.decide(ctx, h, t, ds, taggedAt, sig, &newStory)
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	if newStory.Load() && sig != nil {
+		w.dups.add(t.ID, sig)
+		if err := w.store.putSignature(ctx, t.ID, sig, w.now().UTC()); err != nil {
 			return err
 		}
 	}
@@ -213,7 +202,9 @@ func docRef(t *document.Tagged) DocRef {
 }
 
 // decide applies the "only new" rules to one hit.
-func (w *Worker) decide(ctx context.Context, h Hit, t *document.Tagged, ds *DocState, taggedAt time.Time, sig Signature) error {
+// newStory is set when the document became a story of its own for some
+// subscription, so its signature is kept for near-duplicate tests.
+func (w *Worker) decide(ctx context.Context, h Hit, t *document.Tagged, ds *DocState, taggedAt time.Time, sig Signature, newStory *atomic.Bool) error {
 	sub := h.Sub
 	keys := matchedKeys(h.Matches)
 	// Told of this document already: only a mention it gained is news.
@@ -290,12 +281,7 @@ func (w *Worker) decide(ctx context.Context, h Hit, t *document.Tagged, ds *DocS
 	if err := w.store.putEntry(ctx, sub.ID, &Entry{Story: t.ID, Kind: KindNew, Key: key, Alerted: w.now().UTC(), Matched: keys, Rev: 1}); err != nil {
 		return err
 	}
-	if sig != nil {
-		w.mu.Lock()
-		w.dups.add(t.ID, sig)
-		w.mu.Unlock()
-		return w.store.putSignature(ctx, t.ID, sig, w.now().UTC())
-	}
+	newStory.Store(true)
 	return nil
 }
 

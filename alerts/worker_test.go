@@ -68,7 +68,7 @@ func TestOnlyNew(t *testing.T) {
 	t0 := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 	sub := addSub(t, st, Spec{Entities: []string{"Huang Le", "Chen Zhi"}, Atom: true}, t0)
 	w := &Worker{bus: b, store: st, log: slog.New(slog.DiscardHandler), now: func() time.Time { return t0.Add(time.Hour) },
-		subs: map[string]*Subscription{sub.ID: sub}, dirty: true, dups: newStoryIndex()}
+		subs: &subscriptions{subs: map[string]*Subscription{sub.ID: sub}}, dups: newStoryIndex()}
 	x := extractor.New(testGazetteer(t))
 	mk := func(path, outlet, text string) *document.Tagged {
 		raw := document.Raw{Source: path, Title: path, Outlet: outlet, Text: text}
@@ -294,7 +294,7 @@ func TestBackfill(t *testing.T) {
 	}
 	sub := addSub(t, st, Spec{Entities: []string{"Huang Le"}, Atom: true, Backfill: "2026-10-01"}, t0)
 	w := &Worker{bus: b, store: st, log: slog.New(slog.DiscardHandler), now: time.Now,
-		subs: map[string]*Subscription{sub.ID: sub}, dirty: true, dups: newStoryIndex()}
+		subs: &subscriptions{subs: map[string]*Subscription{sub.ID: sub}}, dups: newStoryIndex()}
 	for range 2 {
 		if err := w.Backfill(ctx, sub); err != nil {
 			t.Fatal(err)
