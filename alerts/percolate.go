@@ -57,9 +57,6 @@ func NewPercolator(subs []*Subscription, aliases search.AliasFunc) (*Percolator,
 	return p, nil
 }
 
-// Len is the number of subscriptions compiled.
-func (p *Percolator) Len() int { return len(p.subs) }
-
 func (p *Percolator) add(s *Subscription) {
 	i := len(p.subs)
 	c := compiled{sub: s, entities: map[string]EntityRef{}}

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/compoundwatch/compoundwatch/search"
 )
 
 // KV is the part of a JetStream key-value bucket the store uses;
@@ -114,7 +116,7 @@ func (s *Store) Add(ctx context.Context, sub *Subscription) error {
 
 // Get returns one subscription.
 func (s *Store) Get(ctx context.Context, id string) (*Subscription, error) {
-	if !validKeyToken(id) {
+	if !search.ValidID(id) { // ids are one KV key token
 		return nil, fmt.Errorf("%w: %q", ErrNoSubscription, id)
 	}
 	var sub Subscription
@@ -181,21 +183,6 @@ func listKeys(ctx context.Context, kv KV, filter string) ([]string, error) {
 		keys = append(keys, k)
 	}
 	return keys, nil
-}
-
-// validKeyToken reports whether s can be one token of a KV key.
-func validKeyToken(s string) bool {
-	if s == "" || len(s) > 200 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', c == '-', c == '_':
-		default:
-			return false
-		}
-	}
-	return true
 }
 
 // Status is what `alerts show` reports about deliveries.

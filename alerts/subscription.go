@@ -12,7 +12,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/compoundwatch/compoundwatch/document"
 	"github.com/compoundwatch/compoundwatch/gazetteer"
 	"github.com/compoundwatch/compoundwatch/query"
 )
@@ -323,22 +322,4 @@ func checkSecret(secret string) error {
 	return nil
 }
 
-// NewSecret returns a fresh whsec_ secret.
-func NewSecret() string {
-	b := make([]byte, 32)
-	rand.Read(b)
-	return secretPrefix + base64.StdEncoding.EncodeToString(b)
-}
 
-// Followed reports the ids of the entities s follows, by type.
-func (s *Subscription) followed(typ string) []string {
-	var ids []string
-	for _, e := range s.Entities {
-		if typ == "" || e.Type == typ {
-			ids = append(ids, e.ID)
-		}
-	}
-	return ids
-}
-
-var _ = document.Compound

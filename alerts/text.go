@@ -69,27 +69,18 @@ func (an analyzer) fold(b []byte) string {
 	return sb.String()
 }
 
-// words folds a query as the index folds queries.
-func (an analyzer) words(s string) []string {
-	ts := an.a.Analyze([]byte(s))
-	out := make([]string, 0, len(ts))
-	for _, t := range ts {
-		out = append(out, string(t.Term))
-	}
-	return out
-}
-
 // qword is a query word and the typos it tolerates (search.Typos).
 type qword struct {
 	term  string
 	typos int
 }
 
+// qwords reads a query's words as tokens reads a document's.
 func (an analyzer) qwords(s string) []qword {
-	ws := an.words(s)
-	out := make([]qword, len(ws))
-	for i, w := range ws {
-		out[i] = qword{term: w, typos: search.Typos(w)}
+	ts := an.tokens(s)
+	out := make([]qword, len(ts))
+	for i, t := range ts {
+		out[i] = qword{term: t.term, typos: search.Typos(t.term)}
 	}
 	return out
 }
