@@ -321,5 +321,3 @@ func checkSecret(secret string) error {
 	}
 	return nil
 }
-
-
