@@ -141,3 +141,43 @@ func BenchmarkPercolate(b *testing.B) {
 		p.Match(doc)
 	}
 }
+
+// FuzzMatch feeds hostile text through the percolator: no panic, and
+// every quoted mention points into the text with its sentence around it.
+func FuzzMatch(f *testing.F) {
+	g := testGazetteer(f)
+	v := Validator{Gazetteer: g}
+	var subs []*Subscription
+	for _, s := range []Spec{{Entities: []string{"Huang Le", "Preah Sihanouk"}}, {Query: "forced labour"}, {Query: "黄乐 园区"}, {Query: "raid", Provinces: []string{"Banteay Meanchey"}}} {
+		s.Atom = true
+		sub, err := v.New(s)
+		if err != nil {
+			f.Fatal(err)
+		}
+		subs = append(subs, sub)
+	}
+	p, err := NewPercolator(subs, nil)
+	if err != nil {
+		f.Fatal(err)
+	}
+	x := extractor.New(g)
+	// Seeds: testdata/fuzz/FuzzMatch.
+	f.Fuzz(func(t *testing.T, text string) {
+		raw := document.Raw{Source: "/fuzz.txt", Title: "fuzz", Text: text}
+		raw.Finalize()
+		tg := x.Extract(raw)
+		for _, h := range p.Match(&tg) {
+			for _, m := range h.Matches {
+				for _, mn := range m.Mentions {
+					if mn.Start < 0 || mn.End > len(text) || mn.Start > mn.End || text[mn.Start:mn.End] != mn.Text {
+						t.Fatalf("mention %+v does not point into the text", mn)
+					}
+					if !strings.Contains(mn.Context, strings.TrimSpace(mn.Text)) {
+						t.Fatalf("context %q lacks mention %q", mn.Context, mn.Text)
+					}
+				}
+			}
+		}
+		Sign(text)
+	})
+}

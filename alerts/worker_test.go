@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
@@ -189,14 +190,19 @@ func TestDeliverer(t *testing.T) {
 		return addSub(t, st, Spec{Entities: []string{"Huang Le"}, Webhook: r.srv.URL + "/hook", Secret: testSecret}, now)
 	}
 	sFlaky, sDown, sGone := mk(flaky), mk(down), mk(gone)
+	// A name that resolves to a private address: refused before any
+	// connection, so the listener behind it never hears of it.
+	port := flaky.srv.Listener.Addr().(*net.TCPAddr).Port
+	sPrivate := addSub(t, st, Spec{Entities: []string{"Huang Le"}, Webhook: fmt.Sprintf("http://hooks.internal.example:%d/hook", port), Secret: testSecret}, now)
 	sched := []time.Duration{20 * time.Millisecond, 20 * time.Millisecond, 20 * time.Millisecond, 20 * time.Millisecond,
 		20 * time.Millisecond, 20 * time.Millisecond, 20 * time.Millisecond}
-	d, err := NewDeliverer(b, DeliverOptions{Allow: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}, Schedule: sched}, slog.New(slog.DiscardHandler))
+	res := fakeResolver{"hooks.internal.example": {netip.MustParseAddr("10.20.30.40")}}
+	d, err := NewDeliverer(b, DeliverOptions{Allow: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}, Schedule: sched, Resolver: res}, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
 	go d.Run(ctx)
-	for _, s := range []*Subscription{sFlaky, sDown, sGone} {
+	for _, s := range []*Subscription{sFlaky, sDown, sGone, sPrivate} {
 		a := Alert{Schema: Schema, DeliveryKey: s.ID + ":doc:1", SubscriptionID: s.ID, Kind: KindNew, Created: now, Matches: []Match{}}
 		if err := Publish(ctx, b, st, a); err != nil {
 			t.Fatal(err)
@@ -231,6 +237,13 @@ func TestDeliverer(t *testing.T) {
 	}
 	if fs, _ := st.Status(ctx, sFlaky.ID); len(fs.Deliveries) != 1 || fs.Deliveries[0].Attempts != 6 || fs.Failures != 5 {
 		t.Errorf("flaky status %+v", fs)
+	}
+	ps, _ := st.Status(ctx, sPrivate.ID)
+	if len(ps.Dead) != 1 || ps.Dead[0].Attempts != 1 || !strings.Contains(ps.Dead[0].Error, "10.20.30.40 is a special-purpose") {
+		t.Errorf("private target status %+v", ps)
+	}
+	if n := len(flaky.calls()); n != 6 {
+		t.Errorf("the listener behind the private name was called: %d calls, want the flaky subscription's 6", n)
 	}
 }
 
