@@ -287,14 +287,23 @@ func TestAlertsEndToEnd(t *testing.T) {
 		t.Errorf("after re-ingest, spun copy, reindex and restart: %d calls, %d new; want 4 and 3", len(final), news)
 	}
 
-	show := cw(t, "alerts", "show", "--data", data, subHuang)
-	for _, want := range []string{"Huang Le compound (huang-le-majestic-two)", "delivered: ", subHuang + ":"} {
+	show := cw(t, "alerts", "show", "--data", data, "--noisy", "1", subHuang)
+	for _, want := range []string{"Huang Le compound (huang-le-majestic-two)", "delivered: ", subHuang + ":", "noisy:     more than 1 alerts a day"} {
 		if !strings.Contains(show, want) {
 			t.Errorf("alerts show lacks %q:\n%s", want, show)
 		}
 	}
 	if list := cw(t, "alerts", "list", "--data", data, "--json"); strings.Count(list, "\n")+1 != 3 || strings.Contains(list, "LaLaSw") {
 		t.Errorf("alerts list --json:\n%s", list)
+	}
+
+	// alerts test sends a marked test alert itself, signed like the rest.
+	out = cw(t, "alerts", "test", "--data", data, subChen)
+	if !strings.Contains(out, "answered HTTP 204") {
+		t.Errorf("alerts test: %s", out)
+	}
+	if last := hook.all()[len(hook.all())-1]; last.alert.Kind != alerts.KindTest || last.alert.SubscriptionID != subChen || last.id != last.alert.DeliveryKey {
+		t.Errorf("test alert %+v", last)
 	}
 }
 

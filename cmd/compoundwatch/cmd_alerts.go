@@ -18,8 +18,8 @@ import (
 	"github.com/compoundwatch/compoundwatch/pipeline"
 )
 
-// noisyPerDay is the alerts a day above which `alerts show` calls a
-// subscription noisy and suggests a digest.
+// noisyPerDay is the default number of alerts a day above which
+// `alerts show` calls a subscription noisy and suggests a digest.
 const noisyPerDay = 50
 
 func (a *app) alertsCmd() *cobra.Command {
@@ -198,7 +198,10 @@ func feedPath(sub *alerts.Subscription) string {
 }
 
 func (a *app) alertsShowCmd() *cobra.Command {
-	var asJSON bool
+	var (
+		asJSON bool
+		noisy  int
+	)
 	cmd := &cobra.Command{
 		Use:   "show ID",
 		Short: "Show a subscription: channels, last deliveries, failures, dead letters",
@@ -214,14 +217,14 @@ func (a *app) alertsShowCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				noisy := status.Noisy(noisyPerDay)
+				noisyDays := status.Noisy(noisy)
 				if asJSON {
 					return json.NewEncoder(a.stdout).Encode(struct {
 						*alerts.Subscription
 						Feed   string        `json:"feed,omitempty"`
 						Status alerts.Status `json:"status"`
 						Noisy  []string      `json:"noisy_days,omitempty"`
-					}{redacted(sub), feedPath(sub), status, noisy})
+					}{redacted(sub), feedPath(sub), status, noisyDays})
 				}
 				w := a.stdout
 				fmt.Fprintf(w, "id:        %s\ncreated:   %s\nfollows:   %s\nchannels:  %s\n", sub.ID, sub.Created.Format(time.RFC3339), follows(sub), channels(sub))
@@ -235,8 +238,8 @@ func (a *app) alertsShowCmd() *cobra.Command {
 				if status.LastError != "" {
 					fmt.Fprintf(w, "last error: %s (%s)\n", status.LastError, status.LastErrAt.Format(time.RFC3339))
 				}
-				if len(noisy) > 0 {
-					fmt.Fprintf(w, "noisy:     more than %d alerts a day on %s; consider --digest daily\n", noisyPerDay, strings.Join(noisy, ", "))
+				if len(noisyDays) > 0 {
+					fmt.Fprintf(w, "noisy:     more than %d alerts a day on %s; consider --digest daily\n", noisy, strings.Join(noisyDays, ", "))
 				}
 				for _, d := range status.Deliveries {
 					fmt.Fprintf(w, "delivered: %s %s %s after %d attempt(s), HTTP %d\n", d.At.Format(time.RFC3339), d.Kind, d.Key, d.Attempts, d.Status)
@@ -249,6 +252,7 @@ func (a *app) alertsShowCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print as JSON")
+	cmd.Flags().IntVar(&noisy, "noisy", noisyPerDay, "report days with more than this many alerts")
 	return cmd
 }
 
