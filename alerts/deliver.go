@@ -121,36 +121,40 @@ func (d *Deliverer) deliver(ctx context.Context, a *Alert, attempt int) error {
 	case o.Gone:
 		rec.Error = o.Err.Error()
 		d.log.Warn("webhook answered 410 Gone; channel disabled", "subscription", sub.ID, "url", wh.URL)
-		d.store.Update(ctx, sub.ID, func(s *Subscription) error {
+		err := d.store.Update(ctx, sub.ID, func(s *Subscription) error {
 			if s.Channels.Webhook != nil {
 				s.Channels.Webhook.Disabled, s.Channels.Webhook.DisabledReason = true, "410 Gone at "+now.UTC().Format(time.RFC3339)
 			}
 			return nil
 		})
-		d.record(ctx, sub.ID, func(st *Status) {
-			st.Failures++
-			st.LastError, st.LastErrAt = rec.Error, rec.At
-			st.Dead = pushFront(st.Dead, rec, keepDead)
-		})
+		if err != nil {
+			d.log.Error("disable webhook channel", "subscription", sub.ID, "err", err)
+		}
+		d.failed(ctx, sub.ID, rec, true)
 		return bus.Permanent(fmt.Errorf("%s: channel disabled: %w", a.DeliveryKey, o.Err))
 	}
 	rec.Error = o.Err.Error()
 	delay, again := nextDelay(d.opt.Schedule, attempt, o.RetryAfter)
 	if o.Refused || !again {
 		d.log.Warn("webhook delivery given up", "subscription", sub.ID, "key", a.DeliveryKey, "attempts", attempt, "err", o.Err)
-		d.record(ctx, sub.ID, func(st *Status) {
-			st.Failures++
-			st.LastError, st.LastErrAt = rec.Error, rec.At
-			st.Dead = pushFront(st.Dead, rec, keepDead)
-		})
+		d.failed(ctx, sub.ID, rec, true)
 		return bus.Permanent(fmt.Errorf("%s: given up after %d attempts: %w", a.DeliveryKey, attempt, o.Err))
 	}
 	d.log.Info("webhook delivery failed; will retry", "subscription", sub.ID, "key", a.DeliveryKey, "attempt", attempt, "in", delay, "err", o.Err)
-	d.record(ctx, sub.ID, func(st *Status) {
+	d.failed(ctx, sub.ID, rec, false)
+	return bus.RetryAfter(o.Err, delay)
+}
+
+// failed records a failed attempt, and with dead the end of the alert's
+// delivery.
+func (d *Deliverer) failed(ctx context.Context, id string, rec Delivery, dead bool) {
+	d.record(ctx, id, func(st *Status) {
 		st.Failures++
 		st.LastError, st.LastErrAt = rec.Error, rec.At
+		if dead {
+			st.Dead = pushFront(st.Dead, rec, keepDead)
+		}
 	})
-	return bus.RetryAfter(o.Err, delay)
 }
 
 func (d *Deliverer) record(ctx context.Context, id string, f func(*Status)) {

@@ -100,7 +100,7 @@ func (g *Guard) Client(res Resolver, timeout time.Duration) *http.Client {
 			}
 			return nil, last
 		},
-		MaxIdleConnsPerHost:   4,
+		MaxIdleConnsPerHost:   deliverConcurrency,
 		IdleConnTimeout:       90 * time.Second,
 		TLSHandshakeTimeout:   timeout,
 		ResponseHeaderTimeout: timeout,
