@@ -66,6 +66,11 @@ func NewDeliverer(b *bus.Bus, opt DeliverOptions, log *slog.Logger) (*Deliverer,
 // does not hold up the others for longer than its timeout.
 const deliverConcurrency = 16
 
+// deliverBatch is larger than deliverConcurrency, so the alerts of one
+// document (often dozens) share a batch and a slot that frees takes the
+// next at once, rather than waiting for a whole batch to finish.
+const deliverBatch = 128
+
 // Run delivers until ctx is done, and makes the digests as periods end.
 func (d *Deliverer) Run(ctx context.Context) error {
 	kv, err := d.bus.KeyValue(bus.BucketAlertSubs)
@@ -78,7 +83,7 @@ func (d *Deliverer) Run(ctx context.Context) error {
 	go d.digests(ctx)
 	d.log.Info("webhook deliverer running", "consumer", bus.ConsumerWebhooks)
 	st := bus.Stage{Name: bus.ConsumerWebhooks, Stream: bus.StreamAlerts, Schema: Schema,
-		MaxDeliver: bus.Unbounded, Batch: deliverConcurrency}
+		MaxDeliver: bus.Unbounded, Batch: deliverBatch}
 	return bus.Consume(ctx, d.bus, st, func(ctx context.Context, items []*bus.Item[Alert]) {
 		bus.ForEach(ctx, items, deliverConcurrency, func(ctx context.Context, it *bus.Item[Alert]) error {
 			return d.deliver(ctx, &it.Value, it.Delivered)
