@@ -187,10 +187,7 @@ func (d *Deliverer) digests(ctx context.Context) {
 // MakeDigests publishes the digest of the last complete period of every
 // digest subscription that has not had it.
 func (d *Deliverer) MakeDigests(ctx context.Context) error {
-	subs, err := d.store.List(ctx)
-	if err != nil {
-		return err
-	}
+	subs, _ := d.subs.all()
 	now := d.opt.Now()
 	for _, sub := range subs {
 		if sub.Digest == "" {
