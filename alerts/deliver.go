@@ -173,7 +173,7 @@ func (d *Deliverer) digests(ctx context.Context) {
 	t := time.NewTicker(d.opt.DigestEvery)
 	defer t.Stop()
 	for {
-		if err := d.MakeDigests(ctx); err != nil && ctx.Err() == nil {
+		if err := d.makeDigests(ctx); err != nil && ctx.Err() == nil {
 			d.log.Warn("digests", "err", err)
 		}
 		select {
@@ -184,9 +184,9 @@ func (d *Deliverer) digests(ctx context.Context) {
 	}
 }
 
-// MakeDigests publishes the digest of the last complete period of every
+// makeDigests publishes the digest of the last complete period of every
 // digest subscription that has not had it.
-func (d *Deliverer) MakeDigests(ctx context.Context) error {
+func (d *Deliverer) makeDigests(ctx context.Context) error {
 	subs, _ := d.subs.all()
 	now := d.opt.Now()
 	for _, sub := range subs {
