@@ -35,6 +35,24 @@ func Permanent(err error) error {
 	return permanentError{err}
 }
 
+type retryAfterError struct {
+	err   error
+	after time.Duration
+}
+
+func (e retryAfterError) Error() string { return e.err.Error() }
+func (e retryAfterError) Unwrap() error { return e.err }
+
+// RetryAfter marks err as transient with the delay before the next
+// delivery chosen by the stage (a webhook receiver's Retry-After, a
+// retry schedule) instead of the default growing one.
+func RetryAfter(err error, after time.Duration) error {
+	if err == nil {
+		return nil
+	}
+	return retryAfterError{err, after}
+}
+
 // IsPermanent reports whether err was marked with Permanent.
 func IsPermanent(err error) bool {
 	var p permanentError
@@ -116,7 +134,10 @@ type Item[T any] struct {
 	// dead-letters; any other error redelivers later (or dead-letters on
 	// the last delivery MaxDeliver allows).
 	Err error
-	msg jetstream.Msg
+	// Delivered counts the deliveries of this message, this one included;
+	// a stage with its own retry schedule (webhooks) reads it.
+	Delivered int
+	msg       jetstream.Msg
 }
 
 // Consume runs a stage until ctx is done: it fetches batches from the
@@ -142,7 +163,10 @@ func Consume[T any](ctx context.Context, b *Bus, st Stage, handle func(ctx conte
 		}
 		items := make([]*Item[T], 0, len(msgs))
 		for _, m := range msgs {
-			it := &Item[T]{Subject: m.Subject(), msg: m}
+			it := &Item[T]{Subject: m.Subject(), msg: m, Delivered: 1}
+			if md, err := m.Metadata(); err == nil {
+				it.Delivered = int(md.NumDelivered)
+			}
 			if err := b.decode(ctx, m.Subject(), m.Headers(), m.Data(), st.Schema, &it.Value); err != nil {
 				b.settle(ctx, st, m, err)
 				continue
@@ -277,6 +301,10 @@ func (b *Bus) settleOutcome(ctx context.Context, st Stage, msg jetstream.Msg, er
 		return OutcomeDead, msg.Ack()
 	}
 	b.log.Warn("will retry", "stage", st.Name, "subject", msg.Subject(), "delivery", delivered, "err", err)
+	var ra retryAfterError
+	if errors.As(err, &ra) {
+		return OutcomeRetry, msg.NakWithDelay(ra.after)
+	}
 	return OutcomeRetry, msg.NakWithDelay(min(time.Duration(delivered*delivered)*time.Second, 30*time.Second))
 }
 
@@ -486,4 +514,49 @@ func Replay[T any](ctx context.Context, b *Bus, stream, schema string, batch int
 		}
 	}
 	return nil
+}
+
+// ReadSubject returns the messages stream holds on subject, published at
+// or after since (zero: all), oldest first, decoded into T and checked
+// against schema; messages that do not decode are skipped. It reads
+// through an ordered consumer, so no stage's position moves: for a feed
+// of one subscription's alerts, or a digest of a period.
+func ReadSubject[T any](ctx context.Context, b *Bus, stream, subject, schema string, since time.Time) ([]T, error) {
+	s, ok := b.streams[stream]
+	if !ok {
+		return nil, fmt.Errorf("unknown stream %s", stream)
+	}
+	cfg := jetstream.OrderedConsumerConfig{FilterSubjects: []string{subject}}
+	if !since.IsZero() {
+		cfg.DeliverPolicy = jetstream.DeliverByStartTimePolicy
+		cfg.OptStartTime = &since
+	}
+	c, err := s.OrderedConsumer(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", subject, err)
+	}
+	info, err := c.Info(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", subject, err)
+	}
+	var out []T
+	for pending := int(info.NumPending); pending > 0; {
+		fetched, err := c.Fetch(min(pending, 500), jetstream.FetchMaxWait(5*time.Second))
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", subject, err)
+		}
+		n := 0
+		for m := range fetched.Messages() {
+			n++
+			var v T
+			if err := b.decode(ctx, m.Subject(), m.Headers(), m.Data(), schema, &v); err == nil {
+				out = append(out, v)
+			}
+		}
+		if n == 0 {
+			break
+		}
+		pending -= n
+	}
+	return out, nil
 }

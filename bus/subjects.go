@@ -78,6 +78,9 @@ const (
 	ConsumerExtractor = "extractor"
 	ConsumerIndexer   = "indexer"
 	ConsumerAlerts    = "alerts"
+	// ConsumerWebhooks delivers CW_ALERTS to webhooks; its naks carry the
+	// retry schedule, so retries survive restarts.
+	ConsumerWebhooks = "alert-webhooks"
 )
 
 // RawSubject is the subject of a raw document.

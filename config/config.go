@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/netip"
 	"os"
 	"strconv"
 	"strings"
@@ -35,6 +36,10 @@ type Config struct {
 	Gazetteer string `yaml:"gazetteer"`
 	Sources   string `yaml:"sources"`
 	LogLevel  string `yaml:"log_level"`
+	// WebhookAllow lists CIDRs (comma or space separated) that alert
+	// webhooks may reach although they are special-purpose addresses
+	// (loopback, private…), e.g. "127.0.0.0/8" for a local receiver.
+	WebhookAllow string `yaml:"webhook_allow"`
 }
 
 // Default returns the settings used when nothing is configured.
@@ -62,6 +67,9 @@ func Load(path string) (Config, error) {
 	if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) {
 		return c, yamlError(path, err)
 	}
+	if _, err := c.WebhookAllowPrefixes(); err != nil {
+		return c, fmt.Errorf("%s: %w", path, err)
+	}
 	return c, nil
 }
 
@@ -88,17 +96,18 @@ func yamlError(path string, err error) error {
 // envNames maps environment variables to the settings they set.
 func envNames() map[string]string {
 	return map[string]string{
-		"COMPOUNDWATCH_DATA":      "data",
-		"COMPOUNDWATCH_NATS_URL":  "nats_url",
-		"COMPOUNDWATCH_REPLICAS":  "replicas",
-		"MEILI_URL":               "meili_url",
-		"MEILI_API_KEY":           "meili_api_key",
-		"COMPOUNDWATCH_INDEX":     "meili_index",
-		"COMPOUNDWATCH_LISTEN":    "listen",
-		"COMPOUNDWATCH_API_TOKEN": "api_token",
-		"COMPOUNDWATCH_GAZETTEER": "gazetteer",
-		"COMPOUNDWATCH_SOURCES":   "sources",
-		"COMPOUNDWATCH_LOG_LEVEL": "log_level",
+		"COMPOUNDWATCH_DATA":          "data",
+		"COMPOUNDWATCH_NATS_URL":      "nats_url",
+		"COMPOUNDWATCH_REPLICAS":      "replicas",
+		"MEILI_URL":                   "meili_url",
+		"MEILI_API_KEY":               "meili_api_key",
+		"COMPOUNDWATCH_INDEX":         "meili_index",
+		"COMPOUNDWATCH_LISTEN":        "listen",
+		"COMPOUNDWATCH_API_TOKEN":     "api_token",
+		"COMPOUNDWATCH_GAZETTEER":     "gazetteer",
+		"COMPOUNDWATCH_SOURCES":       "sources",
+		"COMPOUNDWATCH_LOG_LEVEL":     "log_level",
+		"COMPOUNDWATCH_WEBHOOK_ALLOW": "webhook_allow",
 	}
 }
 
@@ -154,8 +163,34 @@ func (c *Config) Set(key, v string) error {
 		c.Sources = v
 	case "log_level":
 		c.LogLevel = v
+	case "webhook_allow":
+		if _, err := ParseCIDRs(v); err != nil {
+			return err
+		}
+		c.WebhookAllow = v
 	default:
 		return fmt.Errorf("unknown setting %q", key)
 	}
 	return nil
+}
+
+// WebhookAllowPrefixes parses WebhookAllow.
+func (c Config) WebhookAllowPrefixes() ([]netip.Prefix, error) { return ParseCIDRs(c.WebhookAllow) }
+
+// ParseCIDRs parses CIDRs (or bare addresses) separated by commas or
+// spaces.
+func ParseCIDRs(s string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' }) {
+		p, err := netip.ParsePrefix(f)
+		if err != nil {
+			a, aerr := netip.ParseAddr(f)
+			if aerr != nil {
+				return nil, fmt.Errorf("webhook_allow: %q is not a CIDR", f)
+			}
+			p = netip.PrefixFrom(a, a.BitLen())
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
 }

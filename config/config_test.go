@@ -19,6 +19,11 @@ func TestLoad(t *testing.T) {
 		}, ""},
 		{"unknown key names file and line", "data: x\nmeili_ulr: y\n", nil, `cw.yaml:2: unknown key "meili_ulr"`},
 		{"bad type", "replicas: many\n", nil, "cw.yaml: line 1"},
+		{"webhook allow list", "webhook_allow: 127.0.0.0/8, ::1\n", func(c Config) bool {
+			p, err := c.WebhookAllowPrefixes()
+			return err == nil && len(p) == 2 && p[1].Bits() == 128
+		}, ""},
+		{"bad webhook allow list", "webhook_allow: 127.0.0.0/33\n", nil, `cw.yaml: webhook_allow: "127.0.0.0/33" is not a CIDR`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := filepath.Join(t.TempDir(), "cw.yaml")
@@ -53,7 +58,11 @@ func TestApplyEnv(t *testing.T) {
 		t.Fatalf("env not applied: %+v", c)
 	}
 	for setting, env := range EnvNames() {
-		if err := (&Config{}).Set(setting, "1"); err != nil {
+		v := "1"
+		if setting == "webhook_allow" {
+			v = "127.0.0.1"
+		}
+		if err := (&Config{}).Set(setting, v); err != nil {
 			t.Errorf("%s (from %s) is not a setting: %v", setting, env, err)
 		}
 	}

@@ -173,6 +173,23 @@ func (g *Gazetteer) Resolve(typ, name string) (string, bool) {
 	return g.records[refs[best].rec].ID, true
 }
 
+// Lookup returns the ids of every record of type typ ("" for all) that
+// name (an id, canonical name or alias) denotes, canonical names first:
+// where Resolve picks one, Lookup lets a caller that must not guess (an
+// alert subscription) list the candidates.
+func (g *Gazetteer) Lookup(typ, name string) []string {
+	if i, ok := g.byID[strings.TrimSpace(name)]; ok && (typ == "" || g.records[i].Type == typ) {
+		return []string{g.records[i].ID}
+	}
+	var ids []string
+	for _, ref := range g.lookup[key(name)] {
+		if r := g.records[ref.rec]; (typ == "" || r.Type == typ) && !slices.Contains(ids, r.ID) {
+			ids = append(ids, r.ID)
+		}
+	}
+	return ids
+}
+
 func better(a lookupRef, ra Record, b lookupRef, rb Record) bool {
 	if a.isName != b.isName {
 		return a.isName

@@ -189,6 +189,31 @@ func TestResolve(t *testing.T) {
 	}
 }
 
+// Lookup lists every record a name denotes, where Resolve picks one.
+func TestLookup(t *testing.T) {
+	g := defaultGaz(t)
+	for _, tt := range []struct {
+		typ, name string
+		want      []string
+	}{
+		{"", "Koh Thom", []string{"golden-phoenix-koh-thom", "kandal"}},
+		{document.Compound, "Koh Thom", []string{"golden-phoenix-koh-thom"}},
+		{"", "黄乐", []string{"huang-le-majestic-two"}},
+		{"", "chen-zhi", []string{"chen-zhi"}},
+		{document.Province, "Huang Le", nil},
+		{"", "nowhere at all", nil},
+	} {
+		got := g.Lookup(tt.typ, tt.name)
+		slices.Sort(got)
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("Lookup(%q, %q) = %q, want %q", tt.typ, tt.name, got, tt.want)
+		}
+		if r, ok := g.Resolve(tt.typ, tt.name); ok != (len(got) > 0) || ok && !slices.Contains(got, r) {
+			t.Errorf("Lookup(%q, %q) = %q disagrees with Resolve = %q", tt.typ, tt.name, got, r)
+		}
+	}
+}
+
 func TestRecords(t *testing.T) {
 	g := defaultGaz(t)
 	if n := len(g.Records(document.Province)); n != 25 {

@@ -36,6 +36,8 @@ type Options struct {
 	// Publish sends a submitted document into the pipeline (the raw
 	// stream). Nil disables POST /api/documents (503).
 	Publish func(ctx context.Context, raw document.Raw) error
+	// Alerts serves /api/alerts and the Atom feeds; nil turns them off.
+	Alerts Alerts
 	// Logger defaults to slog.Default().
 	Logger *slog.Logger
 	// Timeout bounds each request's backend calls (default 10s).
@@ -86,7 +88,13 @@ func New(backend search.Backend, gaz *gazetteer.Gazetteer, opts Options) http.Ha
 	mux.HandleFunc("POST /api/documents", s.apiSubmit)
 	mux.HandleFunc("POST /api/entity/{id}/links", s.apiLink)
 	mux.HandleFunc("GET /healthz", s.healthz)
-	for path, allow := range map[string]string{"/api/search": "GET", "/api/entity/{id}": "GET", "/api/documents": "POST"} {
+	mux.HandleFunc("POST /api/alerts", s.apiAlertsCreate)
+	mux.HandleFunc("GET /api/alerts", s.apiAlertsList)
+	mux.HandleFunc("GET /api/alerts/{id}", s.apiAlertsShow)
+	mux.HandleFunc("DELETE /api/alerts/{id}", s.apiAlertsDelete)
+	mux.HandleFunc("GET /alerts/{id}/feed.atom", s.feed)
+	for path, allow := range map[string]string{"/api/search": "GET", "/api/entity/{id}": "GET", "/api/documents": "POST",
+		"/api/alerts": "GET, POST", "/api/alerts/{id}": "GET, DELETE"} {
 		mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Allow", allow)
 			writeError(w, http.StatusMethodNotAllowed, r.Method+" is not allowed here; use "+allow)

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/compoundwatch/compoundwatch/alerts"
 	"github.com/compoundwatch/compoundwatch/ingest"
 )
 
@@ -56,6 +57,14 @@ against an external NATS it leaves them to the running stage processes
 			if err := ingest.WaitIndexed(ctx, b, a.log); err != nil {
 				stop()
 				return err
+			}
+			if local {
+				wctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+				err := alerts.WaitMatched(wctx, b)
+				cancel()
+				if err != nil {
+					a.log.Warn("alerts stage has not caught up; the next run will match the rest", "err", err)
+				}
 			}
 			if err := stop(); err != nil {
 				return err

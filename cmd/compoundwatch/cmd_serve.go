@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/compoundwatch/compoundwatch/alerts"
 	"github.com/compoundwatch/compoundwatch/bus"
 	"github.com/compoundwatch/compoundwatch/document"
 	"github.com/compoundwatch/compoundwatch/gazetteer"
@@ -69,6 +70,15 @@ func (a *app) webHandler(backend search.Backend, b *bus.Bus) (http.Handler, erro
 			_, err := b.PublishRaw(ctx, &raw)
 			return err
 		}
+		st, err := alerts.OpenStore(context.Background(), b)
+		if err != nil {
+			return nil, err
+		}
+		v, err := a.validator()
+		if err != nil {
+			return nil, err
+		}
+		opts.Alerts = &alerts.Service{Bus: b, Store: st, Validator: v}
 	}
 	return web.New(backend, gaz, opts), nil
 }

@@ -67,7 +67,7 @@ func TestComposeFile(t *testing.T) {
 			}
 		}
 	}
-	for _, want := range []string{"crawl", "extract-worker", "index-worker", "serve"} {
+	for _, want := range []string{"crawl", "extract-worker", "index-worker", "alert-worker", "serve"} {
 		if !slices.ContainsFunc(stages, func(s string) bool { return s == want }) {
 			t.Errorf("no %s service", want)
 		}

@@ -21,10 +21,14 @@ func (a *app) stages(b *bus.Bus, backend search.Backend) ([]pipeline.Stage, erro
 	if err != nil {
 		return nil, err
 	}
-	return []pipeline.Stage{
+	alerting, err := a.alertStages(b)
+	if err != nil {
+		return nil, err
+	}
+	return append([]pipeline.Stage{
 		extractor.NewWorker(b, extractor.New(g), a.log),
 		indexer.New(b, backend, a.log, aliases),
-	}, nil
+	}, alerting...), nil
 }
 
 // runStages runs the processing stages until ctx is done.

@@ -13,6 +13,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/blevesearch/bleve/v2/analysis"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -385,3 +386,18 @@ func (x *Index) Close() error {
 
 // Dir is where the index lives.
 func (x *Index) Dir() string { return x.dir }
+
+// Analyzer returns the analyzer the index splits and folds text with, so
+// that a matcher outside the index (the alerts percolator) reads text and
+// queries exactly as search does.
+func Analyzer() (analysis.Analyzer, error) {
+	m, err := newMapping()
+	if err != nil {
+		return nil, err
+	}
+	a := m.AnalyzerNamed(analyzerName)
+	if a == nil {
+		return nil, fmt.Errorf("analyzer %s missing from the index mapping", analyzerName)
+	}
+	return a, nil
+}

@@ -1,0 +1,183 @@
+package alerts
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/compoundwatch/compoundwatch/document"
+	"github.com/compoundwatch/compoundwatch/extractor"
+)
+
+func tag(t testing.TB, x *extractor.Extractor, title, outlet, text string) *document.Tagged {
+	t.Helper()
+	raw := document.Raw{Source: "/docs/" + title, Title: title, Outlet: outlet, Text: text}
+	raw.Finalize()
+	tg := x.Extract(raw)
+	return &tg
+}
+
+func TestPercolator(t *testing.T) {
+	g := testGazetteer(t)
+	v := Validator{Gazetteer: g}
+	mk := func(s Spec) *Subscription {
+		s.Atom = true
+		sub, err := v.New(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sub
+	}
+	zh := mk(Spec{Entities: []string{"黄乐"}})
+	both := mk(Spec{Entities: []string{"Huang Le", "Preah Sihanouk"}})
+	typo := mk(Spec{Query: "trafficking victims"})
+	filtered := mk(Spec{Query: "raid", Provinces: []string{"Banteay Meanchey"}})
+	outlet := mk(Spec{Outlets: []string{"Mekong Wire"}})
+	p, err := NewPercolator([]*Subscription{zh, both, typo, filtered, outlet}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := extractor.New(g)
+	for _, tc := range []struct {
+		name, outlet, text string
+		want               []*Subscription
+	}{
+		{"alias in Latin script", "Mekong Wire",
+			"Police in Sihanoukville searched the Majestic 2 building on Monday. About 300 workers were inside.",
+			[]*Subscription{zh, both, outlet}},
+		{"Chinese script", "",
+			"警方周一搜查了黄乐园区，发现三百名工人。",
+			[]*Subscription{zh, both}},
+		{"query with a typo", "",
+			"A report on trafficing victims held near the border.",
+			[]*Subscription{typo}},
+		{"query and filter", "",
+			"A raid in Poipet, Banteay Meanchey province, freed 120 workers on Tuesday.",
+			[]*Subscription{filtered}},
+		{"filter fails", "",
+			"A raid in Kampot freed 120 workers on Tuesday.",
+			nil},
+		{"nothing", "", "The weather was fine and the market was busy.", nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			hits := p.Match(tag(t, x, tc.name, tc.outlet, tc.text))
+			var got []string
+			for _, h := range hits {
+				got = append(got, h.Sub.ID)
+			}
+			var want []string
+			for _, s := range tc.want {
+				want = append(want, s.ID)
+			}
+			slices.Sort(got)
+			slices.Sort(want)
+			if !slices.Equal(got, want) {
+				t.Errorf("matched %v, want %v", got, want)
+			}
+		})
+	}
+}
+
+// One hit per subscription, listing every entity matched, with the
+// sentence and figures of each mention.
+func TestPercolatorOneHitListsAll(t *testing.T) {
+	g := testGazetteer(t)
+	sub, err := Validator{Gazetteer: g}.New(Spec{Entities: []string{"Huang Le", "Preah Sihanouk"}, Query: "workers", Atom: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _ := NewPercolator([]*Subscription{sub}, nil)
+	text := "Officials in Preah Sihanouk said nothing. Police searched the Majestic 2 compound and found 300 workers. Huang Le was closed."
+	hits := p.Match(tag(t, extractor.New(g), "t", "", text))
+	if len(hits) != 1 {
+		t.Fatalf("%d hits, want 1", len(hits))
+	}
+	var labels []string
+	for _, m := range hits[0].Matches {
+		if m.Entity != nil {
+			labels = append(labels, m.Entity.ID)
+		} else {
+			labels = append(labels, "query")
+		}
+		for _, mn := range m.Mentions {
+			if text[mn.Start:mn.End] != mn.Text || !strings.Contains(mn.Context, mn.Text) {
+				t.Errorf("mention %+v does not point into the text", mn)
+			}
+		}
+	}
+	if want := []string{"huang-le-majestic-two", "preah-sihanouk", "query"}; !slices.Equal(labels, want) {
+		t.Errorf("matches %v, want %v", labels, want)
+	}
+	huang := hits[0].Matches[0]
+	if len(huang.Mentions) != 2 || len(huang.Figures) == 0 || !strings.Contains(huang.Figures[0].Text, "300") {
+		t.Errorf("Huang Le match = %+v, want two mentions and the 300 workers figure", huang)
+	}
+}
+
+func BenchmarkPercolate(b *testing.B) {
+	g := testGazetteer(b)
+	v := Validator{Gazetteer: g}
+	var subs []*Subscription
+	recs := g.Records("")
+	words := []string{"trafficking", "rescued", "casino", "raid", "workers", "deported", "sanctions", "investors"}
+	for i := range 1000 {
+		s := Spec{Atom: true}
+		if i%2 == 0 {
+			s.Entities = []string{recs[i%len(recs)].ID}
+		} else {
+			s.Query = fmt.Sprintf("%s %s", words[i%len(words)], words[(i/8)%len(words)])
+		}
+		sub, err := v.New(s)
+		if err != nil {
+			b.Fatal(err)
+		}
+		subs = append(subs, sub)
+	}
+	p, _ := NewPercolator(subs, nil)
+	doc := tag(b, extractor.New(g), "bench", "", strings.Repeat("Police raided the Majestic 2 casino in Sihanoukville and rescued 300 workers, officials said. ", 40))
+	b.ResetTimer()
+	for b.Loop() {
+		p.Match(doc)
+	}
+}
+
+// FuzzMatch feeds hostile text through the percolator: no panic, and
+// every quoted mention points into the text with its sentence around it.
+func FuzzMatch(f *testing.F) {
+	g := testGazetteer(f)
+	v := Validator{Gazetteer: g}
+	var subs []*Subscription
+	for _, s := range []Spec{{Entities: []string{"Huang Le", "Preah Sihanouk"}}, {Query: "forced labour"}, {Query: "黄乐 园区"}, {Query: "raid", Provinces: []string{"Banteay Meanchey"}}} {
+		s.Atom = true
+		sub, err := v.New(s)
+		if err != nil {
+			f.Fatal(err)
+		}
+		subs = append(subs, sub)
+	}
+	p, err := NewPercolator(subs, nil)
+	if err != nil {
+		f.Fatal(err)
+	}
+	x := extractor.New(g)
+	// Seeds: testdata/fuzz/FuzzMatch.
+	f.Fuzz(func(t *testing.T, text string) {
+		raw := document.Raw{Source: "/fuzz.txt", Title: "fuzz", Text: text}
+		raw.Finalize()
+		tg := x.Extract(raw)
+		for _, h := range p.Match(&tg) {
+			for _, m := range h.Matches {
+				for _, mn := range m.Mentions {
+					if mn.Start < 0 || mn.End > len(text) || mn.Start > mn.End || text[mn.Start:mn.End] != mn.Text {
+						t.Fatalf("mention %+v does not point into the text", mn)
+					}
+					if !strings.Contains(mn.Context, strings.TrimSpace(mn.Text)) {
+						t.Fatalf("context %q lacks mention %q", mn.Context, mn.Text)
+					}
+				}
+			}
+		}
+		Sign(text)
+	})
+}

@@ -1,0 +1,343 @@
+package alerts
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/compoundwatch/compoundwatch/search"
+)
+
+// KV is the part of a JetStream key-value bucket the store uses;
+// jetstream.KeyValue satisfies it.
+type KV interface {
+	Get(ctx context.Context, key string) (jetstream.KeyValueEntry, error)
+	Put(ctx context.Context, key string, value []byte) (uint64, error)
+	Create(ctx context.Context, key string, value []byte, opts ...jetstream.KVCreateOpt) (uint64, error)
+	Update(ctx context.Context, key string, value []byte, revision uint64) (uint64, error)
+	Delete(ctx context.Context, key string, opts ...jetstream.KVDeleteOpt) error
+	ListKeysFiltered(ctx context.Context, filters ...string) (jetstream.KeyLister, error)
+}
+
+// Store keeps subscriptions (with their delivery status) in one bucket
+// and the ledger in another.
+//
+// Keys: subs bucket "sub.<id>" → Subscription, "status.<id>" → Status;
+// ledger bucket "story.<sub>.<story>" → Entry (what the subscription was
+// told of a story), "doc.<doc-id>" → DocState (what the stage has seen of
+// a document, across versions), "sig.<story>" → the story's MinHash.
+type Store struct {
+	Subs, Ledger KV
+}
+
+var errNotFound = errors.New("not found")
+
+// ErrNoSubscription is returned for an id no subscription has.
+var ErrNoSubscription = errors.New("no such subscription")
+
+func getJSON(ctx context.Context, kv KV, key string, v any) (uint64, error) {
+	e, err := kv.Get(ctx, key)
+	if errors.Is(err, jetstream.ErrKeyNotFound) || errors.Is(err, jetstream.ErrKeyDeleted) {
+		return 0, errNotFound
+	}
+	if err != nil {
+		return 0, fmt.Errorf("read %s: %w", key, err)
+	}
+	if err := json.Unmarshal(e.Value(), v); err != nil {
+		return 0, fmt.Errorf("decode %s: %w", key, err)
+	}
+	return e.Revision(), nil
+}
+
+func putJSON(ctx context.Context, kv KV, key string, v any) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	if _, err := kv.Put(ctx, key, data); err != nil {
+		return fmt.Errorf("write %s: %w", key, err)
+	}
+	return nil
+}
+
+// update applies f to the value at key with compare-and-set, retrying
+// when another writer got there first.
+func update[T any](ctx context.Context, kv KV, key string, f func(*T) error) error {
+	for range 20 {
+		var v T
+		rev, err := getJSON(ctx, kv, key, &v)
+		if err != nil && !errors.Is(err, errNotFound) {
+			return err
+		}
+		if err := f(&v); err != nil {
+			return err
+		}
+		data, err := json.Marshal(v)
+		if err != nil {
+			return err
+		}
+		if rev == 0 {
+			_, err = kv.Create(ctx, key, data)
+		} else {
+			_, err = kv.Update(ctx, key, data, rev)
+		}
+		if err == nil {
+			return nil
+		}
+		if !errors.Is(err, jetstream.ErrKeyExists) && !isWrongSequence(err) {
+			return fmt.Errorf("write %s: %w", key, err)
+		}
+	}
+	return fmt.Errorf("write %s: too much contention", key)
+}
+
+func isWrongSequence(err error) bool {
+	var apiErr *jetstream.APIError
+	return errors.As(err, &apiErr) && apiErr.ErrorCode == jetstream.JSErrCodeStreamWrongLastSequence
+}
+
+// Add stores a new subscription.
+func (s *Store) Add(ctx context.Context, sub *Subscription) error {
+	data, err := json.Marshal(sub)
+	if err != nil {
+		return err
+	}
+	if _, err := s.Subs.Create(ctx, "sub."+sub.ID, data); err != nil {
+		return fmt.Errorf("store subscription %s: %w", sub.ID, err)
+	}
+	return nil
+}
+
+// Get returns one subscription.
+func (s *Store) Get(ctx context.Context, id string) (*Subscription, error) {
+	if !search.ValidID(id) { // ids are one KV key token
+		return nil, fmt.Errorf("%w: %q", ErrNoSubscription, id)
+	}
+	var sub Subscription
+	if _, err := getJSON(ctx, s.Subs, "sub."+id, &sub); err != nil {
+		if errors.Is(err, errNotFound) {
+			return nil, fmt.Errorf("%w: %s", ErrNoSubscription, id)
+		}
+		return nil, err
+	}
+	return &sub, nil
+}
+
+// Update changes a subscription with compare-and-set.
+func (s *Store) Update(ctx context.Context, id string, f func(*Subscription) error) error {
+	return update(ctx, s.Subs, "sub."+id, func(sub *Subscription) error {
+		if sub.ID == "" {
+			return fmt.Errorf("%w: %s", ErrNoSubscription, id)
+		}
+		return f(sub)
+	})
+}
+
+// Remove deletes a subscription and its status. Its ledger entries stay:
+// they are small and harmless.
+func (s *Store) Remove(ctx context.Context, id string) error {
+	if _, err := s.Get(ctx, id); err != nil {
+		return err
+	}
+	if err := s.Subs.Delete(ctx, "sub."+id); err != nil {
+		return fmt.Errorf("delete subscription %s: %w", id, err)
+	}
+	s.Subs.Delete(ctx, "status."+id)
+	return nil
+}
+
+// List returns every subscription, oldest first.
+func (s *Store) List(ctx context.Context) ([]*Subscription, error) {
+	keys, err := listKeys(ctx, s.Subs, "sub.*")
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*Subscription, 0, len(keys))
+	for _, k := range keys {
+		var sub Subscription
+		if _, err := getJSON(ctx, s.Subs, k, &sub); err != nil {
+			if errors.Is(err, errNotFound) {
+				continue
+			}
+			return nil, err
+		}
+		out = append(out, &sub)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Created.Before(out[j].Created) })
+	return out, nil
+}
+
+func listKeys(ctx context.Context, kv KV, filter string) ([]string, error) {
+	l, err := kv.ListKeysFiltered(ctx, filter)
+	if err != nil {
+		return nil, fmt.Errorf("list %s: %w", filter, err)
+	}
+	var keys []string
+	for k := range l.Keys() {
+		keys = append(keys, k)
+	}
+	return keys, nil
+}
+
+// Status is what `alerts show` reports about deliveries.
+type Status struct {
+	Deliveries []Delivery     `json:"deliveries,omitempty"` // the last ones, newest first
+	Failures   int            `json:"failures"`             // failed attempts, all time
+	LastError  string         `json:"last_error,omitempty"`
+	LastErrAt  time.Time      `json:"last_error_at,omitzero"`
+	Dead       []Delivery     `json:"dead_letters,omitempty"` // given up, newest first
+	Daily      map[string]int `json:"daily,omitempty"`        // alerts per UTC day, last 14 days
+	DigestSent string         `json:"digest_sent,omitempty"`  // last digest period sent
+	// BackfillDone is set once the requested backfill was sent.
+	BackfillDone bool `json:"backfill_done,omitempty"`
+}
+
+// Delivery is one webhook delivery's outcome.
+type Delivery struct {
+	Key      string    `json:"delivery_key"`
+	Kind     string    `json:"kind"`
+	At       time.Time `json:"at"`
+	Attempts int       `json:"attempts"`
+	Status   int       `json:"status,omitempty"`
+	Error    string    `json:"error,omitempty"`
+}
+
+const (
+	keepDeliveries = 20
+	keepDead       = 100
+	keepDays       = 14
+)
+
+// Status returns a subscription's delivery status.
+func (s *Store) Status(ctx context.Context, id string) (Status, error) {
+	var st Status
+	_, err := getJSON(ctx, s.Subs, "status."+id, &st)
+	if errors.Is(err, errNotFound) {
+		err = nil
+	}
+	return st, err
+}
+
+func (s *Store) updateStatus(ctx context.Context, id string, f func(*Status)) error {
+	return update(ctx, s.Subs, "status."+id, func(st *Status) error { f(st); return nil })
+}
+
+func pushFront(list []Delivery, d Delivery, keep int) []Delivery {
+	list = append([]Delivery{d}, list...)
+	return list[:min(len(list), keep)]
+}
+
+// countAlert adds one alert to the day's count, for the noisy report.
+func (st *Status) countAlert(day time.Time) {
+	if st.Daily == nil {
+		st.Daily = map[string]int{}
+	}
+	st.Daily[day.UTC().Format(time.DateOnly)]++
+	cut := day.AddDate(0, 0, -keepDays).UTC().Format(time.DateOnly)
+	for d := range st.Daily {
+		if d < cut {
+			delete(st.Daily, d)
+		}
+	}
+}
+
+// Noisy returns the days on which more than limit alerts were made.
+func (st *Status) Noisy(limit int) []string {
+	var days []string
+	for d, n := range st.Daily {
+		if n > limit {
+			days = append(days, d)
+		}
+	}
+	slices.Sort(days)
+	return days
+}
+
+// Entry is the ledger's record of one (subscription, story).
+type Entry struct {
+	Story   string    `json:"story"`
+	Kind    string    `json:"kind"`
+	Key     string    `json:"delivery_key"`
+	Alerted time.Time `json:"alerted"`
+	// Matched holds the entity ids (and "query") alerted so far; a new
+	// version alerts again only when it adds one.
+	Matched []string `json:"matched"`
+	Rev     int      `json:"rev"`
+	// Copies are the documents folded into this story as also-reported.
+	Copies []Source `json:"copies,omitempty"`
+}
+
+func ledgerKey(sub, story string) string { return "story." + sub + "." + story }
+
+func (s *Store) entry(ctx context.Context, sub, story string) (*Entry, error) {
+	var e Entry
+	if _, err := getJSON(ctx, s.Ledger, ledgerKey(sub, story), &e); err != nil {
+		if errors.Is(err, errNotFound) {
+			return nil, nil
+		}
+		return nil, err
+	}
+	return &e, nil
+}
+
+func (s *Store) putEntry(ctx context.Context, sub string, e *Entry) error {
+	return putJSON(ctx, s.Ledger, ledgerKey(sub, e.Story), e)
+}
+
+// DocState is what the stage saw of a document before its current
+// version: the entities of every earlier version and the content hash of
+// the last, so a re-extraction or an edit that adds nothing is silent.
+type DocState struct {
+	First    time.Time `json:"first"`
+	Entities []string  `json:"entities"`
+	Hash     string    `json:"hash"`
+}
+
+func (s *Store) docState(ctx context.Context, id string) (*DocState, error) {
+	var d DocState
+	if _, err := getJSON(ctx, s.Ledger, "doc."+id, &d); err != nil {
+		if errors.Is(err, errNotFound) {
+			return nil, nil
+		}
+		return nil, err
+	}
+	return &d, nil
+}
+
+func (s *Store) putDocState(ctx context.Context, id string, d *DocState) error {
+	return putJSON(ctx, s.Ledger, "doc."+id, d)
+}
+
+type storedSig struct {
+	Sig Signature `json:"sig"`
+	At  time.Time `json:"at"`
+}
+
+func (s *Store) putSignature(ctx context.Context, story string, sig Signature, at time.Time) error {
+	return putJSON(ctx, s.Ledger, "sig."+story, storedSig{sig, at})
+}
+
+// signatures loads the signatures of stories alerted since since.
+func (s *Store) signatures(ctx context.Context, since time.Time) (*storyIndex, error) {
+	x := newStoryIndex()
+	keys, err := listKeys(ctx, s.Ledger, "sig.*")
+	if err != nil {
+		return nil, err
+	}
+	for _, k := range keys {
+		var ss storedSig
+		if _, err := getJSON(ctx, s.Ledger, k, &ss); err != nil {
+			continue
+		}
+		if ss.At.After(since) {
+			x.add(k[len("sig."):], ss.Sig)
+		}
+	}
+	return x, nil
+}

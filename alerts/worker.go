@@ -1,0 +1,377 @@
+package alerts
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/compoundwatch/compoundwatch/bus"
+	"github.com/compoundwatch/compoundwatch/document"
+	"github.com/compoundwatch/compoundwatch/search"
+)
+
+// Stage is the matching stage's consumer and dead-letter name.
+const Stage = bus.ConsumerAlerts
+
+// Worker is the alerts stage: it consumes CW_TAGGED, percolates each
+// document through every subscription, and publishes alerts on
+// cw.alerts.<subscription-id> (CW_ALERTS), from where the webhook
+// deliverer, the Atom feed, digests and NATS consumers read them.
+type Worker struct {
+	bus     *bus.Bus
+	store   *Store
+	aliases search.AliasFunc
+	log     *slog.Logger
+	now     func() time.Time
+
+	subs *subscriptions
+	mu   sync.Mutex // guards perc and gen
+	perc *Percolator
+	gen  uint64 // of the subscriptions perc was built from
+	dups *storyIndex
+}
+
+// NewWorker returns the matching stage.
+func NewWorker(b *bus.Bus, aliases search.AliasFunc, log *slog.Logger) (*Worker, error) {
+	st, err := OpenStore(context.Background(), b)
+	if err != nil {
+		return nil, err
+	}
+	return &Worker{bus: b, store: st, aliases: aliases, log: log, now: time.Now}, nil
+}
+
+// OpenStore returns the store on the bus's buckets.
+func OpenStore(_ context.Context, b *bus.Bus) (*Store, error) {
+	subs, err := b.KeyValue(bus.BucketAlertSubs)
+	if err != nil {
+		return nil, err
+	}
+	ledger, err := b.KeyValue(bus.BucketAlertLedger)
+	if err != nil {
+		return nil, err
+	}
+	return &Store{Subs: subs, Ledger: ledger}, nil
+}
+
+// hitConcurrency bounds the subscriptions of one document alerted at once.
+const hitConcurrency = 16
+
+// nearDupWindow is how far back a story can be for a copy to fold into it.
+const nearDupWindow = 30 * 24 * time.Hour
+
+// Run matches until ctx is done.
+func (w *Worker) Run(ctx context.Context) error {
+	kv, err := w.bus.KeyValue(bus.BucketAlertSubs)
+	if err != nil {
+		return err
+	}
+	backfills := make(chan *Subscription, 1000)
+	if w.subs, err = watchSubscriptions(ctx, kv, func(sub *Subscription) {
+		if !sub.Backfill.IsZero() {
+			select {
+			case backfills <- sub:
+			default: // the queue is full: the next start picks it up
+			}
+		}
+	}); err != nil {
+		return err
+	}
+	if w.dups, err = w.store.signatures(ctx, w.now().Add(-nearDupWindow)); err != nil {
+		return err
+	}
+	go func() {
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case sub := <-backfills:
+				if err := w.Backfill(ctx, sub); err != nil && ctx.Err() == nil {
+					w.log.Warn("backfill", "subscription", sub.ID, "err", err)
+				}
+			}
+		}
+	}()
+	w.log.Info("alerts stage running", "consumer", bus.ConsumerAlerts)
+	st := bus.Stage{Name: bus.ConsumerAlerts, Stream: bus.StreamTagged, Schema: document.TaggedSchema,
+		MaxDeliver: bus.MaxDeliver, Batch: 100}
+	return bus.Consume(ctx, w.bus, st, func(ctx context.Context, items []*bus.Item[document.Tagged]) {
+		// In order: a story's first copy must be in the ledger before its
+		// second is matched.
+		for _, it := range items {
+			at := it.Value.TaggedAt
+			if at.IsZero() {
+				at = w.now()
+			}
+			it.Err = w.Process(ctx, &it.Value, at)
+		}
+	})
+}
+
+// percolator returns the percolator for the current subscriptions,
+// rebuilding it only when they changed.
+func (w *Worker) percolator() (*Percolator, error) {
+	subs, gen := w.subs.all()
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.perc != nil && gen == w.gen {
+		return w.perc, nil
+	}
+	slices.SortFunc(subs, func(a, b *Subscription) int { return strings.Compare(a.ID, b.ID) })
+	p, err := NewPercolator(subs, w.aliases)
+	if err != nil {
+		return nil, err
+	}
+	w.perc, w.gen = p, gen
+	return p, nil
+}
+
+// Process matches one tagged document version, tagged at taggedAt, and
+// publishes its alerts. It writes the ledger after publishing and before
+// returning, so the caller acks only what the ledger holds; a crash in
+// between republishes with the same delivery key, which the stream's
+// dedup window and receivers drop.
+func (w *Worker) Process(ctx context.Context, t *document.Tagged, taggedAt time.Time) error {
+	p, err := w.percolator()
+	if err != nil {
+		return err
+	}
+	ds, err := w.store.docState(ctx, t.ID)
+	if err != nil {
+		return err
+	}
+	hits := p.Match(t)
+	var sig Signature
+	if len(hits) > 0 {
+		sig = Sign(t.Text)
+	}
+	// Subscriptions are independent of each other: their ledger keys
+	// differ, so their alerts are made concurrently.
+	errs := make([]error, len(hits))
+	var newStory atomic.Bool
+	sem := make(chan struct{}, hitConcurrency)
+	var wg sync.WaitGroup
+	for i, h := range hits {
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			errs[i] = w.decide(ctx, h, t, ds, taggedAt, sig, &newStory)
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	if newStory.Load() && sig != nil {
+		w.dups.add(t.ID, sig)
+		if err := w.store.putSignature(ctx, t.ID, sig, w.now().UTC()); err != nil {
+			return err
+		}
+	}
+	next := &DocState{First: taggedAt, Hash: t.ContentHash}
+	if ds != nil {
+		next.First, next.Entities = ds.First, ds.Entities
+	}
+	for _, e := range t.Entities {
+		if !slices.Contains(next.Entities, e.ID) {
+			next.Entities = append(next.Entities, e.ID)
+		}
+	}
+	return w.store.putDocState(ctx, t.ID, next)
+}
+
+func matchedKeys(ms []Match) []string {
+	var keys []string
+	for _, m := range ms {
+		if m.Entity != nil {
+			keys = append(keys, m.Entity.ID)
+		} else {
+			keys = append(keys, "query")
+		}
+	}
+	return keys
+}
+
+func docRef(t *document.Tagged) DocRef {
+	return DocRef{ID: t.ID, Title: t.Title, Outlet: t.Outlet, URL: t.URL(), Published: t.Published, Language: t.Language}
+}
+
+// decide applies the "only new" rules to one hit.
+// newStory is set when the document became a story of its own for some
+// subscription, so its signature is kept for near-duplicate tests.
+func (w *Worker) decide(ctx context.Context, h Hit, t *document.Tagged, ds *DocState, taggedAt time.Time, sig Signature, newStory *atomic.Bool) error {
+	sub := h.Sub
+	keys := matchedKeys(h.Matches)
+	// Told of this document already: only a mention it gained is news.
+	e, err := w.store.entry(ctx, sub.ID, t.ID)
+	if err != nil {
+		return err
+	}
+	if e != nil {
+		var gained []string
+		for _, k := range keys {
+			if !slices.Contains(e.Matched, k) {
+				gained = append(gained, k)
+			}
+		}
+		if len(gained) == 0 {
+			return nil
+		}
+		e.Rev++
+		e.Matched = append(e.Matched, gained...)
+		e.Key = fmt.Sprintf("%s:%s:%d", sub.ID, t.ID, e.Rev)
+		if err := w.publish(ctx, sub, KindNew, e.Key, t, h.Matches, nil); err != nil {
+			return err
+		}
+		return w.store.putEntry(ctx, sub.ID, e)
+	}
+	// A copy of a story already alerted: fold it in.
+	story := ""
+	if t.DuplicateOf != "" {
+		story = document.IDFor(t.DuplicateOf)
+	} else if s, ok := w.dups.similar(t.ID, sig); ok {
+		story = s
+	}
+	if story != "" && story != t.ID {
+		orig, err := w.store.entry(ctx, sub.ID, story)
+		if err != nil {
+			return err
+		}
+		if orig != nil {
+			src := Source{DocumentID: t.ID, Outlet: t.Outlet, URL: docRef(t).URL, Title: t.Title}
+			key := fmt.Sprintf("%s:%s:also:%s", sub.ID, story, t.ID)
+			orig.Copies = append(orig.Copies, src)
+			if err := w.publish(ctx, sub, KindAlsoReported, key, t, h.Matches, orig.Copies); err != nil {
+				return err
+			}
+			if err := w.store.putEntry(ctx, sub.ID, orig); err != nil {
+				return err
+			}
+			// The copy's own entry stops a later version of it from
+			// alerting as a story of its own.
+			return w.store.putEntry(ctx, sub.ID, &Entry{Story: t.ID, Kind: KindAlsoReported, Key: key,
+				Alerted: w.now().UTC(), Matched: keys})
+		}
+	}
+	// The archive is not news: only versions tagged after the
+	// subscription, and only for what earlier versions did not have.
+	if taggedAt.Before(sub.Created) {
+		return nil
+	}
+	if ds != nil {
+		fresh := slices.ContainsFunc(keys, func(k string) bool {
+			if k == "query" {
+				return ds.Hash != t.ContentHash
+			}
+			return !slices.Contains(ds.Entities, k)
+		})
+		if !fresh {
+			return nil
+		}
+	}
+	key := fmt.Sprintf("%s:%s:1", sub.ID, t.ID)
+	if err := w.publish(ctx, sub, KindNew, key, t, h.Matches, nil); err != nil {
+		return err
+	}
+	if err := w.store.putEntry(ctx, sub.ID, &Entry{Story: t.ID, Kind: KindNew, Key: key, Alerted: w.now().UTC(), Matched: keys, Rev: 1}); err != nil {
+		return err
+	}
+	newStory.Store(true)
+	return nil
+}
+
+func (w *Worker) publish(ctx context.Context, sub *Subscription, kind, key string, t *document.Tagged, ms []Match, also []Source) error {
+	a := Alert{Schema: Schema, DeliveryKey: key, SubscriptionID: sub.ID, Note: sub.Note, Kind: kind,
+		Created: w.now().UTC(), Document: docRef(t), Matches: ms, AlsoReportedBy: also}
+	return Publish(ctx, w.bus, w.store, a)
+}
+
+// Publish puts an alert on its subscription's subject and counts it.
+func Publish(ctx context.Context, b *bus.Bus, st *Store, a Alert) error {
+	dup, err := b.Publish(ctx, bus.AlertSubject(a.SubscriptionID), a.DeliveryKey, Schema, a, nil)
+	if err != nil {
+		return err
+	}
+	if dup || a.Kind == KindDigest || a.Kind == KindTest {
+		return nil
+	}
+	err = st.updateStatus(ctx, a.SubscriptionID, func(s *Status) { s.countAlert(a.Created) })
+	if errors.Is(err, ErrNoSubscription) {
+		return nil
+	}
+	return err
+}
+
+// WaitMatched waits until the alerts stage has matched every tagged
+// document published so far, so `ingest` can exit knowing its alerts are
+// made (their delivery goes on in the stage processes).
+func WaitMatched(ctx context.Context, b *bus.Bus) error {
+	for {
+		n, err := b.Pending(ctx, bus.StreamTagged, bus.ConsumerAlerts)
+		if err == nil && n == 0 {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+// Backfill sends sub, once, the archived stories published since its
+// Backfill date: those tagged before it was created, which the live
+// stage leaves alone, so the two never alert the same story.
+func (w *Worker) Backfill(ctx context.Context, sub *Subscription) error {
+	st, err := w.store.Status(ctx, sub.ID)
+	if err != nil || st.BackfillDone {
+		return err
+	}
+	p, err := NewPercolator([]*Subscription{sub}, w.aliases)
+	if err != nil {
+		return err
+	}
+	since := sub.Backfill.Format(time.DateOnly)
+	sent := 0
+	err = bus.Replay(ctx, w.bus, bus.StreamTagged, document.TaggedSchema, 200, func(docs []document.Tagged, _ int) error {
+		for i := range docs {
+			t := &docs[i]
+			if !t.TaggedAt.IsZero() && !t.TaggedAt.Before(sub.Created) || t.Published != "" && t.Published < since {
+				continue
+			}
+			if t.Published == "" && !t.TaggedAt.IsZero() && t.TaggedAt.Before(sub.Backfill) {
+				continue
+			}
+			hits := p.Match(t)
+			if len(hits) == 0 {
+				continue
+			}
+			if e, err := w.store.entry(ctx, sub.ID, t.ID); err != nil || e != nil {
+				if err != nil {
+					return err
+				}
+				continue
+			}
+			key := fmt.Sprintf("%s:%s:backfill", sub.ID, t.ID)
+			if err := w.publish(ctx, sub, KindBackfill, key, t, hits[0].Matches, nil); err != nil {
+				return err
+			}
+			if err := w.store.putEntry(ctx, sub.ID, &Entry{Story: t.ID, Kind: KindBackfill, Key: key, Alerted: w.now().UTC(),
+				Matched: matchedKeys(hits[0].Matches), Rev: 1}); err != nil {
+				return err
+			}
+			sent++
+		}
+		return nil
+	}, nil)
+	if err != nil {
+		return err
+	}
+	w.log.Info("backfill sent", "subscription", sub.ID, "since", since, "alerts", sent)
+	return w.store.updateStatus(ctx, sub.ID, func(s *Status) { s.BackfillDone = true })
+}

@@ -1,0 +1,325 @@
+package alerts
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/netip"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/compoundwatch/compoundwatch/bus"
+	"github.com/compoundwatch/compoundwatch/document"
+	"github.com/compoundwatch/compoundwatch/extractor"
+)
+
+func openBus(t *testing.T) *bus.Bus { return openBusB(t, t.TempDir()) }
+
+func openBusB(t testing.TB, dir string) *bus.Bus {
+	t.Helper()
+	b, err := bus.Open(context.Background(), bus.Options{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.Close() })
+	return b
+}
+
+func addSub(t *testing.T, st *Store, s Spec, created time.Time) *Subscription {
+	t.Helper()
+	v := Validator{Gazetteer: testGazetteer(t), Allow: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}, Now: func() time.Time { return created }}
+	sub, err := v.New(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Add(context.Background(), sub); err != nil {
+		t.Fatal(err)
+	}
+	return sub
+}
+
+func kinds(t *testing.T, b *bus.Bus, sub *Subscription) []string {
+	t.Helper()
+	as, err := Alerts(context.Background(), b, sub.ID, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, a := range as {
+		out = append(out, a.Kind+" "+a.Document.ID[:6])
+	}
+	return out
+}
+
+// The "only new" rules, step by step against a real JetStream.
+func TestOnlyNew(t *testing.T) {
+	ctx := context.Background()
+	b := openBus(t)
+	st, err := OpenStore(ctx, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t0 := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	sub := addSub(t, st, Spec{Entities: []string{"Huang Le", "Chen Zhi"}, Atom: true}, t0)
+	w := &Worker{bus: b, store: st, log: slog.New(slog.DiscardHandler), now: func() time.Time { return t0.Add(time.Hour) },
+		subs: &subscriptions{subs: map[string]*Subscription{sub.ID: sub}}, dups: newStoryIndex()}
+	x := extractor.New(testGazetteer(t))
+	mk := func(path, outlet, text string) *document.Tagged {
+		raw := document.Raw{Source: path, Title: path, Outlet: outlet, Text: text}
+		raw.Finalize()
+		tg := x.Extract(raw)
+		return &tg
+	}
+	story := "Police in Sihanoukville searched the Majestic 2 compound on Monday and found 300 workers from six countries. " +
+		"Officials said the building had been raided twice before and that its managers had left the country weeks earlier."
+	spun := "On Monday police in Sihanoukville searched the Majestic 2 compound, finding 300 workers from six countries. " +
+		"Officials said the building had been raided twice already and its managers had left the country weeks before."
+	archive := mk("/docs/old.txt", "", "The Majestic 2 compound was mentioned in a court filing about unpaid wages in the port city.")
+	var want []string
+	step := func(name string, tg *document.Tagged, at time.Time, add ...string) {
+		t.Helper()
+		if err := w.Process(ctx, tg, at); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		for _, k := range add {
+			want = append(want, k+" "+tg.ID[:6])
+		}
+		if got := kinds(t, b, sub); strings.Join(got, ",") != strings.Join(want, ",") {
+			t.Fatalf("after %s: alerts %v, want %v", name, got, want)
+		}
+	}
+	step("archive document tagged before the subscription", archive, t0.Add(-time.Hour))
+	rex := *archive
+	rex.Extractor = "v2"
+	step("archive document re-extracted after it", &rex, t0.Add(time.Minute))
+	first := mk("/docs/a.txt", "Mekong Wire", story)
+	step("new story", first, t0.Add(time.Minute), "new")
+	step("the same version again (redelivery, restart)", first, t0.Add(2*time.Minute))
+	re := *first
+	re.Extractor = "v2"
+	step("re-extraction with a new extractor", &re, t0.Add(3*time.Minute))
+	edited := mk("/docs/a.txt", "Mekong Wire", story+" A lawyer for the compound's owner declined to comment.")
+	step("edit that adds no followed entity", edited, t0.Add(4*time.Minute))
+	gained := mk("/docs/a.txt", "Mekong Wire", story+" Prince Group chairman Chen Zhi was named in the filing.")
+	step("edit that gains Chen Zhi", gained, t0.Add(5*time.Minute), "new")
+	copyDoc := mk("/docs/b.txt", "Delta Daily", spun)
+	step("spun copy from another outlet", copyDoc, t0.Add(6*time.Minute), "also_reported")
+	step("the spun copy again", copyDoc, t0.Add(7*time.Minute))
+	syn := mk("/docs/c.txt", "Gulf Times", "Syndicated: Majestic 2 compound story as the crawler found it elsewhere today.")
+	syn.DuplicateOf = first.Source // the crawler's duplicate_of names the first copy's URL
+	step("crawler duplicate_of", syn, t0.Add(8*time.Minute), "also_reported")
+
+	as, _ := Alerts(ctx, b, sub.ID, time.Time{})
+	if got := as[len(as)-1].AlsoReportedBy; len(got) != 2 || got[1].Outlet != "Gulf Times" {
+		t.Errorf("also_reported_by = %+v, want both copies", got)
+	}
+	if as[1].DeliveryKey == as[0].DeliveryKey {
+		t.Error("the gained-mention alert reuses the first delivery key")
+	}
+}
+
+type receiver struct {
+	mu      sync.Mutex
+	fail    int // answer 503 this many times first
+	status  int // then this (0: 204)
+	ids     []string
+	bodies  []Alert
+	srv     *httptest.Server
+	started chan struct{}
+}
+
+func newReceiver(t *testing.T, fail, status int) *receiver {
+	r := &receiver{fail: fail, status: status}
+	r.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		body, _ := io.ReadAll(req.Body)
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		r.ids = append(r.ids, req.Header.Get("webhook-id"))
+		if r.fail > 0 {
+			r.fail--
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return
+		}
+		var a Alert
+		json.Unmarshal(body, &a)
+		r.bodies = append(r.bodies, a)
+		if r.status != 0 {
+			w.WriteHeader(r.status)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	t.Cleanup(r.srv.Close)
+	return r
+}
+
+func (r *receiver) calls() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]string(nil), r.ids...)
+}
+
+func waitFor(t *testing.T, what string, f func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !f() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func TestDeliverer(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	b := openBus(t)
+	st, _ := OpenStore(ctx, b)
+	flaky := newReceiver(t, 5, 0)
+	down := newReceiver(t, 1<<30, 0)
+	gone := newReceiver(t, 0, http.StatusGone)
+	now := time.Now()
+	mk := func(r *receiver) *Subscription {
+		return addSub(t, st, Spec{Entities: []string{"Huang Le"}, Webhook: r.srv.URL + "/hook", Secret: testSecret}, now)
+	}
+	sFlaky, sDown, sGone := mk(flaky), mk(down), mk(gone)
+	// A name that resolves to a private address: refused before any
+	// connection, so the listener behind it never hears of it.
+	port := flaky.srv.Listener.Addr().(*net.TCPAddr).Port
+	sPrivate := addSub(t, st, Spec{Entities: []string{"Huang Le"}, Webhook: fmt.Sprintf("http://hooks.internal.example:%d/hook", port), Secret: testSecret}, now)
+	sched := []time.Duration{20 * time.Millisecond, 20 * time.Millisecond, 20 * time.Millisecond, 20 * time.Millisecond,
+		20 * time.Millisecond, 20 * time.Millisecond, 20 * time.Millisecond}
+	res := fakeResolver{"hooks.internal.example": {netip.MustParseAddr("10.20.30.40")}}
+	d, err := NewDeliverer(b, DeliverOptions{Allow: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}, Schedule: sched, Resolver: res}, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	go d.Run(ctx)
+	for _, s := range []*Subscription{sFlaky, sDown, sGone, sPrivate} {
+		a := Alert{Schema: Schema, DeliveryKey: s.ID + ":doc:1", SubscriptionID: s.ID, Kind: KindNew, Created: now, Matches: []Match{}}
+		if err := Publish(ctx, b, st, a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitFor(t, "the flaky receiver to take the alert", func() bool { return len(flaky.calls()) == 6 })
+	for _, id := range flaky.calls() {
+		if id != sFlaky.ID+":doc:1" {
+			t.Errorf("retry carried webhook-id %q", id)
+		}
+	}
+	waitFor(t, "the dead letter", func() bool {
+		s, _ := st.Status(ctx, sDown.ID)
+		return len(s.Dead) == 1
+	})
+	s, _ := st.Status(ctx, sDown.ID)
+	if got := len(down.calls()); got != len(sched)+1 {
+		t.Errorf("down receiver called %d times, want %d", got, len(sched)+1)
+	}
+	if !strings.Contains(s.Dead[0].Error, "503") || s.Dead[0].Attempts != len(sched)+1 {
+		t.Errorf("dead letter %+v", s.Dead[0])
+	}
+	waitFor(t, "the 410 to disable the channel", func() bool {
+		sub, _ := st.Get(ctx, sGone.ID)
+		return sub.Channels.Webhook.Disabled
+	})
+	// A disabled channel gets nothing more.
+	Publish(ctx, b, st, Alert{Schema: Schema, DeliveryKey: sGone.ID + ":doc:2", SubscriptionID: sGone.ID, Kind: KindNew, Created: now, Matches: []Match{}})
+	time.Sleep(300 * time.Millisecond)
+	if n := len(gone.calls()); n != 1 {
+		t.Errorf("gone receiver called %d times, want 1", n)
+	}
+	if fs, _ := st.Status(ctx, sFlaky.ID); len(fs.Deliveries) != 1 || fs.Deliveries[0].Attempts != 6 || fs.Failures != 5 {
+		t.Errorf("flaky status %+v", fs)
+	}
+	ps, _ := st.Status(ctx, sPrivate.ID)
+	if len(ps.Dead) != 1 || ps.Dead[0].Attempts != 1 || !strings.Contains(ps.Dead[0].Error, "10.20.30.40 is a special-purpose") {
+		t.Errorf("private target status %+v", ps)
+	}
+	if n := len(flaky.calls()); n != 6 {
+		t.Errorf("the listener behind the private name was called: %d calls, want the flaky subscription's 6", n)
+	}
+}
+
+// A daily digest subscription gets one webhook message for twenty
+// alerts of its day, and none of the alerts one by one.
+func TestDigestDelivery(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	b := openBus(t)
+	st, _ := OpenStore(ctx, b)
+	r := newReceiver(t, 0, 0)
+	day := time.Now().UTC().Truncate(24 * time.Hour).Add(-24 * time.Hour)
+	sub := addSub(t, st, Spec{Entities: []string{"Huang Le"}, Webhook: r.srv.URL + "/hook", Secret: testSecret, Digest: Daily}, day.Add(-time.Hour))
+	for _, a := range sampleAlerts(sub, 20, day.Add(time.Hour)) {
+		if err := Publish(ctx, b, st, a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d, err := NewDeliverer(b, DeliverOptions{Allow: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}, DigestEvery: 50 * time.Millisecond,
+		FeedURL: func(s *Subscription) string { return "http://127.0.0.1:8080/alerts/" + s.ID + "/feed.atom" }}, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	go d.Run(ctx)
+	waitFor(t, "the digest", func() bool { return len(r.calls()) >= 1 })
+	time.Sleep(300 * time.Millisecond) // a second digest, or single alerts, would show now
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(r.bodies) != 1 {
+		t.Fatalf("%d webhook messages, want one digest", len(r.bodies))
+	}
+	dg := r.bodies[0]
+	if dg.Kind != KindDigest || dg.Digest == nil || dg.Digest.Count != 20 || len(dg.Digest.Items) != 20 || dg.Digest.More != 0 ||
+		!dg.Digest.Start.Equal(day) || strings.Count(dg.Digest.Markdown, "\n- [") != 20 {
+		t.Errorf("digest %+v", dg.Digest)
+	}
+	if n := strings.Count(dg.Digest.HTML, "<li>"); n != 20 {
+		t.Errorf("digest HTML lists %d alerts, want 20", n)
+	}
+}
+
+// --backfill sends archived stories published since its date, once,
+// marked backfill; the live stage then treats them as told.
+func TestBackfill(t *testing.T) {
+	ctx := context.Background()
+	b := openBus(t)
+	st, _ := OpenStore(ctx, b)
+	t0 := time.Now().UTC()
+	x := extractor.New(testGazetteer(t))
+	var docs []*document.Tagged
+	for i, published := range []string{"2026-11-01", "2025-01-01"} {
+		raw := document.Raw{Source: fmt.Sprintf("/archive/%d.txt", i), Title: "Archive " + published, Published: published,
+			Text: "Police searched the Majestic 2 compound in Sihanoukville and found 200 workers."}
+		raw.Finalize()
+		tg := x.Extract(raw)
+		tg.TaggedAt = t0.Add(-time.Hour)
+		if err := b.PublishTagged(ctx, tg); err != nil {
+			t.Fatal(err)
+		}
+		docs = append(docs, &tg)
+	}
+	sub := addSub(t, st, Spec{Entities: []string{"Huang Le"}, Atom: true, Backfill: "2026-10-01"}, t0)
+	w := &Worker{bus: b, store: st, log: slog.New(slog.DiscardHandler), now: time.Now,
+		subs: &subscriptions{subs: map[string]*Subscription{sub.ID: sub}}, dups: newStoryIndex()}
+	for range 2 {
+		if err := w.Backfill(ctx, sub); err != nil {
+			t.Fatal(err)
+		}
+	}
+	re := *docs[0]
+	re.Extractor, re.TaggedAt = "v2", t0.Add(time.Minute)
+	if err := w.Process(ctx, &re, re.TaggedAt); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"backfill " + docs[0].ID[:6]}
+	if got := kinds(t, b, sub); strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("alerts %v, want %v", got, want)
+	}
+}
