@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/mmcdole/gofeed"
+
+	"github.com/compoundwatch/compoundwatch/internal/repotest"
 )
 
 func sampleAlerts(sub *Subscription, n int, start time.Time) []Alert {
@@ -67,21 +69,7 @@ func TestAtomFeed(t *testing.T) {
 // pythonFeedparser checks the feed with an independent parser: Python's
 // feedparser (Debian python3-feedparser, installed by .ci/run).
 func pythonFeedparser(t *testing.T, feed []byte, as []Alert) {
-	// Debian's python3 first: the package installs for it, not for
-	// another python3 earlier on PATH.
-	py, err := exec.LookPath("/usr/bin/python3")
-	if err != nil {
-		py, err = exec.LookPath("python3")
-	}
-	if err == nil {
-		err = exec.Command(py, "-c", "import feedparser").Run()
-	}
-	if err != nil {
-		if os.Getenv("CW_REQUIRE_SHARED") != "" {
-			t.Fatal("python3-feedparser is missing (.ci/run installs it)")
-		}
-		t.Skip("python3-feedparser not installed")
-	}
+	py := repotest.Python(t, "feedparser", "python3-feedparser")
 	file := filepath.Join(t.TempDir(), "feed.atom")
 	os.WriteFile(file, feed, 0o644)
 	script := `import sys, feedparser
