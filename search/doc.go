@@ -24,6 +24,7 @@ func FromTagged(t document.Tagged, aliases AliasFunc) Doc {
 		Figures:      t.Figures,
 		DuplicateOf:  t.DuplicateOf,
 		ContentHash:  t.ContentHash,
+		Events:       t.Events,
 		Compounds:    []string{},
 		Tycoons:      []string{},
 		Provinces:    []string{},

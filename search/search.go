@@ -40,6 +40,10 @@ type Doc struct {
 	Figures     []document.Figure `json:"figures,omitempty"`
 	DuplicateOf string            `json:"duplicate_of,omitempty"`
 	ContentHash string            `json:"content_hash"`
+	// Events are the document's dated events. The backends keep them in
+	// their events index (see Event), not in the document, so a search
+	// hit does not carry them.
+	Events []document.Event `json:"-"`
 }
 
 // Sort orders.
