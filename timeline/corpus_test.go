@@ -144,4 +144,3 @@ func golden(t *testing.T, file string, got []byte) {
 		t.Errorf("%s differs from the output (run with -update after checking):\n%s", file, got)
 	}
 }
-

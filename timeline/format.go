@@ -179,7 +179,7 @@ func mdEntry(b *strings.Builder, e Entry) {
 		fmt.Fprintf(b, "  - Figures: %s\n", strings.Join(fs, "; "))
 	}
 	for _, s := range e.Sources {
-		fmt.Fprintf(b, "  - Source: %s\n", mdText(sourceLine(s, false))+mdLink(s))
+		fmt.Fprintf(b, "  - Source: %s\n", mdText(sourceLine(s, e.Sources, false))+mdLink(s))
 	}
 }
 
@@ -191,7 +191,8 @@ func mdLink(s Source) string {
 }
 
 // sourceLine describes a source in one line of plain text.
-func sourceLine(s Source, withURL bool) string {
+// all are the entry's sources, which name the one s copies.
+func sourceLine(s Source, all []Source, withURL bool) string {
 	var parts []string
 	parts = append(parts, cmp.Or(s.Outlet, "unknown outlet")+": "+cmp.Or(s.Title, s.DocID))
 	if s.Published != "" {
@@ -203,7 +204,13 @@ func sourceLine(s Source, withURL bool) string {
 		parts = append(parts, "dates it "+s.Date)
 	}
 	if s.CopyOf != "" {
-		parts = append(parts, "copy of "+s.CopyOf)
+		orig := s.CopyOf
+		for _, o := range all {
+			if o.DocID == s.CopyOf {
+				orig = cmp.Or(o.Outlet, o.Title, o.DocID)
+			}
+		}
+		parts = append(parts, "a copy of the "+orig+" report, counted once")
 	}
 	if withURL && s.URL != "" {
 		parts = append(parts, s.URL)
@@ -233,7 +240,7 @@ func WriteCSV(w io.Writer, tl Timeline) error {
 			ents = append(ents, en.Name)
 		}
 		for _, s := range e.Sources {
-			srcs = append(srcs, sourceLine(s, true))
+			srcs = append(srcs, sourceLine(s, e.Sources, true))
 		}
 		flag := e.Flag
 		if e.Reason != "" {
@@ -376,7 +383,7 @@ func WriteICS(w io.Writer, tl Timeline, stamp time.Time) error {
 			d = append(d, e.Flag+". "+e.DateNote)
 		}
 		for _, s := range e.Sources {
-			d = append(d, "Source: "+sourceLine(s, true))
+			d = append(d, "Source: "+sourceLine(s, e.Sources, true))
 		}
 		ev.SetDescription(strings.Join(d, "\n"))
 		if len(e.Sources) > 0 && e.Sources[0].URL != "" {

@@ -18,15 +18,7 @@ import (
 // returns their stored events as the backends derive them.
 func extractDir(t *testing.T, dir string) []search.Event {
 	t.Helper()
-	data, err := os.ReadFile("testdata/gazetteer.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	g, err := gazetteer.Load(data)
-	if err != nil {
-		t.Fatalf("testdata/gazetteer.yaml: %v", err)
-	}
-	x := extractor.New(g)
+	x := extractor.New(testGazetteer(t))
 	files, _ := filepath.Glob(filepath.Join(dir, "*.txt"))
 	var evs []search.Event
 	for _, f := range files {
@@ -50,6 +42,20 @@ func extractDir(t *testing.T, dir string) []search.Event {
 		evs = append(evs, search.EventsOf(search.FromTagged(x.Extract(raw), nil))...)
 	}
 	return evs
+}
+
+// testGazetteer is the made-up gazetteer of the fixtures.
+func testGazetteer(t *testing.T) *gazetteer.Gazetteer {
+	t.Helper()
+	data, err := os.ReadFile("testdata/gazetteer.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := gazetteer.Load(data)
+	if err != nil {
+		t.Fatalf("testdata/gazetteer.yaml: %v", err)
+	}
+	return g
 }
 
 func TestRaidAcrossOutlets(t *testing.T) {

@@ -14,7 +14,9 @@ import (
 // sentences that merely share names (below 0.15).
 const Size = 64
 
-// Shingle is the shingle length in runes.
+// Shingle is the shingle length in runes; a shingle ending in a Chinese
+// character is two characters long, as a Han character carries about as
+// much as a short word.
 const Shingle = 4
 
 // Signature is the MinHash of a text: per hash function, the least hash
@@ -30,36 +32,41 @@ func Of(s string) Signature {
 		sig[i] = ^uint32(0)
 	}
 	var (
-		win  [Shingle]rune
-		n    int
-		prev = ' '
-		any  bool
+		win [Shingle]rune
+		n   int
+		gap bool // a run of other characters, written once before the next letter
+		any bool
 	)
-	for _, r := range s {
-		if unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Mc, r) {
-			r = unicode.ToLower(r)
-		} else {
-			if prev == ' ' {
-				continue
-			}
-			r = ' '
-		}
-		prev = r
+	add := func(r rune) {
 		copy(win[:], win[1:])
 		win[Shingle-1] = r
-		if n++; n < Shingle {
-			continue
+		width := Shingle
+		if unicode.Is(unicode.Han, r) {
+			width = 2
 		}
+		if n++; n < width {
+			return
+		}
+		h := shingleHash(win[Shingle-width:])
 		any = true
-		h := shingleHash(win)
 		for i := range sig {
-			// One multiply per function: h_i = mix(h + i*odd), cheap
-			// enough for whole documents.
-			v := uint32(mix(h+uint64(i)*0x9e3779b97f4a7c15) >> 32)
-			if v < sig[i] {
+			// h_i = high half of a_i*h + b_i: one multiply-add per
+			// function, cheap enough for whole documents.
+			if v := uint32((perm[i][0]*h + perm[i][1]) >> 32); v < sig[i] {
 				sig[i] = v
 			}
 		}
+	}
+	for _, r := range s {
+		if !unicode.IsLetter(r) && !unicode.IsNumber(r) && !unicode.Is(unicode.Mn, r) && !unicode.Is(unicode.Mc, r) {
+			gap = n > 0
+			continue
+		}
+		if gap {
+			add(' ')
+			gap = false
+		}
+		add(unicode.ToLower(r))
 	}
 	if !any {
 		return Signature{}
@@ -67,7 +74,21 @@ func Of(s string) Signature {
 	return sig
 }
 
-func shingleHash(w [Shingle]rune) uint64 {
+// perm holds the multipliers (odd) and addends of the hash functions,
+// fixed so that signatures stored by one process compare with those of
+// another. It is never written after initialisation.
+var perm = func() (p [Size][2]uint64) {
+	x := uint64(0x243f6a8885a308d3)
+	for i := range p {
+		x += 0x9e3779b97f4a7c15
+		p[i][0] = mix(x) | 1
+		x += 0x9e3779b97f4a7c15
+		p[i][1] = mix(x)
+	}
+	return p
+}()
+
+func shingleHash(w []rune) uint64 {
 	var h uint64 = 0xcbf29ce484222325
 	for _, r := range w {
 		h ^= uint64(r)

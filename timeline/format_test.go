@@ -1,0 +1,199 @@
+package timeline_test
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/compoundwatch/compoundwatch/timeline"
+)
+
+// raidTimeline is the fixture timeline: a raid reported by three outlets,
+// a charge at the same compound the same day, plus a to-check item.
+func raidTimeline(t *testing.T) timeline.Timeline {
+	evs := extractDir(t, "testdata/raid")
+	// A date after its source's publication goes to "to check".
+	late := evs[0]
+	late.ID, late.DocID, late.Date, late.Day, late.Summary = "late-0", "late", "2025-04-09", time.Date(2025, 4, 9, 0, 0, 0, 0, time.UTC).Unix(), "Officials plan a hearing, with a formula =1+1 and a \"quote\"; a comma, too."
+	g := testGazetteer(t)
+	tl := timeline.Build(append(evs, late), timeline.Options{
+		Entity: func(id string) (string, string, bool) {
+			r, ok := g.Entity(id)
+			return r.Name, r.Type, ok
+		},
+		EntityURL: func(id string) string { return "/entity/" + id },
+	})
+	tl.Title = "Silver Lagoon, March 2025"
+	if len(tl.Entries) != 2 || len(tl.ToCheck) != 1 {
+		t.Fatalf("fixture: %d entries, %d to check", len(tl.Entries), len(tl.ToCheck))
+	}
+	return tl
+}
+
+func TestMarkdownGolden(t *testing.T) {
+	var b bytes.Buffer
+	if err := timeline.WriteMarkdown(&b, raidTimeline(t)); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "testdata/raid.md", b.Bytes())
+}
+
+func TestCSVRoundTrip(t *testing.T) {
+	tl := raidTimeline(t)
+	var b bytes.Buffer
+	if err := timeline.WriteCSV(&b, tl); err != nil {
+		t.Fatal(err)
+	}
+	data, ok := bytes.CutPrefix(b.Bytes(), []byte("\ufeff"))
+	if !ok {
+		t.Errorf("no UTF-8 byte-order mark")
+	}
+	if !utf8.Valid(data) || !bytes.Contains(data, []byte("\r\n")) {
+		t.Errorf("not UTF-8 with CRLF rows")
+	}
+	rows, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(rows[0], ",") != strings.Join(timeline.CSVHeader, ",") {
+		t.Errorf("header %v", rows[0])
+	}
+	all := append(append([]timeline.Entry{}, tl.Entries...), tl.ToCheck...)
+	if len(rows)-1 != len(all) {
+		t.Fatalf("%d rows, want %d", len(rows)-1, len(all))
+	}
+	for i, e := range all {
+		r := rows[i+1]
+		if r[0] != e.ID || r[1] != e.Date || r[2] != e.Precision || r[3] != timeline.CSVCell(e.Headline) || r[4] != timeline.CSVCell(e.Summary) {
+			t.Errorf("row %d = %q, entry %+v", i+1, r[:5], e)
+		}
+		if n := strings.Count(r[6], " | ") + 1; n != len(e.Sources) {
+			t.Errorf("row %d: %d sources joined, want %d", i+1, n, len(e.Sources))
+		}
+	}
+	if r := rows[len(rows)-1]; r[8] != "to check" || !strings.HasPrefix(r[7], "to check: date 2025-04-09 is after") {
+		t.Errorf("to-check row %q", r)
+	}
+	if timeline.CSVCell("=1+1") != "'=1+1" || timeline.CSVCell("-3") != "'-3" || timeline.CSVCell("a=b") != "a=b" {
+		t.Errorf("formula cells are not defused")
+	}
+}
+
+func TestJSONFields(t *testing.T) {
+	var b bytes.Buffer
+	if err := timeline.Write(&b, timeline.JSON, raidTimeline(t), time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	var got struct {
+		Entries []map[string]any `json:"entries"`
+		ToCheck []map[string]any `json:"to_check"`
+	}
+	if err := json.Unmarshal(b.Bytes(), &got); err != nil {
+		t.Fatal(err)
+	}
+	for section, items := range map[string][]map[string]any{"entries": got.Entries, "to_check": got.ToCheck} {
+		for _, e := range items {
+			for _, k := range []string{"id", "date", "precision", "headline", "summary", "entities", "figures", "sources"} {
+				if _, ok := e[k]; !ok {
+					t.Errorf("%s item lacks %q: %v", section, k, e)
+				}
+			}
+			if _, ok := e["reason"]; ok != (section == "to_check") {
+				t.Errorf("%s item reason present=%v", section, ok)
+			}
+			for _, s := range e["sources"].([]any) {
+				for _, k := range []string{"doc_id", "title", "outlet", "url", "published", "date_text"} {
+					if _, ok := s.(map[string]any)[k]; !ok {
+						t.Errorf("source lacks %q: %v", k, s)
+					}
+				}
+			}
+			for _, en := range e["entities"].([]any) {
+				for _, k := range []string{"id", "name", "type"} {
+					if _, ok := en.(map[string]any)[k]; !ok {
+						t.Errorf("entity lacks %q: %v", k, en)
+					}
+				}
+			}
+		}
+	}
+	if len(got.Entries) != 2 || len(got.ToCheck) != 1 {
+		t.Errorf("entries %d, to_check %d", len(got.Entries), len(got.ToCheck))
+	}
+}
+
+// TestICSParses checks the calendar with an independent parser, Python's
+// icalendar (Debian python3-icalendar; .ci/run installs it): every event
+// keeps its date, its exclusive end and its UID.
+func TestICSParses(t *testing.T) {
+	if err := exec.Command("python3", "-c", "import icalendar").Run(); err != nil {
+		msg := "python3-icalendar not installed (apt-get install -y python3-icalendar)"
+		if os.Getenv("CI") == "true" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	tl := raidTimeline(t)
+	tl.Entries = append(tl.Entries, corpusTimeline(t).Entries...)
+	var b bytes.Buffer
+	stamp := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	if err := timeline.WriteICS(&b, tl, stamp); err != nil {
+		t.Fatal(err)
+	}
+	ics := b.String()
+	for i, line := range strings.SplitAfter(ics, "\r\n") {
+		if line == "" {
+			continue
+		}
+		if !strings.HasSuffix(line, "\r\n") || strings.ContainsAny(strings.TrimSuffix(line, "\r\n"), "\r\n") {
+			t.Fatalf("line %d does not end in CRLF alone: %q", i+1, line)
+		}
+		if len(line)-2 > 75 || !utf8.ValidString(strings.TrimPrefix(strings.TrimSuffix(line, "\r\n"), " ")) {
+			t.Errorf("line %d: %d octets or a split character: %q", i+1, len(line)-2, line)
+		}
+	}
+	const script = `
+import sys, json, icalendar
+cal = icalendar.Calendar.from_ical(sys.stdin.buffer.read())
+out = []
+for ev in cal.walk("VEVENT"):
+    out.append({"uid": str(ev["UID"]), "start": ev["DTSTART"].dt.isoformat(), "end": ev["DTEND"].dt.isoformat(),
+                "summary": str(ev["SUMMARY"]), "url": str(ev.get("URL", "")), "description": str(ev["DESCRIPTION"])})
+json.dump(out, sys.stdout)
+`
+	cmd := exec.Command("python3", "-c", script)
+	cmd.Stdin = strings.NewReader(ics)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("python icalendar: %v\n%s", err, stderr.String())
+	}
+	var got []struct{ UID, Start, End, Summary, URL, Description string }
+	if err := json.Unmarshal(out, &got); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(tl.Entries) {
+		t.Fatalf("parser found %d events, want %d", len(got), len(tl.Entries))
+	}
+	for i, e := range tl.Entries {
+		start, _ := time.Parse(time.DateOnly, e.Date[:min(len(e.Date), 10)]+"-01-01"[min(len(e.Date), 10)-4:])
+		g := got[i]
+		if g.UID != timeline.UID(e) || g.Start != start.Format(time.DateOnly) || g.End != start.AddDate(0, 0, 1).Format(time.DateOnly) {
+			t.Errorf("event %d: parsed %s %s..%s, want %s %s", i, g.UID, g.Start, g.End, timeline.UID(e), start.Format(time.DateOnly))
+		}
+		if g.Summary != e.Headline || !strings.Contains(g.Description, e.Sources[0].Title) {
+			t.Errorf("event %d: summary %q, description %q", i, g.Summary, g.Description)
+		}
+	}
+}
+
+func corpusTimeline(t *testing.T) timeline.Timeline {
+	return timeline.Build(corpusEvents(t), timeline.Options{})
+}
