@@ -52,6 +52,7 @@ type Options struct {
 type Index struct {
 	dir string
 	idx bleve.Index
+	ev  bleve.Index // events, see events.go
 	log *slog.Logger
 	syn map[string][]string
 	an  analyzer
@@ -84,7 +85,7 @@ const (
 // with other fields fails to open instead of sorting and faceting wrong.
 const (
 	schemaKey     = "cw_schema"
-	schemaVersion = "2"
+	schemaVersion = "3" // 3: the events index
 )
 
 // ErrFormat reports an index written by another version of this package.
@@ -114,12 +115,14 @@ func Open(dir string, opts Options) (*Index, error) {
 		idx bleve.Index
 		err error
 	)
+	created := false
 	if _, statErr := os.Stat(filepath.Join(dir, "index_meta.json")); statErr == nil {
 		idx, err = bleve.OpenUsing(dir, cfg)
 	} else {
 		if err := os.MkdirAll(filepath.Dir(filepath.Clean(dir)), 0o755); err != nil {
 			return nil, fmt.Errorf("embedded index %s: %w", dir, err)
 		}
+		created = true
 		var m *mapping.IndexMappingImpl
 		if m, err = newMapping(); err == nil {
 			idx, err = bleve.NewUsing(dir, m, bleve.Config.DefaultIndexType, bleve.Config.DefaultKVStore, cfg)
@@ -143,14 +146,21 @@ func Open(dir string, opts Options) (*Index, error) {
 		}
 		return nil, fmt.Errorf("embedded index %s: %w", dir, err)
 	}
+	ev, err := openEvents(dir, cfg, created)
+	if err != nil {
+		idx.Close()
+		return nil, fmt.Errorf("embedded index %s: events: %w", dir, err)
+	}
 	an, err := newAnalyzer(idx)
 	if err != nil {
 		idx.Close()
+		ev.Close()
 		return nil, fmt.Errorf("embedded index %s: %w", dir, err)
 	}
 	lev, err := newLevBuilders()
 	if err != nil {
 		idx.Close()
+		ev.Close()
 		return nil, fmt.Errorf("embedded index %s: %w", dir, err)
 	}
 	syn := map[string][]string{}
@@ -159,7 +169,7 @@ func Open(dir string, opts Options) (*Index, error) {
 		syn[k] = append(syn[k], v...)
 	}
 	opts.Logger.Debug("embedded index open", "dir", dir)
-	return &Index{dir: dir, idx: idx, log: opts.Logger, syn: syn, an: an, lev: lev}, nil
+	return &Index{dir: dir, idx: idx, ev: ev, log: opts.Logger, syn: syn, an: an, lev: lev}, nil
 }
 
 // newMapping builds the index mapping: a static document mapping, so only
@@ -317,6 +327,24 @@ func (x *Index) Upsert(ctx context.Context, docs []search.Doc) ([]search.Rejecti
 			return rej, fmt.Errorf("embedded index %s: batch of %d: %w", x.dir, len(docs), err)
 		}
 	}
+	// The events follow the accepted documents. Should this fail, the
+	// error makes the caller retry the whole batch, which is harmless.
+	accepted := docs
+	if len(rej) > 0 {
+		bad := map[string]bool{}
+		for _, r := range rej {
+			bad[r.ID] = true
+		}
+		accepted = nil
+		for _, d := range docs {
+			if !bad[d.ID] {
+				accepted = append(accepted, d)
+			}
+		}
+	}
+	if err := x.upsertEvents(accepted); err != nil {
+		return rej, err
+	}
 	for _, r := range rej {
 		x.log.Warn("document rejected", "index", x.dir, "id", r.ID, "reason", r.Reason)
 	}
@@ -335,7 +363,7 @@ func (x *Index) Delete(ctx context.Context, ids ...string) error {
 	if err := x.idx.Batch(b); err != nil {
 		return fmt.Errorf("embedded index %s: delete %d docs: %w", x.dir, len(ids), err)
 	}
-	return nil
+	return x.deleteEvents(ids)
 }
 
 // Get returns one doc by id, or an error wrapping search.ErrNotFound.
@@ -378,7 +406,11 @@ func (x *Index) Count(ctx context.Context) (int, error) {
 
 // Close releases the index (and its lock).
 func (x *Index) Close() error {
-	if err := x.idx.Close(); err != nil {
+	err := x.idx.Close()
+	if evErr := x.ev.Close(); err == nil {
+		err = evErr
+	}
+	if err != nil {
 		return fmt.Errorf("embedded index %s: close: %w", x.dir, err)
 	}
 	return nil

@@ -142,6 +142,9 @@ func Open(ctx context.Context, url, apiKey, index string, opts Options) (*Index,
 	if err := x.applySettings(ctx); err != nil {
 		return nil, err
 	}
+	if err := x.ensureEvents(ctx); err != nil {
+		return nil, err
+	}
 	return x, nil
 }
 
@@ -246,13 +249,15 @@ func (x *Index) applySettings(ctx context.Context) error {
 	return nil
 }
 
+// sameSet reports whether a and b hold the same strings in any order.
+func sameSet(a, b []string) bool {
+	a, b = slices.Clone(a), slices.Clone(b)
+	slices.Sort(a)
+	slices.Sort(b)
+	return slices.Equal(a, b)
+}
+
 func settingsEqual(cur, want *meilisearch.Settings) bool {
-	sameSet := func(a, b []string) bool {
-		a, b = slices.Clone(a), slices.Clone(b)
-		slices.Sort(a)
-		slices.Sort(b)
-		return slices.Equal(a, b)
-	}
 	if !slices.Equal(cur.RankingRules, want.RankingRules) ||
 		!slices.Equal(cur.SearchableAttributes, want.SearchableAttributes) ||
 		!sameSet(cur.FilterableAttributes, want.FilterableAttributes) ||
@@ -339,7 +344,17 @@ func (x *Index) Upsert(ctx context.Context, docs []search.Doc) ([]search.Rejecti
 	if err := flush(); err != nil {
 		return rej, err
 	}
-	return rej, nil
+	bad := make(map[string]bool, len(rej))
+	for _, r := range rej {
+		bad[r.ID] = true
+	}
+	accepted := make([]search.Doc, 0, len(last))
+	for i, d := range docs {
+		if last[d.ID] == i && !bad[d.ID] {
+			accepted = append(accepted, d)
+		}
+	}
+	return rej, x.upsertEvents(ctx, accepted)
 }
 
 type batchDoc struct {
@@ -444,7 +459,7 @@ func (x *Index) Delete(ctx context.Context, ids ...string) error {
 	if task.Status != meilisearch.TaskStatusSucceeded {
 		return fmt.Errorf("meili index %s: delete %d docs: %w", x.uid, len(valid), taskError(task))
 	}
-	return nil
+	return x.deleteEvents(ctx, valid)
 }
 
 // Get returns one doc, or an error wrapping search.ErrNotFound.
@@ -488,16 +503,19 @@ func (x *Index) Close() error {
 	return nil
 }
 
-// DeleteIndex drops the whole index (tests, reindexing).
+// DeleteIndex drops the whole index and its events index (tests,
+// reindexing).
 func (x *Index) DeleteIndex(ctx context.Context) error {
-	task, err := x.enqueue(ctx, "delete index", func(ctx context.Context) (*meilisearch.TaskInfo, error) {
-		return x.cl.DeleteIndexWithContext(ctx, x.uid)
-	})
-	if err != nil {
-		return err
-	}
-	if task.Status != meilisearch.TaskStatusSucceeded && task.Error.Code != "index_not_found" {
-		return fmt.Errorf("meili index %s: delete index: %w", x.uid, taskError(task))
+	for _, uid := range []string{x.uid, EventsUID(x.uid)} {
+		task, err := x.enqueue(ctx, "delete index", func(ctx context.Context) (*meilisearch.TaskInfo, error) {
+			return x.cl.DeleteIndexWithContext(ctx, uid)
+		})
+		if err != nil {
+			return err
+		}
+		if task.Status != meilisearch.TaskStatusSucceeded && task.Error.Code != "index_not_found" {
+			return fmt.Errorf("meili index %s: delete index: %w", uid, taskError(task))
+		}
 	}
 	return nil
 }

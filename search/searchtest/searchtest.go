@@ -39,6 +39,7 @@ func Run(t *testing.T, open func(t *testing.T) search.Backend) {
 	t.Run("BadIDs", func(t *testing.T) { testBadIDs(t, open(t)) })
 	t.Run("Delete", func(t *testing.T) { testDelete(t, open(t)) })
 	t.Run("Empty", func(t *testing.T) { testEmpty(t, open(t)) })
+	t.Run("Events", func(t *testing.T) { testEvents(t, open(t)) })
 }
 
 // Load upserts docs and fails t on any rejection or error.
