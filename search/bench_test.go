@@ -17,6 +17,7 @@ import (
 	"github.com/compoundwatch/compoundwatch/search/embedded"
 	"github.com/compoundwatch/compoundwatch/search/meili"
 	"github.com/compoundwatch/compoundwatch/search/searchtest"
+	"github.com/compoundwatch/compoundwatch/timeline"
 )
 
 // BenchmarkBackends indexes a generated corpus into each backend and
@@ -173,4 +174,90 @@ func benchBackend(b *testing.B, be search.Backend, g *searchtest.Generated) {
 	}
 	b.Logf("%d docs indexed in %s (%.0f docs/s)\n%s", len(g.Docs), indexing.Round(time.Millisecond),
 		float64(len(g.Docs))/indexing.Seconds(), strings.Join(table, "\n"))
+}
+
+// BenchmarkTimeline measures the timeline query an editor runs: one
+// year, one compound, over a generated corpus (100,000 documents by
+// default, CW_BENCH_DOCS overrides), the events query plus merging, on
+// each backend. Run once:
+//
+//	go test -run '^$' -bench Timeline -benchtime 1x ./search/
+func BenchmarkTimeline(b *testing.B) {
+	n := 100_000
+	if s := os.Getenv("CW_BENCH_DOCS"); s != "" {
+		v, err := strconv.Atoi(s)
+		if err != nil || v <= 0 {
+			b.Fatalf("CW_BENCH_DOCS=%q: want a positive number", s)
+		}
+		n = v
+	}
+	g := searchtest.Generate(n, 1)
+	b.Run("embedded", func(b *testing.B) {
+		x, err := embedded.Open(filepath.Join(b.TempDir(), "index"), embedded.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer x.Close()
+		benchTimeline(b, x, x, g)
+	})
+	b.Run("meili", func(b *testing.B) {
+		url, key := os.Getenv("MEILI_URL"), os.Getenv("MEILI_API_KEY")
+		if url == "" {
+			b.Skip("set MEILI_URL and MEILI_API_KEY to run against a real Meilisearch (see .ci/meili.sh)")
+		}
+		ctx := context.Background()
+		x, err := meili.Open(ctx, url, key, "cwbench_"+crand.Text(), meili.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer func() {
+			x.DeleteIndex(context.Background())
+			x.Close()
+		}()
+		benchTimeline(b, x, x, g)
+	})
+}
+
+func benchTimeline(b *testing.B, be search.Backend, es search.EventStore, g *searchtest.Generated) {
+	ctx := context.Background()
+	const batch = 1000
+	start := time.Now()
+	for i := 0; i < len(g.Docs); i += batch {
+		rej, err := be.Upsert(ctx, g.Docs[i:min(i+batch, len(g.Docs))])
+		if err != nil || len(rej) > 0 {
+			b.Fatalf("Upsert: %v, rejected %v", err, rej)
+		}
+	}
+	indexing := time.Since(start)
+	r := rand.New(rand.NewPCG(4, 5))
+	query := func() search.EventQuery {
+		y := 2019 + r.IntN(7)
+		return search.EventQuery{Entities: []string{g.CompoundIDs[r.IntN(len(g.CompoundIDs))]},
+			From: time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(y, 12, 31, 0, 0, 0, 0, time.UTC)}
+	}
+	const runs = 200
+	lat := make([]time.Duration, runs)
+	events, entries := 0, 0
+	for i := range runs + 10 {
+		q := query()
+		t0 := time.Now()
+		evs, err := es.Events(ctx, q)
+		if err != nil {
+			b.Fatal(err)
+		}
+		tl := timeline.Build(evs, timeline.Options{})
+		if i < 10 {
+			continue // warm up
+		}
+		lat[i-10] = time.Since(t0)
+		events += len(evs)
+		entries += len(tl.Entries) + len(tl.ToCheck)
+	}
+	slices.Sort(lat)
+	p50, p99 := lat[runs/2], lat[runs*99/100]
+	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+	b.ReportMetric(ms(p50), "timeline-p50-ms")
+	b.ReportMetric(ms(p99), "timeline-p99-ms")
+	b.Logf("%d docs (%d events) indexed in %s; one-year one-compound timeline: p50 %.2f ms, p99 %.2f ms (avg %d events, %d entries)",
+		len(g.Docs), 2*len(g.Docs), indexing.Round(time.Millisecond), ms(p50), ms(p99), events/runs, entries/runs)
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/compoundwatch/compoundwatch/document"
 	"github.com/compoundwatch/compoundwatch/search"
 )
 
@@ -18,16 +19,19 @@ type entity struct {
 // Generated is a synthetic corpus for benchmarks, with the names it used
 // so queries can target them.
 type Generated struct {
-	Docs      []search.Doc
-	Compounds []string // canonical names
-	Aliases   []string // other spellings of the same compounds
-	Provinces []string // ids
-	Outlets   []string
+	Docs        []search.Doc
+	Compounds   []string // canonical names
+	Aliases     []string // other spellings of the same compounds
+	Provinces   []string // ids
+	CompoundIDs []string
+	Outlets     []string
 }
 
 // Generate makes n documents deterministically from seed: news-like texts
 // of about 120 words mentioning one or two of 60 compounds, a tycoon and
-// a province, from 20 outlets over 2019-2025.
+// a province, from 20 outlets over 2019-2025, each with two dated events
+// (a day within the week before publication about the compound, and a
+// month about the tycoon).
 func Generate(n int, seed uint64) *Generated {
 	r := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 	syll := []string{"jin", "bei", "huang", "le", "kai", "bo", "long", "wan", "xing", "fu", "hao", "tian", "sok", "chea", "vann", "mey", "lim", "rith", "dara", "phan"}
@@ -44,6 +48,7 @@ func Generate(n int, seed uint64) *Generated {
 		compounds = append(compounds, entity{fmt.Sprintf("compound-%02d", i), []string{canon, alias}})
 		g.Compounds = append(g.Compounds, canon)
 		g.Aliases = append(g.Aliases, alias)
+		g.CompoundIDs = append(g.CompoundIDs, fmt.Sprintf("compound-%02d", i))
 	}
 	for i := range 40 {
 		tycoons = append(tycoons, entity{fmt.Sprintf("tycoon-%02d", i), []string{name()}})
@@ -100,6 +105,21 @@ func Generate(n int, seed uint64) *Generated {
 			ContentHash: fmt.Sprintf("%016x", r.Uint64()),
 		}
 		d.EntityNames = append(append(append([]string{}, c.names...), ty.names...), pv.names...)
+		sentence := func(name string) string {
+			var b strings.Builder
+			b.WriteString(name)
+			for range 14 {
+				b.WriteByte(' ')
+				b.WriteString(words[r.IntN(len(words))])
+			}
+			b.WriteByte('.')
+			return b.String()
+		}
+		evDay := pub.AddDate(0, 0, -r.IntN(7))
+		d.Events = []document.Event{
+			{Date: evDay.Format(time.DateOnly), Precision: document.Day, Summary: sentence(c.names[0]), Entities: []string{c.id, pv.id}},
+			{Date: pub.AddDate(0, -1, 0).Format("2006-01"), Precision: document.Month, Summary: sentence(ty.names[0]), Entities: []string{ty.id}},
+		}
 		g.Docs = append(g.Docs, d)
 	}
 	return g
