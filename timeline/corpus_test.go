@@ -58,7 +58,7 @@ func TestSharedCorpus(t *testing.T) {
 		}
 	}
 	tl := timeline.Build(in, timeline.Options{Entity: func(id string) (string, string, bool) { return entityName(t, id) }})
-	tl.Title, tl.From, tl.To = "Scam compounds, July 2022 to June 2023", "2022-07-01", "2023-06-30"
+	tl.Title, tl.From, tl.To = timeline.Title(nil, from, to), "2022-07-01", "2023-06-30" // as the CLI titles it
 
 	// Recall of the year-in-review's gold events, by date, in date order.
 	var gold struct {

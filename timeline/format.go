@@ -414,3 +414,21 @@ func ParseFormat(s string) (string, error) {
 	}
 	return "", fmt.Errorf("unknown format %q (want %s)", s, strings.Join(Formats, ", "))
 }
+
+// Title names a timeline after its entity filters and dates:
+// "Timeline: Huang Le, 2022-07-01 to 2023-06-30".
+func Title(names []string, from, to time.Time) string {
+	t := "Timeline"
+	if len(names) > 0 {
+		t += ": " + strings.Join(names, ", ")
+	}
+	switch {
+	case !from.IsZero() && !to.IsZero():
+		t += fmt.Sprintf(", %s to %s", from.Format(time.DateOnly), to.Format(time.DateOnly))
+	case !from.IsZero():
+		t += ", from " + from.Format(time.DateOnly)
+	case !to.IsZero():
+		t += ", to " + to.Format(time.DateOnly)
+	}
+	return t
+}

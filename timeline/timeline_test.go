@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/compoundwatch/compoundwatch/document"
+	"github.com/compoundwatch/compoundwatch/content"
 	"github.com/compoundwatch/compoundwatch/extractor"
 	"github.com/compoundwatch/compoundwatch/gazetteer"
 	"github.com/compoundwatch/compoundwatch/search"
@@ -14,7 +14,8 @@ import (
 )
 
 // extractDir runs the real extractor over the fixture documents of dir,
-// whose first lines carry Outlet, Published and Title headers, and
+// read as ingest reads them (their header lines give title, outlet,
+// publication date and URL), and
 // returns their stored events as the backends derive them.
 func extractDir(t *testing.T, dir string) []search.Event {
 	t.Helper()
@@ -22,21 +23,9 @@ func extractDir(t *testing.T, dir string) []search.Event {
 	files, _ := filepath.Glob(filepath.Join(dir, "*.txt"))
 	var evs []search.Event
 	for _, f := range files {
-		text, err := os.ReadFile(f)
+		raw, err := content.ReadFile(t.Context(), f)
 		if err != nil {
-			t.Fatal(err)
-		}
-		raw := document.Raw{Source: "https://news.example/" + filepath.Base(f), Text: string(text)}
-		for _, line := range strings.Split(string(text), "\n")[:3] {
-			k, v, _ := strings.Cut(line, ": ")
-			switch k {
-			case "Outlet":
-				raw.Outlet = v
-			case "Published":
-				raw.Published = v
-			case "Title":
-				raw.Title = v
-			}
+			t.Fatalf("%s: %v", f, err)
 		}
 		raw.Finalize()
 		evs = append(evs, search.EventsOf(search.FromTagged(x.Extract(raw), nil))...)

@@ -56,7 +56,7 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 		a.runCmd(), a.ingestCmd(), a.searchCmd(), a.extractCmd(),
 		a.extractWorkerCmd(), a.indexWorkerCmd(), a.reindexCmd(),
 		a.entitiesCmd(), a.deadCmd(), a.statsCmd(), a.migrateCmd(),
-		a.alertsCmd(), a.alertWorkerCmd(),
+		a.alertsCmd(), a.alertWorkerCmd(), a.timelineCmd(),
 	)
 	root.AddCommand(a.serveCmd(), a.crawlCmd())
 	return root
