@@ -85,6 +85,8 @@ func New(backend search.Backend, gaz *gazetteer.Gazetteer, opts Options) http.Ha
 	mux.HandleFunc("GET /api/search", s.apiSearch)
 	mux.HandleFunc("GET /entity/{id}", s.entityPage)
 	mux.HandleFunc("GET /api/entity/{id}", s.apiEntity)
+	mux.HandleFunc("GET /timeline", s.timelinePage)
+	mux.HandleFunc("GET /api/timeline", s.apiTimeline)
 	mux.HandleFunc("POST /api/documents", s.apiSubmit)
 	mux.HandleFunc("POST /api/entity/{id}/links", s.apiLink)
 	mux.HandleFunc("GET /healthz", s.healthz)
@@ -93,7 +95,7 @@ func New(backend search.Backend, gaz *gazetteer.Gazetteer, opts Options) http.Ha
 	mux.HandleFunc("GET /api/alerts/{id}", s.apiAlertsShow)
 	mux.HandleFunc("DELETE /api/alerts/{id}", s.apiAlertsDelete)
 	mux.HandleFunc("GET /alerts/{id}/feed.atom", s.feed)
-	for path, allow := range map[string]string{"/api/search": "GET", "/api/entity/{id}": "GET", "/api/documents": "POST",
+	for path, allow := range map[string]string{"/api/search": "GET", "/api/entity/{id}": "GET", "/api/documents": "POST", "/api/timeline": "GET",
 		"/api/alerts": "GET, POST", "/api/alerts/{id}": "GET, DELETE"} {
 		mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Allow", allow)
@@ -123,7 +125,7 @@ func parsePages() map[string]*template.Template {
 	}
 	base := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(files, "templates/layout.html"))
 	pages := map[string]*template.Template{}
-	for _, name := range []string{"index.html", "entity.html", "error.html"} {
+	for _, name := range []string{"index.html", "entity.html", "error.html", "timeline.html"} {
 		pages[name] = template.Must(template.Must(base.Clone()).ParseFS(files, "templates/"+name))
 	}
 	return pages
