@@ -307,7 +307,8 @@ func sortEntries(es []Entry) {
 	slices.SortStableFunc(es, func(a, b Entry) int {
 		ta, _ := search.PeriodStart(a.Date)
 		tb, _ := search.PeriodStart(b.Date)
-		return cmp.Or(ta.Compare(tb), cmp.Compare(precisionRank[a.Precision], precisionRank[b.Precision]), strings.Compare(a.ID, b.ID))
+		return cmp.Or(ta.Compare(tb), cmp.Compare(precisionRank[a.Precision], precisionRank[b.Precision]),
+			strings.Compare(a.Headline, b.Headline), strings.Compare(a.ID, b.ID))
 	})
 }
 
