@@ -300,4 +300,3 @@ const ce = console.error; console.error = (...a) => { window.__errors.push(a.joi
 		}
 	}
 }
-
