@@ -90,6 +90,18 @@ func TestTimelineRaid(t *testing.T) {
 	if len(raid.Sources) != 3 || raid.Independent() != 2 || !strings.Contains(raid.Flag, `2025-03-04 by Border Post ("Tuesday")`) {
 		t.Errorf("raid entry: %d sources, %d independent, flag %q", len(raid.Sources), raid.Independent(), raid.Flag)
 	}
+	// The events index is derived data: deleting the index and running
+	// reindex brings the same timeline back from the log.
+	if err := os.RemoveAll(filepath.Join(data, "index")); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := child(t, "reindex", "--gazetteer", gaz, "--data", data).CombinedOutput(); err != nil {
+		t.Fatalf("reindex: %v\n%s", err, out)
+	}
+	again, err := child(t, "timeline", "--gazetteer", gaz, "--data", data, "--entity", "Silver Lagoon", "--format", "json").Output()
+	if err != nil || !bytes.Equal(again, out) {
+		t.Errorf("timeline after reindex differs (%v):\n%s\nbefore:\n%s", err, again, out)
+	}
 	if out, err := child(t, "timeline", "--gazetteer", gaz, "--data", data, "--format", "csv", "--out", csvFile).CombinedOutput(); err != nil || len(out) > 0 {
 		t.Fatalf("timeline --out: %v\n%s", err, out)
 	}
