@@ -23,7 +23,7 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 // corpusEvents extracts the shared corpus with the shipped gazetteer, as
 // ingest does, and returns the stored events, with the corpus folder in
-// file:// URLs replaced by "corpus" so golden files hold no local path.
+// file:// URLs moved to /corpus so golden files hold no local path.
 func corpusEvents(t *testing.T) []search.Event {
 	t.Helper()
 	dir := repotest.Shared(t, "corpus", "docs")
@@ -41,7 +41,7 @@ func corpusEvents(t *testing.T) []search.Event {
 		}
 		raw.Finalize()
 		for _, e := range search.EventsOf(search.FromTagged(x.Extract(raw), nil)) {
-			e.URL = "corpus/" + filepath.Base(f)
+			e.URL = "file:///corpus/" + filepath.Base(f)
 			evs = append(evs, e)
 		}
 	}

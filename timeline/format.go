@@ -183,8 +183,11 @@ func mdEntry(b *strings.Builder, e Entry) {
 	}
 }
 
+// mdLink links a source when its URL is a web or file address: a
+// crawled canonical URL could be "javascript:".
 func mdLink(s Source) string {
-	if s.URL == "" {
+	u, err := url.Parse(s.URL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https" && u.Scheme != "file") {
 		return ""
 	}
 	return fmt.Sprintf(" [link](%s)", mdURL(s.URL))

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"os/exec"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -99,7 +100,7 @@ func TestJSONFields(t *testing.T) {
 	}
 	for section, items := range map[string][]map[string]any{"entries": got.Entries, "to_check": got.ToCheck} {
 		for _, e := range items {
-			for _, k := range []string{"id", "date", "precision", "headline", "summary", "entities", "figures", "sources"} {
+			for _, k := range []string{"id", "date", "precision", "headline", "summary", "entities", "figures", "sources", "flag"} {
 				if _, ok := e[k]; !ok {
 					t.Errorf("%s item lacks %q: %v", section, k, e)
 				}
@@ -196,4 +197,29 @@ json.dump(out, sys.stdout)
 
 func corpusTimeline(t *testing.T) timeline.Timeline {
 	return timeline.Build(corpusEvents(t), timeline.Options{})
+}
+
+// Crawled titles and sentences are hostile: no markup of theirs may
+// survive into the Markdown (links, HTML) or the TimelineJS text.
+func TestHostileText(t *testing.T) {
+	tl := raidTimeline(t)
+	evil := `<script>alert(1)</script> [click](javascript:alert(1)) **bold** # heading`
+	tl.Entries[0].Headline, tl.Entries[0].Summary = evil, evil
+	tl.Entries[0].Sources[0].Title = evil
+	tl.Entries[0].Sources[0].URL = "https://x.example/a b)(<c>"
+	tl.Entries[1].Sources[0].URL = "javascript:evil()"
+	var b bytes.Buffer
+	if err := timeline.WriteMarkdown(&b, tl); err != nil {
+		t.Fatal(err)
+	}
+	md := b.String()
+	for _, bad := range []string{`(^|[^\\])<script`, `[^\\]\]\(javascript`, `[^\\]\*\*bold`, `\n# heading`, `a b\)`, `\(javascript:evil`} {
+		if regexp.MustCompile(bad).MatchString(md) {
+			t.Errorf("Markdown keeps markup %s:\n%s", bad, md)
+		}
+	}
+	data, _ := json.Marshal(timeline.ToTimelineJS(tl))
+	if strings.Contains(string(data), "<script") || strings.Contains(string(data), `\u003cscript`) {
+		t.Errorf("TimelineJS text keeps a script tag: %s", data)
+	}
 }

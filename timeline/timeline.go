@@ -56,7 +56,7 @@ type Entry struct {
 	Sources []Source `json:"sources"`
 	// Flag is set when the sources disagree on the date; DateNote says
 	// why Date was chosen among them.
-	Flag     string `json:"flag,omitempty"`
+	Flag     string `json:"flag"`
 	DateNote string `json:"date_note,omitempty"`
 	// Reason is why an item is in ToCheck.
 	Reason string `json:"reason,omitempty"`
@@ -74,9 +74,9 @@ type Entity struct {
 type Source struct {
 	DocID     string `json:"doc_id"`
 	Title     string `json:"title"`
-	Outlet    string `json:"outlet,omitempty"`
+	Outlet    string `json:"outlet"`
 	URL       string `json:"url"`
-	Published string `json:"published,omitempty"`
+	Published string `json:"published"` // YYYY-MM-DD, or empty when unknown
 	// DateText is the date as the source printed it when the extractor
 	// kept it (relative, corrected or inferred dates), else the ISO date
 	// it read.

@@ -33,7 +33,7 @@ func TestTimelineAfterIngest(t *testing.T) {
 	if err != nil {
 		t.Fatalf("timeline: %v\n%s", err, out)
 	}
-	got := strings.ReplaceAll(string(out), "file://"+filepath.ToSlash(corpus)+"/", "corpus/")
+	got := strings.ReplaceAll(string(out), "file://"+filepath.ToSlash(corpus)+"/", "file:///corpus/")
 	want, err := os.ReadFile("../../timeline/testdata/corpus-2022-07-2023-06.md")
 	if err != nil {
 		t.Fatal(err)

@@ -41,3 +41,15 @@ func BenchmarkOf(b *testing.B) {
 		minhash.Of(string(text))
 	}
 }
+
+func FuzzOf(f *testing.F) {
+	for _, s := range []string{"", "a", "Police raided the compound.", "警方突击搜查", "ប៉ូលិស", "\xff\xfe bad utf-8", "   ...   "} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		sig := minhash.Of(s)
+		if !sig.Empty() && minhash.Similarity(sig, minhash.Of(s)) != 1 {
+			t.Errorf("a text is not fully similar to itself")
+		}
+	})
+}
