@@ -190,22 +190,3 @@ func SourceURL(d Doc) string {
 	}
 	return (&url.URL{Scheme: "file", Path: filepath.ToSlash(p)}).String()
 }
-
-// MatchesEvent reports whether e passes q's filters other than Text, for
-// backends and tests that filter in memory.
-func MatchesEvent(e Event, q EventQuery) bool {
-	anyOf := func(want, have []string) bool {
-		if len(want) == 0 {
-			return true
-		}
-		for _, w := range want {
-			if slices.Contains(have, w) {
-				return true
-			}
-		}
-		return false
-	}
-	return anyOf(q.Entities, e.Entities) && anyOf(q.Provinces, e.Provinces) &&
-		(len(q.Outlets) == 0 || slices.Contains(q.Outlets, e.Outlet)) &&
-		(q.From.IsZero() || e.Day >= q.From.Unix()) && (q.To.IsZero() || e.Day <= q.To.Unix())
-}

@@ -53,7 +53,7 @@ func TestSharedCorpus(t *testing.T) {
 	from, to := time.Date(2022, 7, 1, 0, 0, 0, 0, time.UTC), time.Date(2023, 6, 30, 0, 0, 0, 0, time.UTC)
 	var in []search.Event
 	for _, e := range evs {
-		if search.MatchesEvent(e, search.EventQuery{From: from, To: to}) {
+		if e.Day >= from.Unix() && e.Day <= to.Unix() {
 			in = append(in, e)
 		}
 	}
