@@ -127,6 +127,9 @@ func WriteMarkdown(w io.Writer, tl Timeline) error {
 		fmt.Fprintf(&b, "From %s to %s. ", cmp.Or(tl.From, "the start"), cmp.Or(tl.To, "today"))
 	}
 	fmt.Fprintf(&b, "%d entries; %d to check.\n", len(tl.Entries), len(tl.ToCheck))
+	if tl.Note != "" {
+		fmt.Fprintf(&b, "\n**Incomplete**: %s.\n", mdText(tl.Note))
+	}
 	month := ""
 	for _, e := range tl.Entries {
 		if m := MonthOf(e); m != month {

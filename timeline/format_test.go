@@ -2,6 +2,7 @@ package timeline_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"os"
@@ -12,6 +13,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/compoundwatch/compoundwatch/search"
 	"github.com/compoundwatch/compoundwatch/timeline"
 )
 
@@ -221,5 +223,29 @@ func TestHostileText(t *testing.T) {
 	data, _ := json.Marshal(timeline.ToTimelineJS(tl))
 	if strings.Contains(string(data), "<script") || strings.Contains(string(data), `\u003cscript`) {
 		t.Errorf("TimelineJS text keeps a script tag: %s", data)
+	}
+}
+
+// fakeStore answers every query with the same events.
+type fakeStore []search.Event
+
+func (f fakeStore) Events(context.Context, search.EventQuery) ([]search.Event, error) { return f, nil }
+
+// A timeline cut at the query's limit says so.
+func TestMakeSaysWhenIncomplete(t *testing.T) {
+	evs := extractDir(t, "testdata/raid")
+	for _, tt := range []struct {
+		limit int
+		cut   bool
+	}{{len(evs), true}, {0, false}, {len(evs) + 1, false}} {
+		tl, err := timeline.Make(t.Context(), fakeStore(evs), search.EventQuery{Limit: tt.limit}, timeline.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b bytes.Buffer
+		timeline.WriteMarkdown(&b, tl)
+		if got := strings.Contains(b.String(), "**Incomplete**: only the first"); got != tt.cut {
+			t.Errorf("limit %d: incomplete shown %v, want %v", tt.limit, got, tt.cut)
+		}
 	}
 }

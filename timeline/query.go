@@ -29,6 +29,9 @@ func Make(ctx context.Context, es search.EventStore, q search.EventQuery, opts O
 		return Timeline{}, fmt.Errorf("timeline: %w", err)
 	}
 	tl := Build(evs, opts)
+	if limit := q.Limit; len(evs) >= search.MaxEvents || (limit > 0 && len(evs) >= limit) {
+		tl.Note = fmt.Sprintf("only the first %d events by date were merged: narrow the dates or filters for the rest", len(evs))
+	}
 	var names []string
 	for _, id := range q.Entities {
 		name := id

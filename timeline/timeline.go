@@ -30,9 +30,11 @@ import (
 
 // Timeline is the result of Build.
 type Timeline struct {
-	Title   string  `json:"title,omitempty"`
-	From    string  `json:"from,omitempty"` // YYYY-MM-DD, as asked
-	To      string  `json:"to,omitempty"`
+	Title string `json:"title,omitempty"`
+	From  string `json:"from,omitempty"` // YYYY-MM-DD, as asked
+	To    string `json:"to,omitempty"`
+	// Note warns that the timeline is incomplete (too many events).
+	Note    string  `json:"note,omitempty"`
 	Entries []Entry `json:"entries"`
 	// ToCheck holds the events whose date is doubtful, each with its
 	// Reason, one entry per source event.

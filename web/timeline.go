@@ -93,6 +93,7 @@ type timelineView struct {
 	Entity    string // the entity field as typed
 	Error     string
 	Title     string
+	Note      string
 	Months    []timelineMonth
 	ToCheck   []timelineEntry
 	Count     int
@@ -132,7 +133,7 @@ func (s *server) timelinePage(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, status, "timeline.html", pageData{Title: "Timeline", Body: view})
 		return
 	}
-	view.Title = tl.Title
+	view.Title, view.Note = tl.Title, tl.Note
 	view.Count = len(tl.Entries)
 	for _, e := range tl.Entries {
 		month := timeline.MonthOf(e)
