@@ -238,7 +238,8 @@ func benchTimeline(b *testing.B, be search.Backend, es search.EventStore, g *sea
 	const runs = 200
 	lat := make([]time.Duration, runs)
 	events, entries := 0, 0
-	for i := range runs + 10 {
+	const warmup = 100 // also lets the index finish merging the bulk load
+	for i := range runs + warmup {
 		q := query()
 		t0 := time.Now()
 		evs, err := es.Events(ctx, q)
@@ -246,10 +247,10 @@ func benchTimeline(b *testing.B, be search.Backend, es search.EventStore, g *sea
 			b.Fatal(err)
 		}
 		tl := timeline.Build(evs, timeline.Options{})
-		if i < 10 {
-			continue // warm up
+		if i < warmup {
+			continue
 		}
-		lat[i-10] = time.Since(t0)
+		lat[i-warmup] = time.Since(t0)
 		events += len(evs)
 		entries += len(tl.Entries) + len(tl.ToCheck)
 	}

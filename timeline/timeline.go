@@ -128,11 +128,20 @@ const (
 )
 
 type item struct {
-	ev   search.Event
-	sig  minhash.Signature
-	doc  minhash.Signature
-	from time.Time // period start and end (exclusive)
-	to   time.Time
+	ev    search.Event
+	sig   minhash.Signature
+	doc   minhash.Signature
+	from  time.Time // period start and end (exclusive)
+	to    time.Time
+	loose bool // a relative date or an announcement: the wider window
+	// strong: names a compound or tycoon.
+	strong bool
+}
+
+// cluster is one entry in the making.
+type cluster struct {
+	items []*item
+	to    time.Time // the latest period end of its items
 }
 
 // Build makes the timeline of evs. Events of one document never merge: a
@@ -145,7 +154,8 @@ func Build(evs []search.Event, opts Options) Timeline {
 		if !ok {
 			continue
 		}
-		it := &item{ev: ev, sig: minhash.Of(Gist(ev.Summary)), from: from, to: periodEnd(from, ev.Precision)}
+		it := &item{ev: ev, sig: minhash.Of(Gist(ev.Summary)), from: from, to: periodEnd(from, ev.Precision),
+			loose: ev.DateText != "" || announced(ev.Summary), strong: len(ev.Compounds)+len(ev.Tycoons) > 0}
 		copy(it.doc[:], ev.Sig)
 		if reason := doubt(ev); reason != "" {
 			e := entryOf([]*item{it}, opts)
@@ -158,30 +168,37 @@ func Build(evs []search.Event, opts Options) Timeline {
 	slices.SortStableFunc(items, func(a, b *item) int {
 		return cmp.Or(a.from.Compare(b.from), cmp.Compare(a.ev.Published, b.ev.Published), strings.Compare(a.ev.ID, b.ev.ID))
 	})
-	var clusters [][]*item
-	var open []int // clusters that may still take an item
+	// Items come by period start, so a cluster whose latest period ended
+	// more than the widest window before an item's start can take no
+	// more items.
+	var clusters []*cluster
+	var open []*cluster
 	for _, it := range items {
-		best, bestScore := -1, 0.0
+		var best *cluster
+		bestScore := 0.0
 		kept := open[:0]
 		for _, c := range open {
-			if it.from.Sub(clusters[c][len(clusters[c])-1].to) > 400*24*time.Hour {
-				continue // too far behind for any window
+			if it.from.Sub(c.to) >= looseWindowDays*24*time.Hour {
+				continue
 			}
 			kept = append(kept, c)
-			if s, ok := joins(it, clusters[c]); ok && s > bestScore {
+			if s, ok := joins(it, c.items); ok && s > bestScore {
 				best, bestScore = c, s
 			}
 		}
 		open = kept
-		if best >= 0 {
-			clusters[best] = append(clusters[best], it)
-			continue
+		if best == nil {
+			best = &cluster{}
+			clusters = append(clusters, best)
+			open = append(open, best)
 		}
-		clusters = append(clusters, []*item{it})
-		open = append(open, len(clusters)-1)
+		best.items = append(best.items, it)
+		if it.to.After(best.to) {
+			best.to = it.to
+		}
 	}
 	for _, c := range clusters {
-		tl.Entries = append(tl.Entries, entryOf(c, opts))
+		tl.Entries = append(tl.Entries, entryOf(c.items, opts))
 	}
 	sortEntries(tl.Entries)
 	sortEntries(tl.ToCheck)
@@ -247,7 +264,7 @@ func joins(it *item, c []*item) (float64, bool) {
 // similarity.
 func pair(a, b *item) (float64, bool) {
 	window := baseWindowDays
-	if a.ev.DateText != "" || b.ev.DateText != "" || announced(a.ev.Summary) || announced(b.ev.Summary) {
+	if a.loose || b.loose {
 		window = looseWindowDays
 	}
 	// Distance between the two periods, zero when they overlap: a month
@@ -260,12 +277,11 @@ func pair(a, b *item) (float64, bool) {
 	if isCopy(a, b) {
 		return sim, sim >= simCopyEvent
 	}
-	strongA, strongB := len(a.ev.Compounds)+len(a.ev.Tycoons) > 0, len(b.ev.Compounds)+len(b.ev.Tycoons) > 0
 	sharedStrong := shares(a.ev.Compounds, b.ev.Compounds) || shares(a.ev.Tycoons, b.ev.Tycoons)
 	switch {
 	case sharedStrong:
 		return sim, sim >= simSharedEntity
-	case strongA && strongB:
+	case a.strong && b.strong:
 		return 0, false // different compounds or tycoons: different happenings
 	case shares(a.ev.Entities, b.ev.Entities):
 		return sim, sim >= simSharedPlace
