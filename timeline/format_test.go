@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
-	"os"
 	"os/exec"
 	"regexp"
 	"strings"
@@ -13,6 +12,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/compoundwatch/compoundwatch/internal/repotest"
 	"github.com/compoundwatch/compoundwatch/search"
 	"github.com/compoundwatch/compoundwatch/timeline"
 )
@@ -135,13 +135,7 @@ func TestJSONFields(t *testing.T) {
 // icalendar (Debian python3-icalendar; .ci/run installs it): every event
 // keeps its date, its exclusive end and its UID.
 func TestICSParses(t *testing.T) {
-	if err := exec.Command("python3", "-c", "import icalendar").Run(); err != nil {
-		msg := "python3-icalendar not installed (apt-get install -y python3-icalendar)"
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
+	python := repotest.Python(t, "icalendar", "python3-icalendar")
 	tl := raidTimeline(t)
 	tl.Entries = append(tl.Entries, corpusTimeline(t).Entries...)
 	var b bytes.Buffer
@@ -170,7 +164,7 @@ for ev in cal.walk("VEVENT"):
                 "summary": str(ev["SUMMARY"]), "url": str(ev.get("URL", "")), "description": str(ev["DESCRIPTION"])})
 json.dump(out, sys.stdout)
 `
-	cmd := exec.Command("python3", "-c", script)
+	cmd := exec.Command(python, "-c", script)
 	cmd.Stdin = strings.NewReader(ics)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
