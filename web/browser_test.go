@@ -240,7 +240,7 @@ func TestBrowserCrawledScriptNeverRuns(t *testing.T) {
 		chromedp.Evaluate(`document.querySelector('main').innerText`, &entityText),
 		chromedp.Evaluate(`document.querySelectorAll('main script, main img, main [onerror]').length`, &entityInjected),
 		chromedp.Evaluate(`window.__csp`, &entCSP),
-		chromedp.Evaluate(`Array.from(document.querySelectorAll('script')).every(s => s.src === location.origin + '/static/follow.js')`, &sawEmpty),
+		chromedp.Evaluate(`Array.from(document.querySelectorAll('script')).every(s => s.src === location.origin + '/static/write.js')`, &sawEmpty),
 	)
 	if err != nil {
 		t.Fatalf("entity page: %v", err)

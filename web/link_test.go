@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/chromedp"
+
 	"github.com/compoundwatch/compoundwatch/document"
 	"github.com/compoundwatch/compoundwatch/gazetteer"
 	"github.com/compoundwatch/compoundwatch/search"
@@ -110,4 +112,41 @@ func postTo(t *testing.T, srv *httptest.Server, path, auth, body string) (int, s
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, string(b)
+}
+
+// TestBrowserLinkFromEntityPage: an editor links a name found in coverage
+// from the entity's page, with the API token, in a real browser.
+func TestBrowserLinkFromEntityPage(t *testing.T) {
+	const token = "link-token-for-the-browser"
+	var got []gazetteer.Link
+	srv := newServer(t, web.Options{APIToken: token, Link: func(_ context.Context, l gazetteer.Link) error {
+		got = append(got, l)
+		return nil
+	}})
+	ctx := browser(t)
+	var wrong, done string
+	err := chromedp.Run(ctx,
+		chromedp.Navigate(srv.URL+"/entity/ly-kuong"),
+		chromedp.WaitVisible("#link .link-button", chromedp.ByQuery),
+		chromedp.Click("#link .link-button", chromedp.ByQuery),
+		chromedp.WaitVisible("#link input[name=name]", chromedp.ByQuery),
+		chromedp.SendKeys("#link input[name=name]", "Kuong Lee", chromedp.ByQuery),
+		chromedp.SendKeys("#link input[name=token]", "wrong", chromedp.ByQuery),
+		chromedp.Click("#link form button[type=submit]", chromedp.ByQuery),
+		waitJS(`document.querySelector('#link .link-result').textContent.includes('token')`),
+		chromedp.Text("#link .link-result", &wrong, chromedp.ByQuery),
+		chromedp.SetValue("#link input[name=token]", token, chromedp.ByQuery),
+		chromedp.Click("#link form button[type=submit]", chromedp.ByQuery),
+		waitJS(`document.querySelector('#link .link-result').textContent.startsWith('Linked')`),
+		chromedp.Text("#link .link-result", &done, chromedp.ByQuery),
+	)
+	if err != nil {
+		t.Fatalf("link from the entity page: %v", err)
+	}
+	if len(got) != 1 || got[0].Name != "Kuong Lee" || got[0].ID != "ly-kuong" {
+		t.Fatalf("links recorded %+v (page said %q, then %q)", got, wrong, done)
+	}
+	if !strings.Contains(done, "Kuong Lee") || !strings.Contains(done, "reindex") {
+		t.Errorf("the page says %q", done)
+	}
 }
