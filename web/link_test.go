@@ -3,7 +3,6 @@ package web_test
 import (
 	"context"
 	"errors"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -97,21 +96,7 @@ func TestLinkAPI(t *testing.T) {
 
 func postTo(t *testing.T, srv *httptest.Server, path, auth, body string) (int, string) {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodPost, srv.URL+path, strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if auth != "" {
-		req.Header.Set("Authorization", auth)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := srv.Client().Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
+	return postPath(t, srv, path, auth, "application/json", body)
 }
 
 // TestBrowserLinkFromEntityPage: an editor links a name found in coverage

@@ -439,7 +439,14 @@ func (p *publisher) publish(_ context.Context, raw document.Raw) error {
 
 func post(t *testing.T, srv *httptest.Server, auth, ctype, body string) (int, string) {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodPost, srv.URL+"/api/documents", strings.NewReader(body))
+	return postPath(t, srv, "/api/documents", auth, ctype, body)
+}
+
+// postPath posts body to path with the given Authorization and
+// Content-Type (either may be empty) and returns the status and body.
+func postPath(t *testing.T, srv *httptest.Server, path, auth, ctype, body string) (int, string) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, srv.URL+path, strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
