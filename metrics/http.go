@@ -1,0 +1,116 @@
+package metrics
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// Check is one readiness condition: Func returns nil when ready, or an
+// error saying why not ("nats: not connected", "meilisearch: …").
+type Check struct {
+	Name string
+	Func func(ctx context.Context) error
+}
+
+// CheckTimeout bounds one readiness check, so a hung dependency makes
+// /readyz answer "not ready" rather than hang the orchestrator's probe.
+const CheckTimeout = 3 * time.Second
+
+// Handler serves /healthz (the process answers), /readyz (every check
+// passes; otherwise 503 with one "name: reason" line per failing check)
+// and /metrics (m's registry, in the Prometheus text or protobuf format
+// the scraper asks for).
+func Handler(m *Metrics, checks ...Check) http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		fmt.Fprintln(w, "ok")
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		failed := Ready(r.Context(), checks...)
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		if len(failed) > 0 {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			for _, err := range failed {
+				fmt.Fprintln(w, err)
+			}
+			return
+		}
+		fmt.Fprintln(w, "ok")
+	})
+	mux.Handle("GET /metrics", promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg}))
+	return mux
+}
+
+// Ready runs the checks concurrently and returns one error per failing
+// check, named and in the checks' order.
+func Ready(ctx context.Context, checks ...Check) []error {
+	errs := make([]error, len(checks))
+	var wg sync.WaitGroup
+	for i, c := range checks {
+		wg.Go(func() {
+			cctx, cancel := context.WithTimeout(ctx, CheckTimeout)
+			defer cancel()
+			if err := c.Func(cctx); err != nil {
+				errs[i] = fmt.Errorf("%s: %s", c.Name, strings.TrimSpace(err.Error()))
+			}
+		})
+	}
+	wg.Wait()
+	var failed []error
+	for _, err := range errs {
+		if err != nil {
+			failed = append(failed, err)
+		}
+	}
+	return failed
+}
+
+// Server is a running metrics listener.
+type Server struct {
+	ln   net.Listener
+	done chan error
+}
+
+// Listen opens addr (the --metrics flag's value) and serves h on it until
+// ctx ends. Opening happens before Listen returns, so a bad or busy
+// address fails the process at start, naming the flag.
+func Listen(ctx context.Context, addr string, h http.Handler, log *slog.Logger) (*Server, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("--metrics %s: %w", addr, err)
+	}
+	s := &Server{ln: ln, done: make(chan error, 1)}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
+	go func() {
+		<-ctx.Done()
+		sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		srv.Shutdown(sctx)
+	}()
+	go func() {
+		err := srv.Serve(ln)
+		if errors.Is(err, http.ErrServerClosed) {
+			err = nil
+		}
+		s.done <- err
+	}()
+	log.Info("metrics listening", "addr", ln.Addr().String())
+	return s, nil
+}
+
+// Addr is the address listened on (with the port chosen for ":0").
+func (s *Server) Addr() string { return s.ln.Addr().String() }
+
+// Wait returns once the server has stopped.
+func (s *Server) Wait() error { return <-s.done }

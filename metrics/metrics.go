@@ -1,0 +1,269 @@
+// Package metrics gives every compoundwatch process the same operator
+// surface: Prometheus metrics on a registry of its own (never the global
+// default, so two stages in one process or one test do not collide), and
+// the /healthz, /readyz and /metrics endpoints.
+//
+// The stage counters come from the bus's shared consume/settle path
+// through the Observer hook, so no stage counts on its own; consumer lag
+// and stream usage are read from the bus at scrape time, so they are
+// never stale.
+package metrics
+
+import (
+	"context"
+	"log/slog"
+	"strconv"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+)
+
+// Observer is the bus's metrics hook (bus.Options.Observer), repeated
+// here until the bus package declares it.
+type Observer interface {
+	Consumed(stage string, n int)                     // messages fetched for the stage
+	Settled(stage string, outcome string)             // "ok", "retry", "dead", "superseded"
+	Handled(stage string, batch int, d time.Duration) // one handler call: batch size, latency
+	Published(stream string, err error)               // every publish; err != nil counts a refusal
+}
+
+var _ Observer = (*Metrics)(nil)
+
+// Metrics holds one process's registry and instruments. Its methods are
+// safe for concurrent use, and a nil *Metrics ignores every call, so code
+// can report unconditionally.
+type Metrics struct {
+	reg *prometheus.Registry
+
+	consumed  *prometheus.CounterVec
+	settled   *prometheus.CounterVec
+	batch     *prometheus.HistogramVec
+	handle    *prometheus.HistogramVec
+	published *prometheus.CounterVec
+
+	searchLatency *prometheus.HistogramVec
+	searchFailed  *prometheus.CounterVec
+
+	fetches *prometheus.CounterVec
+
+	alerts       *prometheus.CounterVec
+	alertLatency prometheus.Histogram
+}
+
+// New returns Metrics on a new registry that also carries the Go runtime
+// and process collectors (memory, goroutines, CPU, open files).
+func New() *Metrics {
+	reg := prometheus.NewRegistry()
+	m := &Metrics{
+		reg: reg,
+		consumed: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "cw_stage_consumed_total",
+			Help: "Messages fetched for a stage (documents in).",
+		}, []string{"stage"}),
+		settled: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "cw_stage_settled_total",
+			Help: "Messages a stage settled, by outcome: ok (out), retry (failed, redelivered), dead (dead-lettered), superseded.",
+		}, []string{"stage", "outcome"}),
+		batch: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "cw_stage_batch_size",
+			Help:    "Messages per handler call.",
+			Buckets: []float64{1, 2, 4, 8, 16, 32, 64, 128, 256},
+		}, []string{"stage"}),
+		handle: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "cw_stage_handle_seconds",
+			Help:    "Time one handler call took.",
+			Buckets: prometheus.ExponentialBuckets(0.001, 2.5, 12),
+		}, []string{"stage"}),
+		published: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "cw_published_total",
+			Help: "Publishes by stream and result: ok, or refused (stream limits, no ack).",
+		}, []string{"stream", "result"}),
+		searchLatency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "cw_search_task_seconds",
+			Help:    "Search-engine task latency (enqueue to done), by operation.",
+			Buckets: prometheus.ExponentialBuckets(0.002, 2.5, 12),
+		}, []string{"op"}),
+		searchFailed: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "cw_search_task_failures_total",
+			Help: "Search-engine tasks that failed, by operation.",
+		}, []string{"op"}),
+		fetches: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "cw_crawler_fetches_total",
+			Help: "Crawler HTTP fetches by host and status (0: no response).",
+		}, []string{"host", "status"}),
+		alerts: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "cw_alerts_total",
+			Help: "Alert delivery attempts by result: delivered, retried, dead (dead-lettered).",
+		}, []string{"result"}),
+		alertLatency: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "cw_alert_delivery_seconds",
+			Help:    "Time from a mention's tagging to its alert's delivery.",
+			Buckets: prometheus.ExponentialBuckets(0.05, 3, 10),
+		}),
+	}
+	reg.MustRegister(m.consumed, m.settled, m.batch, m.handle, m.published,
+		m.searchLatency, m.searchFailed, m.fetches, m.alerts, m.alertLatency,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}
+
+// Registry is where other collectors of this process register.
+func (m *Metrics) Registry() *prometheus.Registry { return m.reg }
+
+// Consumed implements Observer.
+func (m *Metrics) Consumed(stage string, n int) {
+	if m != nil {
+		m.consumed.WithLabelValues(stage).Add(float64(n))
+	}
+}
+
+// Settled implements Observer.
+func (m *Metrics) Settled(stage, outcome string) {
+	if m != nil {
+		m.settled.WithLabelValues(stage, outcome).Inc()
+	}
+}
+
+// Handled implements Observer.
+func (m *Metrics) Handled(stage string, batch int, d time.Duration) {
+	if m != nil {
+		m.batch.WithLabelValues(stage).Observe(float64(batch))
+		m.handle.WithLabelValues(stage).Observe(d.Seconds())
+	}
+}
+
+// Published implements Observer.
+func (m *Metrics) Published(stream string, err error) {
+	if m == nil {
+		return
+	}
+	result := "ok"
+	if err != nil {
+		result = "refused"
+	}
+	m.published.WithLabelValues(stream, result).Inc()
+}
+
+// SearchTask records one search-engine task (op: "add", "delete",
+// "settings"…) and whether it failed.
+func (m *Metrics) SearchTask(op string, d time.Duration, err error) {
+	if m == nil {
+		return
+	}
+	m.searchLatency.WithLabelValues(op).Observe(d.Seconds())
+	if err != nil {
+		m.searchFailed.WithLabelValues(op).Inc()
+	}
+}
+
+// Fetched records one crawler fetch; status 0 is a fetch that got no
+// response (timeout, refused connection, robots.txt).
+func (m *Metrics) Fetched(host string, status int) {
+	if m != nil {
+		m.fetches.WithLabelValues(host, strconv.Itoa(status)).Inc()
+	}
+}
+
+// AlertDelivered records a delivered alert and its latency from tagging.
+func (m *Metrics) AlertDelivered(latency time.Duration) {
+	if m != nil {
+		m.alerts.WithLabelValues("delivered").Inc()
+		m.alertLatency.Observe(latency.Seconds())
+	}
+}
+
+// AlertRetried records a failed attempt that will be retried.
+func (m *Metrics) AlertRetried() {
+	if m != nil {
+		m.alerts.WithLabelValues("retried").Inc()
+	}
+}
+
+// AlertDead records an alert given up on and dead-lettered.
+func (m *Metrics) AlertDead() {
+	if m != nil {
+		m.alerts.WithLabelValues("dead").Inc()
+	}
+}
+
+// StreamStats is one stream's usage against its limits (a limit <= 0 is
+// none).
+type StreamStats struct {
+	Stream      string
+	Messages    uint64
+	Bytes       uint64
+	MaxMessages int64
+	MaxBytes    int64
+}
+
+// ConsumerStats is one durable consumer's lag.
+type ConsumerStats struct {
+	Stream     string
+	Consumer   string
+	Pending    uint64 // not yet delivered
+	AckPending uint64 // delivered, not yet acked
+}
+
+// BusStats is what WatchBus reads at every scrape.
+type BusStats struct {
+	Streams   []StreamStats
+	Consumers []ConsumerStats
+}
+
+// WatchBus exports consumer lag and stream usage, read by stats at each
+// scrape (bounded by a 5-second timeout; a failed read is logged and
+// reported as cw_bus_stats_up 0, so a dashboard tells "no lag" from "no
+// data").
+func (m *Metrics) WatchBus(stats func(context.Context) (BusStats, error), log *slog.Logger) {
+	m.reg.MustRegister(&busCollector{stats: stats, log: log})
+}
+
+var (
+	descUp         = prometheus.NewDesc("cw_bus_stats_up", "1 when the last read of the bus's stats succeeded.", nil, nil)
+	descPending    = prometheus.NewDesc("cw_consumer_pending", "Messages not yet delivered to a durable consumer (lag).", []string{"stream", "consumer"}, nil)
+	descAckPending = prometheus.NewDesc("cw_consumer_ack_pending", "Messages delivered to a durable consumer and not yet acked.", []string{"stream", "consumer"}, nil)
+	descMessages   = prometheus.NewDesc("cw_stream_messages", "Messages a stream holds.", []string{"stream"}, nil)
+	descBytes      = prometheus.NewDesc("cw_stream_bytes", "Bytes a stream holds.", []string{"stream"}, nil)
+	descMaxMsgs    = prometheus.NewDesc("cw_stream_max_messages", "A stream's message limit (absent: none).", []string{"stream"}, nil)
+	descMaxBytes   = prometheus.NewDesc("cw_stream_max_bytes", "A stream's byte limit (absent: none).", []string{"stream"}, nil)
+)
+
+type busCollector struct {
+	stats func(context.Context) (BusStats, error)
+	log   *slog.Logger
+}
+
+func (c *busCollector) Describe(ch chan<- *prometheus.Desc) {
+	for _, d := range []*prometheus.Desc{descUp, descPending, descAckPending, descMessages, descBytes, descMaxMsgs, descMaxBytes} {
+		ch <- d
+	}
+}
+
+func (c *busCollector) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	s, err := c.stats(ctx)
+	if err != nil {
+		if c.log != nil {
+			c.log.Warn("metrics: bus stats", "err", err)
+		}
+		ch <- prometheus.MustNewConstMetric(descUp, prometheus.GaugeValue, 0)
+		return
+	}
+	ch <- prometheus.MustNewConstMetric(descUp, prometheus.GaugeValue, 1)
+	for _, cs := range s.Consumers {
+		ch <- prometheus.MustNewConstMetric(descPending, prometheus.GaugeValue, float64(cs.Pending), cs.Stream, cs.Consumer)
+		ch <- prometheus.MustNewConstMetric(descAckPending, prometheus.GaugeValue, float64(cs.AckPending), cs.Stream, cs.Consumer)
+	}
+	for _, ss := range s.Streams {
+		ch <- prometheus.MustNewConstMetric(descMessages, prometheus.GaugeValue, float64(ss.Messages), ss.Stream)
+		ch <- prometheus.MustNewConstMetric(descBytes, prometheus.GaugeValue, float64(ss.Bytes), ss.Stream)
+		if ss.MaxMessages > 0 {
+			ch <- prometheus.MustNewConstMetric(descMaxMsgs, prometheus.GaugeValue, float64(ss.MaxMessages), ss.Stream)
+		}
+		if ss.MaxBytes > 0 {
+			ch <- prometheus.MustNewConstMetric(descMaxBytes, prometheus.GaugeValue, float64(ss.MaxBytes), ss.Stream)
+		}
+	}
+}

@@ -1,0 +1,268 @@
+package metrics_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
+
+	"github.com/compoundwatch/compoundwatch/metrics"
+)
+
+// scrape fetches /metrics and parses it with Prometheus's own text parser.
+func scrape(t *testing.T, url string) map[string]*dto.MetricFamily {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, url+"/metrics", nil)
+	req.Header.Set("Accept", "text/plain") // the text format, not protobuf
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/plain") {
+		t.Fatalf("Content-Type %q, want the text format", ct)
+	}
+	p := expfmt.NewTextParser(model.UTF8Validation)
+	fams, err := p.TextToMetricFamilies(resp.Body)
+	if err != nil {
+		t.Fatalf("/metrics does not parse: %v", err)
+	}
+	return fams
+}
+
+// value returns the counter, gauge or histogram count of the series with
+// exactly these labels (name, value pairs in name order), or -1 when
+// there is none.
+func value(fams map[string]*dto.MetricFamily, name string, labels ...string) float64 {
+	f := fams[name]
+	if f == nil {
+		return -1
+	}
+next:
+	for _, m := range f.GetMetric() {
+		if len(m.GetLabel())*2 != len(labels) {
+			continue
+		}
+		for i, l := range m.GetLabel() {
+			if l.GetName() != labels[2*i] || l.GetValue() != labels[2*i+1] {
+				continue next
+			}
+		}
+		switch {
+		case m.Counter != nil:
+			return m.GetCounter().GetValue()
+		case m.Gauge != nil:
+			return m.GetGauge().GetValue()
+		case m.Histogram != nil:
+			return float64(m.GetHistogram().GetSampleCount())
+		}
+	}
+	return -1
+}
+
+func TestMetricsMatchWhatWasSent(t *testing.T) {
+	m := metrics.New()
+	var o metrics.Observer = m
+	for range 7 {
+		o.Consumed("extractor", 3)
+	}
+	for range 19 {
+		o.Settled("extractor", "ok")
+	}
+	o.Settled("extractor", "retry")
+	o.Settled("extractor", "dead")
+	o.Settled("indexer", "ok")
+	for i := range 5 {
+		o.Handled("extractor", 4, time.Duration(i)*time.Millisecond)
+	}
+	o.Published("CW_RAW", nil)
+	o.Published("CW_RAW", nil)
+	o.Published("CW_RAW", errors.New("maximum messages exceeded"))
+	m.SearchTask("add", 40*time.Millisecond, nil)
+	m.SearchTask("add", 90*time.Millisecond, errors.New("invalid_document_id"))
+	m.Fetched("news.example.org", 200)
+	m.Fetched("news.example.org", 200)
+	m.Fetched("news.example.org", 404)
+	m.Fetched("slow.example.net", 0)
+	m.AlertDelivered(2 * time.Second)
+	m.AlertRetried()
+	m.AlertRetried()
+	m.AlertDead()
+	m.WatchBus(func(context.Context) (metrics.BusStats, error) {
+		return metrics.BusStats{
+			Streams:   []metrics.StreamStats{{Stream: "CW_TAGGED", Messages: 120, Bytes: 4096, MaxBytes: 1 << 30}},
+			Consumers: []metrics.ConsumerStats{{Stream: "CW_TAGGED", Consumer: "indexer", Pending: 37, AckPending: 8}},
+		}, nil
+	}, slog.New(slog.DiscardHandler))
+
+	srv := httptest.NewServer(metrics.Handler(m))
+	defer srv.Close()
+	fams := scrape(t, srv.URL)
+	for _, c := range []struct {
+		name   string
+		labels []string
+		want   float64
+	}{
+		{"cw_stage_consumed_total", []string{"stage", "extractor"}, 21},
+		{"cw_stage_settled_total", []string{"outcome", "ok", "stage", "extractor"}, 19},
+		{"cw_stage_settled_total", []string{"outcome", "retry", "stage", "extractor"}, 1},
+		{"cw_stage_settled_total", []string{"outcome", "dead", "stage", "extractor"}, 1},
+		{"cw_stage_settled_total", []string{"outcome", "ok", "stage", "indexer"}, 1},
+		{"cw_stage_batch_size", []string{"stage", "extractor"}, 5},
+		{"cw_stage_handle_seconds", []string{"stage", "extractor"}, 5},
+		{"cw_published_total", []string{"result", "ok", "stream", "CW_RAW"}, 2},
+		{"cw_published_total", []string{"result", "refused", "stream", "CW_RAW"}, 1},
+		{"cw_search_task_seconds", []string{"op", "add"}, 2},
+		{"cw_search_task_failures_total", []string{"op", "add"}, 1},
+		{"cw_crawler_fetches_total", []string{"host", "news.example.org", "status", "200"}, 2},
+		{"cw_crawler_fetches_total", []string{"host", "news.example.org", "status", "404"}, 1},
+		{"cw_crawler_fetches_total", []string{"host", "slow.example.net", "status", "0"}, 1},
+		{"cw_alerts_total", []string{"result", "delivered"}, 1},
+		{"cw_alerts_total", []string{"result", "retried"}, 2},
+		{"cw_alerts_total", []string{"result", "dead"}, 1},
+		{"cw_alert_delivery_seconds", nil, 1},
+		{"cw_bus_stats_up", nil, 1},
+		{"cw_consumer_pending", []string{"consumer", "indexer", "stream", "CW_TAGGED"}, 37},
+		{"cw_consumer_ack_pending", []string{"consumer", "indexer", "stream", "CW_TAGGED"}, 8},
+		{"cw_stream_messages", []string{"stream", "CW_TAGGED"}, 120},
+		{"cw_stream_max_bytes", []string{"stream", "CW_TAGGED"}, 1 << 30},
+	} {
+		if got := value(fams, c.name, c.labels...); got != c.want {
+			t.Errorf("%s%v = %v, want %v", c.name, c.labels, got, c.want)
+		}
+	}
+	if value(fams, "cw_stream_max_messages", "stream", "CW_TAGGED") != -1 {
+		t.Error("a stream without a message limit exports one")
+	}
+	if fams["go_goroutines"] == nil || fams["process_resident_memory_bytes"] == nil {
+		t.Error("no Go runtime or process metrics")
+	}
+}
+
+// TestBusStatsDown: a failed stats read is visible as cw_bus_stats_up 0,
+// and the rest of the page still serves.
+func TestBusStatsDown(t *testing.T) {
+	m := metrics.New()
+	m.WatchBus(func(context.Context) (metrics.BusStats, error) {
+		return metrics.BusStats{}, errors.New("nats: no servers available")
+	}, slog.New(slog.DiscardHandler))
+	m.Consumed("indexer", 2)
+	srv := httptest.NewServer(metrics.Handler(m))
+	defer srv.Close()
+	fams := scrape(t, srv.URL)
+	if got := value(fams, "cw_bus_stats_up"); got != 0 {
+		t.Errorf("cw_bus_stats_up = %v, want 0", got)
+	}
+	if got := value(fams, "cw_stage_consumed_total", "stage", "indexer"); got != 2 {
+		t.Errorf("consumed = %v, want 2", got)
+	}
+}
+
+// TestRegistriesAreSeparate: two Metrics in one process (two stages of
+// `run`, or parallel tests) neither collide nor see each other's counts.
+func TestRegistriesAreSeparate(t *testing.T) {
+	a, b := metrics.New(), metrics.New()
+	a.Consumed("extractor", 5)
+	srv := httptest.NewServer(metrics.Handler(b))
+	defer srv.Close()
+	if got := value(scrape(t, srv.URL), "cw_stage_consumed_total", "stage", "extractor"); got != -1 {
+		t.Errorf("b sees a's count: %v", got)
+	}
+}
+
+func TestNilMetricsIgnoresCalls(t *testing.T) {
+	var m *metrics.Metrics
+	m.Consumed("x", 1)
+	m.Settled("x", "ok")
+	m.Handled("x", 1, time.Second)
+	m.Published("S", nil)
+	m.SearchTask("add", time.Second, nil)
+	m.Fetched("h", 200)
+	m.AlertDelivered(time.Second)
+	m.AlertRetried()
+	m.AlertDead()
+}
+
+func TestHealthAndReadiness(t *testing.T) {
+	var natsErr, searchErr error
+	h := metrics.Handler(metrics.New(),
+		metrics.Check{Name: "nats", Func: func(context.Context) error { return natsErr }},
+		metrics.Check{Name: "search", Func: func(context.Context) error { return searchErr }},
+	)
+	get := func(path string) (int, string) {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+		body, _ := io.ReadAll(rec.Result().Body)
+		return rec.Code, string(body)
+	}
+	for _, tc := range []struct {
+		name         string
+		nats, search error
+		code         int
+		body         string
+	}{
+		{"ready", nil, nil, 200, "ok\n"},
+		{"search engine down", nil, errors.New("connection refused"), 503, "search: connection refused\n"},
+		{"both down", errors.New("not connected"), errors.New("timeout"), 503, "nats: not connected\nsearch: timeout\n"},
+		{"back", nil, nil, 200, "ok\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			natsErr, searchErr = tc.nats, tc.search
+			if code, body := get("/readyz"); code != tc.code || body != tc.body {
+				t.Errorf("/readyz = %d %q, want %d %q", code, body, tc.code, tc.body)
+			}
+			if code, body := get("/healthz"); code != 200 || body != "ok\n" {
+				t.Errorf("/healthz = %d %q", code, body)
+			}
+		})
+	}
+}
+
+// TestHungCheck: a dependency that never answers makes /readyz say so
+// within the check timeout instead of hanging the probe.
+func TestHungCheck(t *testing.T) {
+	h := metrics.Handler(metrics.New(), metrics.Check{Name: "search", Func: func(ctx context.Context) error {
+		<-ctx.Done()
+		return ctx.Err()
+	}})
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/readyz", nil).WithContext(ctx))
+	if rec.Code != 503 || !strings.HasPrefix(rec.Body.String(), "search: context deadline exceeded") {
+		t.Errorf("/readyz = %d %q", rec.Code, rec.Body.String())
+	}
+}
+
+func TestListen(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	log := slog.New(slog.DiscardHandler)
+	s, err := metrics.Listen(ctx, "127.0.0.1:0", metrics.Handler(metrics.New()), log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.Get("http://" + s.Addr() + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Errorf("/healthz: %s", resp.Status)
+	}
+	if _, err := metrics.Listen(ctx, s.Addr(), metrics.Handler(metrics.New()), log); err == nil || !strings.Contains(err.Error(), "--metrics "+s.Addr()) {
+		t.Errorf("second listener on a busy address: %v", err)
+	}
+	cancel()
+	if err := s.Wait(); err != nil {
+		t.Errorf("Wait: %v", err)
+	}
+}
