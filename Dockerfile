@@ -9,5 +9,7 @@ RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/compoundwatch ./cm
 FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /out/compoundwatch /usr/local/bin/compoundwatch
 WORKDIR /var/lib/compoundwatch
+# 8080: serve (search page and API); 9090: --metrics (/healthz, /readyz, /metrics).
+EXPOSE 8080 9090
 ENTRYPOINT ["/usr/local/bin/compoundwatch"]
 CMD ["run"]

@@ -15,10 +15,34 @@ import (
 )
 
 // Check is one readiness condition: Func returns nil when ready, or an
-// error saying why not ("nats: not connected", "meilisearch: …").
+// error saying why not ("not connected", "connection refused" …).
 type Check struct {
 	Name string
 	Func func(ctx context.Context) error
+}
+
+// Checks is the set of readiness checks of a process. It grows while the
+// process starts (a stage adds its search-engine check once it has opened
+// the engine), so it is shared by pointer; the zero value is empty.
+type Checks struct {
+	mu   sync.Mutex
+	list []Check
+}
+
+// Add adds a check.
+func (c *Checks) Add(name string, f func(ctx context.Context) error) {
+	c.mu.Lock()
+	c.list = append(c.list, Check{Name: name, Func: f})
+	c.mu.Unlock()
+}
+
+func (c *Checks) snapshot() []Check {
+	if c == nil {
+		return nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]Check(nil), c.list...)
 }
 
 // CheckTimeout bounds one readiness check, so a hung dependency makes
@@ -29,14 +53,14 @@ const CheckTimeout = 3 * time.Second
 // passes; otherwise 503 with one "name: reason" line per failing check)
 // and /metrics (m's registry, in the Prometheus text or protobuf format
 // the scraper asks for).
-func Handler(m *Metrics, checks ...Check) http.Handler {
+func Handler(m *Metrics, checks *Checks) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		fmt.Fprintln(w, "ok")
 	})
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
-		failed := Ready(r.Context(), checks...)
+		failed := checks.Run(r.Context())
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-store")
 		if len(failed) > 0 {
@@ -52,9 +76,10 @@ func Handler(m *Metrics, checks ...Check) http.Handler {
 	return mux
 }
 
-// Ready runs the checks concurrently and returns one error per failing
-// check, named and in the checks' order.
-func Ready(ctx context.Context, checks ...Check) []error {
+// Run runs the checks concurrently and returns one error per failing
+// check, named and in the order they were added.
+func (c *Checks) Run(ctx context.Context) []error {
+	checks := c.snapshot()
 	errs := make([]error, len(checks))
 	var wg sync.WaitGroup
 	for i, c := range checks {

@@ -104,7 +104,7 @@ func TestMetricsMatchWhatWasSent(t *testing.T) {
 		}, nil
 	}, slog.New(slog.DiscardHandler))
 
-	srv := httptest.NewServer(metrics.Handler(m))
+	srv := httptest.NewServer(metrics.Handler(m, nil))
 	defer srv.Close()
 	fams := scrape(t, srv.URL)
 	for _, c := range []struct {
@@ -156,7 +156,7 @@ func TestBusStatsDown(t *testing.T) {
 		return metrics.BusStats{}, errors.New("nats: no servers available")
 	}, slog.New(slog.DiscardHandler))
 	m.Consumed("indexer", 2)
-	srv := httptest.NewServer(metrics.Handler(m))
+	srv := httptest.NewServer(metrics.Handler(m, nil))
 	defer srv.Close()
 	fams := scrape(t, srv.URL)
 	if got := value(fams, "cw_bus_stats_up"); got != 0 {
@@ -172,7 +172,7 @@ func TestBusStatsDown(t *testing.T) {
 func TestRegistriesAreSeparate(t *testing.T) {
 	a, b := metrics.New(), metrics.New()
 	a.Consumed("extractor", 5)
-	srv := httptest.NewServer(metrics.Handler(b))
+	srv := httptest.NewServer(metrics.Handler(b, nil))
 	defer srv.Close()
 	if got := value(scrape(t, srv.URL), "cw_stage_consumed_total", "stage", "extractor"); got != -1 {
 		t.Errorf("b sees a's count: %v", got)
@@ -194,10 +194,10 @@ func TestNilMetricsIgnoresCalls(t *testing.T) {
 
 func TestHealthAndReadiness(t *testing.T) {
 	var natsErr, searchErr error
-	h := metrics.Handler(metrics.New(),
-		metrics.Check{Name: "nats", Func: func(context.Context) error { return natsErr }},
-		metrics.Check{Name: "search", Func: func(context.Context) error { return searchErr }},
-	)
+	var checks metrics.Checks
+	h := metrics.Handler(metrics.New(), &checks)
+	checks.Add("nats", func(context.Context) error { return natsErr })
+	checks.Add("search", func(context.Context) error { return searchErr })
 	get := func(path string) (int, string) {
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
@@ -230,10 +230,12 @@ func TestHealthAndReadiness(t *testing.T) {
 // TestHungCheck: a dependency that never answers makes /readyz say so
 // within the check timeout instead of hanging the probe.
 func TestHungCheck(t *testing.T) {
-	h := metrics.Handler(metrics.New(), metrics.Check{Name: "search", Func: func(ctx context.Context) error {
+	var checks metrics.Checks
+	checks.Add("search", func(ctx context.Context) error {
 		<-ctx.Done()
 		return ctx.Err()
-	}})
+	})
+	h := metrics.Handler(metrics.New(), &checks)
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
 	rec := httptest.NewRecorder()
@@ -246,7 +248,7 @@ func TestHungCheck(t *testing.T) {
 func TestListen(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	log := slog.New(slog.DiscardHandler)
-	s, err := metrics.Listen(ctx, "127.0.0.1:0", metrics.Handler(metrics.New()), log)
+	s, err := metrics.Listen(ctx, "127.0.0.1:0", metrics.Handler(metrics.New(), nil), log)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -258,7 +260,7 @@ func TestListen(t *testing.T) {
 	if resp.StatusCode != 200 {
 		t.Errorf("/healthz: %s", resp.Status)
 	}
-	if _, err := metrics.Listen(ctx, s.Addr(), metrics.Handler(metrics.New()), log); err == nil || !strings.Contains(err.Error(), "--metrics "+s.Addr()) {
+	if _, err := metrics.Listen(ctx, s.Addr(), metrics.Handler(metrics.New(), nil), log); err == nil || !strings.Contains(err.Error(), "--metrics "+s.Addr()) {
 		t.Errorf("second listener on a busy address: %v", err)
 	}
 	cancel()

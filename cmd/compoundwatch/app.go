@@ -15,6 +15,7 @@ import (
 	"github.com/compoundwatch/compoundwatch/bus"
 	"github.com/compoundwatch/compoundwatch/config"
 	"github.com/compoundwatch/compoundwatch/gazetteer"
+	"github.com/compoundwatch/compoundwatch/metrics"
 	"github.com/compoundwatch/compoundwatch/search"
 	"github.com/compoundwatch/compoundwatch/search/embedded"
 	"github.com/compoundwatch/compoundwatch/search/meili"
@@ -29,6 +30,10 @@ type app struct {
 	stderr     io.Writer
 	log        *slog.Logger
 	gaz        *gazetteer.Gazetteer
+
+	metricsAddr string           // --metrics: where /healthz, /readyz and /metrics listen
+	metrics     *metrics.Metrics // nil without --metrics
+	checks      metrics.Checks   // readiness, reported on /readyz
 }
 
 func newRoot(stdout, stderr io.Writer) *cobra.Command {
@@ -52,13 +57,14 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	f.StringVar(&a.cfg.MeiliIndex, "meili-index", a.cfg.MeiliIndex, "Meilisearch index name; env COMPOUNDWATCH_INDEX")
 	f.StringVar(&a.cfg.Gazetteer, "gazetteer", "", "gazetteer YAML replacing the shipped one; env COMPOUNDWATCH_GAZETTEER")
 	f.StringVar(&a.cfg.LogLevel, "log-level", a.cfg.LogLevel, "debug, info, warn or error; env COMPOUNDWATCH_LOG_LEVEL")
+	f.StringVar(&a.metricsAddr, "metrics", "", "serve /healthz, /readyz and Prometheus /metrics on this address (host:port)")
 	root.AddCommand(
 		a.runCmd(), a.ingestCmd(), a.searchCmd(), a.extractCmd(),
 		a.extractWorkerCmd(), a.indexWorkerCmd(), a.reindexCmd(),
 		a.entitiesCmd(), a.deadCmd(), a.statsCmd(), a.migrateCmd(),
 		a.alertsCmd(), a.alertWorkerCmd(), a.timelineCmd(),
 	)
-	root.AddCommand(a.serveCmd(), a.crawlCmd())
+	root.AddCommand(a.serveCmd(), a.crawlCmd(), a.probeCmd())
 	return root
 }
 
@@ -98,7 +104,7 @@ func (a *app) init(cmd *cobra.Command) error {
 		return fmt.Errorf("log level %q: %w", a.cfg.LogLevel, err)
 	}
 	a.log = slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: level}))
-	return nil
+	return a.startMetrics(cmd.Context())
 }
 
 func (a *app) openBus(ctx context.Context) (*bus.Bus, error) {
