@@ -1,0 +1,111 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/compoundwatch/compoundwatch/archive/warctest"
+)
+
+// TestIngestWARC ingests a generated archive of 10,000 records (gzip per
+// record, non-document records, a truncated record, a page archived
+// twice) and checks every count. The extractor and indexer run as their
+// own processes, as on a cluster, so that the ingest process's peak RSS,
+// as the kernel reports it to this parent, measures what reading an
+// archive costs: it must stay under 300 MB. A second run publishes
+// nothing.
+func TestIngestWARC(t *testing.T) {
+	if testing.Short() {
+		t.Skip("spawns child processes")
+	}
+	const maxRSS = 300 << 20
+	dir := t.TempDir()
+	path := filepath.Join(dir, "backfill.warc.gz")
+	want, err := warctest.WriteFile(path, warctest.Options{Records: 10_000, Gzip: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := filepath.Join(dir, "data")
+	var stages []*exec.Cmd
+	for _, stage := range []string{"extract-worker", "index-worker"} {
+		cmd := child(t, stage, "--data", data)
+		cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		stages = append(stages, cmd)
+		t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+		waitFile(t, filepath.Join(data, "nats.url"))
+	}
+	run := func(name string) (summary, archiveLine string, rss int64, took time.Duration) {
+		t.Helper()
+		cmd := child(t, "ingest", "--data", data, path)
+		start := time.Now()
+		out, err := cmd.CombinedOutput()
+		took = time.Since(start)
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", name, err, out)
+		}
+		// ru_maxrss is in KiB on Linux.
+		rss = cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss << 10
+		m := regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(path) + `: .*$`).FindString(string(out))
+		return lastLine(string(out)), m, rss, took
+	}
+
+	summary, line, rss, took := run("first ingest")
+	wantLine := fmt.Sprintf("%s: %d records, %d documents, %d skipped (not documents), %d corrupt;",
+		path, want.Records, want.Docs, want.Skipped, want.Corrupt)
+	if len(line) < len(wantLine) || line[:len(wantLine)] != wantLine {
+		t.Errorf("archive line\n %q\nwant prefix\n %q", line, wantLine)
+	}
+	var accepted, unchanged, rejected int64
+	if _, err := fmt.Sscanf(summary, "%d accepted, %d unchanged, %d rejected", &accepted, &unchanged, &rejected); err != nil {
+		t.Fatalf("summary %q: %v", summary, err)
+	}
+	// Each page archived twice is one document: its second copy is unchanged.
+	if accepted != want.Identities || unchanged != want.Docs-want.Identities || rejected != 0 {
+		t.Errorf("first ingest: %s; want %d accepted, %d unchanged, 0 rejected", summary, want.Identities, want.Docs-want.Identities)
+	}
+	// Stop the stages (the index-worker holds the embedded index) to read
+	// the stats.
+	for _, cmd := range stages {
+		cmd.Process.Signal(syscall.SIGTERM)
+		cmd.Wait()
+	}
+	st := readStats(t, data)
+	if int64(st.Raw) != want.Identities || int64(st.Indexed) != want.Identities || st.Dead != 0 || st.ToIndex != 0 {
+		t.Errorf("after ingest: %+v, want %d documents everywhere", st, want.Identities)
+	}
+	docsPerSec := float64(want.Docs) / took.Seconds()
+	t.Logf("first ingest: %d records, %d documents in %s (%.0f documents/s until all indexed), peak RSS %.0f MiB; %s",
+		want.Records, want.Docs, took.Round(time.Millisecond), docsPerSec, float64(rss)/(1<<20), line)
+	if rss > maxRSS {
+		t.Errorf("peak RSS %d MiB, want under %d MiB", rss>>20, maxRSS>>20)
+	}
+
+	summary, line, rss, _ = run("second ingest")
+	if summary[:len(fmt.Sprintf("0 accepted, %d unchanged, 0 rejected", want.Docs))] != fmt.Sprintf("0 accepted, %d unchanged, 0 rejected", want.Docs) {
+		t.Errorf("second ingest: %s; want nothing published", summary)
+	}
+	if again := readStats(t, data); again.Raw != st.Raw || again.Tagged != st.Tagged || again.Mentions != st.Mentions {
+		t.Errorf("second ingest changed the streams: %+v, then %+v", st, again)
+	}
+	t.Logf("second ingest: peak RSS %.0f MiB; %s", float64(rss)/(1<<20), line)
+}
+
+func waitFile(t *testing.T, path string) {
+	t.Helper()
+	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if _, err := os.Stat(path); err == nil {
+			return
+		}
+	}
+	t.Fatalf("%s never appeared", path)
+}
