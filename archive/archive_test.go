@@ -11,7 +11,6 @@ import (
 	"github.com/compoundwatch/compoundwatch/archive"
 	"github.com/compoundwatch/compoundwatch/archive/warctest"
 	"github.com/compoundwatch/compoundwatch/content"
-	"github.com/compoundwatch/compoundwatch/crawler"
 	"github.com/compoundwatch/compoundwatch/document"
 )
 
@@ -81,7 +80,7 @@ func TestGenerated(t *testing.T) {
 			}
 			ids := map[string]bool{}
 			for _, d := range docs {
-				c, err := crawler.Canonicalize(d.URI)
+				c, err := content.Canonicalize(d.URI)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -119,7 +118,7 @@ func TestRaw(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", d.URI, err)
 		}
-		want, _ := crawler.Canonicalize(d.URI)
+		want, _ := content.Canonicalize(d.URI)
 		if raw.ID != document.IDFor(want) || raw.CanonicalURL != want {
 			t.Errorf("%s: id %s canonical %s, want the id of %s", d.URI, raw.ID, raw.CanonicalURL, want)
 		}

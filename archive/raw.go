@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/compoundwatch/compoundwatch/content"
-	"github.com/compoundwatch/compoundwatch/crawler"
 	"github.com/compoundwatch/compoundwatch/document"
 )
 
@@ -17,7 +16,7 @@ import (
 // As in the crawler, a rel=canonical on the page's own host names the
 // document; one elsewhere does not (a copy naming its original).
 func Raw(ctx context.Context, cx *content.Extractor, d Doc) (document.Raw, error) {
-	final, err := crawler.Canonicalize(d.URI)
+	final, err := content.Canonicalize(d.URI)
 	canonical := final
 	if err != nil {
 		return document.Raw{}, fmt.Errorf("record at offset %d: %w", d.Offset, err)
@@ -27,7 +26,7 @@ func Raw(ctx context.Context, cx *content.Extractor, d Doc) (document.Raw, error
 		return document.Raw{}, fmt.Errorf("%s (record at offset %d): %w", d.URI, d.Offset, err)
 	}
 	if x.CanonicalURL != "" {
-		if cu, err := crawler.Canonicalize(x.CanonicalURL); err == nil && host(cu) == host(canonical) {
+		if cu, err := content.Canonicalize(x.CanonicalURL); err == nil && host(cu) == host(canonical) {
 			canonical = cu
 		}
 	}

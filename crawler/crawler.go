@@ -73,6 +73,9 @@ type Options struct {
 	// PDF extracts PDFs; when nil the crawler starts one with PDFOptions.
 	PDF        *content.PDFExtractor
 	PDFOptions content.PDFOptions
+	// Fetched, when set, is told of every HTTP exchange: the host and the
+	// status, 0 when no response came (metrics).
+	Fetched func(host string, status int)
 	// Transport replaces the HTTP transport (tests).
 	Transport http.RoundTripper
 	// Now replaces the clock (tests).
@@ -235,7 +238,7 @@ func (c *Crawler) Once(ctx context.Context, startURLs []string, jsonl io.Writer)
 	}
 	var urls []string
 	for _, raw := range startURLs {
-		u, err := Canonicalize(raw)
+		u, err := content.Canonicalize(raw)
 		if err != nil {
 			return Summary{}, fmt.Errorf("crawl: start URL: %w", err)
 		}

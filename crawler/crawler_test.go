@@ -308,7 +308,7 @@ func TestResumeAfterKill(t *testing.T) {
 	defer c.Close()
 	stored := map[string]bool{}
 	for p := range full1 {
-		canon, _ := Canonicalize(f.URL + p)
+		canon, _ := content.Canonicalize(f.URL + p)
 		if st, ok, err := c.store.state(t.Context(), canon); err == nil && ok && !st.LastFetched.IsZero() {
 			stored[p] = true
 		}
@@ -354,27 +354,10 @@ func TestResumeAfterKill(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, a := range articles {
-		canon, _ := Canonicalize(f.URL + a.Path)
+		canon, _ := content.Canonicalize(f.URL + a.Path)
 		if onBus[docIDFor(canon)] != 1 {
 			t.Errorf("%s is on the bus %d times, want once", a.Path, onBus[docIDFor(canon)])
 		}
-	}
-}
-
-func TestCanonicalize(t *testing.T) {
-	for in, want := range map[string]string{
-		"HTTP://Example.COM:80/a/./b/../c?utm_source=x&b=2&a=1#frag": "http://example.com/a/c?a=1&b=2",
-		"https://example.com":                         "https://example.com/",
-		"https://example.com//news//x/?fbclid=abc":    "https://example.com/news/x/",
-		"https://user:pw@example.com:443/p?gclid=1&q": "https://example.com/p?q=",
-	} {
-		got, err := Canonicalize(in)
-		if err != nil || got != want {
-			t.Errorf("Canonicalize(%q) = %q, %v; want %q", in, got, err, want)
-		}
-	}
-	if _, err := Canonicalize("mailto:x@example.com"); err == nil {
-		t.Error("mailto accepted")
 	}
 }
 

@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/gocolly/colly/v2"
+
+	"github.com/compoundwatch/compoundwatch/content"
 )
 
 // SizeError is a response body over the size cap. The body is not
@@ -204,8 +206,8 @@ func (c *Crawler) newCollector(ctx context.Context, allowed map[string]bool) *co
 }
 
 func sameURL(a, b *url.URL) bool {
-	ca, err1 := canonicalURL(a)
-	cb, err2 := canonicalURL(b)
+	ca, err1 := content.CanonicalizeURL(a)
+	cb, err2 := content.CanonicalizeURL(b)
 	return err1 == nil && err2 == nil && ca == cb
 }
 

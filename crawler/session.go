@@ -329,7 +329,7 @@ func (s *session) enqueue(ctx context.Context, j job) {
 	if err != nil {
 		return
 	}
-	canon, err := canonicalURL(u)
+	canon, err := content.CanonicalizeURL(u)
 	if err != nil {
 		return
 	}
@@ -520,6 +520,13 @@ func (s *session) fetch(ctx context.Context, u string, hdr http.Header) (*fetchR
 		}
 		res, err := fetchOnce(s.col, u, hdr.Clone())
 		g.release()
+		if f := s.c.opts.Fetched; f != nil {
+			status := 0
+			if res != nil {
+				status = res.Status
+			}
+			f(hostOf(u), status)
+		}
 		if err != nil {
 			return nil, attempt, err
 		}
@@ -556,7 +563,7 @@ func (s *session) handle(ctx context.Context, j job, old urlState, found bool, r
 	s.mu.Unlock()
 	final := j.URL
 	if res.FinalURL != "" {
-		if f, err := Canonicalize(res.FinalURL); err == nil {
+		if f, err := content.Canonicalize(res.FinalURL); err == nil {
 			final = f
 		}
 	}
@@ -701,7 +708,7 @@ func (s *session) document(ctx context.Context, j job, final string, body []byte
 	}
 	canonical, declared := final, ""
 	if x.CanonicalURL != "" {
-		if cu, err := Canonicalize(x.CanonicalURL); err == nil {
+		if cu, err := content.Canonicalize(x.CanonicalURL); err == nil {
 			if s.allowed[hostOf(cu)] {
 				canonical = cu
 			} else {

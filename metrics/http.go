@@ -77,9 +77,15 @@ func Handler(m *Metrics, checks *Checks) http.Handler {
 }
 
 // Run runs the checks concurrently and returns one error per failing
-// check, named and in the order they were added.
+// check, named and in the order they were added. With no checks yet it
+// reports the process as starting.
 func (c *Checks) Run(ctx context.Context) []error {
 	checks := c.snapshot()
+	if len(checks) == 0 {
+		// Nothing connected yet: a process is ready once it has said
+		// what it depends on.
+		return []error{errors.New("starting: no connection opened yet")}
+	}
 	errs := make([]error, len(checks))
 	var wg sync.WaitGroup
 	for i, c := range checks {

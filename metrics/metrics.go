@@ -11,24 +11,19 @@ package metrics
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"strconv"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/compoundwatch/compoundwatch/bus"
+	"github.com/compoundwatch/compoundwatch/search"
 )
 
-// Observer is the bus's metrics hook (bus.Options.Observer), repeated
-// here until the bus package declares it.
-type Observer interface {
-	Consumed(stage string, n int)                     // messages fetched for the stage
-	Settled(stage string, outcome string)             // "ok", "retry", "dead", "superseded"
-	Handled(stage string, batch int, d time.Duration) // one handler call: batch size, latency
-	Published(stream string, err error)               // every publish; err != nil counts a refusal
-}
-
-var _ Observer = (*Metrics)(nil)
+var _ bus.Observer = (*Metrics)(nil)
 
 // Metrics holds one process's registry and instruments. Its methods are
 // safe for concurrent use, and a nil *Metrics ignores every call, so code
@@ -187,35 +182,11 @@ func (m *Metrics) AlertDead() {
 	}
 }
 
-// StreamStats is one stream's usage against its limits (a limit <= 0 is
-// none).
-type StreamStats struct {
-	Stream      string
-	Messages    uint64
-	Bytes       uint64
-	MaxMessages int64
-	MaxBytes    int64
-}
-
-// ConsumerStats is one durable consumer's lag.
-type ConsumerStats struct {
-	Stream     string
-	Consumer   string
-	Pending    uint64 // not yet delivered
-	AckPending uint64 // delivered, not yet acked
-}
-
-// BusStats is what WatchBus reads at every scrape.
-type BusStats struct {
-	Streams   []StreamStats
-	Consumers []ConsumerStats
-}
-
 // WatchBus exports consumer lag and stream usage, read by stats at each
 // scrape (bounded by a 5-second timeout; a failed read is logged and
 // reported as cw_bus_stats_up 0, so a dashboard tells "no lag" from "no
 // data").
-func (m *Metrics) WatchBus(stats func(context.Context) (BusStats, error), log *slog.Logger) {
+func (m *Metrics) WatchBus(stats func(context.Context) (bus.Stats, error), log *slog.Logger) {
 	m.reg.MustRegister(&busCollector{stats: stats, log: log})
 }
 
@@ -225,17 +196,17 @@ var (
 	descAckPending = prometheus.NewDesc("cw_consumer_ack_pending", "Messages delivered to a durable consumer and not yet acked.", []string{"stream", "consumer"}, nil)
 	descMessages   = prometheus.NewDesc("cw_stream_messages", "Messages a stream holds.", []string{"stream"}, nil)
 	descBytes      = prometheus.NewDesc("cw_stream_bytes", "Bytes a stream holds.", []string{"stream"}, nil)
-	descMaxMsgs    = prometheus.NewDesc("cw_stream_max_messages", "A stream's message limit (absent: none).", []string{"stream"}, nil)
+	descReplicas   = prometheus.NewDesc("cw_stream_replicas", "A stream's replicas (R3 on a three-node cluster).", []string{"stream"}, nil)
 	descMaxBytes   = prometheus.NewDesc("cw_stream_max_bytes", "A stream's byte limit (absent: none).", []string{"stream"}, nil)
 )
 
 type busCollector struct {
-	stats func(context.Context) (BusStats, error)
+	stats func(context.Context) (bus.Stats, error)
 	log   *slog.Logger
 }
 
 func (c *busCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{descUp, descPending, descAckPending, descMessages, descBytes, descMaxMsgs, descMaxBytes} {
+	for _, d := range []*prometheus.Desc{descUp, descPending, descAckPending, descMessages, descBytes, descReplicas, descMaxBytes} {
 		ch <- d
 	}
 }
@@ -252,18 +223,50 @@ func (c *busCollector) Collect(ch chan<- prometheus.Metric) {
 		return
 	}
 	ch <- prometheus.MustNewConstMetric(descUp, prometheus.GaugeValue, 1)
-	for _, cs := range s.Consumers {
-		ch <- prometheus.MustNewConstMetric(descPending, prometheus.GaugeValue, float64(cs.Pending), cs.Stream, cs.Consumer)
-		ch <- prometheus.MustNewConstMetric(descAckPending, prometheus.GaugeValue, float64(cs.AckPending), cs.Stream, cs.Consumer)
-	}
 	for _, ss := range s.Streams {
-		ch <- prometheus.MustNewConstMetric(descMessages, prometheus.GaugeValue, float64(ss.Messages), ss.Stream)
-		ch <- prometheus.MustNewConstMetric(descBytes, prometheus.GaugeValue, float64(ss.Bytes), ss.Stream)
-		if ss.MaxMessages > 0 {
-			ch <- prometheus.MustNewConstMetric(descMaxMsgs, prometheus.GaugeValue, float64(ss.MaxMessages), ss.Stream)
+		for _, cs := range ss.Consumers {
+			ch <- prometheus.MustNewConstMetric(descPending, prometheus.GaugeValue, float64(cs.Pending), ss.Name, cs.Name)
+			ch <- prometheus.MustNewConstMetric(descAckPending, prometheus.GaugeValue, float64(cs.AckPending), ss.Name, cs.Name)
 		}
+		ch <- prometheus.MustNewConstMetric(descMessages, prometheus.GaugeValue, float64(ss.Messages), ss.Name)
+		ch <- prometheus.MustNewConstMetric(descBytes, prometheus.GaugeValue, float64(ss.Bytes), ss.Name)
+		ch <- prometheus.MustNewConstMetric(descReplicas, prometheus.GaugeValue, float64(ss.Replicas), ss.Name)
 		if ss.MaxBytes > 0 {
-			ch <- prometheus.MustNewConstMetric(descMaxBytes, prometheus.GaugeValue, float64(ss.MaxBytes), ss.Stream)
+			ch <- prometheus.MustNewConstMetric(descMaxBytes, prometheus.GaugeValue, float64(ss.MaxBytes), ss.Name)
 		}
 	}
+}
+
+// Backend wraps a search backend so that its writes are timed and their
+// failures counted (cw_search_task_seconds, cw_search_task_failures_total);
+// with a nil *Metrics it returns b unchanged. A write with rejected
+// documents counts as failed: the engine refused part of the task.
+func (m *Metrics) Backend(b search.Backend) search.Backend {
+	if m == nil {
+		return b
+	}
+	return timedBackend{Backend: b, m: m}
+}
+
+type timedBackend struct {
+	search.Backend
+	m *Metrics
+}
+
+func (t timedBackend) Upsert(ctx context.Context, docs []search.Doc) ([]search.Rejection, error) {
+	start := time.Now()
+	rej, err := t.Backend.Upsert(ctx, docs)
+	if err == nil && len(rej) > 0 {
+		t.m.SearchTask("upsert", time.Since(start), fmt.Errorf("%d documents rejected", len(rej)))
+	} else {
+		t.m.SearchTask("upsert", time.Since(start), err)
+	}
+	return rej, err
+}
+
+func (t timedBackend) Delete(ctx context.Context, ids ...string) error {
+	start := time.Now()
+	err := t.Backend.Delete(ctx, ids...)
+	t.m.SearchTask("delete", time.Since(start), err)
+	return err
 }

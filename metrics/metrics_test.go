@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 
+	"github.com/compoundwatch/compoundwatch/bus"
 	"github.com/compoundwatch/compoundwatch/metrics"
 )
 
@@ -71,7 +72,7 @@ next:
 
 func TestMetricsMatchWhatWasSent(t *testing.T) {
 	m := metrics.New()
-	var o metrics.Observer = m
+	var o bus.Observer = m
 	for range 7 {
 		o.Consumed("extractor", 3)
 	}
@@ -97,11 +98,9 @@ func TestMetricsMatchWhatWasSent(t *testing.T) {
 	m.AlertRetried()
 	m.AlertRetried()
 	m.AlertDead()
-	m.WatchBus(func(context.Context) (metrics.BusStats, error) {
-		return metrics.BusStats{
-			Streams:   []metrics.StreamStats{{Stream: "CW_TAGGED", Messages: 120, Bytes: 4096, MaxBytes: 1 << 30}},
-			Consumers: []metrics.ConsumerStats{{Stream: "CW_TAGGED", Consumer: "indexer", Pending: 37, AckPending: 8}},
-		}, nil
+	m.WatchBus(func(context.Context) (bus.Stats, error) {
+		return bus.Stats{Streams: []bus.StreamStats{{Name: "CW_TAGGED", Messages: 120, Bytes: 4096, Replicas: 3, MaxBytes: 1 << 30,
+			Consumers: []bus.ConsumerStats{{Name: "indexer", Pending: 37, AckPending: 8}}}, {Name: "CW_RAW", MaxBytes: -1}}}, nil
 	}, slog.New(slog.DiscardHandler))
 
 	srv := httptest.NewServer(metrics.Handler(m, nil))
@@ -135,13 +134,15 @@ func TestMetricsMatchWhatWasSent(t *testing.T) {
 		{"cw_consumer_ack_pending", []string{"consumer", "indexer", "stream", "CW_TAGGED"}, 8},
 		{"cw_stream_messages", []string{"stream", "CW_TAGGED"}, 120},
 		{"cw_stream_max_bytes", []string{"stream", "CW_TAGGED"}, 1 << 30},
+		{"cw_stream_replicas", []string{"stream", "CW_TAGGED"}, 3},
+		{"cw_stream_messages", []string{"stream", "CW_RAW"}, 0},
 	} {
 		if got := value(fams, c.name, c.labels...); got != c.want {
 			t.Errorf("%s%v = %v, want %v", c.name, c.labels, got, c.want)
 		}
 	}
-	if value(fams, "cw_stream_max_messages", "stream", "CW_TAGGED") != -1 {
-		t.Error("a stream without a message limit exports one")
+	if value(fams, "cw_stream_max_bytes", "stream", "CW_RAW") != -1 {
+		t.Error("a stream without a byte limit exports one")
 	}
 	if fams["go_goroutines"] == nil || fams["process_resident_memory_bytes"] == nil {
 		t.Error("no Go runtime or process metrics")
@@ -152,8 +153,8 @@ func TestMetricsMatchWhatWasSent(t *testing.T) {
 // and the rest of the page still serves.
 func TestBusStatsDown(t *testing.T) {
 	m := metrics.New()
-	m.WatchBus(func(context.Context) (metrics.BusStats, error) {
-		return metrics.BusStats{}, errors.New("nats: no servers available")
+	m.WatchBus(func(context.Context) (bus.Stats, error) {
+		return bus.Stats{}, errors.New("nats: no servers available")
 	}, slog.New(slog.DiscardHandler))
 	m.Consumed("indexer", 2)
 	srv := httptest.NewServer(metrics.Handler(m, nil))
@@ -196,14 +197,12 @@ func TestHealthAndReadiness(t *testing.T) {
 	var natsErr, searchErr error
 	var checks metrics.Checks
 	h := metrics.Handler(metrics.New(), &checks)
+	if code, body := getFrom(h, "/readyz"); code != 503 || body != "starting: no connection opened yet\n" {
+		t.Errorf("/readyz before any check: %d %q", code, body)
+	}
 	checks.Add("nats", func(context.Context) error { return natsErr })
 	checks.Add("search", func(context.Context) error { return searchErr })
-	get := func(path string) (int, string) {
-		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
-		body, _ := io.ReadAll(rec.Result().Body)
-		return rec.Code, string(body)
-	}
+	get := func(path string) (int, string) { return getFrom(h, path) }
 	for _, tc := range []struct {
 		name         string
 		nats, search error
@@ -267,4 +266,11 @@ func TestListen(t *testing.T) {
 	if err := s.Wait(); err != nil {
 		t.Errorf("Wait: %v", err)
 	}
+}
+
+func getFrom(h http.Handler, path string) (int, string) {
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+	body, _ := io.ReadAll(rec.Result().Body)
+	return rec.Code, string(body)
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 
 	"github.com/spf13/cobra"
 
@@ -108,7 +109,30 @@ func (a *app) init(cmd *cobra.Command) error {
 }
 
 func (a *app) openBus(ctx context.Context) (*bus.Bus, error) {
-	return bus.Open(ctx, bus.Options{URL: a.cfg.NATSURL, DataDir: a.cfg.DataDir, Replicas: a.cfg.Replicas, Logger: a.log})
+	o := bus.Options{URL: a.cfg.NATSURL, DataDir: a.cfg.DataDir, Replicas: a.cfg.Replicas, Logger: a.log}
+	if a.metrics == nil {
+		return bus.Open(ctx, o)
+	}
+	o.Observer = a.metrics
+	// Unready from the first connection attempt until JetStream answers
+	// for every stream; a lost connection, or a cluster without quorum,
+	// makes the stage unready again.
+	var opened atomic.Pointer[bus.Bus]
+	a.checks.Add("nats", func(ctx context.Context) error {
+		b := opened.Load()
+		if b == nil {
+			return errors.New("connecting")
+		}
+		_, err := b.Stats(ctx)
+		return err
+	})
+	b, err := bus.Open(ctx, o)
+	if err != nil {
+		return nil, err
+	}
+	opened.Store(b)
+	a.metrics.WatchBus(b.Stats, a.log)
+	return b, nil
 }
 
 func (a *app) gazetteer() (*gazetteer.Gazetteer, error) {
@@ -160,7 +184,24 @@ func (a *app) aliases() (search.AliasFunc, error) {
 // under the data dir.
 func (a *app) openBackend(ctx context.Context) (search.Backend, error) {
 	if a.cfg.MeiliURL != "" {
-		return meili.Open(ctx, a.cfg.MeiliURL, a.cfg.MeiliAPIKey, a.cfg.MeiliIndex, meili.Options{})
+		var opened atomic.Bool
+		if a.metrics != nil {
+			// Unready until the index is set up; then, while Meilisearch
+			// is down, the indexer holds the backlog in CW_TAGGED and
+			// /readyz says why.
+			a.checks.Add("meilisearch", func(ctx context.Context) error {
+				if !opened.Load() {
+					return errors.New("opening the index")
+				}
+				return meiliHealth(ctx, a.cfg.MeiliURL)
+			})
+		}
+		backend, err := meili.Open(ctx, a.cfg.MeiliURL, a.cfg.MeiliAPIKey, a.cfg.MeiliIndex, meili.Options{})
+		if err != nil {
+			return nil, err
+		}
+		opened.Store(true)
+		return a.metrics.Backend(backend), nil
 	}
 	ix, err := embedded.Open(a.indexDir(), embedded.Options{})
 	switch {

@@ -73,7 +73,7 @@ interrupted crawl where it stopped (state is kept on the bus).`,
 				return err
 			}
 			defer b.Close()
-			c, err := crawler.New(b, crawler.Options{Delay: delay, Depth: depth, MaxPages: maxPages}, a.log)
+			c, err := crawler.New(b, crawler.Options{Delay: delay, Depth: depth, MaxPages: maxPages, Fetched: a.fetched()}, a.log)
 			if err != nil {
 				return err
 			}

@@ -57,3 +57,29 @@ func (a *app) startMetrics(ctx context.Context) error {
 	_, err := metrics.Listen(ctx, a.metricsAddr, metrics.Handler(a.metrics, &a.checks), a.log)
 	return err
 }
+
+// fetched is the crawler's fetch hook: counted with --metrics, else nil.
+func (a *app) fetched() func(host string, status int) {
+	if a.metrics == nil {
+		return nil
+	}
+	return a.metrics.Fetched
+}
+
+// meiliHealth asks Meilisearch's /health, which needs no key.
+func meiliHealth(ctx context.Context, base string) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimSuffix(base, "/")+"/health", nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		body, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
+		return fmt.Errorf("%s: %s", resp.Status, strings.TrimSpace(string(body)))
+	}
+	return nil
+}

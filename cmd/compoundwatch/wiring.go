@@ -65,7 +65,7 @@ func (a *app) crawlScheduled(ctx context.Context, b *bus.Bus) error {
 		<-ctx.Done()
 		return nil
 	}
-	c, err := crawler.New(b, crawler.Options{}, a.log)
+	c, err := crawler.New(b, crawler.Options{Fetched: a.fetched()}, a.log)
 	if err != nil {
 		return err
 	}
