@@ -1,0 +1,196 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/compoundwatch/compoundwatch/bus"
+	"github.com/compoundwatch/compoundwatch/internal/natstest"
+)
+
+// TestClusterKill runs the pipeline the way the cluster profile does:
+// three nats-server processes in a JetStream cluster, streams R3, two
+// replicas of each stage as separate processes and Meilisearch as the
+// engine. Mid-ingest of 2,000 documents it SIGKILLs one NATS node and one
+// replica of each stage. Exactly 2,000 documents must end up indexed,
+// none dead-lettered, and every stream must still be R3 with all three
+// peers once the node is back.
+func TestClusterKill(t *testing.T) {
+	if testing.Short() {
+		t.Skip("spawns a cluster")
+	}
+	if os.Getenv("MEILI_URL") == "" {
+		t.Skip("MEILI_URL is not set (source .ci/meili.sh): replicas of the indexer need a shared engine")
+	}
+	const n = 2000
+	cl := natstest.StartCluster(t, 3)
+	dir := t.TempDir()
+	index := fmt.Sprintf("cluster_kill_%d", time.Now().UnixNano())
+	env := []string{"COMPOUNDWATCH_NATS_URL=" + cl.URLs(), "COMPOUNDWATCH_REPLICAS=3",
+		"MEILI_URL=" + os.Getenv("MEILI_URL"), "MEILI_API_KEY=" + os.Getenv("MEILI_API_KEY"), "COMPOUNDWATCH_INDEX=" + index}
+	logs, err := os.Create(filepath.Join(dir, "stages.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer logs.Close()
+	stageLogs := func() string { b, _ := os.ReadFile(logs.Name()); return string(b) }
+	start := func(args ...string) *exec.Cmd {
+		cmd := child(t, append(args, "--data", filepath.Join(dir, fmt.Sprintf("data-%d", time.Now().UnixNano())))...)
+		cmd.Env = append(cmd.Env, env...)
+		cmd.Stdout, cmd.Stderr = logs, logs
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+		return cmd
+	}
+	var extract, index_ []*exec.Cmd
+	for range 2 {
+		extract = append(extract, start("extract-worker"))
+		index_ = append(index_, start("index-worker"))
+	}
+
+	docs := filepath.Join(dir, "docs")
+	os.MkdirAll(docs, 0o755)
+	writeDocs(t, docs, n)
+	ingest := child(t, "ingest", "--workers", "remote", "--data", filepath.Join(dir, "data-ingest"), docs)
+	ingest.Env = append(ingest.Env, env...)
+	var ingestOut bytes.Buffer
+	ingest.Stdout, ingest.Stderr = &ingestOut, &ingestOut
+	began := time.Now()
+	if err := ingest.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- ingest.Wait() }()
+
+	// Mid-way: some documents indexed, most not.
+	nc, err := nats.Connect(cl.URLs(), nats.MaxReconnects(-1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	js, _ := jetstream.New(nc)
+	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
+	defer cancel()
+	for {
+		if acked := consumerAcked(ctx, js, bus.StreamTagged, bus.ConsumerIndexer); acked >= n/5 {
+			t.Logf("killing after %d documents indexed, %s in", acked, time.Since(began).Round(time.Millisecond))
+			break
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("ingest ended before the kill: %v\n%s\n%s", err, ingestOut.String(), stageLogs())
+		case <-ctx.Done():
+			t.Fatalf("nothing indexed in time\n%s", stageLogs())
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	killed := cl.Nodes[1]
+	killed.Kill()
+	for _, cmd := range []*exec.Cmd{extract[0], index_[0]} {
+		cmd.Process.Signal(syscall.SIGKILL)
+	}
+
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("ingest: %v\n%s\n%s", err, ingestOut.String(), stageLogs())
+		}
+	case <-ctx.Done():
+		t.Fatalf("ingest did not finish\n%s\n%s", ingestOut.String(), stageLogs())
+	}
+	summary := lastLine(ingestOut.String())
+	t.Logf("ingest of %d documents with a node and a replica of each stage killed: %s in %s", n, summary,
+		time.Since(began).Round(time.Millisecond))
+	var accepted, unchanged, rejected int
+	if _, err := fmt.Sscanf(summary, "%d accepted, %d unchanged, %d rejected", &accepted, &unchanged, &rejected); err != nil {
+		t.Fatalf("summary %q: %v", summary, err)
+	}
+	if accepted+unchanged != n || rejected != 0 {
+		t.Errorf("ingest: %s, want all %d accepted", summary, n)
+	}
+
+	for _, cmd := range []*exec.Cmd{extract[1], index_[1]} {
+		cmd.Process.Signal(syscall.SIGTERM)
+		cmd.Wait()
+	}
+	statsCmd := child(t, "stats", "--json", "--data", filepath.Join(dir, "data-stats"))
+	statsCmd.Env = append(statsCmd.Env, env...)
+	out, err := statsCmd.Output()
+	if err != nil {
+		t.Fatalf("stats: %v\n%s", err, out)
+	}
+	var st stats
+	if err := json.Unmarshal(out, &st); err != nil {
+		t.Fatal(err)
+	}
+	if st.Indexed != n || st.Raw != n || st.Tagged != n || st.Dead != 0 || st.ToExtract != 0 || st.ToIndex != 0 {
+		t.Errorf("after the kill: %+v, want %d indexed, none dead, nothing pending", st, n)
+	}
+
+	// The killed node comes back and catches up; every stream stays R3.
+	if err := killed.Start(); err != nil {
+		t.Fatal(err)
+	}
+	if err := killed.WaitReady(time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	for name := range streamNames(ctx, js) {
+		var info *jetstream.StreamInfo
+		for try := 0; try < 100; try++ {
+			s, err := js.Stream(ctx, name)
+			if err == nil {
+				info, err = s.Info(ctx)
+			}
+			if err == nil && info.Cluster != nil && len(info.Cluster.Replicas) == 2 && allCurrent(info.Cluster.Replicas) {
+				break
+			}
+			time.Sleep(200 * time.Millisecond)
+		}
+		if info == nil || info.Config.Replicas != 3 || info.Cluster == nil || len(info.Cluster.Replicas) != 2 || !allCurrent(info.Cluster.Replicas) {
+			t.Errorf("stream %s after the node returned: %+v", name, info)
+		}
+	}
+}
+
+func consumerAcked(ctx context.Context, js jetstream.JetStream, stream, durable string) uint64 {
+	c, err := js.Consumer(ctx, stream, durable)
+	if err != nil {
+		return 0
+	}
+	info, err := c.Info(ctx)
+	if err != nil {
+		return 0
+	}
+	return info.AckFloor.Stream
+}
+
+func streamNames(ctx context.Context, js jetstream.JetStream) map[string]bool {
+	names := map[string]bool{}
+	l := js.StreamNames(ctx)
+	for name := range l.Name() {
+		names[name] = true
+	}
+	return names
+}
+
+func allCurrent(peers []*jetstream.PeerInfo) bool {
+	for _, p := range peers {
+		if !p.Current || p.Offline {
+			return false
+		}
+	}
+	return true
+}
