@@ -34,38 +34,18 @@ func TestClusterKill(t *testing.T) {
 		t.Skip("MEILI_URL is not set (source .ci/meili.sh): replicas of the indexer need a shared engine")
 	}
 	const n = 2000
-	cl := natstest.StartCluster(t, 3)
-	dir := t.TempDir()
-	index := fmt.Sprintf("cluster_kill_%d", time.Now().UnixNano())
-	env := []string{"COMPOUNDWATCH_NATS_URL=" + cl.URLs(), "COMPOUNDWATCH_REPLICAS=3",
-		"MEILI_URL=" + os.Getenv("MEILI_URL"), "MEILI_API_KEY=" + os.Getenv("MEILI_API_KEY"), "COMPOUNDWATCH_INDEX=" + index}
-	logs, err := os.Create(filepath.Join(dir, "stages.log"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer logs.Close()
-	stageLogs := func() string { b, _ := os.ReadFile(logs.Name()); return string(b) }
-	start := func(args ...string) *exec.Cmd {
-		cmd := child(t, append(args, "--data", filepath.Join(dir, fmt.Sprintf("data-%d", time.Now().UnixNano())))...)
-		cmd.Env = append(cmd.Env, env...)
-		cmd.Stdout, cmd.Stderr = logs, logs
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-		return cmd
-	}
-	var extract, index_ []*exec.Cmd
+	rig := newClusterRig(t)
+	var extract, index []*exec.Cmd
 	for range 2 {
-		extract = append(extract, start("extract-worker"))
-		index_ = append(index_, start("index-worker"))
+		extract = append(extract, rig.start("extract-worker"))
+		index = append(index, rig.start("index-worker"))
 	}
+	cl, dir, stageLogs := rig.cl, rig.dir, rig.logs
 
 	docs := filepath.Join(dir, "docs")
 	os.MkdirAll(docs, 0o755)
 	writeDocs(t, docs, n)
-	ingest := child(t, "ingest", "--workers", "remote", "--data", filepath.Join(dir, "data-ingest"), docs)
-	ingest.Env = append(ingest.Env, env...)
+	ingest := rig.command("ingest", "--workers", "remote", docs)
 	var ingestOut bytes.Buffer
 	ingest.Stdout, ingest.Stderr = &ingestOut, &ingestOut
 	began := time.Now()
@@ -99,7 +79,7 @@ func TestClusterKill(t *testing.T) {
 	}
 	killed := cl.Nodes[1]
 	killed.Kill()
-	for _, cmd := range []*exec.Cmd{extract[0], index_[0]} {
+	for _, cmd := range []*exec.Cmd{extract[0], index[0]} {
 		cmd.Process.Signal(syscall.SIGKILL)
 	}
 
@@ -122,13 +102,11 @@ func TestClusterKill(t *testing.T) {
 		t.Errorf("ingest: %s, want all %d accepted", summary, n)
 	}
 
-	for _, cmd := range []*exec.Cmd{extract[1], index_[1]} {
+	for _, cmd := range []*exec.Cmd{extract[1], index[1]} {
 		cmd.Process.Signal(syscall.SIGTERM)
 		cmd.Wait()
 	}
-	statsCmd := child(t, "stats", "--json", "--data", filepath.Join(dir, "data-stats"))
-	statsCmd.Env = append(statsCmd.Env, env...)
-	out, err := statsCmd.Output()
+	out, err := rig.command("stats", "--json").Output()
 	if err != nil {
 		t.Fatalf("stats: %v\n%s", err, out)
 	}
@@ -194,3 +172,50 @@ func allCurrent(peers []*jetstream.PeerInfo) bool {
 	}
 	return true
 }
+
+// clusterRig is a loopback three-node JetStream cluster with Meilisearch,
+// on which tests and benchmarks start compoundwatch stage processes the
+// way the compose cluster profile runs them.
+type clusterRig struct {
+	tb  testing.TB
+	cl  *natstest.Cluster
+	dir string
+	env []string
+	log *os.File
+}
+
+func newClusterRig(tb testing.TB) *clusterRig {
+	tb.Helper()
+	r := &clusterRig{tb: tb, cl: natstest.StartCluster(tb, 3), dir: tb.TempDir()}
+	r.env = []string{"COMPOUNDWATCH_NATS_URL=" + r.cl.URLs(), "COMPOUNDWATCH_REPLICAS=3",
+		"MEILI_URL=" + os.Getenv("MEILI_URL"), "MEILI_API_KEY=" + os.Getenv("MEILI_API_KEY"),
+		"COMPOUNDWATCH_INDEX=" + fmt.Sprintf("cluster_%d", time.Now().UnixNano())}
+	var err error
+	if r.log, err = os.Create(filepath.Join(r.dir, "stages.log")); err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { r.log.Close() })
+	return r
+}
+
+// start runs a compoundwatch process on the cluster, killed when the test
+// ends.
+func (r *clusterRig) start(args ...string) *exec.Cmd {
+	cmd := r.command(args...)
+	cmd.Stdout, cmd.Stderr = r.log, r.log
+	if err := cmd.Start(); err != nil {
+		r.tb.Fatal(err)
+	}
+	r.tb.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	return cmd
+}
+
+// command is a compoundwatch command on the cluster, with a data dir of
+// its own (nothing shared but NATS and Meilisearch).
+func (r *clusterRig) command(args ...string) *exec.Cmd {
+	cmd := child(r.tb, append(args, "--data", filepath.Join(r.dir, fmt.Sprintf("data-%d", time.Now().UnixNano())))...)
+	cmd.Env = append(cmd.Env, r.env...)
+	return cmd
+}
+
+func (r *clusterRig) logs() string { b, _ := os.ReadFile(r.log.Name()); return string(b) }

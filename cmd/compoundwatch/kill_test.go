@@ -18,7 +18,7 @@ import (
 )
 
 // child returns a command that runs this test binary as compoundwatch.
-func child(t *testing.T, args ...string) *exec.Cmd {
+func child(t testing.TB, args ...string) *exec.Cmd {
 	t.Helper()
 	exe, err := os.Executable()
 	if err != nil {
@@ -42,7 +42,7 @@ func workspace(t *testing.T, n int) (docs, data string) {
 	return docs, data
 }
 
-func writeDocs(t *testing.T, dir string, n int) {
+func writeDocs(t testing.TB, dir string, n int) {
 	t.Helper()
 	places := []string{"Bavet", "Poipet", "Sihanoukville", "Phnom Penh", "Kampot"}
 	for i := range n {
