@@ -30,19 +30,8 @@ func Raw(ctx context.Context, cx *content.Extractor, d Doc) (document.Raw, error
 			canonical = cu
 		}
 	}
-	raw := document.Raw{
-		Source:       final,
-		CanonicalURL: canonical,
-		Title:        x.Title,
-		Byline:       x.Byline,
-		Published:    x.Published,
-		Outlet:       x.Outlet,
-		Language:     x.Language,
-		ContentType:  x.ContentType,
-		Text:         x.Text,
-		FetchedAt:    d.Date.UTC(),
-		Links:        x.Links,
-	}
+	raw := x.Raw(final, d.Date)
+	raw.CanonicalURL = canonical
 	raw.Finalize()
 	return raw, nil
 }

@@ -146,9 +146,18 @@ func (e *Extractor) ReadFile(ctx context.Context, path string) (document.Raw, er
 	if err != nil {
 		return document.Raw{}, err
 	}
-	raw := document.Raw{
-		Source:       path,
-		FileURL:      fileURL,
+	raw := x.Raw(path, time.Now())
+	raw.FileURL = fileURL
+	raw.Finalize()
+	return raw, nil
+}
+
+// Raw is x as the document read from source at the given time, not yet
+// finalised: the caller settles its identity (CanonicalURL, FileURL)
+// first.
+func (x Extracted) Raw(source string, fetched time.Time) document.Raw {
+	return document.Raw{
+		Source:       source,
 		CanonicalURL: x.CanonicalURL,
 		Title:        x.Title,
 		Byline:       x.Byline,
@@ -157,9 +166,7 @@ func (e *Extractor) ReadFile(ctx context.Context, path string) (document.Raw, er
 		Language:     x.Language,
 		ContentType:  x.ContentType,
 		Text:         x.Text,
-		FetchedAt:    time.Now().UTC(),
+		FetchedAt:    fetched.UTC(),
 		Links:        x.Links,
 	}
-	raw.Finalize()
-	return raw, nil
 }

@@ -65,7 +65,8 @@ func TestClusterKill(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
 	defer cancel()
 	for {
-		if acked := consumerAcked(ctx, js, bus.StreamTagged, bus.ConsumerIndexer); acked >= n/5 {
+		if info := consumerInfo(ctx, js, bus.StreamTagged, bus.ConsumerIndexer); info != nil && info.AckFloor.Stream >= n/5 {
+			acked := info.AckFloor.Stream
 			t.Logf("killing after %d documents indexed, %s in", acked, time.Since(began).Round(time.Millisecond))
 			break
 		}
@@ -143,16 +144,18 @@ func TestClusterKill(t *testing.T) {
 	}
 }
 
-func consumerAcked(ctx context.Context, js jetstream.JetStream, stream, durable string) uint64 {
+// consumerInfo is a durable consumer's state, or nil while the stage has
+// not created it (or the cluster does not answer).
+func consumerInfo(ctx context.Context, js jetstream.JetStream, stream, durable string) *jetstream.ConsumerInfo {
 	c, err := js.Consumer(ctx, stream, durable)
 	if err != nil {
-		return 0
+		return nil
 	}
 	info, err := c.Info(ctx)
 	if err != nil {
-		return 0
+		return nil
 	}
-	return info.AckFloor.Stream
+	return info
 }
 
 func streamNames(ctx context.Context, js jetstream.JetStream) map[string]bool {

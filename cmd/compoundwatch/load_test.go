@@ -114,15 +114,10 @@ func waitConsumers(b *testing.B, ctx context.Context, js jetstream.JetStream, ri
 }
 
 func backlog(ctx context.Context, js jetstream.JetStream, stream, durable string) float64 {
-	c, err := js.Consumer(ctx, stream, durable)
-	if err != nil {
-		return 0
+	if info := consumerInfo(ctx, js, stream, durable); info != nil {
+		return float64(info.NumPending) + float64(info.NumAckPending)
 	}
-	info, err := c.Info(ctx)
-	if err != nil {
-		return 0
-	}
-	return float64(info.NumPending) + float64(info.NumAckPending)
+	return 0
 }
 
 func median(xs []float64) float64 {
