@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -90,7 +91,17 @@ func TestOnceFixtureSite(t *testing.T) {
 	b := openBus(t, t.TempDir())
 	defer b.Close()
 	logs := &syncBuffer{}
-	c := newCrawler(t, b, testOptions(t), logs)
+	opts := testOptions(t)
+	var (
+		fetchMu sync.Mutex
+		fetched = map[string]int{} // host and status, as metrics see them
+	)
+	opts.Fetched = func(host string, status int) {
+		fetchMu.Lock()
+		fetched[fmt.Sprintf("%s %d", host, status)]++
+		fetchMu.Unlock()
+	}
+	c := newCrawler(t, b, opts, logs)
 	defer c.Close()
 
 	var out bytes.Buffer
@@ -100,6 +111,11 @@ func TestOnceFixtureSite(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("run 1: %s", sum)
+	fetchMu.Lock()
+	if got := fetched[hostOf(f.URL)+" 200"]; got != sum.Fetched {
+		t.Errorf("fetch hook saw %d answers 200, the crawl handled %d (%v)", got, sum.Fetched, fetched)
+	}
+	fetchMu.Unlock()
 	log := logs.String()
 	if testing.Verbose() {
 		t.Log(log)

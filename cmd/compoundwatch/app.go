@@ -209,8 +209,16 @@ func (a *app) openBackend(ctx context.Context) (search.Backend, error) {
 		return nil, fmt.Errorf("%w (is `compoundwatch run` using %s? search through its web API instead, or stop it)", err, a.cfg.DataDir)
 	case errors.Is(err, embedded.ErrFormat):
 		return nil, fmt.Errorf("%w (`compoundwatch reindex` rebuilds it from the log)", err)
+	case err != nil:
+		return nil, err
 	}
-	return ix, err
+	if a.metrics != nil {
+		a.checks.Add("index", func(ctx context.Context) error {
+			_, err := ix.Count(ctx)
+			return err
+		})
+	}
+	return a.metrics.Backend(ix), nil
 }
 
 func (a *app) indexDir() string { return filepath.Join(a.cfg.DataDir, "index") }

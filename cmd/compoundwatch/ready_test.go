@@ -251,3 +251,29 @@ next:
 	}
 	return 0
 }
+
+// TestServeMetrics: the web server with --metrics is ready once its
+// embedded index answers, and its /metrics parses.
+func TestServeMetrics(t *testing.T) {
+	if testing.Short() {
+		t.Skip("spawns a child process")
+	}
+	addr := freeAddr(t)
+	cmd := child(t, "serve", "--data", filepath.Join(t.TempDir(), "data"), "--listen", "127.0.0.1:0", "--metrics", addr)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	if body := waitHTTP(t, "http://"+addr+"/readyz", 200, time.Minute); body != "ok\n" {
+		t.Errorf("/readyz: %q", body)
+	}
+	f, err := scrapeMetrics("http://" + addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f["process_resident_memory_bytes"] == nil {
+		t.Errorf("no process metrics in %d families", len(f))
+	}
+}
