@@ -24,6 +24,10 @@ type DeliverOptions struct {
 	// FeedURL returns a subscription's feed URL, for a digest's "N more".
 	FeedURL func(*Subscription) string
 	Now     func() time.Time
+	// Observe, when set, is told of every delivery attempt's result,
+	// "delivered" (with the time since the alert was created),
+	// "retried" or "dead" (metrics).
+	Observe func(result string, latency time.Duration)
 }
 
 // Deliverer sends alerts to webhooks. It is a durable consumer of
@@ -122,6 +126,7 @@ func (d *Deliverer) deliver(ctx context.Context, a *Alert, attempt int) error {
 	switch {
 	case o.Err == nil:
 		d.record(ctx, sub.ID, func(st *Status) { st.Deliveries = pushFront(st.Deliveries, rec, keepDeliveries) })
+		d.observe("delivered", now.Sub(a.Created))
 		return nil
 	case o.Gone:
 		rec.Error = o.Err.Error()
@@ -136,6 +141,7 @@ func (d *Deliverer) deliver(ctx context.Context, a *Alert, attempt int) error {
 			d.log.Error("disable webhook channel", "subscription", sub.ID, "err", err)
 		}
 		d.failed(ctx, sub.ID, rec, true)
+		d.observe("dead", 0)
 		return bus.Permanent(fmt.Errorf("%s: channel disabled: %w", a.DeliveryKey, o.Err))
 	}
 	rec.Error = o.Err.Error()
@@ -143,11 +149,19 @@ func (d *Deliverer) deliver(ctx context.Context, a *Alert, attempt int) error {
 	if o.Refused || !again {
 		d.log.Warn("webhook delivery given up", "subscription", sub.ID, "key", a.DeliveryKey, "attempts", attempt, "err", o.Err)
 		d.failed(ctx, sub.ID, rec, true)
+		d.observe("dead", 0)
 		return bus.Permanent(fmt.Errorf("%s: given up after %d attempts: %w", a.DeliveryKey, attempt, o.Err))
 	}
 	d.log.Info("webhook delivery failed; will retry", "subscription", sub.ID, "key", a.DeliveryKey, "attempt", attempt, "in", delay, "err", o.Err)
 	d.failed(ctx, sub.ID, rec, false)
+	d.observe("retried", 0)
 	return bus.RetryAfter(o.Err, delay)
+}
+
+func (d *Deliverer) observe(result string, latency time.Duration) {
+	if d.opt.Observe != nil {
+		d.opt.Observe(result, latency)
+	}
 }
 
 // failed records a failed attempt, and with dead the end of the alert's

@@ -197,7 +197,19 @@ func TestDeliverer(t *testing.T) {
 	sched := []time.Duration{20 * time.Millisecond, 20 * time.Millisecond, 20 * time.Millisecond, 20 * time.Millisecond,
 		20 * time.Millisecond, 20 * time.Millisecond, 20 * time.Millisecond}
 	res := fakeResolver{"hooks.internal.example": {netip.MustParseAddr("10.20.30.40")}}
-	d, err := NewDeliverer(b, DeliverOptions{Allow: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}, Schedule: sched, Resolver: res}, slog.New(slog.DiscardHandler))
+	var (
+		obsMu    sync.Mutex
+		observed = map[string]int{}
+	)
+	observe := func(result string, latency time.Duration) {
+		obsMu.Lock()
+		observed[result]++
+		obsMu.Unlock()
+		if result == "delivered" && latency < 0 {
+			t.Errorf("negative delivery latency %v", latency)
+		}
+	}
+	d, err := NewDeliverer(b, DeliverOptions{Allow: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}, Schedule: sched, Resolver: res, Observe: observe}, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -244,6 +256,13 @@ func TestDeliverer(t *testing.T) {
 	}
 	if n := len(flaky.calls()); n != 6 {
 		t.Errorf("the listener behind the private name was called: %d calls, want the flaky subscription's 6", n)
+	}
+	// What metrics are told: flaky 5 retries then delivered; down 7
+	// retries then dead; 410 and the private target dead at once.
+	obsMu.Lock()
+	defer obsMu.Unlock()
+	if want := map[string]int{"delivered": 1, "retried": 5 + len(sched), "dead": 3}; fmt.Sprint(observed) != fmt.Sprint(want) {
+		t.Errorf("observed %v, want %v", observed, want)
 	}
 }
 

@@ -93,7 +93,7 @@ func New() *Metrics {
 		}, []string{"result"}),
 		alertLatency: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name:    "cw_alert_delivery_seconds",
-			Help:    "Time from a mention's tagging to its alert's delivery.",
+			Help:    "Time from an alert's creation (its document tagged and matched) to its delivery.",
 			Buckets: prometheus.ExponentialBuckets(0.05, 3, 10),
 		}),
 	}
@@ -160,25 +160,16 @@ func (m *Metrics) Fetched(host string, status int) {
 	}
 }
 
-// AlertDelivered records a delivered alert and its latency from tagging.
-func (m *Metrics) AlertDelivered(latency time.Duration) {
-	if m != nil {
-		m.alerts.WithLabelValues("delivered").Inc()
+// AlertDelivery records one alert delivery attempt: result "delivered"
+// (with latency, the time since the alert was created), "retried" or
+// "dead". Its signature is the alerts deliverer's Observe hook.
+func (m *Metrics) AlertDelivery(result string, latency time.Duration) {
+	if m == nil {
+		return
+	}
+	m.alerts.WithLabelValues(result).Inc()
+	if result == "delivered" {
 		m.alertLatency.Observe(latency.Seconds())
-	}
-}
-
-// AlertRetried records a failed attempt that will be retried.
-func (m *Metrics) AlertRetried() {
-	if m != nil {
-		m.alerts.WithLabelValues("retried").Inc()
-	}
-}
-
-// AlertDead records an alert given up on and dead-lettered.
-func (m *Metrics) AlertDead() {
-	if m != nil {
-		m.alerts.WithLabelValues("dead").Inc()
 	}
 }
 

@@ -94,10 +94,10 @@ func TestMetricsMatchWhatWasSent(t *testing.T) {
 	m.Fetched("news.example.org", 200)
 	m.Fetched("news.example.org", 404)
 	m.Fetched("slow.example.net", 0)
-	m.AlertDelivered(2 * time.Second)
-	m.AlertRetried()
-	m.AlertRetried()
-	m.AlertDead()
+	m.AlertDelivery("delivered", 2*time.Second)
+	m.AlertDelivery("retried", 0)
+	m.AlertDelivery("retried", 0)
+	m.AlertDelivery("dead", 0)
 	m.WatchBus(func(context.Context) (bus.Stats, error) {
 		return bus.Stats{Streams: []bus.StreamStats{{Name: "CW_TAGGED", Messages: 120, Bytes: 4096, Replicas: 3, MaxBytes: 1 << 30,
 			Consumers: []bus.ConsumerStats{{Name: "indexer", Pending: 37, AckPending: 8}}}, {Name: "CW_RAW", MaxBytes: -1}}}, nil
@@ -188,9 +188,7 @@ func TestNilMetricsIgnoresCalls(t *testing.T) {
 	m.Published("S", nil)
 	m.SearchTask("add", time.Second, nil)
 	m.Fetched("h", 200)
-	m.AlertDelivered(time.Second)
-	m.AlertRetried()
-	m.AlertDead()
+	m.AlertDelivery("delivered", time.Second)
 }
 
 func TestHealthAndReadiness(t *testing.T) {

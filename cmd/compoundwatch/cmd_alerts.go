@@ -353,7 +353,7 @@ func (a *app) alertStages(b *bus.Bus) ([]pipeline.Stage, error) {
 	}
 	d, err := alerts.NewDeliverer(b, alerts.DeliverOptions{Allow: allow, FeedURL: func(s *alerts.Subscription) string {
 		return a.webBase() + feedPath(s)
-	}}, a.log)
+	}, Observe: a.metrics.AlertDelivery}, a.log)
 	if err != nil {
 		return nil, err
 	}

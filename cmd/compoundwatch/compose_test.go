@@ -207,8 +207,8 @@ func TestComposeCluster(t *testing.T) {
 			t.Errorf("%s: health check %+v does not probe its --metrics listener %q", name, hc, addr)
 		}
 	}
-	if stages != 4 {
-		t.Errorf("%d stage services in the cluster profile, want 4", stages)
+	if stages < 4 {
+		t.Errorf("%d stage services in the cluster profile, want at least crawl, extract-worker, index-worker and serve", stages)
 	}
 
 	// Without the profile and the variable: one server, streams R1, and
