@@ -74,11 +74,27 @@ type Cluster struct {
 
 // StartCluster starts n nodes with JetStream and routes to each other,
 // waits until JetStream is ready on all of them, and stops them when the
-// test ends.
+// test ends. Ports are found free and then handed to the servers, so
+// another process can take one in between: a cluster that does not come
+// up is started again on new ports, up to three times.
 func StartCluster(tb testing.TB, n int) *Cluster {
 	tb.Helper()
 	bin := Binary(tb)
-	dir := tb.TempDir()
+	var err error
+	for attempt := range 3 {
+		var c *Cluster
+		c, err = startCluster(tb, bin, filepath.Join(tb.TempDir(), fmt.Sprint(attempt)), n)
+		if err == nil {
+			tb.Cleanup(c.stop)
+			return c
+		}
+		tb.Logf("cluster attempt %d: %v", attempt+1, err)
+	}
+	tb.Fatal(err)
+	return nil
+}
+
+func startCluster(tb testing.TB, bin, dir string, n int) (*Cluster, error) {
 	ports := make([][3]int, n) // client, cluster, monitor
 	for i := range ports {
 		for j := range 3 {
@@ -101,29 +117,36 @@ func StartCluster(tb testing.TB, n int) *Cluster {
 				"-js", "-sd", filepath.Join(dir, name), "-n", name,
 				"--cluster_name", "cw-test", "--cluster", routes[i], "--routes", strings.Join(routes, ",")},
 		}
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, err
+		}
 		log, err := os.Create(filepath.Join(dir, name+".log"))
 		if err != nil {
-			tb.Fatal(err)
+			c.stop()
+			return nil, err
 		}
 		nd.log = log
 		c.Nodes = append(c.Nodes, nd)
 		if err := nd.Start(); err != nil {
-			tb.Fatal(err)
+			c.stop()
+			return nil, err
 		}
 	}
-	tb.Cleanup(func() {
-		for _, nd := range c.Nodes {
-			nd.Kill()
-			nd.log.Close()
-		}
-	})
 	for _, nd := range c.Nodes {
 		if err := nd.WaitReady(30 * time.Second); err != nil {
 			logs, _ := os.ReadFile(nd.log.Name())
-			tb.Fatalf("%v\n%s", err, logs)
+			c.stop()
+			return nil, fmt.Errorf("%v\n%s", err, logs)
 		}
 	}
-	return c
+	return c, nil
+}
+
+func (c *Cluster) stop() {
+	for _, nd := range c.Nodes {
+		nd.Kill()
+		nd.log.Close()
+	}
 }
 
 // URLs is the comma-separated client URL list a NATS client takes.
