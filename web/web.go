@@ -30,6 +30,9 @@ var files embed.FS
 
 // Options configure the handler.
 type Options struct {
+	// Ops, when set, serves GET /metrics and GET /readyz beside the site,
+	// so an operator can scrape the web server itself.
+	Ops http.Handler
 	// APIToken guards the write endpoints (Authorization: Bearer <token>).
 	// Empty disables them (403).
 	APIToken string
@@ -90,6 +93,10 @@ func New(backend search.Backend, gaz *gazetteer.Gazetteer, opts Options) http.Ha
 	mux.HandleFunc("POST /api/documents", s.apiSubmit)
 	mux.HandleFunc("POST /api/entity/{id}/links", s.apiLink)
 	mux.HandleFunc("GET /healthz", s.healthz)
+	if opts.Ops != nil {
+		mux.Handle("GET /metrics", opts.Ops)
+		mux.Handle("GET /readyz", opts.Ops)
+	}
 	mux.HandleFunc("POST /api/alerts", s.apiAlertsCreate)
 	mux.HandleFunc("GET /api/alerts", s.apiAlertsList)
 	mux.HandleFunc("GET /api/alerts/{id}", s.apiAlertsShow)

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/compoundwatch/compoundwatch/document"
+	"github.com/compoundwatch/compoundwatch/metrics"
 	"github.com/compoundwatch/compoundwatch/search"
 	"github.com/compoundwatch/compoundwatch/web"
 )
@@ -549,5 +550,24 @@ func TestServeShutsDownOnCancel(t *testing.T) {
 		}
 	case <-time.After(15 * time.Second):
 		t.Fatal("serve did not stop")
+	}
+}
+
+// TestOpsOnTheWebServer: with Ops set, the site also answers /metrics and
+// /readyz, so the web server itself can be scraped and probed.
+func TestOpsOnTheWebServer(t *testing.T) {
+	var checks metrics.Checks
+	checks.Add("index", func(context.Context) error { return errors.New("not open yet") })
+	srv := newServer(t, web.Options{Ops: metrics.Handler(metrics.New(), &checks)})
+	resp, body := get(t, srv, "/metrics")
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "# TYPE ") {
+		t.Errorf("/metrics: %d %.200s", resp.StatusCode, body)
+	}
+	resp, body = get(t, srv, "/readyz")
+	if resp.StatusCode != http.StatusServiceUnavailable || !strings.Contains(string(body), "index: not open yet") {
+		t.Errorf("/readyz: %d %s", resp.StatusCode, body)
+	}
+	if resp, _ := get(t, newServer(t, web.Options{}), "/metrics"); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("/metrics without Ops: %d", resp.StatusCode)
 	}
 }

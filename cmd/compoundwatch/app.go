@@ -105,7 +105,7 @@ func (a *app) init(cmd *cobra.Command) error {
 		return fmt.Errorf("log level %q: %w", a.cfg.LogLevel, err)
 	}
 	a.log = slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: level}))
-	return a.startMetrics(cmd.Context())
+	return a.startMetrics(cmd.Context(), cmd.Name() == "run" || cmd.Name() == "serve")
 }
 
 func (a *app) openBus(ctx context.Context) (*bus.Bus, error) {

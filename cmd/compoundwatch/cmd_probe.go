@@ -49,11 +49,17 @@ func (a *app) probeCmd() *cobra.Command {
 // startMetrics serves /healthz, /readyz and /metrics on --metrics for the
 // command's lifetime. Stages add their readiness checks to a.checks as
 // they open their connections.
-func (a *app) startMetrics(ctx context.Context) error {
-	if a.metricsAddr == "" {
+//
+// The web server (run, serve) always counts, and serves /metrics and
+// /readyz on its own address as well.
+func (a *app) startMetrics(ctx context.Context, web bool) error {
+	if a.metricsAddr == "" && !web {
 		return nil
 	}
 	a.metrics = metrics.New()
+	if a.metricsAddr == "" {
+		return nil
+	}
 	_, err := metrics.Listen(ctx, a.metricsAddr, metrics.Handler(a.metrics, &a.checks), a.log)
 	return err
 }

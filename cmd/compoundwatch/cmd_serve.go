@@ -11,6 +11,7 @@ import (
 	"github.com/compoundwatch/compoundwatch/bus"
 	"github.com/compoundwatch/compoundwatch/document"
 	"github.com/compoundwatch/compoundwatch/gazetteer"
+	"github.com/compoundwatch/compoundwatch/metrics"
 	"github.com/compoundwatch/compoundwatch/search"
 	"github.com/compoundwatch/compoundwatch/web"
 )
@@ -61,6 +62,9 @@ func (a *app) webHandler(backend search.Backend, b *bus.Bus) (http.Handler, erro
 		return nil, err
 	}
 	opts := web.Options{APIToken: a.cfg.APIToken, Logger: a.log}
+	if a.metrics != nil {
+		opts.Ops = metrics.Handler(a.metrics, &a.checks)
+	}
 	opts.Link = func(ctx context.Context, l gazetteer.Link) error {
 		_, err := gaz.AddLink(a.overlayPath(), l)
 		return err
