@@ -449,7 +449,21 @@ func handleAlive(batch []jetstream.Msg, handle func([]jetstream.Msg)) {
 // Pending reports how many messages a durable consumer has not yet
 // acknowledged (waiting plus in flight). Zero means the stage has caught
 // up with everything published before the call.
+//
+// The consumer's own pending count is not enough for that: the server
+// updates it asynchronously after a publish, so just after a message is
+// stored it can still read zero. The stream's last sequence is updated
+// before the publish is acknowledged, so a consumer whose ack floor has
+// not reached it is reported as at least one behind.
 func (b *Bus) Pending(ctx context.Context, stream, durable string) (uint64, error) {
+	s, ok := b.streams[stream]
+	if !ok {
+		return 0, fmt.Errorf("unknown stream %s", stream)
+	}
+	sinfo, err := s.Info(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("stream %s info: %w", stream, err)
+	}
 	c, err := b.js.Consumer(ctx, stream, durable)
 	if err != nil {
 		return 0, fmt.Errorf("consumer %s: %w", durable, err)
@@ -458,7 +472,11 @@ func (b *Bus) Pending(ctx context.Context, stream, durable string) (uint64, erro
 	if err != nil {
 		return 0, fmt.Errorf("consumer %s info: %w", durable, err)
 	}
-	return info.NumPending + uint64(info.NumAckPending), nil
+	n := info.NumPending + uint64(info.NumAckPending)
+	if n == 0 && info.AckFloor.Stream < sinfo.State.LastSeq {
+		n = 1
+	}
+	return n, nil
 }
 
 // Replay hands handle every message that stream holds when Replay starts,

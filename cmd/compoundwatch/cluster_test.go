@@ -35,11 +35,10 @@ func TestClusterKill(t *testing.T) {
 	}
 	const n = 2000
 	rig := newClusterRig(t)
-	var extract, index, alert []*exec.Cmd
+	var extract, index []*exec.Cmd
 	for range 2 {
 		extract = append(extract, rig.start("extract-worker"))
 		index = append(index, rig.start("index-worker"))
-		alert = append(alert, rig.start("alert-worker"))
 	}
 	cl, dir, stageLogs := rig.cl, rig.dir, rig.logs
 
@@ -81,7 +80,7 @@ func TestClusterKill(t *testing.T) {
 	}
 	killed := cl.Nodes[1]
 	killed.Kill()
-	for _, cmd := range []*exec.Cmd{extract[0], index[0], alert[0]} {
+	for _, cmd := range []*exec.Cmd{extract[0], index[0]} {
 		cmd.Process.Signal(syscall.SIGKILL)
 	}
 
@@ -104,7 +103,7 @@ func TestClusterKill(t *testing.T) {
 		t.Errorf("ingest: %s, want all %d accepted", summary, n)
 	}
 
-	for _, cmd := range []*exec.Cmd{extract[1], index[1], alert[1]} {
+	for _, cmd := range []*exec.Cmd{extract[1], index[1]} {
 		cmd.Process.Signal(syscall.SIGTERM)
 		cmd.Wait()
 	}
