@@ -21,8 +21,8 @@ import (
 
 // TestClusterKill runs the pipeline the way the cluster profile does:
 // three nats-server processes in a JetStream cluster, streams R3, two
-// replicas of each stage as separate processes and Meilisearch as the
-// engine. Mid-ingest of 2,000 documents it SIGKILLs one NATS node and one
+// replicas of each stage (extractor, indexer, alerts) as separate
+// processes and Meilisearch as the engine. Mid-ingest of 2,000 documents it SIGKILLs one NATS node and one
 // replica of each stage. Exactly 2,000 documents must end up indexed,
 // none dead-lettered, and every stream must still be R3 with all three
 // peers once the node is back.
@@ -35,10 +35,11 @@ func TestClusterKill(t *testing.T) {
 	}
 	const n = 2000
 	rig := newClusterRig(t)
-	var extract, index []*exec.Cmd
+	var extract, index, alert []*exec.Cmd
 	for range 2 {
 		extract = append(extract, rig.start("extract-worker"))
 		index = append(index, rig.start("index-worker"))
+		alert = append(alert, rig.start("alert-worker"))
 	}
 	cl, dir, stageLogs := rig.cl, rig.dir, rig.logs
 
@@ -80,7 +81,7 @@ func TestClusterKill(t *testing.T) {
 	}
 	killed := cl.Nodes[1]
 	killed.Kill()
-	for _, cmd := range []*exec.Cmd{extract[0], index[0]} {
+	for _, cmd := range []*exec.Cmd{extract[0], index[0], alert[0]} {
 		cmd.Process.Signal(syscall.SIGKILL)
 	}
 
@@ -103,7 +104,7 @@ func TestClusterKill(t *testing.T) {
 		t.Errorf("ingest: %s, want all %d accepted", summary, n)
 	}
 
-	for _, cmd := range []*exec.Cmd{extract[1], index[1]} {
+	for _, cmd := range []*exec.Cmd{extract[1], index[1], alert[1]} {
 		cmd.Process.Signal(syscall.SIGTERM)
 		cmd.Wait()
 	}
