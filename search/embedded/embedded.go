@@ -227,14 +227,17 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	dm.AddFieldMappingsAt(fDate, kw(true))
 	dm.AddFieldMappingsAt(fPublished, num())
 	dm.AddFieldMappingsAt(fYearNum, num())
-	src := bleve.NewTextFieldMapping()
-	src.Index = false
-	src.Store = true
-	src.IncludeInAll = false
-	src.DocValues = false
-	dm.AddFieldMappingsAt(fSource, src)
+	dm.AddFieldMappingsAt(fSource, storedOnly())
 	im.DefaultMapping = dm
 	return im, nil
+}
+
+// storedOnly maps the field that keeps a record's JSON: stored to be
+// returned, never indexed or searched.
+func storedOnly() *mapping.FieldMapping {
+	src := bleve.NewTextFieldMapping()
+	src.Index, src.Store, src.IncludeInAll, src.DocValues = false, true, false, false
+	return src
 }
 
 // indexed is what bleve indexes for one Doc.

@@ -74,9 +74,7 @@ func eventsMapping() (*mapping.IndexMappingImpl, error) {
 	day := bleve.NewNumericFieldMapping()
 	day.Store, day.IncludeInAll, day.DocValues = false, false, false
 	dm.AddFieldMappingsAt(fEvDay, day)
-	src := bleve.NewTextFieldMapping()
-	src.Index, src.Store, src.IncludeInAll, src.DocValues = false, true, false, false
-	dm.AddFieldMappingsAt(fSource, src)
+	dm.AddFieldMappingsAt(fSource, storedOnly())
 	im.DefaultMapping = dm
 	return im, nil
 }
