@@ -30,15 +30,7 @@ import (
 //
 // The Meilisearch part needs MEILI_URL and MEILI_API_KEY (see .ci/meili.sh).
 func BenchmarkBackends(b *testing.B) {
-	n := 100_000
-	if s := os.Getenv("CW_BENCH_DOCS"); s != "" {
-		v, err := strconv.Atoi(s)
-		if err != nil || v <= 0 {
-			b.Fatalf("CW_BENCH_DOCS=%q: want a positive number", s)
-		}
-		n = v
-	}
-	g := searchtest.Generate(n, 1)
+	g := searchtest.Generate(benchDocs(b), 1)
 	b.Run("embedded", func(b *testing.B) {
 		x, err := embedded.Open(filepath.Join(b.TempDir(), "index"), embedded.Options{})
 		if err != nil {
@@ -183,15 +175,7 @@ func benchBackend(b *testing.B, be search.Backend, g *searchtest.Generated) {
 //
 //	go test -run '^$' -bench Timeline -benchtime 1x ./search/
 func BenchmarkTimeline(b *testing.B) {
-	n := 100_000
-	if s := os.Getenv("CW_BENCH_DOCS"); s != "" {
-		v, err := strconv.Atoi(s)
-		if err != nil || v <= 0 {
-			b.Fatalf("CW_BENCH_DOCS=%q: want a positive number", s)
-		}
-		n = v
-	}
-	g := searchtest.Generate(n, 1)
+	g := searchtest.Generate(benchDocs(b), 1)
 	b.Run("embedded", func(b *testing.B) {
 		x, err := embedded.Open(filepath.Join(b.TempDir(), "index"), embedded.Options{})
 		if err != nil {
@@ -261,4 +245,18 @@ func benchTimeline(b *testing.B, be search.Backend, es search.EventStore, g *sea
 	b.ReportMetric(ms(p99), "timeline-p99-ms")
 	b.Logf("%d docs (%d events) indexed in %s; one-year one-compound timeline: p50 %.2f ms, p99 %.2f ms (avg %d events, %d entries)",
 		len(g.Docs), 2*len(g.Docs), indexing.Round(time.Millisecond), ms(p50), ms(p99), events/runs, entries/runs)
+}
+
+// benchDocs is how many documents a benchmark generates: 100,000, or
+// CW_BENCH_DOCS.
+func benchDocs(b *testing.B) int {
+	s := os.Getenv("CW_BENCH_DOCS")
+	if s == "" {
+		return 100_000
+	}
+	v, err := strconv.Atoi(s)
+	if err != nil || v <= 0 {
+		b.Fatalf("CW_BENCH_DOCS=%q: want a positive number", s)
+	}
+	return v
 }
