@@ -252,19 +252,44 @@ func languageSample(text string) string {
 // languages ("a", "in", "die", "on" in French…) are left out of the list.
 func isEnglish(sample string) bool {
 	words, function := 0, 0
+	var low [maxFunctionWord]byte
 	for f := range strings.FieldsFuncSeq(sample, func(r rune) bool { return !unicode.IsLetter(r) && r != '\'' }) {
 		words++
-		switch strings.ToLower(f) {
-		case "the", "of", "and", "to", "is", "was", "that", "for", "with", "by", "from",
-			"it", "were", "are", "has", "have", "had", "been", "which", "its", "their",
-			"they", "this", "said", "he", "she", "his", "her", "not", "but", "who", "at",
-			"on", "be", "will", "would", "after", "into", "also", "over", "or", "than",
-			"there", "about", "these", "those", "what", "when", "where", "could", "them":
+		// Only a short word of ASCII letters can lower-case to one of
+		// the list, so no other word is lower-cased (or allocated).
+		if len(f) > maxFunctionWord {
+			continue
+		}
+		n := 0
+		for ; n < len(f) && f[n] < utf8.RuneSelf; n++ {
+			c := f[n]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			low[n] = c
+		}
+		if _, ok := englishFunctionWords[string(low[:n])]; ok && n == len(f) {
 			function++
 		}
 	}
 	return words >= 30 && function*8 >= words
 }
+
+// englishFunctionWords is the list isEnglish counts; never written.
+var englishFunctionWords = func() map[string]struct{} {
+	m := map[string]struct{}{}
+	for _, w := range strings.Fields(`the of and to is was that for with by from
+		it were are has have had been which its their
+		they this said he she his her not but who at
+		on be will would after into also over or than
+		there about these those what when where could them`) {
+		m[w] = struct{}{}
+	}
+	return m
+}()
+
+// maxFunctionWord is the length of the longest of englishFunctionWords.
+const maxFunctionWord = 5
 
 func firstLine(text string) string {
 	for line := range strings.SplitSeq(text, "\n") {

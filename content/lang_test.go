@@ -128,3 +128,16 @@ func BenchmarkDetectLanguage(b *testing.B) {
 		}
 	}
 }
+
+// TestFunctionWordsFit: isEnglish skips words longer than
+// maxFunctionWord, so no function word may be longer.
+func TestFunctionWordsFit(t *testing.T) {
+	for w := range englishFunctionWords {
+		if len(w) > maxFunctionWord {
+			t.Errorf("function word %q is longer than maxFunctionWord (%d)", w, maxFunctionWord)
+		}
+	}
+	if !isEnglish(strings.Repeat("THE Report Said That It Was Over And Done. ", 5)) {
+		t.Error("capitalised function words are not counted")
+	}
+}
