@@ -75,8 +75,14 @@ func Open(ctx context.Context, o Options) (*Bus, error) {
 			return nil, err
 		}
 	}
-	nc, err := nats.Connect(url, nats.Name(o.Name), nats.MaxReconnects(-1),
-		nats.ReconnectWait(500*time.Millisecond), nats.Timeout(5*time.Second))
+	opts := []nats.Option{nats.Name(o.Name), nats.MaxReconnects(-1),
+		nats.ReconnectWait(500*time.Millisecond), nats.Timeout(5*time.Second)}
+	if b.srv != nil {
+		// The server is in this process: talk to it over an in-memory
+		// pipe rather than through the kernel's loopback.
+		opts = append(opts, nats.InProcessServer(b.srv))
+	}
+	nc, err := nats.Connect(url, opts...)
 	if err != nil {
 		b.shutdownServer()
 		return nil, fmt.Errorf("connect to NATS at %s: %w", url, err)
