@@ -6,6 +6,7 @@ package minhash
 
 import (
 	"unicode"
+	"unicode/utf8"
 )
 
 // Size is the number of hash functions in a signature. With 64 the
@@ -27,51 +28,103 @@ type Signature [Size]uint32
 // every run of other characters counts as one space, so punctuation and
 // spacing do not matter.
 func Of(s string) Signature {
-	var sig Signature
-	for i := range sig {
-		sig[i] = ^uint32(0)
-	}
 	var (
+		f   folder
 		win [Shingle]rune
 		n   int
 		gap bool // a run of other characters, written once before the next letter
-		any bool
 	)
-	add := func(r rune) {
+	f.sig = empty
+	add := func(r rune, han bool) {
 		copy(win[:], win[1:])
 		win[Shingle-1] = r
 		width := Shingle
-		if unicode.Is(unicode.Han, r) {
+		if han {
 			width = 2
 		}
-		if n++; n < width {
-			return
-		}
-		h := shingleHash(win[Shingle-width:])
-		any = true
-		for i := range sig {
-			// h_i = high half of a_i*h + b_i: one multiply-add per
-			// function, cheap enough for whole documents.
-			if v := uint32((perm[i][0]*h + perm[i][1]) >> 32); v < sig[i] {
-				sig[i] = v
-			}
+		if n++; n >= width {
+			f.fold(shingleHash(win[Shingle-width:]))
 		}
 	}
 	for _, r := range s {
+		if r < utf8.RuneSelf {
+			// ASCII, most of any text: a table test instead of the
+			// Unicode range searches.
+			switch {
+			case 'a' <= r && r <= 'z', '0' <= r && r <= '9':
+			case 'A' <= r && r <= 'Z':
+				r += 'a' - 'A'
+			default:
+				gap = n > 0
+				continue
+			}
+			if gap {
+				add(' ', false)
+				gap = false
+			}
+			add(r, false)
+			continue
+		}
 		if !unicode.IsLetter(r) && !unicode.IsNumber(r) && !unicode.Is(unicode.Mn, r) && !unicode.Is(unicode.Mc, r) {
 			gap = n > 0
 			continue
 		}
 		if gap {
-			add(' ')
+			add(' ', false)
 			gap = false
 		}
-		add(unicode.ToLower(r))
+		r = unicode.ToLower(r)
+		add(r, unicode.Is(unicode.Han, r))
 	}
-	if !any {
+	if !f.any {
 		return Signature{}
 	}
-	return sig
+	return f.sig
+}
+
+// empty is the start of every signature: no shingle seen.
+var empty = func() (s Signature) {
+	for i := range s {
+		s[i] = ^uint32(0)
+	}
+	return s
+}()
+
+// folder folds shingle hashes into a signature. A text repeats many of its
+// shingles ("the ", "ion "); folding one again cannot change the minima,
+// so a hash already seen is skipped after a probe of a small table rather
+// than costing Size multiply-adds. Once the table is three-quarters full,
+// new hashes are folded without being recorded: the result is the same.
+type folder struct {
+	sig  Signature
+	any  bool
+	seen [1 << 12]uint64
+	used int
+}
+
+func (f *folder) fold(h uint64) {
+	f.any = true
+	if h != 0 { // 0 marks a free slot
+		mask := uint64(len(f.seen) - 1)
+		i := h & mask
+		for f.seen[i] != 0 { // never full, so a free slot ends the probe
+			if f.seen[i] == h {
+				return
+			}
+			i = (i + 1) & mask
+		}
+		if f.used < len(f.seen)*3/4 {
+			f.seen[i] = h
+			f.used++
+		}
+	}
+	for i := range f.sig {
+		// h_i = high half of a_i*h + b_i: one multiply-add per
+		// function, cheap enough for whole documents.
+		if v := uint32((perm[i][0]*h + perm[i][1]) >> 32); v < f.sig[i] {
+			f.sig[i] = v
+		}
+	}
 }
 
 // perm holds the multipliers (odd) and addends of the hash functions,
