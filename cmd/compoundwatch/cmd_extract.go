@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -35,7 +36,10 @@ func (a *app) extractCmd() *cobra.Command {
 				failed = true
 				fmt.Fprintln(a.stderr, "rejected:", err)
 			})
-			enc := json.NewEncoder(a.stdout)
+			// Buffered: one write per 64 KiB rather than per document.
+			out := bufio.NewWriterSize(a.stdout, 64<<10)
+			defer out.Flush()
+			enc := json.NewEncoder(out)
 			enc.SetEscapeHTML(false)
 			if !asJSONL {
 				enc.SetIndent("", "  ")
@@ -55,6 +59,9 @@ func (a *app) extractCmd() *cobra.Command {
 				}
 				return enc.Encode(r)
 			})
+			if ferr := out.Flush(); err == nil {
+				err = ferr
+			}
 			if err != nil {
 				return err
 			}
