@@ -120,9 +120,11 @@ type Stage struct {
 	// document are handled in order.
 	InFlight int
 	// Linger is how long a batch that is not full waits for more
-	// messages before it is handed over: a stage whose service works
-	// better in bulk (the indexer) trades this much latency for fewer,
-	// larger batches. Zero hands over what is waiting at once.
+	// messages before it is handed over; while earlier calls of the
+	// stage still run, it goes on gathering until it is full or they
+	// return. A stage whose service works better in bulk (the indexer)
+	// trades this much latency for fewer, larger batches. Zero hands
+	// over what is waiting at once.
 	Linger time.Duration
 }
 
@@ -311,8 +313,8 @@ func (b *Bus) settleOutcome(ctx context.Context, st Stage, msg jetstream.Msg, er
 // batches calls handle with batches of up to max messages until ctx is
 // done, with up to inflight calls running at once. It blocks for the
 // first message of a batch and then takes what is already waiting (and
-// what arrives within linger), so a trickle is handled at once and a
-// backlog in bulk. A batch that shares a
+// what arrives within linger, or while earlier calls still run), so a
+// trickle is handled at once and a backlog in bulk. A batch that shares a
 // subject with one in flight waits for it. batches returns once every
 // call it started has returned.
 func batches(ctx context.Context, c jetstream.Consumer, max, inflight int, linger time.Duration, handle func([]jetstream.Msg)) error {
@@ -347,17 +349,51 @@ func batches(ctx context.Context, c jetstream.Consumer, max, inflight int, linge
 				}
 			}
 		}
-		if linger > 0 && len(batch) < max && ctx.Err() == nil {
-			more, err := c.Fetch(max-len(batch), jetstream.FetchMaxWait(linger))
-			if err == nil {
-				for m := range more.Messages() {
-					batch = append(batch, m)
-				}
-			}
+		// From here until it is settled the batch may wait (for more
+		// messages, for a free slot) longer than AckWait: it is kept
+		// alive all along, or the server would deliver it again.
+		ka := keepAlive(batch)
+		if linger > 0 {
+			batch = f.gather(ctx, c, ka, max, linger)
 		}
-		f.run(batch, handle)
+		f.run(batch, func(batch []jetstream.Msg) {
+			defer ka.stop()
+			handle(batch)
+		})
 	}
 	return nil
+}
+
+// gather adds messages to a batch that is not full: for linger, and after
+// that for as long as any call is in flight. A service still busy with
+// earlier batches gains nothing from a small one now, and every batch
+// has a fixed cost (a Meilisearch indexing run, an embedded segment), so
+// a batch handed over while others run is a full one.
+func (f *flight) gather(ctx context.Context, c jetstream.Consumer, ka *alive, max int, linger time.Duration) []jetstream.Msg {
+	deadline := time.Now().Add(linger)
+	for n := ka.len(); n < max && ctx.Err() == nil; n = ka.len() {
+		wait := time.Until(deadline)
+		if wait <= 0 {
+			if !f.busy() {
+				break
+			}
+			wait = 50 * time.Millisecond
+		}
+		more, err := c.Fetch(max-n, jetstream.FetchMaxWait(wait))
+		if err != nil {
+			break
+		}
+		for m := range more.Messages() {
+			ka.add(m)
+		}
+	}
+	return ka.batch()
+}
+
+func (f *flight) busy() bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.running > 0
 }
 
 // flight bounds the handler calls running at once and keeps two calls
@@ -380,7 +416,7 @@ func newFlight(max int) *flight {
 // holds one of its subjects; with one slot it runs handle in place.
 func (f *flight) run(batch []jetstream.Msg, handle func([]jetstream.Msg)) {
 	if f.max == 1 {
-		handleAlive(batch, handle)
+		handle(batch)
 		return
 	}
 	f.mu.Lock()
@@ -393,7 +429,7 @@ func (f *flight) run(batch []jetstream.Msg, handle func([]jetstream.Msg)) {
 	}
 	f.mu.Unlock()
 	go func() {
-		handleAlive(batch, handle)
+		handle(batch)
 		f.mu.Lock()
 		f.running--
 		for _, m := range batch {
@@ -424,27 +460,56 @@ func (f *flight) wait() {
 	f.mu.Unlock()
 }
 
-// handleAlive runs handle while telling the server, every third of
-// AckWait, that the batch is still being worked on.
-func handleAlive(batch []jetstream.Msg, handle func([]jetstream.Msg)) {
-	done := make(chan struct{})
+// alive tells the server, every third of AckWait, that the messages of
+// a batch are still being worked on, from when they are fetched until
+// stop, so that a slow call (or a wait for one) does not get them
+// delivered again.
+type alive struct {
+	mu   sync.Mutex
+	msgs []jetstream.Msg
+	done chan struct{}
+}
+
+func keepAlive(batch []jetstream.Msg) *alive {
+	a := &alive{msgs: batch, done: make(chan struct{})}
 	go func() {
 		t := time.NewTicker(AckWait / 3)
 		defer t.Stop()
 		for {
 			select {
-			case <-done:
+			case <-a.done:
 				return
 			case <-t.C:
-				for _, m := range batch {
+				for _, m := range a.batch() {
 					m.InProgress() // fails harmlessly for messages already settled
 				}
 			}
 		}
 	}()
-	handle(batch)
-	close(done)
+	return a
 }
+
+func (a *alive) add(m jetstream.Msg) {
+	a.mu.Lock()
+	a.msgs = append(a.msgs, m)
+	a.mu.Unlock()
+}
+
+func (a *alive) len() int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return len(a.msgs)
+}
+
+// batch returns the messages so far; the slice is not appended to again
+// by anyone holding it.
+func (a *alive) batch() []jetstream.Msg {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.msgs[:len(a.msgs):len(a.msgs)]
+}
+
+func (a *alive) stop() { close(a.done) }
 
 // Pending reports how many messages a durable consumer has not yet
 // acknowledged (waiting plus in flight). Zero means the stage has caught
