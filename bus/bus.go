@@ -76,7 +76,7 @@ func Open(ctx context.Context, o Options) (*Bus, error) {
 		}
 	}
 	opts := []nats.Option{nats.Name(o.Name), nats.MaxReconnects(-1),
-		nats.ReconnectWait(500*time.Millisecond), nats.Timeout(5*time.Second)}
+		nats.ReconnectWait(500 * time.Millisecond), nats.Timeout(5 * time.Second)}
 	if b.srv != nil {
 		// The server is in this process: talk to it over an in-memory
 		// pipe rather than through the kernel's loopback.

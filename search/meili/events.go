@@ -3,13 +3,13 @@ package meili
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
 	"strconv"
 	"strings"
 
+	json "github.com/goccy/go-json"
 	"github.com/meilisearch/meilisearch-go"
 
 	"github.com/compoundwatch/compoundwatch/search"

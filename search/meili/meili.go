@@ -14,7 +14,6 @@ package meili
 import (
 	"context"
 	"crypto/sha256"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -26,6 +25,7 @@ import (
 	"syscall"
 	"time"
 
+	json "github.com/goccy/go-json"
 	"github.com/meilisearch/meilisearch-go"
 
 	"github.com/compoundwatch/compoundwatch/search"
