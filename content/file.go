@@ -1,6 +1,7 @@
 package content
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -127,10 +128,13 @@ func (e *Extractor) ReadFile(ctx context.Context, path string) (document.Raw, er
 	if st.Size() > e.opts.MaxFileSize {
 		return document.Raw{}, fmt.Errorf("%s: %w: %d bytes, limit %d", path, ErrTooLarge, st.Size(), e.opts.MaxFileSize)
 	}
-	body, err := io.ReadAll(io.LimitReader(f, e.opts.MaxFileSize+1))
-	if err != nil {
+	// Sized from the stat, so a whole file is one read into one buffer
+	// (a file that grew meanwhile still reads to its end).
+	buf := bytes.NewBuffer(make([]byte, 0, st.Size()+bytes.MinRead))
+	if _, err := buf.ReadFrom(io.LimitReader(f, e.opts.MaxFileSize+1)); err != nil {
 		return document.Raw{}, fmt.Errorf("read %s: %w", path, err)
 	}
+	body := buf.Bytes()
 	if int64(len(body)) > e.opts.MaxFileSize {
 		return document.Raw{}, fmt.Errorf("%s: %w: more than %d bytes", path, ErrTooLarge, e.opts.MaxFileSize)
 	}
