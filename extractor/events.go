@@ -29,7 +29,7 @@ import (
 // findEvents returns the dated events of text. published is YYYY-MM-DD (or
 // YYYY-MM, YYYY) or empty; entities supply the ids attached to each event.
 func findEvents(text, published string, entities []document.Entity) []document.Event {
-	return eventsIn(text, published, entities, tokenize(nil, text))
+	return eventsIn(newScanner(text, tokenize(nil, text)), published, entities)
 }
 
 // Vagueness of a year ("early 2024") decides how far into the year a
@@ -63,8 +63,9 @@ type eventScanner struct {
 	exprs []dateExpr
 }
 
-func eventsIn(text, published string, entities []document.Entity, toks []token) []document.Event {
-	es := &eventScanner{scanner: scanner{text: text, toks: toks, lx: lex()}}
+func eventsIn(s scanner, published string, entities []document.Entity) []document.Event {
+	es := &eventScanner{scanner: s}
+	text := s.text
 	es.scanDates()
 	if len(es.exprs) == 0 {
 		return nil
@@ -174,7 +175,7 @@ func (s *scanner) dayAt(i int) int {
 	}
 	t := s.toks[i]
 	if t.kind == tNum || (t.kind == tWord && t.has(fDigit) && !t.has(fHyphen)) {
-		return ordinalDay(lowerASCII(s.tok(i)))
+		return ordinalDay(s.lowerTok(i))
 	}
 	return 0
 }

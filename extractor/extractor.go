@@ -48,8 +48,9 @@ func (x *Extractor) Extract(raw document.Raw) document.Tagged {
 	}
 	*toks = tokenize(*toks, raw.Text)
 	t.Entities = x.findEntities(raw.Text, *toks)
-	t.Figures = figuresIn(raw.Text, *toks)
-	t.Events = eventsIn(raw.Text, raw.Published, t.Entities, *toks)
+	s := newScanner(raw.Text, *toks)
+	t.Figures = figuresIn(s)
+	t.Events = eventsIn(s, raw.Published, t.Entities)
 	if cap(*toks) <= maxPooledTokens {
 		x.tokens.Put(toks)
 	}

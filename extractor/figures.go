@@ -22,7 +22,7 @@ import (
 
 // findFigures returns the numeric facts stated in text.
 func findFigures(text string) []document.Figure {
-	return figuresIn(text, tokenize(nil, text))
+	return figuresIn(newScanner(text, tokenize(nil, text)))
 }
 
 // figureKey identifies a fact for de-duplication: a fact repeated in a
@@ -45,8 +45,9 @@ type figureScanner struct {
 
 type span struct{ start, end int }
 
-func figuresIn(text string, toks []token) []document.Figure {
-	fs := &figureScanner{scanner: scanner{text: text, toks: toks, lx: lex()}, seen: map[figureKey]bool{}}
+func figuresIn(s scanner) []document.Figure {
+	fs := &figureScanner{scanner: s, seen: map[figureKey]bool{}}
+	toks := s.toks
 	fs.tables()
 	mi := 0 // table rows are masked in text order: one moving index suffices
 	for i := 0; i < len(toks); i++ {
@@ -132,11 +133,22 @@ func isYearToken(s string) bool {
 }
 
 // wordAt returns the folded text of token i when it is a word, else "".
+// It is a slice of the text or of its folded copy, so it costs no
+// allocation.
 func (s *scanner) wordAt(i int) string {
 	if i < 0 || i >= len(s.toks) || s.toks[i].kind != tWord {
 		return ""
 	}
-	return lowerASCII(s.tok(i))
+	return s.lowerTok(i)
+}
+
+// lowerTok returns token i with ASCII capitals folded.
+func (s *scanner) lowerTok(i int) string {
+	t := s.toks[i]
+	if t.flags&fCaps == 0 {
+		return s.text[t.start:t.end]
+	}
+	return s.lower[t.start:t.end]
 }
 
 // wordIs reports whether token i is the lower-case word w in any ASCII
@@ -364,7 +376,7 @@ func (fs *figureScanner) currencyBefore(i int) string {
 		return fs.lx.currencyCodes[s]
 	case tWord:
 		if len(s) == 3 && s != "USD" && 'A' <= s[0] && s[0] <= 'Z' && 'A' <= s[1] && s[1] <= 'Z' && 'A' <= s[2] && s[2] <= 'Z' {
-			return fs.lx.currencyCodes[lowerASCII(s)]
+			return fs.lx.currencyCodes[fs.lowerTok(i-1)]
 		}
 	}
 	return ""
@@ -1006,7 +1018,7 @@ func (fs *figureScanner) tables() {
 		}
 		unit := ""
 		capToks := tokenize(nil, caption)
-		cs := scanner{text: caption, toks: capToks, lx: fs.lx}
+		cs := newScanner(caption, capToks)
 		for k := len(capToks) - 1; k >= 0 && unit == ""; k-- {
 			unit = fs.lx.units[cs.wordAt(k)]
 		}
@@ -1015,7 +1027,7 @@ func (fs *figureScanner) tables() {
 		}
 		rowUnit := func(label string) (string, string) {
 			lt := tokenize(nil, label)
-			ls := scanner{text: label, toks: lt, lx: fs.lx}
+			ls := newScanner(label, lt)
 			u, q := "", ""
 			for k := range lt {
 				if u == "" {
@@ -1164,6 +1176,7 @@ const (
 	fPara                     // tNL token spanning a blank line
 	fHyphen                   // word containing an internal hyphen
 	fJoin                     // word joined across an apostrophe or a non-breaking hyphen
+	fCaps                     // word holding an ASCII capital letter anywhere
 )
 
 type token struct {
@@ -1304,8 +1317,11 @@ func scanWord(text string, i int) token {
 				fl |= fDigit
 				i++
 			case isASCIIAlnum(c):
-				if first && c >= 'A' && c <= 'Z' {
-					fl |= fUpper
+				if c <= 'Z' { // a capital: digits went above
+					fl |= fCaps
+					if first {
+						fl |= fUpper
+					}
 				}
 				allNum = false
 				i++
@@ -1356,6 +1372,46 @@ type scanner struct {
 	text string
 	toks []token
 	lx   *lexicon
+	// lower is text with ASCII letters folded (the same bytes and offsets
+	// otherwise): the scanners look words up in lower case many times per
+	// document, and one folded copy replaces a copy per capitalised word.
+	lower string
+}
+
+// newScanner returns a scanner over text and its tokens.
+func newScanner(text string, toks []token) scanner {
+	return scanner{text: text, toks: toks, lx: lex(), lower: lowerWords(text, toks)}
+}
+
+// lowerWords returns text with ASCII capitals folded, up to the end of the
+// last word that has one: capitals occur only in words, and the flag the
+// token scan sets on those words (fCaps) spares a pass over every byte.
+// Text without capitals gives "".
+func lowerWords(text string, toks []token) string {
+	var b strings.Builder
+	done := 0 // text[:done] is in b
+	for _, t := range toks {
+		if t.flags&fCaps == 0 {
+			continue
+		}
+		if b.Cap() == 0 {
+			last := len(toks) - 1
+			for toks[last].flags&fCaps == 0 {
+				last--
+			}
+			b.Grow(toks[last].end)
+		}
+		b.WriteString(text[done:t.start])
+		for i := t.start; i < t.end; i++ {
+			c := text[i]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			b.WriteByte(c)
+		}
+		done = t.end
+	}
+	return b.String()
 }
 
 func (s *scanner) tok(i int) string { return s.text[s.toks[i].start:s.toks[i].end] }
@@ -1398,7 +1454,7 @@ func (s *scanner) sentenceStartsAt(i int) bool {
 	}
 	if p > 0 && s.toks[p-1].kind == tWord {
 		w := s.tok(p - 1)
-		if utf8.RuneCountInString(w) == 1 || s.lx.abbrev[lowerASCII(w)] {
+		if utf8.RuneCountInString(w) == 1 || s.lx.abbrev[s.wordAt(p-1)] {
 			return false
 		}
 	}
@@ -1450,22 +1506,6 @@ func (s *scanner) sentence(i int) (from, to int) {
 		to--
 	}
 	return from, to
-}
-
-// lowerASCII folds ASCII letters; other bytes are kept.
-func lowerASCII(s string) string {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c >= 'A' && c <= 'Z' {
-			b := []byte(s)
-			for j := i; j < len(b); j++ {
-				if b[j] >= 'A' && b[j] <= 'Z' {
-					b[j] += 'a' - 'A'
-				}
-			}
-			return string(b)
-		}
-	}
-	return s
 }
 
 // lookupFold looks s up in m after ASCII case folding, without allocating.
