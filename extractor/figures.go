@@ -148,7 +148,7 @@ func (s *scanner) lowerTok(i int) string {
 	if t.flags&fCaps == 0 {
 		return s.text[t.start:t.end]
 	}
-	return s.lower[t.start:t.end]
+	return s.lower[s.low[i] : int(s.low[i])+t.end-t.start]
 }
 
 // wordIs reports whether token i is the lower-case word w in any ASCII
@@ -1372,46 +1372,56 @@ type scanner struct {
 	text string
 	toks []token
 	lx   *lexicon
-	// lower is text with ASCII letters folded (the same bytes and offsets
-	// otherwise): the scanners look words up in lower case many times per
-	// document, and one folded copy replaces a copy per capitalised word.
+	// lower holds the words with capitals folded to lower case, low[i]
+	// the offset of token i's in it (see lowerWords): the scanners look
+	// words up in lower case many times per document, and one folded copy
+	// replaces a copy per lookup.
 	lower string
+	low   []int32
 }
 
 // newScanner returns a scanner over text and its tokens.
 func newScanner(text string, toks []token) scanner {
-	return scanner{text: text, toks: toks, lx: lex(), lower: lowerWords(text, toks)}
+	return newScannerIn(text, toks, new(scratch))
 }
 
-// lowerWords returns text with ASCII capitals folded, up to the end of the
-// last word that has one: capitals occur only in words, and the flag the
-// token scan sets on those words (fCaps) spares a pass over every byte.
-// Text without capitals gives "".
-func lowerWords(text string, toks []token) string {
-	var b strings.Builder
-	done := 0 // text[:done] is in b
-	for _, t := range toks {
+// newScannerIn is newScanner keeping its working memory in sc, so that one
+// extraction after another reuses it.
+func newScannerIn(text string, toks []token, sc *scratch) scanner {
+	s := scanner{text: text, toks: toks, lx: lex()}
+	s.lower, s.low = lowerWords(text, toks, sc)
+	return s
+}
+
+// lowerWords returns the words of text that hold ASCII capitals (fCaps),
+// folded to lower case and run together, and the offset in it of each
+// such token's folded form (indexed by token; other entries are not
+// set). Capitals are rare in running text, so this copies a fraction of
+// it.
+func lowerWords(text string, toks []token, sc *scratch) (string, []int32) {
+	b := sc.lower[:0]
+	low := sc.low
+	if cap(low) < len(toks) {
+		low = make([]int32, len(toks))
+	}
+	low = low[:len(toks)]
+	for i, t := range toks {
 		if t.flags&fCaps == 0 {
 			continue
 		}
-		if b.Cap() == 0 {
-			last := len(toks) - 1
-			for toks[last].flags&fCaps == 0 {
-				last--
-			}
-			b.Grow(toks[last].end)
+		if b == nil {
+			b = make([]byte, 0, len(text)-t.start) // room for every word left
 		}
-		b.WriteString(text[done:t.start])
-		for i := t.start; i < t.end; i++ {
-			c := text[i]
+		low[i] = int32(len(b))
+		for _, c := range []byte(text[t.start:t.end]) {
 			if 'A' <= c && c <= 'Z' {
 				c += 'a' - 'A'
 			}
-			b.WriteByte(c)
+			b = append(b, c)
 		}
-		done = t.end
 	}
-	return b.String()
+	sc.lower, sc.low = b, low
+	return string(b), low
 }
 
 func (s *scanner) tok(i int) string { return s.text[s.toks[i].start:s.toks[i].end] }
