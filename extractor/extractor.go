@@ -18,7 +18,8 @@ const maxPooledTokens = 1 << 16
 
 // Extractor is safe for concurrent use.
 type Extractor struct {
-	gaz *gazetteer.Gazetteer
+	gaz     *gazetteer.Gazetteer
+	version string // Version(), built once rather than per document
 	// scratch recycles the working memory of an extraction between
 	// documents (see scratch).
 	scratch sync.Pool
@@ -40,13 +41,13 @@ type scratch struct {
 
 // New returns an extractor that matches the entities of g.
 func New(g *gazetteer.Gazetteer) *Extractor {
-	return &Extractor{gaz: g}
+	return &Extractor{gaz: g, version: "extractor/1 " + g.Version()}
 }
 
 // Version identifies the extractor's rules and gazetteer; it is stamped on
 // every tagged document.
 func (x *Extractor) Version() string {
-	return "extractor/1 " + x.gaz.Version()
+	return x.version
 }
 
 // Extract tags raw. It never fails: text it cannot read yields no tags.
