@@ -251,7 +251,7 @@ type found struct {
 // discover returns entities the gazetteer lacks (Known false). known holds
 // everything the gazetteer found, companies included, so a candidate never
 // overlaps or renames a known entity.
-func discover(text string, toks []token, known []document.Entity, g *gazetteer.Gazetteer) []document.Entity {
+func discover(text string, toks []token, known []document.Entity, g *gazetteer.Gazetteer, sc *scratch) []document.Entity {
 	var taken [][2]int
 	for _, e := range known {
 		for _, m := range e.Mentions {
@@ -284,7 +284,8 @@ func discover(text string, toks []token, known []document.Entity, g *gazetteer.G
 		spans = append(spans, s)
 	}
 
-	for _, h := range findTriggers(text, toks) {
+	sc.triggers = findTriggers(sc.triggers, text, toks)
+	for _, h := range sc.triggers {
 		rule, at = int(h.trigger), h.at
 		p, w := h.at, triggers[h.trigger].word
 		switch triggers[h.trigger].rule {
@@ -464,12 +465,12 @@ var triggerBytes = func() (t [3][256]uint32) {
 	return t
 }()
 
-// findTriggers returns the occurrences of the triggers in text, in text
-// order. Every rule needs its word where a token starts, after a joiner
+// findTriggers appends to dst[:0] the occurrences of the triggers in
+// text, in text order. Every rule needs its word where a token starts, after a joiner
 // inside a word ("ex-tycoon") or, for " by", just before a word, so the
 // token scan tells where to look.
-func findTriggers(text string, toks []token) []trigger {
-	var out []trigger
+func findTriggers(dst []trigger, text string, toks []token) []trigger {
+	out := dst[:0]
 	at := func(p int, set uint32) {
 		for ; set != 0; set &= set - 1 {
 			i := bits.TrailingZeros32(set)

@@ -69,7 +69,11 @@ type eventScanner struct {
 }
 
 func eventsIn(s scanner, published string, entities []document.Entity) []document.Event {
-	es := &eventScanner{scanner: s}
+	es := &eventScanner{scanner: s, exprs: s.sc.exprs[:0]}
+	defer func() {
+		clear(es.exprs) // the strings in them belong to this document
+		s.sc.exprs = es.exprs[:0]
+	}()
 	text := s.text
 	es.scanDates()
 	if len(es.exprs) == 0 {
@@ -802,7 +806,8 @@ type timelineEntry struct {
 // timelineEntries finds lines that hold only a full date (with a year), or
 // a date followed by ":" or a dash and the entry text.
 func (es *eventScanner) timelineEntries() []timelineEntry {
-	var entries []timelineEntry
+	entries := es.sc.entries[:0]
+	defer func() { es.sc.entries = entries[:0] }()
 	for _, d := range es.exprs {
 		if d.year == 0 || d.month == 0 || d.ranged || d.span || d.yearMissing {
 			continue

@@ -37,6 +37,15 @@ type scratch struct {
 	// (see lowerWords).
 	lower []byte
 	low   []int32
+	// The working lists of the scanners: figures and their
+	// de-duplication set, date expressions, timeline entries and
+	// discovery's trigger words. Results are copied out of them at their
+	// final length.
+	figs     []document.Figure
+	seen     map[figureKey]bool
+	exprs    []dateExpr
+	entries  []timelineEntry
+	triggers []trigger
 }
 
 // New returns an extractor that matches the entities of g.
@@ -60,7 +69,7 @@ func (x *Extractor) Extract(raw document.Raw) document.Tagged {
 		sc = new(scratch)
 	}
 	sc.toks = tokenize(sc.toks, raw.Text)
-	t.Entities = x.findEntities(raw.Text, sc.toks)
+	t.Entities = x.findEntities(raw.Text, sc.toks, sc)
 	s := newScannerIn(raw.Text, sc.toks, sc)
 	t.Figures = figuresIn(s)
 	t.Events = eventsIn(s, raw.Published, t.Entities)

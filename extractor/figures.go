@@ -46,7 +46,11 @@ type figureScanner struct {
 type span struct{ start, end int }
 
 func figuresIn(s scanner) []document.Figure {
-	fs := &figureScanner{scanner: s, seen: map[figureKey]bool{}}
+	if s.sc.seen == nil {
+		s.sc.seen = map[figureKey]bool{}
+	}
+	clear(s.sc.seen)
+	fs := &figureScanner{scanner: s, seen: s.sc.seen, out: s.sc.figs[:0]}
 	toks := s.toks
 	fs.tables()
 	mi := 0 // table rows are masked in text order: one moving index suffices
@@ -72,7 +76,13 @@ func figuresIn(s scanner) []document.Figure {
 		}
 	}
 	sortFigures(fs.out)
-	return fs.out
+	var out []document.Figure
+	if len(fs.out) > 0 {
+		out = slices.Clone(fs.out)
+	}
+	clear(fs.out) // the strings in them belong to this document
+	s.sc.figs = fs.out[:0]
+	return out
 }
 
 func sortFigures(fs []document.Figure) {
@@ -1378,6 +1388,7 @@ type scanner struct {
 	// replaces a copy per lookup.
 	lower string
 	low   []int32
+	sc    *scratch // working memory
 }
 
 // newScanner returns a scanner over text and its tokens.
@@ -1388,7 +1399,7 @@ func newScanner(text string, toks []token) scanner {
 // newScannerIn is newScanner keeping its working memory in sc, so that one
 // extraction after another reuses it.
 func newScannerIn(text string, toks []token, sc *scratch) scanner {
-	s := scanner{text: text, toks: toks, lx: lex()}
+	s := scanner{text: text, toks: toks, lx: lex(), sc: sc}
 	s.lower, s.low = lowerWords(text, toks, sc)
 	return s
 }

@@ -331,16 +331,17 @@ func (g *Gazetteer) FindWith(text string, opt FindOptions) []document.Entity {
 		f = new(folded)
 	}
 	fold(f, text, &m.trie)
+	var (
+		hits    = f.hits[:0]
+		lastEnd [nTypes]int
+		cue     bool
+	)
 	defer func() {
+		f.hits = hits[:0]
 		if cap(f.b) <= maxPooledFold {
 			g.folds.Put(f)
 		}
 	}()
-	var (
-		hits    []hit
-		lastEnd [nTypes]int
-		cue     bool
-	)
 	// The longest pattern at every start position, including starts inside
 	// an earlier match ("Thmor Da" inside "MDS Thmor Da SEZ"), is a
 	// candidate. Per-type lastEnd keeps one type's mentions from
