@@ -67,7 +67,7 @@ func figuresIn(s scanner) []document.Figure {
 				i = next
 			}
 		case tWord:
-			if !toks[i].has(fHyphen) && !shapeOK(&fs.lx.numberShape, fs.tok(i)) {
+			if !toks[i].has(fHyphen) && !fs.lx.numberShape.has(fs.tok(i)) {
 				continue // most words: wordNumber's first test, without a call
 			}
 			if next := fs.wordNumber(i); next > i {
@@ -396,7 +396,7 @@ func (fs *figureScanner) currencyBefore(i int) string {
 func (fs *figureScanner) wordNumber(i int) int {
 	lx := fs.lx
 	if !fs.toks[i].has(fHyphen) {
-		if w := fs.tok(i); !shapeOK(&lx.numberShape, w) {
+		if w := fs.tok(i); !lx.numberShape.has(w) {
 			return i
 		} else if _, ok := lookupFold(lx.numberStarts, w); !ok {
 			return i
@@ -1555,10 +1555,12 @@ type lexicon struct {
 	// numberStarts holds every unhyphenated word that can start a number
 	// phrase, for a cheap first test on each word of the text.
 	numberStarts map[string]bool
-	// startShape[c][n] is true when some word of numberStarts or of the
-	// date words begins with letter c and has n bytes: a table test that
-	// rejects most words of a text before any hashing.
-	numberShape [26][16]bool
+	// dateShape[c][n] is true when some date word begins with letter c
+	// and has n bytes; numberShape does the same for numberStarts with
+	// the first two letters ("the" and "and" share their first letter and
+	// length with "two" and "a…", not their first two). Table tests that
+	// reject most words of a text before any hashing.
+	numberShape wordShape
 	dateShape   [26][16]bool
 	scales      map[string]float64 // "million", "billion"
 	fractions   map[string]float64 // "third" → 33.3 (per cent of a whole)
@@ -1622,7 +1624,7 @@ func newLexicon() *lexicon {
 		}
 	}
 	for w := range lx.numberStarts {
-		lx.numberShape[w[0]-'a'][len(w)] = true
+		lx.numberShape.add(w)
 	}
 
 	addUnit := func(unit, words string) {
@@ -1749,6 +1751,40 @@ func newLexicon() *lexicon {
 	lx.abbrev = set(`mr mrs ms dr gen maj lt col capt sgt prof sen rep gov st co ltd inc corp no vs
 		jan feb mar apr jun jul aug sep sept oct nov dec approx est etc mt jr sr pol brig adm`)
 	return lx
+}
+
+// wordShape is a filter for a set of lower-case ASCII words of fewer
+// than 16 bytes: the lengths of its words by their first two letters (the
+// second is 26 for one-letter words).
+type wordShape [26][27]uint16
+
+func (t *wordShape) add(w string) {
+	second := 26
+	if len(w) > 1 {
+		second = int(w[1] - 'a')
+	}
+	t[w[0]-'a'][second] |= 1 << len(w)
+}
+
+// has reports whether w, in any ASCII case, may be in the set: false
+// means it is not.
+func (t *wordShape) has(w string) bool {
+	if len(w) == 0 || len(w) >= 16 {
+		return false
+	}
+	c := w[0] | 0x20
+	if c < 'a' || c > 'z' {
+		return false
+	}
+	second := 26
+	if len(w) > 1 {
+		d := w[1] | 0x20
+		if d < 'a' || d > 'z' {
+			return false
+		}
+		second = int(d - 'a')
+	}
+	return t[c-'a'][second]&(1<<len(w)) != 0
 }
 
 // shapeOK tests a word against a first-letter/length table.
