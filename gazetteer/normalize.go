@@ -161,7 +161,12 @@ func fold(dst *folded, text string, t *trie) {
 					f.rough = append(f.rough, i)
 				}
 				if n := len(f.b); n > 0 && f.b[n-1] != soft && f.b[n-1] != hard && i-n == f.delta {
-					f.b = append(f.b, soft) // sep's common case: one space after a word
+					// sep's common case: one space after a word. It ends
+					// the word, which is all scan would do with it.
+					f.b = append(f.b, soft)
+					f.endWord(t, n)
+					i++
+					continue
 				} else {
 					f.sep(soft, i)
 				}
