@@ -974,7 +974,7 @@ func (es *eventScanner) prose(published string) []document.Event {
 	seen := map[key]bool{}
 	var evs []document.Event
 	dates := make([]ymd, 0, 32) // dates[k] is that of evs[k], for setDates
-	var last ymd // the last date resolved, for "the same day", "that month"
+	var last ymd                // the last date resolved, for "the same day", "that month"
 	haveLast := false
 	for k, d := range es.exprs {
 		if d.ranged {

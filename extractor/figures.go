@@ -1767,24 +1767,17 @@ func (t *wordShape) add(w string) {
 }
 
 // has reports whether w, in any ASCII case, may be in the set: false
-// means it is not.
+// means it is not. (A word whose second byte is not a letter may be let
+// through; it is small enough to be inlined in the scanning loops.)
 func (t *wordShape) has(w string) bool {
 	if len(w) == 0 || len(w) >= 16 {
 		return false
 	}
-	c := w[0] | 0x20
-	if c < 'a' || c > 'z' {
-		return false
-	}
-	second := 26
+	c, d := w[0]|0x20-'a', byte(26)
 	if len(w) > 1 {
-		d := w[1] | 0x20
-		if d < 'a' || d > 'z' {
-			return false
-		}
-		second = int(d - 'a')
+		d = w[1] | 0x20 - 'a'
 	}
-	return t[c-'a'][second]&(1<<len(w)) != 0
+	return c < 26 && d <= 26 && t[c][d]&(1<<len(w)) != 0
 }
 
 // shapeOK tests a word against a first-letter/length table.

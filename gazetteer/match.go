@@ -669,7 +669,7 @@ func (g *Gazetteer) entities(text string, f *folded, hits []hit) []document.Enti
 	}
 	all := make([]document.Mention, 0, len(hits))
 	for i, n := range counts {
-		out[i].Mentions = all[len(all):len(all):len(all)+n]
+		out[i].Mentions = all[len(all) : len(all) : len(all)+n]
 		all = all[:len(all)+n]
 	}
 	for _, h := range hits {
