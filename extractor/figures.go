@@ -996,6 +996,8 @@ func (fs *figureScanner) tables() {
 			numStart int
 			numEnd   int
 			value    float64
+			unit     string // named in the label (rowUnit)
+			qual     string
 		}
 		var rows []row
 		caption := ""
@@ -1026,20 +1028,22 @@ func (fs *figureScanner) tables() {
 		if caption == "" && prevLine.end > prevLine.start {
 			caption = strings.TrimSpace(text[prevLine.start:prevLine.end])
 		}
+		// The caption and the labels are scanned in one scratch space.
+		var sc scratch
 		unit := ""
-		capToks := tokenize(nil, caption)
-		cs := newScanner(caption, capToks)
-		for k := len(capToks) - 1; k >= 0 && unit == ""; k-- {
+		sc.toks = tokenize(sc.toks, caption)
+		cs := newScannerIn(caption, sc.toks, &sc)
+		for k := len(sc.toks) - 1; k >= 0 && unit == ""; k-- {
 			unit = fs.lx.units[cs.wordAt(k)]
 		}
-		if lc := strings.ToLower(caption); unit == "" && (strings.Contains(lc, "nationalit") || strings.Contains(lc, "by country")) {
+		if unit == "" && (containsFold(caption, "nationalit") || containsFold(caption, "by country")) {
 			unit = "people" // a count per nationality counts persons
 		}
 		rowUnit := func(label string) (string, string) {
-			lt := tokenize(nil, label)
-			ls := newScanner(label, lt)
+			sc.toks = tokenize(sc.toks, label)
+			ls := newScannerIn(label, sc.toks, &sc)
 			u, q := "", ""
-			for k := range lt {
+			for k := range sc.toks {
 				if u == "" {
 					u = fs.lx.units[ls.wordAt(k)]
 				}
@@ -1053,8 +1057,9 @@ func (fs *figureScanner) tables() {
 			return u, q
 		}
 		labelled := 0
-		for _, r := range rows {
-			if u, _ := rowUnit(r.label); u != "" {
+		for i := range rows {
+			r := &rows[i]
+			if r.unit, r.qual = rowUnit(r.label); r.unit != "" {
 				labelled++
 			}
 		}
@@ -1063,7 +1068,7 @@ func (fs *figureScanner) tables() {
 		}
 		qual := "exact"
 		ctxStart := max(0, block[0].start-1500)
-		if strings.Contains(strings.ToLower(caption), "estimat") || strings.Contains(strings.ToLower(text[ctxStart:block[0].start]), "estimat") {
+		if containsFold(caption, "estimat") || containsFold(text[ctxStart:block[0].start], "estimat") {
 			qual = "estimated"
 		}
 		for _, r := range rows {
@@ -1071,10 +1076,10 @@ func (fs *figureScanner) tables() {
 			// A table of different measures names each row's unit in its label
 			// ("Survivors interviewed\t58", "Compounds identified (at least)\t53").
 			if labelled == len(rows) {
-				if lu, lq := rowUnit(r.label); lu != "" {
-					u, q = lu, "exact"
-					if lq != "" {
-						q = lq
+				if r.unit != "" {
+					u, q = r.unit, "exact"
+					if r.qual != "" {
+						q = r.qual
 					}
 				}
 			}
