@@ -1266,39 +1266,29 @@ func needsCollapse(s string) bool {
 }
 
 // attachEntities lists on each event the entities mentioned inside it.
-// The lists share one backing array, sized by a first pass, instead of
-// growing one slice per event.
+// The lists share one backing array, cut up once it is complete, instead
+// of growing one slice per event.
 func attachEntities(evs []document.Event, entities []document.Entity) {
-	inside := func(ev *document.Event, e *document.Entity) bool {
-		for _, m := range e.Mentions {
-			if m.Start >= ev.Start && m.End <= ev.End {
-				return true
-			}
-		}
-		return false
-	}
-	n := 0
-	for k := range evs {
-		for i := range entities {
-			if inside(&evs[k], &entities[i]) {
-				n++
-			}
-		}
-	}
-	if n == 0 {
-		return
-	}
-	ids := make([]string, 0, n)
+	var ids []string
+	var buf [64]int
+	ends := buf[:0] // ids[ends[k-1]:ends[k]] are evs[k]'s
 	for k := range evs {
 		ev := &evs[k]
-		from := len(ids)
-		for i := range entities {
-			if inside(ev, &entities[i]) {
-				ids = append(ids, entities[i].ID)
+		for _, e := range entities {
+			for _, m := range e.Mentions {
+				if m.Start >= ev.Start && m.End <= ev.End {
+					ids = append(ids, e.ID)
+					break
+				}
 			}
 		}
-		if len(ids) > from {
-			ev.Entities = ids[from:len(ids):len(ids)]
+		ends = append(ends, len(ids))
+	}
+	from := 0
+	for k, end := range ends {
+		if end > from {
+			evs[k].Entities = ids[from:end:end]
 		}
+		from = end
 	}
 }
