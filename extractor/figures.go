@@ -1230,7 +1230,16 @@ func tokenize(dst []token, text string) []token {
 			space = true
 		case c < utf8.RuneSelf:
 			if isASCIIAlnum(c) {
-				t := scanWord(text, i)
+				// Most words are lower-case letters only: they are read
+				// here without the call to scanWord, which would give the
+				// same token.
+				t := token{start: i, kind: tWord}
+				if 'a' <= c && c <= 'z' {
+					t.end = plainWordEnd(text, i)
+				}
+				if t.end == 0 {
+					t = scanWord(text, i)
+				}
 				if space {
 					t.flags |= fSpace
 				}
@@ -1268,6 +1277,21 @@ func tokenize(dst []token, text string) []token {
 		}
 	}
 	return toks
+}
+
+// plainWordEnd returns the end of the run of lower-case ASCII letters at
+// text[i] when that run is a whole word token (scanWord would end it
+// there: it ends the text or is followed by a byte that no word takes in,
+// or by "," or ".", which join digits only), else 0.
+func plainWordEnd(text string, i int) int {
+	j := i + 1
+	for j < len(text) && 'a' <= text[j] && text[j] <= 'z' {
+		j++
+	}
+	if j == len(text) || !inWord[text[j]] || text[j] == ',' || text[j] == '.' {
+		return j
+	}
+	return 0
 }
 
 func isASCIIAlnum(c byte) bool { return asciiAlnum[c] }
