@@ -562,6 +562,11 @@ func (fs *figureScanner) qualifierBefore(i int) (int, string) {
 		words[n] = fs.tok(j)
 		n++
 	}
+	// Every phrase tried ends with the nearest word: most words end no
+	// qualifier, and one lookup tells so.
+	if _, ok := lookupFold(fs.lx.qualifierEnds, words[0]); !ok {
+		return i, "exact"
+	}
 	var buf [64]byte
 	for k := n; k >= 1; k-- {
 		// Join words[k-1] … words[0] with spaces, folded, without allocating.
@@ -1598,8 +1603,10 @@ type lexicon struct {
 	function    map[string]bool    // words that end a noun phrase after a number
 	adjectives  map[string]bool    // modifiers allowed between a number and its noun
 	qualifiers  map[string]string  // "at least", "as many as" → gold qualifier
-	namePrev    map[string]bool    // "Tier 3", "page 4": the number is a label
-	currencies  map[string]bool    // currencies without a code below: not recorded
+	// qualifierEnds holds the last word of each qualifier ("least", "as").
+	qualifierEnds map[string]bool
+	namePrev      map[string]bool // "Tier 3", "page 4": the number is a label
+	currencies    map[string]bool // currencies without a code below: not recorded
 	// currencyCodes maps currency words and symbols to ISO codes.
 	currencyCodes map[string]string
 	personUnits   map[string]bool
@@ -1738,6 +1745,10 @@ func newLexicon() *lexicon {
 		"up to": "up to", "as many as": "up to", "as high as": "up to", "as much as": "up to",
 		"at most": "up to", "fewer than": "up to", "less than": "up to", "under": "up to",
 		"a total of": "exact", "total of": "exact", "exactly": "exact", "only": "exact", "just": "exact", "simply": "exact",
+	}
+	lx.qualifierEnds = map[string]bool{}
+	for q := range lx.qualifiers {
+		lx.qualifierEnds[q[strings.LastIndexByte(q, ' ')+1:]] = true
 	}
 
 	lx.namePrev = set(`tier level phase article section chapter no number vol volume issue part step
