@@ -54,9 +54,9 @@ func extractAll(x *Extractor) func(string) {
 // figuresAndEvents isolates this file's share of Extract: the token scan,
 // figures and events, without entity matching.
 func figuresAndEvents(text string) {
-	toks := tokenize(nil, text)
-	figuresIn(text, toks)
-	eventsIn(text, "", nil, toks)
+	s := newScanner(text, tokenize(nil, text))
+	figuresIn(s)
+	eventsIn(s, "", nil)
 }
 
 // repeat copies texts (fresh memory for each copy) until they reach

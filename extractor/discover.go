@@ -191,6 +191,8 @@ func hasSiteNounSuffix(s string) bool {
 	return false
 }
 
+func isSpaceOrHyphen(r rune) bool { return unicode.IsSpace(r) || r == '-' }
+
 // equalFoldASCII reports whether s is the lower-case ASCII word w in any
 // ASCII case. Unlike strings.EqualFold it folds no other runes (the Kelvin
 // sign is not a "k"), so a match has the length of w.
@@ -218,6 +220,23 @@ func setOf(words ...string) map[string]bool {
 	return m
 }
 
+// inLower reports whether set holds strings.ToLower(w). An ASCII word is
+// folded on the stack (lookupFold); other words go through
+// strings.ToLower, which also folds runes such as the Kelvin sign to
+// ASCII letters.
+func inLower(set map[string]bool, w string) bool {
+	if len(w) > 32 {
+		return set[strings.ToLower(w)]
+	}
+	for i := 0; i < len(w); i++ {
+		if w[i] >= utf8.RuneSelf {
+			return set[strings.ToLower(w)]
+		}
+	}
+	v, _ := lookupFold(set, w)
+	return v
+}
+
 // found is a discovered mention before grouping.
 type found struct {
 	typ, kind, name string
@@ -232,7 +251,7 @@ type found struct {
 // discover returns entities the gazetteer lacks (Known false). known holds
 // everything the gazetteer found, companies included, so a candidate never
 // overlaps or renames a known entity.
-func discover(text string, toks []token, known []document.Entity, g *gazetteer.Gazetteer) []document.Entity {
+func discover(text string, toks []token, known []document.Entity, g *gazetteer.Gazetteer, sc *scratch) []document.Entity {
 	var taken [][2]int
 	for _, e := range known {
 		for _, m := range e.Mentions {
@@ -265,7 +284,8 @@ func discover(text string, toks []token, known []document.Entity, g *gazetteer.G
 		spans = append(spans, s)
 	}
 
-	for _, h := range findTriggers(text, toks) {
+	sc.triggers = findTriggers(sc.triggers, text, toks)
+	for _, h := range sc.triggers {
 		rule, at = int(h.trigger), h.at
 		p, w := h.at, triggers[h.trigger].word
 		switch triggers[h.trigger].rule {
@@ -285,7 +305,7 @@ func discover(text string, toks []token, known []document.Entity, g *gazetteer.G
 				continue
 			}
 			a, b := p+m[2], p+m[3]
-			if name := text[a:b]; !notName[strings.ToLower(firstWord(name))] {
+			if name := text[a:b]; !inLower(notName, firstWord(name)) {
 				add(found{typ: document.Compound, name: name, start: a, end: b, conf: confQuoted})
 			}
 		case rulePerson:
@@ -343,7 +363,7 @@ func discover(text string, toks []token, known []document.Entity, g *gazetteer.G
 			if !ok {
 				continue
 			}
-			if name := text[a:b]; !notName[strings.ToLower(firstWord(name))] && !sentenceStart(text, a) {
+			if name := text[a:b]; !inLower(notName, firstWord(name)) && !sentenceStart(text, a) {
 				add(found{typ: document.Compound, name: name, start: a, end: b, conf: confOwnedBy})
 			}
 		}
@@ -445,12 +465,12 @@ var triggerBytes = func() (t [3][256]uint32) {
 	return t
 }()
 
-// findTriggers returns the occurrences of the triggers in text, in text
-// order. Every rule needs its word where a token starts, after a joiner
+// findTriggers appends to dst[:0] the occurrences of the triggers in
+// text, in text order. Every rule needs its word where a token starts, after a joiner
 // inside a word ("ex-tycoon") or, for " by", just before a word, so the
 // token scan tells where to look.
-func findTriggers(text string, toks []token) []trigger {
-	var out []trigger
+func findTriggers(dst []trigger, text string, toks []token) []trigger {
+	out := dst[:0]
 	at := func(p int, set uint32) {
 		for ; set != 0; set &= set - 1 {
 			i := bits.TrailingZeros32(set)
@@ -523,17 +543,24 @@ func compoundBefore(text string, p int, w string) (found, bool) {
 		return found{}, false
 	}
 	end := p - 1
-	words := strings.Fields(strings.ReplaceAll(text[start:end], "-", " "))
+	// The words of the name, split at white space and hyphens.
+	words := make([]string, 0, 8)
+	for w := range strings.FieldsFuncSeq(text[start:end], isSpaceOrHyphen) {
+		words = append(words, w)
+	}
 	// Drop leading descriptive words ("The", "Chinese", "Notorious").
-	for len(words) > 0 && notName[strings.ToLower(words[0])] {
+	for len(words) > 0 && inLower(notName, words[0]) {
 		start = strings.Index(text[start:end], words[1%len(words)]) + start
 		words = words[1:]
 	}
-	if len(words) == 0 || nameWord(words[0]) && !unicode.IsUpper([]rune(words[0])[0]) {
+	if len(words) == 0 {
+		return found{}, false
+	}
+	if r, _ := utf8.DecodeRuneInString(words[0]); nameWord(words[0]) && !unicode.IsUpper(r) {
 		return found{}, false // "239 casino": a count, not a name
 	}
 	for _, w := range words {
-		if notName[strings.ToLower(w)] || notPerson[strings.ToLower(w)] && w != "International" {
+		if inLower(notName, w) || inLower(notPerson, w) && w != "International" {
 			return found{}, false
 		}
 	}
@@ -713,9 +740,8 @@ func personAfter(text string, p int, conf float64) (found, bool) {
 	}
 	start, end := p+m[2], p+m[3]
 	name := text[start:end]
-	for _, w := range strings.FieldsFunc(name, func(r rune) bool { return r == ' ' || r == '-' }) {
-		lw := strings.ToLower(w)
-		if notPerson[lw] || notName[lw] {
+	for w := range strings.FieldsFuncSeq(name, func(r rune) bool { return r == ' ' || r == '-' }) {
+		if inLower(notPerson, w) || inLower(notName, w) {
 			return found{}, false
 		}
 	}

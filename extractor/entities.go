@@ -15,9 +15,9 @@ import (
 // owners' firms among the tycoons, and matching them also keeps discovery
 // from re-proposing a known firm and "Try Pheap Group" from being read as
 // the person.
-func (x *Extractor) findEntities(text string, toks []token) []document.Entity {
+func (x *Extractor) findEntities(text string, toks []token, sc *scratch) []document.Entity {
 	out := x.gaz.FindWith(text, gazetteer.FindOptions{Companies: true})
-	new := discover(text, toks, out, x.gaz)
+	new := discover(text, toks, out, x.gaz, sc)
 	new = append(new, personVariants(text, toks, x.gaz, out, new)...)
 	if len(new) == 0 {
 		return out

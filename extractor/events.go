@@ -17,6 +17,7 @@ package extractor
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -29,7 +30,7 @@ import (
 // findEvents returns the dated events of text. published is YYYY-MM-DD (or
 // YYYY-MM, YYYY) or empty; entities supply the ids attached to each event.
 func findEvents(text, published string, entities []document.Entity) []document.Event {
-	return eventsIn(text, published, entities, tokenize(nil, text))
+	return eventsIn(newScanner(text, tokenize(nil, text)), published, entities)
 }
 
 // Vagueness of a year ("early 2024") decides how far into the year a
@@ -61,10 +62,19 @@ func (d dateExpr) precision() string { return precisionOf(ymd{d.year, d.month, d
 type eventScanner struct {
 	scanner
 	exprs []dateExpr
+	// plausibleYears' result, once plausibleDone.
+	plausible     []int
+	latest        int
+	plausibleDone bool
 }
 
-func eventsIn(text, published string, entities []document.Entity, toks []token) []document.Event {
-	es := &eventScanner{scanner: scanner{text: text, toks: toks, lx: lex()}}
+func eventsIn(s scanner, published string, entities []document.Entity) []document.Event {
+	es := &eventScanner{scanner: s, exprs: s.sc.exprs[:0]}
+	defer func() {
+		clear(es.exprs) // the strings in them belong to this document
+		s.sc.exprs = es.exprs[:0]
+	}()
+	text := s.text
 	es.scanDates()
 	if len(es.exprs) == 0 {
 		return nil
@@ -174,7 +184,7 @@ func (s *scanner) dayAt(i int) int {
 	}
 	t := s.toks[i]
 	if t.kind == tNum || (t.kind == tWord && t.has(fDigit) && !t.has(fHyphen)) {
-		return ordinalDay(lowerASCII(s.tok(i)))
+		return ordinalDay(s.lowerTok(i))
 	}
 	return 0
 }
@@ -523,7 +533,12 @@ func (a ymd) before(b ymd) bool {
 }
 
 func (a ymd) iso() string {
-	b := make([]byte, 0, 10)
+	var buf [16]byte
+	return string(a.appendISO(buf[:0]))
+}
+
+// appendISO appends the ISO form of a: "2024", "2024-03" or "2024-03-15".
+func (a ymd) appendISO(b []byte) []byte {
 	b = appendPadded(b, a.y, 4)
 	if a.d > 0 || a.m > 0 {
 		b = appendPadded(append(b, '-'), a.m, 2)
@@ -531,7 +546,23 @@ func (a ymd) iso() string {
 	if a.d > 0 {
 		b = appendPadded(append(b, '-'), a.d, 2)
 	}
-	return string(b)
+	return b
+}
+
+// setDates sets the Date of evs[k] to the ISO form of dates[k]. The dates
+// share one string, one allocation for the document instead of one per
+// event.
+func setDates(evs []document.Event, dates []ymd) {
+	b := make([]byte, 0, 256)
+	for _, d := range dates {
+		b = d.appendISO(b)
+	}
+	all := string(b)
+	var buf [16]byte
+	for k, d := range dates {
+		n := len(d.appendISO(buf[:0]))
+		evs[k].Date, all = all[:n], all[n:]
+	}
 }
 
 // appendPadded appends v with leading zeros to width characters, as
@@ -572,39 +603,69 @@ func parsePublished(s string) (ymd, bool) {
 
 // plausibleYears are the years the text states, minus typo-like outliers:
 // a year far after all the others that differs from one of them in a single
-// digit ("2033" in a document about 2022 and 2023).
-func (es *eventScanner) plausibleYears() (map[int]bool, int) {
-	count := map[int]int{}
+// digit ("2033" in a document about 2022 and 2023). It is worked out once
+// per document.
+func (es *eventScanner) plausibleYears() (plausible []int, latest int) {
+	if es.plausibleDone {
+		return es.plausible, es.latest
+	}
+	var count yearCounts
 	for _, d := range es.exprs {
 		if d.year > 0 {
-			count[d.year]++
+			count = count.add(d.year)
 		}
 	}
-	ok := map[int]bool{}
-	latest := 0
-	for y := range count {
-		if !typoOutlier(y, count) {
-			ok[y] = true
-			latest = max(latest, y)
+	for _, c := range count {
+		if !typoOutlier(c.year, count) {
+			plausible = append(plausible, c.year)
+			latest = max(latest, c.year)
 		}
 	}
-	return ok, latest
+	es.plausible, es.latest, es.plausibleDone = plausible, latest, true
+	return plausible, latest
+}
+
+// yearCounts counts the mentions of each year. A document names a few
+// distinct years, so a slice searched in order serves better than a map.
+type yearCounts []yearCount
+
+type yearCount struct{ year, n int }
+
+func (c yearCounts) add(y int) yearCounts {
+	for i := range c {
+		if c[i].year == y {
+			c[i].n++
+			return c
+		}
+	}
+	return append(c, yearCount{y, 1})
+}
+
+// of is the count of year y, 0 when it is not mentioned.
+func (c yearCounts) of(y int) int {
+	for _, e := range c {
+		if e.year == y {
+			return e.n
+		}
+	}
+	return 0
 }
 
 // typoOutlier reports a year more than five years after every other year
 // of the document that looks like a one-digit slip of one of them.
-func typoOutlier(y int, count map[int]int) bool {
+func typoOutlier(y int, count yearCounts) bool {
 	nearest := 0
-	for o := range count {
-		if o < y && o > nearest {
+	for _, c := range count {
+		if o := c.year; o < y && o > nearest {
 			nearest = o
 		}
 	}
 	if nearest == 0 || y-nearest <= 5 {
 		return false
 	}
-	for o, n := range count {
-		if o != y && n >= count[y] && oneDigitApart(y, o) {
+	ny := count.of(y)
+	for _, c := range count {
+		if o := c.year; o != y && c.n >= ny && oneDigitApart(y, o) {
 			return true
 		}
 	}
@@ -646,7 +707,7 @@ func (es *eventScanner) reference(published string) (ymd, bool) {
 	var ref ymd
 	found := false
 	for _, d := range es.exprs {
-		if d.year == 0 || !plausible[d.year] {
+		if d.year == 0 || !slices.Contains(plausible, d.year) {
 			continue
 		}
 		end := ymd{d.year, d.month, d.day}
@@ -745,7 +806,8 @@ type timelineEntry struct {
 // timelineEntries finds lines that hold only a full date (with a year), or
 // a date followed by ":" or a dash and the entry text.
 func (es *eventScanner) timelineEntries() []timelineEntry {
-	var entries []timelineEntry
+	entries := es.sc.entries[:0]
+	defer func() { es.sc.entries = entries[:0] }()
 	for _, d := range es.exprs {
 		if d.year == 0 || d.month == 0 || d.ranged || d.span || d.yearMissing {
 			continue
@@ -800,9 +862,9 @@ func (es *eventScanner) timeline(entries []timelineEntry) []document.Event {
 	// The entries that keep the timeline's order are the longest ordered
 	// subsequence; the others are suspects for a typo.
 	inSeq := orderedSubsequence(dates, inOrder)
-	count := map[int]int{}
+	var count yearCounts
 	for _, d := range dates {
-		count[d.y]++
+		count = count.add(d.y)
 	}
 	evs := make([]document.Event, 0, len(entries))
 	for k, e := range entries {
@@ -841,8 +903,7 @@ func (es *eventScanner) timeline(entries []timelineEntry) []document.Event {
 				ev.Flag = fmt.Sprintf("date %q is out of sequence with the neighbouring entries", heading)
 			}
 		}
-		dates[k] = date // later entries compare with the corrected date
-		ev.Date = date.iso()
+		dates[k] = date // later entries compare with the corrected date; setDates sets ev.Date
 		ev.Precision = e.expr.precision()
 		from, to := e.bodyFirst, e.bodyEnd
 		for from < to && es.toks[from].kind == tNL {
@@ -862,6 +923,7 @@ func (es *eventScanner) timeline(entries []timelineEntry) []document.Event {
 		ev.Start = es.toks[e.head].start
 		evs = append(evs, ev)
 	}
+	setDates(evs, dates)
 	return evs
 }
 
@@ -907,11 +969,12 @@ func (es *eventScanner) prose(published string) []document.Event {
 	yearSeen := map[int]bool{}
 	type key struct {
 		start int
-		date  string
+		date  ymd // as good a key as its ISO form, which is one to one
 	}
 	seen := map[key]bool{}
 	var evs []document.Event
-	var last ymd // the last date resolved, for "the same day", "that month"
+	dates := make([]ymd, 0, 32) // dates[k] is that of evs[k], for setDates
+	var last ymd                // the last date resolved, for "the same day", "that month"
 	haveLast := false
 	for k, d := range es.exprs {
 		if d.ranged {
@@ -996,7 +1059,6 @@ func (es *eventScanner) prose(published string) []document.Event {
 			continue
 		}
 		ev := document.Event{
-			Date:      date.iso(),
 			Precision: d.precision(),
 			Summary:   summarize(sentence),
 			Start:     es.toks[from].start,
@@ -1013,7 +1075,7 @@ func (es *eventScanner) prose(published string) []document.Event {
 		case havePub && date.y > pub.y:
 			ev.Flag = fmt.Sprintf("date %q is after the publication date %s", surface, published)
 			ev.DateText = surface
-		case !havePub && d.year > 0 && !plausible[d.year]:
+		case !havePub && d.year > 0 && !slices.Contains(plausible, d.year):
 			ev.Flag = fmt.Sprintf("year %d is far after the document's other dates (latest %d); probably a typo", d.year, latest)
 			ev.DateText = surface
 		case !havePub && (d.yearMissing || d.relative != ""):
@@ -1021,7 +1083,7 @@ func (es *eventScanner) prose(published string) []document.Event {
 		}
 		last, haveLast = date, true
 		anaphor := strings.HasPrefix(d.relative, "same-") || d.relative == "next-day" || d.relative == "that-month-name"
-		if k := (key{ev.Start, ev.Date}); seen[k] && !anaphor {
+		if k := (key{ev.Start, date}); seen[k] && !anaphor {
 			continue
 		} else {
 			seen[k] = true
@@ -1030,7 +1092,9 @@ func (es *eventScanner) prose(published string) []document.Event {
 			yearSeen[date.y] = true
 		}
 		evs = append(evs, ev)
+		dates = append(dates, date)
 	}
+	setDates(evs, dates)
 	return evs
 }
 
@@ -1202,16 +1266,29 @@ func needsCollapse(s string) bool {
 }
 
 // attachEntities lists on each event the entities mentioned inside it.
+// The lists share one backing array, cut up once it is complete, instead
+// of growing one slice per event.
 func attachEntities(evs []document.Event, entities []document.Entity) {
+	var ids []string
+	var buf [64]int
+	ends := buf[:0] // ids[ends[k-1]:ends[k]] are evs[k]'s
 	for k := range evs {
 		ev := &evs[k]
 		for _, e := range entities {
 			for _, m := range e.Mentions {
 				if m.Start >= ev.Start && m.End <= ev.End {
-					ev.Entities = append(ev.Entities, e.ID)
+					ids = append(ids, e.ID)
 					break
 				}
 			}
 		}
+		ends = append(ends, len(ids))
+	}
+	from := 0
+	for k, end := range ends {
+		if end > from {
+			evs[k].Entities = ids[from:end:end]
+		}
+		from = end
 	}
 }

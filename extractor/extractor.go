@@ -13,28 +13,50 @@ import (
 	"github.com/compoundwatch/compoundwatch/gazetteer"
 )
 
-// maxPooledTokens bounds the token slices Extractor.tokens keeps.
+// maxPooledTokens bounds the token slices Extractor.scratch keeps.
 const maxPooledTokens = 1 << 16
 
 // Extractor is safe for concurrent use.
 type Extractor struct {
-	gaz *gazetteer.Gazetteer
-	// tokens recycles token slices between documents: a document's tokens
-	// are the largest allocation of its extraction (about five bytes per
-	// byte of text) and never outlive it. Slices of huge documents are
-	// not kept (maxPooledTokens).
-	tokens sync.Pool
+	gaz     *gazetteer.Gazetteer
+	version string // Version(), built once rather than per document
+	// scratch recycles the working memory of an extraction between
+	// documents (see scratch).
+	scratch sync.Pool
+}
+
+// scratch is the working memory of one extraction: nothing in it outlives
+// the call, so it is reused for the next document instead of being
+// allocated anew. Buffers grown by a huge document are not kept
+// (maxPooledTokens).
+type scratch struct {
+	// toks are the document's tokens, the largest allocation of an
+	// extraction (about five bytes per byte of text).
+	toks []token
+	// lower and low are where the scanner folds the words with capitals
+	// (see lowerWords).
+	lower []byte
+	low   []int32
+	// The working lists of the scanners: figures and their
+	// de-duplication set, date expressions, timeline entries and
+	// discovery's trigger words. Results are copied out of them at their
+	// final length.
+	figs     []document.Figure
+	seen     map[figureKey]bool
+	exprs    []dateExpr
+	entries  []timelineEntry
+	triggers []trigger
 }
 
 // New returns an extractor that matches the entities of g.
 func New(g *gazetteer.Gazetteer) *Extractor {
-	return &Extractor{gaz: g}
+	return &Extractor{gaz: g, version: "extractor/1 " + g.Version()}
 }
 
 // Version identifies the extractor's rules and gazetteer; it is stamped on
 // every tagged document.
 func (x *Extractor) Version() string {
-	return "extractor/1 " + x.gaz.Version()
+	return x.version
 }
 
 // Extract tags raw. It never fails: text it cannot read yields no tags.
@@ -42,16 +64,17 @@ func (x *Extractor) Extract(raw document.Raw) document.Tagged {
 	t := document.Tagged{Raw: raw, Extractor: x.Version()}
 	t.Schema = document.TaggedSchema
 	// One token scan serves discovery and the figure and event extractors.
-	toks, _ := x.tokens.Get().(*[]token)
-	if toks == nil {
-		toks = new([]token)
+	sc, _ := x.scratch.Get().(*scratch)
+	if sc == nil {
+		sc = new(scratch)
 	}
-	*toks = tokenize(*toks, raw.Text)
-	t.Entities = x.findEntities(raw.Text, *toks)
-	t.Figures = figuresIn(raw.Text, *toks)
-	t.Events = eventsIn(raw.Text, raw.Published, t.Entities, *toks)
-	if cap(*toks) <= maxPooledTokens {
-		x.tokens.Put(toks)
+	sc.toks = tokenize(sc.toks, raw.Text)
+	t.Entities = x.findEntities(raw.Text, sc.toks, sc)
+	s := newScannerIn(raw.Text, sc.toks, sc)
+	t.Figures = figuresIn(s)
+	t.Events = eventsIn(s, raw.Published, t.Entities)
+	if cap(sc.toks) <= maxPooledTokens {
+		x.scratch.Put(sc)
 	}
 	if t.Entities == nil {
 		t.Entities = []document.Entity{}

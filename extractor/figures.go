@@ -22,7 +22,7 @@ import (
 
 // findFigures returns the numeric facts stated in text.
 func findFigures(text string) []document.Figure {
-	return figuresIn(text, tokenize(nil, text))
+	return figuresIn(newScanner(text, tokenize(nil, text)))
 }
 
 // figureKey identifies a fact for de-duplication: a fact repeated in a
@@ -45,8 +45,13 @@ type figureScanner struct {
 
 type span struct{ start, end int }
 
-func figuresIn(text string, toks []token) []document.Figure {
-	fs := &figureScanner{scanner: scanner{text: text, toks: toks, lx: lex()}, seen: map[figureKey]bool{}}
+func figuresIn(s scanner) []document.Figure {
+	if s.sc.seen == nil {
+		s.sc.seen = map[figureKey]bool{}
+	}
+	clear(s.sc.seen)
+	fs := &figureScanner{scanner: s, seen: s.sc.seen, out: s.sc.figs[:0]}
+	toks := s.toks
 	fs.tables()
 	mi := 0 // table rows are masked in text order: one moving index suffices
 	for i := 0; i < len(toks); i++ {
@@ -62,7 +67,7 @@ func figuresIn(text string, toks []token) []document.Figure {
 				i = next
 			}
 		case tWord:
-			if !toks[i].has(fHyphen) && !shapeOK(&fs.lx.numberShape, fs.tok(i)) {
+			if !toks[i].has(fHyphen) && !fs.lx.numberShape.has(fs.tok(i)) {
 				continue // most words: wordNumber's first test, without a call
 			}
 			if next := fs.wordNumber(i); next > i {
@@ -71,7 +76,13 @@ func figuresIn(text string, toks []token) []document.Figure {
 		}
 	}
 	sortFigures(fs.out)
-	return fs.out
+	var out []document.Figure
+	if len(fs.out) > 0 {
+		out = slices.Clone(fs.out)
+	}
+	clear(fs.out) // the strings in them belong to this document
+	s.sc.figs = fs.out[:0]
+	return out
 }
 
 func sortFigures(fs []document.Figure) {
@@ -132,11 +143,22 @@ func isYearToken(s string) bool {
 }
 
 // wordAt returns the folded text of token i when it is a word, else "".
+// It is a slice of the text or of its folded copy, so it costs no
+// allocation.
 func (s *scanner) wordAt(i int) string {
 	if i < 0 || i >= len(s.toks) || s.toks[i].kind != tWord {
 		return ""
 	}
-	return lowerASCII(s.tok(i))
+	return s.lowerTok(i)
+}
+
+// lowerTok returns token i with ASCII capitals folded.
+func (s *scanner) lowerTok(i int) string {
+	t := s.toks[i]
+	if t.flags&fCaps == 0 {
+		return s.text[t.start:t.end]
+	}
+	return s.lower[s.low[i] : int(s.low[i])+t.end-t.start]
 }
 
 // wordIs reports whether token i is the lower-case word w in any ASCII
@@ -364,7 +386,7 @@ func (fs *figureScanner) currencyBefore(i int) string {
 		return fs.lx.currencyCodes[s]
 	case tWord:
 		if len(s) == 3 && s != "USD" && 'A' <= s[0] && s[0] <= 'Z' && 'A' <= s[1] && s[1] <= 'Z' && 'A' <= s[2] && s[2] <= 'Z' {
-			return fs.lx.currencyCodes[lowerASCII(s)]
+			return fs.lx.currencyCodes[fs.lowerTok(i-1)]
 		}
 	}
 	return ""
@@ -374,7 +396,7 @@ func (fs *figureScanner) currencyBefore(i int) string {
 func (fs *figureScanner) wordNumber(i int) int {
 	lx := fs.lx
 	if !fs.toks[i].has(fHyphen) {
-		if w := fs.tok(i); !shapeOK(&lx.numberShape, w) {
+		if w := fs.tok(i); !lx.numberShape.has(w) {
 			return i
 		} else if _, ok := lookupFold(lx.numberStarts, w); !ok {
 			return i
@@ -539,6 +561,11 @@ func (fs *figureScanner) qualifierBefore(i int) (int, string) {
 	for j := i - 1; j >= 0 && n < len(words) && fs.toks[j].kind == tWord; j-- {
 		words[n] = fs.tok(j)
 		n++
+	}
+	// Every phrase tried ends with the nearest word: most words end no
+	// qualifier, and one lookup tells so.
+	if _, ok := lookupFold(fs.lx.qualifierEnds, words[0]); !ok {
+		return i, "exact"
 	}
 	var buf [64]byte
 	for k := n; k >= 1; k-- {
@@ -974,6 +1001,8 @@ func (fs *figureScanner) tables() {
 			numStart int
 			numEnd   int
 			value    float64
+			unit     string // named in the label (rowUnit)
+			qual     string
 		}
 		var rows []row
 		caption := ""
@@ -1004,20 +1033,22 @@ func (fs *figureScanner) tables() {
 		if caption == "" && prevLine.end > prevLine.start {
 			caption = strings.TrimSpace(text[prevLine.start:prevLine.end])
 		}
+		// The caption and the labels are scanned in one scratch space.
+		var sc scratch
 		unit := ""
-		capToks := tokenize(nil, caption)
-		cs := scanner{text: caption, toks: capToks, lx: fs.lx}
-		for k := len(capToks) - 1; k >= 0 && unit == ""; k-- {
+		sc.toks = tokenize(sc.toks, caption)
+		cs := newScannerIn(caption, sc.toks, &sc)
+		for k := len(sc.toks) - 1; k >= 0 && unit == ""; k-- {
 			unit = fs.lx.units[cs.wordAt(k)]
 		}
-		if lc := strings.ToLower(caption); unit == "" && (strings.Contains(lc, "nationalit") || strings.Contains(lc, "by country")) {
+		if unit == "" && (containsFold(caption, "nationalit") || containsFold(caption, "by country")) {
 			unit = "people" // a count per nationality counts persons
 		}
 		rowUnit := func(label string) (string, string) {
-			lt := tokenize(nil, label)
-			ls := scanner{text: label, toks: lt, lx: fs.lx}
+			sc.toks = tokenize(sc.toks, label)
+			ls := newScannerIn(label, sc.toks, &sc)
 			u, q := "", ""
-			for k := range lt {
+			for k := range sc.toks {
 				if u == "" {
 					u = fs.lx.units[ls.wordAt(k)]
 				}
@@ -1031,8 +1062,9 @@ func (fs *figureScanner) tables() {
 			return u, q
 		}
 		labelled := 0
-		for _, r := range rows {
-			if u, _ := rowUnit(r.label); u != "" {
+		for i := range rows {
+			r := &rows[i]
+			if r.unit, r.qual = rowUnit(r.label); r.unit != "" {
 				labelled++
 			}
 		}
@@ -1041,7 +1073,7 @@ func (fs *figureScanner) tables() {
 		}
 		qual := "exact"
 		ctxStart := max(0, block[0].start-1500)
-		if strings.Contains(strings.ToLower(caption), "estimat") || strings.Contains(strings.ToLower(text[ctxStart:block[0].start]), "estimat") {
+		if containsFold(caption, "estimat") || containsFold(text[ctxStart:block[0].start], "estimat") {
 			qual = "estimated"
 		}
 		for _, r := range rows {
@@ -1049,10 +1081,10 @@ func (fs *figureScanner) tables() {
 			// A table of different measures names each row's unit in its label
 			// ("Survivors interviewed\t58", "Compounds identified (at least)\t53").
 			if labelled == len(rows) {
-				if lu, lq := rowUnit(r.label); lu != "" {
-					u, q = lu, "exact"
-					if lq != "" {
-						q = lq
+				if r.unit != "" {
+					u, q = r.unit, "exact"
+					if r.qual != "" {
+						q = r.qual
 					}
 				}
 			}
@@ -1164,6 +1196,7 @@ const (
 	fPara                     // tNL token spanning a blank line
 	fHyphen                   // word containing an internal hyphen
 	fJoin                     // word joined across an apostrophe or a non-breaking hyphen
+	fCaps                     // word holding an ASCII capital letter anywhere
 )
 
 type token struct {
@@ -1202,7 +1235,16 @@ func tokenize(dst []token, text string) []token {
 			space = true
 		case c < utf8.RuneSelf:
 			if isASCIIAlnum(c) {
-				t := scanWord(text, i)
+				// Most words are lower-case letters only: they are read
+				// here without the call to scanWord, which would give the
+				// same token.
+				t := token{start: i, kind: tWord}
+				if 'a' <= c && c <= 'z' {
+					t.end = plainWordEnd(text, i)
+				}
+				if t.end == 0 {
+					t = scanWord(text, i)
+				}
 				if space {
 					t.flags |= fSpace
 				}
@@ -1240,6 +1282,21 @@ func tokenize(dst []token, text string) []token {
 		}
 	}
 	return toks
+}
+
+// plainWordEnd returns the end of the run of lower-case ASCII letters at
+// text[i] when that run is a whole word token (scanWord would end it
+// there: it ends the text or is followed by a byte that no word takes in,
+// or by "," or ".", which join digits only), else 0.
+func plainWordEnd(text string, i int) int {
+	j := i + 1
+	for j < len(text) && 'a' <= text[j] && text[j] <= 'z' {
+		j++
+	}
+	if j == len(text) || !inWord[text[j]] || text[j] == ',' || text[j] == '.' {
+		return j
+	}
+	return 0
 }
 
 func isASCIIAlnum(c byte) bool { return asciiAlnum[c] }
@@ -1304,8 +1361,11 @@ func scanWord(text string, i int) token {
 				fl |= fDigit
 				i++
 			case isASCIIAlnum(c):
-				if first && c >= 'A' && c <= 'Z' {
-					fl |= fUpper
+				if c <= 'Z' { // a capital: digits went above
+					fl |= fCaps
+					if first {
+						fl |= fUpper
+					}
 				}
 				allNum = false
 				i++
@@ -1356,6 +1416,57 @@ type scanner struct {
 	text string
 	toks []token
 	lx   *lexicon
+	// lower holds the words with capitals folded to lower case, low[i]
+	// the offset of token i's in it (see lowerWords): the scanners look
+	// words up in lower case many times per document, and one folded copy
+	// replaces a copy per lookup.
+	lower string
+	low   []int32
+	sc    *scratch // working memory
+}
+
+// newScanner returns a scanner over text and its tokens.
+func newScanner(text string, toks []token) scanner {
+	return newScannerIn(text, toks, new(scratch))
+}
+
+// newScannerIn is newScanner keeping its working memory in sc, so that one
+// extraction after another reuses it.
+func newScannerIn(text string, toks []token, sc *scratch) scanner {
+	s := scanner{text: text, toks: toks, lx: lex(), sc: sc}
+	s.lower, s.low = lowerWords(text, toks, sc)
+	return s
+}
+
+// lowerWords returns the words of text that hold ASCII capitals (fCaps),
+// folded to lower case and run together, and the offset in it of each
+// such token's folded form (indexed by token; other entries are not
+// set). Capitals are rare in running text, so this copies a fraction of
+// it.
+func lowerWords(text string, toks []token, sc *scratch) (string, []int32) {
+	b := sc.lower[:0]
+	low := sc.low
+	if cap(low) < len(toks) {
+		low = make([]int32, len(toks))
+	}
+	low = low[:len(toks)]
+	for i, t := range toks {
+		if t.flags&fCaps == 0 {
+			continue
+		}
+		if b == nil {
+			b = make([]byte, 0, len(text)-t.start) // room for every word left
+		}
+		low[i] = int32(len(b))
+		for _, c := range []byte(text[t.start:t.end]) {
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			b = append(b, c)
+		}
+	}
+	sc.lower, sc.low = b, low
+	return string(b), low
 }
 
 func (s *scanner) tok(i int) string { return s.text[s.toks[i].start:s.toks[i].end] }
@@ -1398,7 +1509,7 @@ func (s *scanner) sentenceStartsAt(i int) bool {
 	}
 	if p > 0 && s.toks[p-1].kind == tWord {
 		w := s.tok(p - 1)
-		if utf8.RuneCountInString(w) == 1 || s.lx.abbrev[lowerASCII(w)] {
+		if utf8.RuneCountInString(w) == 1 || s.lx.abbrev[s.wordAt(p-1)] {
 			return false
 		}
 	}
@@ -1452,22 +1563,6 @@ func (s *scanner) sentence(i int) (from, to int) {
 	return from, to
 }
 
-// lowerASCII folds ASCII letters; other bytes are kept.
-func lowerASCII(s string) string {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c >= 'A' && c <= 'Z' {
-			b := []byte(s)
-			for j := i; j < len(b); j++ {
-				if b[j] >= 'A' && b[j] <= 'Z' {
-					b[j] += 'a' - 'A'
-				}
-			}
-			return string(b)
-		}
-	}
-	return s
-}
-
 // lookupFold looks s up in m after ASCII case folding, without allocating.
 func lookupFold[V any](m map[string]V, s string) (V, bool) {
 	var buf [32]byte
@@ -1494,10 +1589,12 @@ type lexicon struct {
 	// numberStarts holds every unhyphenated word that can start a number
 	// phrase, for a cheap first test on each word of the text.
 	numberStarts map[string]bool
-	// startShape[c][n] is true when some word of numberStarts or of the
-	// date words begins with letter c and has n bytes: a table test that
-	// rejects most words of a text before any hashing.
-	numberShape [26][16]bool
+	// dateShape[c][n] is true when some date word begins with letter c
+	// and has n bytes; numberShape does the same for numberStarts with
+	// the first two letters ("the" and "and" share their first letter and
+	// length with "two" and "a…", not their first two). Table tests that
+	// reject most words of a text before any hashing.
+	numberShape wordShape
 	dateShape   [26][16]bool
 	scales      map[string]float64 // "million", "billion"
 	fractions   map[string]float64 // "third" → 33.3 (per cent of a whole)
@@ -1506,8 +1603,10 @@ type lexicon struct {
 	function    map[string]bool    // words that end a noun phrase after a number
 	adjectives  map[string]bool    // modifiers allowed between a number and its noun
 	qualifiers  map[string]string  // "at least", "as many as" → gold qualifier
-	namePrev    map[string]bool    // "Tier 3", "page 4": the number is a label
-	currencies  map[string]bool    // currencies without a code below: not recorded
+	// qualifierEnds holds the last word of each qualifier ("least", "as").
+	qualifierEnds map[string]bool
+	namePrev      map[string]bool // "Tier 3", "page 4": the number is a label
+	currencies    map[string]bool // currencies without a code below: not recorded
 	// currencyCodes maps currency words and symbols to ISO codes.
 	currencyCodes map[string]string
 	personUnits   map[string]bool
@@ -1561,7 +1660,7 @@ func newLexicon() *lexicon {
 		}
 	}
 	for w := range lx.numberStarts {
-		lx.numberShape[w[0]-'a'][len(w)] = true
+		lx.numberShape.add(w)
 	}
 
 	addUnit := func(unit, words string) {
@@ -1647,6 +1746,10 @@ func newLexicon() *lexicon {
 		"at most": "up to", "fewer than": "up to", "less than": "up to", "under": "up to",
 		"a total of": "exact", "total of": "exact", "exactly": "exact", "only": "exact", "just": "exact", "simply": "exact",
 	}
+	lx.qualifierEnds = map[string]bool{}
+	for q := range lx.qualifiers {
+		lx.qualifierEnds[q[strings.LastIndexByte(q, ' ')+1:]] = true
+	}
 
 	lx.namePrev = set(`tier level phase article section chapter no number vol volume issue part step
 		route highway road gate building block room floor line version episode grade category class
@@ -1688,6 +1791,33 @@ func newLexicon() *lexicon {
 	lx.abbrev = set(`mr mrs ms dr gen maj lt col capt sgt prof sen rep gov st co ltd inc corp no vs
 		jan feb mar apr jun jul aug sep sept oct nov dec approx est etc mt jr sr pol brig adm`)
 	return lx
+}
+
+// wordShape is a filter for a set of lower-case ASCII words of fewer
+// than 16 bytes: the lengths of its words by their first two letters (the
+// second is 26 for one-letter words).
+type wordShape [26][27]uint16
+
+func (t *wordShape) add(w string) {
+	second := 26
+	if len(w) > 1 {
+		second = int(w[1] - 'a')
+	}
+	t[w[0]-'a'][second] |= 1 << len(w)
+}
+
+// has reports whether w, in any ASCII case, may be in the set: false
+// means it is not. (A word whose second byte is not a letter may be let
+// through; it is small enough to be inlined in the scanning loops.)
+func (t *wordShape) has(w string) bool {
+	if len(w) == 0 || len(w) >= 16 {
+		return false
+	}
+	c, d := w[0]|0x20-'a', byte(26)
+	if len(w) > 1 {
+		d = w[1] | 0x20 - 'a'
+	}
+	return c < 26 && d <= 26 && t[c][d]&(1<<len(w)) != 0
 }
 
 // shapeOK tests a word against a first-letter/length table.

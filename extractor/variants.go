@@ -59,7 +59,7 @@ func personVariants(text string, toks []token, g *gazetteer.Gazetteer, taken ...
 		for ; n >= 2; n-- {
 			a, b := toks[i].start, toks[i+n-1].end
 			name := text[a:b]
-			if !free(a, b) || notPerson[strings.ToLower(firstWord(name))] {
+			if !free(a, b) || inLower(notPerson, firstWord(name)) {
 				continue
 			}
 			if vs := g.Variants(document.Tycoon, name); len(vs) > 0 {

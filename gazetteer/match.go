@@ -331,16 +331,17 @@ func (g *Gazetteer) FindWith(text string, opt FindOptions) []document.Entity {
 		f = new(folded)
 	}
 	fold(f, text, &m.trie)
+	var (
+		hits    = f.hits[:0]
+		lastEnd [nTypes]int
+		cue     bool
+	)
 	defer func() {
+		f.hits = hits[:0]
 		if cap(f.b) <= maxPooledFold {
 			g.folds.Put(f)
 		}
 	}()
-	var (
-		hits    []hit
-		lastEnd [nTypes]int
-		cue     bool
-	)
 	// The longest pattern at every start position, including starts inside
 	// an earlier match ("Thmor Da" inside "MDS Thmor Da SEZ"), is a
 	// candidate. Per-type lastEnd keeps one type's mentions from
@@ -645,9 +646,13 @@ func wordCaseOK(sw, fw string) bool {
 	return !unicode.IsUpper(fr) || !unicode.IsLower(sr)
 }
 
-// entities groups hits by record in order of first mention.
+// entities groups hits by record in order of first mention. The mentions
+// of all the entities share one backing array (each entity's slice is
+// capped at its own part), one allocation instead of a growing slice per
+// entity.
 func (g *Gazetteer) entities(text string, f *folded, hits []hit) []document.Entity {
 	var out []document.Entity
+	var counts []int
 	pos := map[int32]int{}
 	for _, h := range hits {
 		i, ok := pos[h.rec]
@@ -658,8 +663,17 @@ func (g *Gazetteer) entities(text string, f *folded, hits []hit) []document.Enti
 			out = append(out, document.Entity{
 				Type: r.Type, ID: r.ID, Name: r.Name, Kind: r.Kind, Known: true, Uncertain: r.Uncertain,
 			})
+			counts = append(counts, 0)
 		}
-		e := &out[i]
+		counts[i]++
+	}
+	all := make([]document.Mention, 0, len(hits))
+	for i, n := range counts {
+		out[i].Mentions = all[len(all) : len(all) : len(all)+n]
+		all = all[:len(all)+n]
+	}
+	for _, h := range hits {
+		e := &out[pos[h.rec]]
 		start, end := f.origAt(h.start), f.origAt(h.end)
 		e.Mentions = append(e.Mentions, document.Mention{
 			Text: text[start:end], Start: start, End: end, Context: f.context(text, start, end),

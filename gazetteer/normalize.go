@@ -43,6 +43,9 @@ type folded struct {
 	starts []int
 	word   int    // start of the ASCII word being folded, or -1
 	hash   uint64 // the word's hash so far
+	// hits is FindWith's working list of matches, kept with the folded
+	// text so that it is reused too.
+	hits []hit
 }
 
 // scan accounts in starts for the bytes folded from mark on.
@@ -129,7 +132,7 @@ func fold(dst *folded, text string, t *trie) {
 	// Fold into a copy on the stack: a store into the pooled, heap-allocated
 	// dst would cost a write barrier each while the collector runs.
 	f := &folded{b: slices.Grow(dst.b[:0], len(text)+8), pts: dst.pts[:0], rough: dst.rough[:0], n: len(text),
-		starts: dst.starts[:0], word: -1}
+		starts: dst.starts[:0], word: -1, hits: dst.hits}
 	defer func() { *dst = *f }()
 	for i := 0; i < len(text); {
 		mark := len(f.b)
@@ -158,7 +161,12 @@ func fold(dst *folded, text string, t *trie) {
 					f.rough = append(f.rough, i)
 				}
 				if n := len(f.b); n > 0 && f.b[n-1] != soft && f.b[n-1] != hard && i-n == f.delta {
-					f.b = append(f.b, soft) // sep's common case: one space after a word
+					// sep's common case: one space after a word. It ends
+					// the word, which is all scan would do with it.
+					f.b = append(f.b, soft)
+					f.endWord(t, n)
+					i++
+					continue
 				} else {
 					f.sep(soft, i)
 				}
