@@ -19,6 +19,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -228,8 +229,17 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	dm.AddFieldMappingsAt(fPublished, num())
 	dm.AddFieldMappingsAt(fYearNum, num())
 	dm.AddFieldMappingsAt(fSource, storedOnly())
+	noAll(dm)
 	im.DefaultMapping = dm
 	return im, nil
+}
+
+// noAll turns off the composite "_all" field, which bleve adds to every
+// record and composes from every field, although none of ours is
+// included in it (IncludeInAll is false throughout) and no query reads
+// it.
+func noAll(dm *mapping.DocumentMapping) {
+	dm.AddSubDocumentMapping("_all", bleve.NewDocumentDisabledMapping())
 }
 
 // storedOnly maps the field that keeps a record's JSON: stored to be
@@ -325,13 +335,10 @@ func (x *Index) Upsert(ctx context.Context, docs []search.Doc) ([]search.Rejecti
 			rej = append(rej, search.Rejection{ID: d.ID, Reason: "index: " + err.Error()})
 		}
 	}
-	if b.Size() > 0 {
-		if err := x.idx.Batch(b); err != nil {
-			return rej, fmt.Errorf("embedded index %s: batch of %d: %w", x.dir, len(docs), err)
-		}
-	}
-	// The events follow the accepted documents. Should this fail, the
-	// error makes the caller retry the whole batch, which is harmless.
+	// The events follow the accepted documents. The two indexes are
+	// written at once, as each batch builds its segment on one core.
+	// Should either fail, the error makes the caller retry the whole
+	// batch, which is harmless.
 	accepted := docs
 	if len(rej) > 0 {
 		bad := map[string]bool{}
@@ -345,8 +352,20 @@ func (x *Index) Upsert(ctx context.Context, docs []search.Doc) ([]search.Rejecti
 			}
 		}
 	}
-	if err := x.upsertEvents(accepted); err != nil {
-		return rej, err
+	var (
+		wg     sync.WaitGroup
+		docErr error
+	)
+	if b.Size() > 0 {
+		wg.Go(func() { docErr = x.idx.Batch(b) })
+	}
+	evErr := x.upsertEvents(accepted)
+	wg.Wait()
+	if docErr != nil {
+		return rej, fmt.Errorf("embedded index %s: batch of %d: %w", x.dir, len(docs), docErr)
+	}
+	if evErr != nil {
+		return rej, evErr
 	}
 	for _, r := range rej {
 		x.log.Warn("document rejected", "index", x.dir, "id", r.ID, "reason", r.Reason)

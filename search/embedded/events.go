@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"math"
 	"path/filepath"
 	"strconv"
 
@@ -27,9 +26,12 @@ import (
 // upsert that leaves a document fewer events deletes the rest without a
 // search.
 const (
-	eventsDir     = "events"
-	fEvSummary    = "summary"
-	fEvDay        = "day"
+	eventsDir  = "events"
+	fEvSummary = "summary"
+	// fEvDayKey is Event.Day as dateKey, one term per event that both
+	// sorts (doc values) and bounds (a term range): a numeric field would
+	// index sixteen prefix-coded terms per event for the range alone.
+	// Indexes written before also hold Day as a numeric field, "day".
 	fEvDayKey     = "_day"
 	eventCountKey = "n/"
 )
@@ -71,10 +73,8 @@ func eventsMapping() (*mapping.IndexMappingImpl, error) {
 		f.Analyzer, f.Store, f.IncludeInAll, f.IncludeTermVectors, f.DocValues = keyword.Name, false, false, false, name == fEvDayKey
 		dm.AddFieldMappingsAt(name, f)
 	}
-	day := bleve.NewNumericFieldMapping()
-	day.Store, day.IncludeInAll, day.DocValues = false, false, false
-	dm.AddFieldMappingsAt(fEvDay, day)
 	dm.AddFieldMappingsAt(fSource, storedOnly())
+	noAll(dm)
 	im.DefaultMapping = dm
 	return im, nil
 }
@@ -86,7 +86,7 @@ func indexedEvent(e search.Event) (map[string]any, error) {
 	}
 	m := map[string]any{
 		fEvSummary: e.Summary, "entities": e.Entities, "provinces": e.Provinces, "doc_id": e.DocID,
-		fEvDay: float64(e.Day), fEvDayKey: dateKey(e.Day), fSource: string(src),
+		fEvDayKey: dateKey(e.Day), fSource: string(src),
 	}
 	if e.Outlet != "" {
 		m["outlet"] = e.Outlet
@@ -175,14 +175,17 @@ func (x *Index) deleteEvents(ids []string) error {
 func (x *Index) Events(ctx context.Context, q search.EventQuery) ([]search.Event, error) {
 	var must []query.Query
 	if !q.From.IsZero() || !q.To.IsZero() {
-		lo, hi := math.Inf(-1), math.Inf(1)
+		var lo, hi string // "" is open
 		if !q.From.IsZero() {
-			lo = float64(q.From.Unix())
+			lo = dateKey(q.From.Unix())
 		}
 		if !q.To.IsZero() {
-			hi = float64(q.To.Unix())
+			hi = dateKey(q.To.Unix())
 		}
-		must = append(must, numRange(fEvDay, lo, hi, true, true))
+		incl := true
+		r := bleve.NewTermRangeInclusiveQuery(lo, hi, &incl, &incl)
+		r.SetField(fEvDayKey)
+		must = append(must, r)
 	}
 	for _, f := range []struct {
 		field string
