@@ -86,7 +86,7 @@ const (
 // with other fields fails to open instead of sorting and faceting wrong.
 const (
 	schemaKey     = "cw_schema"
-	schemaVersion = "3" // 3: the events index
+	schemaVersion = "4" // 3: the events index; 4: one events record per document
 )
 
 // ErrFormat reports an index written by another version of this package.
