@@ -97,15 +97,19 @@ func indexedEvents(evs []search.Event) (map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	var summaries, entities, provinces, days []string
+	// The sentences go in as one text: the same words, as a line break
+	// ends a word, without a field (and a merge of its terms) per event.
+	var summary strings.Builder
+	var entities, provinces, days []string
 	for _, e := range evs {
-		summaries = append(summaries, e.Summary)
+		summary.WriteString(e.Summary)
+		summary.WriteByte('\n')
 		entities = append(entities, e.Entities...)
 		provinces = append(provinces, e.Provinces...)
 		days = append(days, dateKey(e.Day))
 	}
 	m := map[string]any{
-		fEvSummary: summaries, "entities": uniq(entities), "provinces": uniq(provinces),
+		fEvSummary: summary.String(), "entities": uniq(entities), "provinces": uniq(provinces),
 		fEvDayKey: uniq(days), fSource: string(src),
 	}
 	if o := evs[0].Outlet; o != "" { // the document's
