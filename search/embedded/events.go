@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
@@ -32,11 +33,22 @@ import (
 const (
 	eventsDir  = "events"
 	fEvSummary = "summary"
-	// fEvDayKey holds each event's Day as dateKey: terms that both bound
-	// (a term range) and order (the doc values' least, the record's
-	// first day).
+	// fEvDayKey holds each event's Day as dateKey, to order the records
+	// by the least (doc values): the record's first day.
 	fEvDayKey = "_day"
+	// fEvMonthKey holds the dateKey of the month of each event's Day,
+	// for a term range to find the records that may have events between
+	// two dates: a range of a year reads twelve terms where days would
+	// be 365 (and a numeric field would index sixteen terms per day).
+	fEvMonthKey = "_month"
 )
+
+// monthKey is the dateKey of the start of the month (UTC) of unix. Being
+// monotonic, it keeps every day of a range within the range's months.
+func monthKey(unix int64) string {
+	t := time.Unix(unix, 0).UTC()
+	return dateKey(time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC).Unix())
+}
 
 var _ search.EventStore = (*Index)(nil)
 
@@ -64,7 +76,7 @@ func eventsMapping() (*mapping.IndexMappingImpl, error) {
 	sum := bleve.NewTextFieldMapping()
 	sum.Analyzer, sum.Store, sum.IncludeInAll, sum.IncludeTermVectors, sum.DocValues = analyzerName, false, false, false, false
 	dm.AddFieldMappingsAt(fEvSummary, sum)
-	for _, name := range []string{"entities", "provinces", "outlet", fEvDayKey} {
+	for _, name := range []string{"entities", "provinces", "outlet", fEvDayKey, fEvMonthKey} {
 		f := bleve.NewKeywordFieldMapping()
 		f.Analyzer, f.Store, f.IncludeInAll, f.IncludeTermVectors, f.DocValues = keyword.Name, false, false, false, name == fEvDayKey
 		dm.AddFieldMappingsAt(name, f)
@@ -100,17 +112,18 @@ func indexedEvents(evs []search.Event) (map[string]any, error) {
 	// The sentences go in as one text: the same words, as a line break
 	// ends a word, without a field (and a merge of its terms) per event.
 	var summary strings.Builder
-	var entities, provinces, days []string
+	var entities, provinces, days, months []string
 	for _, e := range evs {
 		summary.WriteString(e.Summary)
 		summary.WriteByte('\n')
+		months = append(months, monthKey(e.Day))
 		entities = append(entities, e.Entities...)
 		provinces = append(provinces, e.Provinces...)
 		days = append(days, dateKey(e.Day))
 	}
 	m := map[string]any{
 		fEvSummary: summary.String(), "entities": uniq(entities), "provinces": uniq(provinces),
-		fEvDayKey: uniq(days), fSource: string(src),
+		fEvDayKey: uniq(days), fEvMonthKey: uniq(months), fSource: string(src),
 	}
 	if o := evs[0].Outlet; o != "" { // the document's
 		m["outlet"] = o
@@ -183,14 +196,14 @@ func (x *Index) Events(ctx context.Context, q search.EventQuery) ([]search.Event
 	if !q.From.IsZero() || !q.To.IsZero() {
 		var lo, hi string // "" is open
 		if !q.From.IsZero() {
-			lo = dateKey(q.From.Unix())
+			lo = monthKey(q.From.Unix())
 		}
 		if !q.To.IsZero() {
-			hi = dateKey(q.To.Unix())
+			hi = monthKey(q.To.Unix())
 		}
 		incl := true
 		r := bleve.NewTermRangeInclusiveQuery(lo, hi, &incl, &incl)
-		r.SetField(fEvDayKey)
+		r.SetField(fEvMonthKey)
 		must = append(must, r)
 	}
 	for _, f := range []struct {

@@ -42,6 +42,7 @@ func TestEventsAgainstAll(t *testing.T) {
 		{Entities: []string{g.CompoundIDs[3]}},
 		{Entities: []string{g.CompoundIDs[3], g.CompoundIDs[5]}, From: from, To: to, Limit: 10},
 		{Provinces: []string{g.Provinces[2]}, To: to, Limit: 50},
+		{From: time.Date(2021, 3, 15, 12, 0, 0, 0, time.UTC), To: time.Date(2021, 5, 10, 0, 0, 0, 0, time.UTC)},
 	} {
 		t.Run(fmt.Sprintf("%+v", q), func(t *testing.T) {
 			var want []search.Event
