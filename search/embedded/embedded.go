@@ -295,6 +295,9 @@ func indexed(d search.Doc) (map[string]any, error) {
 
 // Upsert adds or replaces docs by id. Docs with ids Meilisearch would
 // reject, or too large, are rejected, so both backends accept alike.
+// It returns once both indexes have written the batch to disk and synced
+// it (bleve's default, safe batches), so a document the caller then
+// acknowledges survives a crash.
 func (x *Index) Upsert(ctx context.Context, docs []search.Doc) ([]search.Rejection, error) {
 	var rej []search.Rejection
 	b := x.idx.NewBatch()
