@@ -249,10 +249,13 @@ func benchTimeline(b *testing.B, be search.Backend, es search.EventStore, g *sea
 
 // benchDocs is how many documents a benchmark generates: 100,000, or
 // CW_BENCH_DOCS.
-func benchDocs(b *testing.B) int {
+func benchDocs(b *testing.B) int { return benchDocsOr(b, 100_000) }
+
+// benchDocsOr is CW_BENCH_DOCS, or def when it is not set.
+func benchDocsOr(b *testing.B, def int) int {
 	s := os.Getenv("CW_BENCH_DOCS")
 	if s == "" {
-		return 100_000
+		return def
 	}
 	v, err := strconv.Atoi(s)
 	if err != nil || v <= 0 {

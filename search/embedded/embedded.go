@@ -19,14 +19,11 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
-	"github.com/blevesearch/bleve/v2/analysis/char/asciifolding"
-	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
-	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/mapping"
 	bindex "github.com/blevesearch/bleve_index_api"
 	berrors "go.etcd.io/bbolt/errors"
@@ -85,7 +82,7 @@ const (
 // with other fields fails to open instead of sorting and faceting wrong.
 const (
 	schemaKey     = "cw_schema"
-	schemaVersion = "3" // 3: the events index
+	schemaVersion = "4" // 3: the events index; 4: one events record per document
 )
 
 // ErrFormat reports an index written by another version of this package.
@@ -178,15 +175,9 @@ func Open(dir string, opts Options) (*Index, error) {
 func newMapping() (*mapping.IndexMappingImpl, error) {
 	im := bleve.NewIndexMapping()
 	im.ScoringModel = bindex.BM25Scoring
-	if err := im.AddCustomAnalyzer(analyzerName, map[string]any{
-		"type":          custom.Name,
-		"char_filters":  []any{asciifolding.Name},
-		"tokenizer":     unicode.Name,
-		"token_filters": []any{lowercase.Name},
-	}); err != nil {
+	if err := addAnalyzer(im); err != nil {
 		return nil, err
 	}
-	im.DefaultAnalyzer = analyzerName
 	im.StoreDynamic = false
 	im.IndexDynamic = false
 	im.DocValuesDynamic = false
@@ -228,8 +219,17 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	dm.AddFieldMappingsAt(fPublished, num())
 	dm.AddFieldMappingsAt(fYearNum, num())
 	dm.AddFieldMappingsAt(fSource, storedOnly())
+	noAll(dm)
 	im.DefaultMapping = dm
 	return im, nil
+}
+
+// noAll turns off the composite "_all" field, which bleve adds to every
+// record and composes from every field, although none of ours is
+// included in it (IncludeInAll is false throughout) and no query reads
+// it.
+func noAll(dm *mapping.DocumentMapping) {
+	dm.AddSubDocumentMapping("_all", bleve.NewDocumentDisabledMapping())
 }
 
 // storedOnly maps the field that keeps a record's JSON: stored to be
@@ -295,6 +295,9 @@ func indexed(d search.Doc) (map[string]any, error) {
 
 // Upsert adds or replaces docs by id. Docs with ids Meilisearch would
 // reject, or too large, are rejected, so both backends accept alike.
+// It returns once both indexes have written the batch to disk and synced
+// it (bleve's default, safe batches), so a document the caller then
+// acknowledges survives a crash.
 func (x *Index) Upsert(ctx context.Context, docs []search.Doc) ([]search.Rejection, error) {
 	var rej []search.Rejection
 	b := x.idx.NewBatch()
@@ -325,13 +328,10 @@ func (x *Index) Upsert(ctx context.Context, docs []search.Doc) ([]search.Rejecti
 			rej = append(rej, search.Rejection{ID: d.ID, Reason: "index: " + err.Error()})
 		}
 	}
-	if b.Size() > 0 {
-		if err := x.idx.Batch(b); err != nil {
-			return rej, fmt.Errorf("embedded index %s: batch of %d: %w", x.dir, len(docs), err)
-		}
-	}
-	// The events follow the accepted documents. Should this fail, the
-	// error makes the caller retry the whole batch, which is harmless.
+	// The events follow the accepted documents. The two indexes are
+	// written at once, as each batch builds its segment on one core.
+	// Should either fail, the error makes the caller retry the whole
+	// batch, which is harmless.
 	accepted := docs
 	if len(rej) > 0 {
 		bad := map[string]bool{}
@@ -345,8 +345,20 @@ func (x *Index) Upsert(ctx context.Context, docs []search.Doc) ([]search.Rejecti
 			}
 		}
 	}
-	if err := x.upsertEvents(accepted); err != nil {
-		return rej, err
+	var (
+		wg     sync.WaitGroup
+		docErr error
+	)
+	if b.Size() > 0 {
+		wg.Go(func() { docErr = x.idx.Batch(b) })
+	}
+	evErr := x.upsertEvents(accepted)
+	wg.Wait()
+	if docErr != nil {
+		return rej, fmt.Errorf("embedded index %s: batch of %d: %w", x.dir, len(docs), docErr)
+	}
+	if evErr != nil {
+		return rej, evErr
 	}
 	for _, r := range rej {
 		x.log.Warn("document rejected", "index", x.dir, "id", r.ID, "reason", r.Reason)

@@ -1,38 +1,54 @@
 package embedded
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
 	"math"
 	"path/filepath"
-	"strconv"
+	"slices"
+	"strings"
+	"time"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
-	"github.com/blevesearch/bleve/v2/analysis/char/asciifolding"
-	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
-	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/mapping"
+	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
 
 	"github.com/compoundwatch/compoundwatch/search"
 )
 
 // The events index is a second bleve index in the "events" folder of the
-// documents index, one record per event (search.Event), so a timeline
-// query filters events rather than documents. The number of events each
-// document has is kept as an internal key, "n/<doc id>", so that an
-// upsert that leaves a document fewer events deletes the rest without a
-// search.
+// documents index, one record per document that has events: its events
+// (search.Event) stored together, and indexed together, each field
+// holding the values of all of them. A record per event costs bleve as
+// much as a whole document does, and documents carry about sixteen
+// events: writing them was two thirds of an upsert. A query therefore
+// finds the documents with events that could match and keeps, in Go, the
+// events that do (eventFilter), which is exact because each condition is
+// one a single event's values decide.
 const (
-	eventsDir     = "events"
-	fEvSummary    = "summary"
-	fEvDay        = "day"
-	fEvDayKey     = "_day"
-	eventCountKey = "n/"
+	eventsDir  = "events"
+	fEvSummary = "summary"
+	// fEvDayKey holds each event's Day as dateKey, to order the records
+	// by the least (doc values): the record's first day.
+	fEvDayKey = "_day"
+	// fEvMonthKey holds the dateKey of the month of each event's Day,
+	// for a term range to find the records that may have events between
+	// two dates: a range of a year reads twelve terms where days would
+	// be 365 (and a numeric field would index sixteen terms per day).
+	fEvMonthKey = "_month"
 )
+
+// monthKey is the dateKey of the start of the month (UTC) of unix. Being
+// monotonic, it keeps every day of a range within the range's months.
+func monthKey(unix int64) string {
+	t := time.Unix(unix, 0).UTC()
+	return dateKey(time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC).Unix())
+}
 
 var _ search.EventStore = (*Index)(nil)
 
@@ -52,76 +68,105 @@ func openEvents(dir string, cfg map[string]any, create bool) (bleve.Index, error
 
 func eventsMapping() (*mapping.IndexMappingImpl, error) {
 	im := bleve.NewIndexMapping()
-	if err := im.AddCustomAnalyzer(analyzerName, map[string]any{
-		"type":          custom.Name,
-		"char_filters":  []any{asciifolding.Name},
-		"tokenizer":     unicode.Name,
-		"token_filters": []any{lowercase.Name},
-	}); err != nil {
+	if err := addAnalyzer(im); err != nil {
 		return nil, err
 	}
-	im.DefaultAnalyzer = analyzerName
 	im.StoreDynamic, im.IndexDynamic, im.DocValuesDynamic = false, false, false
 	dm := bleve.NewDocumentStaticMapping()
 	sum := bleve.NewTextFieldMapping()
 	sum.Analyzer, sum.Store, sum.IncludeInAll, sum.IncludeTermVectors, sum.DocValues = analyzerName, false, false, false, false
 	dm.AddFieldMappingsAt(fEvSummary, sum)
-	for _, name := range []string{"entities", "provinces", "outlet", "doc_id", fEvDayKey} {
+	for _, name := range []string{"entities", "provinces", "outlet", fEvDayKey, fEvMonthKey} {
 		f := bleve.NewKeywordFieldMapping()
 		f.Analyzer, f.Store, f.IncludeInAll, f.IncludeTermVectors, f.DocValues = keyword.Name, false, false, false, name == fEvDayKey
 		dm.AddFieldMappingsAt(name, f)
 	}
-	day := bleve.NewNumericFieldMapping()
-	day.Store, day.IncludeInAll, day.DocValues = false, false, false
-	dm.AddFieldMappingsAt(fEvDay, day)
 	dm.AddFieldMappingsAt(fSource, storedOnly())
+	noAll(dm)
 	im.DefaultMapping = dm
 	return im, nil
 }
 
-func indexedEvent(e search.Event) (map[string]any, error) {
-	src, err := json.Marshal(e)
+// eventGroup is what the events index stores for one document: its
+// events, with the MinHash they all share kept once (it is most of an
+// event's bytes).
+type eventGroup struct {
+	Events []search.Event `json:"events"`
+	Sig    []uint32       `json:"sig,omitempty"`
+}
+
+// indexedEvents is what bleve indexes for the events of one document;
+// evs are EventsOf's and are changed.
+func indexedEvents(evs []search.Event) (map[string]any, error) {
+	g := eventGroup{Events: evs}
+	if !slices.ContainsFunc(evs, func(e search.Event) bool { return !slices.Equal(e.Sig, evs[0].Sig) }) {
+		g.Sig = evs[0].Sig
+		for i := range evs {
+			evs[i].Sig = nil
+		}
+	}
+	src, err := json.Marshal(g)
 	if err != nil {
 		return nil, err
 	}
-	m := map[string]any{
-		fEvSummary: e.Summary, "entities": e.Entities, "provinces": e.Provinces, "doc_id": e.DocID,
-		fEvDay: float64(e.Day), fEvDayKey: dateKey(e.Day), fSource: string(src),
+	// The sentences go in as one text: the same words, as a line break
+	// ends a word, without a field (and a merge of its terms) per event.
+	var summary strings.Builder
+	var entities, provinces, days, months []string
+	for _, e := range evs {
+		summary.WriteString(e.Summary)
+		summary.WriteByte('\n')
+		months = append(months, monthKey(e.Day))
+		entities = append(entities, e.Entities...)
+		provinces = append(provinces, e.Provinces...)
+		days = append(days, dateKey(e.Day))
 	}
-	if e.Outlet != "" {
-		m["outlet"] = e.Outlet
+	m := map[string]any{
+		fEvSummary: summary.String(), "entities": uniq(entities), "provinces": uniq(provinces),
+		fEvDayKey: uniq(days), fEvMonthKey: uniq(months), fSource: string(src),
+	}
+	if o := evs[0].Outlet; o != "" { // the document's
+		m["outlet"] = o
 	}
 	return m, nil
 }
 
+func uniq(s []string) []string {
+	slices.Sort(s)
+	return slices.Compact(s)
+}
+
+func decodeGroup(src []byte) ([]search.Event, error) {
+	var g eventGroup
+	if err := json.Unmarshal(src, &g); err != nil {
+		return nil, err
+	}
+	if g.Sig != nil {
+		for i := range g.Events {
+			g.Events[i].Sig = g.Sig
+		}
+	}
+	return g.Events, nil
+}
+
 // upsertEvents replaces the events of docs, which the documents index has
-// just accepted.
+// just accepted. In a batch, the last version of a document wins, as
+// bleve keeps the last operation on an id.
 func (x *Index) upsertEvents(docs []search.Doc) error {
 	b := x.ev.NewBatch()
-	counts := map[string]int{} // within this batch, where a doc may repeat
 	for _, d := range docs {
-		old, ok := counts[d.ID]
-		if !ok {
-			var err error
-			if old, err = x.eventCount(d.ID); err != nil {
-				return err
-			}
-		}
 		evs := search.EventsOf(d)
-		for i := len(evs); i < old; i++ {
-			b.Delete(d.ID + "-" + strconv.Itoa(i))
+		if len(evs) == 0 {
+			b.Delete(d.ID)
+			continue
 		}
-		for _, e := range evs {
-			m, err := indexedEvent(e)
-			if err != nil {
-				return fmt.Errorf("event %s: %w", e.ID, err)
-			}
-			if err := b.Index(e.ID, m); err != nil {
-				return fmt.Errorf("event %s: %w", e.ID, err)
-			}
+		m, err := indexedEvents(evs)
+		if err != nil {
+			return fmt.Errorf("events of %s: %w", d.ID, err)
 		}
-		counts[d.ID] = len(evs)
-		setCount(b, d.ID, len(evs))
+		if err := b.Index(d.ID, m); err != nil {
+			return fmt.Errorf("events of %s: %w", d.ID, err)
+		}
 	}
 	if b.Size() == 0 {
 		return nil
@@ -132,36 +177,10 @@ func (x *Index) upsertEvents(docs []search.Doc) error {
 	return nil
 }
 
-func setCount(b *bleve.Batch, id string, n int) {
-	if n == 0 {
-		b.DeleteInternal([]byte(eventCountKey + id))
-	} else {
-		b.SetInternal([]byte(eventCountKey+id), []byte(strconv.Itoa(n)))
-	}
-}
-
-func (x *Index) eventCount(id string) (int, error) {
-	v, err := x.ev.GetInternal([]byte(eventCountKey + id))
-	if err != nil {
-		return 0, fmt.Errorf("embedded index %s: event count of %s: %w", x.dir, id, err)
-	}
-	if v == nil {
-		return 0, nil
-	}
-	return strconv.Atoi(string(v))
-}
-
 func (x *Index) deleteEvents(ids []string) error {
 	b := x.ev.NewBatch()
 	for _, id := range ids {
-		n, err := x.eventCount(id)
-		if err != nil {
-			return err
-		}
-		for i := range n {
-			b.Delete(id + "-" + strconv.Itoa(i))
-		}
-		setCount(b, id, 0)
+		b.Delete(id)
 	}
 	if err := x.ev.Batch(b); err != nil {
 		return fmt.Errorf("embedded index %s: delete events of %d docs: %w", x.dir, len(ids), err)
@@ -175,14 +194,17 @@ func (x *Index) deleteEvents(ids []string) error {
 func (x *Index) Events(ctx context.Context, q search.EventQuery) ([]search.Event, error) {
 	var must []query.Query
 	if !q.From.IsZero() || !q.To.IsZero() {
-		lo, hi := math.Inf(-1), math.Inf(1)
+		var lo, hi string // "" is open
 		if !q.From.IsZero() {
-			lo = float64(q.From.Unix())
+			lo = monthKey(q.From.Unix())
 		}
 		if !q.To.IsZero() {
-			hi = float64(q.To.Unix())
+			hi = monthKey(q.To.Unix())
 		}
-		must = append(must, numRange(fEvDay, lo, hi, true, true))
+		incl := true
+		r := bleve.NewTermRangeInclusiveQuery(lo, hi, &incl, &incl)
+		r.SetField(fEvMonthKey)
+		must = append(must, r)
 	}
 	for _, f := range []struct {
 		field string
@@ -213,21 +235,117 @@ func (x *Index) Events(ctx context.Context, q search.EventQuery) ([]search.Event
 	if limit <= 0 || limit > search.MaxEvents {
 		limit = search.MaxEvents
 	}
-	req := bleve.NewSearchRequestOptions(qq, limit, 0, false)
-	req.Fields = []string{fSource}
-	req.SortBy([]string{fEvDayKey, "_id"})
+	n, err := x.ev.DocCount()
+	if err != nil {
+		return nil, fmt.Errorf("embedded index %s: events: %w", x.dir, err)
+	}
+	out := []search.Event{}
+	if n == 0 {
+		return out, nil
+	}
+	// The records by their first day: once limit events are in hand, a
+	// record whose first day is past the limit-th event's has none to
+	// add, so the rest are never read.
+	req := bleve.NewSearchRequestOptions(qq, int(n), 0, false)
+	req.SortByCustom(bsearch.SortOrder{
+		&bsearch.SortField{Field: fEvDayKey, Type: bsearch.SortFieldAsString, Mode: bsearch.SortFieldMin},
+		&bsearch.SortDocID{},
+	})
 	res, err := x.ev.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("embedded index %s: events: %w", x.dir, err)
 	}
-	out := make([]search.Event, 0, len(res.Hits))
-	for _, h := range res.Hits {
-		var e search.Event
-		s, _ := h.Fields[fSource].(string)
-		if err := json.Unmarshal([]byte(s), &e); err != nil {
-			return nil, fmt.Errorf("embedded index %s: event %s: stored source: %w", x.dir, h.ID, err)
-		}
-		out = append(out, e)
+	keep := x.eventFilter(q)
+	byDay := func(a, b search.Event) int {
+		return cmp.Or(cmp.Compare(a.Day, b.Day), strings.Compare(a.ID, b.ID))
 	}
-	return out, nil
+	last := "" // dateKey of the limit-th event, once there are that many
+	for _, h := range res.Hits {
+		if last != "" && h.Sort[0] > last {
+			break
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		evs, err := x.storedEvents(h.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range evs {
+			if keep(e) {
+				out = append(out, e)
+			}
+		}
+		if len(out) >= limit && (last == "" || len(out) >= 2*limit) {
+			slices.SortFunc(out, byDay)
+			out = out[:limit]
+			last = dateKey(out[limit-1].Day)
+		}
+	}
+	slices.SortFunc(out, byDay)
+	return out[:min(len(out), limit)], nil
+}
+
+// storedEvents reads the events of one document from its record.
+func (x *Index) storedEvents(id string) ([]search.Event, error) {
+	d, err := x.ev.Document(id)
+	if err != nil {
+		return nil, fmt.Errorf("embedded index %s: events of %s: %w", x.dir, id, err)
+	}
+	var src []byte
+	if d != nil {
+		d.VisitFields(func(f index.Field) {
+			if f.Name() == fSource {
+				src = f.Value()
+			}
+		})
+	}
+	if src == nil {
+		return nil, fmt.Errorf("embedded index %s: events of %s: no stored source", x.dir, id)
+	}
+	evs, err := decodeGroup(src)
+	if err != nil {
+		return nil, fmt.Errorf("embedded index %s: events of %s: stored source: %w", x.dir, id, err)
+	}
+	return evs, nil
+}
+
+// eventFilter is q for one event, as the index would answer it with a
+// record per event: the range on its day, any of the values of each
+// filter among its own, every word of the text a word of its sentence,
+// the last one also a prefix of one.
+func (x *Index) eventFilter(q search.EventQuery) func(search.Event) bool {
+	from, to := int64(math.MinInt64), int64(math.MaxInt64)
+	if !q.From.IsZero() {
+		from = q.From.Unix()
+	}
+	if !q.To.IsZero() {
+		to = q.To.Unix()
+	}
+	anyOf := func(want, have []string) bool {
+		return len(want) == 0 || slices.ContainsFunc(have, func(v string) bool { return slices.Contains(want, v) })
+	}
+	ws := x.an.words(q.Text)
+	return func(e search.Event) bool {
+		if e.Day < from || e.Day > to || !anyOf(q.Entities, e.Entities) || !anyOf(q.Provinces, e.Provinces) {
+			return false
+		}
+		if len(q.Outlets) > 0 && (e.Outlet == "" || !slices.Contains(q.Outlets, e.Outlet)) {
+			return false
+		}
+		if len(ws) == 0 {
+			return true
+		}
+		terms := x.an.words(e.Summary)
+		for i, w := range ws {
+			match := func(t string) bool { return t == w }
+			if i == len(ws)-1 {
+				match = func(t string) bool { return strings.HasPrefix(t, w) }
+			}
+			if !slices.ContainsFunc(terms, match) {
+				return false
+			}
+		}
+		return true
+	}
 }
