@@ -6,15 +6,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -126,22 +123,14 @@ type cpuMark struct {
 }
 
 func startCPU() cpuMark {
-	return cpuMark{time.Now(), selfCPU(), meiliCPU()}
+	return cpuMark{time.Now(), repotest.CPUTime(), meiliCPU()}
 }
 
 func (m cpuMark) log(b *testing.B, what string) {
 	wall := time.Since(m.at).Seconds()
-	self, meil := (selfCPU() - m.self).Seconds(), (meiliCPU() - m.meil).Seconds()
+	self, meil := (repotest.CPUTime() - m.self).Seconds(), (meiliCPU() - m.meil).Seconds()
 	b.Logf("%-24s wall %5.1f s; CPU: this process %5.1f s (%.2f cores), Meilisearch %5.1f s (%.2f cores)",
 		what, wall, self, self/wall, meil, meil/wall)
-}
-
-func selfCPU() time.Duration {
-	var ru syscall.Rusage
-	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // meiliCPU reads the server's user and system time from /proc (Linux;
@@ -200,47 +189,14 @@ func reportPair(b *testing.B, engine string, pipe, bulk float64) {
 	b.Logf("pipeline → %s %.1f docs/s; %s bulk %.1f docs/s; pipeline / bulk = %.0f%%", engine, pipe, engine, bulk, 100*pipe/bulk)
 }
 
-// generateCorpus writes n distinct documents built from the examples'
-// sentences into dir and returns their total size.
+// generateCorpus writes n distinct article-sized documents
+// (repotest.Articles) into dir and returns their total size.
 func generateCorpus(tb testing.TB, dir string, n int) int {
 	tb.Helper()
-	files, _ := filepath.Glob(filepath.Join(repotest.Root(tb), "examples", "*.txt"))
-	var sentences []string
-	split := regexp.MustCompile(`[.!?]\s+`)
-	for _, f := range files {
-		body, err := os.ReadFile(f)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		text := string(body)
-		if i := strings.Index(text, "\n\n"); i >= 0 {
-			text = text[i+2:] // past the header lines
-		}
-		for _, s := range split.Split(text, -1) {
-			if s = strings.Join(strings.Fields(s), " "); len(s) > 40 {
-				sentences = append(sentences, s+".")
-			}
-		}
-	}
-	if len(sentences) < 100 {
-		tb.Fatalf("only %d sentences in the examples", len(sentences))
-	}
-	rng := rand.New(rand.NewPCG(1, 2))
 	total := 0
-	for i := range n {
-		var sb strings.Builder
-		day := time.Date(2022, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, rng.IntN(1400))
-		fmt.Fprintf(&sb, "Title: Report %d on the compounds\nPublished: %s\n\n", i, day.Format(time.DateOnly))
-		for range 25 + rng.IntN(21) {
-			sb.WriteString(sentences[rng.IntN(len(sentences))])
-			if rng.IntN(4) == 0 {
-				sb.WriteString("\n\n")
-			} else {
-				sb.WriteByte(' ')
-			}
-		}
-		total += sb.Len()
-		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("%05d.txt", i)), []byte(sb.String()), 0o644); err != nil {
+	for i, text := range repotest.Articles(tb, n) {
+		total += len(text)
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("%05d.txt", i)), []byte(text), 0o644); err != nil {
 			tb.Fatal(err)
 		}
 	}

@@ -1,17 +1,11 @@
-//go:build unix
-
 package search_test
 
 import (
 	"context"
 	"fmt"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"regexp"
-	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -56,7 +50,7 @@ func BenchmarkEmbeddedUpsert(b *testing.B) {
 					b.Fatal(err)
 				}
 				b.StartTimer()
-				t0, c0 := time.Now(), cpuTime(b)
+				t0, c0 := time.Now(), repotest.CPUTime()
 				var wg sync.WaitGroup
 				slots := make(chan struct{}, c.inFlight)
 				for i := 0; i < len(docs); i += c.batch {
@@ -71,7 +65,7 @@ func BenchmarkEmbeddedUpsert(b *testing.B) {
 				}
 				wg.Wait()
 				took += time.Since(t0)
-				cpu += cpuTime(b) - c0
+				cpu += repotest.CPUTime() - c0
 				b.StopTimer()
 				if n, err := x.Count(context.Background()); err != nil || n != len(docs) {
 					b.Fatalf("Count = %d, %v; want %d", n, err, len(docs))
@@ -85,64 +79,22 @@ func BenchmarkEmbeddedUpsert(b *testing.B) {
 	}
 }
 
-// cpuTime is the user and system CPU time of the process so far.
-func cpuTime(tb testing.TB) time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		tb.Fatal(err)
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
-// articleDocs builds n distinct article-sized documents from the
-// examples' sentences, as the pipeline's throughput benchmark does, and
+// articleDocs builds n distinct article-sized documents
+// (repotest.Articles, as the pipeline's throughput benchmark does) and
 // tags them as the pipeline would: read from a file, extracted with the
 // shipped gazetteer, turned into search.Docs.
 func articleDocs(tb testing.TB, n int) []search.Doc {
 	tb.Helper()
-	files, _ := filepath.Glob(filepath.Join(repotest.Root(tb), "examples", "*.txt"))
-	var sentences []string
-	split := regexp.MustCompile(`[.!?]\s+`)
-	for _, f := range files {
-		body, err := os.ReadFile(f)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		text := string(body)
-		if i := strings.Index(text, "\n\n"); i >= 0 {
-			text = text[i+2:] // past the header lines
-		}
-		for _, s := range split.Split(text, -1) {
-			if s = strings.Join(strings.Fields(s), " "); len(s) > 40 {
-				sentences = append(sentences, s+".")
-			}
-		}
-	}
-	if len(sentences) < 100 {
-		tb.Fatalf("only %d sentences in the examples", len(sentences))
-	}
 	g, err := gazetteer.Default()
 	if err != nil {
 		tb.Fatal(err)
 	}
 	x := extractor.New(g)
 	dir := tb.TempDir()
-	rng := rand.New(rand.NewPCG(1, 2))
 	docs := make([]search.Doc, 0, n)
-	for i := range n {
-		var sb strings.Builder
-		day := time.Date(2022, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, rng.IntN(1400))
-		fmt.Fprintf(&sb, "Title: Report %d on the compounds\nPublished: %s\n\n", i, day.Format(time.DateOnly))
-		for range 25 + rng.IntN(21) {
-			sb.WriteString(sentences[rng.IntN(len(sentences))])
-			if rng.IntN(4) == 0 {
-				sb.WriteString("\n\n")
-			} else {
-				sb.WriteByte(' ')
-			}
-		}
+	for i, text := range repotest.Articles(tb, n) {
 		path := filepath.Join(dir, fmt.Sprintf("%05d.txt", i))
-		if err := os.WriteFile(path, []byte(sb.String()), 0o644); err != nil {
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
 			tb.Fatal(err)
 		}
 		raw, err := content.ReadFile(context.Background(), path)
