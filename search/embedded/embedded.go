@@ -78,6 +78,9 @@ const (
 	analyzerName = "cw"
 )
 
+// mergeFloor is the merge planner's floor segment size, see Open.
+const mergeFloor = 100
+
 // schemaKey holds schemaVersion in the index, so that an index written
 // with other fields fails to open instead of sorting and faceting wrong.
 const (
@@ -107,7 +110,19 @@ func Open(dir string, opts Options) (*Index, error) {
 	if opts.LockTimeout <= 0 {
 		opts.LockTimeout = 200 * time.Millisecond
 	}
-	cfg := map[string]any{"bolt_timeout": opts.LockTimeout.String()}
+	cfg := map[string]any{
+		"bolt_timeout": opts.LockTimeout.String(),
+		// Scorch's merge planner counts every segment under its floor
+		// (2,000 documents by default) as one tier, so while documents
+		// arrive in batches of a few hundred it merges the growing
+		// segment again with each new handful: a quarter of the
+		// pipeline's CPU. A floor of 100 keeps the sizes in tiers of
+		// their own. Measured side by side: the embedded pipeline's CPU
+		// per 2,000 documents 10.4 s -> 7.6 s (mean of 4), indexing
+		// 20,000 generated documents 1,006 -> 4,229 docs/s, query p50s
+		// within 5-15% (BenchmarkBackends).
+		"scorchMergePlanOptions": map[string]any{"FloorSegmentSize": mergeFloor},
+	}
 	var (
 		idx bleve.Index
 		err error
