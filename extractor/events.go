@@ -159,7 +159,11 @@ func headingLine(line string) bool {
 
 // ordinalDay reads "14", "14th", "1st".
 func ordinalDay(s string) int {
-	s = strings.TrimRight(s, "stndrdh")
+	// The suffix letters of "1st", "2nd", "3rd", "4th", trimmed by hand:
+	// strings.TrimRight would build its character set on every call.
+	for len(s) > 0 && strings.IndexByte("stndrh", s[len(s)-1]) >= 0 {
+		s = s[:len(s)-1]
+	}
 	if len(s) == 0 || len(s) > 2 {
 		return 0
 	}

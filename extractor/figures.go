@@ -171,7 +171,11 @@ func (s *scanner) isMonth(i int) bool {
 	if i < 0 || i >= len(s.toks) || s.toks[i].kind != tWord || !s.toks[i].has(fUpper) {
 		return false
 	}
-	_, ok := lookupFold(s.lx.months, strings.TrimSuffix(s.tok(i), "."))
+	w := strings.TrimSuffix(s.tok(i), ".")
+	if !s.lx.monthShape.has(w) {
+		return false
+	}
+	_, ok := lookupFold(s.lx.months, w)
 	return ok
 }
 
@@ -1595,14 +1599,17 @@ type lexicon struct {
 	// length with "two" and "a…", not their first two). Table tests that
 	// reject most words of a text before any hashing.
 	numberShape wordShape
-	dateShape   [26][16]bool
-	scales      map[string]float64 // "million", "billion"
-	fractions   map[string]float64 // "third" → 33.3 (per cent of a whole)
-	units       map[string]string  // plural count noun → gold unit
-	stopNouns   map[string]bool    // counted things that are not figures (durations, documents…)
-	function    map[string]bool    // words that end a noun phrase after a number
-	adjectives  map[string]bool    // modifiers allowed between a number and its noun
-	qualifiers  map[string]string  // "at least", "as many as" → gold qualifier
+	// monthShape does the same for months, tested on each capitalised
+	// word next to a number.
+	monthShape wordShape
+	dateShape  [26][16]bool
+	scales     map[string]float64 // "million", "billion"
+	fractions  map[string]float64 // "third" → 33.3 (per cent of a whole)
+	units      map[string]string  // plural count noun → gold unit
+	stopNouns  map[string]bool    // counted things that are not figures (durations, documents…)
+	function   map[string]bool    // words that end a noun phrase after a number
+	adjectives map[string]bool    // modifiers allowed between a number and its noun
+	qualifiers map[string]string  // "at least", "as many as" → gold qualifier
 	// qualifierEnds holds the last word of each qualifier ("least", "as").
 	qualifierEnds map[string]bool
 	namePrev      map[string]bool // "Tier 3", "page 4": the number is a label
@@ -1784,6 +1791,7 @@ func newLexicon() *lexicon {
 	}
 	for w := range lx.months {
 		lx.dateShape[w[0]-'a'][len(w)] = true
+		lx.monthShape.add(w)
 	}
 	for w := range lx.weekdays {
 		lx.dateShape[w[0]-'a'][len(w)] = true

@@ -646,31 +646,39 @@ func wordCaseOK(sw, fw string) bool {
 	return !unicode.IsUpper(fr) || !unicode.IsLower(sr)
 }
 
-// entities groups hits by record in order of first mention. The mentions
-// of all the entities share one backing array (each entity's slice is
-// capped at its own part), one allocation instead of a growing slice per
-// entity.
+// entities groups hits by record in order of first mention. The entities
+// are counted before they are built, so the result is allocated once at
+// its final length rather than grown (an Entity is large to copy), and
+// the mentions of all of them share one backing array (each entity's
+// slice is capped at its own part).
 func (g *Gazetteer) entities(text string, f *folded, hits []hit) []document.Entity {
-	var out []document.Entity
-	var counts []int
+	if len(hits) == 0 {
+		return nil
+	}
+	type group struct {
+		rec   int32
+		count int
+	}
+	groups := make([]group, 0, 16) // on the stack for most documents
 	pos := map[int32]int{}
 	for _, h := range hits {
 		i, ok := pos[h.rec]
 		if !ok {
-			r := &g.records[h.rec]
-			i = len(out)
+			i = len(groups)
 			pos[h.rec] = i
-			out = append(out, document.Entity{
-				Type: r.Type, ID: r.ID, Name: r.Name, Kind: r.Kind, Known: true, Uncertain: r.Uncertain,
-			})
-			counts = append(counts, 0)
+			groups = append(groups, group{rec: h.rec})
 		}
-		counts[i]++
+		groups[i].count++
 	}
+	out := make([]document.Entity, len(groups))
 	all := make([]document.Mention, 0, len(hits))
-	for i, n := range counts {
-		out[i].Mentions = all[len(all) : len(all) : len(all)+n]
-		all = all[:len(all)+n]
+	for i, gr := range groups {
+		r := &g.records[gr.rec]
+		out[i] = document.Entity{
+			Type: r.Type, ID: r.ID, Name: r.Name, Kind: r.Kind, Known: true, Uncertain: r.Uncertain,
+			Mentions: all[len(all) : len(all) : len(all)+gr.count],
+		}
+		all = all[:len(all)+gr.count]
 	}
 	for _, h := range hits {
 		e := &out[pos[h.rec]]
