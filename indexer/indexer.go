@@ -25,23 +25,24 @@ const BatchSize = 500
 // queued: Meilisearch enqueues tasks and merges queued ones into one
 // indexing run, and the embedded index analyses batches on several
 // cores. Each message is acked only when its own batch is confirmed.
-func stage() bus.Stage {
+func stage(backend search.Backend) bus.Stage {
+	linger := Linger
+	if l, ok := backend.(search.Lingerer); ok {
+		linger = max(linger, l.Linger())
+	}
 	return bus.Stage{
 		Name: bus.ConsumerIndexer, Stream: bus.StreamTagged, Schema: document.TaggedSchema,
-		MaxDeliver: bus.Unbounded, Batch: BatchSize, InFlight: InFlight, Linger: Linger,
+		MaxDeliver: bus.Unbounded, Batch: BatchSize, InFlight: InFlight, Linger: linger,
 	}
 }
 
 // Linger is how long a batch that is not full waits for more documents
 // when the engine is idle (while batches are in flight it waits for
-// them; see bus.Stage.Linger): both engines index fewer, larger batches
-// much faster (each embedded batch is a segment to merge; each
-// Meilisearch indexing run has a fixed cost of about half a second here).
-// A second, rather than 300 ms, makes the first batch of a backlog a
-// large one: pipeline into Meilisearch 149 -> 165 docs/s (means of five
-// runs, BenchmarkThroughput/meili), for a document's search visibility
-// up to 0.7 s later on an idle system.
-const Linger = time.Second
+// them; see bus.Stage.Linger), unless the backend asks for longer
+// (search.Lingerer): both engines index fewer, larger batches faster
+// (each embedded batch is a segment to merge; each Meilisearch indexing
+// run has a fixed cost).
+const Linger = 300 * time.Millisecond
 
 // InFlight is how many batches the indexer has at the engine at once.
 const InFlight = 3
@@ -65,7 +66,7 @@ func New(b *bus.Bus, backend search.Backend, log *slog.Logger, aliases search.Al
 // Run indexes until ctx is done.
 func (ix *Indexer) Run(ctx context.Context) error {
 	ix.log.Info("indexer stage running", "consumer", bus.ConsumerIndexer)
-	return bus.Consume(ctx, ix.bus, stage(), ix.handle)
+	return bus.Consume(ctx, ix.bus, stage(ix.backend), ix.handle)
 }
 
 func (ix *Indexer) handle(ctx context.Context, items []*bus.Item[document.Tagged]) {

@@ -255,6 +255,15 @@ func (t timedBackend) Upsert(ctx context.Context, docs []search.Doc) ([]search.R
 	return rej, err
 }
 
+// Linger passes on the wrapped backend's search.Lingerer, which the
+// wrapper would otherwise hide from the indexer.
+func (t timedBackend) Linger() time.Duration {
+	if l, ok := t.Backend.(search.Lingerer); ok {
+		return l.Linger()
+	}
+	return 0
+}
+
 func (t timedBackend) Delete(ctx context.Context, ids ...string) error {
 	start := time.Now()
 	err := t.Backend.Delete(ctx, ids...)

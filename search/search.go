@@ -122,6 +122,13 @@ type Backend interface {
 	Close() error
 }
 
+// Lingerer is a Backend that wants the batches written to it, when it is
+// idle, to wait longer than usual for more documents, because each write
+// has a large fixed cost. The indexer asks.
+type Lingerer interface {
+	Linger() time.Duration
+}
+
 // Errors common to the backends.
 var (
 	ErrNotFound  = errors.New("document not found")

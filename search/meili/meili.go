@@ -99,7 +99,10 @@ type Index struct {
 	skipIDCheck bool
 }
 
-var _ search.Backend = (*Index)(nil)
+var (
+	_ search.Backend  = (*Index)(nil)
+	_ search.Lingerer = (*Index)(nil)
+)
 
 // Highlight sentinels: Meilisearch inserts them around matches in the
 // raw text; search.MarkHTML escapes the text and turns them into marks.
@@ -277,6 +280,13 @@ func settingsEqual(cur, want *meilisearch.Settings) bool {
 	}
 	return true
 }
+
+// Linger is a second: each Meilisearch indexing run costs about half a
+// second whatever its size (on the 2-core machine), so a first batch of
+// a backlog gathered for a second rather than 300 ms makes the pipeline
+// into Meilisearch faster: 149 -> 165 docs/s, means of five runs of
+// BenchmarkThroughput/meili side by side.
+func (x *Index) Linger() time.Duration { return time.Second }
 
 // Upsert adds or replaces docs by id. Docs with invalid ids (or too
 // large) are rejected without being sent; a doc that Meilisearch itself
