@@ -105,45 +105,32 @@ func (x *Index) submitEvents(ctx context.Context, docs []search.Doc) ([]int64, e
 	if err != nil {
 		return nil, err
 	}
-	var (
-		tasks []int64
-		body  = []byte{'['}
-		n     int
-	)
-	flush := func() error {
-		if n == 0 {
-			return nil
+	var tasks []int64
+	for _, e := range evs {
+		delete(old, e.ID)
+	}
+	// Each task holds at most MaxBatchDocs events, encoded as one array,
+	// halved until it fits in MaxBatchBytes: one encoding into one
+	// buffer per task, where appending event by event grew (and paged
+	// in) a megabyte buffer a few hundred bytes at a time.
+	for len(evs) > 0 {
+		k := min(len(evs), x.opts.MaxBatchDocs)
+		payload, err := json.Marshal(evs[:k])
+		for err == nil && len(payload) > x.opts.MaxBatchBytes && k > 1 {
+			k /= 2
+			payload, err = json.Marshal(evs[:k])
 		}
-		payload := append(body, ']')
+		if err != nil {
+			return nil, fmt.Errorf("meili index %s: encode %d events: %w", EventsUID(x.uid), k, err)
+		}
 		uid, err := x.submit(ctx, "add events", func(ctx context.Context) (*meilisearch.TaskInfo, error) {
 			return x.eventsIndex().AddDocumentsWithContext(ctx, payload, nil)
 		})
 		if err != nil {
-			return fmt.Errorf("meili index %s: %d events: %w", EventsUID(x.uid), n, err)
+			return nil, fmt.Errorf("meili index %s: %d events: %w", EventsUID(x.uid), k, err)
 		}
 		tasks = append(tasks, uid)
-		body, n = []byte{'['}, 0
-		return nil
-	}
-	for _, e := range evs {
-		delete(old, e.ID)
-		b, err := json.Marshal(e)
-		if err != nil {
-			return nil, fmt.Errorf("event %s: %w", e.ID, err)
-		}
-		if n > 0 && (n >= x.opts.MaxBatchDocs || len(body)+len(b)+2 > x.opts.MaxBatchBytes) {
-			if err := flush(); err != nil {
-				return nil, err
-			}
-		}
-		if n > 0 {
-			body = append(body, ',')
-		}
-		body = append(body, b...)
-		n++
-	}
-	if err := flush(); err != nil {
-		return nil, err
+		evs = evs[k:]
 	}
 	if len(old) > 0 {
 		stale := slices.Sorted(maps.Keys(old))
