@@ -130,10 +130,12 @@ func TestClusterKill(t *testing.T) {
 	for name := range streamNames(ctx, js) {
 		var info *jetstream.StreamInfo
 		for try := 0; try < 100; try++ {
-			s, err := js.Stream(ctx, name)
+			rctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+			s, err := js.Stream(rctx, name)
 			if err == nil {
-				info, err = s.Info(ctx)
+				info, err = s.Info(rctx)
 			}
+			cancel()
 			if err == nil && info.Cluster != nil && len(info.Cluster.Replicas) == 2 && allCurrent(info.Cluster.Replicas) {
 				break
 			}
@@ -146,8 +148,12 @@ func TestClusterKill(t *testing.T) {
 }
 
 // consumerInfo is a durable consumer's state, or nil while the stage has
-// not created it (or the cluster does not answer).
+// not created it (or the cluster does not answer). Each request has a
+// deadline of its own: one lost while the cluster elects its leaders
+// gets no answer at all, and waited out the test's whole context.
 func consumerInfo(ctx context.Context, js jetstream.JetStream, stream, durable string) *jetstream.ConsumerInfo {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
 	c, err := js.Consumer(ctx, stream, durable)
 	if err != nil {
 		return nil
