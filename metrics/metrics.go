@@ -11,6 +11,7 @@ package metrics
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strconv"
@@ -254,6 +255,19 @@ func (t timedBackend) Upsert(ctx context.Context, docs []search.Doc) ([]search.R
 	}
 	return rej, err
 }
+
+// Events passes on the wrapped backend's search.EventStore, which the
+// wrapper would otherwise hide: `run` and `serve` wrap their backend, and
+// their timeline page and API answered that it kept no events.
+func (t timedBackend) Events(ctx context.Context, q search.EventQuery) ([]search.Event, error) {
+	es, ok := t.Backend.(search.EventStore)
+	if !ok {
+		return nil, errNoEvents
+	}
+	return es.Events(ctx, q)
+}
+
+var errNoEvents = errors.New("this search backend keeps no events")
 
 // Linger passes on the wrapped backend's search.Lingerer, which the
 // wrapper would otherwise hide from the indexer.

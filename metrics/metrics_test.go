@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -17,6 +18,9 @@ import (
 
 	"github.com/compoundwatch/compoundwatch/bus"
 	"github.com/compoundwatch/compoundwatch/metrics"
+	"github.com/compoundwatch/compoundwatch/search"
+	"github.com/compoundwatch/compoundwatch/search/embedded"
+	"github.com/compoundwatch/compoundwatch/search/searchtest"
 )
 
 // scrape fetches /metrics and parses it with Prometheus's own text parser.
@@ -271,4 +275,30 @@ func getFrom(h http.Handler, path string) (int, string) {
 	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
 	body, _ := io.ReadAll(rec.Result().Body)
 	return rec.Code, string(body)
+}
+
+// TestBackendKeepsEvents: the timed wrapper that `run` and `serve` put
+// around their backend still answers timeline queries.
+func TestBackendKeepsEvents(t *testing.T) {
+	x, err := embedded.Open(filepath.Join(t.TempDir(), "index"), embedded.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	b := metrics.New().Backend(x)
+	if _, err := b.Upsert(t.Context(), searchtest.EventFixtures()); err != nil {
+		t.Fatal(err)
+	}
+	es, ok := b.(search.EventStore)
+	if !ok {
+		t.Fatal("the wrapped backend is no search.EventStore")
+	}
+	got, err := es.Events(t.Context(), search.EventQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := x.Events(t.Context(), search.EventQuery{})
+	if len(got) == 0 || len(got) != len(want) {
+		t.Fatalf("%d events through the wrapper, %d from the index itself", len(got), len(want))
+	}
 }
