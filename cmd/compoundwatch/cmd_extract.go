@@ -44,8 +44,11 @@ func (a *app) extractCmd() *cobra.Command {
 			if !asJSONL {
 				enc.SetIndent("", "  ")
 			}
-			// Files are read and tagged on every core, and printed in order.
-			err = eachInOrder(cmd.Context(), files, runtime.GOMAXPROCS(0), func(ctx context.Context, path string) (extractor.Result, error) {
+			// Files are read and tagged on every core, and printed in
+			// order; two workers a core, so that one waiting on a read
+			// leaves its core to another (0.54 -> 0.50 s for 2,000
+			// articles, four runs each by hand).
+			err = eachInOrder(cmd.Context(), files, 2*runtime.GOMAXPROCS(0), func(ctx context.Context, path string) (extractor.Result, error) {
 				raw, err := cx.ReadFile(ctx, path)
 				if err != nil {
 					return extractor.Result{}, err
