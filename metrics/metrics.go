@@ -11,7 +11,6 @@ package metrics
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"strconv"
@@ -262,12 +261,10 @@ func (t timedBackend) Upsert(ctx context.Context, docs []search.Doc) ([]search.R
 func (t timedBackend) Events(ctx context.Context, q search.EventQuery) ([]search.Event, error) {
 	es, ok := t.Backend.(search.EventStore)
 	if !ok {
-		return nil, errNoEvents
+		return nil, search.ErrNoEvents
 	}
 	return es.Events(ctx, q)
 }
-
-var errNoEvents = errors.New("this search backend keeps no events")
 
 // Linger passes on the wrapped backend's search.Lingerer, which the
 // wrapper would otherwise hide from the indexer.

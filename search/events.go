@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"path/filepath"
@@ -81,6 +82,9 @@ type EventStore interface {
 	// Events returns the matching events by Day, then ID.
 	Events(ctx context.Context, q EventQuery) ([]Event, error)
 }
+
+// ErrNoEvents is the answer for a backend that is no EventStore.
+var ErrNoEvents = errors.New("this search backend keeps no events")
 
 // EventsOf derives the event records of d. It never fails: an event with
 // an unreadable date is skipped, as it cannot be placed on a timeline.

@@ -33,7 +33,7 @@ func (s *server) timeline(ctx context.Context, p query.TimelineParams) (timeline
 	}
 	es, ok := s.backend.(search.EventStore)
 	if !ok {
-		return timeline.Timeline{}, "", http.StatusNotImplemented, &apiError{Error: "this search backend keeps no events"}
+		return timeline.Timeline{}, "", http.StatusNotImplemented, &apiError{Error: search.ErrNoEvents.Error()}
 	}
 	ctx, cancel := context.WithTimeout(ctx, s.opts.Timeout)
 	defer cancel()

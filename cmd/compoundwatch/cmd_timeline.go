@@ -88,7 +88,7 @@ func (a *app) writeTimeline(ctx context.Context, w io.Writer, q search.EventQuer
 	defer backend.Close()
 	es, ok := backend.(search.EventStore)
 	if !ok {
-		return fmt.Errorf("the %T backend keeps no events", backend)
+		return fmt.Errorf("%T: %w", backend, search.ErrNoEvents)
 	}
 	g, err := a.gazetteer()
 	if err != nil {
