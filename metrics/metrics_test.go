@@ -13,10 +13,9 @@ import (
 	"time"
 
 	dto "github.com/prometheus/client_model/go"
-	"github.com/prometheus/common/expfmt"
-	"github.com/prometheus/common/model"
 
 	"github.com/compoundwatch/compoundwatch/bus"
+	"github.com/compoundwatch/compoundwatch/internal/metricstest"
 	"github.com/compoundwatch/compoundwatch/metrics"
 	"github.com/compoundwatch/compoundwatch/search"
 	"github.com/compoundwatch/compoundwatch/search/embedded"
@@ -26,20 +25,9 @@ import (
 // scrape fetches /metrics and parses it with Prometheus's own text parser.
 func scrape(t *testing.T, url string) map[string]*dto.MetricFamily {
 	t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, url+"/metrics", nil)
-	req.Header.Set("Accept", "text/plain") // the text format, not protobuf
-	resp, err := http.DefaultClient.Do(req)
+	fams, err := metricstest.Scrape(url)
 	if err != nil {
 		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/plain") {
-		t.Fatalf("Content-Type %q, want the text format", ct)
-	}
-	p := expfmt.NewTextParser(model.UTF8Validation)
-	fams, err := p.TextToMetricFamilies(resp.Body)
-	if err != nil {
-		t.Fatalf("/metrics does not parse: %v", err)
 	}
 	return fams
 }
@@ -48,28 +36,8 @@ func scrape(t *testing.T, url string) map[string]*dto.MetricFamily {
 // exactly these labels (name, value pairs in name order), or -1 when
 // there is none.
 func value(fams map[string]*dto.MetricFamily, name string, labels ...string) float64 {
-	f := fams[name]
-	if f == nil {
-		return -1
-	}
-next:
-	for _, m := range f.GetMetric() {
-		if len(m.GetLabel())*2 != len(labels) {
-			continue
-		}
-		for i, l := range m.GetLabel() {
-			if l.GetName() != labels[2*i] || l.GetValue() != labels[2*i+1] {
-				continue next
-			}
-		}
-		switch {
-		case m.Counter != nil:
-			return m.GetCounter().GetValue()
-		case m.Gauge != nil:
-			return m.GetGauge().GetValue()
-		case m.Histogram != nil:
-			return float64(m.GetHistogram().GetSampleCount())
-		}
+	if v, ok := metricstest.Lookup(fams, name, labels...); ok {
+		return v
 	}
 	return -1
 }

@@ -18,8 +18,8 @@ import (
 	"time"
 
 	dto "github.com/prometheus/client_model/go"
-	"github.com/prometheus/common/expfmt"
-	"github.com/prometheus/common/model"
+
+	"github.com/compoundwatch/compoundwatch/internal/metricstest"
 )
 
 // meiliServer is a Meilisearch process this test owns, so it can stop it
@@ -100,7 +100,7 @@ func TestReadinessAndBackPressure(t *testing.T) {
 	base := "http://" + metricsAddr
 	scrape := func() map[string]*dto.MetricFamily {
 		t.Helper()
-		f, err := scrapeMetrics(base)
+		f, err := metricstest.Scrape(base)
 		if err != nil {
 			t.Fatalf("%v\nstages:\n%s", err, stageLogs())
 		}
@@ -209,22 +209,6 @@ func waitHTTP(t *testing.T, url string, status int, d time.Duration) string {
 	}
 }
 
-func scrapeMetrics(base string) (map[string]*dto.MetricFamily, error) {
-	req, _ := http.NewRequest(http.MethodGet, base+"/metrics", nil)
-	req.Header.Set("Accept", "text/plain")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	p := expfmt.NewTextParser(model.UTF8Validation)
-	fams, err := p.TextToMetricFamilies(resp.Body)
-	if err != nil {
-		return nil, fmt.Errorf("/metrics does not parse: %w", err)
-	}
-	return fams, nil
-}
-
 func gauge(f map[string]*dto.MetricFamily, name, stream, consumer string) float64 {
 	return counter(f, name, "consumer", consumer, "stream", stream)
 }
@@ -232,24 +216,8 @@ func gauge(f map[string]*dto.MetricFamily, name, stream, consumer string) float6
 // counter returns the value of the series with exactly these labels (in
 // name order), or 0 when there is none.
 func counter(f map[string]*dto.MetricFamily, name string, labels ...string) float64 {
-next:
-	for _, m := range f[name].GetMetric() {
-		if len(m.GetLabel())*2 != len(labels) {
-			continue
-		}
-		for i, l := range m.GetLabel() {
-			if l.GetName() != labels[2*i] || l.GetValue() != labels[2*i+1] {
-				continue next
-			}
-		}
-		switch {
-		case m.Counter != nil:
-			return m.GetCounter().GetValue()
-		case m.Gauge != nil:
-			return m.GetGauge().GetValue()
-		}
-	}
-	return 0
+	v, _ := metricstest.Lookup(f, name, labels...)
+	return v
 }
 
 // TestServeMetrics: the web server with --metrics is ready once its
@@ -269,7 +237,7 @@ func TestServeMetrics(t *testing.T) {
 	if body := waitHTTP(t, "http://"+addr+"/readyz", 200, time.Minute); body != "ok\n" {
 		t.Errorf("/readyz: %q", body)
 	}
-	f, err := scrapeMetrics("http://" + addr)
+	f, err := metricstest.Scrape("http://" + addr)
 	if err != nil {
 		t.Fatal(err)
 	}
