@@ -20,6 +20,9 @@ import (
 // ones, then a deletion of the old ones the new version lacks) in the same
 // queue as the documents; Delete drops them with the documents.
 
+// idsPerFilter bounds the document ids in one "doc_id IN [...]" filter.
+const idsPerFilter = 200
+
 // EventsUID is the name of the events index beside index.
 func EventsUID(index string) string { return index + "-events" }
 
@@ -147,10 +150,10 @@ func (x *Index) submitEvents(ctx context.Context, docs []search.Doc) ([]int64, e
 
 // eventIDs returns the ids of the events indexed for the documents ids.
 func (x *Index) eventIDs(ctx context.Context, ids []string) (map[string]bool, error) {
-	const perFilter, page = 200, 1000
+	const page = 1000
 	out := map[string]bool{}
-	for i := 0; i < len(ids); i += perFilter {
-		q := &meilisearch.DocumentsQuery{Filter: in("doc_id", ids[i:min(i+perFilter, len(ids))]), Fields: []string{"id"}, Limit: page}
+	for chunk := range slices.Chunk(ids, idsPerFilter) {
+		q := &meilisearch.DocumentsQuery{Filter: in("doc_id", chunk), Fields: []string{"id"}, Limit: page}
 		for {
 			var res meilisearch.DocumentsResult
 			if err := x.retry(ctx, "list events", func(ctx context.Context) error {
@@ -179,10 +182,10 @@ func (x *Index) eventIDs(ctx context.Context, ids []string) (map[string]bool, er
 // deleteEvents drops the events of the documents ids and waits for it.
 func (x *Index) deleteEvents(ctx context.Context, ids []string) error {
 	tasks, err := x.submitDeleteEvents(ctx, ids)
-	if err == nil {
-		err = x.waitAll(ctx, "delete events", tasks)
-	}
 	if err != nil {
+		return err // names the index already
+	}
+	if err := x.waitAll(ctx, "delete events", tasks); err != nil {
 		return fmt.Errorf("meili index %s: delete events of %d docs: %w", EventsUID(x.uid), len(ids), err)
 	}
 	return nil
@@ -191,10 +194,9 @@ func (x *Index) deleteEvents(ctx context.Context, ids []string) error {
 // submitDeleteEvents enqueues the deletion of the events of the
 // documents ids, in filters of a bounded length.
 func (x *Index) submitDeleteEvents(ctx context.Context, ids []string) ([]int64, error) {
-	const perFilter = 200
 	var tasks []int64
-	for i := 0; i < len(ids); i += perFilter {
-		filter := in("doc_id", ids[i:min(i+perFilter, len(ids))])
+	for chunk := range slices.Chunk(ids, idsPerFilter) {
+		filter := in("doc_id", chunk)
 		uid, err := x.submit(ctx, "delete events", func(ctx context.Context) (*meilisearch.TaskInfo, error) {
 			return x.eventsIndex().DeleteDocumentsByFilterWithContext(ctx, filter, nil)
 		})
