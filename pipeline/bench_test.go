@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/compoundwatch/compoundwatch/internal/repotest"
 )
 
 // BenchmarkPipeline measures documents per second through the whole
@@ -19,7 +21,7 @@ func BenchmarkPipeline(b *testing.B) {
 	if len(examples) == 0 {
 		b.Fatal("no examples/*.txt")
 	}
-	n := benchDocs(5000)
+	n := repotest.BenchDocs(b, 5000)
 	src := b.TempDir()
 	for i := range n {
 		body, err := os.ReadFile(examples[i%len(examples)])
@@ -47,14 +49,6 @@ func BenchmarkPipeline(b *testing.B) {
 	if kb := peakRSSKiB(); kb > 0 {
 		b.ReportMetric(float64(kb)/1024, "peak-RSS-MiB")
 	}
-}
-
-// benchDocs is the corpus size a benchmark uses: CW_BENCH_DOCS, or def.
-func benchDocs(def int) int {
-	if v, err := strconv.Atoi(os.Getenv("CW_BENCH_DOCS")); err == nil && v > 0 {
-		return v
-	}
-	return def
 }
 
 // peakRSSKiB reads the high-water mark of resident memory (Linux).

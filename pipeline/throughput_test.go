@@ -44,7 +44,7 @@ import (
 //
 //	bash -c 'source .ci/meili.sh && go test ./pipeline -run "^$" -bench Throughput -benchtime 1x'
 func BenchmarkThroughput(b *testing.B) {
-	n := benchDocs(2000)
+	n := repotest.BenchDocs(b, 2000)
 	src := b.TempDir()
 	corpusBytes := generateCorpus(b, src, n)
 	b.Logf("corpus: %d documents, %.1f MB, %.1f KB on average", n, float64(corpusBytes)/1e6, float64(corpusBytes)/float64(n)/1e3)

@@ -8,11 +8,11 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/compoundwatch/compoundwatch/internal/repotest"
 	"github.com/compoundwatch/compoundwatch/search"
 	"github.com/compoundwatch/compoundwatch/search/embedded"
 	"github.com/compoundwatch/compoundwatch/search/meili"
@@ -249,17 +249,4 @@ func benchTimeline(b *testing.B, be search.Backend, es search.EventStore, g *sea
 
 // benchDocs is how many documents a benchmark generates: 100,000, or
 // CW_BENCH_DOCS.
-func benchDocs(b *testing.B) int { return benchDocsOr(b, 100_000) }
-
-// benchDocsOr is CW_BENCH_DOCS, or def when it is not set.
-func benchDocsOr(b *testing.B, def int) int {
-	s := os.Getenv("CW_BENCH_DOCS")
-	if s == "" {
-		return def
-	}
-	v, err := strconv.Atoi(s)
-	if err != nil || v <= 0 {
-		b.Fatalf("CW_BENCH_DOCS=%q: want a positive number", s)
-	}
-	return v
-}
+func benchDocs(b *testing.B) int { return repotest.BenchDocs(b, 100_000) }

@@ -31,7 +31,7 @@ import (
 //
 //	go test -run '^$' -bench EmbeddedUpsert -benchtime 3x ./search/
 func BenchmarkEmbeddedUpsert(b *testing.B) {
-	docs := articleDocs(b, benchDocsOr(b, 2000))
+	docs := articleDocs(b, repotest.BenchDocs(b, 2000))
 	var text, events int
 	for _, d := range docs {
 		text += len(d.Text)

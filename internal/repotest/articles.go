@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -56,4 +57,19 @@ func Articles(tb testing.TB, n int) []string {
 		texts[i] = sb.String()
 	}
 	return texts
+}
+
+// BenchDocs is the corpus size a benchmark uses: CW_BENCH_DOCS when set
+// (a positive number, or the benchmark fails naming it), else def.
+func BenchDocs(tb testing.TB, def int) int {
+	tb.Helper()
+	s := os.Getenv("CW_BENCH_DOCS")
+	if s == "" {
+		return def
+	}
+	v, err := strconv.Atoi(s)
+	if err != nil || v <= 0 {
+		tb.Fatalf("CW_BENCH_DOCS=%q: want a positive number", s)
+	}
+	return v
 }
