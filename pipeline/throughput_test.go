@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"testing"
@@ -43,6 +44,9 @@ import (
 // 45 sentences drawn at random from the example documents. Run it with
 //
 //	bash -c 'source .ci/meili.sh && go test ./pipeline -run "^$" -bench Throughput -benchtime 1x'
+//
+// With -cpuprofile, each phase's CPU carries the label phase=pipeline or
+// phase=bulk (see phase).
 func BenchmarkThroughput(b *testing.B) {
 	n := repotest.BenchDocs(b, 2000)
 	src := b.TempDir()
@@ -52,20 +56,25 @@ func BenchmarkThroughput(b *testing.B) {
 	b.Run("embedded", func(b *testing.B) {
 		var pipe, bulk float64
 		for range b.N {
-			e := start(b, b.TempDir())
-			cpu := startCPU()
-			pipe = timeIngest(b, e, src, n)
-			cpu.log(b, "pipeline → embedded")
-			docs := taggedDocs(b, e.bus)
-			e.stop()
-			x, err := embedded.Open(filepath.Join(b.TempDir(), "index"), embedded.Options{})
-			if err != nil {
-				b.Fatal(err)
-			}
-			cpu = startCPU()
-			bulk = bulkUpsert(b, x, docs)
-			cpu.log(b, "embedded bulk")
-			x.Close()
+			var docs []search.Doc
+			phase("pipeline", func() {
+				e := start(b, b.TempDir())
+				cpu := startCPU()
+				pipe = timeIngest(b, e, src, n)
+				cpu.log(b, "pipeline → embedded")
+				docs = taggedDocs(b, e.bus)
+				e.stop()
+			})
+			phase("bulk", func() {
+				x, err := embedded.Open(filepath.Join(b.TempDir(), "index"), embedded.Options{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				defer x.Close()
+				cpu := startCPU()
+				bulk = bulkUpsert(b, x, docs)
+				cpu.log(b, "embedded bulk")
+			})
 		}
 		reportPair(b, "embedded", pipe, bulk)
 	})
@@ -79,25 +88,32 @@ func BenchmarkThroughput(b *testing.B) {
 		var pipe, bulk float64
 		for range b.N {
 			uid := fmt.Sprintf("bench_pipe_%d", time.Now().UnixNano())
-			mx, err := meili.Open(ctx, url, key, uid, meili.Options{})
-			if err != nil {
-				b.Fatal(err)
-			}
-			e := startWith(b, b.TempDir(), mx)
-			cpu := startCPU()
-			pipe = timeIngest(b, e, src, n)
-			cpu.log(b, "pipeline → Meilisearch")
-			docs := taggedDocs(b, e.bus)
-			e.stop()
+			var docs []search.Doc
+			phase("pipeline", func() {
+				mx, err := meili.Open(ctx, url, key, uid, meili.Options{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				e := startWith(b, b.TempDir(), mx)
+				cpu := startCPU()
+				pipe = timeIngest(b, e, src, n)
+				cpu.log(b, "pipeline → Meilisearch")
+				docs = taggedDocs(b, e.bus)
+				e.stop()
+			})
 			bulkUID := fmt.Sprintf("bench_bulk_%d", time.Now().UnixNano())
-			bx, err := meili.Open(ctx, url, key, bulkUID, meili.Options{})
-			if err != nil {
-				b.Fatal(err)
-			}
-			cpu = startCPU()
-			bulk = meiliBulk(b, url, key, bulkUID, docs)
-			cpu.log(b, "Meilisearch bulk")
-			for _, ix := range []*meili.Index{meili.Connect(url, key, uid, meili.Options{}), bx} {
+			phase("bulk", func() {
+				bx, err := meili.Open(ctx, url, key, bulkUID, meili.Options{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				bx.Close()
+				cpu := startCPU()
+				bulk = meiliBulk(b, url, key, bulkUID, docs)
+				cpu.log(b, "Meilisearch bulk")
+			})
+			for _, uid := range []string{uid, bulkUID} {
+				ix := meili.Connect(url, key, uid, meili.Options{})
 				ix.DeleteIndex(ctx)
 				ix.Close()
 			}
@@ -112,6 +128,14 @@ func BenchmarkThroughput(b *testing.B) {
 		b.ReportMetric(rate, "extract-MB/s")
 		b.Logf("extract command %.1f MB/s", rate)
 	})
+}
+
+// phase runs f under the profiler label phase=name. Goroutines started
+// inside f, the stages' and the embedded server's, carry the label too, so
+// `go tool pprof -tagfocus phase=pipeline` shows the pipeline's CPU alone,
+// without the bulk load's.
+func phase(name string, f func()) {
+	pprof.Do(context.Background(), pprof.Labels("phase", name), func(context.Context) { f() })
 }
 
 // cpuMark is a point to measure CPU time from: this process's, and the

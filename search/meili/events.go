@@ -3,6 +3,8 @@ package meili
 import (
 	"cmp"
 	"context"
+	"encoding/base64"
+	"encoding/binary"
 	"fmt"
 	"maps"
 	"slices"
@@ -28,12 +30,19 @@ func EventsUID(index string) string { return index + "-events" }
 
 func (x *Index) eventsIndex() meilisearch.IndexManager { return x.cl.Index(EventsUID(x.uid)) }
 
+// eventSettings are the events index's settings. Events are sorted by
+// day, never ranked by how close their words are, so word proximity is
+// kept per attribute only: that halves the cost of each indexing run
+// of events (32,077 events of 2,000 articles, two runs: 7.0 s → 3.8 s),
+// and events outnumber documents sixteen to one. Facet search is off
+// (see facetSearchOff).
 func (x *Index) eventSettings() *meilisearch.Settings {
 	return &meilisearch.Settings{
 		RankingRules:         []string{"sort", "words", "typo", "proximity", "attribute", "exactness"},
 		SearchableAttributes: []string{"summary"},
 		FilterableAttributes: []string{"day", "entities", "provinces", "outlet", "doc_id"},
 		SortableAttributes:   []string{"day"},
+		ProximityPrecision:   meilisearch.ByAttribute,
 		Pagination:           &meilisearch.Pagination{MaxTotalHits: search.MaxEvents},
 	}
 }
@@ -71,8 +80,12 @@ func (x *Index) ensureEvents(ctx context.Context) error {
 	}
 	if slices.Equal(cur.RankingRules, want.RankingRules) && slices.Equal(cur.SearchableAttributes, want.SearchableAttributes) &&
 		sameSet(cur.FilterableAttributes, want.FilterableAttributes) && sameSet(cur.SortableAttributes, want.SortableAttributes) &&
+		cur.ProximityPrecision == want.ProximityPrecision &&
 		cur.Pagination != nil && cur.Pagination.MaxTotalHits == want.Pagination.MaxTotalHits {
-		return nil
+		return x.facetSearchOff(ctx, x.eventsIndex(), uid, cur)
+	}
+	if err := x.facetSearchOff(ctx, x.eventsIndex(), uid, cur); err != nil {
+		return err
 	}
 	task, err := x.enqueue(ctx, "update events settings", func(ctx context.Context) (*meilisearch.TaskInfo, error) {
 		return x.eventsIndex().UpdateSettingsWithContext(ctx, x.eventSettings())
@@ -116,12 +129,16 @@ func (x *Index) submitEvents(ctx context.Context, docs []search.Doc) ([]int64, e
 	// halved until it fits in MaxBatchBytes: one encoding into one
 	// buffer per task, where appending event by event grew (and paged
 	// in) a megabyte buffer a few hundred bytes at a time.
-	for len(evs) > 0 {
-		k := min(len(evs), x.opts.MaxBatchDocs)
-		payload, err := json.Marshal(evs[:k])
+	wire := make([]wireEvent, len(evs))
+	for i, e := range evs {
+		wire[i] = wireEvent{e, e.Sig}
+	}
+	for len(wire) > 0 {
+		k := min(len(wire), x.opts.MaxBatchDocs)
+		payload, err := json.Marshal(wire[:k])
 		for err == nil && len(payload) > x.opts.MaxBatchBytes && k > 1 {
 			k /= 2
-			payload, err = json.Marshal(evs[:k])
+			payload, err = json.Marshal(wire[:k])
 		}
 		if err != nil {
 			return nil, fmt.Errorf("meili index %s: encode %d events: %w", EventsUID(x.uid), k, err)
@@ -133,7 +150,7 @@ func (x *Index) submitEvents(ctx context.Context, docs []search.Doc) ([]int64, e
 			return nil, fmt.Errorf("meili index %s: %d events: %w", EventsUID(x.uid), k, err)
 		}
 		tasks = append(tasks, uid)
-		evs = evs[k:]
+		wire = wire[k:]
 	}
 	if len(old) > 0 {
 		stale := slices.Sorted(maps.Keys(old))
@@ -146,6 +163,51 @@ func (x *Index) submitEvents(ctx context.Context, docs []search.Doc) ([]int64, e
 		tasks = append(tasks, uid)
 	}
 	return tasks, nil
+}
+
+// wireEvent is an event as the events index holds it: the signature is
+// one base64 string rather than 64 numbers, a quarter less of each
+// record and far less for Meilisearch to parse and store (32,077 events,
+// two indexing runs: 4.0 s → 2.9 s, means of two).
+type wireEvent struct {
+	search.Event
+	Sig wireSig `json:"sig,omitempty"`
+}
+
+// wireSig is a MinHash signature as base64 of its little-endian words.
+type wireSig []uint32
+
+func (s wireSig) MarshalJSON() ([]byte, error) {
+	raw := make([]byte, 4*len(s))
+	for i, v := range s {
+		binary.LittleEndian.PutUint32(raw[4*i:], v)
+	}
+	out := make([]byte, 0, base64.RawStdEncoding.EncodedLen(len(raw))+2)
+	out = append(out, '"')
+	out = base64.RawStdEncoding.AppendEncode(out, raw)
+	return append(out, '"'), nil
+}
+
+// UnmarshalJSON also reads the array of numbers that indexes written
+// before the string form hold, so a timeline works on them until they
+// are rebuilt.
+func (s *wireSig) UnmarshalJSON(data []byte) error {
+	if len(data) == 0 || data[0] != '"' {
+		return json.Unmarshal(data, (*[]uint32)(s))
+	}
+	var text string
+	if err := json.Unmarshal(data, &text); err != nil {
+		return err
+	}
+	raw, err := base64.RawStdEncoding.DecodeString(text)
+	if err != nil || len(raw)%4 != 0 {
+		return fmt.Errorf("event signature %.20q is not base64 of 32-bit words", text)
+	}
+	*s = make(wireSig, len(raw)/4)
+	for i := range *s {
+		(*s)[i] = binary.LittleEndian.Uint32(raw[4*i:])
+	}
+	return nil
 }
 
 // eventIDs returns the ids of the events indexed for the documents ids.
@@ -243,9 +305,14 @@ func (x *Index) Events(ctx context.Context, q search.EventQuery) ([]search.Event
 	if err != nil {
 		return nil, fmt.Errorf("meili index %s: events: %w", EventsUID(x.uid), err)
 	}
-	out := make([]search.Event, 0, len(res.Hits))
-	if err := res.Hits.DecodeInto(&out); err != nil {
+	wire := make([]wireEvent, 0, len(res.Hits))
+	if err := res.Hits.DecodeInto(&wire); err != nil {
 		return nil, fmt.Errorf("meili index %s: events: %w", EventsUID(x.uid), err)
+	}
+	out := make([]search.Event, len(wire))
+	for i, w := range wire {
+		out[i] = w.Event
+		out[i].Sig = w.Sig
 	}
 	// Meilisearch orders equal days by relevance; ids make it stable.
 	slices.SortStableFunc(out, func(a, b search.Event) int {

@@ -223,6 +223,9 @@ func (x *Index) applySettings(ctx context.Context) error {
 	}); err != nil {
 		return fmt.Errorf("meili index %s: settings: %w", x.uid, err)
 	}
+	if err := x.facetSearchOff(ctx, x.ix, x.uid, cur); err != nil {
+		return err
+	}
 	if settingsEqual(cur, want) {
 		return nil
 	}
@@ -249,6 +252,26 @@ func (x *Index) applySettings(ctx context.Context) error {
 		return fmt.Errorf("meili index %s: update settings: %w", x.uid, taskError(task))
 	}
 	x.log.Info("meili settings applied", "synonyms", len(want.Synonyms))
+	return nil
+}
+
+// facetSearchOff turns off facet search (searching within the values of
+// a facet), which compoundwatch never asks for and which costs every
+// indexing run a pass over the filterable values. It is a setting of
+// its own: the Settings type omits a false facetSearch.
+func (x *Index) facetSearchOff(ctx context.Context, ix meilisearch.IndexManager, uid string, cur *meilisearch.Settings) error {
+	if !cur.FacetSearch {
+		return nil
+	}
+	task, err := x.enqueue(ctx, "turn off facet search", func(ctx context.Context) (*meilisearch.TaskInfo, error) {
+		return ix.UpdateFacetSearchWithContext(ctx, false)
+	})
+	if err != nil {
+		return err
+	}
+	if task.Status != meilisearch.TaskStatusSucceeded {
+		return fmt.Errorf("meili index %s: turn off facet search: %w", uid, taskError(task))
+	}
 	return nil
 }
 

@@ -1,13 +1,19 @@
 package meili
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"fmt"
+	"math"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	json "github.com/goccy/go-json"
+	"github.com/meilisearch/meilisearch-go"
 
 	"github.com/compoundwatch/compoundwatch/search"
 	"github.com/compoundwatch/compoundwatch/search/searchtest"
@@ -122,6 +128,16 @@ func TestSettingsIdempotent(t *testing.T) {
 	if cur.TypoTolerance.MinWordSizeForTypos.OneTypo != 5 || cur.TypoTolerance.MinWordSizeForTypos.TwoTypos != 9 || !cur.TypoTolerance.DisableOnNumbers {
 		t.Errorf("typo tolerance %+v", cur.TypoTolerance)
 	}
+	if cur.FacetSearch {
+		t.Error("facet search is on in the documents index")
+	}
+	ev, err := x.eventsIndex().GetSettingsWithContext(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ev.FacetSearch || ev.ProximityPrecision != meilisearch.ByAttribute {
+		t.Errorf("events index: facet search %v, proximity precision %q; want off, byAttribute", ev.FacetSearch, ev.ProximityPrecision)
+	}
 	tasks := func() int64 {
 		r, err := x.cl.GetTasksWithContext(ctx, nil)
 		if err != nil {
@@ -146,6 +162,44 @@ func TestSettingsIdempotent(t *testing.T) {
 	z.Close()
 	if cur, err = x.ix.GetSettingsWithContext(ctx); err != nil || len(cur.Synonyms) != 0 {
 		t.Errorf("synonyms after reopening without = %v, %v", cur.Synonyms, err)
+	}
+}
+
+// TestWireSig: the events index holds signatures as base64 strings and
+// still reads the arrays of numbers of indexes written before.
+func TestWireSig(t *testing.T) {
+	sig := wireSig{0, 1, 0xdeadbeef, math.MaxUint32}
+	tests := []struct {
+		name, json string
+		want       wireSig
+		bad        bool
+	}{
+		{"string", "", sig, false},
+		{"array, as written before", "[0,1,3735928559,4294967295]", sig, false},
+		{"empty array", "[]", wireSig{}, false},
+		{"not base64", `"!!"`, nil, true},
+		{"not whole words", `"AAE"`, nil, true},
+		{"a number", "7", nil, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			data := []byte(tt.json)
+			if tt.name == "string" {
+				var err error
+				if data, err = json.Marshal(wireEvent{Sig: sig}); err != nil {
+					t.Fatal(err)
+				}
+				if !bytes.Contains(data, []byte(`"sig":"AAAAAAEAAADvvq3e/////w"`)) {
+					t.Fatalf("encoded %s, want the signature as one base64 string", data)
+				}
+				data = data[bytes.Index(data, []byte(`"sig":`))+6 : len(data)-1]
+			}
+			var got wireSig
+			err := json.Unmarshal(data, &got)
+			if (err != nil) != tt.bad || !tt.bad && !slices.Equal(got, tt.want) {
+				t.Errorf("decode %s = %v, %v; want %v (error: %v)", data, got, err, tt.want, tt.bad)
+			}
+		})
 	}
 }
 

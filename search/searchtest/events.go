@@ -96,6 +96,9 @@ func testEvents(t *testing.T, b search.Backend) {
 			!slices.Equal(e.Tycoons, []string{"lo-chen"}) || !slices.Equal(e.Compounds, []string{"river-star"}) || e.Gap != 181 {
 			t.Errorf("stored event %+v", e)
 		}
+		if want := search.EventsOf(EventFixtures()[1])[1].Sig; len(want) == 0 || !slices.Equal(e.Sig, want) {
+			t.Errorf("stored signature %v, want %v", e.Sig, want)
+		}
 	})
 	t.Run("upsert with fewer events, then delete", func(t *testing.T) {
 		d := EventFixtures()[1]
