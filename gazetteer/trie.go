@@ -1,9 +1,9 @@
 package gazetteer
 
 import (
-	"maps"
 	"math/bits"
 	"slices"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -39,30 +39,41 @@ type trieEdge struct {
 }
 
 func newTrie(keys []string) trie {
-	// Build with maps, then flatten breadth first, so that the nodes near
-	// the root, which nearly every walk visits, share a few cache lines.
-	kids := []map[byte]int32{{}}
+	// Insert the keys in byte order: each node's children then arrive in
+	// byte order, and a key shares its path with the key before it, so
+	// the child to follow, when there is one, is the last one added. A
+	// stable sort keeps equal keys in their order, so the last one wins,
+	// as it would inserted in the given order. Then flatten breadth first,
+	// so that the nodes near the root, which nearly every walk visits,
+	// share a few cache lines.
+	byKey := make([]int32, len(keys))
+	for i := range byKey {
+		byKey[i] = int32(i)
+	}
+	slices.SortStableFunc(byKey, func(a, b int32) int { return strings.Compare(keys[a], keys[b]) })
+	kids := [][]trieEdge{nil} // children by old id, to old ids
 	pats := []int32{-1}
-	for i, k := range keys {
-		n := int32(0)
+	for _, i := range byKey {
+		k, n := keys[i], int32(0)
 		for j := 0; j < len(k); j++ {
-			c, ok := kids[n][k[j]]
-			if !ok {
-				c = int32(len(kids))
-				kids[n][k[j]] = c
-				kids = append(kids, map[byte]int32{})
-				pats = append(pats, -1)
+			if ks := kids[n]; len(ks) > 0 && ks[len(ks)-1].c == k[j] {
+				n = ks[len(ks)-1].to
+				continue
 			}
+			c := int32(len(kids))
+			kids[n] = append(kids[n], trieEdge{k[j], c})
+			kids = append(kids, nil)
+			pats = append(pats, -1)
 			n = c
 		}
-		pats[n] = int32(i)
+		pats[n] = i
 	}
 	order := []int32{0} // old ids in breadth-first order
 	id := make([]int32, len(kids))
 	for q := 0; q < len(order); q++ {
-		for _, c := range slices.Sorted(maps.Keys(kids[order[q]])) {
-			id[kids[order[q]][c]] = int32(len(order))
-			order = append(order, kids[order[q]][c])
+		for _, e := range kids[order[q]] {
+			id[e.to] = int32(len(order))
+			order = append(order, e.to)
 		}
 	}
 	t := trie{nodes: make([]trieNode, len(kids))}
@@ -80,12 +91,12 @@ func newTrie(keys []string) trie {
 		if n == 0 || len(m) >= denseMin {
 			nd.dense = int32(len(t.dense))
 			t.dense = append(t.dense, [256]int32{})
-			for c, to := range m {
-				t.dense[nd.dense][c] = id[to]
+			for _, e := range m {
+				t.dense[nd.dense][e.c] = id[e.to]
 			}
 		} else {
-			for _, c := range slices.Sorted(maps.Keys(m)) {
-				t.edges = append(t.edges, trieEdge{c, id[m[c]]})
+			for _, e := range m {
+				t.edges = append(t.edges, trieEdge{e.c, id[e.to]})
 			}
 		}
 		nd.end = int32(len(t.edges))
