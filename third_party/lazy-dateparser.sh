@@ -53,4 +53,43 @@ func load() {
 ${calls}}
 GO
 gofmt -w "$data/zz-lazy.go"
-echo "go-dateparser $version copied to $dst with lazy locale data"
+# The timezone tables (some 600 compiled regexps, 25 ms at every start)
+# become a function run once by the first of the package's three entry
+# points that reads them.
+tz="$dst/internal/timezone"
+grep -q '^var timezoneOffsets, rxSearch, rxSearchIgnoreCase, rxTimezoneToken = func() (\[\]OffsetData, \*regexp.Regexp, \*regexp.Regexp, \*regexp.Regexp) {$' "$tz/tz-offsets.go" &&
+  [[ "$(tail -n1 "$tz/tz-offsets.go")" == "}()" ]] &&
+  [[ "$(grep -l 'timezoneOffsets\|rxSearch\|rxTimezoneToken' "$tz"/*.go | xargs -n1 basename | tr '\n' ' ')" == "parser.go tz-offsets.go " ]] ||
+  { echo "timezone tables changed upstream: review the patch" >&2; exit 1; }
+sed -i 's/^var timezoneOffsets, rxSearch, rxSearchIgnoreCase, rxTimezoneToken = func() /func buildTimezones() /' "$tz/tz-offsets.go"
+sed -i '$ s/^}()$/}/' "$tz/tz-offsets.go"
+for f in IsTimezoneToken PopTzOffset WordIsTz; do
+  grep -q "^func $f(" "$tz/parser.go" || { echo "timezone.$f changed upstream: review the patch" >&2; exit 1; }
+  sed -i "/^func $f(/a\\	loadTimezones()" "$tz/parser.go"
+done
+cat >"$tz/zz-lazy.go" <<'GO'
+// Added by compoundwatch's third_party/lazy-dateparser.sh: the timezone
+// tables are built on first use rather than at program start.
+
+package timezone
+
+import (
+	"sync"
+
+	"github.com/markusmobius/go-dateparser/internal/regexp"
+)
+
+var (
+	timezonesOnce                                 sync.Once
+	timezoneOffsets                               []OffsetData
+	rxSearch, rxSearchIgnoreCase, rxTimezoneToken *regexp.Regexp
+)
+
+func loadTimezones() {
+	timezonesOnce.Do(func() {
+		timezoneOffsets, rxSearch, rxSearchIgnoreCase, rxTimezoneToken = buildTimezones()
+	})
+}
+GO
+gofmt -l "$tz" | grep . && { echo "timezone patch is not gofmt-clean" >&2; exit 1; }
+echo "go-dateparser $version copied to $dst with lazy locale data and timezone tables"

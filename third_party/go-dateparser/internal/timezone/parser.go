@@ -18,12 +18,14 @@ var timezoneWords = func() map[string]struct{} {
 }()
 
 func IsTimezoneToken(token string) bool {
+	loadTimezones()
 	return rxTimezoneToken.MatchString(strings.TrimSpace(token))
 }
 
 // PopTzOffset extracts timezone data from str then return the
 // str with the timezone code removed.
 func PopTzOffset(str string) (string, OffsetData) {
+	loadTimezones()
 	if couldContainTimezone(str) && rxSearchIgnoreCase.MatchString(str) {
 		for _, offsetData := range timezoneOffsets {
 			idxs := offsetData.Regex.FindStringIndex(str)
@@ -78,5 +80,6 @@ func isASCIITimezoneLetter(character byte) bool {
 
 // WordIsTz check if the specified word is a timezone code.
 func WordIsTz(word string) bool {
+	loadTimezones()
 	return rxSearch.MatchString(word)
 }
