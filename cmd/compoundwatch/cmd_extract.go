@@ -2,10 +2,13 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
 	"runtime"
+	"runtime/debug"
 
 	"github.com/spf13/cobra"
 
@@ -36,31 +39,44 @@ func (a *app) extractCmd() *cobra.Command {
 				failed = true
 				fmt.Fprintln(a.stderr, "rejected:", err)
 			})
+			// A batch job with a small live heap: a heap target of five
+			// times the live heap rather than two cuts the collector's
+			// work by three quarters (2,000 articles: 0.38 -> 0.32 s in
+			// process). GOGC, when set, still rules.
+			if os.Getenv("GOGC") == "" {
+				defer debug.SetGCPercent(debug.SetGCPercent(400))
+			}
 			// Buffered: one write per 64 KiB rather than per document.
 			out := bufio.NewWriterSize(a.stdout, 64<<10)
 			defer out.Flush()
-			enc := json.NewEncoder(out)
-			enc.SetEscapeHTML(false)
-			if !asJSONL {
-				enc.SetIndent("", "  ")
+			encode := func(r extractor.Result) ([]byte, error) {
+				var buf bytes.Buffer
+				enc := json.NewEncoder(&buf)
+				enc.SetEscapeHTML(false)
+				if !asJSONL {
+					enc.SetIndent("", "  ")
+				}
+				err := enc.Encode(r)
+				return buf.Bytes(), err
 			}
-			// Files are read and tagged on every core, and printed in
-			// order; two workers a core, so that one waiting on a read
-			// leaves its core to another (0.54 -> 0.50 s for 2,000
-			// articles, four runs each by hand).
-			err = eachInOrder(cmd.Context(), files, 2*runtime.GOMAXPROCS(0), func(ctx context.Context, path string) (extractor.Result, error) {
+			// Files are read, tagged and encoded on every core, and
+			// printed in order; two workers a core, so that one waiting
+			// on a read leaves its core to another (0.54 -> 0.50 s for
+			// 2,000 articles, four runs each by hand).
+			err = eachInOrder(cmd.Context(), files, 2*runtime.GOMAXPROCS(0), 64, func(ctx context.Context, path string) ([]byte, error) {
 				raw, err := cx.ReadFile(ctx, path)
 				if err != nil {
-					return extractor.Result{}, err
+					return nil, err
 				}
-				return extractor.Output(x.Extract(raw)), nil
-			}, func(r extractor.Result, err error) error {
+				return encode(extractor.Output(x.Extract(raw)))
+			}, func(r []byte, err error) error {
 				if err != nil {
 					failed = true
 					fmt.Fprintln(a.stderr, "rejected:", err)
 					return nil
 				}
-				return enc.Encode(r)
+				_, err = out.Write(r)
+				return err
 			})
 			if ferr := out.Flush(); err == nil {
 				err = ferr
@@ -115,8 +131,11 @@ func (a *app) indexWorkerCmd() *cobra.Command {
 }
 
 // eachInOrder runs f on every input with up to workers at once and hands
-// the results to emit in input order; it stops at emit's first error.
-func eachInOrder[In, Out any](ctx context.Context, inputs []In, workers int, f func(context.Context, In) (Out, error), emit func(Out, error) error) error {
+// the results to emit in input order; it stops at emit's first error. At
+// most window results wait for their turn, so one slow input (a large
+// PDF) or a slow reader of the output holds back the others instead of
+// letting finished results pile up in memory.
+func eachInOrder[In, Out any](ctx context.Context, inputs []In, workers, window int, f func(context.Context, In) (Out, error), emit func(Out, error) error) error {
 	type result struct {
 		out Out
 		err error
@@ -136,9 +155,15 @@ func eachInOrder[In, Out any](ctx context.Context, inputs []In, workers int, f f
 			}
 		}()
 	}
+	ahead := make(chan struct{}, max(window, workers, 1))
 	go func() {
 		defer close(work)
 		for i := range inputs {
+			select {
+			case ahead <- struct{}{}:
+			case <-ctx.Done():
+				return
+			}
 			select {
 			case work <- i:
 			case <-ctx.Done():
@@ -153,6 +178,7 @@ func eachInOrder[In, Out any](ctx context.Context, inputs []In, workers int, f f
 		case <-ctx.Done():
 			return ctx.Err()
 		}
+		<-ahead
 		if err := emit(r.out, r.err); err != nil {
 			return err
 		}

@@ -2,13 +2,17 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"flag"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/compoundwatch/compoundwatch/internal/repotest"
 )
@@ -62,6 +66,72 @@ func TestExtractGolden(t *testing.T) {
 					}
 				}
 				t.Fatalf("output differs from %s: %d lines, want %d", path, len(gl), len(wl))
+			}
+		})
+	}
+}
+
+// TestEachInOrder: results come out in input order, at most window of
+// them wait behind a slow input, and an error from emit stops the run.
+func TestEachInOrder(t *testing.T) {
+	tests := []struct {
+		name            string
+		workers, window int
+		slow            int // index of the input that takes long
+		failAt          int // emit fails at this index; -1 never
+	}{
+		{"slow first input", 4, 8, 0, -1},
+		{"slow middle input", 2, 3, 50, -1},
+		{"one worker", 1, 1, 10, -1},
+		{"emit fails", 4, 8, 0, 20},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			inputs := make([]int, 200)
+			for i := range inputs {
+				inputs[i] = i
+			}
+			var mu sync.Mutex
+			waiting, most := 0, 0
+			var got []int
+			err := eachInOrder(t.Context(), inputs, tt.workers, tt.window, func(ctx context.Context, i int) (int, error) {
+				if i == tt.slow {
+					time.Sleep(30 * time.Millisecond)
+				}
+				mu.Lock()
+				waiting++
+				most = max(most, waiting)
+				mu.Unlock()
+				return i * i, nil
+			}, func(v int, err error) error {
+				mu.Lock()
+				waiting--
+				mu.Unlock()
+				if len(got) == tt.failAt {
+					return errors.New("stop")
+				}
+				got = append(got, v)
+				return err
+			})
+			want := len(inputs)
+			if tt.failAt >= 0 {
+				if err == nil || err.Error() != "stop" {
+					t.Fatalf("err = %v, want emit's error", err)
+				}
+				want = tt.failAt
+			} else if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != want {
+				t.Fatalf("emitted %d results, want %d", len(got), want)
+			}
+			for i, v := range got {
+				if v != i*i {
+					t.Fatalf("result %d is %d: out of order", i, v)
+				}
+			}
+			if most > tt.window {
+				t.Errorf("%d results waited at once, window is %d", most, tt.window)
 			}
 		})
 	}
