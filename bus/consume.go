@@ -120,11 +120,11 @@ type Stage struct {
 	// document are handled in order.
 	InFlight int
 	// Linger is how long a batch that is not full waits for more
-	// messages before it is handed over; while earlier calls of the
-	// stage still run, it goes on gathering until it is full or they
-	// return. A stage whose service works better in bulk (the indexer)
-	// trades this much latency for fewer, larger batches. Zero hands
-	// over what is waiting at once.
+	// messages before it is handed over; while every InFlight slot is
+	// taken, it goes on gathering until it is full or a slot frees. A
+	// stage whose service works better in bulk (the indexer) trades this
+	// much latency for fewer, larger batches. Zero hands over what is
+	// waiting at once.
 	Linger time.Duration
 }
 
@@ -365,16 +365,18 @@ func batches(ctx context.Context, c jetstream.Consumer, max, inflight int, linge
 }
 
 // gather adds messages to a batch that is not full: for linger, and after
-// that for as long as any call is in flight. A service still busy with
-// earlier batches gains nothing from a small one now, and every batch
-// has a fixed cost (a Meilisearch indexing run, an embedded segment), so
-// a batch handed over while others run is a full one.
+// that for as long as every slot is taken, since the batch could not
+// start anyway. Once a slot is free it is handed over, even while other
+// calls run: a queueing engine takes it into its next run with the
+// batches queued before it. Holding it until every call had returned
+// left Meilisearch idle at the end of a backlog while the last, partial
+// batch was sent, and then gave it a run of its own.
 func (f *flight) gather(ctx context.Context, c jetstream.Consumer, ka *alive, max int, linger time.Duration) []jetstream.Msg {
 	deadline := time.Now().Add(linger)
 	for n := ka.len(); n < max && ctx.Err() == nil; n = ka.len() {
 		wait := time.Until(deadline)
 		if wait <= 0 {
-			if !f.busy() {
+			if !f.full() {
 				break
 			}
 			wait = 50 * time.Millisecond
@@ -390,10 +392,10 @@ func (f *flight) gather(ctx context.Context, c jetstream.Consumer, ka *alive, ma
 	return ka.batch()
 }
 
-func (f *flight) busy() bool {
+func (f *flight) full() bool {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return f.running > 0
+	return f.running >= f.max
 }
 
 // flight bounds the handler calls running at once and keeps two calls

@@ -364,3 +364,70 @@ func settled(t *testing.T, ctx context.Context, b *bus.Bus, stream, durable stri
 		t.Fatal(err)
 	}
 }
+
+// TestConsumeGather: a batch that is not full is handed over after the
+// linger when a slot is free, even while another call runs (a queueing
+// engine such as Meilisearch takes it into its next run); while every
+// slot is taken it goes on gathering, since it could not start anyway.
+func TestConsumeGather(t *testing.T) {
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+	defer cancel()
+	b := open(t, t.TempDir())
+	defer b.Close()
+	publish := func(n int) {
+		id := fmt.Sprintf("g%d", n)
+		ev := document.MentionEvent{Schema: document.MentionSchema, EntityType: "compound", EntityID: id, Count: n}
+		if _, err := b.Publish(ctx, bus.MentionSubject("compound", id), id, document.MentionSchema, ev, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	type call struct {
+		counts  []int
+		release chan struct{}
+	}
+	calls := make(chan call)
+	stageCtx, stop := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() {
+		done <- bus.Consume(stageCtx, b, bus.Stage{Name: "gather", Stream: bus.StreamMentions, Schema: document.MentionSchema,
+			MaxDeliver: 3, Batch: 100, InFlight: 2, Linger: 100 * time.Millisecond},
+			func(ctx context.Context, items []*bus.Item[document.MentionEvent]) {
+				c := call{release: make(chan struct{})}
+				for _, it := range items {
+					c.counts = append(c.counts, it.Value.Count)
+				}
+				calls <- c
+				<-c.release
+			})
+	}()
+	next := func(what string) call {
+		t.Helper()
+		select {
+		case c := <-calls:
+			return c
+		case <-time.After(10 * time.Second):
+			t.Fatalf("no handler call for %s", what)
+			return call{}
+		}
+	}
+	publish(0)
+	first := next("the first message")
+	publish(1)
+	second := next("a message while one call runs and a slot is free")
+	if !slices.Equal(first.counts, []int{0}) || !slices.Equal(second.counts, []int{1}) {
+		t.Fatalf("calls %v, %v; want [0], [1]", first.counts, second.counts)
+	}
+	// Both slots are taken: what arrives now waits and gathers.
+	publish(2)
+	time.Sleep(300 * time.Millisecond)
+	publish(3)
+	time.Sleep(300 * time.Millisecond)
+	close(second.release)
+	third := next("messages gathered while the slots were taken")
+	if !slices.Equal(third.counts, []int{2, 3}) {
+		t.Errorf("third call %v, want [2 3] in one batch", third.counts)
+	}
+	close(first.release)
+	close(third.release)
+	settled(t, ctx, b, bus.StreamMentions, "gather", stop, done)
+}

@@ -37,8 +37,8 @@ func stage(backend search.Backend) bus.Stage {
 }
 
 // Linger is how long a batch that is not full waits for more documents
-// when the engine is idle (while batches are in flight it waits for
-// them; see bus.Stage.Linger), unless the backend asks for longer
+// (longer while all InFlight batches are at the engine; see
+// bus.Stage.Linger), unless the backend asks for longer
 // (search.Lingerer): both engines index fewer, larger batches faster
 // (each embedded batch is a segment to merge; each Meilisearch indexing
 // run has a fixed cost).
