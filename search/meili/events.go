@@ -78,14 +78,14 @@ func (x *Index) ensureEvents(ctx context.Context) error {
 	}); err != nil {
 		return fmt.Errorf("meili index %s: settings: %w", uid, err)
 	}
+	if err := x.facetSearchOff(ctx, x.eventsIndex(), uid, cur); err != nil {
+		return err
+	}
 	if slices.Equal(cur.RankingRules, want.RankingRules) && slices.Equal(cur.SearchableAttributes, want.SearchableAttributes) &&
 		sameSet(cur.FilterableAttributes, want.FilterableAttributes) && sameSet(cur.SortableAttributes, want.SortableAttributes) &&
 		cur.ProximityPrecision == want.ProximityPrecision &&
 		cur.Pagination != nil && cur.Pagination.MaxTotalHits == want.Pagination.MaxTotalHits {
-		return x.facetSearchOff(ctx, x.eventsIndex(), uid, cur)
-	}
-	if err := x.facetSearchOff(ctx, x.eventsIndex(), uid, cur); err != nil {
-		return err
+		return nil
 	}
 	task, err := x.enqueue(ctx, "update events settings", func(ctx context.Context) (*meilisearch.TaskInfo, error) {
 		return x.eventsIndex().UpdateSettingsWithContext(ctx, x.eventSettings())
