@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -108,9 +109,21 @@ func saveScreenshot(t *testing.T, name string, png []byte) {
 	}
 }
 
-// waitJS polls a JavaScript condition.
+// waitJS polls a JavaScript condition. A timeout names the condition and
+// what the page's body said then, so that a failure under load can be told
+// from a page that never got there.
 func waitJS(cond string) chromedp.Action {
-	return chromedp.Poll(cond, nil, chromedp.WithPollingTimeout(20*time.Second), chromedp.WithPollingInterval(50*time.Millisecond))
+	return chromedp.ActionFunc(func(ctx context.Context) error {
+		err := chromedp.Poll(cond, nil, chromedp.WithPollingTimeout(20*time.Second), chromedp.WithPollingInterval(50*time.Millisecond)).Do(ctx)
+		if err == nil {
+			return nil
+		}
+		var text string
+		if terr := chromedp.Evaluate(`document.body ? document.body.innerText.slice(0, 2000) : ""`, &text).Do(ctx); terr != nil {
+			text = "(unreadable: " + terr.Error() + ")"
+		}
+		return fmt.Errorf("waiting for %s: %w; the page said: %q", cond, err, text)
+	})
 }
 
 // cspWatch records Content-Security-Policy violations of the page.
