@@ -18,6 +18,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/compoundwatch/compoundwatch/document"
+	"github.com/compoundwatch/compoundwatch/internal/ascii"
 )
 
 // findFigures returns the numeric facts stated in text.
@@ -1238,7 +1239,7 @@ func tokenize(dst []token, text string) []token {
 			i++
 			space = true
 		case c < utf8.RuneSelf:
-			if isASCIIAlnum(c) {
+			if ascii.IsAlnum(c) {
 				// Most words are lower-case letters only: they are read
 				// here without the call to scanWord, which would give the
 				// same token.
@@ -1303,17 +1304,6 @@ func plainWordEnd(text string, i int) int {
 	return 0
 }
 
-func isASCIIAlnum(c byte) bool { return asciiAlnum[c] }
-
-// asciiAlnum marks the ASCII letters and digits: one load instead of three
-// comparisons in the scanning loops.
-var asciiAlnum = func() (t [256]bool) {
-	for c := range t {
-		t[c] = c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
-	}
-	return t
-}()
-
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 // inWord marks the bytes that may continue a word token: letters, digits,
@@ -1321,7 +1311,7 @@ func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 // byte of a non-ASCII rune.
 var inWord = func() (t [256]bool) {
 	for c := range t {
-		t[c] = isASCIIAlnum(byte(c)) || strings.IndexByte(",.-'", byte(c)) >= 0 || c >= utf8.RuneSelf
+		t[c] = ascii.IsAlnum(byte(c)) || strings.IndexByte(",.-'", byte(c)) >= 0 || c >= utf8.RuneSelf
 	}
 	return t
 }()
@@ -1332,7 +1322,7 @@ func alnumAt(text string, i int) bool {
 		return false
 	}
 	if c := text[i]; c < utf8.RuneSelf {
-		return isASCIIAlnum(c)
+		return ascii.IsAlnum(c)
 	}
 	r, _ := utf8.DecodeRuneInString(text[i:])
 	return r != utf8.RuneError && (unicode.IsLetter(r) || unicode.IsDigit(r))
@@ -1364,7 +1354,7 @@ func scanWord(text string, i int) token {
 			case isDigit(c):
 				fl |= fDigit
 				i++
-			case isASCIIAlnum(c):
+			case ascii.IsAlnum(c):
 				if c <= 'Z' { // a capital: digits went above
 					fl |= fCaps
 					if first {
