@@ -1245,7 +1245,7 @@ func tokenize(dst []token, text string) []token {
 				// same token.
 				t := token{start: i, kind: tWord}
 				if 'a' <= c && c <= 'z' {
-					t.end = plainWordEnd(text, i)
+					t.end = plainWordEnd(text, ascii.LowerEnd(text, i+1))
 				}
 				if t.end == 0 {
 					t = scanWord(text, i)
@@ -1289,15 +1289,11 @@ func tokenize(dst []token, text string) []token {
 	return toks
 }
 
-// plainWordEnd returns the end of the run of lower-case ASCII letters at
-// text[i] when that run is a whole word token (scanWord would end it
-// there: it ends the text or is followed by a byte that no word takes in,
-// or by "," or ".", which join digits only), else 0.
-func plainWordEnd(text string, i int) int {
-	j := i + 1
-	for j < len(text) && 'a' <= text[j] && text[j] <= 'z' {
-		j++
-	}
+// plainWordEnd returns j, the end of the run of lower-case ASCII letters
+// that starts a word, when that run is a whole word token (scanWord would
+// end it there: it ends the text or is followed by a byte that no word
+// takes in, or by "," or ".", which join digits only), else 0.
+func plainWordEnd(text string, j int) int {
 	if j == len(text) || !inWord[text[j]] || text[j] == ',' || text[j] == '.' {
 		return j
 	}
@@ -1341,8 +1337,7 @@ func scanWord(text string, i int) token {
 		c := text[i]
 		if 'a' <= c && c <= 'z' {
 			// The common case, a run of lower-case letters.
-			for i++; i < len(text) && 'a' <= text[i] && text[i] <= 'z'; i++ {
-			}
+			i = ascii.LowerEnd(text, i+1)
 			allNum, first = false, false
 			continue
 		}
