@@ -38,8 +38,13 @@ func personVariants(text string, toks []token, g *gazetteer.Gazetteer, taken ...
 	}
 	var out []document.Entity
 	for i := 0; i < len(toks); i++ {
+		// Most tokens are not capitalised words: one test of the flags
+		// (only words carry fUpper) passes over them with a single branch.
+		if toks[i].flags&fUpper == 0 {
+			continue
+		}
 		// Two capitalised words in a row first (cheap), then a known name word.
-		if toks[i].kind != tWord || !toks[i].has(fUpper) || i+1 >= len(toks) ||
+		if toks[i].kind != tWord || i+1 >= len(toks) ||
 			toks[i+1].kind != tWord || !toks[i+1].has(fUpper) || text[toks[i].end:toks[i+1].start] != " " ||
 			!g.NameWord(text[toks[i].start:toks[i].end]) {
 			continue
