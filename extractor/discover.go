@@ -12,6 +12,7 @@ import (
 
 	"github.com/compoundwatch/compoundwatch/document"
 	"github.com/compoundwatch/compoundwatch/gazetteer"
+	"github.com/compoundwatch/compoundwatch/internal/ascii"
 )
 
 // Discovery finds compounds and people the gazetteer lacks from the way
@@ -90,7 +91,7 @@ func kinWordEnd(s string) int {
 }
 
 // isRegexpWordByte reports an ASCII word character as \b sees one.
-func isRegexpWordByte(c byte) bool { return isASCIIAlnum(c) || c == '_' }
+func isRegexpWordByte(c byte) bool { return ascii.IsAlnum(c) || c == '_' }
 
 // ownerWords name what an owner owns: "the K99 Group, led by X".
 var ownerWords = []string{"group", "co", "ltd", "company", "firm", "casino", "compound", "hotel", "resort",

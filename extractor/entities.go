@@ -18,10 +18,14 @@ import (
 func (x *Extractor) findEntities(text string, toks []token, sc *scratch) []document.Entity {
 	out := x.gaz.FindWith(text, gazetteer.FindOptions{Companies: true})
 	new := discover(text, toks, out, x.gaz, sc)
-	new = append(new, personVariants(text, toks, x.gaz, out, new)...)
+	new = personVariants(new, text, toks, x.gaz, out, new)
 	if len(new) == 0 {
 		return out
 	}
+	// FindWith allocates out at its length, so room for every entity
+	// linkVariants may add and for the unlinked ones is made once here
+	// rather than by each append.
+	out = slices.Grow(out, len(new))
 	out, new = linkVariants(text, out, new, x.gaz)
 	out = append(out, new...)
 	slices.SortStableFunc(out, func(a, b document.Entity) int {

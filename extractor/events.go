@@ -212,18 +212,28 @@ func isMonthLead(w string) bool {
 	return false
 }
 
+// plainDateLeads has bit c-'a' set for each letter c that starts a plain
+// lower-case date word.
+const plainDateLeads uint32 = 1<<('d'-'a') | 1<<('m'-'a') | 1<<('t'-'a') | 1<<('y'-'a')
+
 // scanDates collects every date expression in text order.
 func (es *eventScanner) scanDates() {
 	for i := 0; i < len(es.toks); i++ {
 		t := &es.toks[i]
-		if t.kind == tWord && t.flags&(fDigit|fUpper|fHyphen) == 0 {
-			// Most words: plain lower case, dates only as "day", "year",
-			// "month", "today" or "yesterday".
-			if c := es.text[t.start]; c != 'd' && c != 'y' && c != 'm' && c != 't' {
+		switch t.kind {
+		case tNum:
+		case tWord:
+			// Most words are plain lower case, dates only as "day",
+			// "year", "month", "today" or "yesterday": their first
+			// letter rules out most of them with one test on a bitmap
+			// (a byte outside 'a'..'z' shifts its bit out).
+			if t.flags&(fDigit|fUpper|fHyphen) == 0 && plainDateLeads>>(es.text[t.start]-'a')&1 == 0 {
 				continue
 			}
-		}
-		if t.kind != tNum && (t.kind != tWord || !es.maybeDateWord(t)) {
+			if !es.maybeDateWord(t) {
+				continue
+			}
+		default:
 			continue
 		}
 		var (

@@ -18,6 +18,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/compoundwatch/compoundwatch/document"
+	"github.com/compoundwatch/compoundwatch/internal/ascii"
 )
 
 // findFigures returns the numeric facts stated in text.
@@ -1238,13 +1239,13 @@ func tokenize(dst []token, text string) []token {
 			i++
 			space = true
 		case c < utf8.RuneSelf:
-			if isASCIIAlnum(c) {
+			if ascii.IsAlnum(c) {
 				// Most words are lower-case letters only: they are read
 				// here without the call to scanWord, which would give the
 				// same token.
 				t := token{start: i, kind: tWord}
 				if 'a' <= c && c <= 'z' {
-					t.end = plainWordEnd(text, i)
+					t.end = plainWordEnd(text, ascii.LowerEnd(text, i+1))
 				}
 				if t.end == 0 {
 					t = scanWord(text, i)
@@ -1288,31 +1289,16 @@ func tokenize(dst []token, text string) []token {
 	return toks
 }
 
-// plainWordEnd returns the end of the run of lower-case ASCII letters at
-// text[i] when that run is a whole word token (scanWord would end it
-// there: it ends the text or is followed by a byte that no word takes in,
-// or by "," or ".", which join digits only), else 0.
-func plainWordEnd(text string, i int) int {
-	j := i + 1
-	for j < len(text) && 'a' <= text[j] && text[j] <= 'z' {
-		j++
-	}
+// plainWordEnd returns j, the end of the run of lower-case ASCII letters
+// that starts a word, when that run is a whole word token (scanWord would
+// end it there: it ends the text or is followed by a byte that no word
+// takes in, or by "," or ".", which join digits only), else 0.
+func plainWordEnd(text string, j int) int {
 	if j == len(text) || !inWord[text[j]] || text[j] == ',' || text[j] == '.' {
 		return j
 	}
 	return 0
 }
-
-func isASCIIAlnum(c byte) bool { return asciiAlnum[c] }
-
-// asciiAlnum marks the ASCII letters and digits: one load instead of three
-// comparisons in the scanning loops.
-var asciiAlnum = func() (t [256]bool) {
-	for c := range t {
-		t[c] = c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
-	}
-	return t
-}()
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
@@ -1321,7 +1307,7 @@ func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 // byte of a non-ASCII rune.
 var inWord = func() (t [256]bool) {
 	for c := range t {
-		t[c] = isASCIIAlnum(byte(c)) || strings.IndexByte(",.-'", byte(c)) >= 0 || c >= utf8.RuneSelf
+		t[c] = ascii.IsAlnum(byte(c)) || strings.IndexByte(",.-'", byte(c)) >= 0 || c >= utf8.RuneSelf
 	}
 	return t
 }()
@@ -1332,7 +1318,7 @@ func alnumAt(text string, i int) bool {
 		return false
 	}
 	if c := text[i]; c < utf8.RuneSelf {
-		return isASCIIAlnum(c)
+		return ascii.IsAlnum(c)
 	}
 	r, _ := utf8.DecodeRuneInString(text[i:])
 	return r != utf8.RuneError && (unicode.IsLetter(r) || unicode.IsDigit(r))
@@ -1351,8 +1337,7 @@ func scanWord(text string, i int) token {
 		c := text[i]
 		if 'a' <= c && c <= 'z' {
 			// The common case, a run of lower-case letters.
-			for i++; i < len(text) && 'a' <= text[i] && text[i] <= 'z'; i++ {
-			}
+			i = ascii.LowerEnd(text, i+1)
 			allNum, first = false, false
 			continue
 		}
@@ -1364,7 +1349,7 @@ func scanWord(text string, i int) token {
 			case isDigit(c):
 				fl |= fDigit
 				i++
-			case isASCIIAlnum(c):
+			case ascii.IsAlnum(c):
 				if c <= 'Z' { // a capital: digits went above
 					fl |= fCaps
 					if first {

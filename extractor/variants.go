@@ -22,8 +22,10 @@ const (
 // runs of two or three capitalised words outside every known or
 // discovered mention whose words are words of known people's names, and
 // that are a spelling variant of one of them ("Ming Zhen Zhen"), or the
-// name with a middle name added ("Alice Leal Guo").
-func personVariants(text string, toks []token, g *gazetteer.Gazetteer, taken ...[]document.Entity) []document.Entity {
+// name with a middle name added ("Alice Leal Guo"). It appends them to
+// dst, so that the caller's list is not copied into a new one; taken
+// may hold dst itself.
+func personVariants(dst []document.Entity, text string, toks []token, g *gazetteer.Gazetteer, taken ...[]document.Entity) []document.Entity {
 	free := func(a, b int) bool {
 		for _, es := range taken {
 			for _, e := range es {
@@ -36,10 +38,15 @@ func personVariants(text string, toks []token, g *gazetteer.Gazetteer, taken ...
 		}
 		return true
 	}
-	var out []document.Entity
+	out := dst
 	for i := 0; i < len(toks); i++ {
+		// Most tokens are not capitalised words: one test of the flags
+		// (only words carry fUpper) passes over them with a single branch.
+		if toks[i].flags&fUpper == 0 {
+			continue
+		}
 		// Two capitalised words in a row first (cheap), then a known name word.
-		if toks[i].kind != tWord || !toks[i].has(fUpper) || i+1 >= len(toks) ||
+		if toks[i].kind != tWord || i+1 >= len(toks) ||
 			toks[i+1].kind != tWord || !toks[i+1].has(fUpper) || text[toks[i].end:toks[i+1].start] != " " ||
 			!g.NameWord(text[toks[i].start:toks[i].end]) {
 			continue

@@ -6,6 +6,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/compoundwatch/compoundwatch/internal/ascii"
 )
 
 // Separator bytes in folded text. A soft separator stands for spacing and
@@ -54,7 +56,7 @@ func (f *folded) scan(t *trie, mark int) {
 		return
 	}
 	for p := mark; p < len(f.b); p++ {
-		if c := f.b[p]; isASCIIAlnum(c) {
+		if c := f.b[p]; ascii.IsAlnum(c) {
 			if f.word < 0 {
 				f.word, f.hash = p, 0
 			}
@@ -139,7 +141,7 @@ func fold(dst *folded, text string, t *trie) {
 		c := text[i]
 		if c < utf8.RuneSelf {
 			switch {
-			case isASCIIAlnum(c):
+			case ascii.IsAlnum(c):
 				// Fast path for a run of letters and digits: they map one
 				// to one, so the shift can only change at the first.
 				if d := i - len(f.b); d != f.delta {
@@ -150,7 +152,7 @@ func fold(dst *folded, text string, t *trie) {
 				if f.word < 0 {
 					f.word, h = len(b), 0
 				}
-				for ; i < len(text) && isASCIIAlnum(text[i]); i++ {
+				for ; i < len(text) && ascii.IsAlnum(text[i]); i++ {
 					c := text[i] | ('a' - 'A') // lower case; digits have the bit set
 					b, h = append(b, c), hashByte(h, c)
 				}
@@ -173,7 +175,7 @@ func fold(dst *folded, text string, t *trie) {
 			case c == '.':
 				// A dot inside an abbreviation ("K.B", "L.Y.P") is soft;
 				// a full stop is hard.
-				if i+1 < len(text) && isASCIIAlnum(text[i+1]) && i > 0 && isASCIIAlnum(text[i-1]) {
+				if i+1 < len(text) && ascii.IsAlnum(text[i+1]) && i > 0 && ascii.IsAlnum(text[i-1]) {
 					f.sep(soft, i)
 				} else {
 					f.sep(hard, i)
@@ -244,17 +246,6 @@ func spaceAt(text string, i int) bool {
 	r, _ := utf8.DecodeRuneInString(text[i:])
 	return unicode.IsSpace(r)
 }
-
-func isASCIIAlnum(c byte) bool { return asciiAlnum[c] }
-
-// asciiAlnum marks the ASCII letters and digits: one load instead of three
-// comparisons in the scanning loops.
-var asciiAlnum = func() (t [256]bool) {
-	for c := range t {
-		t[c] = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
-	}
-	return t
-}()
 
 // isLatin reports a non-ASCII Latin letter (Latin-1 to Latin Extended-B and
 // Latin Extended Additional, which covers Vietnamese).
@@ -344,7 +335,7 @@ func wordBefore(b []byte, i int) bool {
 		return false
 	}
 	if c := b[i-1]; c < utf8.RuneSelf {
-		return isASCIIAlnum(c)
+		return ascii.IsAlnum(c)
 	}
 	r, _ := utf8.DecodeLastRune(b[:i])
 	return isWordRune(r)
@@ -356,7 +347,7 @@ func wordAt(b []byte, i int) bool {
 		return false
 	}
 	if c := b[i]; c < utf8.RuneSelf {
-		return isASCIIAlnum(c)
+		return ascii.IsAlnum(c)
 	}
 	r, _ := utf8.DecodeRune(b[i:])
 	return isWordRune(r)

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/compoundwatch/compoundwatch/internal/ascii"
 )
 
 // trie finds the longest pattern starting at a position of folded text.
@@ -118,7 +120,7 @@ func (t *trie) mayStart(h uint64) bool {
 // asciiWord returns the length of the run of ASCII letters and digits
 // that s starts with, and its hash.
 func asciiWord(s string) (n int, h uint64) {
-	for n < len(s) && isASCIIAlnum(s[n]) {
+	for n < len(s) && ascii.IsAlnum(s[n]) {
 		h = hashByte(h, s[n])
 		n++
 	}

@@ -1,0 +1,147 @@
+package ascii
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestIsAlnum(t *testing.T) {
+	for _, tc := range []struct {
+		c    byte
+		want bool
+	}{
+		{'0', true}, {'9', true}, {'a', true}, {'z', true}, {'A', true}, {'Z', true},
+		{'/', false}, {':', false}, {'@', false}, {'[', false}, {'`', false}, {'{', false},
+		{' ', false}, {'_', false}, {'-', false}, {0, false}, {0x7f, false},
+		{0xc3, false}, {0xe1, false}, {0xff, false}, // high bytes, even where c&0x7f is a letter
+	} {
+		if got := IsAlnum(tc.c); got != tc.want {
+			t.Errorf("IsAlnum(%q) = %v, want %v", tc.c, got, tc.want)
+		}
+	}
+}
+
+// TestIsAlnumEveryByte checks the table against the range tests it
+// replaces.
+func TestIsAlnumEveryByte(t *testing.T) {
+	for c := range 256 {
+		b := byte(c)
+		want := '0' <= b && b <= '9' || 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z'
+		if got := IsAlnum(b); got != want {
+			t.Errorf("IsAlnum(%#x) = %v, want %v", b, got, want)
+		}
+	}
+}
+
+// lowerEndLoop is the plain byte loop LowerEnd must agree with.
+func lowerEndLoop(s string, i int) int {
+	for i < len(s) && 'a' <= s[i] && s[i] <= 'z' {
+		i++
+	}
+	return i
+}
+
+func TestLowerEnd(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		s    string
+		i    int
+		want int
+	}{
+		{"empty", "", 0, 0},
+		{"at end", "abc", 3, 3},
+		{"short word, end of text", "abc", 0, 3},
+		{"short word then space", "abc def", 0, 3},
+		{"not a letter at i", " abc", 0, 0},
+		{"capital stops", "abcDef", 0, 3},
+		{"digit stops", "abc1", 0, 3},
+		{"from the middle", "xx abcdef", 3, 9},
+		{"exactly eight", "abcdefgh", 0, 8},
+		{"eight then space", "abcdefgh ", 0, 8},
+		{"nine", "abcdefghi", 0, 9},
+		{"end in second word", "abcdefghijk,lmnop", 0, 11},
+		{"long run", strings.Repeat("z", 40) + ".", 0, 40},
+		{"bytes next to the range", "a`b", 0, 1},
+		{"brace after z", "az{", 0, 2},
+		{"high byte that masks to a letter", "ab\xe1cdefghij", 0, 2}, // 0xe1 & 0x7f == 'a'
+		{"high byte 0xfa", "abcdefg\xfa", 0, 7},
+		{"0xff does not carry", "\xffabcdefgh", 1, 9},
+		{"non-ASCII letter", "caf\u00e9s", 0, 3},
+		{"tail after a full word", "abcdefghij", 2, 10},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := LowerEnd(tc.s, tc.i); got != tc.want {
+				t.Errorf("LowerEnd(%q, %d) = %d, want %d", tc.s, tc.i, got, tc.want)
+			}
+			if got := lowerEndLoop(tc.s, tc.i); got != tc.want {
+				t.Errorf("the test is wrong: the loop gives %d, want %d", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestLowerEndEveryByte puts each byte value at each position of a word
+// of letters, so every lane of the word meets every byte.
+func TestLowerEndEveryByte(t *testing.T) {
+	buf := []byte(strings.Repeat("m", 19))
+	for pos := range buf {
+		for c := range 256 {
+			buf[pos] = byte(c)
+			s := string(buf)
+			for i := range 3 {
+				if got, want := LowerEnd(s, i), lowerEndLoop(s, i); got != want {
+					t.Fatalf("LowerEnd(%q, %d) = %d, want %d", s, i, got, want)
+				}
+			}
+		}
+		buf[pos] = 'm'
+	}
+}
+
+// FuzzLowerEnd compares LowerEnd with the byte loop it replaces. Its
+// seeds, in testdata, put word ends in every lane and the bytes around
+// the range that a wrong mask would let in.
+//
+//	go test ./internal/ascii -run '^$' -fuzz FuzzLowerEnd -fuzztime 60s
+func FuzzLowerEnd(f *testing.F) {
+	f.Fuzz(func(t *testing.T, s string, i int) {
+		if i < 0 || i > len(s) {
+			return
+		}
+		if got, want := LowerEnd(s, i), lowerEndLoop(s, i); got != want {
+			t.Fatalf("LowerEnd(%q, %d) = %d, want %d", s, i, got, want)
+		}
+	})
+}
+
+// BenchmarkLowerEnd compares LowerEnd with the byte loop on words of
+// varied length in a pseudo-random order, so that the branch predictor
+// cannot learn where the words end. Both are called directly, so that
+// both are inlined as in the tokenizer.
+func BenchmarkLowerEnd(b *testing.B) {
+	words := strings.Fields("the police said they had rescued workers from a guarded compound in sihanoukville " +
+		"residents described buildings ringed by razor wire and a guard who said workers had left since ranking was announced")
+	var sb strings.Builder
+	for k := uint32(1); sb.Len() < 64<<10; {
+		k = k*1664525 + 1013904223
+		sb.WriteString(words[k>>16%uint32(len(words))])
+		sb.WriteByte(" ,."[k>>8%3])
+	}
+	text := sb.String()
+	b.Run("swar", func(b *testing.B) {
+		b.SetBytes(int64(len(text)))
+		for b.Loop() {
+			for i := 0; i < len(text); {
+				i = LowerEnd(text, i) + 1
+			}
+		}
+	})
+	b.Run("loop", func(b *testing.B) {
+		b.SetBytes(int64(len(text)))
+		for b.Loop() {
+			for i := 0; i < len(text); {
+				i = lowerEndLoop(text, i) + 1
+			}
+		}
+	})
+}
