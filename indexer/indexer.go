@@ -13,8 +13,9 @@ import (
 	"github.com/compoundwatch/compoundwatch/search"
 )
 
-// BatchSize bounds how many documents go to the backend at once; the
-// Meilisearch backend splits further by bytes.
+// BatchSize bounds how many documents go to the backend at once, unless
+// the backend asks otherwise (search.Batcher); the Meilisearch backend
+// splits further by bytes.
 const BatchSize = 500
 
 // stage is the indexer's reading of CW_TAGGED. Backend outages are not
@@ -26,20 +27,24 @@ const BatchSize = 500
 // indexing run, and the embedded index analyses batches on several
 // cores. Each message is acked only when its own batch is confirmed.
 func stage(backend search.Backend) bus.Stage {
-	linger := Linger
-	if l, ok := backend.(search.Lingerer); ok {
-		linger = max(linger, l.Linger())
-	}
-	return bus.Stage{
+	st := bus.Stage{
 		Name: bus.ConsumerIndexer, Stream: bus.StreamTagged, Schema: document.TaggedSchema,
-		MaxDeliver: bus.Unbounded, Batch: BatchSize, InFlight: InFlight, Linger: linger,
+		MaxDeliver: bus.Unbounded, Batch: BatchSize, InFlight: InFlight, Linger: Linger,
 	}
+	if b, ok := backend.(search.Batcher); ok {
+		want := b.Batching()
+		if want.Docs > 0 {
+			st.Batch = want.Docs
+		}
+		st.Linger = max(st.Linger, want.Linger)
+	}
+	return st
 }
 
 // Linger is how long a batch that is not full waits for more documents
 // (longer while all InFlight batches are at the engine; see
 // bus.Stage.Linger), unless the backend asks for longer
-// (search.Lingerer): both engines index fewer, larger batches faster
+// (search.Batcher): both engines index fewer, larger batches faster
 // (each embedded batch is a segment to merge; each Meilisearch indexing
 // run has a fixed cost).
 const Linger = 300 * time.Millisecond

@@ -9,32 +9,43 @@ import (
 	"github.com/compoundwatch/compoundwatch/search"
 )
 
-// TestStageLinger: a backend that asks for a longer linger gets it, also
-// through the metrics wrapper; others get the default.
-func TestStageLinger(t *testing.T) {
-	long := lingering{time.Second}
+// TestStageBatching: a backend that asks for larger batches or a longer
+// linger gets them, also through the metrics wrapper; others, and asks
+// for less than the defaults, get the defaults.
+func TestStageBatching(t *testing.T) {
+	big := batching{want: search.Batching{Docs: 2000, Linger: time.Second}}
 	for _, tt := range []struct {
 		name    string
 		backend search.Backend
-		want    time.Duration
+		docs    int
+		linger  time.Duration
 	}{
-		{"plain", lingering{0}, Linger},
-		{"asks for a second", long, time.Second},
-		{"asks for less than the default", lingering{time.Millisecond}, Linger},
-		{"through metrics", metrics.New().Backend(long), time.Second},
+		{"asks nothing", batching{}, BatchSize, Linger},
+		{"asks for more and longer", big, 2000, time.Second},
+		{"asks for a shorter linger", batching{want: search.Batching{Linger: time.Millisecond}}, BatchSize, Linger},
+		{"asks for fewer documents", batching{want: search.Batching{Docs: 10}}, 10, Linger},
+		{"through metrics", metrics.New().Backend(big), 2000, time.Second},
+		{"plain backend through metrics", metrics.New().Backend(plain{}), BatchSize, Linger},
 	} {
-		if got := stage(tt.backend).Linger; got != tt.want {
-			t.Errorf("%s: linger %v, want %v", tt.name, got, tt.want)
+		st := stage(tt.backend)
+		if st.Batch != tt.docs || st.Linger != tt.linger {
+			t.Errorf("%s: batch %d, linger %v; want %d, %v", tt.name, st.Batch, st.Linger, tt.docs, tt.linger)
 		}
 	}
 }
 
-type lingering struct{ d time.Duration }
+type batching struct {
+	plain
+	want search.Batching
+}
 
-func (l lingering) Linger() time.Duration                                          { return l.d }
-func (lingering) Upsert(context.Context, []search.Doc) ([]search.Rejection, error) { return nil, nil }
-func (lingering) Delete(context.Context, ...string) error                          { return nil }
-func (lingering) Get(context.Context, string) (search.Doc, error)                  { return search.Doc{}, nil }
-func (lingering) Search(context.Context, search.Query) (*search.Result, error)     { return nil, nil }
-func (lingering) Count(context.Context) (int, error)                               { return 0, nil }
-func (lingering) Close() error                                                     { return nil }
+func (b batching) Batching() search.Batching { return b.want }
+
+type plain struct{}
+
+func (plain) Upsert(context.Context, []search.Doc) ([]search.Rejection, error) { return nil, nil }
+func (plain) Delete(context.Context, ...string) error                          { return nil }
+func (plain) Get(context.Context, string) (search.Doc, error)                  { return search.Doc{}, nil }
+func (plain) Search(context.Context, search.Query) (*search.Result, error)     { return nil, nil }
+func (plain) Count(context.Context) (int, error)                               { return 0, nil }
+func (plain) Close() error                                                     { return nil }

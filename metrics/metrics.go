@@ -266,13 +266,13 @@ func (t timedBackend) Events(ctx context.Context, q search.EventQuery) ([]search
 	return es.Events(ctx, q)
 }
 
-// Linger passes on the wrapped backend's search.Lingerer, which the
+// Batching passes on the wrapped backend's search.Batcher, which the
 // wrapper would otherwise hide from the indexer.
-func (t timedBackend) Linger() time.Duration {
-	if l, ok := t.Backend.(search.Lingerer); ok {
-		return l.Linger()
+func (t timedBackend) Batching() search.Batching {
+	if b, ok := t.Backend.(search.Batcher); ok {
+		return b.Batching()
 	}
-	return 0
+	return search.Batching{}
 }
 
 func (t timedBackend) Delete(ctx context.Context, ids ...string) error {

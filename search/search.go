@@ -122,11 +122,20 @@ type Backend interface {
 	Close() error
 }
 
-// Lingerer is a Backend that wants the batches written to it, when it is
-// idle, to wait longer than usual for more documents, because each write
-// has a large fixed cost. The indexer asks.
-type Lingerer interface {
-	Linger() time.Duration
+// Batching is how a backend wants its writes shaped by the indexer.
+type Batching struct {
+	// Docs is the most documents one write gets; 0 keeps the indexer's
+	// default.
+	Docs int
+	// Linger is how long a batch written to an idle backend waits for
+	// more documents; shorter than the indexer's default has no effect.
+	Linger time.Duration
+}
+
+// Batcher is a Backend whose writes have a large fixed cost, so that it
+// wants fewer, larger ones than the indexer's defaults. The indexer asks.
+type Batcher interface {
+	Batching() Batching
 }
 
 // Errors common to the backends.
