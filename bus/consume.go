@@ -126,6 +126,15 @@ type Stage struct {
 	// much latency for fewer, larger batches. Zero hands over what is
 	// waiting at once.
 	Linger time.Duration
+	// HoldPartial keeps a batch that is not full gathering for as long
+	// as any call is in flight, not only while every slot is taken; full
+	// batches still start in any free slot. It suits a service that
+	// queues calls but runs a call that arrives while it is busy
+	// separately from the one before (Meilisearch starts an indexing run
+	// on what is queued when it is free): a partial batch queued behind
+	// a running call becomes a run of its own, while one held back joins
+	// the documents that arrive meanwhile.
+	HoldPartial bool
 }
 
 // Item is one message handed to a stage, decoded.
@@ -158,7 +167,7 @@ func Consume[T any](ctx context.Context, b *Bus, st Stage, handle func(ctx conte
 	if err != nil {
 		return err
 	}
-	return batches(ctx, c, max(st.Batch, 1), max(st.InFlight, 1), st.Linger, func(msgs []jetstream.Msg) {
+	return batches(ctx, c, max(st.Batch, 1), max(st.InFlight, 1), st.Linger, st.HoldPartial, func(msgs []jetstream.Msg) {
 		b.obs.Consumed(st.Name, len(msgs))
 		if compacted(st.Stream) {
 			msgs = b.latestPerSubject(st.Name, msgs)
@@ -315,9 +324,10 @@ func (b *Bus) settleOutcome(ctx context.Context, st Stage, msg jetstream.Msg, er
 // first message of a batch and then takes what is already waiting (and
 // what arrives within linger, or while earlier calls still run), so a
 // trickle is handled at once and a backlog in bulk. A batch that shares a
-// subject with one in flight waits for it. batches returns once every
-// call it started has returned.
-func batches(ctx context.Context, c jetstream.Consumer, max, inflight int, linger time.Duration, handle func([]jetstream.Msg)) error {
+// subject with one in flight waits for it (and with hold, a batch that is
+// not full waits for every call in flight; see Stage.HoldPartial).
+// batches returns once every call it started has returned.
+func batches(ctx context.Context, c jetstream.Consumer, max, inflight int, linger time.Duration, hold bool, handle func([]jetstream.Msg)) error {
 	f := newFlight(inflight)
 	defer f.wait()
 	for ctx.Err() == nil {
@@ -354,7 +364,7 @@ func batches(ctx context.Context, c jetstream.Consumer, max, inflight int, linge
 		// alive all along, or the server would deliver it again.
 		ka := keepAlive(batch)
 		if linger > 0 {
-			batch = f.gather(ctx, c, ka, max, linger)
+			batch = f.gather(ctx, c, ka, max, linger, hold)
 		}
 		f.run(batch, func(batch []jetstream.Msg) {
 			defer ka.stop()
@@ -366,17 +376,16 @@ func batches(ctx context.Context, c jetstream.Consumer, max, inflight int, linge
 
 // gather adds messages to a batch that is not full: for linger, and after
 // that for as long as every slot is taken, since the batch could not
-// start anyway. Once a slot is free it is handed over, even while other
-// calls run: a queueing engine takes it into its next run with the
-// batches queued before it. Holding it until every call had returned
-// left Meilisearch idle at the end of a backlog while the last, partial
-// batch was sent, and then gave it a run of its own.
-func (f *flight) gather(ctx context.Context, c jetstream.Consumer, ka *alive, max int, linger time.Duration) []jetstream.Msg {
+// start anyway, or with hold for as long as any call runs. Without hold,
+// once a slot is free the batch is handed over even while other calls
+// run, so that a service that works on several calls at once (the
+// embedded index analyses batches on every core) gets it at once.
+func (f *flight) gather(ctx context.Context, c jetstream.Consumer, ka *alive, max int, linger time.Duration, hold bool) []jetstream.Msg {
 	deadline := time.Now().Add(linger)
 	for n := ka.len(); n < max && ctx.Err() == nil; n = ka.len() {
 		wait := time.Until(deadline)
 		if wait <= 0 {
-			if !f.full() {
+			if !f.waiting(hold) {
 				break
 			}
 			wait = 50 * time.Millisecond
@@ -392,10 +401,12 @@ func (f *flight) gather(ctx context.Context, c jetstream.Consumer, ka *alive, ma
 	return ka.batch()
 }
 
-func (f *flight) full() bool {
+// waiting reports whether a batch that is not full goes on gathering:
+// while every slot is taken, or with hold while any is.
+func (f *flight) waiting(hold bool) bool {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return f.running >= f.max
+	return f.running >= f.max || hold && f.running > 0
 }
 
 // flight bounds the handler calls running at once and keeps two calls

@@ -365,69 +365,129 @@ func settled(t *testing.T, ctx context.Context, b *bus.Bus, stream, durable stri
 	}
 }
 
-// TestConsumeGather: a batch that is not full is handed over after the
-// linger when a slot is free, even while another call runs (a queueing
-// engine such as Meilisearch takes it into its next run); while every
-// slot is taken it goes on gathering, since it could not start anyway.
-func TestConsumeGather(t *testing.T) {
+// gatherStage runs a stage on CW_MENTIONS whose handler reports each
+// call's messages (by Count) and returns only when released, so that a
+// test decides how long each call is in flight.
+type gatherStage struct {
+	t       *testing.T
+	ctx     context.Context
+	b       *bus.Bus
+	calls   chan gatherCall
+	publish func(n int)
+	stop    func()
+}
+
+type gatherCall struct {
+	counts  []int
+	release chan struct{}
+}
+
+func startGather(t *testing.T, st bus.Stage) *gatherStage {
 	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
-	defer cancel()
+	t.Cleanup(cancel)
 	b := open(t, t.TempDir())
-	defer b.Close()
-	publish := func(n int) {
+	t.Cleanup(func() { b.Close() })
+	g := &gatherStage{t: t, ctx: ctx, b: b, calls: make(chan gatherCall)}
+	g.publish = func(n int) {
 		id := fmt.Sprintf("g%d", n)
 		ev := document.MentionEvent{Schema: document.MentionSchema, EntityType: "compound", EntityID: id, Count: n}
 		if _, err := b.Publish(ctx, bus.MentionSubject("compound", id), id, document.MentionSchema, ev, nil); err != nil {
 			t.Fatal(err)
 		}
 	}
-	type call struct {
-		counts  []int
-		release chan struct{}
-	}
-	calls := make(chan call)
+	st.Name, st.Stream, st.Schema, st.MaxDeliver = "gather", bus.StreamMentions, document.MentionSchema, 3
 	stageCtx, stop := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	go func() {
-		done <- bus.Consume(stageCtx, b, bus.Stage{Name: "gather", Stream: bus.StreamMentions, Schema: document.MentionSchema,
-			MaxDeliver: 3, Batch: 100, InFlight: 2, Linger: 100 * time.Millisecond},
-			func(ctx context.Context, items []*bus.Item[document.MentionEvent]) {
-				c := call{release: make(chan struct{})}
-				for _, it := range items {
-					c.counts = append(c.counts, it.Value.Count)
-				}
-				calls <- c
-				<-c.release
-			})
+		done <- bus.Consume(stageCtx, b, st, func(ctx context.Context, items []*bus.Item[document.MentionEvent]) {
+			c := gatherCall{release: make(chan struct{})}
+			for _, it := range items {
+				c.counts = append(c.counts, it.Value.Count)
+			}
+			g.calls <- c
+			<-c.release
+		})
 	}()
-	next := func(what string) call {
-		t.Helper()
-		select {
-		case c := <-calls:
-			return c
-		case <-time.After(10 * time.Second):
-			t.Fatalf("no handler call for %s", what)
-			return call{}
-		}
+	g.stop = func() { settled(t, ctx, b, bus.StreamMentions, "gather", stop, done) }
+	return g
+}
+
+// next waits for the next handler call.
+func (g *gatherStage) next(what string) gatherCall {
+	g.t.Helper()
+	select {
+	case c := <-g.calls:
+		return c
+	case <-time.After(10 * time.Second):
+		g.t.Fatalf("no handler call for %s", what)
+		return gatherCall{}
 	}
-	publish(0)
-	first := next("the first message")
-	publish(1)
-	second := next("a message while one call runs and a slot is free")
+}
+
+// none checks that no handler call starts within d.
+func (g *gatherStage) none(d time.Duration, why string) {
+	g.t.Helper()
+	select {
+	case c := <-g.calls:
+		g.t.Fatalf("a call with %v started, but %s", c.counts, why)
+	case <-time.After(d):
+	}
+}
+
+// TestConsumeGather: a batch that is not full is handed over after the
+// linger when a slot is free, even while another call runs (the embedded
+// index works on several batches at once); while every slot is taken it
+// goes on gathering, since it could not start anyway.
+func TestConsumeGather(t *testing.T) {
+	g := startGather(t, bus.Stage{Batch: 100, InFlight: 2, Linger: 100 * time.Millisecond})
+	g.publish(0)
+	first := g.next("the first message")
+	g.publish(1)
+	second := g.next("a message while one call runs and a slot is free")
 	if !slices.Equal(first.counts, []int{0}) || !slices.Equal(second.counts, []int{1}) {
 		t.Fatalf("calls %v, %v; want [0], [1]", first.counts, second.counts)
 	}
 	// Both slots are taken: what arrives now waits and gathers.
-	publish(2)
+	g.publish(2)
 	time.Sleep(300 * time.Millisecond)
-	publish(3)
+	g.publish(3)
 	time.Sleep(300 * time.Millisecond)
 	close(second.release)
-	third := next("messages gathered while the slots were taken")
+	third := g.next("messages gathered while the slots were taken")
 	if !slices.Equal(third.counts, []int{2, 3}) {
 		t.Errorf("third call %v, want [2 3] in one batch", third.counts)
 	}
 	close(first.release)
 	close(third.release)
-	settled(t, ctx, b, bus.StreamMentions, "gather", stop, done)
+	g.stop()
+}
+
+// TestConsumeHoldPartial: with HoldPartial, a batch that is not full
+// gathers while any call runs, though a slot is free, and is handed over
+// when none does; a full batch starts in the free slot at once.
+func TestConsumeHoldPartial(t *testing.T) {
+	g := startGather(t, bus.Stage{Batch: 3, InFlight: 2, Linger: 100 * time.Millisecond, HoldPartial: true})
+	g.publish(0)
+	first := g.next("the first message")
+	g.publish(1)
+	g.none(400*time.Millisecond, "a partial batch should wait while a call runs")
+	g.publish(2)
+	g.publish(3)
+	full := g.next("a full batch while a call runs")
+	if !slices.Equal(full.counts, []int{1, 2, 3}) {
+		t.Fatalf("full batch %v, want [1 2 3]", full.counts)
+	}
+	g.publish(4)
+	time.Sleep(200 * time.Millisecond)
+	close(full.release)
+	g.none(300*time.Millisecond, "the first call still runs")
+	g.publish(5)
+	time.Sleep(100 * time.Millisecond)
+	close(first.release)
+	last := g.next("the partial batch once no call runs")
+	if !slices.Equal(last.counts, []int{4, 5}) {
+		t.Errorf("last call %v, want [4 5] in one batch", last.counts)
+	}
+	close(last.release)
+	g.stop()
 }

@@ -37,6 +37,7 @@ func stage(backend search.Backend) bus.Stage {
 			st.Batch = want.Docs
 		}
 		st.Linger = max(st.Linger, want.Linger)
+		st.HoldPartial = want.Queued
 	}
 	return st
 }

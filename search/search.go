@@ -130,6 +130,10 @@ type Batching struct {
 	// Linger is how long a batch written to an idle backend waits for
 	// more documents; shorter than the indexer's default has no effect.
 	Linger time.Duration
+	// Queued says the backend queues writes and works through them one
+	// at a time: a batch that is not full then waits until no write is
+	// in flight rather than queue behind one (bus.Stage.HoldPartial).
+	Queued bool
 }
 
 // Batcher is a Backend whose writes have a large fixed cost, so that it
