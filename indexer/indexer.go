@@ -38,6 +38,9 @@ func stage(backend search.Backend) bus.Stage {
 		}
 		st.Linger = max(st.Linger, want.Linger)
 		st.HoldPartial = want.Queued
+		if want.InFlight > 0 {
+			st.InFlight = want.InFlight
+		}
 	}
 	return st
 }

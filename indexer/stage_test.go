@@ -10,28 +10,30 @@ import (
 )
 
 // TestStageBatching: a backend that asks for larger batches, a longer
-// linger or partial batches held while one is in flight gets them, also
-// through the metrics wrapper; others, and asks for a shorter linger, get
-// the defaults.
+// linger, partial batches held while one is in flight or fewer batches in
+// flight gets them, also through the metrics wrapper; others, and asks
+// for a shorter linger, get the defaults.
 func TestStageBatching(t *testing.T) {
-	big := batching{want: search.Batching{Docs: 2000, Linger: time.Second, Queued: true}}
+	big := batching{want: search.Batching{Docs: 2000, Linger: time.Second, Queued: true, InFlight: 2}}
 	for _, tt := range []struct {
 		name    string
 		backend search.Backend
 		docs    int
 		linger  time.Duration
 		hold    bool
+		flight  int
 	}{
-		{"asks nothing", batching{}, BatchSize, Linger, false},
-		{"asks for more, longer, one at a time", big, 2000, time.Second, true},
-		{"asks for a shorter linger", batching{want: search.Batching{Linger: time.Millisecond}}, BatchSize, Linger, false},
-		{"asks for fewer documents", batching{want: search.Batching{Docs: 10}}, 10, Linger, false},
-		{"through metrics", metrics.New().Backend(big), 2000, time.Second, true},
-		{"plain backend through metrics", metrics.New().Backend(plain{}), BatchSize, Linger, false},
+		{"asks nothing", batching{}, BatchSize, Linger, false, InFlight},
+		{"asks for more, longer, one at a time", big, 2000, time.Second, true, 2},
+		{"asks for a shorter linger", batching{want: search.Batching{Linger: time.Millisecond}}, BatchSize, Linger, false, InFlight},
+		{"asks for fewer documents", batching{want: search.Batching{Docs: 10}}, 10, Linger, false, InFlight},
+		{"through metrics", metrics.New().Backend(big), 2000, time.Second, true, 2},
+		{"plain backend through metrics", metrics.New().Backend(plain{}), BatchSize, Linger, false, InFlight},
 	} {
 		st := stage(tt.backend)
-		if st.Batch != tt.docs || st.Linger != tt.linger || st.HoldPartial != tt.hold {
-			t.Errorf("%s: batch %d, linger %v, hold %v; want %d, %v, %v", tt.name, st.Batch, st.Linger, st.HoldPartial, tt.docs, tt.linger, tt.hold)
+		if st.Batch != tt.docs || st.Linger != tt.linger || st.HoldPartial != tt.hold || st.InFlight != tt.flight {
+			t.Errorf("%s: batch %d, linger %v, hold %v, in flight %d; want %d, %v, %v, %d", tt.name,
+				st.Batch, st.Linger, st.HoldPartial, st.InFlight, tt.docs, tt.linger, tt.hold, tt.flight)
 		}
 	}
 }

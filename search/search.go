@@ -134,6 +134,10 @@ type Batching struct {
 	// at a time: a batch that is not full then waits until no write is
 	// in flight rather than queue behind one (bus.Stage.HoldPartial).
 	Queued bool
+	// InFlight bounds the writes at the backend at once; 0 keeps the
+	// indexer's default. Large batches ask for fewer, since each holds
+	// its documents in memory until the backend confirms them.
+	InFlight int
 }
 
 // Batcher is a Backend whose writes have a large fixed cost, so that it

@@ -316,9 +316,11 @@ func settingsEqual(cur, want *meilisearch.Settings) bool {
 // second rather than 300 ms, 149 -> 165 docs/s (means of five runs);
 // one partial batch at a time rather than three, Meilisearch's CPU for
 // the pipeline's writes 0.84-1.00 times its CPU for the bulk load of the
-// same documents rather than 1.13-1.53 (three runs each).
+// same documents rather than 1.13-1.53 (three runs each). Two writes at
+// once keep it busy (one runs while the next waits in its queue) and
+// bound what a backlog holds in memory to two batches.
 func (x *Index) Batching() search.Batching {
-	return search.Batching{Docs: x.opts.MaxBatchDocs, Linger: time.Second, Queued: true}
+	return search.Batching{Docs: x.opts.MaxBatchDocs, Linger: time.Second, Queued: true, InFlight: 2}
 }
 
 // Upsert adds or replaces docs by id. Docs with invalid ids (or too
