@@ -22,10 +22,11 @@ const BatchSize = 500
 // the documents' fault, so delivery is unbounded: the backlog waits in
 // JetStream until the backend is back.
 //
-// Several batches are in flight, so the engine always has the next one
-// queued: Meilisearch enqueues tasks and merges queued ones into one
-// indexing run, and the embedded index analyses batches on several
-// cores. Each message is acked only when its own batch is confirmed.
+// Several batches are in flight, so the engine always has the next one:
+// the embedded index analyses batches on several cores, and Meilisearch
+// queues full batches behind the one it runs (a partial one waits for
+// it instead, see search.Batching). Each message is acked only when its
+// own batch is confirmed.
 func stage(backend search.Backend) bus.Stage {
 	st := bus.Stage{
 		Name: bus.ConsumerIndexer, Stream: bus.StreamTagged, Schema: document.TaggedSchema,
