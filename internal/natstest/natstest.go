@@ -17,6 +17,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
 	"github.com/compoundwatch/compoundwatch/internal/repotest"
 )
 
@@ -139,7 +142,45 @@ func startCluster(tb testing.TB, bin, dir string, n int) (*Cluster, error) {
 			return nil, fmt.Errorf("%v\n%s", err, logs)
 		}
 	}
+	if err := c.waitPlacement(n, 30*time.Second); err != nil {
+		c.stop()
+		return nil, err
+	}
 	return c, nil
+}
+
+// waitPlacement waits until the cluster can place a stream on all n
+// nodes. Every node can report itself healthy, with a meta leader, before
+// the leader has heard from every peer: a stream with n replicas created
+// then fails with "no suitable peers for placement, peer offline" (seen in
+// CI). A stream is created, in memory, until that works, and deleted.
+func (c *Cluster) waitPlacement(n int, d time.Duration) error {
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	defer cancel()
+	nc, err := nats.Connect(c.URLs())
+	if err != nil {
+		return fmt.Errorf("connect to the cluster: %w", err)
+	}
+	defer nc.Close()
+	js, err := jetstream.New(nc)
+	if err != nil {
+		return err
+	}
+	cfg := jetstream.StreamConfig{Name: "NATSTEST_READY", Subjects: []string{"natstest.ready"},
+		Replicas: n, Storage: jetstream.MemoryStorage}
+	for {
+		try, cancelTry := context.WithTimeout(ctx, 2*time.Second)
+		_, err = js.CreateStream(try, cfg)
+		cancelTry()
+		if err == nil {
+			return js.DeleteStream(ctx, cfg.Name)
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("no stream with %d replicas could be placed after %s: %w", n, d, err)
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
 }
 
 func (c *Cluster) stop() {
