@@ -155,8 +155,6 @@ func startCluster(tb testing.TB, bin, dir string, n int) (*Cluster, error) {
 // then fails with "no suitable peers for placement, peer offline" (seen in
 // CI). A stream is created, in memory, until that works, and deleted.
 func (c *Cluster) waitPlacement(n int, d time.Duration) error {
-	ctx, cancel := context.WithTimeout(context.Background(), d)
-	defer cancel()
 	nc, err := nats.Connect(c.URLs())
 	if err != nil {
 		return fmt.Errorf("connect to the cluster: %w", err)
@@ -168,19 +166,18 @@ func (c *Cluster) waitPlacement(n int, d time.Duration) error {
 	}
 	cfg := jetstream.StreamConfig{Name: "NATSTEST_READY", Subjects: []string{"natstest.ready"},
 		Replicas: n, Storage: jetstream.MemoryStorage}
-	for {
-		try, cancelTry := context.WithTimeout(ctx, 2*time.Second)
-		_, err = js.CreateStream(try, cfg)
-		cancelTry()
-		if err == nil {
-			return js.DeleteStream(ctx, cfg.Name)
+	err = retry(d, func(ctx context.Context) error {
+		ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		defer cancel()
+		if _, err := js.CreateStream(ctx, cfg); err != nil {
+			return err
 		}
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("no stream with %d replicas could be placed after %s: %w", n, d, err)
-		case <-time.After(100 * time.Millisecond):
-		}
+		return js.DeleteStream(ctx, cfg.Name)
+	})
+	if err != nil {
+		return fmt.Errorf("no stream with %d replicas could be placed after %s: %w", n, d, err)
 	}
+	return nil
 }
 
 func (c *Cluster) stop() {
@@ -221,20 +218,37 @@ func (nd *Node) Kill() {
 // WaitReady waits until the node reports itself healthy, which for a
 // JetStream cluster includes having a meta leader.
 func (nd *Node) WaitReady(d time.Duration) error {
+	err := retry(d, func(ctx context.Context) error {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, nd.monitor+"/healthz", nil)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return err
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			return fmt.Errorf("healthz: %s", resp.Status)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("%s not ready after %s: %w", nd.Name, d, err)
+	}
+	return nil
+}
+
+// retry calls try every 100 ms until it succeeds or d has passed, and then
+// returns try's last error.
+func retry(d time.Duration, try func(context.Context) error) error {
 	ctx, cancel := context.WithTimeout(context.Background(), d)
 	defer cancel()
 	for {
-		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, nd.monitor+"/healthz", nil)
-		resp, err := http.DefaultClient.Do(req)
+		err := try(ctx)
 		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return nil
-			}
+			return nil
 		}
 		select {
 		case <-ctx.Done():
-			return fmt.Errorf("%s not ready after %s: %v", nd.Name, d, err)
+			return err
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
