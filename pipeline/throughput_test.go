@@ -11,7 +11,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime/pprof"
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -134,7 +133,7 @@ func BenchmarkThroughput(b *testing.B) {
 			rates = append(rates, rate)
 			b.Logf("extract command %.1f MB/s", rate)
 		}
-		b.ReportMetric(median(rates), "extract-MB/s")
+		b.ReportMetric(repotest.Median(rates), "extract-MB/s")
 	})
 }
 
@@ -230,18 +229,9 @@ func (p *pairs) report(b *testing.B) {
 	for i := range ratios {
 		ratios[i] = 100 * p.pipe[i] / p.bulk[i]
 	}
-	b.ReportMetric(median(p.pipe), "pipeline-docs/s")
-	b.ReportMetric(median(p.bulk), "bulk-docs/s")
-	b.ReportMetric(median(ratios), "%-of-bulk")
-}
-
-func median(xs []float64) float64 {
-	s := slices.Sorted(slices.Values(xs))
-	n := len(s)
-	if n%2 == 1 {
-		return s[n/2]
-	}
-	return (s[n/2-1] + s[n/2]) / 2
+	b.ReportMetric(repotest.Median(p.pipe), "pipeline-docs/s")
+	b.ReportMetric(repotest.Median(p.bulk), "bulk-docs/s")
+	b.ReportMetric(repotest.Median(ratios), "%-of-bulk")
 }
 
 // generateCorpus writes n distinct article-sized documents

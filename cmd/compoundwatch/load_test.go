@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -14,6 +13,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/compoundwatch/compoundwatch/bus"
+	"github.com/compoundwatch/compoundwatch/internal/repotest"
 )
 
 // BenchmarkClusterScaling is the load table: the whole path (ingest →
@@ -87,8 +87,8 @@ func BenchmarkClusterScaling(b *testing.B) {
 					}
 				}
 				b.ReportMetric(float64(n)/took.Seconds(), "docs/s")
-				b.ReportMetric(median(mid[0]), "extract-backlog")
-				b.ReportMetric(median(mid[1]), "index-backlog")
+				b.ReportMetric(repotest.Median(mid[0]), "extract-backlog")
+				b.ReportMetric(repotest.Median(mid[1]), "index-backlog")
 				b.Logf("%d extract-workers: %d documents in %s; %s", replicas, n, took.Round(time.Millisecond), lastLine(string(out)))
 			}
 		})
@@ -118,12 +118,4 @@ func backlog(ctx context.Context, js jetstream.JetStream, stream, durable string
 		return float64(info.NumPending) + float64(info.NumAckPending)
 	}
 	return 0
-}
-
-func median(xs []float64) float64 {
-	if len(xs) == 0 {
-		return 0
-	}
-	slices.Sort(xs)
-	return xs[len(xs)/2]
 }
