@@ -1,0 +1,238 @@
+package pipeline_test
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/compoundwatch/compoundwatch/bus"
+	"github.com/compoundwatch/compoundwatch/content"
+	"github.com/compoundwatch/compoundwatch/document"
+	"github.com/compoundwatch/compoundwatch/extractor"
+	"github.com/compoundwatch/compoundwatch/gazetteer"
+	"github.com/compoundwatch/compoundwatch/indexer"
+	"github.com/compoundwatch/compoundwatch/ingest"
+	"github.com/compoundwatch/compoundwatch/internal/repotest"
+	"github.com/compoundwatch/compoundwatch/pipeline"
+	"github.com/compoundwatch/compoundwatch/search"
+	"github.com/compoundwatch/compoundwatch/search/embedded"
+)
+
+// BenchmarkStages runs each stage alone on a backlog of the generated
+// corpus (see BenchmarkThroughput) and sets it against the work it cannot
+// do without, on the same documents in the same run:
+//
+//   - ingest (files → CW_RAW) against reading the files, as many at once;
+//   - the extractor stage (CW_RAW → CW_TAGGED and mention events) against
+//     Extractor.Extract over the same raw documents on every core;
+//   - the indexer stage (CW_TAGGED → the embedded index) against a bulk
+//     load of the same documents already decoded, and against Reindex,
+//     which decodes the same log into a fresh index without a consumer.
+//
+// The ratios say which stage pays how much for the bus, where
+// BenchmarkThroughput only says that the whole pipeline does. Run it with
+//
+//	go test ./pipeline -run '^$' -bench Stages -benchtime 3x
+func BenchmarkStages(b *testing.B) {
+	n := repotest.BenchDocs(b, 2000)
+	src := b.TempDir()
+	generateCorpus(b, src, n)
+	var (
+		rates = map[string][]float64{}
+		order []string
+	)
+	add := func(name string, v float64) {
+		if _, ok := rates[name]; !ok {
+			order = append(order, name)
+		}
+		rates[name] = append(rates[name], v)
+	}
+	for range b.N {
+		s := newStageRun(b, n)
+		read, ing := s.ingest(src)
+		extract, stage := s.extract()
+		bulk, reindex, index := s.index()
+		s.close()
+		b.Logf("ingest %.0f docs/s = %.0f%% of reading; extractor stage %.0f docs/s = %.0f%% of Extract; "+
+			"indexer stage %.0f docs/s = %.0f%% of bulk (reindex %.0f%%)",
+			ing, 100*ing/read, stage, 100*stage/extract, index, 100*index/bulk, 100*reindex/bulk)
+		add("ingest-%-of-read", 100*ing/read)
+		add("extractor-%-of-extract", 100*stage/extract)
+		add("indexer-%-of-bulk", 100*index/bulk)
+		add("reindex-%-of-bulk", 100*reindex/bulk)
+		add("extractor-docs/s", stage)
+		add("indexer-docs/s", index)
+	}
+	for _, name := range order {
+		b.ReportMetric(repotest.Median(rates[name]), name)
+	}
+}
+
+// stageRun is one bus with no stage running, filled one stage at a time.
+type stageRun struct {
+	b   *testing.B
+	n   int
+	ctx context.Context
+	bus *bus.Bus
+	g   *gazetteer.Gazetteer
+	log *slog.Logger
+}
+
+func newStageRun(b *testing.B, n int) *stageRun {
+	b.Helper()
+	ctx := context.Background()
+	bb, err := bus.Open(ctx, bus.Options{DataDir: b.TempDir()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	g, err := gazetteer.Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	return &stageRun{b: b, n: n, ctx: ctx, bus: bb, g: g, log: slog.New(slog.DiscardHandler)}
+}
+
+func (s *stageRun) close() { s.bus.Close() }
+
+// rate times f and returns documents per second, logging the CPU it took.
+func (s *stageRun) rate(what string, f func()) float64 {
+	cpu := startCPU()
+	t0 := time.Now()
+	f()
+	d := time.Since(t0)
+	cpu.log(s.b, what)
+	return float64(s.n) / d.Seconds()
+}
+
+// ingest returns the rates of reading the folder's files and of ingesting
+// them. Reading goes first, so both find the files in the page cache.
+func (s *stageRun) ingest(src string) (read, ing float64) {
+	files := content.Collect([]string{src}, func(err error) { s.b.Fatal(err) })
+	read = s.rate("read files", func() {
+		cx := content.New(content.Options{})
+		defer cx.Close()
+		each(len(files), 2*runtime.GOMAXPROCS(0), func(i int) {
+			if _, err := cx.ReadFile(s.ctx, files[i]); err != nil {
+				s.b.Error(err)
+			}
+		})
+	})
+	ing = s.rate("ingest", func() {
+		c, errs := ingest.Files(s.ctx, s.bus, []string{src}, s.log, nil)
+		if len(errs) > 0 || int(c.Accepted) != s.n {
+			s.b.Fatalf("ingest: %+v %v", c, errs)
+		}
+	})
+	return read, ing
+}
+
+// extract returns the rates of Extract alone over the raw log and of the
+// extractor stage draining it.
+func (s *stageRun) extract() (extract, stage float64) {
+	var raws []document.Raw
+	err := bus.Replay(s.ctx, s.bus, bus.StreamRaw, document.RawSchema, 500, func(rs []document.Raw, _ int) error {
+		raws = append(raws, rs...)
+		return nil
+	}, nil)
+	if err != nil || len(raws) != s.n {
+		s.b.Fatalf("replay raw: %d documents, %v", len(raws), err)
+	}
+	x := extractor.New(s.g)
+	extract = s.rate("Extract alone", func() {
+		each(len(raws), runtime.GOMAXPROCS(0), func(i int) { x.Extract(raws[i]) })
+	})
+	var stop func()
+	stage = s.rate("extractor stage", func() {
+		stop = s.drain(extractor.NewWorker(s.bus, x, s.log), bus.StreamRaw, bus.ConsumerExtractor)
+	})
+	stop()
+	return extract, stage
+}
+
+// index returns the rates of a bulk load of the tagged log, already
+// decoded, of Reindex from the log, and of the indexer stage draining it,
+// each into a fresh embedded index. The stage goes first, as in
+// BenchmarkThroughput, so the bulk load is not the one that starts from a
+// small heap.
+func (s *stageRun) index() (bulk, reindex, stage float64) {
+	open := func() search.Backend {
+		x, err := embedded.Open(filepath.Join(s.b.TempDir(), "index"), embedded.Options{})
+		if err != nil {
+			s.b.Fatal(err)
+		}
+		return x
+	}
+	x := open()
+	var stop func()
+	stage = s.rate("indexer stage", func() {
+		stop = s.drain(indexer.New(s.bus, x, s.log, nil), bus.StreamTagged, bus.ConsumerIndexer)
+	})
+	stop()
+	x.Close()
+	x = open()
+	reindex = s.rate("reindex", func() {
+		if n, rej, err := indexer.Reindex(s.ctx, s.bus, x, nil, nil, nil); err != nil || n != s.n || rej > 0 {
+			s.b.Fatalf("reindex: %d documents, %d rejected, %v", n, rej, err)
+		}
+	})
+	x.Close()
+	docs := taggedDocs(s.b, s.bus)
+	x = open()
+	bulk = s.rate("embedded bulk", func() { bulkUpsert(s.b, x, docs) })
+	x.Close()
+	return bulk, reindex, stage
+}
+
+// drain runs stage until its durable consumer on stream has settled
+// everything the stream holds, and returns a function that stops it: a
+// stage stops at its next fetch, seconds later, which is not its work.
+func (s *stageRun) drain(stage pipeline.Stage, stream, durable string) (stop func()) {
+	ctx, cancel := context.WithCancel(s.ctx)
+	done := make(chan error, 1)
+	go func() { done <- stage.Run(ctx) }()
+	stop = func() {
+		cancel()
+		if err := <-done; err != nil && !errors.Is(err, context.Canceled) {
+			s.b.Fatalf("%s: %v", durable, err)
+		}
+	}
+	deadline := time.Now().Add(5 * time.Minute)
+	for {
+		// The stage creates its consumer as it starts: until then
+		// Pending fails.
+		if p, err := s.bus.Pending(s.ctx, stream, durable); err == nil && p == 0 {
+			return stop
+		}
+		if time.Now().After(deadline) {
+			stop()
+			s.b.Fatalf("%s did not drain %s in 5 minutes", durable, stream)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// each calls f(0) … f(n-1), on at most workers goroutines.
+func each(n, workers int, f func(i int)) {
+	var (
+		wg   sync.WaitGroup
+		next = make(chan int)
+	)
+	for range workers {
+		wg.Go(func() {
+			for i := range next {
+				f(i)
+			}
+		})
+	}
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+}
+
