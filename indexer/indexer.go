@@ -23,10 +23,11 @@ const BatchSize = 500
 // JetStream until the backend is back.
 //
 // Several batches are in flight, so the engine always has the next one:
-// the embedded index analyses batches on several cores, and Meilisearch
-// queues full batches behind the one it runs (a partial one waits for
-// it instead, see search.Batching). Each message is acked only when its
-// own batch is confirmed.
+// the embedded index overlaps the single-core part of building one
+// batch's segment with the next, and Meilisearch queues full batches
+// behind the one it runs (a partial one waits for it instead). Each
+// engine says how many, and how large (search.Batching). Each message is
+// acked only when its own batch is confirmed.
 func stage(backend search.Backend) bus.Stage {
 	st := bus.Stage{
 		Name: bus.ConsumerIndexer, Stream: bus.StreamTagged, Schema: document.TaggedSchema,

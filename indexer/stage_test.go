@@ -7,6 +7,7 @@ import (
 
 	"github.com/compoundwatch/compoundwatch/metrics"
 	"github.com/compoundwatch/compoundwatch/search"
+	"github.com/compoundwatch/compoundwatch/search/embedded"
 )
 
 // TestStageBatching: a backend that asks for larger batches, a longer
@@ -15,6 +16,11 @@ import (
 // for a shorter linger, get the defaults.
 func TestStageBatching(t *testing.T) {
 	big := batching{want: search.Batching{Docs: 2000, Linger: time.Second, Queued: true, InFlight: 2}}
+	x, err := embedded.Open(t.TempDir(), embedded.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
 	for _, tt := range []struct {
 		name    string
 		backend search.Backend
@@ -29,6 +35,7 @@ func TestStageBatching(t *testing.T) {
 		{"asks for fewer documents", batching{want: search.Batching{Docs: 10}}, 10, Linger, false, InFlight},
 		{"through metrics", metrics.New().Backend(big), 2000, time.Second, true, 2},
 		{"plain backend through metrics", metrics.New().Backend(plain{}), BatchSize, Linger, false, InFlight},
+		{"embedded index: two batches of 250", metrics.New().Backend(x), 250, Linger, false, 2},
 	} {
 		st := stage(tt.backend)
 		if st.Batch != tt.docs || st.Linger != tt.linger || st.HoldPartial != tt.hold || st.InFlight != tt.flight {
