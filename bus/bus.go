@@ -163,8 +163,9 @@ func (b *Bus) embedded(o Options) (string, error) {
 	return url, nil
 }
 
-// retry covers the first requests to a fresh cluster, which time out while
-// a stream leader is elected.
+// retry covers the first requests to a cluster that is forming or
+// restarting: they time out while a leader is elected, and a stream with
+// more replicas than the nodes that have joined so far cannot be placed.
 // Each attempt has a deadline of its own: a request sent before the
 // cluster has a leader gets no answer at all.
 func retry(ctx context.Context, f func(ctx context.Context) error) error {
@@ -173,7 +174,7 @@ func retry(ctx context.Context, f func(ctx context.Context) error) error {
 		actx, cancel := context.WithTimeout(ctx, 5*time.Second)
 		err = f(actx)
 		cancel()
-		if err == nil || ctx.Err() != nil || !errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, nats.ErrTimeout) {
+		if err == nil || ctx.Err() != nil || !transient(err) {
 			return err
 		}
 		select {
@@ -183,6 +184,23 @@ func retry(ctx context.Context, f func(ctx context.Context) error) error {
 		}
 	}
 	return err
+}
+
+// JetStream's codes for a cluster that cannot serve a request yet: no
+// peers to place the replicas on (a node is not up, or the meta leader
+// has not heard from it yet), and JetStream not available (no meta
+// leader). nats.go names neither.
+const (
+	errCodeNoPeers      jetstream.ErrorCode = 10005
+	errCodeNotAvailable jetstream.ErrorCode = 10008
+)
+
+func transient(err error) bool {
+	var api *jetstream.APIError
+	if errors.As(err, &api) && (api.ErrorCode == errCodeNoPeers || api.ErrorCode == errCodeNotAvailable) {
+		return true
+	}
+	return errors.Is(err, context.DeadlineExceeded) || errors.Is(err, nats.ErrTimeout)
 }
 
 // Close drains the connection and stops the embedded server, in that
