@@ -195,6 +195,8 @@ const (
 	errCodeNotAvailable jetstream.ErrorCode = 10008
 )
 
+// transient reports whether err is one of those, or a timeout: worth a
+// second try, where any other refusal would be refused again.
 func transient(err error) bool {
 	var api *jetstream.APIError
 	if errors.As(err, &api) && (api.ErrorCode == errCodeNoPeers || api.ErrorCode == errCodeNotAvailable) {

@@ -318,7 +318,7 @@ func indexed(d search.Doc) (map[string]any, error) {
 // cost more than the overlap gains. Measured side by side with
 // BenchmarkStages (the indexer stage alone on a backlog of 2,000
 // articles, against a bulk load of the same documents): three batches of
-// 500 at once reached 57-61% of the bulk rate, two of 250 85-96%, and
+// 500 at once reached 50-61% of the bulk rate, two of 250 85-96%, and
 // the work the merger was left with afterwards was the same (30-110 ms of
 // CPU). While documents trickle in from the extractor, the two gave the
 // same pipeline rate (BenchmarkThroughput/embedded).
