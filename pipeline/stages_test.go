@@ -235,4 +235,3 @@ func each(n, workers int, f func(i int)) {
 	close(next)
 	wg.Wait()
 }
-
