@@ -140,8 +140,11 @@ type Batching struct {
 	InFlight int
 }
 
-// Batcher is a Backend whose writes have a large fixed cost, so that it
-// wants fewer, larger ones than the indexer's defaults. The indexer asks.
+// Batcher is a Backend that wants its writes shaped otherwise than the
+// indexer's defaults: Meilisearch fewer and larger ones, since each
+// indexing run has a large fixed cost; the embedded index fewer documents
+// at once, since each batch in flight holds a segment in memory. The
+// indexer asks.
 type Batcher interface {
 	Batching() Batching
 }
