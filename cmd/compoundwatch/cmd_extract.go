@@ -181,10 +181,13 @@ func eachInOrder[In, Out any](ctx context.Context, inputs []In, workers, window 
 		case <-ctx.Done():
 			return ctx.Err()
 		}
-		<-ahead
+		// The slot is freed only once the result is written, so that the
+		// window bounds the results held in memory, the one being written
+		// included.
 		if err := emit(r.out, r.err); err != nil {
 			return err
 		}
+		<-ahead
 	}
 	return nil
 }
