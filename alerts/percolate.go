@@ -3,6 +3,7 @@ package alerts
 import (
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/compoundwatch/compoundwatch/document"
 	"github.com/compoundwatch/compoundwatch/search"
@@ -11,9 +12,9 @@ import (
 // Percolator matches every subscription against a document at once. It
 // is built once from all subscriptions and indexes them by what a
 // document must contain for them to match (an entity id, an outlet, a
-// query word or its typo variants), so a document costs a few map
-// lookups per distinct word plus a check of the few candidates, not one
-// search per subscription.
+// query word), and indexes every query word by its typo variants, so a
+// document costs a few map lookups per distinct word plus a check of the
+// few candidates, not one search per subscription.
 type Percolator struct {
 	an      analyzer
 	aliases search.AliasFunc
@@ -21,9 +22,14 @@ type Percolator struct {
 	// Candidate indexes: key → subscription indexes.
 	byEntity map[string][]int
 	byOutlet map[string][]int
-	byTerm   map[string][]int // exact first words of queries
-	byDel    map[string][]int // deletion variants of first words that tolerate typos
-	maxTypos int
+	byWord   [][]int // query word → the queries anchored on it
+	// words holds every distinct word of every saved query, found by its
+	// exact form (wordIdx) or, for a word that tolerates typos, by the
+	// hashes of its deletion variants (byVariant).
+	words     []qword
+	wordIdx   map[string]int
+	byVariant map[uint64][]int
+	maxTypos  int
 }
 
 type compiled struct {
@@ -36,7 +42,7 @@ type compiled struct {
 // (with its typos) in the title, entity names or text, and every filter
 // must hold (any of its values).
 type cquery struct {
-	words                         []qword
+	words                         []int // in Percolator.words
 	compounds, tycoons, provinces []string
 	outlets                       []string
 	label                         string
@@ -50,7 +56,7 @@ func NewPercolator(subs []*Subscription, aliases search.AliasFunc) (*Percolator,
 		return nil, err
 	}
 	p := &Percolator{an: an, aliases: aliases, byEntity: map[string][]int{}, byOutlet: map[string][]int{},
-		byTerm: map[string][]int{}, byDel: map[string][]int{}}
+		wordIdx: map[string]int{}, byVariant: map[uint64][]int{}}
 	for _, s := range subs {
 		p.add(s)
 	}
@@ -65,8 +71,11 @@ func (p *Percolator) add(s *Subscription) {
 		p.byEntity[e.ID] = appendOnce(p.byEntity[e.ID], i)
 	}
 	if q := s.Query; q != nil {
-		c.q = &cquery{words: p.an.qwords(q.Text), compounds: q.Compounds, tycoons: q.Tycoons,
+		c.q = &cquery{compounds: q.Compounds, tycoons: q.Tycoons,
 			provinces: q.Provinces, outlets: q.Outlets, label: q.String()}
+		for _, w := range p.an.qwords(q.Text) {
+			c.q.words = append(c.q.words, p.word(w))
+		}
 		// One anchor is enough: every candidate is checked in full.
 		switch {
 		case len(q.Compounds)+len(q.Tycoons)+len(q.Provinces) > 0:
@@ -79,16 +88,28 @@ func (p *Percolator) add(s *Subscription) {
 			}
 		case len(c.q.words) > 0:
 			w := c.q.words[0]
-			p.byTerm[w.term] = appendOnce(p.byTerm[w.term], i)
-			if w.typos > 0 {
-				p.maxTypos = max(p.maxTypos, w.typos)
-				for _, d := range deletions(w.term, w.typos) {
-					p.byDel[d] = appendOnce(p.byDel[d], i)
-				}
-			}
+			p.byWord[w] = appendOnce(p.byWord[w], i)
 		}
 	}
 	p.subs = append(p.subs, c)
+}
+
+// word returns the index of w in p.words, adding it if new.
+func (p *Percolator) word(w qword) int {
+	if i, ok := p.wordIdx[w.term]; ok {
+		return i
+	}
+	i := len(p.words)
+	p.words = append(p.words, w)
+	p.byWord = append(p.byWord, nil)
+	p.wordIdx[w.term] = i
+	if w.typos > 0 {
+		p.maxTypos = max(p.maxTypos, w.typos)
+		variants(w.term, w.typos, func(h uint64) {
+			p.byVariant[h] = appendOnce(p.byVariant[h], i)
+		})
+	}
+	return i
 }
 
 func appendOnce(s []int, i int) []int {
@@ -106,58 +127,65 @@ type Hit struct {
 
 // doc is a tagged document read for matching.
 type doc struct {
-	t        *document.Tagged
-	ids      map[string]*document.Entity
-	terms    map[string]struct{} // folded words of title, entity names, text
-	text     []token             // words of the text, with offsets
-	delIndex map[string][]string // deletion variant → terms, built on demand
-	maxTypos int
+	t    *document.Tagged
+	ids  map[string]*document.Entity
+	text []token // words of the text, with offsets
+	// found[i] reports whether the title, entity names or text hold query
+	// word i within its typos, and termWords lists, for each of their
+	// words that is such a match, the query words it matches.
+	found     []bool
+	termWords map[string][]int
 }
 
 func (p *Percolator) read(t *document.Tagged) *doc {
-	d := &doc{t: t, ids: map[string]*document.Entity{}, terms: map[string]struct{}{}, maxTypos: p.maxTypos}
+	d := &doc{t: t, ids: map[string]*document.Entity{}, found: make([]bool, len(p.words)), termWords: map[string][]int{}}
 	for i := range t.Entities {
 		d.ids[t.Entities[i].ID] = &t.Entities[i]
 	}
+	terms := map[string]struct{}{}
 	sd := search.FromTagged(*t, p.aliases)
 	for _, s := range append([]string{sd.Title}, sd.EntityNames...) {
 		for _, tok := range p.an.tokens(s) {
-			d.terms[tok.term] = struct{}{}
+			terms[tok.term] = struct{}{}
 		}
 	}
 	d.text = p.an.tokens(t.Text)
 	for _, tok := range d.text {
-		d.terms[tok.term] = struct{}{}
+		terms[tok.term] = struct{}{}
+	}
+	if len(p.words) == 0 {
+		return d
+	}
+	for term := range terms {
+		if i, ok := p.wordIdx[term]; ok {
+			d.add(term, i)
+		}
+		// A word within two typos of a query word of five letters or
+		// more has at least three.
+		if len(p.byVariant) == 0 || len(term) < search.OneTypoLen-2 {
+			continue
+		}
+		n := utf8.RuneCountInString(term)
+		if n < search.OneTypoLen-2 {
+			continue
+		}
+		// Two words within k edits share a deletion variant with at
+		// most k runes deleted from each; a shared hash that is not a
+		// shared variant only costs a check.
+		variants(term, min(p.maxTypos, n-1), func(h uint64) {
+			for _, i := range p.byVariant[h] {
+				if !slices.Contains(d.termWords[term], i) && p.words[i].matchesTerm(term) {
+					d.add(term, i)
+				}
+			}
+		})
 	}
 	return d
 }
 
-// has reports whether the document contains w (within its typos).
-func (d *doc) has(w qword) bool {
-	if _, ok := d.terms[w.term]; ok {
-		return true
-	}
-	if w.typos == 0 {
-		return false
-	}
-	if d.delIndex == nil {
-		d.delIndex = map[string][]string{}
-		for t := range d.terms {
-			if n := len([]rune(t)); n >= search.OneTypoLen-2 {
-				for _, v := range deletions(t, min(2, n-1)) {
-					d.delIndex[v] = append(d.delIndex[v], t)
-				}
-			}
-		}
-	}
-	for _, v := range deletions(w.term, w.typos) {
-		for _, t := range d.delIndex[v] {
-			if w.matchesTerm(t) {
-				return true
-			}
-		}
-	}
-	return false
+func (d *doc) add(term string, word int) {
+	d.found[word] = true
+	d.termWords[term] = append(d.termWords[term], word)
 }
 
 // Match returns the subscriptions t matches, in subscription order, each
@@ -174,20 +202,10 @@ func (p *Percolator) Match(t *document.Tagged) []Hit {
 	for _, i := range p.byOutlet[t.Outlet] {
 		cand[i] = true
 	}
-	for term := range d.terms {
-		for _, i := range p.byTerm[term] {
-			cand[i] = true
-		}
-	}
-	if len(p.byDel) > 0 {
-		for term := range d.terms {
-			if n := len([]rune(term)); n < search.OneTypoLen-2 {
-				continue
-			}
-			for _, v := range deletions(term, p.maxTypos) {
-				for _, i := range p.byDel[v] {
-					cand[i] = true
-				}
+	for w, ok := range d.found {
+		if ok {
+			for _, i := range p.byWord[w] {
+				cand[i] = true
 			}
 		}
 	}
@@ -233,7 +251,7 @@ func (q *cquery) matches(d *doc) bool {
 		return false
 	}
 	for _, w := range q.words {
-		if !d.has(w) {
+		if !d.found[w] {
 			return false
 		}
 	}
@@ -249,7 +267,7 @@ func (q *cquery) match(d *doc) Match {
 		if len(m.Mentions) == maxQueryMentions {
 			break
 		}
-		if slices.ContainsFunc(q.words, func(w qword) bool { return w.matchesTerm(tok.term) }) {
+		if slices.ContainsFunc(d.termWords[tok.term], func(w int) bool { return slices.Contains(q.words, w) }) {
 			m.Mentions = append(m.Mentions, mention(d.t.Text, d.t.Text[tok.start:tok.end], tok.start, tok.end))
 		}
 	}
@@ -324,13 +342,19 @@ func isCJKStop(s string) bool { return s == "。" || s == "！" || s == "？" }
 
 // figuresNear returns the document's figures in the sentences of ms.
 func figuresNear(t *document.Tagged, ms []MentionRef) []FigureRef {
+	if len(t.Figures) == 0 {
+		return nil
+	}
+	// Each sentence is found once, not once per figure.
+	type span struct{ start, end int }
+	sentences := make([]span, len(ms))
+	for i, m := range ms {
+		sentences[i] = span{sentenceStart(t.Text, m.Start), sentenceEnd(t.Text, m.End)}
+	}
 	var out []FigureRef
 	for _, f := range t.Figures {
-		for _, m := range ms {
-			if f.Start >= sentenceStart(t.Text, m.Start) && f.End <= sentenceEnd(t.Text, m.End) {
-				out = append(out, FigureRef{Text: f.Text, Value: f.Value, Unit: f.Unit, Start: f.Start, End: f.End})
-				break
-			}
+		if slices.ContainsFunc(sentences, func(s span) bool { return f.Start >= s.start && f.End <= s.end }) {
+			out = append(out, FigureRef{Text: f.Text, Value: f.Value, Unit: f.Unit, Start: f.Start, End: f.End})
 		}
 	}
 	return out

@@ -2,12 +2,15 @@ package alerts
 
 import (
 	"fmt"
+	"maps"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/compoundwatch/compoundwatch/document"
 	"github.com/compoundwatch/compoundwatch/extractor"
+	"github.com/compoundwatch/compoundwatch/search"
 )
 
 func tag(t testing.TB, x *extractor.Extractor, title, outlet, text string) *document.Tagged {
@@ -180,4 +183,127 @@ func FuzzMatch(f *testing.F) {
 		}
 		Sign(text)
 	})
+}
+
+// TestPercolatorTypoIndex checks the percolator's word index against the
+// rule it speeds up: a saved query matches when every one of its words
+// is within its typos (qword.matchesTerm) of some word of the title,
+// entity names or text, and it quotes the first text words that are. The
+// queries are words of the documents with random edits (deletions,
+// insertions, substitutions, transpositions, in Latin, Khmer and Han
+// script), so that some match by one or two typos and some just miss.
+func TestPercolatorTypoIndex(t *testing.T) {
+	g := testGazetteer(t)
+	x := extractor.New(g)
+	an, err := newAnalyzer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	texts := []string{
+		"Police raided the Majestic 2 casino in Sihanoukville and rescued 300 trafficking victims, officials said.",
+		"Workers from Vietnam and Indonesia described beatings at a compound near Bavet; the ministry denied it.",
+		"ប៉ូលិសបានរំដោះពលករ ៣០០ នាក់ពីអគារកាស៊ីណូ នៅក្រុងព្រះសីហនុ។",
+		"警方在西哈努克港的黄乐园区解救了三百名工人，其中包括外国人。",
+		"Investigators traced laundering through crypto exchanges and shell companies registered in Phnom Penh.",
+	}
+	var docs []*document.Tagged
+	var vocab []string
+	for i, text := range texts {
+		d := tag(t, x, fmt.Sprint("doc ", i), "", text)
+		docs = append(docs, d)
+		for _, tok := range an.tokens(text) {
+			vocab = append(vocab, tok.term)
+		}
+	}
+	r := rand.New(rand.NewPCG(7, 13))
+	alphabet := []rune("abcdefghijklmnopqrstuvwxyzéកខគ园区")
+	edit := func(w string) string {
+		rs := []rune(w)
+		for range r.IntN(4) {
+			switch i := r.IntN(len(rs) + 1); r.IntN(4) {
+			case 0:
+				if i < len(rs) && len(rs) > 1 {
+					rs = slices.Delete(rs, i, i+1)
+				}
+			case 1:
+				rs = slices.Insert(rs, i, alphabet[r.IntN(len(alphabet))])
+			case 2:
+				if i < len(rs) {
+					rs[i] = alphabet[r.IntN(len(alphabet))]
+				}
+			case 3:
+				if i+1 < len(rs) {
+					rs[i], rs[i+1] = rs[i+1], rs[i]
+				}
+			}
+		}
+		return string(rs)
+	}
+	v := Validator{Gazetteer: g}
+	var subs []*Subscription
+	for range 600 {
+		words := make([]string, 1+r.IntN(2))
+		for i := range words {
+			words[i] = edit(vocab[r.IntN(len(vocab))])
+		}
+		sub, err := v.New(Spec{Query: strings.Join(words, " "), Atom: true})
+		if err != nil || len(an.qwords(sub.Query.Text)) == 0 {
+			continue // an edit can leave no word, or none that search indexes
+		}
+		subs = append(subs, sub)
+	}
+	p, err := NewPercolator(subs, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	matched := 0
+	for _, d := range docs {
+		var terms []string
+		for _, s := range append([]string{d.Title, d.Text}, search.FromTagged(*d, nil).EntityNames...) {
+			for _, tok := range an.tokens(s) {
+				terms = append(terms, tok.term)
+			}
+		}
+		want := map[string][]int{} // subscription → start offsets of the quoted words
+		for _, sub := range subs {
+			qws := an.qwords(sub.Query.Text)
+			holds := func(term string) bool {
+				return slices.ContainsFunc(qws, func(w qword) bool { return w.matchesTerm(term) })
+			}
+			if !slices.ContainsFunc(qws, func(w qword) bool { return !slices.ContainsFunc(terms, w.matchesTerm) }) {
+				starts := []int{}
+				for _, tok := range an.tokens(d.Text) {
+					if len(starts) < maxQueryMentions && holds(tok.term) {
+						starts = append(starts, tok.start)
+					}
+				}
+				want[sub.ID] = starts
+			}
+		}
+		got := map[string][]int{}
+		for _, h := range p.Match(d) {
+			starts := []int{}
+			for _, mn := range h.Matches[0].Mentions {
+				starts = append(starts, mn.Start)
+			}
+			got[h.Sub.ID] = starts
+		}
+		if !maps.EqualFunc(got, want, slices.Equal) {
+			for id, w := range want {
+				if g, ok := got[id]; !ok || !slices.Equal(g, w) {
+					t.Errorf("%q: query %q: quoted at %v, want %v (matched: %v)", d.Title, p.subs[slices.IndexFunc(p.subs, func(c compiled) bool { return c.sub.ID == id })].sub.Query.Text, g, w, ok)
+				}
+			}
+			for id := range got {
+				if _, ok := want[id]; !ok {
+					t.Errorf("%q: subscription %s matched, want no match", d.Title, id)
+				}
+			}
+		}
+		matched += len(want)
+	}
+	if matched < 20 {
+		t.Errorf("only %d matches in all: the test no longer tests typos", matched)
+	}
+	t.Logf("%d subscriptions, %d matches over %d documents", len(subs), matched, len(docs))
 }

@@ -131,25 +131,46 @@ func damerau(a, b []rune) int {
 	return prev[len(b)]
 }
 
-// deletions returns s and every string made by deleting up to k runes of
-// it: two words within k edits share one (the symmetric-delete trick),
-// which lets the percolator find typo candidates by map lookups.
-func deletions(s string, k int) []string {
-	out := []string{s}
-	level := []string{s}
-	for range k {
-		var next []string
-		for _, w := range level {
-			rs := []rune(w)
-			if len(rs) <= 1 {
-				continue
-			}
-			for i := range rs {
-				next = append(next, string(rs[:i])+string(rs[i+1:]))
-			}
-		}
-		out = append(out, next...)
-		level = next
+// variants calls f with a hash of s and of every string made by deleting
+// up to k runes of it, some more than once: two words within k edits
+// share one (the symmetric-delete trick), which lets the percolator find
+// typo candidates by map lookups. Hashing the variants in place, rather
+// than building them, keeps a document's thousands of them off the heap.
+func variants(s string, k int, f func(uint64)) {
+	var buf [64]int
+	at := buf[:0] // byte offset of each rune, then len(s)
+	for i := range s {
+		at = append(at, i)
 	}
-	return out
+	n := len(at)
+	at = append(at, len(s))
+	f(fnv(fnvOffset, s))
+	if k < 1 {
+		return
+	}
+	for i := range n {
+		f(fnv(fnv(fnvOffset, s[:at[i]]), s[at[i+1]:]))
+	}
+	if k < 2 || n <= 2 {
+		return
+	}
+	for i := range n {
+		h := fnv(fnvOffset, s[:at[i]])
+		for j := i + 1; j < n; j++ {
+			f(fnv(fnv(h, s[at[i+1]:at[j]]), s[at[j+1]:]))
+		}
+	}
+}
+
+const (
+	fnvOffset = 14695981039346656037
+	fnvPrime  = 1099511628211
+)
+
+// fnv continues an FNV-1a hash over s.
+func fnv(h uint64, s string) uint64 {
+	for i := 0; i < len(s); i++ {
+		h = (h ^ uint64(s[i])) * fnvPrime
+	}
+	return h
 }
