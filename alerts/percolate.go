@@ -142,6 +142,12 @@ func (p *Percolator) read(t *document.Tagged) *doc {
 	for i := range t.Entities {
 		d.ids[t.Entities[i].ID] = &t.Entities[i]
 	}
+	if len(p.words) == 0 {
+		// No saved search has words: entity ids are all there is to
+		// match, and reading the words of the text, half of what the
+		// alerts stage spends on a document, is not needed.
+		return d
+	}
 	terms := map[string]struct{}{}
 	sd := search.FromTagged(*t, p.aliases)
 	for _, s := range append([]string{sd.Title}, sd.EntityNames...) {
@@ -152,9 +158,6 @@ func (p *Percolator) read(t *document.Tagged) *doc {
 	d.text = p.an.tokens(t.Text)
 	for _, tok := range d.text {
 		terms[tok.term] = struct{}{}
-	}
-	if len(p.words) == 0 {
-		return d
 	}
 	for term := range terms {
 		if i, ok := p.wordIdx[term]; ok {
@@ -192,6 +195,9 @@ func (d *doc) add(term string, word int) {
 // with all its matches: one hit per subscription however many entities
 // or words matched.
 func (p *Percolator) Match(t *document.Tagged) []Hit {
+	if len(p.subs) == 0 {
+		return nil
+	}
 	d := p.read(t)
 	cand := map[int]bool{}
 	for id := range d.ids {

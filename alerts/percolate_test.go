@@ -82,6 +82,28 @@ func TestPercolator(t *testing.T) {
 	}
 }
 
+// With no saved search among the subscriptions the percolator skips the
+// words of the text: entity subscriptions still match, with passages.
+func TestPercolatorEntitiesOnly(t *testing.T) {
+	g := testGazetteer(t)
+	sub, err := Validator{Gazetteer: g}.New(Spec{Entities: []string{"Huang Le"}, Atom: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _ := NewPercolator([]*Subscription{sub}, nil)
+	text := "Police searched the Majestic 2 compound in Sihanoukville. About 300 workers were found."
+	hits := p.Match(tag(t, extractor.New(g), "t", "", text))
+	if len(hits) != 1 || len(hits[0].Matches) != 1 || len(hits[0].Matches[0].Mentions) != 1 {
+		t.Fatalf("hits = %+v, want one match with one passage", hits)
+	}
+	if mn := hits[0].Matches[0].Mentions[0]; text[mn.Start:mn.End] != mn.Text || !strings.HasPrefix(mn.Context, "Police searched") {
+		t.Errorf("passage %+v does not point into the text", mn)
+	}
+	if empty, _ := NewPercolator(nil, nil); empty.Match(tag(t, extractor.New(g), "t", "", text)) != nil {
+		t.Error("a percolator without subscriptions matched")
+	}
+}
+
 // One hit per subscription, listing every entity matched, with the
 // sentence and figures of each mention.
 func TestPercolatorOneHitListsAll(t *testing.T) {
