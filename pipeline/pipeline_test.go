@@ -12,6 +12,7 @@ import (
 
 	"github.com/nats-io/nats.go"
 
+	"github.com/compoundwatch/compoundwatch/alerts"
 	"github.com/compoundwatch/compoundwatch/bus"
 	"github.com/compoundwatch/compoundwatch/document"
 	"github.com/compoundwatch/compoundwatch/extractor"
@@ -56,8 +57,18 @@ func startWith(tb testing.TB, dir string, backend search.Backend) *env {
 	}
 	sctx, cancel := context.WithCancel(ctx)
 	errc := make(chan error, 1)
+	// The alerts stages too: `run` and `ingest` run them beside the
+	// others, and they take their share of the machine.
+	w, err := alerts.NewWorker(b, nil, log)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	d, err := alerts.NewDeliverer(b, alerts.DeliverOptions{}, log)
+	if err != nil {
+		tb.Fatal(err)
+	}
 	go func() {
-		errc <- pipeline.Run(sctx, extractor.NewWorker(b, extractor.New(g), log), indexer.New(b, backend, log, nil))
+		errc <- pipeline.Run(sctx, extractor.NewWorker(b, extractor.New(g), log), indexer.New(b, backend, log, nil), w, d)
 	}()
 	e := &env{bus: b, backend: backend}
 	e.stop = func() {

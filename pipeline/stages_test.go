@@ -6,10 +6,12 @@ import (
 	"log/slog"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/compoundwatch/compoundwatch/alerts"
 	"github.com/compoundwatch/compoundwatch/bus"
 	"github.com/compoundwatch/compoundwatch/content"
 	"github.com/compoundwatch/compoundwatch/document"
@@ -32,7 +34,9 @@ import (
 //     Extractor.Extract over the same raw documents on every core;
 //   - the indexer stage (CW_TAGGED → the embedded index) against a bulk
 //     load of the same documents already decoded, and against Reindex,
-//     which decodes the same log into a fresh index without a consumer.
+//     which decodes the same log into a fresh index without a consumer;
+//   - the alerts stage (CW_TAGGED → CW_ALERTS, with 1,000 subscriptions)
+//     against matching the same documents, decoded, in the same order.
 //
 // The ratios say which stage pays how much for the bus, where
 // BenchmarkThroughput only says that the whole pipeline does. Run it with
@@ -54,19 +58,23 @@ func BenchmarkStages(b *testing.B) {
 	}
 	for range b.N {
 		s := newStageRun(b, n)
+		s.subscribe()
 		read, ing := s.ingest(src)
 		extract, stage := s.extract()
 		bulk, reindex, index := s.index()
+		match, alerting := s.alerts()
 		s.close()
 		b.Logf("ingest %.0f docs/s = %.0f%% of reading; extractor stage %.0f docs/s = %.0f%% of Extract; "+
-			"indexer stage %.0f docs/s = %.0f%% of bulk (reindex %.0f%%)",
-			ing, 100*ing/read, stage, 100*stage/extract, index, 100*index/bulk, 100*reindex/bulk)
+			"indexer stage %.0f docs/s = %.0f%% of bulk (reindex %.0f%%); alerts stage %.0f docs/s = %.0f%% of matching",
+			ing, 100*ing/read, stage, 100*stage/extract, index, 100*index/bulk, 100*reindex/bulk, alerting, 100*alerting/match)
 		add("ingest-%-of-read", 100*ing/read)
 		add("extractor-%-of-extract", 100*stage/extract)
 		add("indexer-%-of-bulk", 100*index/bulk)
 		add("reindex-%-of-bulk", 100*reindex/bulk)
+		add("alerts-%-of-match", 100*alerting/match)
 		add("extractor-docs/s", stage)
 		add("indexer-docs/s", index)
+		add("alerts-docs/s", alerting)
 	}
 	for _, name := range order {
 		b.ReportMetric(repotest.Median(rates[name]), name)
@@ -75,12 +83,13 @@ func BenchmarkStages(b *testing.B) {
 
 // stageRun is one bus with no stage running, filled one stage at a time.
 type stageRun struct {
-	b   *testing.B
-	n   int
-	ctx context.Context
-	bus *bus.Bus
-	g   *gazetteer.Gazetteer
-	log *slog.Logger
+	b    *testing.B
+	n    int
+	ctx  context.Context
+	bus  *bus.Bus
+	g    *gazetteer.Gazetteer
+	log  *slog.Logger
+	subs []*alerts.Subscription
 }
 
 func newStageRun(b *testing.B, n int) *stageRun {
@@ -186,6 +195,78 @@ func (s *stageRun) index() (bulk, reindex, stage float64) {
 	bulk = s.rate("embedded bulk", func() { bulkUpsert(s.b, x, docs) })
 	x.Close()
 	return bulk, reindex, stage
+}
+
+// subscribe stores 1,000 subscriptions, entities and saved searches as
+// in BenchmarkAlertLatency, with Atom feeds so that no webhook is called.
+// The run stores them before anything is tagged, so that to the alerts
+// stage every match is news, as for a newsroom that follows its
+// subjects before the stories come in.
+func (s *stageRun) subscribe() {
+	v := alerts.Validator{Gazetteer: s.g}
+	recs := s.g.Records("")
+	words := strings.Fields("trafficking rescued casino raid workers deported sanctions investors scam police " +
+		"bank crypto laundering court embassy passport visa border hotel zone election minister tycoon ring " +
+		"victims ransom torture escape guards wages loans bonds shares exports rice rubber garments tourism airport railway")
+	st, err := alerts.OpenStore(s.ctx, s.bus)
+	if err != nil {
+		s.b.Fatal(err)
+	}
+	for i := range 1000 {
+		spec := alerts.Spec{Atom: true}
+		if i%2 == 0 {
+			spec.Entities = []string{recs[(i*7)%len(recs)].ID}
+		} else {
+			spec.Query = words[(i*13)%len(words)] + " " + words[(i*29+3)%len(words)]
+		}
+		sub, err := v.New(spec)
+		if err != nil {
+			s.b.Fatal(err)
+		}
+		if err := st.Add(s.ctx, sub); err != nil {
+			s.b.Fatal(err)
+		}
+		s.subs = append(s.subs, sub)
+	}
+}
+
+// alerts returns the rates of matching the tagged documents against the
+// subscriptions, in order on one goroutine as the stage does, and of the
+// alerts stage draining the tagged log: matching, the ledger and an
+// alert published for every match.
+func (s *stageRun) alerts() (match, stage float64) {
+	var tagged []document.Tagged
+	err := bus.Replay(s.ctx, s.bus, bus.StreamTagged, document.TaggedSchema, 500, func(ts []document.Tagged, _ int) error {
+		tagged = append(tagged, ts...)
+		return nil
+	}, nil)
+	if err != nil || len(tagged) != s.n {
+		s.b.Fatalf("replay tagged: %d documents, %v", len(tagged), err)
+	}
+	p, err := alerts.NewPercolator(s.subs, nil)
+	if err != nil {
+		s.b.Fatal(err)
+	}
+	hits := 0
+	match = s.rate("matching", func() {
+		for i := range tagged {
+			if h := p.Match(&tagged[i]); len(h) > 0 {
+				hits += len(h)
+				alerts.Sign(tagged[i].Text)
+			}
+		}
+	})
+	s.b.Logf("%d subscriptions matched %.1f times per document", len(s.subs), float64(hits)/float64(s.n))
+	w, err := alerts.NewWorker(s.bus, nil, s.log)
+	if err != nil {
+		s.b.Fatal(err)
+	}
+	var stop func()
+	stage = s.rate("alerts stage", func() {
+		stop = s.drain(w, bus.StreamTagged, bus.ConsumerAlerts)
+	})
+	stop()
+	return match, stage
 }
 
 // drain runs stage until its durable consumer on stream has settled
