@@ -104,6 +104,45 @@ func TestPercolatorEntitiesOnly(t *testing.T) {
 	}
 }
 
+// A saved search in Khmer or Thai matches a word inside a run of text
+// written without spaces, as search finds it, and quotes it; one for a
+// word the text lacks does not match (it used to have no words at all and
+// never matched).
+func TestPercolatorUnspaced(t *testing.T) {
+	g := testGazetteer(t)
+	v := Validator{Gazetteer: g}
+	var subs []*Subscription
+	for _, q := range []string{"ពលករ", "ខ្មែរ", "คาสิโน"} {
+		sub, err := v.New(Spec{Query: q, Atom: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		subs = append(subs, sub)
+	}
+	p, err := NewPercolator(subs, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := extractor.New(g)
+	// Police freed 300 workers; police searched a casino in Poipet.
+	text := "ប៉ូលិសបានរំដោះពលករ ៣០០ នាក់។ ตำรวจบุกค้นคาสิโนในปอยเปต"
+	var got []string
+	for _, h := range p.Match(tag(t, x, "t", "", text)) {
+		got = append(got, h.Sub.Query.Text)
+		for _, mn := range h.Matches[0].Mentions {
+			if text[mn.Start:mn.End] != mn.Text || !strings.Contains(mn.Context, mn.Text) {
+				t.Errorf("%s: passage %+v does not point into the text", h.Sub.Query.Text, mn)
+			}
+		}
+		if len(h.Matches[0].Mentions) == 0 {
+			t.Errorf("%s: no passage quoted", h.Sub.Query.Text)
+		}
+	}
+	if want := []string{"ពលករ", "คาสิโน"}; !slices.Equal(got, want) {
+		t.Errorf("matched %q, want %q", got, want)
+	}
+}
+
 // One hit per subscription, listing every entity matched, with the
 // sentence and figures of each mention.
 func TestPercolatorOneHitListsAll(t *testing.T) {

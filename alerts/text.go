@@ -5,7 +5,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
-	"github.com/blevesearch/segment"
 
 	"github.com/compoundwatch/compoundwatch/search"
 	"github.com/compoundwatch/compoundwatch/search/embedded"
@@ -29,22 +28,16 @@ type token struct {
 	start, end int
 }
 
-// tokens segments text into folded words with offsets.
+// tokens segments text into folded words with offsets, as the index
+// does (embedded.Words).
 func (an analyzer) tokens(text string) []token {
-	seg := segment.NewWordSegmenterDirect([]byte(text))
 	var out []token
-	pos := 0
-	for seg.Segment() {
-		b := seg.Bytes()
-		start := pos
-		pos += len(b)
-		if seg.Type() == segment.None {
-			continue
+	embedded.Words([]byte(text), func(start, end int) bool {
+		if t := an.fold([]byte(text[start:end])); t != "" {
+			out = append(out, token{term: t, start: start, end: end})
 		}
-		if t := an.fold(b); t != "" {
-			out = append(out, token{term: t, start: start, end: pos})
-		}
-	}
+		return true
+	})
 	return out
 }
 

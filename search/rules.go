@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -35,9 +36,14 @@ const (
 	TwoTyposLen = 9
 )
 
-// Typos returns how many typos a query word may contain.
+// Typos returns how many typos a query word may contain. A word of a
+// script written without spaces is a pair of clusters (see Unspaced), not
+// a word, and must match exactly.
 func Typos(word string) int {
 	if IsNumber(word) {
+		return 0
+	}
+	if r, _ := utf8.DecodeRuneInString(word); Unspaced(r) {
 		return 0
 	}
 	switch n := utf8.RuneCountInString(word); {
@@ -47,6 +53,15 @@ func Typos(word string) int {
 		return 1
 	}
 	return 0
+}
+
+// Unspaced reports whether r belongs to a script written without spaces
+// between words that Unicode word segmentation (UAX #29) leaves unsplit:
+// Khmer, Thai, Lao and Myanmar. Meilisearch splits their words with
+// dictionaries; the embedded index, which has none, indexes each pair of
+// adjacent clusters of such text instead, and so must the percolator.
+func Unspaced(r rune) bool {
+	return r >= 0x0e00 && unicode.In(r, unicode.Khmer, unicode.Thai, unicode.Lao, unicode.Myanmar)
 }
 
 // IsNumber reports whether s is all ASCII digits (with at most one

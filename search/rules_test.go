@@ -21,7 +21,7 @@ func TestValidID(t *testing.T) {
 }
 
 func TestTypos(t *testing.T) {
-	for w, want := range map[string]int{"le": 0, "huang": 1, "majestic": 1, "sihanoukville": 2, "2023": 0, "123456789": 0, "黄乐": 0, "abcd": 0} {
+	for w, want := range map[string]int{"le": 0, "huang": 1, "majestic": 1, "sihanoukville": 2, "2023": 0, "123456789": 0, "黄乐": 0, "abcd": 0, "ប៉ូលិស": 0, "ตำรวจ": 0} {
 		if got := search.Typos(w); got != want {
 			t.Errorf("Typos(%q) = %d, want %d", w, got, want)
 		}

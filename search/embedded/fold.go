@@ -8,7 +8,6 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
 	"github.com/blevesearch/bleve/v2/analysis/char/asciifolding"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
-	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/registry"
 )
@@ -63,7 +62,7 @@ func addAnalyzer(im *mapping.IndexMappingImpl) error {
 	if err := im.AddCustomAnalyzer(analyzerName, map[string]any{
 		"type":          custom.Name,
 		"char_filters":  []any{foldName},
-		"tokenizer":     unicode.Name,
+		"tokenizer":     tokenizerName,
 		"token_filters": []any{lowercase.Name},
 	}); err != nil {
 		return err

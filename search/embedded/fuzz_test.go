@@ -24,7 +24,7 @@ func FuzzSearch(f *testing.F) {
 	searchtest.Load(f, x, searchtest.Fixtures())
 	for _, s := range []struct{ text, outlet string }{
 		{"Huang Lee", ""}, {"h", ""}, {"golden lotus script", ""}, {"<script>alert(1)</script>", "x"},
-		{"\"majestic 2\" -casino", "Khmer Times"}, {"a b c d e f g h i j k l", ""}, {"黄乐", ""}, {"\xff\xfe", "\x00"},
+		{"\"majestic 2\" -casino", "Khmer Times"}, {"a b c d e f g h i j k l", ""}, {"黄乐", ""}, {"\xff\xfe", "\x00"}, {"ប៉ូលិស ព", ""}, {"ตำรวจ", ""},
 	} {
 		f.Add(s.text, s.outlet)
 	}

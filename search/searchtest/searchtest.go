@@ -40,6 +40,38 @@ func Run(t *testing.T, open func(t *testing.T) search.Backend) {
 	t.Run("Delete", func(t *testing.T) { testDelete(t, open(t)) })
 	t.Run("Empty", func(t *testing.T) { testEmpty(t, open(t)) })
 	t.Run("Events", func(t *testing.T) { testEvents(t, open(t)) })
+	t.Run("Unspaced", func(t *testing.T) { testUnspaced(t, open(t)) })
+}
+
+// testUnspaced: words of Khmer and Thai, written without spaces between
+// them, are found inside a run of text, and a word no document has
+// finds none (the embedded index once matched every document).
+func testUnspaced(t *testing.T, b search.Backend) {
+	Load(t, b, []search.Doc{
+		// Police freed 300 workers in Sihanoukville.
+		{ID: "km-raid", Title: "ប៉ូលិសរំដោះពលករ", Text: "ប៉ូលិសបានរំដោះពលករ ៣០០ នាក់ នៅក្រុងព្រះសីហនុ។"},
+		// The victims ran from a casino in Bavet.
+		{ID: "km-escape", Title: "ជនរងគ្រោះ", Text: "ជនរងគ្រោះបានរត់គេចពីកាស៊ីណូ នៅបាវិត។"},
+		// Police searched a casino in Poipet.
+		{ID: "th-raid", Title: "ตำรวจ", Text: "ตำรวจบุกค้นคาสิโนในปอยเปต"},
+		{ID: "en-raid", Title: "Raid", Text: "Police freed workers in Sihanoukville."},
+	})
+	for _, c := range []struct {
+		q    string
+		want []string
+	}{
+		{"ប៉ូលិស", []string{"km-raid"}},      // police
+		{"ពលករ", []string{"km-raid"}},        // workers, inside "freed workers"
+		{"ព្រះសីហនុ", []string{"km-raid"}},   // Sihanouk, inside "in Sihanoukville"
+		{"បាវិត", []string{"km-escape"}},     // Bavet
+		{"ជនរងគ្រោះ", []string{"km-escape"}}, // victims
+		{"ខ្មែរ", nil},                       // Khmer: in no document
+		{"ตำรวจ", []string{"th-raid"}},       // police
+		{"คาสิโน", []string{"th-raid"}},      // casino
+		{"Police", []string{"en-raid"}},
+	} {
+		checkSet(t, c.q, mustSearch(t, b, search.Query{Text: c.q}), c.want)
+	}
 }
 
 // Load upserts docs and fails t on any rejection or error.
