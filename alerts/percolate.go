@@ -270,12 +270,20 @@ const maxQueryMentions = 5
 func (q *cquery) match(d *doc) Match {
 	m := Match{Query: q.label}
 	for _, tok := range d.text {
+		if !slices.ContainsFunc(d.termWords[tok.term], func(w int) bool { return slices.Contains(q.words, w) }) {
+			continue
+		}
+		// Pairs of clusters of a Khmer or Thai word overlap (Words):
+		// one passage for the word, as search marks it.
+		if n := len(m.Mentions); n > 0 && tok.start < m.Mentions[n-1].End {
+			start := m.Mentions[n-1].Start
+			m.Mentions[n-1] = mention(d.t.Text, d.t.Text[start:tok.end], start, tok.end)
+			continue
+		}
 		if len(m.Mentions) == maxQueryMentions {
 			break
 		}
-		if slices.ContainsFunc(d.termWords[tok.term], func(w int) bool { return slices.Contains(q.words, w) }) {
-			m.Mentions = append(m.Mentions, mention(d.t.Text, d.t.Text[tok.start:tok.end], tok.start, tok.end))
-		}
+		m.Mentions = append(m.Mentions, mention(d.t.Text, d.t.Text[tok.start:tok.end], tok.start, tok.end))
 	}
 	if len(q.words) == 0 {
 		// A filter-only query: quote the filtered entities.

@@ -8,6 +8,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis/char/asciifolding"
+
+	"github.com/compoundwatch/compoundwatch/search"
 )
 
 // cropWords is the snippet length in words (Meilisearch's cropLength).
@@ -74,6 +76,57 @@ func (h *highlighter) match(tok string) int {
 	return -1
 }
 
+// matchAll returns the query word each token matched (index+1, 0 for
+// none). A run of Khmer, Thai, Lao or Myanmar, one token here, was indexed
+// as pairs of clusters (Words): it is split into the stretches its
+// matching pairs cover, merged where they overlap, and the text between
+// them, so that a snippet marks "ពលករ" inside "បានរំដោះពលករ" as
+// Meilisearch marks the word its dictionary found.
+func (h *highlighter) matchAll(text string, toks []span) ([]span, []int) {
+	out := make([]span, 0, len(toks))
+	matched := make([]int, 0, len(toks))
+	for _, t := range toks {
+		word := text[t.start:t.end]
+		if r, _ := utf8.DecodeRuneInString(word); !search.Unspaced(r) {
+			out = append(out, t)
+			matched = append(matched, h.match(word)+1)
+			continue
+		}
+		pos := t.start
+		var cur span // the stretch being merged
+		m := 0
+		flush := func() {
+			if m == 0 {
+				return
+			}
+			if pos < cur.start {
+				out, matched = append(out, span{pos, cur.start}), append(matched, 0)
+			}
+			out, matched = append(out, cur), append(matched, m)
+			pos, m = cur.end, 0
+		}
+		Words([]byte(word), func(s, e int) bool {
+			i := h.match(word[s:e])
+			if i < 0 {
+				return true
+			}
+			s, e = s+t.start, e+t.start
+			if m > 0 && s < cur.end {
+				cur.end = max(cur.end, e)
+				return true
+			}
+			flush()
+			cur, m = span{s, e}, i+1
+			return true
+		})
+		flush()
+		if pos < t.end {
+			out, matched = append(out, span{pos, t.end}), append(matched, 0)
+		}
+	}
+	return out, matched
+}
+
 // snippet returns about cropWords words of text around the best cluster
 // of matches, HTML-escaped first, then with matches wrapped in <mark>.
 func (h *highlighter) snippet(text string) string {
@@ -84,14 +137,16 @@ func (h *highlighter) snippet(text string) string {
 	if len(toks) == 0 {
 		return html.EscapeString(truncateRunes(text, 200))
 	}
-	matched := make([]int, len(toks)) // query word index+1, 0 for none
-	var hits []int
+	var matched []int // query word index+1, 0 for none
 	if len(h.words) > 0 {
-		for i, t := range toks {
-			if m := h.match(text[t.start:t.end]); m >= 0 {
-				matched[i] = m + 1
-				hits = append(hits, i)
-			}
+		toks, matched = h.matchAll(text, toks)
+	} else {
+		matched = make([]int, len(toks))
+	}
+	var hits []int
+	for i, m := range matched {
+		if m > 0 {
+			hits = append(hits, i)
 		}
 	}
 	first, last := 0, min(cropWords, len(toks))-1

@@ -44,8 +44,9 @@ func Run(t *testing.T, open func(t *testing.T) search.Backend) {
 }
 
 // testUnspaced: words of Khmer and Thai, written without spaces between
-// them, are found inside a run of text, and a word no document has
-// finds none (the embedded index once matched every document).
+// them, are found inside a run of text and marked in the snippet, and a
+// word no document has finds none (the embedded index once matched every
+// document).
 func testUnspaced(t *testing.T, b search.Backend) {
 	Load(t, b, []search.Doc{
 		// Police freed 300 workers in Sihanoukville.
@@ -70,7 +71,13 @@ func testUnspaced(t *testing.T, b search.Backend) {
 		{"คาสิโน", []string{"th-raid"}},      // casino
 		{"Police", []string{"en-raid"}},
 	} {
-		checkSet(t, c.q, mustSearch(t, b, search.Query{Text: c.q}), c.want)
+		r := mustSearch(t, b, search.Query{Text: c.q})
+		checkSet(t, c.q, r, c.want)
+		for _, h := range r.Hits {
+			if !strings.Contains(h.Snippet, "<mark>"+c.q+"</mark>") {
+				t.Errorf("%s: snippet of %s %q does not mark the word", c.q, h.Doc.ID, h.Snippet)
+			}
+		}
 	}
 }
 
