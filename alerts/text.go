@@ -32,8 +32,9 @@ type token struct {
 // does (embedded.Words).
 func (an analyzer) tokens(text string) []token {
 	var out []token
-	embedded.Words([]byte(text), func(start, end int) bool {
-		if t := an.fold([]byte(text[start:end])); t != "" {
+	b := []byte(text)
+	embedded.Words(b, func(start, end int) bool {
+		if t := an.fold(b[start:end]); t != "" {
 			out = append(out, token{term: t, start: start, end: end})
 		}
 		return true
