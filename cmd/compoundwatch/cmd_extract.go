@@ -4,12 +4,12 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"runtime"
 	"runtime/debug"
 
+	json "github.com/goccy/go-json"
 	"github.com/spf13/cobra"
 
 	"github.com/compoundwatch/compoundwatch/bus"
@@ -49,6 +49,12 @@ func (a *app) extractCmd() *cobra.Command {
 			if os.Getenv("GOGC") == "" {
 				defer debug.SetGCPercent(debug.SetGCPercent(200))
 			}
+			// goccy/go-json, as the bus uses, rather than encoding/json:
+			// the output is four times the size of the text, and the same
+			// bytes come out 6% sooner for the whole command (2,000
+			// articles, medians of eight alternated runs: 0.47 -> 0.44 s;
+			// identical on the examples, the shared corpus, devset2 and
+			// the generated articles, both with --json and indented).
 			// Buffered: one write per 64 KiB rather than per document.
 			out := bufio.NewWriterSize(a.stdout, 64<<10)
 			defer out.Flush()
