@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	stdjson "encoding/json"
 	"errors"
 	"flag"
 	"os"
@@ -14,6 +15,11 @@ import (
 	"testing"
 	"time"
 
+	json "github.com/goccy/go-json"
+
+	"github.com/compoundwatch/compoundwatch/document"
+	"github.com/compoundwatch/compoundwatch/extractor"
+	"github.com/compoundwatch/compoundwatch/gazetteer"
 	"github.com/compoundwatch/compoundwatch/internal/repotest"
 )
 
@@ -134,5 +140,52 @@ func TestEachInOrder(t *testing.T) {
 				t.Errorf("%d results waited at once, window is %d", most, tt.window)
 			}
 		})
+	}
+}
+
+// TestExtractJSONLikeStdlib: extract writes its JSON with goccy/go-json
+// and must write what encoding/json would, byte for byte, indented or
+// not, also for the strings and numbers where encoders differ most:
+// invalid UTF-8, control characters, line separators, HTML characters,
+// large and small floats.
+func TestExtractJSONLikeStdlib(t *testing.T) {
+	odd := []string{"a\xffb", "\x00\x01\x1f", "line\u2028sep\u2029", "<script>&amp;\"'\\", "黄乐 ប៉ូលិស", "\xed\xa0\x80", ""}
+	var results []extractor.Result
+	for i, s := range odd {
+		pub := s
+		results = append(results, extractor.Result{Source: s, Title: s, Published: &pub,
+			Entities: []document.Entity{{Type: s, ID: s, Name: s, Confidence: []float64{0, 1, 0.95, 1.0 / 3}[i%4],
+				Mentions: []document.Mention{{Text: s, Start: i, End: i + len(s), Context: s + s}}}},
+			Figures: []document.Figure{{Value: []float64{1e21, 1e20, 1e-6, 1e-7, 12.5, 150000, 1.5e9}[i], Unit: s, Text: s}}})
+	}
+	g, err := gazetteer.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := extractor.New(g)
+	for _, text := range repotest.Articles(t, 20) {
+		raw := document.Raw{Source: "/a.txt", Title: "t", Text: text}
+		raw.Finalize()
+		results = append(results, extractor.Output(x.Extract(raw)))
+	}
+	for _, indent := range []string{"", "  "} {
+		for i, r := range results {
+			var want, got bytes.Buffer
+			std := stdjson.NewEncoder(&want)
+			std.SetEscapeHTML(false)
+			std.SetIndent("", indent)
+			fast := json.NewEncoder(&got)
+			fast.SetEscapeHTML(false)
+			fast.SetIndent("", indent)
+			if err := std.Encode(r); err != nil {
+				t.Fatal(err)
+			}
+			if err := fast.Encode(r); err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got.Bytes(), want.Bytes()) {
+				t.Errorf("result %d (indent %q):\n got %.300s\nwant %.300s", i, indent, got.Bytes(), want.Bytes())
+			}
+		}
 	}
 }
