@@ -143,13 +143,9 @@ func (s *stageRun) ingest(src string) (read, ing float64) {
 // extract returns the rates of Extract alone over the raw log and of the
 // extractor stage draining it.
 func (s *stageRun) extract() (extract, stage float64) {
-	var raws []document.Raw
-	err := bus.Replay(s.ctx, s.bus, bus.StreamRaw, document.RawSchema, 500, func(rs []document.Raw, _ int) error {
-		raws = append(raws, rs...)
-		return nil
-	}, nil)
-	if err != nil || len(raws) != s.n {
-		s.b.Fatalf("replay raw: %d documents, %v", len(raws), err)
+	raws := replayAll[document.Raw](s.b, s.bus, bus.StreamRaw, document.RawSchema)
+	if len(raws) != s.n {
+		s.b.Fatalf("replay raw: %d documents, want %d", len(raws), s.n)
 	}
 	x := extractor.New(s.g)
 	extract = s.rate("Extract alone", func() {
@@ -235,13 +231,9 @@ func (s *stageRun) subscribe() {
 // alerts stage draining the tagged log: matching, the ledger and an
 // alert published for every match.
 func (s *stageRun) alerts() (match, stage float64) {
-	var tagged []document.Tagged
-	err := bus.Replay(s.ctx, s.bus, bus.StreamTagged, document.TaggedSchema, 500, func(ts []document.Tagged, _ int) error {
-		tagged = append(tagged, ts...)
-		return nil
-	}, nil)
-	if err != nil || len(tagged) != s.n {
-		s.b.Fatalf("replay tagged: %d documents, %v", len(tagged), err)
+	tagged := replayAll[document.Tagged](s.b, s.bus, bus.StreamTagged, document.TaggedSchema)
+	if len(tagged) != s.n {
+		s.b.Fatalf("replay tagged: %d documents, want %d", len(tagged), s.n)
 	}
 	p, err := alerts.NewPercolator(s.subs, nil)
 	if err != nil {

@@ -268,16 +268,24 @@ func timeIngest(tb testing.TB, e *env, src string, n int) float64 {
 func taggedDocs(tb testing.TB, b *bus.Bus) []search.Doc {
 	tb.Helper()
 	var docs []search.Doc
-	err := bus.Replay(context.Background(), b, bus.StreamTagged, document.TaggedSchema, 500, func(ts []document.Tagged, _ int) error {
-		for _, t := range ts {
-			docs = append(docs, search.FromTagged(t, nil))
-		}
+	for _, t := range replayAll[document.Tagged](tb, b, bus.StreamTagged, document.TaggedSchema) {
+		docs = append(docs, search.FromTagged(t, nil))
+	}
+	return docs
+}
+
+// replayAll reads every message of stream, decoded as T.
+func replayAll[T any](tb testing.TB, b *bus.Bus, stream, schema string) []T {
+	tb.Helper()
+	var all []T
+	err := bus.Replay(context.Background(), b, stream, schema, 500, func(vs []T, _ int) error {
+		all = append(all, vs...)
 		return nil
 	}, nil)
 	if err != nil {
-		tb.Fatal(err)
+		tb.Fatalf("replay %s: %v", stream, err)
 	}
-	return docs
+	return all
 }
 
 func bulkUpsert(tb testing.TB, x search.Backend, docs []search.Doc) float64 {
