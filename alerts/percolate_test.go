@@ -10,6 +10,7 @@ import (
 
 	"github.com/compoundwatch/compoundwatch/document"
 	"github.com/compoundwatch/compoundwatch/extractor"
+	"github.com/compoundwatch/compoundwatch/gazetteer"
 	"github.com/compoundwatch/compoundwatch/search"
 )
 
@@ -19,6 +20,26 @@ func tag(t testing.TB, x *extractor.Extractor, title, outlet, text string) *docu
 	raw.Finalize()
 	tg := x.Extract(raw)
 	return &tg
+}
+
+// percolator validates specs as Atom subscriptions and compiles them.
+func percolator(tb testing.TB, g *gazetteer.Gazetteer, specs ...Spec) *Percolator {
+	tb.Helper()
+	v := Validator{Gazetteer: g}
+	var subs []*Subscription
+	for _, s := range specs {
+		s.Atom = true
+		sub, err := v.New(s)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		subs = append(subs, sub)
+	}
+	p, err := NewPercolator(subs, nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return p
 }
 
 func TestPercolator(t *testing.T) {
@@ -86,11 +107,7 @@ func TestPercolator(t *testing.T) {
 // words of the text: entity subscriptions still match, with passages.
 func TestPercolatorEntitiesOnly(t *testing.T) {
 	g := testGazetteer(t)
-	sub, err := Validator{Gazetteer: g}.New(Spec{Entities: []string{"Huang Le"}, Atom: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, _ := NewPercolator([]*Subscription{sub}, nil)
+	p := percolator(t, g, Spec{Entities: []string{"Huang Le"}})
 	text := "Police searched the Majestic 2 compound in Sihanoukville. About 300 workers were found."
 	hits := p.Match(tag(t, extractor.New(g), "t", "", text))
 	if len(hits) != 1 || len(hits[0].Matches) != 1 || len(hits[0].Matches[0].Mentions) != 1 {
@@ -110,19 +127,7 @@ func TestPercolatorEntitiesOnly(t *testing.T) {
 // never matched).
 func TestPercolatorUnspaced(t *testing.T) {
 	g := testGazetteer(t)
-	v := Validator{Gazetteer: g}
-	var subs []*Subscription
-	for _, q := range []string{"ពលករ", "ខ្មែរ", "คาสิโน"} {
-		sub, err := v.New(Spec{Query: q, Atom: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		subs = append(subs, sub)
-	}
-	p, err := NewPercolator(subs, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := percolator(t, g, Spec{Query: "ពលករ"}, Spec{Query: "ខ្មែរ"}, Spec{Query: "คาสิโน"})
 	x := extractor.New(g)
 	// Police freed 300 workers; police searched a casino in Poipet.
 	text := "ប៉ូលិសបានរំដោះពលករ ៣០០ នាក់។ ตำรวจบุกค้นคาสิโนในปอยเปต"
@@ -210,20 +215,8 @@ func BenchmarkPercolate(b *testing.B) {
 // every quoted mention points into the text with its sentence around it.
 func FuzzMatch(f *testing.F) {
 	g := testGazetteer(f)
-	v := Validator{Gazetteer: g}
-	var subs []*Subscription
-	for _, s := range []Spec{{Entities: []string{"Huang Le", "Preah Sihanouk"}}, {Query: "forced labour"}, {Query: "黄乐 园区"}, {Query: "raid", Provinces: []string{"Banteay Meanchey"}}} {
-		s.Atom = true
-		sub, err := v.New(s)
-		if err != nil {
-			f.Fatal(err)
-		}
-		subs = append(subs, sub)
-	}
-	p, err := NewPercolator(subs, nil)
-	if err != nil {
-		f.Fatal(err)
-	}
+	p := percolator(f, g, Spec{Entities: []string{"Huang Le", "Preah Sihanouk"}}, Spec{Query: "forced labour"},
+		Spec{Query: "黄乐 园区"}, Spec{Query: "raid", Provinces: []string{"Banteay Meanchey"}})
 	x := extractor.New(g)
 	// Seeds: testdata/fuzz/FuzzMatch.
 	f.Fuzz(func(t *testing.T, text string) {
