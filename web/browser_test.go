@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"os"
 	"os/exec"
@@ -90,10 +91,18 @@ func browser(t *testing.T) context.Context {
 	return ctx
 }
 
-// saveScreenshot writes png to testdata/ and to $SCREENSHOT_DIR when set.
+// updateScreenshots rewrites the pictures of the pages kept in testdata/
+// for reviewers; a plain test run leaves the tracked files alone.
+var updateScreenshots = flag.Bool("update", false, "rewrite the screenshots in testdata")
+
+// saveScreenshot writes png to testdata/ with -update, and to
+// $SCREENSHOT_DIR when set.
 func saveScreenshot(t *testing.T, name string, png []byte) {
 	t.Helper()
-	dirs := []string{"testdata"}
+	var dirs []string
+	if *updateScreenshots {
+		dirs = append(dirs, "testdata")
+	}
 	if d := os.Getenv("SCREENSHOT_DIR"); d != "" {
 		dirs = append(dirs, d)
 	}
