@@ -167,22 +167,40 @@ func Consume[T any](ctx context.Context, b *Bus, st Stage, handle func(ctx conte
 	if err != nil {
 		return err
 	}
-	return batches(ctx, c, max(st.Batch, 1), max(st.InFlight, 1), st.Linger, st.HoldPartial, func(msgs []jetstream.Msg) {
+	decode := func(m jetstream.Msg) decoded[T] {
+		it := &Item[T]{Subject: m.Subject(), msg: m, Delivered: 1}
+		if md, err := m.Metadata(); err == nil {
+			it.Delivered = int(md.NumDelivered)
+		}
+		return decoded[T]{it, b.decode(ctx, m.Subject(), m.Headers(), m.Data(), st.Schema, &it.Value)}
+	}
+	// A batch that lingers is decoded while it gathers, so that a service
+	// the stage feeds (the indexer's search engine) gets the next batch
+	// the moment it is free, not after decoding it.
+	var ready sync.Map // jetstream.Msg → decoded[T]
+	prepare := func(m jetstream.Msg) { ready.Store(m, decode(m)) }
+	return batches(ctx, c, max(st.Batch, 1), max(st.InFlight, 1), st.Linger, st.HoldPartial, prepare, func(msgs []jetstream.Msg) {
 		b.obs.Consumed(st.Name, len(msgs))
+		done := make(map[jetstream.Msg]decoded[T], len(msgs))
+		for _, m := range msgs {
+			if d, ok := ready.LoadAndDelete(m); ok {
+				done[m] = d.(decoded[T])
+			}
+		}
 		if compacted(st.Stream) {
 			msgs = b.latestPerSubject(st.Name, msgs)
 		}
 		items := make([]*Item[T], 0, len(msgs))
 		for _, m := range msgs {
-			it := &Item[T]{Subject: m.Subject(), msg: m, Delivered: 1}
-			if md, err := m.Metadata(); err == nil {
-				it.Delivered = int(md.NumDelivered)
+			d, ok := done[m]
+			if !ok {
+				d = decode(m)
 			}
-			if err := b.decode(ctx, m.Subject(), m.Headers(), m.Data(), st.Schema, &it.Value); err != nil {
-				b.settle(ctx, st, m, err)
+			if d.err != nil {
+				b.settle(ctx, st, m, d.err)
 				continue
 			}
-			items = append(items, it)
+			items = append(items, d.item)
 		}
 		if len(items) == 0 {
 			return
@@ -194,6 +212,13 @@ func Consume[T any](ctx context.Context, b *Bus, st Stage, handle func(ctx conte
 			b.settle(ctx, st, it.msg, it.Err)
 		}
 	})
+}
+
+// decoded is a message read into the item a handler gets, or why it
+// could not be.
+type decoded[T any] struct {
+	item *Item[T]
+	err  error
 }
 
 // handleIsolated calls handle on items; if it panics, it calls it again
@@ -325,9 +350,10 @@ func (b *Bus) settleOutcome(ctx context.Context, st Stage, msg jetstream.Msg, er
 // what arrives within linger, or while earlier calls still run), so a
 // trickle is handled at once and a backlog in bulk. A batch that shares a
 // subject with one in flight waits for it (and with hold, a batch that is
-// not full waits for every call in flight; see Stage.HoldPartial).
+// not full waits for every call in flight; see Stage.HoldPartial). With
+// a linger, every message is passed to prepare while its batch gathers.
 // batches returns once every call it started has returned.
-func batches(ctx context.Context, c jetstream.Consumer, max, inflight int, linger time.Duration, hold bool, handle func([]jetstream.Msg)) error {
+func batches(ctx context.Context, c jetstream.Consumer, max, inflight int, linger time.Duration, hold bool, prepare func(jetstream.Msg), handle func([]jetstream.Msg)) error {
 	f := newFlight(inflight)
 	defer f.wait()
 	for ctx.Err() == nil {
@@ -364,7 +390,7 @@ func batches(ctx context.Context, c jetstream.Consumer, max, inflight int, linge
 		// alive all along, or the server would deliver it again.
 		ka := keepAlive(batch)
 		if linger > 0 {
-			batch = f.gather(ctx, c, ka, max, linger, hold)
+			batch = f.gather(ctx, c, ka, max, linger, hold, prepare)
 		}
 		f.run(batch, func(batch []jetstream.Msg) {
 			defer ka.stop()
@@ -379,9 +405,13 @@ func batches(ctx context.Context, c jetstream.Consumer, max, inflight int, linge
 // start anyway, or with hold for as long as any call runs. Without hold,
 // once a slot is free the batch is handed over even while other calls
 // run, so that a service that works on several calls at once (the
-// embedded index analyses batches on every core) gets it at once.
-func (f *flight) gather(ctx context.Context, c jetstream.Consumer, ka *alive, max int, linger time.Duration, hold bool) []jetstream.Msg {
+// embedded index analyses batches on every core) gets it at once. Each
+// message of the batch is passed to prepare once.
+func (f *flight) gather(ctx context.Context, c jetstream.Consumer, ka *alive, max int, linger time.Duration, hold bool, prepare func(jetstream.Msg)) []jetstream.Msg {
 	deadline := time.Now().Add(linger)
+	for _, m := range ka.batch() {
+		prepare(m)
+	}
 	for n := ka.len(); n < max && ctx.Err() == nil; n = ka.len() {
 		wait := time.Until(deadline)
 		if wait <= 0 {
@@ -396,6 +426,7 @@ func (f *flight) gather(ctx context.Context, c jetstream.Consumer, ka *alive, ma
 		}
 		for m := range more.Messages() {
 			ka.add(m)
+			prepare(m)
 		}
 	}
 	return ka.batch()

@@ -2,6 +2,7 @@ package bus_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -101,8 +102,21 @@ func TestPublishTaggedMentions(t *testing.T) {
 
 // TestConsume drives a stage through the shared consume path: schema
 // checks, superseded versions, retries, dead letters and a panicking
-// document that must not take its batch down.
+// document that must not take its batch down. A stage that lingers decodes
+// its messages while the batch gathers, so both ways are run.
 func TestConsume(t *testing.T) {
+	for _, tt := range []struct {
+		name  string
+		stage bus.Stage
+	}{
+		{"at once", bus.Stage{Batch: 10}},
+		{"lingering", bus.Stage{Batch: 10, InFlight: 2, Linger: 50 * time.Millisecond, HoldPartial: true}},
+	} {
+		t.Run(tt.name, func(t *testing.T) { testConsume(t, tt.stage) })
+	}
+}
+
+func testConsume(t *testing.T, st bus.Stage) {
 	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 	defer cancel()
 	b := open(t, t.TempDir())
@@ -130,7 +144,8 @@ func TestConsume(t *testing.T) {
 	stageCtx, stop := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	go func() {
-		done <- bus.Consume(stageCtx, b, bus.Stage{Name: "test", Stream: bus.StreamRaw, Schema: document.RawSchema, MaxDeliver: 3, Batch: 10},
+		st.Name, st.Stream, st.Schema, st.MaxDeliver = "test", bus.StreamRaw, document.RawSchema, 3
+		done <- bus.Consume(stageCtx, b, st,
 			func(ctx context.Context, items []*bus.Item[document.Raw]) {
 				for _, it := range items {
 					mu.Lock()
@@ -460,6 +475,86 @@ func TestConsumeGather(t *testing.T) {
 	close(first.release)
 	close(third.release)
 	g.stop()
+}
+
+// stamped is a mention event that notes when it was decoded.
+type stamped struct {
+	document.MentionEvent
+	decodedAt time.Time
+}
+
+func (s *stamped) UnmarshalJSON(data []byte) error {
+	if err := json.Unmarshal(data, &s.MentionEvent); err != nil {
+		return err
+	}
+	s.decodedAt = time.Now()
+	return nil
+}
+
+// TestConsumeDecodesWhileGathering: a batch held back while a call runs
+// is decoded as it gathers, so that the service it goes to gets it the
+// moment the call before it ends, not after its documents are decoded.
+func TestConsumeDecodesWhileGathering(t *testing.T) {
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+	defer cancel()
+	b := open(t, t.TempDir())
+	defer b.Close()
+	pub := func(n int) {
+		t.Helper()
+		id := fmt.Sprintf("d%d", n)
+		ev := document.MentionEvent{Schema: document.MentionSchema, EntityType: "compound", EntityID: id, Count: n}
+		if _, err := b.Publish(ctx, bus.MentionSubject("compound", id), id, document.MentionSchema, ev, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	type call struct {
+		items   []*bus.Item[stamped]
+		release chan struct{}
+	}
+	calls := make(chan call)
+	next := func(what string) call {
+		t.Helper()
+		select {
+		case c := <-calls:
+			return c
+		case <-time.After(10 * time.Second):
+			t.Fatalf("no handler call for %s", what)
+			return call{}
+		}
+	}
+	st := bus.Stage{Name: "decode", Stream: bus.StreamMentions, Schema: document.MentionSchema, MaxDeliver: 3,
+		Batch: 10, InFlight: 2, Linger: 50 * time.Millisecond, HoldPartial: true}
+	stageCtx, stop := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() {
+		done <- bus.Consume(stageCtx, b, st, func(ctx context.Context, items []*bus.Item[stamped]) {
+			c := call{items, make(chan struct{})}
+			calls <- c
+			<-c.release
+		})
+	}()
+	pub(0)
+	first := next("the first message")
+	for n := 1; n <= 3; n++ {
+		pub(n)
+	}
+	time.Sleep(500 * time.Millisecond) // the held batch gathers them meanwhile
+	released := time.Now()
+	close(first.release)
+	second := next("the held batch")
+	var counts []int
+	for _, it := range second.items {
+		counts = append(counts, it.Value.Count)
+		if !it.Value.decodedAt.Before(released) {
+			t.Errorf("%s decoded %v after the call before it ended, not while its batch gathered",
+				it.Subject, it.Value.decodedAt.Sub(released))
+		}
+	}
+	if !slices.Equal(counts, []int{1, 2, 3}) {
+		t.Errorf("held batch %v, want [1 2 3]", counts)
+	}
+	close(second.release)
+	settled(t, ctx, b, bus.StreamMentions, "decode", stop, done)
 }
 
 // TestConsumeHoldPartial: with HoldPartial, a batch that is not full
