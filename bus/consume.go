@@ -414,19 +414,32 @@ func (f *flight) gather(ctx context.Context, c jetstream.Consumer, ka *alive, ma
 	}
 	for n := ka.len(); n < max && ctx.Err() == nil; n = ka.len() {
 		wait := time.Until(deadline)
-		if wait <= 0 {
-			if !f.waiting(hold) {
-				break
-			}
-			wait = 50 * time.Millisecond
+		waiting := wait <= 0
+		if waiting && !f.waiting(hold) {
+			break
 		}
-		more, err := c.Fetch(max-n, jetstream.FetchMaxWait(wait))
+		var more jetstream.MessageBatch
+		var err error
+		if waiting {
+			// Past the linger, the batch waits on the calls in flight:
+			// take what has come, and hand it over as soon as one ends.
+			more, err = c.FetchNoWait(max - n)
+		} else {
+			more, err = c.Fetch(max-n, jetstream.FetchMaxWait(wait))
+		}
 		if err != nil {
 			break
 		}
 		for m := range more.Messages() {
 			ka.add(m)
 			prepare(m)
+		}
+		if waiting && ka.len() < max {
+			select {
+			case <-f.ended:
+			case <-time.After(50 * time.Millisecond):
+			case <-ctx.Done():
+			}
 		}
 	}
 	return ka.batch()
@@ -448,10 +461,13 @@ type flight struct {
 	running  int
 	max      int
 	subjects map[string]int
+	// ended wakes a batch that waits on the calls in flight when one
+	// ends; it holds one wake-up at most.
+	ended chan struct{}
 }
 
 func newFlight(max int) *flight {
-	f := &flight{max: max, subjects: map[string]int{}}
+	f := &flight{max: max, subjects: map[string]int{}, ended: make(chan struct{}, 1)}
 	f.cond = sync.NewCond(&f.mu)
 	return f
 }
@@ -482,6 +498,10 @@ func (f *flight) run(batch []jetstream.Msg, handle func([]jetstream.Msg)) {
 			}
 		}
 		f.cond.Broadcast()
+		select {
+		case f.ended <- struct{}{}:
+		default:
+		}
 		f.mu.Unlock()
 	}()
 }

@@ -55,7 +55,7 @@ type Options struct {
 	// TaskTimeout bounds the wait for one task (default 5 minutes).
 	TaskTimeout time.Duration
 	// PollInterval between task status checks (default 25ms, growing to
-	// 100ms).
+	// 50ms).
 	PollInterval time.Duration
 	// HTTPClient replaces the default HTTP client.
 	HTTPClient *http.Client
@@ -739,7 +739,7 @@ func (x *Index) wait(ctx context.Context, what string, uid int64) (*meilisearch.
 		}
 		// A short cap: a task of a batch in flight that is seen late
 		// holds back the acks of its documents.
-		interval = min(interval*3/2, 100*time.Millisecond)
+		interval = min(interval*3/2, 50*time.Millisecond)
 	}
 }
 
