@@ -538,7 +538,23 @@ func TestConsumeDecodesWhileGathering(t *testing.T) {
 	for n := 1; n <= 3; n++ {
 		pub(n)
 	}
-	time.Sleep(500 * time.Millisecond) // the held batch gathers them meanwhile
+	// Once the server has handed the three to the held batch, it decodes
+	// them as they come; the pause leaves it ample time to.
+	cons, err := jetStream(t, b.URL()).Consumer(ctx, bus.StreamMentions, "decode")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		ci, err := cons.Info(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ci.NumAckPending == 4 {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	time.Sleep(300 * time.Millisecond)
 	released := time.Now()
 	close(first.release)
 	second := next("the held batch")
