@@ -11,6 +11,7 @@ import (
 
 	"github.com/compoundwatch/compoundwatch/document"
 	"github.com/compoundwatch/compoundwatch/gazetteer/gazettest"
+	"github.com/compoundwatch/compoundwatch/internal/repotest"
 )
 
 // benchBytes is the minimum volume of text a benchmark iteration extracts,
@@ -42,6 +43,14 @@ func BenchmarkExtract(b *testing.B) {
 	})
 	b.Run("generated", func(b *testing.B) {
 		docs := repeat(generatedDocs(200))
+		b.Run("extract", func(b *testing.B) { benchDocs(b, docs, extractAll(x), g.Patterns()) })
+		b.Run("figures+events", func(b *testing.B) { benchDocs(b, docs, figuresAndEvents, 0) })
+	})
+	// The articles the pipeline's benchmarks ingest: sentences of the
+	// examples, which name an entity, a date or a figure in nearly every
+	// sentence, far denser than news.
+	b.Run("articles", func(b *testing.B) {
+		docs := repeat(repotest.Articles(b, 2000))
 		b.Run("extract", func(b *testing.B) { benchDocs(b, docs, extractAll(x), g.Patterns()) })
 		b.Run("figures+events", func(b *testing.B) { benchDocs(b, docs, figuresAndEvents, 0) })
 	})
