@@ -47,8 +47,8 @@ func BenchmarkExtract(b *testing.B) {
 		b.Run("figures+events", func(b *testing.B) { benchDocs(b, docs, figuresAndEvents, 0) })
 	})
 	// The articles the pipeline's benchmarks ingest: sentences of the
-	// examples, which name an entity, a date or a figure in nearly every
-	// sentence, far denser than news.
+	// examples, three or four in five of which name an entity, a date or
+	// a figure.
 	b.Run("articles", func(b *testing.B) {
 		docs := repeat(repotest.Articles(b, 2000))
 		b.Run("extract", func(b *testing.B) { benchDocs(b, docs, extractAll(x), g.Patterns()) })
