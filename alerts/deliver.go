@@ -235,7 +235,7 @@ func (d *Deliverer) makeDigests(ctx context.Context) error {
 			if d.opt.FeedURL != nil {
 				more = d.opt.FeedURL(sub)
 			}
-			if err := Publish(ctx, d.bus, d.store, BuildDigest(sub, start, end, in, 0, more)); err != nil {
+			if err := Publish(ctx, d.bus, BuildDigest(sub, start, end, in, 0, more)); err != nil {
 				return err
 			}
 		}

@@ -233,13 +233,24 @@ func pushFront(list []Delivery, d Delivery, keep int) []Delivery {
 	return list[:min(len(list), keep)]
 }
 
-// countAlert adds one alert to the day's count, for the noisy report.
-func (st *Status) countAlert(day time.Time) {
+// countAlerts adds alerts to the days' counts, for the noisy report, and
+// forgets days older than keepDays before the latest.
+func (st *Status) countAlerts(days map[string]int) {
 	if st.Daily == nil {
 		st.Daily = map[string]int{}
 	}
-	st.Daily[day.UTC().Format(time.DateOnly)]++
-	cut := day.AddDate(0, 0, -keepDays).UTC().Format(time.DateOnly)
+	for d, n := range days {
+		st.Daily[d] += n
+	}
+	latest := ""
+	for d := range st.Daily {
+		latest = max(latest, d)
+	}
+	t, err := time.Parse(time.DateOnly, latest)
+	if err != nil {
+		return
+	}
+	cut := t.AddDate(0, 0, -keepDays).Format(time.DateOnly)
 	for d := range st.Daily {
 		if d < cut {
 			delete(st.Daily, d)

@@ -103,13 +103,15 @@ func (w *Worker) Run(ctx context.Context) error {
 	return bus.Consume(ctx, w.bus, st, func(ctx context.Context, items []*bus.Item[document.Tagged]) {
 		// In order: a story's first copy must be in the ledger before its
 		// second is matched.
+		var n counts
 		for _, it := range items {
 			at := it.Value.TaggedAt
 			if at.IsZero() {
 				at = w.now()
 			}
-			it.Err = w.Process(ctx, &it.Value, at)
+			it.Err = w.process(ctx, &it.Value, at, &n)
 		}
+		n.save(ctx, w.store, w.log)
 	})
 }
 
@@ -137,6 +139,13 @@ func (w *Worker) percolator() (*Percolator, error) {
 // between republishes with the same delivery key, which the stream's
 // dedup window and receivers drop.
 func (w *Worker) Process(ctx context.Context, t *document.Tagged, taggedAt time.Time) error {
+	var n counts
+	defer n.save(ctx, w.store, w.log)
+	return w.process(ctx, t, taggedAt, &n)
+}
+
+// process is Process, tallying the alerts it makes in n.
+func (w *Worker) process(ctx context.Context, t *document.Tagged, taggedAt time.Time, n *counts) error {
 	p, err := w.percolator()
 	if err != nil {
 		return err
@@ -160,7 +169,7 @@ func (w *Worker) Process(ctx context.Context, t *document.Tagged, taggedAt time.
 		sem <- struct{}{}
 		wg.Go(func() {
 			defer func() { <-sem }()
-			errs[i] = w.decide(ctx, h, t, ds, taggedAt, sig, &newStory)
+			errs[i] = w.decide(ctx, h, t, ds, taggedAt, sig, &newStory, n)
 		})
 	}
 	wg.Wait()
@@ -204,7 +213,7 @@ func docRef(t *document.Tagged) DocRef {
 // decide applies the "only new" rules to one hit.
 // newStory is set when the document became a story of its own for some
 // subscription, so its signature is kept for near-duplicate tests.
-func (w *Worker) decide(ctx context.Context, h Hit, t *document.Tagged, ds *DocState, taggedAt time.Time, sig Signature, newStory *atomic.Bool) error {
+func (w *Worker) decide(ctx context.Context, h Hit, t *document.Tagged, ds *DocState, taggedAt time.Time, sig Signature, newStory *atomic.Bool, n *counts) error {
 	sub := h.Sub
 	keys := matchedKeys(h.Matches)
 	// Told of this document already: only a mention it gained is news.
@@ -225,7 +234,7 @@ func (w *Worker) decide(ctx context.Context, h Hit, t *document.Tagged, ds *DocS
 		e.Rev++
 		e.Matched = append(e.Matched, gained...)
 		e.Key = fmt.Sprintf("%s:%s:%d", sub.ID, t.ID, e.Rev)
-		if err := w.publish(ctx, sub, KindNew, e.Key, t, h.Matches, nil); err != nil {
+		if err := w.publish(ctx, n, sub, KindNew, e.Key, t, h.Matches, nil); err != nil {
 			return err
 		}
 		return w.store.putEntry(ctx, sub.ID, e)
@@ -246,7 +255,7 @@ func (w *Worker) decide(ctx context.Context, h Hit, t *document.Tagged, ds *DocS
 			src := Source{DocumentID: t.ID, Outlet: t.Outlet, URL: docRef(t).URL, Title: t.Title}
 			key := fmt.Sprintf("%s:%s:also:%s", sub.ID, story, t.ID)
 			orig.Copies = append(orig.Copies, src)
-			if err := w.publish(ctx, sub, KindAlsoReported, key, t, h.Matches, orig.Copies); err != nil {
+			if err := w.publish(ctx, n, sub, KindAlsoReported, key, t, h.Matches, orig.Copies); err != nil {
 				return err
 			}
 			if err := w.store.putEntry(ctx, sub.ID, orig); err != nil {
@@ -275,7 +284,7 @@ func (w *Worker) decide(ctx context.Context, h Hit, t *document.Tagged, ds *DocS
 		}
 	}
 	key := fmt.Sprintf("%s:%s:1", sub.ID, t.ID)
-	if err := w.publish(ctx, sub, KindNew, key, t, h.Matches, nil); err != nil {
+	if err := w.publish(ctx, n, sub, KindNew, key, t, h.Matches, nil); err != nil {
 		return err
 	}
 	if err := w.store.putEntry(ctx, sub.ID, &Entry{Story: t.ID, Kind: KindNew, Key: key, Alerted: w.now().UTC(), Matched: keys, Rev: 1}); err != nil {
@@ -285,26 +294,61 @@ func (w *Worker) decide(ctx context.Context, h Hit, t *document.Tagged, ds *DocS
 	return nil
 }
 
-func (w *Worker) publish(ctx context.Context, sub *Subscription, kind, key string, t *document.Tagged, ms []Match, also []Source) error {
+// publish puts an alert on its subscription's subject and tallies it in
+// n, unless the stream had it already.
+func (w *Worker) publish(ctx context.Context, n *counts, sub *Subscription, kind, key string, t *document.Tagged, ms []Match, also []Source) error {
 	a := Alert{Schema: Schema, DeliveryKey: key, SubscriptionID: sub.ID, Note: sub.Note, Kind: kind,
 		Created: w.now().UTC(), Document: docRef(t), Matches: ms, AlsoReportedBy: also}
-	return Publish(ctx, w.bus, w.store, a)
-}
-
-// Publish puts an alert on its subscription's subject and counts it.
-func Publish(ctx context.Context, b *bus.Bus, st *Store, a Alert) error {
-	dup, err := b.Publish(ctx, bus.AlertSubject(a.SubscriptionID), a.DeliveryKey, Schema, a, nil)
-	if err != nil {
-		return err
-	}
-	if dup || a.Kind == KindDigest || a.Kind == KindTest {
-		return nil
-	}
-	err = st.updateStatus(ctx, a.SubscriptionID, func(s *Status) { s.countAlert(a.Created) })
-	if errors.Is(err, ErrNoSubscription) {
-		return nil
+	dup, err := w.bus.Publish(ctx, bus.AlertSubject(a.SubscriptionID), a.DeliveryKey, Schema, a, nil)
+	if err == nil && !dup {
+		n.add(sub.ID, a.Created)
 	}
 	return err
+}
+
+// Publish puts an alert on its subscription's subject, where the webhook
+// deliverer, the Atom feed and NATS consumers read it. Publishing one
+// delivery key again is harmless: the stream drops the repeat.
+func Publish(ctx context.Context, b *bus.Bus, a Alert) error {
+	_, err := b.Publish(ctx, bus.AlertSubject(a.SubscriptionID), a.DeliveryKey, Schema, a, nil)
+	return err
+}
+
+// counts tallies the alerts made per subscription and UTC day for the
+// noisy report (Status.Daily), so that a batch of documents updates each
+// subscription's status once rather than once an alert: the status is a
+// compare-and-set of a key the webhook deliverer writes too, and with
+// many matches a document it cost as much as the alert itself.
+type counts struct {
+	mu sync.Mutex
+	n  map[string]map[string]int // subscription → day → alerts
+}
+
+func (c *counts) add(sub string, at time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.n == nil {
+		c.n = map[string]map[string]int{}
+	}
+	if c.n[sub] == nil {
+		c.n[sub] = map[string]int{}
+	}
+	c.n[sub][at.UTC().Format(time.DateOnly)]++
+}
+
+// save adds the tallies to the subscriptions' status. A count that cannot
+// be saved is logged, not retried: the alerts it counts are out, and the
+// report it feeds is advisory.
+func (c *counts) save(ctx context.Context, st *Store, log *slog.Logger) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for sub, days := range c.n {
+		err := st.updateStatus(ctx, sub, func(s *Status) { s.countAlerts(days) })
+		if err != nil && !errors.Is(err, ErrNoSubscription) {
+			log.Warn("alert counts not saved", "subscription", sub, "err", err)
+		}
+	}
+	c.n = nil
 }
 
 // WaitMatched waits until the alerts stage has matched every tagged
@@ -338,6 +382,8 @@ func (w *Worker) Backfill(ctx context.Context, sub *Subscription) error {
 	}
 	since := sub.Backfill.Format(time.DateOnly)
 	sent := 0
+	var n counts
+	defer n.save(ctx, w.store, w.log)
 	err = bus.Replay(ctx, w.bus, bus.StreamTagged, document.TaggedSchema, 200, func(docs []document.Tagged, _ int) error {
 		for i := range docs {
 			t := &docs[i]
@@ -358,7 +404,7 @@ func (w *Worker) Backfill(ctx context.Context, sub *Subscription) error {
 				continue
 			}
 			key := fmt.Sprintf("%s:%s:backfill", sub.ID, t.ID)
-			if err := w.publish(ctx, sub, KindBackfill, key, t, hits[0].Matches, nil); err != nil {
+			if err := w.publish(ctx, &n, sub, KindBackfill, key, t, hits[0].Matches, nil); err != nil {
 				return err
 			}
 			if err := w.store.putEntry(ctx, sub.ID, &Entry{Story: t.ID, Kind: KindBackfill, Key: key, Alerted: w.now().UTC(),

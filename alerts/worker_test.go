@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -116,6 +117,11 @@ func TestOnlyNew(t *testing.T) {
 	syn.DuplicateOf = first.Source // the crawler's duplicate_of names the first copy's URL
 	step("crawler duplicate_of", syn, t0.Add(8*time.Minute), "also_reported")
 
+	// The noisy report's count: every alert once, none for what was
+	// matched again.
+	if status, err := st.Status(ctx, sub.ID); err != nil || !maps.Equal(status.Daily, map[string]int{"2026-03-01": len(want)}) {
+		t.Errorf("daily counts %v (%v), want %d alerts on 2026-03-01", status.Daily, err, len(want))
+	}
 	as, _ := Alerts(ctx, b, sub.ID, time.Time{})
 	if got := as[len(as)-1].AlsoReportedBy; len(got) != 2 || got[1].Outlet != "Gulf Times" {
 		t.Errorf("also_reported_by = %+v, want both copies", got)
@@ -216,7 +222,7 @@ func TestDeliverer(t *testing.T) {
 	go d.Run(ctx)
 	for _, s := range []*Subscription{sFlaky, sDown, sGone, sPrivate} {
 		a := Alert{Schema: Schema, DeliveryKey: s.ID + ":doc:1", SubscriptionID: s.ID, Kind: KindNew, Created: now, Matches: []Match{}}
-		if err := Publish(ctx, b, st, a); err != nil {
+		if err := Publish(ctx, b, a); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -242,7 +248,7 @@ func TestDeliverer(t *testing.T) {
 		return sub.Channels.Webhook.Disabled
 	})
 	// A disabled channel gets nothing more.
-	Publish(ctx, b, st, Alert{Schema: Schema, DeliveryKey: sGone.ID + ":doc:2", SubscriptionID: sGone.ID, Kind: KindNew, Created: now, Matches: []Match{}})
+	Publish(ctx, b, Alert{Schema: Schema, DeliveryKey: sGone.ID + ":doc:2", SubscriptionID: sGone.ID, Kind: KindNew, Created: now, Matches: []Match{}})
 	time.Sleep(300 * time.Millisecond)
 	if n := len(gone.calls()); n != 1 {
 		t.Errorf("gone receiver called %d times, want 1", n)
@@ -277,7 +283,7 @@ func TestDigestDelivery(t *testing.T) {
 	day := time.Now().UTC().Truncate(24 * time.Hour).Add(-24 * time.Hour)
 	sub := addSub(t, st, Spec{Entities: []string{"Huang Le"}, Webhook: r.srv.URL + "/hook", Secret: testSecret, Digest: Daily}, day.Add(-time.Hour))
 	for _, a := range sampleAlerts(sub, 20, day.Add(time.Hour)) {
-		if err := Publish(ctx, b, st, a); err != nil {
+		if err := Publish(ctx, b, a); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -340,5 +346,9 @@ func TestBackfill(t *testing.T) {
 	want := []string{"backfill " + docs[0].ID[:6]}
 	if got := kinds(t, b, sub); strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Errorf("alerts %v, want %v", got, want)
+	}
+	day := time.Now().UTC().Format(time.DateOnly)
+	if status, err := st.Status(ctx, sub.ID); err != nil || status.Daily[day] != 1 {
+		t.Errorf("daily counts %v (%v), want the one backfill alert on %s", status.Daily, err, day)
 	}
 }

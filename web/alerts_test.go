@@ -95,7 +95,7 @@ func TestAlertsAPI(t *testing.T) {
 	for i, title := range []string{"Older story", "Newer story"} {
 		a := alerts.Alert{Schema: alerts.Schema, DeliveryKey: id + ":d" + string(rune('0'+i)) + ":1", SubscriptionID: id, Kind: alerts.KindNew,
 			Created: now.Add(time.Duration(i) * time.Second), Document: alerts.DocRef{ID: "d", Title: title, URL: "https://news.example/" + title}}
-		if err := alerts.Publish(context.Background(), svc.Bus, svc.Store, a); err != nil {
+		if err := alerts.Publish(context.Background(), svc.Bus, a); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -301,7 +301,7 @@ func (a *app) alertsTestCmd() *cobra.Command {
 				}
 				now := time.Now().UTC()
 				al := alerts.TestAlert(sub, now)
-				if err := alerts.Publish(ctx, b, st, al); err != nil {
+				if err := alerts.Publish(ctx, b, al); err != nil {
 					return err
 				}
 				fmt.Fprintf(a.stdout, "test alert %s published on %s (Atom feed, NATS)\n", al.DeliveryKey, bus.AlertSubject(sub.ID))
