@@ -299,7 +299,7 @@ func (w *Worker) decide(ctx context.Context, h Hit, t *document.Tagged, ds *DocS
 func (w *Worker) publish(ctx context.Context, n *counts, sub *Subscription, kind, key string, t *document.Tagged, ms []Match, also []Source) error {
 	a := Alert{Schema: Schema, DeliveryKey: key, SubscriptionID: sub.ID, Note: sub.Note, Kind: kind,
 		Created: w.now().UTC(), Document: docRef(t), Matches: ms, AlsoReportedBy: also}
-	dup, err := w.bus.Publish(ctx, bus.AlertSubject(a.SubscriptionID), a.DeliveryKey, Schema, a, nil)
+	dup, err := publishAlert(ctx, w.bus, a)
 	if err == nil && !dup {
 		n.add(sub.ID, a.Created)
 	}
@@ -310,8 +310,14 @@ func (w *Worker) publish(ctx context.Context, n *counts, sub *Subscription, kind
 // deliverer, the Atom feed and NATS consumers read it. Publishing one
 // delivery key again is harmless: the stream drops the repeat.
 func Publish(ctx context.Context, b *bus.Bus, a Alert) error {
-	_, err := b.Publish(ctx, bus.AlertSubject(a.SubscriptionID), a.DeliveryKey, Schema, a, nil)
+	_, err := publishAlert(ctx, b, a)
 	return err
+}
+
+// publishAlert is Publish, reporting whether the stream had the alert's
+// delivery key already.
+func publishAlert(ctx context.Context, b *bus.Bus, a Alert) (duplicate bool, err error) {
+	return b.Publish(ctx, bus.AlertSubject(a.SubscriptionID), a.DeliveryKey, Schema, a, nil)
 }
 
 // counts tallies the alerts made per subscription and UTC day for the
