@@ -18,6 +18,7 @@ import (
 	"github.com/compoundwatch/compoundwatch/document"
 	"github.com/compoundwatch/compoundwatch/extractor"
 	"github.com/compoundwatch/compoundwatch/indexer"
+	"github.com/compoundwatch/compoundwatch/internal/repotest"
 	"github.com/compoundwatch/compoundwatch/pipeline"
 	"github.com/compoundwatch/compoundwatch/search/embedded"
 )
@@ -78,19 +79,14 @@ func benchLatency(b *testing.B, tail string) {
 	mu.Lock()
 	followID = follow.ID
 	mu.Unlock()
-	recs := g.Records("")
-	// Forty query words, five of which the documents contain: like real
-	// saved searches, a few match each story and most do not.
-	words := []string{"trafficking", "rescued", "casino", "raid", "workers", "deported", "sanctions", "investors", "scam", "police",
-		"bank", "crypto", "laundering", "court", "embassy", "passport", "visa", "border", "hotel", "zone",
-		"election", "minister", "tycoon", "ring", "victims", "ransom", "torture", "escape", "guards", "wages",
-		"loans", "bonds", "shares", "exports", "rice", "rubber", "garments", "tourism", "airport", "railway"}
-	for i := range 1000 {
-		s := Spec{Webhook: srv.URL + "/hook", Secret: testSecret}
-		if i%2 == 0 {
-			s.Entities = []string{recs[(i*7)%len(recs)].ID}
-		} else {
-			s.Query = fmt.Sprintf("%s %s", words[(i*13)%len(words)], words[(i*29+3)%len(words)])
+	var ids []string
+	for _, r := range g.Records("") {
+		ids = append(ids, r.ID)
+	}
+	for _, w := range repotest.Watchlist(1000, ids) {
+		s := Spec{Webhook: srv.URL + "/hook", Secret: testSecret, Query: w.Query}
+		if w.Entity != "" {
+			s.Entities = []string{w.Entity}
 		}
 		sub, err := v.New(s)
 		if err != nil {

@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"path/filepath"
 	"runtime"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -193,27 +192,25 @@ func (s *stageRun) index() (bulk, reindex, stage float64) {
 	return bulk, reindex, stage
 }
 
-// subscribe stores 1,000 subscriptions, entities and saved searches as
-// in BenchmarkAlertLatency, with Atom feeds so that no webhook is called.
+// subscribe stores the 1,000 subscriptions of BenchmarkAlertLatency
+// (repotest.Watchlist), with Atom feeds so that no webhook is called.
 // The run stores them before anything is tagged, so that to the alerts
 // stage every match is news, as for a newsroom that follows its
 // subjects before the stories come in.
 func (s *stageRun) subscribe() {
 	v := alerts.Validator{Gazetteer: s.g}
-	recs := s.g.Records("")
-	words := strings.Fields("trafficking rescued casino raid workers deported sanctions investors scam police " +
-		"bank crypto laundering court embassy passport visa border hotel zone election minister tycoon ring " +
-		"victims ransom torture escape guards wages loans bonds shares exports rice rubber garments tourism airport railway")
+	var ids []string
+	for _, r := range s.g.Records("") {
+		ids = append(ids, r.ID)
+	}
 	st, err := alerts.OpenStore(s.ctx, s.bus)
 	if err != nil {
 		s.b.Fatal(err)
 	}
-	for i := range 1000 {
-		spec := alerts.Spec{Atom: true}
-		if i%2 == 0 {
-			spec.Entities = []string{recs[(i*7)%len(recs)].ID}
-		} else {
-			spec.Query = words[(i*13)%len(words)] + " " + words[(i*29+3)%len(words)]
+	for _, w := range repotest.Watchlist(1000, ids) {
+		spec := alerts.Spec{Atom: true, Query: w.Query}
+		if w.Entity != "" {
+			spec.Entities = []string{w.Entity}
 		}
 		sub, err := v.New(spec)
 		if err != nil {
