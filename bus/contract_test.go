@@ -1,10 +1,12 @@
 package bus_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
 	"sync"
@@ -245,6 +247,23 @@ func TestSetupKeepsLargerLimits(t *testing.T) {
 	}
 	if got := maxAge(bus.Options{Migrate: true}); got != declared {
 		t.Errorf("after a migration, max age %v, want the declared %v", got, declared)
+	}
+}
+
+// TestReopenUpdatesNothing: opening the bus on streams it set up before
+// sends no update requests (on a cluster each is a round of the meta
+// group), the server's -1 for "unlimited" being the declared zero.
+func TestReopenUpdatesNothing(t *testing.T) {
+	dir := t.TempDir()
+	open(t, dir).Close()
+	var logs bytes.Buffer
+	b, err := bus.Open(t.Context(), bus.Options{DataDir: dir, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.Close()
+	if strings.Contains(logs.String(), "updating") {
+		t.Errorf("reopening updated what it had set up:\n%s", logs.String())
 	}
 }
 

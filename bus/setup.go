@@ -166,7 +166,13 @@ func larger(a, b int64) bool {
 // sameSettings compares the settings that setup declares, so an
 // unchanged stream costs no update request.
 func sameSettings(have, want jetstream.StreamConfig) bool {
-	norm := func(v int64) int64 { return max(v, -1) }
+	// The server reports an unlimited limit as -1 however it was given.
+	norm := func(v int64) int64 {
+		if v <= 0 {
+			return -1
+		}
+		return v
+	}
 	return slices.Equal(have.Subjects, want.Subjects) &&
 		have.Replicas == want.Replicas &&
 		norm(have.MaxMsgs) == norm(want.MaxMsgs) &&
