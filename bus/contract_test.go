@@ -52,13 +52,53 @@ func TestPublishRaw(t *testing.T) {
 	}
 }
 
-// TestPublishTaggedMentions checks the mention events that alerts read:
-// a stable key per (document, entity), the time of tagging, and whether
-// the entity is new to the document.
+// TestPublishTaggedMentions checks the mention events a deployment that
+// asks for them gets: a stable key per (document, entity), the time of
+// tagging, and whether the entity is new to the document; and that one
+// that does not gets none, while its tagged log is the same.
 func TestPublishTaggedMentions(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		on   bool
+		want []string
+	}{
+		{"off by default", false, nil},
+		{"on", true, []string{
+			"h1 doc1:compound:huang-le new=yes",
+			"h1 doc1:province:svay-rieng new=yes",
+			"h2 doc1:compound:huang-le new=no",
+			"h2 doc1:tycoon:try-pheap new=yes",
+		}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			b, err := bus.Open(t.Context(), bus.Options{DataDir: t.TempDir(), MentionEvents: tt.on})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer b.Close()
+			got := publishVersions(t, b)
+			if strings.Join(got, "\n") != strings.Join(tt.want, "\n") {
+				t.Errorf("mention events:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tt.want, "\n"))
+			}
+			var tagged []string
+			err = bus.Replay(t.Context(), b, bus.StreamTagged, document.TaggedSchema, 100, func(ts []document.Tagged, _ int) error {
+				for _, tg := range ts {
+					tagged = append(tagged, tg.ID+" "+tg.ContentHash)
+				}
+				return nil
+			}, func(s string, err error) { t.Errorf("%s: %v", s, err) })
+			if err != nil || strings.Join(tagged, ",") != "doc1 h2" {
+				t.Errorf("tagged log = %q, %v; want the last version", tagged, err)
+			}
+		})
+	}
+}
+
+// publishVersions publishes three versions of one tagged document (the
+// first, its redelivery, an edit) and returns the mention events stream's
+// account of them, one line each.
+func publishVersions(t *testing.T, b *bus.Bus) []string {
 	ctx := t.Context()
-	b := open(t, t.TempDir())
-	defer b.Close()
 	ent := func(typ, id string) document.Entity {
 		return document.Entity{Type: typ, ID: id, Name: id, Known: true, Mentions: []document.Mention{{Text: id}}}
 	}
@@ -91,15 +131,7 @@ func TestPublishTaggedMentions(t *testing.T) {
 			t.Errorf("%s: tagged_at %v is not the time of tagging", ev.Key, ev.TaggedAt)
 		}
 	}
-	want := []string{
-		"h1 doc1:compound:huang-le new=yes",
-		"h1 doc1:province:svay-rieng new=yes",
-		"h2 doc1:compound:huang-le new=no",
-		"h2 doc1:tycoon:try-pheap new=yes",
-	}
-	if strings.Join(got, "\n") != strings.Join(want, "\n") {
-		t.Errorf("mention events:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
-	}
+	return got
 }
 
 // TestConsume drives a stage through the shared consume path: schema

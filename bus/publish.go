@@ -183,26 +183,38 @@ func (b *Bus) PublishRaw(ctx context.Context, raw *document.Raw) (published bool
 	return !dup, nil
 }
 
-// PublishTagged publishes a tagged document and one mention event per
-// entity in it. Each mention event says whether its entity is new to the
-// document, compared with the version the log held before, and carries a
-// key of (document, entity) that an edit of the text does not change, so
-// that alerts can tell a new mention from a re-announced one.
-//
-// The mention events go out first: if the process dies between the two,
-// the redelivered raw document is compared against the same previous
-// version again, and the message ids (which include the content hash)
-// make the repeats harmless.
+// PublishTagged publishes a tagged document and, with
+// Options.MentionEvents, first one mention event per entity in it.
 func (b *Bus) PublishTagged(ctx context.Context, t document.Tagged) error {
 	if t.TaggedAt.IsZero() {
 		t.TaggedAt = time.Now().UTC()
 	}
 	t.Schema = document.TaggedSchema
+	hdr := nats.Header{HeaderContentHash: {t.ContentHash}}
+	if b.mentions {
+		if err := b.publishMentions(ctx, t, hdr); err != nil {
+			return err
+		}
+	}
+	_, err := b.Publish(ctx, TaggedSubject(t.ID), t.ID+":"+t.ContentHash+":"+t.Extractor, document.TaggedSchema, t, hdr)
+	return err
+}
+
+// publishMentions publishes one mention event per entity of t. Each says
+// whether its entity is new to the document, compared with the version
+// the log holds, and carries a key of (document, entity) that an edit of
+// the text does not change, so that a reader can tell a new mention from
+// a re-announced one.
+//
+// The mention events go out before the tagged document: if the process
+// dies between the two, the redelivered raw document is compared against
+// the same previous version again, and the message ids (which include
+// the content hash) make the repeats harmless.
+func (b *Bus) publishMentions(ctx context.Context, t document.Tagged, hdr nats.Header) error {
 	before, err := b.previousEntities(ctx, t.ID)
 	if err != nil {
 		return err
 	}
-	hdr := nats.Header{HeaderContentHash: {t.ContentHash}}
 	msgs := make([]*nats.Msg, 0, len(t.Entities))
 	ids := make([]string, 0, len(t.Entities))
 	for _, e := range t.Entities {
@@ -225,11 +237,7 @@ func (b *Bus) PublishTagged(ctx context.Context, t document.Tagged) error {
 		// unchanged text is not a new mention.
 		ids = append(ids, ev.Key+":"+t.ContentHash)
 	}
-	if err := b.publishAll(ctx, msgs, ids); err != nil {
-		return err
-	}
-	_, err = b.Publish(ctx, TaggedSubject(t.ID), t.ID+":"+t.ContentHash+":"+t.Extractor, document.TaggedSchema, t, hdr)
-	return err
+	return b.publishAll(ctx, msgs, ids)
 }
 
 // previousEntities returns the entities of the version of a document the

@@ -36,6 +36,10 @@ type Config struct {
 	Gazetteer string `yaml:"gazetteer"`
 	Sources   string `yaml:"sources"`
 	LogLevel  string `yaml:"log_level"`
+	// MentionEvents makes the extractor stage also publish one mention
+	// event per entity of every document on cw.mentions.<type>.<id>, for
+	// programs that read every tag of an entity (bus.Options.MentionEvents).
+	MentionEvents bool `yaml:"mention_events"`
 	// WebhookAllow lists CIDRs (comma or space separated) that alert
 	// webhooks may reach although they are special-purpose addresses
 	// (loopback, private…), e.g. "127.0.0.0/8" for a local receiver.
@@ -96,18 +100,19 @@ func yamlError(path string, err error) error {
 // envNames maps environment variables to the settings they set.
 func envNames() map[string]string {
 	return map[string]string{
-		"COMPOUNDWATCH_DATA":          "data",
-		"COMPOUNDWATCH_NATS_URL":      "nats_url",
-		"COMPOUNDWATCH_REPLICAS":      "replicas",
-		"MEILI_URL":                   "meili_url",
-		"MEILI_API_KEY":               "meili_api_key",
-		"COMPOUNDWATCH_INDEX":         "meili_index",
-		"COMPOUNDWATCH_LISTEN":        "listen",
-		"COMPOUNDWATCH_API_TOKEN":     "api_token",
-		"COMPOUNDWATCH_GAZETTEER":     "gazetteer",
-		"COMPOUNDWATCH_SOURCES":       "sources",
-		"COMPOUNDWATCH_LOG_LEVEL":     "log_level",
-		"COMPOUNDWATCH_WEBHOOK_ALLOW": "webhook_allow",
+		"COMPOUNDWATCH_DATA":           "data",
+		"COMPOUNDWATCH_NATS_URL":       "nats_url",
+		"COMPOUNDWATCH_REPLICAS":       "replicas",
+		"MEILI_URL":                    "meili_url",
+		"MEILI_API_KEY":                "meili_api_key",
+		"COMPOUNDWATCH_INDEX":          "meili_index",
+		"COMPOUNDWATCH_LISTEN":         "listen",
+		"COMPOUNDWATCH_API_TOKEN":      "api_token",
+		"COMPOUNDWATCH_GAZETTEER":      "gazetteer",
+		"COMPOUNDWATCH_SOURCES":        "sources",
+		"COMPOUNDWATCH_LOG_LEVEL":      "log_level",
+		"COMPOUNDWATCH_WEBHOOK_ALLOW":  "webhook_allow",
+		"COMPOUNDWATCH_MENTION_EVENTS": "mention_events",
 	}
 }
 
@@ -163,6 +168,12 @@ func (c *Config) Set(key, v string) error {
 		c.Sources = v
 	case "log_level":
 		c.LogLevel = v
+	case "mention_events":
+		on, err := strconv.ParseBool(v)
+		if err != nil {
+			return fmt.Errorf("mention_events: want true or false, got %q", v)
+		}
+		c.MentionEvents = on
 	case "webhook_allow":
 		if _, err := ParseCIDRs(v); err != nil {
 			return err

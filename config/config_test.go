@@ -23,6 +23,8 @@ func TestLoad(t *testing.T) {
 			p, err := c.WebhookAllowPrefixes()
 			return err == nil && len(p) == 2 && p[1].Bits() == 128
 		}, ""},
+		{"mention events", "mention_events: true\n", func(c Config) bool { return c.MentionEvents }, ""},
+		{"mention events off by default", "data: x\n", func(c Config) bool { return !c.MentionEvents }, ""},
 		{"bad webhook allow list", "webhook_allow: 127.0.0.0/33\n", nil, `cw.yaml: webhook_allow: "127.0.0.0/33" is not a CIDR`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -50,11 +52,17 @@ func TestApplyEnv(t *testing.T) {
 		t.Fatalf("bad replicas: err = %v, want one naming the variable", err)
 	}
 	delete(env, "COMPOUNDWATCH_REPLICAS")
+	env["COMPOUNDWATCH_MENTION_EVENTS"] = "yes"
+	c = Default()
+	if err := c.ApplyEnv(func(k string) string { return env[k] }); err == nil || !strings.Contains(err.Error(), "COMPOUNDWATCH_MENTION_EVENTS") || !strings.Contains(err.Error(), `"yes"`) {
+		t.Fatalf("bad mention events: err = %v, want one naming the variable and the value", err)
+	}
+	env["COMPOUNDWATCH_MENTION_EVENTS"] = "true"
 	c = Default()
 	if err := c.ApplyEnv(func(k string) string { return env[k] }); err != nil {
 		t.Fatal(err)
 	}
-	if c.MeiliURL != "http://x:7700" || c.DataDir != "/d" {
+	if c.MeiliURL != "http://x:7700" || c.DataDir != "/d" || !c.MentionEvents {
 		t.Fatalf("env not applied: %+v", c)
 	}
 	for setting, env := range EnvNames() {

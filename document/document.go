@@ -149,7 +149,9 @@ type Event struct {
 }
 
 // MentionEvent is published once per entity per document version on
-// cw.mentions.<type>.<entity-id>, for alerts.
+// cw.mentions.<type>.<entity-id> when the deployment asks for them (see
+// bus.Options.MentionEvents), for programs that read every tag of an
+// entity.
 type MentionEvent struct {
 	Schema string `json:"schema"`
 	// Key names the (document, entity) pair and survives edits of the

@@ -20,8 +20,9 @@ func stage() bus.Stage {
 }
 
 // Worker is the extractor stage: it consumes raw documents, tags them and
-// publishes the tagged document and its mention events. Many workers
-// (processes) can share the durable consumer.
+// publishes the tagged document (and its mention events, when the bus
+// was opened with them). Many workers (processes) can share the durable
+// consumer.
 type Worker struct {
 	bus *bus.Bus
 	x   *Extractor

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync/atomic"
 
@@ -58,6 +59,7 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	f.StringVar(&a.cfg.MeiliIndex, "meili-index", a.cfg.MeiliIndex, "Meilisearch index name; env COMPOUNDWATCH_INDEX")
 	f.StringVar(&a.cfg.Gazetteer, "gazetteer", "", "gazetteer YAML replacing the shipped one; env COMPOUNDWATCH_GAZETTEER")
 	f.StringVar(&a.cfg.LogLevel, "log-level", a.cfg.LogLevel, "debug, info, warn or error; env COMPOUNDWATCH_LOG_LEVEL")
+	f.BoolVar(&a.cfg.MentionEvents, "mention-events", false, "the extractor stage also publishes a mention event per entity on cw.mentions.<type>.<id>; env COMPOUNDWATCH_MENTION_EVENTS")
 	f.StringVar(&a.metricsAddr, "metrics", "", "serve /healthz, /readyz and Prometheus /metrics on this address (host:port)")
 	root.AddCommand(
 		a.runCmd(), a.ingestCmd(), a.searchCmd(), a.extractCmd(),
@@ -90,7 +92,7 @@ func (a *app) init(cmd *cobra.Command) error {
 	set := map[string]string{
 		"data": flags.DataDir, "nats-url": flags.NATSURL, "meili-url": flags.MeiliURL,
 		"meili-index": flags.MeiliIndex, "gazetteer": flags.Gazetteer, "log-level": flags.LogLevel,
-		"listen": flags.Listen,
+		"listen": flags.Listen, "mention-events": strconv.FormatBool(flags.MentionEvents),
 	}
 	for name, v := range set {
 		if cmd.Flags().Changed(name) {
@@ -109,7 +111,8 @@ func (a *app) init(cmd *cobra.Command) error {
 }
 
 func (a *app) openBus(ctx context.Context) (*bus.Bus, error) {
-	o := bus.Options{URL: a.cfg.NATSURL, DataDir: a.cfg.DataDir, Replicas: a.cfg.Replicas, Logger: a.log}
+	o := bus.Options{URL: a.cfg.NATSURL, DataDir: a.cfg.DataDir, Replicas: a.cfg.Replicas,
+		MentionEvents: a.cfg.MentionEvents, Logger: a.log}
 	if a.metrics == nil {
 		return bus.Open(ctx, o)
 	}
