@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime/pprof"
 	"sync"
 	"time"
 
@@ -162,7 +163,17 @@ type Item[T any] struct {
 //
 // A panic in handle does not stop the stage: the batch is handled again
 // one item at a time, and the item that panics alone is dead-lettered.
-func Consume[T any](ctx context.Context, b *Bus, st Stage, handle func(ctx context.Context, items []*Item[T])) error {
+//
+// The stage's goroutines carry the profiler label stage=<name>, so a CPU
+// profile of `run` splits by stage (go tool pprof -tagfocus stage=indexer).
+func Consume[T any](ctx context.Context, b *Bus, st Stage, handle func(ctx context.Context, items []*Item[T])) (err error) {
+	pprof.Do(ctx, pprof.Labels("stage", st.Name), func(ctx context.Context) {
+		err = consume(ctx, b, st, handle)
+	})
+	return err
+}
+
+func consume[T any](ctx context.Context, b *Bus, st Stage, handle func(ctx context.Context, items []*Item[T])) error {
 	c, err := b.consumer(ctx, st.Stream, st.Name, st.MaxDeliver)
 	if err != nil {
 		return err
