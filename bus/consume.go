@@ -127,6 +127,11 @@ type Stage struct {
 	// much latency for fewer, larger batches. Zero hands over what is
 	// waiting at once.
 	Linger time.Duration
+	// LingerMax lets a batch that grew while it lingered linger again,
+	// up to LingerMax from its first message, so that a burst (a folder
+	// being ingested) becomes one batch rather than being cut after the
+	// first Linger. Zero or less than Linger: one Linger only.
+	LingerMax time.Duration
 	// HoldPartial keeps a batch that is not full gathering for as long
 	// as any call is in flight, not only while every slot is taken; full
 	// batches still start in any free slot. It suits a service that
@@ -190,7 +195,8 @@ func consume[T any](ctx context.Context, b *Bus, st Stage, handle func(ctx conte
 	// the moment it is free, not after decoding it.
 	var ready sync.Map // jetstream.Msg → decoded[T]
 	prepare := func(m jetstream.Msg) { ready.Store(m, decode(m)) }
-	return batches(ctx, c, max(st.Batch, 1), max(st.InFlight, 1), st.Linger, st.HoldPartial, prepare, func(msgs []jetstream.Msg) {
+	lingers := lingers{st.Linger, max(st.Linger, st.LingerMax)}
+	return batches(ctx, c, max(st.Batch, 1), max(st.InFlight, 1), lingers, st.HoldPartial, prepare, func(msgs []jetstream.Msg) {
 		b.obs.Consumed(st.Name, len(msgs))
 		done := make(map[jetstream.Msg]decoded[T], len(msgs))
 		for _, m := range msgs {
@@ -364,7 +370,7 @@ func (b *Bus) settleOutcome(ctx context.Context, st Stage, msg jetstream.Msg, er
 // not full waits for every call in flight; see Stage.HoldPartial). With
 // a linger, every message is passed to prepare while its batch gathers.
 // batches returns once every call it started has returned.
-func batches(ctx context.Context, c jetstream.Consumer, max, inflight int, linger time.Duration, hold bool, prepare func(jetstream.Msg), handle func([]jetstream.Msg)) error {
+func batches(ctx context.Context, c jetstream.Consumer, max, inflight int, linger lingers, hold bool, prepare func(jetstream.Msg), handle func([]jetstream.Msg)) error {
 	f := newFlight(inflight)
 	defer f.wait()
 	for ctx.Err() == nil {
@@ -400,7 +406,7 @@ func batches(ctx context.Context, c jetstream.Consumer, max, inflight int, linge
 		// messages, for a free slot) longer than AckWait: it is kept
 		// alive all along, or the server would deliver it again.
 		ka := keepAlive(batch)
-		if linger > 0 {
+		if linger.each > 0 {
 			batch = f.gather(ctx, c, ka, max, linger, hold, prepare)
 		}
 		f.run(batch, func(batch []jetstream.Msg) {
@@ -411,15 +417,20 @@ func batches(ctx context.Context, c jetstream.Consumer, max, inflight int, linge
 	return nil
 }
 
-// gather adds messages to a batch that is not full: for linger, and after
-// that for as long as every slot is taken, since the batch could not
-// start anyway, or with hold for as long as any call runs. Without hold,
+// lingers are Stage.Linger and Stage.LingerMax.
+type lingers struct{ each, most time.Duration }
+
+// gather adds messages to a batch that is not full: for a linger (again
+// while the batch grows, up to the longest), and after that for as long
+// as every slot is taken, since the batch could not start anyway, or
+// with hold for as long as any call runs. Without hold,
 // once a slot is free the batch is handed over even while other calls
 // run, so that a service that works on several calls at once (the
 // embedded index analyses batches on every core) gets it at once. Each
 // message of the batch is passed to prepare once.
-func (f *flight) gather(ctx context.Context, c jetstream.Consumer, ka *alive, max int, linger time.Duration, hold bool, prepare func(jetstream.Msg)) []jetstream.Msg {
-	deadline := time.Now().Add(linger)
+func (f *flight) gather(ctx context.Context, c jetstream.Consumer, ka *alive, max int, linger lingers, hold bool, prepare func(jetstream.Msg)) []jetstream.Msg {
+	start := time.Now()
+	deadline := start.Add(linger.each)
 	for _, m := range ka.batch() {
 		prepare(m)
 	}
@@ -445,6 +456,10 @@ func (f *flight) gather(ctx context.Context, c jetstream.Consumer, ka *alive, ma
 			ka.add(m)
 			prepare(m)
 		}
+		if !waiting && ka.len() > n {
+			// It grew while it lingered: more is likely on its way.
+			deadline = later(deadline, earlier(time.Now().Add(linger.each), start.Add(linger.most)))
+		}
 		if waiting && ka.len() < max {
 			select {
 			case <-f.ended:
@@ -454,6 +469,20 @@ func (f *flight) gather(ctx context.Context, c jetstream.Consumer, ka *alive, ma
 		}
 	}
 	return ka.batch()
+}
+
+func later(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
+
+func earlier(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
 }
 
 // waiting reports whether a batch that is not full goes on gathering:

@@ -528,6 +528,44 @@ func TestConsumeGather(t *testing.T) {
 	g.stop()
 }
 
+// TestConsumeLingerMax: with LingerMax, a batch that grows while it
+// lingers lingers again, so that a burst longer than Linger is one
+// batch, and a stream that does not stop is cut at LingerMax.
+func TestConsumeLingerMax(t *testing.T) {
+	const linger = 250 * time.Millisecond
+	for _, tt := range []struct {
+		name      string
+		lingerMax time.Duration
+		burst     int // messages, 25 ms apart
+		whole     bool
+	}{
+		{"one linger cuts a burst", 0, 16, false},
+		{"a burst is one batch", 3 * time.Second, 16, true},
+		{"a stream is cut at LingerMax", 500 * time.Millisecond, 48, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			g := startGather(t, bus.Stage{Batch: 100, Linger: linger, LingerMax: tt.lingerMax})
+			go func() {
+				for i := range tt.burst {
+					g.publish(i)
+					time.Sleep(25 * time.Millisecond)
+				}
+			}()
+			var calls [][]int
+			for n := 0; n < tt.burst; {
+				c := g.next("the burst")
+				calls = append(calls, c.counts)
+				n += len(c.counts)
+				close(c.release)
+			}
+			if whole := len(calls) == 1; whole != tt.whole {
+				t.Errorf("batches %v; want the burst in one: %v", calls, tt.whole)
+			}
+			g.stop()
+		})
+	}
+}
+
 // stamped is a mention event that notes when it was decoded.
 type stamped struct {
 	document.MentionEvent

@@ -39,6 +39,7 @@ func stage(backend search.Backend) bus.Stage {
 			st.Batch = want.Docs
 		}
 		st.Linger = max(st.Linger, want.Linger)
+		st.LingerMax = want.LingerMax
 		st.HoldPartial = want.Queued
 		if want.InFlight > 0 {
 			st.InFlight = want.InFlight

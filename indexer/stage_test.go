@@ -11,11 +11,11 @@ import (
 )
 
 // TestStageBatching: a backend that asks for larger batches, a longer
-// linger, partial batches held while one is in flight or fewer batches in
+// linger (and lingering on while a batch grows), partial batches held while one is in flight or fewer batches in
 // flight gets them, also through the metrics wrapper; others, and asks
 // for a shorter linger, get the defaults.
 func TestStageBatching(t *testing.T) {
-	big := batching{want: search.Batching{Docs: 2000, Linger: time.Second, Queued: true, InFlight: 2}}
+	big := batching{want: search.Batching{Docs: 2000, Linger: time.Second, LingerMax: 5 * time.Second, Queued: true, InFlight: 2}}
 	x, err := embedded.Open(t.TempDir(), embedded.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -26,21 +26,22 @@ func TestStageBatching(t *testing.T) {
 		backend search.Backend
 		docs    int
 		linger  time.Duration
+		most    time.Duration
 		hold    bool
 		flight  int
 	}{
-		{"asks nothing", batching{}, BatchSize, Linger, false, InFlight},
-		{"asks for more, longer, one at a time", big, 2000, time.Second, true, 2},
-		{"asks for a shorter linger", batching{want: search.Batching{Linger: time.Millisecond}}, BatchSize, Linger, false, InFlight},
-		{"asks for fewer documents", batching{want: search.Batching{Docs: 10}}, 10, Linger, false, InFlight},
-		{"through metrics", metrics.New().Backend(big), 2000, time.Second, true, 2},
-		{"plain backend through metrics", metrics.New().Backend(plain{}), BatchSize, Linger, false, InFlight},
-		{"embedded index: two batches of 250", metrics.New().Backend(x), 250, Linger, false, 2},
+		{"asks nothing", batching{}, BatchSize, Linger, 0, false, InFlight},
+		{"asks for more, longer, one at a time", big, 2000, time.Second, 5 * time.Second, true, 2},
+		{"asks for a shorter linger", batching{want: search.Batching{Linger: time.Millisecond}}, BatchSize, Linger, 0, false, InFlight},
+		{"asks for fewer documents", batching{want: search.Batching{Docs: 10}}, 10, Linger, 0, false, InFlight},
+		{"through metrics", metrics.New().Backend(big), 2000, time.Second, 5 * time.Second, true, 2},
+		{"plain backend through metrics", metrics.New().Backend(plain{}), BatchSize, Linger, 0, false, InFlight},
+		{"embedded index: two batches of 250", metrics.New().Backend(x), 250, Linger, 0, false, 2},
 	} {
 		st := stage(tt.backend)
-		if st.Batch != tt.docs || st.Linger != tt.linger || st.HoldPartial != tt.hold || st.InFlight != tt.flight {
-			t.Errorf("%s: batch %d, linger %v, hold %v, in flight %d; want %d, %v, %v, %d", tt.name,
-				st.Batch, st.Linger, st.HoldPartial, st.InFlight, tt.docs, tt.linger, tt.hold, tt.flight)
+		if st.Batch != tt.docs || st.Linger != tt.linger || st.LingerMax != tt.most || st.HoldPartial != tt.hold || st.InFlight != tt.flight {
+			t.Errorf("%s: batch %d, linger %v up to %v, hold %v, in flight %d; want %d, %v, %v, %v, %d", tt.name,
+				st.Batch, st.Linger, st.LingerMax, st.HoldPartial, st.InFlight, tt.docs, tt.linger, tt.most, tt.hold, tt.flight)
 		}
 	}
 }

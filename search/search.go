@@ -130,6 +130,11 @@ type Batching struct {
 	// Linger is how long a batch written to an idle backend waits for
 	// more documents; shorter than the indexer's default has no effect.
 	Linger time.Duration
+	// LingerMax lets a batch that grew while it lingered wait on, a
+	// Linger at a time, up to LingerMax (bus.Stage.LingerMax): for a
+	// backend whose every write has a large fixed cost, a burst of
+	// documents is one write.
+	LingerMax time.Duration
 	// Queued says the backend queues writes and works through them one
 	// at a time: a batch that is not full then waits until no write is
 	// in flight rather than queue behind one (bus.Stage.HoldPartial).

@@ -306,21 +306,27 @@ func settingsEqual(cur, want *meilisearch.Settings) bool {
 	return true
 }
 
-// Batching asks for batches of one task's worth of documents, gathered
-// for a second, and written one at a time unless full (search.Batching's
-// Queued). Each Meilisearch indexing run costs about half a second
-// whatever its size (on the 2-core machine) and merges into the index
-// built so far, and a task that arrives while a run is under way gets a
-// run of its own, so fewer, larger runs cost the engine less CPU in all.
-// Measured with BenchmarkThroughput/meili side by side: a linger of a
-// second rather than 300 ms, 149 -> 165 docs/s (means of five runs);
-// one partial batch at a time rather than three, Meilisearch's CPU for
-// the pipeline's writes 0.84-1.00 times its CPU for the bulk load of the
-// same documents rather than 1.13-1.53 (three runs each). Two writes at
-// once keep it busy (one runs while the next waits in its queue) and
-// bound what a backlog holds in memory to two batches.
+// Batching asks for batches of one task's worth of documents, written
+// one at a time unless full (search.Batching's Queued), and gathered
+// while documents keep coming: a batch lingers 300 ms, and again for as
+// long as it grew while it lingered, up to 5 s. Each Meilisearch
+// indexing run costs about half a second whatever its size (on the
+// 2-core machine) and merges into the index built so far, and a task
+// that arrives while a run is under way gets a run of its own, so
+// fewer, larger runs cost the engine less CPU in all. Measured with
+// BenchmarkThroughput/meili side by side: a linger of a second rather
+// than 300 ms, 149 -> 165 docs/s (means of five runs); one partial
+// batch at a time rather than three, Meilisearch's CPU for the
+// pipeline's writes 0.84-1.00 times its CPU for the bulk load of the
+// same documents rather than 1.13-1.53 (three runs each). A fixed
+// second cut the benchmark's burst of 2,000 documents in two batches in
+// most runs (four indexing runs with the events); lingering while it
+// grows makes it one (two runs), and Meilisearch was busy 5.8-5.9 s
+// rather than 6.2-6.4 s in the calmest pairs of three alternated runs.
+// Two writes at once keep it busy (one runs while the next waits in its
+// queue) and bound what a backlog holds in memory to two batches.
 func (x *Index) Batching() search.Batching {
-	return search.Batching{Docs: x.opts.MaxBatchDocs, Linger: time.Second, Queued: true, InFlight: 2}
+	return search.Batching{Docs: x.opts.MaxBatchDocs, Linger: 300 * time.Millisecond, LingerMax: 5 * time.Second, Queued: true, InFlight: 2}
 }
 
 // Upsert adds or replaces docs by id. Docs with invalid ids (or too
