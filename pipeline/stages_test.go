@@ -29,7 +29,7 @@ import (
 // do without, on the same documents in the same run:
 //
 //   - ingest (files → CW_RAW) against reading the files, as many at once;
-//   - the extractor stage (CW_RAW → CW_TAGGED and mention events) against
+//   - the extractor stage (CW_RAW → CW_TAGGED) against
 //     Extractor.Extract over the same raw documents on every core;
 //   - the indexer stage (CW_TAGGED → the embedded index) against a bulk
 //     load of the same documents already decoded, and against Reindex,
