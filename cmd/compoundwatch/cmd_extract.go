@@ -106,7 +106,7 @@ func (a *app) extractCmd() *cobra.Command {
 func (a *app) extractWorkerCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "extract-worker",
-		Short: "Run the extractor stage alone (raw documents → tagged documents and mentions)",
+		Short: "Run the extractor stage alone (raw documents → tagged documents, and mention events with --mention-events)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
