@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"sync"
@@ -349,7 +350,8 @@ func jetStream(t *testing.T, url string) jetstream.JetStream {
 
 // TestConsumeInFlight runs a stage with several batches in flight: more
 // than one handler call runs at once, yet the messages of one subject are
-// handled one call at a time and in the order they were published.
+// handled one call at a time and in the order they were published, and
+// every call runs under the stage's profiler label.
 func TestConsumeInFlight(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 	defer cancel()
@@ -377,6 +379,10 @@ func TestConsumeInFlight(t *testing.T) {
 		done <- bus.Consume(stageCtx, b, bus.Stage{Name: "inflight", Stream: bus.StreamMentions, Schema: document.MentionSchema,
 			MaxDeliver: 3, Batch: 7, InFlight: 3},
 			func(ctx context.Context, items []*bus.Item[document.MentionEvent]) {
+				// Profiles split by stage: every call runs under its label.
+				if v, _ := pprof.Label(ctx, "stage"); v != "inflight" {
+					t.Errorf("handler runs with profiler label stage=%q, want inflight", v)
+				}
 				mu.Lock()
 				running++
 				maxSeen = max(maxSeen, running)
