@@ -179,7 +179,7 @@ func Consume[T any](ctx context.Context, b *Bus, st Stage, handle func(ctx conte
 }
 
 func consume[T any](ctx context.Context, b *Bus, st Stage, handle func(ctx context.Context, items []*Item[T])) error {
-	c, err := b.consumer(ctx, st.Stream, st.Name, st.MaxDeliver)
+	c, err := b.consumer(ctx, st.Stream, st.Name, st.MaxDeliver, st.maxAckPending())
 	if err != nil {
 		return err
 	}
@@ -304,8 +304,18 @@ func (b *Bus) latestPerSubject(stage string, msgs []jetstream.Msg) []jetstream.M
 	return out
 }
 
+// maxAckPending is how many messages the server lets a stage's consumer
+// have delivered and not yet settled. A process holds up to InFlight
+// batches at its service and one gathering; with less room than that the
+// next batch cannot fetch until an earlier one is settled, and batches
+// meant to overlap run one after the other. There is room for two such
+// processes (replicas share the durable), and at least 2,000.
+func (st Stage) maxAckPending() int {
+	return max(2000, 2*max(st.Batch, 1)*(max(st.InFlight, 1)+1))
+}
+
 // consumer creates (or binds to) the durable pull consumer of a stage.
-func (b *Bus) consumer(ctx context.Context, stream, durable string, maxDeliver int) (jetstream.Consumer, error) {
+func (b *Bus) consumer(ctx context.Context, stream, durable string, maxDeliver, maxAckPending int) (jetstream.Consumer, error) {
 	var c jetstream.Consumer
 	err := retry(ctx, func(ctx context.Context) error {
 		var err error
@@ -314,7 +324,7 @@ func (b *Bus) consumer(ctx context.Context, stream, durable string, maxDeliver i
 			AckPolicy:     jetstream.AckExplicitPolicy,
 			AckWait:       AckWait,
 			MaxDeliver:    maxDeliver,
-			MaxAckPending: 2000,
+			MaxAckPending: maxAckPending,
 			DeliverPolicy: jetstream.DeliverAllPolicy,
 		})
 		return err

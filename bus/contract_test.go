@@ -534,6 +534,27 @@ func TestConsumeGather(t *testing.T) {
 	g.stop()
 }
 
+// TestConsumeFullBatchesOverlap: full batches run InFlight at once, each
+// full, however large: the server must let the stage hold every batch
+// in flight unsettled (MaxAckPending), or the second can only take what
+// the first left room for.
+func TestConsumeFullBatchesOverlap(t *testing.T) {
+	const batch = 1500
+	// The linger lets each batch fill while the messages are published.
+	g := startGather(t, bus.Stage{Batch: batch, InFlight: 2, Linger: 10 * time.Second})
+	for i := range 2 * batch {
+		g.publish(i)
+	}
+	first := g.next("the first full batch")
+	second := g.next("the second batch, while the first runs")
+	if len(first.counts) != batch || len(second.counts) != batch {
+		t.Errorf("two calls at once with %d and %d messages, want %d each", len(first.counts), len(second.counts), batch)
+	}
+	close(first.release)
+	close(second.release)
+	g.stop()
+}
+
 // TestConsumeLingerMax: with LingerMax, a batch that grows while it
 // lingers lingers again, so that a burst longer than Linger is one
 // batch, and a stream that does not stop is cut at LingerMax.
