@@ -195,8 +195,8 @@ func consume[T any](ctx context.Context, b *Bus, st Stage, handle func(ctx conte
 	// the moment it is free, not after decoding it.
 	var ready sync.Map // jetstream.Msg → decoded[T]
 	prepare := func(m jetstream.Msg) { ready.Store(m, decode(m)) }
-	lingers := lingers{st.Linger, max(st.Linger, st.LingerMax)}
-	return batches(ctx, c, max(st.Batch, 1), max(st.InFlight, 1), lingers, st.HoldPartial, prepare, func(msgs []jetstream.Msg) {
+	linger := lingers{st.Linger, max(st.Linger, st.LingerMax)}
+	return batches(ctx, c, max(st.Batch, 1), max(st.InFlight, 1), linger, st.HoldPartial, prepare, func(msgs []jetstream.Msg) {
 		b.obs.Consumed(st.Name, len(msgs))
 		done := make(map[jetstream.Msg]decoded[T], len(msgs))
 		for _, m := range msgs {
@@ -467,8 +467,13 @@ func (f *flight) gather(ctx context.Context, c jetstream.Consumer, ka *alive, ma
 			prepare(m)
 		}
 		if !waiting && ka.len() > n {
-			// It grew while it lingered: more is likely on its way.
-			deadline = later(deadline, earlier(time.Now().Add(linger.each), start.Add(linger.most)))
+			// It grew while it lingered: more is likely on its way. The
+			// new deadline is never before the old one, which was set
+			// the same way earlier (or is start plus one Linger).
+			deadline = time.Now().Add(linger.each)
+			if last := start.Add(linger.most); deadline.After(last) {
+				deadline = last
+			}
 		}
 		if waiting && ka.len() < max {
 			select {
@@ -479,20 +484,6 @@ func (f *flight) gather(ctx context.Context, c jetstream.Consumer, ka *alive, ma
 		}
 	}
 	return ka.batch()
-}
-
-func later(a, b time.Time) time.Time {
-	if b.After(a) {
-		return b
-	}
-	return a
-}
-
-func earlier(a, b time.Time) time.Time {
-	if b.Before(a) {
-		return b
-	}
-	return a
 }
 
 // waiting reports whether a batch that is not full goes on gathering:
