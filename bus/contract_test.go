@@ -572,18 +572,30 @@ func TestConsumeLingerMax(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			g := startGather(t, bus.Stage{Batch: 100, Linger: linger, LingerMax: tt.lingerMax})
+			// The calls are taken in the background, so that publishing
+			// (which fails the test on an error) stays on this goroutine.
+			handled := make(chan [][]int, 1)
 			go func() {
-				for i := range tt.burst {
-					g.publish(i)
-					time.Sleep(25 * time.Millisecond)
+				var calls [][]int
+				for n := 0; n < tt.burst; {
+					select {
+					case c := <-g.calls:
+						calls = append(calls, c.counts)
+						n += len(c.counts)
+						close(c.release)
+					case <-time.After(10 * time.Second):
+						n = tt.burst
+					}
 				}
+				handled <- calls
 			}()
-			var calls [][]int
-			for n := 0; n < tt.burst; {
-				c := g.next("the burst")
-				calls = append(calls, c.counts)
-				n += len(c.counts)
-				close(c.release)
+			for i := range tt.burst {
+				g.publish(i)
+				time.Sleep(25 * time.Millisecond)
+			}
+			calls := <-handled
+			if n := len(slices.Concat(calls...)); n != tt.burst {
+				t.Fatalf("handled %d of %d messages in %v", n, tt.burst, calls)
 			}
 			if whole := len(calls) == 1; whole != tt.whole {
 				t.Errorf("batches %v; want the burst in one: %v", calls, tt.whole)
