@@ -151,6 +151,12 @@ type Item[T any] struct {
 	// dead-letters; any other error redelivers later (or dead-letters on
 	// the last delivery MaxDeliver allows).
 	Err error
+	// Await, set by a handler that published without waiting for the
+	// server (Bus.PublishTaggedAsync), waits for that acknowledgement.
+	// Consume calls it before settling an item whose Err is nil, so a
+	// message is acknowledged only once what it caused is stored, and a
+	// batch waits for the server once instead of once per message.
+	Await func(context.Context) error
 	// Delivered counts the deliveries of this message, this one included;
 	// a stage with its own retry schedule (webhooks) reads it.
 	Delivered int
@@ -226,6 +232,9 @@ func consume[T any](ctx context.Context, b *Bus, st Stage, handle func(ctx conte
 		handleIsolated(ctx, items, handle)
 		b.obs.Handled(st.Name, len(items), time.Since(start))
 		for _, it := range items {
+			if it.Err == nil && it.Await != nil {
+				it.Err = it.Await(ctx)
+			}
 			b.settle(ctx, st, it.msg, it.Err)
 		}
 	})
@@ -250,7 +259,7 @@ func handleIsolated[T any](ctx context.Context, items []*Item[T], handle func(co
 		return
 	}
 	for _, it := range items {
-		it.Err = nil
+		it.Err, it.Await = nil, nil
 		if r := guard(ctx, []*Item[T]{it}, handle); r != nil {
 			it.Err = Permanent(fmt.Errorf("%s: handler panic: %v", it.Subject, r))
 		}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"runtime/pprof"
 	"slices"
 	"strings"
@@ -729,4 +730,70 @@ func TestConsumeHoldPartial(t *testing.T) {
 	}
 	close(last.release)
 	g.stop()
+}
+
+// TestConsumeAwaits: an item whose handler published without waiting
+// for the server (Item.Await) is settled only once Await returns, and
+// redelivered when it fails, as when the handler itself fails.
+func TestConsumeAwaits(t *testing.T) {
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+	defer cancel()
+	b := open(t, t.TempDir())
+	defer b.Close()
+	for _, id := range []string{"a", "b", "c"} {
+		r := document.Raw{Schema: document.RawSchema, ID: id, Text: id}
+		if _, err := b.Publish(ctx, bus.RawSubject(id), id, document.RawSchema, r, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var (
+		mu       sync.Mutex
+		attempts = map[string]int{}
+		release  = make(chan struct{})
+	)
+	stageCtx, stop := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() {
+		done <- bus.Consume(stageCtx, b, bus.Stage{Name: "await", Stream: bus.StreamRaw, Schema: document.RawSchema, MaxDeliver: 3, Batch: 10},
+			func(ctx context.Context, items []*bus.Item[document.Raw]) {
+				for _, it := range items {
+					mu.Lock()
+					attempts[it.Value.ID]++
+					n := attempts[it.Value.ID]
+					mu.Unlock()
+					it.Await = func(ctx context.Context) error {
+						<-release
+						if it.Value.ID == "b" && n == 1 {
+							return errors.New("not stored")
+						}
+						return nil
+					}
+				}
+			})
+	}()
+	for {
+		mu.Lock()
+		n := len(attempts)
+		mu.Unlock()
+		if n == 3 {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	// Long enough for a Consume that did not wait to have settled them.
+	time.Sleep(300 * time.Millisecond)
+	st, err := b.Stats(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c, _ := st.Stream(bus.StreamRaw).Consumer("await"); c.AckPending != 3 {
+		t.Errorf("while the acknowledgements are awaited: %d messages unsettled, want 3", c.AckPending)
+	}
+	close(release)
+	settled(t, ctx, b, bus.StreamRaw, "await", stop, done)
+	mu.Lock()
+	defer mu.Unlock()
+	if want := map[string]int{"a": 1, "b": 2, "c": 1}; !maps.Equal(attempts, want) {
+		t.Errorf("handled %v times, want %v (b again after its Await failed)", attempts, want)
+	}
 }

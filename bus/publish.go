@@ -72,20 +72,26 @@ func (b *Bus) publishAll(ctx context.Context, msgs []*nats.Msg, ids []string) er
 		acks = append(acks, f)
 	}
 	for _, f := range acks {
-		var err error
-		select {
-		case <-f.Ok():
-		case err = <-f.Err():
-			err = fmt.Errorf("publish %s: %w", f.Msg().Subject, err)
-		case <-ctx.Done():
-			err = ctx.Err()
-		}
-		b.obs.Published(streamOf(f.Msg().Subject), err)
-		if err != nil {
+		if err := b.awaitAck(ctx, f); err != nil {
 			errs = append(errs, err)
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// awaitAck waits for the server's acknowledgement of an asynchronous
+// publish and counts it.
+func (b *Bus) awaitAck(ctx context.Context, f jetstream.PubAckFuture) error {
+	var err error
+	select {
+	case <-f.Ok():
+	case err = <-f.Err():
+		err = fmt.Errorf("publish %s: %w", f.Msg().Subject, err)
+	case <-ctx.Done():
+		err = ctx.Err()
+	}
+	b.obs.Published(streamOf(f.Msg().Subject), err)
+	return err
 }
 
 // streamOf names the stream a subject of the contract belongs to, for
@@ -184,8 +190,23 @@ func (b *Bus) PublishRaw(ctx context.Context, raw *document.Raw) (published bool
 }
 
 // PublishTagged publishes a tagged document and, with
-// Options.MentionEvents, first one mention event per entity in it.
+// Options.MentionEvents, first one mention event per entity in it. It
+// returns once the server has stored it.
 func (b *Bus) PublishTagged(ctx context.Context, t document.Tagged) error {
+	await, err := b.PublishTaggedAsync(ctx, t)
+	if err != nil {
+		return err
+	}
+	return await(ctx)
+}
+
+// PublishTaggedAsync is PublishTagged without waiting for the server to
+// store the tagged document: the returned function waits for that. A
+// stage publishing a batch sends every document and then waits once
+// (Item.Await), rather than blocking a worker per document on a round
+// trip through the server: with it the extractor stage drained a backlog
+// with about a tenth less CPU (see the extractor's batch).
+func (b *Bus) PublishTaggedAsync(ctx context.Context, t document.Tagged) (await func(context.Context) error, err error) {
 	if t.TaggedAt.IsZero() {
 		t.TaggedAt = time.Now().UTC()
 	}
@@ -193,11 +214,22 @@ func (b *Bus) PublishTagged(ctx context.Context, t document.Tagged) error {
 	hdr := nats.Header{HeaderContentHash: {t.ContentHash}}
 	if b.mentions {
 		if err := b.publishMentions(ctx, t, hdr); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	_, err := b.Publish(ctx, TaggedSubject(t.ID), t.ID+":"+t.ContentHash+":"+t.Extractor, document.TaggedSchema, t, hdr)
-	return err
+	subject := TaggedSubject(t.ID)
+	m, err := b.message(ctx, subject, document.TaggedSchema, t, hdr)
+	if err != nil {
+		b.obs.Published(StreamTagged, err)
+		return nil, err
+	}
+	f, err := b.js.PublishMsgAsync(m, jetstream.WithMsgID(t.ID+":"+t.ContentHash+":"+t.Extractor))
+	if err != nil {
+		err = fmt.Errorf("publish %s: %w", subject, err)
+		b.obs.Published(StreamTagged, err)
+		return nil, err
+	}
+	return func(ctx context.Context) error { return b.awaitAck(ctx, f) }, nil
 }
 
 // publishMentions publishes one mention event per entity of t. Each says
