@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/metrics"
 	"runtime/pprof"
 	"strconv"
 	"strings"
@@ -155,17 +156,38 @@ func phase(name string, f func()) {
 type cpuMark struct {
 	at         time.Time
 	self, meil time.Duration
+	gc         runtimeStats
 }
 
 func startCPU() cpuMark {
-	return cpuMark{time.Now(), repotest.CPUTime(), meiliCPU()}
+	return cpuMark{time.Now(), repotest.CPUTime(), meiliCPU(), readRuntime()}
 }
 
 func (m cpuMark) log(b *testing.B, what string) {
 	wall := time.Since(m.at).Seconds()
 	self, meil := (repotest.CPUTime() - m.self).Seconds(), (meiliCPU() - m.meil).Seconds()
-	b.Logf("%-24s wall %5.1f s; CPU: this process %5.1f s (%.2f cores), Meilisearch %5.1f s (%.2f cores)",
-		what, wall, self, self/wall, meil, meil/wall)
+	gc := readRuntime().sub(m.gc)
+	b.Logf("%-24s wall %5.2f s; CPU: this process %5.2f s (%.2f cores; Go collector %.2f s, %d cycles, %.0f MB allocated), Meilisearch %5.1f s (%.2f cores)",
+		what, wall, self, self/wall, gc.cpu, gc.cycles, gc.alloc/1e6, meil, meil/wall)
+}
+
+// runtimeStats is what the Go runtime says of its collector: the CPU it
+// took (its background marking, assists and pauses), its cycles and the
+// bytes allocated, so that a phase's log says how much of its CPU was
+// garbage, and how much garbage it made.
+type runtimeStats struct {
+	cpu, alloc float64
+	cycles     uint64
+}
+
+func readRuntime() runtimeStats {
+	s := []metrics.Sample{{Name: "/cpu/classes/gc/total:cpu-seconds"}, {Name: "/gc/heap/allocs:bytes"}, {Name: "/gc/cycles/total:gc-cycles"}}
+	metrics.Read(s)
+	return runtimeStats{cpu: s[0].Value.Float64(), alloc: float64(s[1].Value.Uint64()), cycles: s[2].Value.Uint64()}
+}
+
+func (a runtimeStats) sub(b runtimeStats) runtimeStats {
+	return runtimeStats{a.cpu - b.cpu, a.alloc - b.alloc, a.cycles - b.cycles}
 }
 
 // meiliCPU reads the server's user and system time from /proc (Linux;
