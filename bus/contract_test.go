@@ -54,6 +54,65 @@ func TestPublishRaw(t *testing.T) {
 	}
 }
 
+// TestPublishRaws: a batch is decided as PublishRaw decides each of its
+// documents. The versions already in the stream were published under
+// other message ids, as they would be beyond the dedup window, so only
+// the batched lookup of the latest versions can tell them unchanged; 300
+// of them take two lookups.
+func TestPublishRaws(t *testing.T) {
+	ctx := t.Context()
+	b := open(t, t.TempDir())
+	defer b.Close()
+	doc := func(name, text string) *document.Raw {
+		u := "https://news.example.org/" + name
+		r := &document.Raw{Source: u, CanonicalURL: u, Title: name, Text: text}
+		r.Finalize()
+		return r
+	}
+	earlier := func(r *document.Raw) {
+		t.Helper()
+		if _, err := b.Publish(ctx, bus.RawSubject(r.ID), "earlier:"+r.ID, document.RawSchema, r,
+			nats.Header{bus.HeaderContentHash: {r.ContentHash}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	earlier(doc("kept", "the same text"))
+	earlier(doc("edited", "the text before"))
+	var many []*document.Raw
+	for i := range 300 {
+		r := doc(fmt.Sprintf("many-%d", i), fmt.Sprintf("text %d", i))
+		earlier(r)
+		many = append(many, doc(fmt.Sprintf("many-%d", i), fmt.Sprintf("text %d", i)))
+	}
+	batch := []*document.Raw{
+		doc("kept", "the same text"),
+		doc("edited", "the text after"),
+		doc("fresh", "a new story"),
+		doc("fresh", "a new story"), // twice in one batch: published once
+	}
+	got, errs := b.PublishRaws(ctx, batch)
+	if err := errors.Join(errs...); err != nil {
+		t.Fatal(err)
+	}
+	if want := []bool{false, true, true, false}; !slices.Equal(got, want) {
+		t.Errorf("published %v, want %v (kept, edited, fresh, fresh again)", got, want)
+	}
+	got, errs = b.PublishRaws(ctx, many)
+	if err := errors.Join(errs...); err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(fmt.Sprint(got), "true"); n != 0 {
+		t.Errorf("%d of 300 unchanged documents published again", n)
+	}
+	texts := map[string]string{}
+	for _, r := range replayRaw(t, b) {
+		texts[r.Title] = r.Text
+	}
+	if len(texts) != 303 || texts["kept"] != "the same text" || texts["edited"] != "the text after" || texts["fresh"] != "a new story" {
+		t.Errorf("stream holds %d documents; kept %q, edited %q, fresh %q", len(texts), texts["kept"], texts["edited"], texts["fresh"])
+	}
+}
+
 // TestPublishTaggedMentions checks the mention events a deployment that
 // asks for them gets: a stable key per (document, entity), the time of
 // tagging, and whether the entity is new to the document; and that one

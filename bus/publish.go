@@ -5,11 +5,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	json "github.com/goccy/go-json"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+	"github.com/synadia-io/orbit.go/jetstreamext"
 
 	"github.com/compoundwatch/compoundwatch/document"
 )
@@ -172,21 +174,88 @@ func (b *Bus) last(ctx context.Context, stream, subject string) (*jetstream.RawS
 // repeated publishers within the dedup window one; beyond the window the
 // content hash of the latest message on the document's subject decides.
 func (b *Bus) PublishRaw(ctx context.Context, raw *document.Raw) (published bool, err error) {
-	raw.Finalize()
-	subject := RawSubject(raw.ID)
-	last, err := b.last(ctx, StreamRaw, subject)
+	p, errs := b.PublishRaws(ctx, []*document.Raw{raw})
+	return p[0], errs[0]
+}
+
+// rawLookupMax is how many subjects one batched lookup asks for; the
+// server answers at most 1,024 messages a request.
+const rawLookupMax = 256
+
+// PublishRaws is PublishRaw for many documents at once, as `ingest` has
+// them: the latest versions of all of them are looked up in one request
+// (a batch direct get), and they are published without waiting for each
+// acknowledgement in turn. published[i] and errs[i] are PublishRaw's
+// answers for raws[i]. `ingest` of 2,000 articles, in batches of 64,
+// took 0.32-0.45 s of CPU and 0.17-0.24 s against 0.42-0.52 s and
+// 0.26-0.32 s with a lookup and a wait per document (the ingest step of
+// BenchmarkStages, alternated runs).
+func (b *Bus) PublishRaws(ctx context.Context, raws []*document.Raw) (published []bool, errs []error) {
+	published, errs = make([]bool, len(raws)), make([]error, len(raws))
+	subjects := make([]string, len(raws))
+	for i, raw := range raws {
+		raw.Finalize()
+		subjects[i] = RawSubject(raw.ID)
+	}
+	have, err := b.lastHashes(ctx, StreamRaw, subjects)
 	if err != nil {
-		return false, fmt.Errorf("%s: %w", raw.Source, err)
+		for i, raw := range raws {
+			errs[i] = fmt.Errorf("%s: %w", raw.Source, err)
+		}
+		return published, errs
 	}
-	if last != nil && last.Header.Get(HeaderContentHash) == raw.ContentHash {
-		return false, nil
+	acks := make([]jetstream.PubAckFuture, len(raws))
+	for i, raw := range raws {
+		if h, ok := have[subjects[i]]; ok && h == raw.ContentHash {
+			continue
+		}
+		m, err := b.message(ctx, subjects[i], document.RawSchema, raw, nats.Header{HeaderContentHash: {raw.ContentHash}})
+		if err == nil {
+			acks[i], err = b.js.PublishMsgAsync(m, jetstream.WithMsgID(raw.ID+":"+raw.ContentHash))
+		}
+		if err != nil {
+			b.obs.Published(StreamRaw, err)
+			errs[i] = fmt.Errorf("%s: publish %s: %w", raw.Source, subjects[i], err)
+		}
 	}
-	dup, err := b.Publish(ctx, subject, raw.ID+":"+raw.ContentHash, document.RawSchema, raw,
-		nats.Header{HeaderContentHash: {raw.ContentHash}})
-	if err != nil {
-		return false, fmt.Errorf("%s: %w", raw.Source, err)
+	for i, f := range acks {
+		if f == nil {
+			continue
+		}
+		select {
+		case ack := <-f.Ok():
+			published[i] = !ack.Duplicate
+		case err := <-f.Err():
+			errs[i] = fmt.Errorf("%s: publish %s: %w", raws[i].Source, subjects[i], err)
+		case <-ctx.Done():
+			errs[i] = fmt.Errorf("%s: %w", raws[i].Source, ctx.Err())
+		}
+		b.obs.Published(StreamRaw, errs[i])
 	}
-	return !dup, nil
+	return published, errs
+}
+
+// lastHashes returns the content hash of the latest message on each of
+// subjects in stream that has one, asking for up to rawLookupMax
+// subjects a request.
+func (b *Bus) lastHashes(ctx context.Context, stream string, subjects []string) (map[string]string, error) {
+	have := make(map[string]string, len(subjects))
+	for chunk := range slices.Chunk(subjects, rawLookupMax) {
+		msgs, err := jetstreamext.GetLastMsgsFor(ctx, b.js, stream, chunk, jetstreamext.GetLastMsgsBatchSize(len(chunk)))
+		if err != nil {
+			return nil, fmt.Errorf("latest messages on %d subjects of %s: %w", len(chunk), stream, err)
+		}
+		for m, err := range msgs {
+			if errors.Is(err, jetstreamext.ErrNoMessages) {
+				break
+			}
+			if err != nil {
+				return nil, fmt.Errorf("latest messages on %d subjects of %s: %w", len(chunk), stream, err)
+			}
+			have[m.Subject] = m.Header.Get(HeaderContentHash)
+		}
+	}
+	return have, nil
 }
 
 // PublishTagged publishes a tagged document and, with

@@ -13,6 +13,7 @@ import (
 
 	"github.com/compoundwatch/compoundwatch/bus"
 	"github.com/compoundwatch/compoundwatch/content"
+	"github.com/compoundwatch/compoundwatch/document"
 )
 
 // Counts is what happened to each input.
@@ -48,29 +49,66 @@ func Files(ctx context.Context, b *bus.Bus, paths []string, log *slog.Logger, pr
 	// One content extractor for the run, so PDFs share one PDF engine.
 	cx := content.New(content.Options{})
 	defer cx.Close()
-	work := make(chan string)
+	// Files are read on every core and published in batches
+	// (bus.PublishRaws: one lookup and one wait for a batch rather than
+	// one of each per file), each batch of what has been read by then.
 	var (
-		done int
-		pmu  sync.Mutex
+		work  = make(chan string)
+		read  = make(chan *document.Raw, publishBatch)
+		done  int
+		pmu   sync.Mutex
+		wg    sync.WaitGroup
+		pubWG sync.WaitGroup
 	)
-	var wg sync.WaitGroup
+	step := func(n int) {
+		pmu.Lock()
+		defer pmu.Unlock()
+		done += n
+		if progress != nil {
+			progress(done, len(files))
+		}
+	}
 	for range runtime.GOMAXPROCS(0) * 2 {
 		wg.Go(func() {
 			for path := range work {
-				switch unchanged, err := publishFile(ctx, b, cx, path); {
-				case err != nil:
+				raw, err := cx.ReadFile(ctx, path)
+				if err != nil {
 					fail(err)
-				case unchanged:
-					atomic.AddInt64(&c.Unchanged, 1)
-				default:
-					atomic.AddInt64(&c.Accepted, 1)
+					step(1)
+					continue
 				}
-				pmu.Lock()
-				done++
-				if progress != nil {
-					progress(done, len(files))
+				read <- &raw
+			}
+		})
+	}
+	for range publishers {
+		pubWG.Go(func() {
+			for raw := range read {
+				batch := []*document.Raw{raw}
+			gather:
+				for len(batch) < publishBatch {
+					select {
+					case r, ok := <-read:
+						if !ok {
+							break gather
+						}
+						batch = append(batch, r)
+					default:
+						break gather
+					}
 				}
-				pmu.Unlock()
+				published, errs := b.PublishRaws(ctx, batch)
+				for i := range batch {
+					switch {
+					case errs[i] != nil:
+						fail(errs[i])
+					case published[i]:
+						atomic.AddInt64(&c.Accepted, 1)
+					default:
+						atomic.AddInt64(&c.Unchanged, 1)
+					}
+				}
+				step(len(batch))
 			}
 		})
 	}
@@ -85,22 +123,21 @@ func Files(ctx context.Context, b *bus.Bus, paths []string, log *slog.Logger, pr
 	}
 	close(work)
 	wg.Wait()
+	close(read)
+	pubWG.Wait()
 	if ctx.Err() != nil {
 		errs = append(errs, ctx.Err())
 	}
 	return c, errs
 }
 
-// publishFile reads one file and publishes it unless the pipeline already
-// has this content for it.
-func publishFile(ctx context.Context, b *bus.Bus, cx *content.Extractor, path string) (unchanged bool, err error) {
-	raw, err := cx.ReadFile(ctx, path)
-	if err != nil {
-		return false, err
-	}
-	published, err := b.PublishRaw(ctx, &raw)
-	return !published, err
-}
+// publishBatch is the most files published at once, and publishers how
+// many batches are published at a time, so that one is read while another
+// waits for the server.
+const (
+	publishBatch = 64
+	publishers   = 2
+)
 
 // WaitIndexed blocks until the extractor and indexer stages have handled
 // everything published so far: once both durable consumers have nothing
