@@ -234,7 +234,7 @@ func testConsume(t *testing.T, st bus.Stage) {
 	var (
 		mu       sync.Mutex
 		handled  = map[string][]string{}
-		attempts = map[string]int{}
+		attempts tally
 	)
 	stageCtx, stop := context.WithCancel(ctx)
 	done := make(chan error, 1)
@@ -243,10 +243,7 @@ func testConsume(t *testing.T, st bus.Stage) {
 		done <- bus.Consume(stageCtx, b, st,
 			func(ctx context.Context, items []*bus.Item[document.Raw]) {
 				for _, it := range items {
-					mu.Lock()
-					attempts[it.Value.ID]++
-					n := attempts[it.Value.ID]
-					mu.Unlock()
+					n := attempts.add(it.Value.ID)
 					switch it.Value.Text {
 					case "panic":
 						panic("poison")
@@ -806,8 +803,7 @@ func TestConsumeAwaits(t *testing.T) {
 		}
 	}
 	var (
-		mu       sync.Mutex
-		attempts = map[string]int{}
+		attempts tally
 		release  = make(chan struct{})
 	)
 	stageCtx, stop := context.WithCancel(ctx)
@@ -816,10 +812,7 @@ func TestConsumeAwaits(t *testing.T) {
 		done <- bus.Consume(stageCtx, b, bus.Stage{Name: "await", Stream: bus.StreamRaw, Schema: document.RawSchema, MaxDeliver: 3, Batch: 10},
 			func(ctx context.Context, items []*bus.Item[document.Raw]) {
 				for _, it := range items {
-					mu.Lock()
-					attempts[it.Value.ID]++
-					n := attempts[it.Value.ID]
-					mu.Unlock()
+					n := attempts.add(it.Value.ID)
 					it.Await = func(ctx context.Context) error {
 						<-release
 						if it.Value.ID == "b" && n == 1 {
@@ -830,13 +823,7 @@ func TestConsumeAwaits(t *testing.T) {
 				}
 			})
 	}()
-	for {
-		mu.Lock()
-		n := len(attempts)
-		mu.Unlock()
-		if n == 3 {
-			break
-		}
+	for len(attempts.counts()) < 3 {
 		time.Sleep(10 * time.Millisecond)
 	}
 	// Long enough for a Consume that did not wait to have settled them.
@@ -850,9 +837,31 @@ func TestConsumeAwaits(t *testing.T) {
 	}
 	close(release)
 	settled(t, ctx, b, bus.StreamRaw, "await", stop, done)
-	mu.Lock()
-	defer mu.Unlock()
-	if want := map[string]int{"a": 1, "b": 2, "c": 1}; !maps.Equal(attempts, want) {
-		t.Errorf("handled %v times, want %v (b again after its Await failed)", attempts, want)
+	if got, want := attempts.counts(), map[string]int{"a": 1, "b": 2, "c": 1}; !maps.Equal(got, want) {
+		t.Errorf("handled %v times, want %v (b again after its Await failed)", got, want)
 	}
+}
+
+// tally counts a handler's attempts at each document, from any of a
+// stage's goroutines.
+type tally struct {
+	mu sync.Mutex
+	n  map[string]int
+}
+
+// add counts one more attempt at id and returns how many there were.
+func (c *tally) add(id string) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.n == nil {
+		c.n = map[string]int{}
+	}
+	c.n[id]++
+	return c.n[id]
+}
+
+func (c *tally) counts() map[string]int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return maps.Clone(c.n)
 }
