@@ -97,6 +97,29 @@ func TestPublishRaws(t *testing.T) {
 	if want := []bool{false, true, true, false}; !slices.Equal(got, want) {
 		t.Errorf("published %v, want %v (kept, edited, fresh, fresh again)", got, want)
 	}
+	// A lookup that cannot finish publishes nothing and says so, rather
+	// than taking the documents it had no answer for as new.
+	expired, cancel := context.WithDeadline(ctx, time.Now())
+	defer cancel()
+	got, errs = b.PublishRaws(expired, many[:3])
+	for i, err := range errs {
+		if err == nil || got[i] {
+			t.Errorf("with an expired context: published %v, error %v", got[i], err)
+		}
+	}
+	raw, err := jetStream(t, b.URL()).Stream(ctx, bus.StreamRaw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range many[:3] {
+		m, err := raw.GetLastMsgForSubject(ctx, bus.RawSubject(r.ID))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if id := m.Header.Get(jetstream.MsgIDHeader); id != "earlier:"+r.ID {
+			t.Errorf("%s republished with an expired context (message id %q)", r.Title, id)
+		}
+	}
 	got, errs = b.PublishRaws(ctx, many)
 	if err := errors.Join(errs...); err != nil {
 		t.Fatal(err)

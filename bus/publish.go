@@ -241,21 +241,43 @@ func (b *Bus) PublishRaws(ctx context.Context, raws []*document.Raw) (published 
 func (b *Bus) lastHashes(ctx context.Context, stream string, subjects []string) (map[string]string, error) {
 	have := make(map[string]string, len(subjects))
 	for chunk := range slices.Chunk(subjects, rawLookupMax) {
-		msgs, err := jetstreamext.GetLastMsgsFor(ctx, b.js, stream, chunk, jetstreamext.GetLastMsgsBatchSize(len(chunk)))
-		if err != nil {
+		if err := b.lastHashesOf(ctx, stream, chunk, have); err != nil {
 			return nil, fmt.Errorf("latest messages on %d subjects of %s: %w", len(chunk), stream, err)
-		}
-		for m, err := range msgs {
-			if errors.Is(err, jetstreamext.ErrNoMessages) {
-				break
-			}
-			if err != nil {
-				return nil, fmt.Errorf("latest messages on %d subjects of %s: %w", len(chunk), stream, err)
-			}
-			have[m.Subject] = m.Header.Get(HeaderContentHash)
 		}
 	}
 	return have, nil
+}
+
+// lookupTimeout bounds a batched lookup whose context has no deadline.
+const lookupTimeout = 5 * time.Second
+
+func (b *Bus) lastHashesOf(ctx context.Context, stream string, subjects []string, have map[string]string) error {
+	// The answers end with an end-of-batch message; a lookup that times
+	// out ends the iteration just as quietly, which would make every
+	// document not yet answered look new. A deadline of our own tells
+	// the two apart.
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, lookupTimeout)
+		defer cancel()
+	}
+	msgs, err := jetstreamext.GetLastMsgsFor(ctx, b.js, stream, subjects, jetstreamext.GetLastMsgsBatchSize(len(subjects)))
+	if err != nil {
+		return err
+	}
+	for m, err := range msgs {
+		if errors.Is(err, jetstreamext.ErrNoMessages) {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		have[m.Subject] = m.Header.Get(HeaderContentHash)
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("no complete answer: %w", err)
+	}
+	return nil
 }
 
 // PublishTagged publishes a tagged document and, with
