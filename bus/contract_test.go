@@ -831,8 +831,10 @@ func TestConsumeAwaits(t *testing.T) {
 	)
 	stageCtx, stop := context.WithCancel(ctx)
 	done := make(chan error, 1)
+	// Room for three batches at once: should the three messages come in
+	// more than one, the first's wait must not keep the others away.
 	go func() {
-		done <- bus.Consume(stageCtx, b, bus.Stage{Name: "await", Stream: bus.StreamRaw, Schema: document.RawSchema, MaxDeliver: 3, Batch: 10},
+		done <- bus.Consume(stageCtx, b, bus.Stage{Name: "await", Stream: bus.StreamRaw, Schema: document.RawSchema, MaxDeliver: 3, Batch: 10, InFlight: 3},
 			func(ctx context.Context, items []*bus.Item[document.Raw]) {
 				for _, it := range items {
 					n := attempts.add(it.Value.ID)
