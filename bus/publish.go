@@ -74,7 +74,7 @@ func (b *Bus) publishAll(ctx context.Context, msgs []*nats.Msg, ids []string) er
 		acks = append(acks, f)
 	}
 	for _, f := range acks {
-		if err := b.awaitAck(ctx, f); err != nil {
+		if _, err := b.awaitAck(ctx, f); err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -83,17 +83,20 @@ func (b *Bus) publishAll(ctx context.Context, msgs []*nats.Msg, ids []string) er
 
 // awaitAck waits for the server's acknowledgement of an asynchronous
 // publish and counts it.
-func (b *Bus) awaitAck(ctx context.Context, f jetstream.PubAckFuture) error {
-	var err error
+func (b *Bus) awaitAck(ctx context.Context, f jetstream.PubAckFuture) (*jetstream.PubAck, error) {
+	var (
+		ack *jetstream.PubAck
+		err error
+	)
 	select {
-	case <-f.Ok():
+	case ack = <-f.Ok():
 	case err = <-f.Err():
 		err = fmt.Errorf("publish %s: %w", f.Msg().Subject, err)
 	case <-ctx.Done():
 		err = ctx.Err()
 	}
 	b.obs.Published(streamOf(f.Msg().Subject), err)
-	return err
+	return ack, err
 }
 
 // streamOf names the stream a subject of the contract belongs to, for
@@ -222,15 +225,12 @@ func (b *Bus) PublishRaws(ctx context.Context, raws []*document.Raw) (published 
 		if f == nil {
 			continue
 		}
-		select {
-		case ack := <-f.Ok():
-			published[i] = !ack.Duplicate
-		case err := <-f.Err():
-			errs[i] = fmt.Errorf("%s: publish %s: %w", raws[i].Source, subjects[i], err)
-		case <-ctx.Done():
-			errs[i] = fmt.Errorf("%s: %w", raws[i].Source, ctx.Err())
+		ack, err := b.awaitAck(ctx, f)
+		if err != nil {
+			errs[i] = fmt.Errorf("%s: %w", raws[i].Source, err)
+			continue
 		}
-		b.obs.Published(StreamRaw, errs[i])
+		published[i] = !ack.Duplicate
 	}
 	return published, errs
 }
@@ -242,7 +242,7 @@ func (b *Bus) lastHashes(ctx context.Context, stream string, subjects []string) 
 	have := make(map[string]string, len(subjects))
 	for chunk := range slices.Chunk(subjects, rawLookupMax) {
 		if err := b.lastHashesOf(ctx, stream, chunk, have); err != nil {
-			return nil, fmt.Errorf("latest messages on %d subjects of %s: %w", len(chunk), stream, err)
+			return nil, fmt.Errorf("looking up %d documents in %s: %w", len(chunk), stream, err)
 		}
 	}
 	return have, nil
@@ -320,7 +320,10 @@ func (b *Bus) PublishTaggedAsync(ctx context.Context, t document.Tagged) (await 
 		b.obs.Published(StreamTagged, err)
 		return nil, err
 	}
-	return func(ctx context.Context) error { return b.awaitAck(ctx, f) }, nil
+	return func(ctx context.Context) error {
+		_, err := b.awaitAck(ctx, f)
+		return err
+	}, nil
 }
 
 // publishMentions publishes one mention event per entity of t. Each says
