@@ -31,7 +31,8 @@ type ArchiveCounts struct {
 
 // Archive publishes the HTML and PDF records of a WARC file, streaming: a
 // reader goroutine hands records to extraction workers through a short
-// queue, so memory holds a few records whatever the archive's size.
+// queue, and they to a publisher, so memory holds a few batches of
+// records whatever the archive's size.
 // Records that are not documents are counted and skipped; a corrupt or
 // truncated record and a record whose content cannot be extracted each
 // give one error naming the file and offset, and the rest goes on.
@@ -56,6 +57,10 @@ func Archive(ctx context.Context, b *bus.Bus, path string, log *slog.Logger, pro
 	defer cx.Close()
 	workers := runtime.GOMAXPROCS(0) * 2
 	docs := make(chan archive.Doc, workers)
+	pub := startPublisher(ctx, b, &c.Counts, func(err error) {
+		atomic.AddInt64(&c.Rejected, 1)
+		fail(fmt.Errorf("%s: %w", path, err))
+	}, func(int) {})
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Go(func() {
@@ -68,16 +73,7 @@ func Archive(ctx context.Context, b *bus.Bus, path string, log *slog.Logger, pro
 					}
 					continue
 				}
-				published, err := b.PublishRaw(ctx, &raw)
-				switch {
-				case err != nil:
-					atomic.AddInt64(&c.Rejected, 1)
-					fail(fmt.Errorf("%s: %s: %w", path, d.URI, err))
-				case published:
-					atomic.AddInt64(&c.Accepted, 1)
-				default:
-					atomic.AddInt64(&c.Unchanged, 1)
-				}
+				pub.in <- &raw
 			}
 		})
 	}
@@ -99,6 +95,7 @@ func Archive(ctx context.Context, b *bus.Bus, path string, log *slog.Logger, pro
 	}
 	close(docs)
 	wg.Wait()
+	pub.close()
 	c.Stats = r.Stats()
 	return c, errs
 }

@@ -49,16 +49,12 @@ func Files(ctx context.Context, b *bus.Bus, paths []string, log *slog.Logger, pr
 	// One content extractor for the run, so PDFs share one PDF engine.
 	cx := content.New(content.Options{})
 	defer cx.Close()
-	// Files are read on every core and published in batches
-	// (bus.PublishRaws: one lookup and one wait for a batch rather than
-	// one of each per file), each batch of what has been read by then.
+	// Files are read on every core and published in batches.
 	var (
-		work  = make(chan string)
-		read  = make(chan *document.Raw, publishBatch)
-		done  int
-		pmu   sync.Mutex
-		wg    sync.WaitGroup
-		pubWG sync.WaitGroup
+		work = make(chan string)
+		done int
+		pmu  sync.Mutex
+		wg   sync.WaitGroup
 	)
 	step := func(n int) {
 		pmu.Lock()
@@ -68,6 +64,7 @@ func Files(ctx context.Context, b *bus.Bus, paths []string, log *slog.Logger, pr
 			progress(done, len(files))
 		}
 	}
+	pub := startPublisher(ctx, b, &c, fail, step)
 	for range runtime.GOMAXPROCS(0) * 2 {
 		wg.Go(func() {
 			for path := range work {
@@ -77,38 +74,7 @@ func Files(ctx context.Context, b *bus.Bus, paths []string, log *slog.Logger, pr
 					step(1)
 					continue
 				}
-				read <- &raw
-			}
-		})
-	}
-	for range publishers {
-		pubWG.Go(func() {
-			for raw := range read {
-				batch := []*document.Raw{raw}
-			gather:
-				for len(batch) < publishBatch {
-					select {
-					case r, ok := <-read:
-						if !ok {
-							break gather
-						}
-						batch = append(batch, r)
-					default:
-						break gather
-					}
-				}
-				published, errs := b.PublishRaws(ctx, batch)
-				for i := range batch {
-					switch {
-					case errs[i] != nil:
-						fail(errs[i])
-					case published[i]:
-						atomic.AddInt64(&c.Accepted, 1)
-					default:
-						atomic.AddInt64(&c.Unchanged, 1)
-					}
-				}
-				step(len(batch))
+				pub.in <- &raw
 			}
 		})
 	}
@@ -123,21 +89,74 @@ func Files(ctx context.Context, b *bus.Bus, paths []string, log *slog.Logger, pr
 	}
 	close(work)
 	wg.Wait()
-	close(read)
-	pubWG.Wait()
+	pub.close()
 	if ctx.Err() != nil {
 		errs = append(errs, ctx.Err())
 	}
 	return c, errs
 }
 
-// publishBatch is the most files published at once, and publishers how
-// many batches are published at a time, so that one is read while another
-// waits for the server.
+// publisher publishes the documents sent on in in batches
+// (bus.PublishRaws: one lookup and one wait for a batch rather than one of
+// each per document), each batch of what has arrived by then, publishers
+// batches at a time, so that one gathers while another waits for the
+// server.
+type publisher struct {
+	in chan *document.Raw
+	wg sync.WaitGroup
+}
+
+// publishBatch is the most documents published at once, and publishers
+// how many batches are published at a time.
 const (
 	publishBatch = 64
 	publishers   = 2
 )
+
+// startPublisher counts each document it publishes in c, as accepted or
+// unchanged, hands each failure to reject, and reports each batch done to
+// step.
+func startPublisher(ctx context.Context, b *bus.Bus, c *Counts, reject func(error), step func(n int)) *publisher {
+	p := &publisher{in: make(chan *document.Raw, publishBatch)}
+	for range publishers {
+		p.wg.Go(func() {
+			for raw := range p.in {
+				batch := []*document.Raw{raw}
+			gather:
+				for len(batch) < publishBatch {
+					select {
+					case r, ok := <-p.in:
+						if !ok {
+							break gather
+						}
+						batch = append(batch, r)
+					default:
+						break gather
+					}
+				}
+				published, errs := b.PublishRaws(ctx, batch)
+				for i := range batch {
+					switch {
+					case errs[i] != nil:
+						reject(errs[i])
+					case published[i]:
+						atomic.AddInt64(&c.Accepted, 1)
+					default:
+						atomic.AddInt64(&c.Unchanged, 1)
+					}
+				}
+				step(len(batch))
+			}
+		})
+	}
+	return p
+}
+
+// close returns once everything sent has been published.
+func (p *publisher) close() {
+	close(p.in)
+	p.wg.Wait()
+}
 
 // WaitIndexed blocks until the extractor and indexer stages have handled
 // everything published so far: once both durable consumers have nothing
