@@ -65,10 +65,9 @@ func (b *Bus) publishAll(ctx context.Context, msgs []*nats.Msg, ids []string) er
 	acks := make([]jetstream.PubAckFuture, 0, len(msgs))
 	var errs []error
 	for i, m := range msgs {
-		f, err := b.js.PublishMsgAsync(m, jetstream.WithMsgID(ids[i]))
+		f, err := b.sendAsync(m, ids[i])
 		if err != nil {
-			b.obs.Published(streamOf(m.Subject), err)
-			errs = append(errs, fmt.Errorf("publish %s: %w", m.Subject, err))
+			errs = append(errs, err)
 			continue
 		}
 		acks = append(acks, f)
@@ -79,6 +78,30 @@ func (b *Bus) publishAll(ctx context.Context, msgs []*nats.Msg, ids []string) er
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// startPublish is Publish without the wait: it encodes v and sends it,
+// and awaitAck waits for the server's acknowledgement. A message that
+// could not be encoded or sent is counted here.
+func (b *Bus) startPublish(ctx context.Context, subject, msgID, schema string, v any, hdr nats.Header) (jetstream.PubAckFuture, error) {
+	m, err := b.message(ctx, subject, schema, v, hdr)
+	if err != nil {
+		b.obs.Published(streamOf(subject), err)
+		return nil, err
+	}
+	return b.sendAsync(m, msgID)
+}
+
+// sendAsync sends m without waiting for the server's acknowledgement; a
+// message that could not be sent is counted here.
+func (b *Bus) sendAsync(m *nats.Msg, msgID string) (jetstream.PubAckFuture, error) {
+	f, err := b.js.PublishMsgAsync(m, jetstream.WithMsgID(msgID))
+	if err != nil {
+		err = fmt.Errorf("publish %s: %w", m.Subject, err)
+		b.obs.Published(streamOf(m.Subject), err)
+		return nil, err
+	}
+	return f, nil
 }
 
 // awaitAck waits for the server's acknowledgement of an asynchronous
@@ -212,14 +235,13 @@ func (b *Bus) PublishRaws(ctx context.Context, raws []*document.Raw) (published 
 		if h, ok := have[subjects[i]]; ok && h == raw.ContentHash {
 			continue
 		}
-		m, err := b.message(ctx, subjects[i], document.RawSchema, raw, nats.Header{HeaderContentHash: {raw.ContentHash}})
-		if err == nil {
-			acks[i], err = b.js.PublishMsgAsync(m, jetstream.WithMsgID(raw.ID+":"+raw.ContentHash))
-		}
+		f, err := b.startPublish(ctx, subjects[i], raw.ID+":"+raw.ContentHash, document.RawSchema, raw,
+			nats.Header{HeaderContentHash: {raw.ContentHash}})
 		if err != nil {
-			b.obs.Published(StreamRaw, err)
-			errs[i] = fmt.Errorf("%s: publish %s: %w", raw.Source, subjects[i], err)
+			errs[i] = fmt.Errorf("%s: %w", raw.Source, err)
+			continue
 		}
+		acks[i] = f
 	}
 	for i, f := range acks {
 		if f == nil {
@@ -308,16 +330,8 @@ func (b *Bus) PublishTaggedAsync(ctx context.Context, t document.Tagged) (await 
 			return nil, err
 		}
 	}
-	subject := TaggedSubject(t.ID)
-	m, err := b.message(ctx, subject, document.TaggedSchema, t, hdr)
+	f, err := b.startPublish(ctx, TaggedSubject(t.ID), t.ID+":"+t.ContentHash+":"+t.Extractor, document.TaggedSchema, t, hdr)
 	if err != nil {
-		b.obs.Published(StreamTagged, err)
-		return nil, err
-	}
-	f, err := b.js.PublishMsgAsync(m, jetstream.WithMsgID(t.ID+":"+t.ContentHash+":"+t.Extractor))
-	if err != nil {
-		err = fmt.Errorf("publish %s: %w", subject, err)
-		b.obs.Published(StreamTagged, err)
 		return nil, err
 	}
 	return func(ctx context.Context) error {

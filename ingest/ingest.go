@@ -96,7 +96,7 @@ func Files(ctx context.Context, b *bus.Bus, paths []string, log *slog.Logger, pr
 	return c, errs
 }
 
-// publisher publishes the documents sent on in in batches
+// publisher publishes the documents sent on its channel in batches
 // (bus.PublishRaws: one lookup and one wait for a batch rather than one of
 // each per document), each batch of what has arrived by then, publishers
 // batches at a time, so that one gathers while another waits for the
