@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -14,9 +15,23 @@ import (
 	"github.com/compoundwatch/compoundwatch/internal/repotest"
 )
 
-// benchBytes is the minimum volume of text a benchmark iteration extracts,
-// so that caches cannot hold the whole input.
-const benchBytes = 50 << 20
+// benchBytes is the minimum volume of text a benchmark iteration
+// extracts, 50 MB, so that caches cannot hold the whole input.
+// CW_BENCH_MB sets another: with 1, callgrind counts the instructions of
+// a pass in seconds, a measure that, unlike the time, the other work on
+// a shared machine does not move (see the README).
+func benchBytes(tb testing.TB) int {
+	tb.Helper()
+	s := os.Getenv("CW_BENCH_MB")
+	if s == "" {
+		return 50 << 20
+	}
+	mb, err := strconv.Atoi(s)
+	if err != nil || mb <= 0 {
+		tb.Fatalf("CW_BENCH_MB=%q: want a positive number", s)
+	}
+	return mb << 20
+}
 
 // BenchmarkExtract measures throughput (MB/s via SetBytes; one goroutine,
 // so per core) and allocations per document, with the shipped gazetteer
@@ -37,12 +52,12 @@ func BenchmarkExtract(b *testing.B) {
 			}
 			texts = append(texts, string(raw))
 		}
-		docs := repeat(texts)
+		docs := repeat(texts, benchBytes(b))
 		b.Run("extract", func(b *testing.B) { benchDocs(b, docs, extractAll(x), g.Patterns()) })
 		b.Run("figures+events", func(b *testing.B) { benchDocs(b, docs, figuresAndEvents, 0) })
 	})
 	b.Run("generated", func(b *testing.B) {
-		docs := repeat(generatedDocs(200))
+		docs := repeat(generatedDocs(200), benchBytes(b))
 		b.Run("extract", func(b *testing.B) { benchDocs(b, docs, extractAll(x), g.Patterns()) })
 		b.Run("figures+events", func(b *testing.B) { benchDocs(b, docs, figuresAndEvents, 0) })
 	})
@@ -50,7 +65,7 @@ func BenchmarkExtract(b *testing.B) {
 	// examples, three or four in five of which name an entity, a date or
 	// a figure.
 	b.Run("articles", func(b *testing.B) {
-		docs := repeat(repotest.Articles(b, 2000))
+		docs := repeat(repotest.Articles(b, repotest.BenchDocs(b, 2000)), benchBytes(b))
 		b.Run("extract", func(b *testing.B) { benchDocs(b, docs, extractAll(x), g.Patterns()) })
 		b.Run("figures+events", func(b *testing.B) { benchDocs(b, docs, figuresAndEvents, 0) })
 	})
@@ -69,11 +84,11 @@ func figuresAndEvents(text string) {
 }
 
 // repeat copies texts (fresh memory for each copy) until they reach
-// benchBytes.
-func repeat(texts []string) []string {
+// size bytes.
+func repeat(texts []string, size int) []string {
 	var docs []string
 	total := 0
-	for total < benchBytes {
+	for total < size {
 		for _, t := range texts {
 			docs = append(docs, strings.Clone(t))
 			total += len(t)
