@@ -253,24 +253,49 @@ func languageSample(text string) string {
 func isEnglish(sample string) bool {
 	words, function := 0, 0
 	var low [maxFunctionWord]byte
-	for f := range strings.FieldsFuncSeq(sample, func(r rune) bool { return !unicode.IsLetter(r) && r != '\'' }) {
+	// A word is a run of letters and apostrophes. The loop reads ASCII a
+	// byte at a time and decodes only other runes: a split with a
+	// function per rune (strings.FieldsFunc) cost five times as much.
+	word, n, ascii := false, 0, true // in a word; its length in bytes; all ASCII
+	end := func() {
 		words++
-		// Only a short word of ASCII letters can lower-case to one of
-		// the list, so no other word is lower-cased (or allocated).
-		if len(f) > maxFunctionWord {
-			continue
-		}
-		n := 0
-		for ; n < len(f) && f[n] < utf8.RuneSelf; n++ {
-			c := f[n]
-			if 'A' <= c && c <= 'Z' {
-				c += 'a' - 'A'
+		if ascii && n <= maxFunctionWord {
+			if _, ok := englishFunctionWords[string(low[:n])]; ok {
+				function++
 			}
-			low[n] = c
 		}
-		if _, ok := englishFunctionWords[string(low[:n])]; ok && n == len(f) {
-			function++
+		word = false
+	}
+	for i := 0; i < len(sample); {
+		c, size := sample[i], 1
+		letter := false
+		if c < utf8.RuneSelf {
+			letter = 'a' <= c|('a'-'A') && c|('a'-'A') <= 'z' || c == '\''
+		} else {
+			var r rune
+			r, size = utf8.DecodeRuneInString(sample[i:])
+			letter = unicode.IsLetter(r)
 		}
+		switch {
+		case !letter:
+			if word {
+				end()
+			}
+		case !word:
+			word, n, ascii = true, 0, true
+			fallthrough
+		default:
+			if c >= utf8.RuneSelf {
+				ascii = false
+			} else if n < maxFunctionWord {
+				low[n] = c | ('a' - 'A')
+			}
+			n += size
+		}
+		i += size
+	}
+	if word {
+		end()
 	}
 	return words >= 30 && function*8 >= words
 }

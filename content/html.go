@@ -424,6 +424,7 @@ func cleanText(s string) string {
 	s = strings.ReplaceAll(s, "\r\n", "\n")
 	s = strings.ReplaceAll(s, "\r", "\n")
 	var b strings.Builder
+	b.Grow(len(s)) // never longer than s: only trims and squeezes
 	blank := 0
 	for line := range strings.SplitSeq(s, "\n") {
 		line = strings.TrimRight(strings.TrimLeft(line, " \t\u00a0"), " \t\u00a0")

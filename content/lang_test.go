@@ -1,10 +1,12 @@
 package content
 
 import (
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/abadojack/whatlanggo"
@@ -139,5 +141,70 @@ func TestFunctionWordsFit(t *testing.T) {
 	}
 	if !isEnglish(strings.Repeat("THE Report Said That It Was Over And Done. ", 5)) {
 		t.Error("capitalised function words are not counted")
+	}
+}
+
+// isEnglishPlain is isEnglish's definition: words are runs of letters
+// and apostrophes, matched against the list in lower case.
+func isEnglishPlain(sample string) bool {
+	words, function := 0, 0
+	for _, w := range strings.FieldsFunc(sample, func(r rune) bool { return !unicode.IsLetter(r) && r != '\'' }) {
+		words++
+		if _, ok := englishFunctionWords[strings.Map(asciiLower, w)]; ok {
+			function++
+		}
+	}
+	return words >= 30 && function*8 >= words
+}
+
+// asciiLower lowers ASCII capitals only, as isEnglish does: "İT" is not
+// "it".
+func asciiLower(r rune) rune {
+	if 'A' <= r && r <= 'Z' {
+		return r + 'a' - 'A'
+	}
+	return r
+}
+
+// TestIsEnglishMatchesPlain holds isEnglish's byte loop to its
+// definition on the example documents, the shared corpus and random
+// texts of function words, other words, non-ASCII letters, apostrophes
+// and invalid bytes.
+func TestIsEnglishMatchesPlain(t *testing.T) {
+	var texts []string
+	for _, dir := range []string{filepath.Join(repotest.Root(t), "examples"), filepath.Join(repotest.Shared(t, "corpus"), "docs")} {
+		files, _ := filepath.Glob(filepath.Join(dir, "*"))
+		for _, f := range files {
+			if b, err := os.ReadFile(f); err == nil {
+				texts = append(texts, string(b))
+			}
+		}
+	}
+	if len(texts) == 0 {
+		t.Fatal("no documents read")
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	pieces := []string{"the ", "The", "of", "'", " ", "é", "黄", "\xff", "a", "Z", ",", "and", "x", "THE", "ſ", "İt", "it"}
+	for range 20000 {
+		var b strings.Builder
+		for range r.IntN(200) {
+			b.WriteString(pieces[r.IntN(len(pieces))])
+		}
+		texts = append(texts, b.String())
+	}
+	english := 0
+	for _, s := range texts {
+		for _, n := range []int{len(s), min(len(s), languageSampleSize), min(len(s), 300)} {
+			got, want := isEnglish(s[:n]), isEnglishPlain(s[:n])
+			if got != want {
+				t.Fatalf("isEnglish(%q) = %v, want %v", s[:n], got, want)
+			}
+			if got {
+				english++
+			}
+		}
+	}
+	if english == 0 || english == 3*len(texts) {
+		t.Fatalf("%d of %d texts English: the test cannot tell the answers apart", english, 3*len(texts))
 	}
 }

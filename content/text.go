@@ -64,11 +64,20 @@ func extractText(body []byte, contentType string) (Extracted, error) {
 	}
 	// A header block must open with Title: and be followed by a blank line
 	// or the end, or it is just text that happens to start "Source: …".
+	// The text from line k on is the tail of s: lines were split at
+	// single bytes, so no join (and no copy) is needed.
+	from := func(k int) string {
+		off := 0
+		for _, l := range lines[:k] {
+			off += len(l) + 1
+		}
+		return s[min(off, len(s)):]
+	}
 	if headers > 0 && x.Title != "" && (i == len(lines) || strings.TrimSpace(lines[i]) == "") {
-		x.Text = strings.Join(lines[i:], "\n")
+		x.Text = from(i)
 	} else {
 		x = Extracted{ContentType: TypeText}
-		x.Text = strings.Join(lines[start:], "\n")
+		x.Text = from(start)
 	}
 	x.Text = cleanText(x.Text)
 	return x, nil
@@ -143,11 +152,22 @@ func decodeText(body []byte, contentType string) (string, error) {
 	}
 	// Text has few control characters; binary has many.
 	ctrl, total := 0, 0
-	for _, r := range s {
+	for i := 0; i < len(s); {
 		total++
-		if r == utf8.RuneError || (unicode.IsControl(r) && r != '\n' && r != '\r' && r != '\t' && r != '\f') {
+		if c := s[i]; c < utf8.RuneSelf {
+			// ASCII, nearly all of most texts: its control characters
+			// are C0 and DEL, as unicode.IsControl says.
+			if (c < ' ' || c == 0x7f) && c != '\n' && c != '\r' && c != '\t' && c != '\f' {
+				ctrl++
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError || unicode.IsControl(r) {
 			ctrl++
 		}
+		i += n
 	}
 	if total > 0 && ctrl*20 > total {
 		return "", fmt.Errorf("%w: %d of %d characters are control characters", ErrBinary, ctrl, total)
