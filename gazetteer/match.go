@@ -10,6 +10,7 @@ import (
 
 	"github.com/compoundwatch/compoundwatch/document"
 	"github.com/compoundwatch/compoundwatch/gazetteer/internal/schema"
+	"github.com/compoundwatch/compoundwatch/internal/ascii"
 )
 
 // gtype indexes the entity types in the matcher, plus two pseudo-types for
@@ -599,10 +600,22 @@ func caseOK(span, form string) bool {
 	}
 }
 
+// nextWord returns the word of s (letters, digits and marks, or a lone
+// "&") at or after i, and the index after it. Names are mostly ASCII, so
+// ASCII bytes are tested here and only other runes decoded: for them
+// unicode's letters and digits are exactly ascii.IsAlnum, and no byte is
+// a mark.
 func nextWord(s string, i int) (string, int) {
 	for i < len(s) {
+		if c := s[i]; c < utf8.RuneSelf {
+			if c == '&' || ascii.IsAlnum(c) {
+				break
+			}
+			i++
+			continue
+		}
 		r, n := utf8.DecodeRuneInString(s[i:])
-		if r == '&' || unicode.IsLetter(r) || unicode.IsDigit(r) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
 			break
 		}
 		i += n
@@ -615,6 +628,13 @@ func nextWord(s string, i int) (string, int) {
 	}
 	j := i
 	for j < len(s) {
+		if c := s[j]; c < utf8.RuneSelf {
+			if !ascii.IsAlnum(c) {
+				break
+			}
+			j++
+			continue
+		}
 		r, n := utf8.DecodeRuneInString(s[j:])
 		if !(unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r)) {
 			break
@@ -626,12 +646,23 @@ func nextWord(s string, i int) (string, int) {
 
 func wordCaseOK(sw, fw string) bool {
 	upper, lower := 0, 0
-	for _, r := range fw {
+	for i := 0; i < len(fw); {
+		if c := fw[i]; c < utf8.RuneSelf {
+			if 'A' <= c && c <= 'Z' {
+				upper++
+			} else if 'a' <= c && c <= 'z' {
+				lower++
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(fw[i:])
 		if unicode.IsUpper(r) {
 			upper++
 		} else if unicode.IsLower(r) {
 			lower++
 		}
+		i += n
 	}
 	if upper >= 2 && lower == 0 { // acronym
 		for _, r := range sw {
