@@ -16,6 +16,7 @@ package extractor
 // date the text itself states.
 
 import (
+	"encoding/binary"
 	"fmt"
 	"slices"
 	"strconv"
@@ -1195,27 +1196,64 @@ func precisionOf(d ymd) string {
 
 // containsFold reports whether strings.ToLower(s) contains sub, which is
 // lower-case ASCII, without building the lower-case copy.
+//
+// A match starts where sub's first letter does, in either case: the only
+// other runes that lower to an ASCII letter are the Kelvin sign (k) and
+// the dotted capital I (i). For any other first letter, strings.IndexByte
+// finds the candidates, so a sentence is not tested byte by byte.
 func containsFold(s, sub string) bool {
-	for i := 0; i+len(sub) <= len(s); i++ {
-		if c := s[i]; c < utf8.RuneSelf && c|0x20 != sub[0] || !utf8.RuneStart(c) {
-			continue // an ASCII letter lowers only from its capital
-		}
-		j, k := 0, i
-		for ; j < len(sub) && k < len(s); j++ {
-			r, n := rune(s[k]), 1
-			if r >= utf8.RuneSelf {
-				r, n = utf8.DecodeRuneInString(s[k:])
+	if sub == "" {
+		return true
+	}
+	lo, up := sub[0], sub[0]
+	if 'a' <= lo && lo <= 'z' {
+		up -= 'a' - 'A'
+	}
+	if lo == 'i' || lo == 'k' || lo >= utf8.RuneSelf {
+		for i := 0; i+len(sub) <= len(s); i++ {
+			if c := s[i]; c < utf8.RuneSelf && c|0x20 != lo || !utf8.RuneStart(c) {
+				continue // an ASCII letter lowers only from its capital
 			}
-			if unicode.ToLower(r) != rune(sub[j]) {
-				break
+			if foldedAt(s, i, sub) {
+				return true
 			}
-			k += n
 		}
-		if j == len(sub) {
+		return false
+	}
+	for i := 0; i+len(sub) <= len(s); {
+		starts := s[i : len(s)-len(sub)+1]
+		k := strings.IndexByte(starts, lo)
+		if k < 0 {
+			k = len(starts)
+		}
+		if u := strings.IndexByte(starts[:k], up); u >= 0 {
+			k = u
+		}
+		if k == len(starts) {
+			return false
+		}
+		if foldedAt(s, i+k, sub) {
 			return true
 		}
+		i += k + 1
 	}
 	return false
+}
+
+// foldedAt reports whether the runes of s from i, lowered, begin with sub.
+func foldedAt(s string, i int, sub string) bool {
+	j, k := 0, i
+	for ; j < len(sub) && k < len(s); j++ {
+		r, n := rune(s[k]), 1
+		if r >= utf8.RuneSelf {
+			r, n = utf8.DecodeRuneInString(s[k:])
+		}
+		if unicode.ToLower(r) != rune(sub[j]) {
+			return false
+		}
+		k += n
+	}
+	return j == len(sub)
 }
 
 // summaryLimit is the length a summary is cut to, at a word boundary.
@@ -1258,8 +1296,34 @@ func summarize(s string) string {
 }
 
 // needsCollapse reports white space in s other than single spaces.
+//
+// Eight bytes at a time where it can: a run of printable ASCII without
+// two spaces in a row needs no collapsing, whatever else it holds, and
+// most of a sentence is such runs.
 func needsCollapse(s string) bool {
+	const (
+		ones   = 0x0101_0101_0101_0101
+		highs  = 0x8080_8080_8080_8080
+		low7s  = 0x7f7f_7f7f_7f7f_7f7f
+		spaces = ' ' * ones
+	)
 	for i := 0; i < len(s); i++ {
+		if i+8 <= len(s) {
+			x := binary.LittleEndian.Uint64([]byte(s[i : i+8]))
+			// Any byte below ' ' or not ASCII (the test for a byte
+			// below n is exact about whether there is one), and the
+			// spaces: zero bytes of x^spaces, exactly.
+			odd := (x-spaces)&^x&highs | x&highs
+			y := x ^ spaces
+			sp := ^((y&low7s + low7s) | y | low7s)
+			if odd == 0 && sp&(sp>>8) == 0 {
+				if sp>>63 != 0 && i+8 < len(s) && s[i+8] == ' ' {
+					return true
+				}
+				i += 7
+				continue
+			}
+		}
 		switch c := s[i]; {
 		case ' ' < c && c < utf8.RuneSelf:
 		case c == ' ':
