@@ -82,6 +82,12 @@ func kinWordEnd(s string) int {
 			continue
 		}
 		for _, w := range kinWords {
+			// The first byte first: a comparison of the whole word at
+			// every word start of every known person's next 20 bytes was
+			// 3% of extracting the benchmark's articles.
+			if s[i] != w[0] {
+				continue
+			}
 			if e := i + len(w); strings.HasPrefix(s[i:], w) && (e == len(s) || !isRegexpWordByte(s[e])) {
 				return e
 			}

@@ -1352,9 +1352,10 @@ func attachEntities(evs []document.Event, entities []document.Entity) {
 	ends := buf[:0] // ids[ends[k-1]:ends[k]] are evs[k]'s
 	for k := range evs {
 		ev := &evs[k]
-		for _, e := range entities {
-			for _, m := range e.Mentions {
-				if m.Start >= ev.Start && m.End <= ev.End {
+		for i := range entities { // by index: an Entity is large to copy
+			e := &entities[i]
+			for j := range e.Mentions {
+				if m := &e.Mentions[j]; m.Start >= ev.Start && m.End <= ev.End {
 					ids = append(ids, e.ID)
 					break
 				}

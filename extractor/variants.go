@@ -28,9 +28,9 @@ const (
 func personVariants(dst []document.Entity, text string, toks []token, g *gazetteer.Gazetteer, taken ...[]document.Entity) []document.Entity {
 	free := func(a, b int) bool {
 		for _, es := range taken {
-			for _, e := range es {
-				for _, m := range e.Mentions {
-					if a < m.End && m.Start < b {
+			for i := range es { // by index: an Entity is large to copy
+				for j := range es[i].Mentions {
+					if m := &es[i].Mentions[j]; a < m.End && m.Start < b {
 						return false
 					}
 				}
