@@ -264,31 +264,46 @@ func absDiff(a, b int) int {
 	return b - a
 }
 
-// editDistance is the Levenshtein distance of a and b, or max+1 as soon as
-// it must exceed max.
+// editDistance is the Levenshtein distance of a and b, or max+1 when it
+// exceeds max.
+//
+// Only the band of cells within max of the diagonal is filled: a path
+// through any other cell costs more than max. Variant matching calls it
+// with max 2 against every name that shares a first word, and the full
+// table cost ten times the band on names of 15 letters.
 func editDistance(a, b string, max int) int {
+	if len(a)-len(b) > max || len(b)-len(a) > max {
+		return max + 1
+	}
+	inf := max + 1
 	var pb, cb [48]int
 	prev, cur := pb[:0], cb[:0]
-	if len(b)+1 > len(pb) {
-		prev, cur = make([]int, 0, len(b)+1), make([]int, 0, len(b)+1)
+	if len(b)+2 > len(pb) {
+		prev, cur = make([]int, 0, len(b)+2), make([]int, 0, len(b)+2)
 	}
-	prev, cur = prev[:len(b)+1], cur[:len(b)+1]
+	prev, cur = prev[:len(b)+2], cur[:len(b)+2] // one past the end for the band's edge
 	for j := range prev {
-		prev[j] = j
+		prev[j] = min(j, inf)
 	}
 	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		best := cur[0]
-		for j := 1; j <= len(b); j++ {
+		lo, hi := i-max, min(len(b), i+max)
+		if lo <= 1 {
+			lo, cur[0] = 1, min(i, inf)
+		} else {
+			cur[lo-1] = inf
+		}
+		best := cur[lo-1]
+		for j := lo; j <= hi; j++ {
 			cost := 1
 			if a[i-1] == b[j-1] {
 				cost = 0
 			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost, inf)
 			best = min(best, cur[j])
 		}
+		cur[hi+1] = inf
 		if best > max {
-			return max + 1
+			return inf
 		}
 		prev, cur = cur, prev
 	}

@@ -1,0 +1,86 @@
+package gazetteer
+
+import (
+	"math/rand/v2"
+	"strings"
+	"testing"
+)
+
+// levenshtein is the distance by its definition: the whole table.
+func levenshtein(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
+}
+
+// TestEditDistanceBand holds the banded editDistance to the whole table:
+// the distance itself up to max, max+1 beyond, for every max it is called
+// with and more, on close and far pairs of random names, short and longer
+// than its stack buffer.
+func TestEditDistanceBand(t *testing.T) {
+	for _, tc := range []struct {
+		a, b string
+		max  int
+		want int
+	}{
+		{"mingxuechen", "mingxuechang", 2, 2},
+		{"kitten", "sitting", 2, 3},
+		{"", "ab", 2, 2},
+		{"abc", "", 2, 3},
+		{"same", "same", 0, 0},
+		{"ab", "ba", 1, 2},
+	} {
+		if got := editDistance(tc.a, tc.b, tc.max); got != tc.want {
+			t.Errorf("editDistance(%q, %q, %d) = %d, want %d", tc.a, tc.b, tc.max, got, tc.want)
+		}
+	}
+	r := rand.New(rand.NewPCG(9, 10))
+	word := func(n int) string {
+		var b strings.Builder
+		for range n {
+			b.WriteByte("abcde"[r.IntN(5)])
+		}
+		return b.String()
+	}
+	for range 50000 {
+		a := word(r.IntN(60))
+		b := a
+		for range r.IntN(5) { // a few edits, so that near pairs are common
+			p := r.IntN(len(b) + 1)
+			switch r.IntN(3) {
+			case 0:
+				b = b[:p] + word(1) + b[p:]
+			case 1:
+				if p < len(b) {
+					b = b[:p] + b[p+1:]
+				}
+			default:
+				if p < len(b) {
+					b = b[:p] + word(1) + b[p+1:]
+				}
+			}
+		}
+		if r.IntN(4) == 0 {
+			b = word(r.IntN(60))
+		}
+		max := r.IntN(5)
+		want := min(levenshtein(a, b), max+1)
+		if got := editDistance(a, b, max); got != want {
+			t.Fatalf("editDistance(%q, %q, %d) = %d, want %d", a, b, max, got, want)
+		}
+	}
+}
