@@ -583,9 +583,13 @@ func (m *matcher) extend(b []byte, e int, endsDigit bool) (end int, head bool) {
 // the text (an acronym must be in capitals), so "Kep" is not "kep" and
 // "Try Pheap" is not "try pheap". Scripts without case always pass.
 func caseOK(span, form string) bool {
-	if span == form {
-		return true // most mentions are written as the gazetteer writes them
-	}
+	// Most mentions are written as the gazetteer writes them, and a word
+	// always has its own case.
+	return span == form || caseWordsOK(span, form)
+}
+
+// caseWordsOK is caseOK word by word.
+func caseWordsOK(span, form string) bool {
 	si, fi := 0, 0
 	for {
 		var sw, fw string
