@@ -152,9 +152,23 @@ func fold(dst *folded, text string, t *trie) {
 				if f.word < 0 {
 					f.word, h = len(b), 0
 				}
-				for ; i < len(text) && ascii.IsAlnum(text[i]); i++ {
-					c := text[i] | ('a' - 'A') // lower case; digits have the bit set
-					b, h = append(b, c), hashByte(h, c)
+				for {
+					for ; i < len(text) && ascii.IsAlnum(text[i]); i++ {
+						c := text[i] | ('a' - 'A') // lower case; digits have the bit set
+						b, h = append(b, c), hashByte(h, c)
+					}
+					// The commonest separator, one space between two words,
+					// ends this word and starts the next at once, as the
+					// space case below and this case again would.
+					if i+1 >= len(text) || text[i] != ' ' || !ascii.IsAlnum(text[i+1]) {
+						break
+					}
+					n := len(b)
+					f.b, f.hash = append(b, soft), h
+					f.endWord(t, n)
+					b, h = f.b, 0
+					f.word = len(b)
+					i++
 				}
 				f.b, f.hash = b, h
 				continue
