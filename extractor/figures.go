@@ -1240,21 +1240,30 @@ func tokenize(dst []token, text string) []token {
 			space = true
 		case c < utf8.RuneSelf:
 			if ascii.IsAlnum(c) {
-				// Most words are lower-case letters only: they are read
-				// here without the call to scanWord, which would give the
-				// same token.
-				t := token{start: i, kind: tWord}
-				if 'a' <= c && c <= 'z' {
-					t.end = plainWordEnd(text, ascii.LowerEnd(text, i+1))
+				for {
+					// Most words are lower-case letters only: they are read
+					// here without the call to scanWord, which would give
+					// the same token.
+					t := token{start: i, kind: tWord}
+					if c := text[i]; 'a' <= c && c <= 'z' {
+						t.end = plainWordEnd(text, ascii.LowerEnd(text, i+1))
+					}
+					if t.end == 0 {
+						t = scanWord(text, i)
+					}
+					if space {
+						t.flags |= fSpace
+					}
+					toks = append(toks, t)
+					i, space = t.end, false
+					// One space and another word, the commonest case, is
+					// read here rather than by two more turns of the outer
+					// loop.
+					if i+1 >= len(text) || text[i] != ' ' || !ascii.IsAlnum(text[i+1]) {
+						break
+					}
+					i, space = i+1, true
 				}
-				if t.end == 0 {
-					t = scanWord(text, i)
-				}
-				if space {
-					t.flags |= fSpace
-				}
-				toks = append(toks, t)
-				i, space = t.end, false
 				continue
 			}
 			var fl uint8
