@@ -234,7 +234,7 @@ func (g *Gazetteer) Variants(typ, name string) []Variant {
 		}
 		vks := string(vk)
 		for _, k := range keys {
-			if k[0] != vk[0] || absDiff(len(k), len(vk)) > 2 || editDistance(k, vks, 2) > 2 {
+			if k[0] != vk[0] || editDistance(k, vks, 2) > 2 {
 				continue
 			}
 			add(g.variants[k], false)
@@ -255,13 +255,6 @@ func firstField(s string) string {
 		return s[:i]
 	}
 	return s
-}
-
-func absDiff(a, b int) int {
-	if a > b {
-		return a - b
-	}
-	return b - a
 }
 
 // editDistance is the Levenshtein distance of a and b, or max+1 when it
