@@ -72,7 +72,6 @@ type matcher struct {
 	heads [][]byte // folded head-noun phrases, longest first
 	cues  [][]byte // folded place cues
 	firms [][]byte // folded company words
-	links [][]int32
 	uncer []bool
 }
 
@@ -265,16 +264,8 @@ func (b *matcherBuilder) build(records []Record) matcher {
 	for _, c := range b.firms {
 		m.firms = append(m.firms, []byte(c))
 	}
-	m.links = make([][]int32, len(records))
 	m.uncer = make([]bool, len(records))
-	idx := map[string]int32{}
 	for i, r := range records {
-		idx[r.ID] = int32(i)
-	}
-	for i, r := range records {
-		for _, l := range r.Links {
-			m.links[i] = append(m.links[i], idx[l])
-		}
 		m.uncer[i] = r.Uncertain
 	}
 	keys := make([]string, len(m.pats))
@@ -423,28 +414,14 @@ func (g *Gazetteer) FindWith(text string, opt FindOptions) []document.Entity {
 }
 
 // applyGuards keeps a guarded mention only in a text about Cambodia (a
-// context word or an unguarded mention), next to a place cue ("Kep
-// province"), or when an entity linked to it is mentioned too.
+// context word or an unguarded mention) or next to a place cue ("Kep
+// province"). An unguarded mention of an entity linked to a guarded one
+// is an unguarded mention, so links need no test of their own.
 func (m *matcher) applyGuards(b []byte, hits []hit, cue bool) []hit {
-	sure := map[int32]bool{}
-	anySure := false
-	for _, h := range hits {
-		if h.guard != gGuarded {
-			sure[h.rec] = true
-			anySure = true
-		}
+	if cue || slices.ContainsFunc(hits, func(h hit) bool { return h.guard != gGuarded }) {
+		return hits
 	}
-	kept := hits[:0]
-	for _, h := range hits {
-		ok := h.guard != gGuarded || cue || anySure || m.placeCue(b, h.end)
-		for _, l := range m.links[h.rec] {
-			ok = ok || sure[l]
-		}
-		if ok {
-			kept = append(kept, h)
-		}
-	}
-	return kept
+	return slices.DeleteFunc(hits, func(h hit) bool { return !m.placeCue(b, h.end) })
 }
 
 // firmAfter reports a company word right after e, or within the three
@@ -698,7 +675,7 @@ func (g *Gazetteer) entities(text string, f *folded, hits []hit) []document.Enti
 		count int
 	}
 	groups := make([]group, 0, 16) // on the stack for most documents
-	pos := map[int32]int{}
+	pos := make(map[int32]int, 16)
 	for _, h := range hits {
 		i, ok := pos[h.rec]
 		if !ok {
