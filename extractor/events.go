@@ -986,10 +986,10 @@ func (es *eventScanner) prose(published string) []document.Event {
 		start int
 		date  ymd // as good a key as its ISO form, which is one to one
 	}
-	seen := map[key]bool{}
-	var evs []document.Event
-	dates := make([]ymd, 0, 32) // dates[k] is that of evs[k], for setDates
-	var last ymd                // the last date resolved, for "the same day", "that month"
+	seen := make(map[key]bool, len(es.exprs))
+	evs := make([]document.Event, 0, len(es.exprs))
+	dates := make([]ymd, 0, len(es.exprs)) // dates[k] is that of evs[k], for setDates
+	var last ymd                           // the last date resolved, for "the same day", "that month"
 	haveLast := false
 	for k, d := range es.exprs {
 		if d.ranged {
@@ -1088,13 +1088,13 @@ func (es *eventScanner) prose(published string) []document.Event {
 		}
 		switch {
 		case havePub && date.y > pub.y:
-			ev.Flag = fmt.Sprintf("date %q is after the publication date %s", surface, published)
+			ev.Flag = "date " + strconv.Quote(surface) + " is after the publication date " + published
 			ev.DateText = surface
 		case !havePub && d.year > 0 && !slices.Contains(plausible, d.year):
-			ev.Flag = fmt.Sprintf("year %d is far after the document's other dates (latest %d); probably a typo", d.year, latest)
+			ev.Flag = "year " + strconv.Itoa(d.year) + " is far after the document's other dates (latest " + strconv.Itoa(latest) + "); probably a typo"
 			ev.DateText = surface
 		case !havePub && (d.yearMissing || d.relative != ""):
-			ev.Flag = fmt.Sprintf("no publication date: year inferred from the latest date in the text (%s)", ref.iso())
+			ev.Flag = "no publication date: year inferred from the latest date in the text (" + ref.iso() + ")"
 		}
 		last, haveLast = date, true
 		anaphor := strings.HasPrefix(d.relative, "same-") || d.relative == "next-day" || d.relative == "that-month-name"
