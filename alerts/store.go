@@ -11,6 +11,7 @@ import (
 
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/compoundwatch/compoundwatch/bus"
 	"github.com/compoundwatch/compoundwatch/search"
 )
 
@@ -34,6 +35,9 @@ type KV interface {
 // a document, across versions), "sig.<story>" → the story's MinHash.
 type Store struct {
 	Subs, Ledger KV
+	// bus reads the documents' states of a batch in one request and
+	// writes them without a wait each (Bus.Values, Bus.PutAsync).
+	bus *bus.Bus
 }
 
 var errNotFound = errors.New("not found")
@@ -310,20 +314,44 @@ type DocState struct {
 	Hash     string    `json:"hash"`
 }
 
-func (s *Store) docState(ctx context.Context, id string) (*DocState, error) {
-	var d DocState
-	if _, err := getJSON(ctx, s.Ledger, "doc."+id, &d); err != nil {
-		if errors.Is(err, errNotFound) {
-			return nil, nil
-		}
+// docStates reads the states of the documents ids in one request (a
+// batch of the stage reads them all at once); a document the stage has
+// not seen has none.
+func (s *Store) docStates(ctx context.Context, ids []string) (map[string]*DocState, error) {
+	keys := make([]string, len(ids))
+	for i, id := range ids {
+		keys[i] = docKey(id)
+	}
+	vals, err := s.bus.Values(ctx, bus.BucketAlertLedger, keys)
+	if err != nil {
 		return nil, err
 	}
-	return &d, nil
+	states := make(map[string]*DocState, len(ids))
+	for _, id := range ids {
+		v, ok := vals[docKey(id)]
+		if !ok {
+			continue
+		}
+		d := new(DocState)
+		if err := json.Unmarshal(v, d); err != nil {
+			return nil, fmt.Errorf("decode %s: %w", docKey(id), err)
+		}
+		states[id] = d
+	}
+	return states, nil
 }
 
-func (s *Store) putDocState(ctx context.Context, id string, d *DocState) error {
-	return putJSON(ctx, s.Ledger, "doc."+id, d)
+// putDocStateAsync writes a document's state without waiting; the
+// returned function waits until the server has it.
+func (s *Store) putDocStateAsync(id string, d *DocState) (func(context.Context) error, error) {
+	data, err := json.Marshal(d)
+	if err != nil {
+		return nil, err
+	}
+	return s.bus.PutAsync(bus.BucketAlertLedger, docKey(id), data)
 }
+
+func docKey(id string) string { return "doc." + id }
 
 type storedSig struct {
 	Sig Signature `json:"sig"`

@@ -56,7 +56,7 @@ func OpenStore(_ context.Context, b *bus.Bus) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Store{Subs: subs, Ledger: ledger}, nil
+	return &Store{Subs: subs, Ledger: ledger, bus: b}, nil
 }
 
 // hitConcurrency bounds the subscriptions of one document alerted at once.
@@ -101,15 +101,27 @@ func (w *Worker) Run(ctx context.Context) error {
 	st := bus.Stage{Name: bus.ConsumerAlerts, Stream: bus.StreamTagged, Schema: document.TaggedSchema,
 		MaxDeliver: bus.MaxDeliver, Batch: 100}
 	return bus.Consume(ctx, w.bus, st, func(ctx context.Context, items []*bus.Item[document.Tagged]) {
+		ids := make([]string, len(items))
+		for i, it := range items {
+			ids[i] = it.Value.ID
+		}
+		states, err := w.store.docStates(ctx, ids)
+		if err != nil {
+			for _, it := range items {
+				it.Err = err
+			}
+			return
+		}
 		// In order: a story's first copy must be in the ledger before its
-		// second is matched.
+		// second is matched, and a document's state written by one item
+		// is the state the next version of it in the batch reads.
 		var n counts
 		for _, it := range items {
 			at := it.Value.TaggedAt
 			if at.IsZero() {
 				at = w.now()
 			}
-			it.Err = w.process(ctx, &it.Value, at, &n)
+			it.Await, it.Err = w.process(ctx, &it.Value, at, &n, states)
 		}
 		n.save(ctx, w.store, w.log)
 	})
@@ -141,19 +153,29 @@ func (w *Worker) percolator() (*Percolator, error) {
 func (w *Worker) Process(ctx context.Context, t *document.Tagged, taggedAt time.Time) error {
 	var n counts
 	defer n.save(ctx, w.store, w.log)
-	return w.process(ctx, t, taggedAt, &n)
+	states, err := w.store.docStates(ctx, []string{t.ID})
+	if err != nil {
+		return err
+	}
+	await, err := w.process(ctx, t, taggedAt, &n, states)
+	if err != nil {
+		return err
+	}
+	return await(ctx)
 }
 
-// process is Process, tallying the alerts it makes in n.
-func (w *Worker) process(ctx context.Context, t *document.Tagged, taggedAt time.Time, n *counts) error {
+// process is Process for one document of a batch whose states were read
+// at once: it tallies the alerts it makes in n, keeps the document's new
+// state in states for a later version of it in the batch, and returns
+// the wait for that state's write. With no subscription the write is all
+// the stage does with a document, and a wait for each one in turn had
+// cost more than the rest of its work.
+func (w *Worker) process(ctx context.Context, t *document.Tagged, taggedAt time.Time, n *counts, states map[string]*DocState) (await func(context.Context) error, err error) {
 	p, err := w.percolator()
 	if err != nil {
-		return err
+		return nil, err
 	}
-	ds, err := w.store.docState(ctx, t.ID)
-	if err != nil {
-		return err
-	}
+	ds := states[t.ID]
 	hits := p.Match(t)
 	var sig Signature
 	if len(hits) > 0 {
@@ -174,24 +196,28 @@ func (w *Worker) process(ctx context.Context, t *document.Tagged, taggedAt time.
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
-		return err
+		return nil, err
 	}
 	if newStory.Load() && sig != nil {
 		w.dups.add(t.ID, sig)
 		if err := w.store.putSignature(ctx, t.ID, sig, w.now().UTC()); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	next := &DocState{First: taggedAt, Hash: t.ContentHash}
 	if ds != nil {
-		next.First, next.Entities = ds.First, ds.Entities
+		next.First, next.Entities = ds.First, slices.Clone(ds.Entities)
 	}
 	for _, e := range t.Entities {
 		if !slices.Contains(next.Entities, e.ID) {
 			next.Entities = append(next.Entities, e.ID)
 		}
 	}
-	return w.store.putDocState(ctx, t.ID, next)
+	if await, err = w.store.putDocStateAsync(t.ID, next); err != nil {
+		return nil, err
+	}
+	states[t.ID] = next
+	return await, nil
 }
 
 func matchedKeys(ms []Match) []string {

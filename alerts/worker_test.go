@@ -3,6 +3,7 @@ package alerts
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -128,6 +129,82 @@ func TestOnlyNew(t *testing.T) {
 	}
 	if as[1].DeliveryKey == as[0].DeliveryKey {
 		t.Error("the gained-mention alert reuses the first delivery key")
+	}
+}
+
+// The running stage reads the states of a batch's documents in one
+// request and writes them without a wait each (acknowledging a document
+// only once its state is stored). An archive larger than a batch, tagged
+// before the subscription and re-extracted after it, makes one alert: for
+// the document whose new version gains a followed entity.
+func TestStageDocStates(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	b := openBus(t)
+	st, err := OpenStore(ctx, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t0 := time.Now().UTC()
+	sub := addSub(t, st, Spec{Entities: []string{"Huang Le", "Chen Zhi"}, Atom: true}, t0)
+	w, err := NewWorker(b, nil, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- w.Run(ctx) }()
+	x := extractor.New(testGazetteer(t))
+	const n = 250 // more than a batch
+	ids := make([]string, n)
+	publish := func(i int, text string, at time.Time) {
+		t.Helper()
+		raw := document.Raw{Source: fmt.Sprintf("/archive/%03d.txt", i), Title: "Archive", Text: text}
+		raw.Finalize()
+		tg := x.Extract(raw)
+		tg.TaggedAt = at
+		ids[i] = tg.ID
+		if err := b.PublishTagged(ctx, tg); err != nil {
+			t.Fatal(err)
+		}
+	}
+	matched := func() {
+		t.Helper()
+		wctx, stop := context.WithTimeout(ctx, 30*time.Second)
+		defer stop()
+		if err := WaitMatched(wctx, b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	text := func(i int) string {
+		return fmt.Sprintf("Report %d: police searched the Majestic 2 compound in Sihanoukville.", i)
+	}
+	for i := range n {
+		publish(i, text(i), t0.Add(-time.Hour))
+	}
+	matched()
+	for i := range n {
+		publish(i, text(i)+" A lawyer for its owner declined to comment.", t0.Add(time.Minute))
+	}
+	matched()
+	publish(7, text(7)+" Prince Group chairman Chen Zhi was named in the filing.", t0.Add(2*time.Minute))
+	matched()
+	want := []string{"new " + ids[7][:6]}
+	if got := kinds(t, b, sub); strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("alerts %v, want %v", got, want)
+	}
+	states, err := st.docStates(ctx, ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(states) != n {
+		t.Errorf("%d documents have a state, want %d", len(states), n)
+	}
+	if s := states[ids[7]]; s == nil || len(s.Entities) < 2 || !s.First.Equal(t0.Add(-time.Hour)) {
+		t.Errorf("state of the document that gained an entity: %+v", s)
+	}
+	cancel()
+	if err := <-errc; err != nil && !errors.Is(err, context.Canceled) {
+		t.Error(err)
 	}
 }
 

@@ -107,19 +107,20 @@ func (b *Bus) sendAsync(m *nats.Msg, msgID string) (jetstream.PubAckFuture, erro
 // awaitAck waits for the server's acknowledgement of an asynchronous
 // publish and counts it.
 func (b *Bus) awaitAck(ctx context.Context, f jetstream.PubAckFuture) (*jetstream.PubAck, error) {
-	var (
-		ack *jetstream.PubAck
-		err error
-	)
-	select {
-	case ack = <-f.Ok():
-	case err = <-f.Err():
-		err = fmt.Errorf("publish %s: %w", f.Msg().Subject, err)
-	case <-ctx.Done():
-		err = ctx.Err()
-	}
+	ack, err := waitAck(ctx, f)
 	b.obs.Published(streamOf(f.Msg().Subject), err)
 	return ack, err
+}
+
+func waitAck(ctx context.Context, f jetstream.PubAckFuture) (*jetstream.PubAck, error) {
+	select {
+	case ack := <-f.Ok():
+		return ack, nil
+	case err := <-f.Err():
+		return nil, fmt.Errorf("publish %s: %w", f.Msg().Subject, err)
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }
 
 // streamOf names the stream a subject of the contract belongs to, for
@@ -258,25 +259,34 @@ func (b *Bus) PublishRaws(ctx context.Context, raws []*document.Raw) (published 
 }
 
 // lastHashes returns the content hash of the latest message on each of
-// subjects in stream that has one, asking for up to rawLookupMax
-// subjects a request.
+// subjects in stream that has one.
 func (b *Bus) lastHashes(ctx context.Context, stream string, subjects []string) (map[string]string, error) {
 	have := make(map[string]string, len(subjects))
+	err := b.lastMsgs(ctx, stream, subjects, func(m *jetstream.RawStreamMsg) {
+		have[m.Subject] = m.Header.Get(HeaderContentHash)
+	})
+	return have, err
+}
+
+// lastMsgs calls each with the latest message on each of subjects in
+// stream that has one, asking for up to rawLookupMax subjects a request
+// (a batch direct get) rather than a request a subject.
+func (b *Bus) lastMsgs(ctx context.Context, stream string, subjects []string, each func(*jetstream.RawStreamMsg)) error {
 	for chunk := range slices.Chunk(subjects, rawLookupMax) {
-		if err := b.lastHashesOf(ctx, stream, chunk, have); err != nil {
-			return nil, fmt.Errorf("looking up %d documents in %s: %w", len(chunk), stream, err)
+		if err := b.lastMsgsOf(ctx, stream, chunk, each); err != nil {
+			return fmt.Errorf("looking up %d subjects in %s: %w", len(chunk), stream, err)
 		}
 	}
-	return have, nil
+	return nil
 }
 
 // lookupTimeout bounds a batched lookup whose context has no deadline.
 const lookupTimeout = 5 * time.Second
 
-func (b *Bus) lastHashesOf(ctx context.Context, stream string, subjects []string, have map[string]string) error {
+func (b *Bus) lastMsgsOf(ctx context.Context, stream string, subjects []string, each func(*jetstream.RawStreamMsg)) error {
 	// The answers end with an end-of-batch message; a lookup that times
 	// out ends the iteration just as quietly, which would make every
-	// document not yet answered look new. A deadline of our own tells
+	// subject not yet answered look empty. A deadline of our own tells
 	// the two apart.
 	if _, ok := ctx.Deadline(); !ok {
 		var cancel context.CancelFunc
@@ -294,7 +304,7 @@ func (b *Bus) lastHashesOf(ctx context.Context, stream string, subjects []string
 		if err != nil {
 			return err
 		}
-		have[m.Subject] = m.Header.Get(HeaderContentHash)
+		each(m)
 	}
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("no complete answer: %w", err)

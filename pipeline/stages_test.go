@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -193,7 +195,9 @@ func (s *stageRun) index() (bulk, reindex, stage float64) {
 }
 
 // subscribe stores the 1,000 subscriptions of BenchmarkAlertLatency
-// (repotest.Watchlist), with Atom feeds so that no webhook is called.
+// (repotest.Watchlist), or as many as CW_BENCH_SUBS says (0 measures the
+// stage's work for every document, its state), with Atom feeds so that
+// no webhook is called.
 // The run stores them before anything is tagged, so that to the alerts
 // stage every match is news, as for a newsroom that follows its
 // subjects before the stories come in.
@@ -207,7 +211,14 @@ func (s *stageRun) subscribe() {
 	if err != nil {
 		s.b.Fatal(err)
 	}
-	for _, w := range repotest.Watchlist(1000, ids) {
+	n := 1000
+	if v := os.Getenv("CW_BENCH_SUBS"); v != "" {
+		var err error
+		if n, err = strconv.Atoi(v); err != nil || n < 0 {
+			s.b.Fatalf("CW_BENCH_SUBS=%q: want a number of subscriptions", v)
+		}
+	}
+	for _, w := range repotest.Watchlist(n, ids) {
 		spec := alerts.Spec{Atom: true, Query: w.Query}
 		if w.Entity != "" {
 			spec.Entities = []string{w.Entity}
