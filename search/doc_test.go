@@ -1,0 +1,68 @@
+package search_test
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/compoundwatch/compoundwatch/document"
+	"github.com/compoundwatch/compoundwatch/extractor"
+	"github.com/compoundwatch/compoundwatch/gazetteer"
+	"github.com/compoundwatch/compoundwatch/internal/repotest"
+	"github.com/compoundwatch/compoundwatch/search"
+)
+
+// TestFromTaggedNames holds a document's searchable entity names to
+// their definition, every entity's name, the text of every mention and
+// its aliases, sorted and each once, on tagged articles dense in names
+// (FromTagged skips a mention's spelling its entity already gave).
+func TestFromTaggedNames(t *testing.T) {
+	g, err := gazetteer.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := extractor.New(g)
+	aliases := func(id string) []string { return []string{"alias of " + id, "Huang Le"} }
+	repeated := 0
+	for i, text := range repotest.Articles(t, 200) {
+		tg := x.Extract(document.Raw{ID: "doc", Text: text})
+		var want []string
+		for _, e := range tg.Entities {
+			want = append(want, e.Name)
+			for _, m := range e.Mentions {
+				want = append(want, m.Text)
+			}
+			want = append(want, aliases(e.ID)...)
+		}
+		repeated += len(want)
+		slices.Sort(want)
+		want = slices.Compact(want)
+		repeated -= len(want)
+		if got := search.FromTagged(tg, aliases).EntityNames; !slices.Equal(got, want) {
+			t.Fatalf("article %d: entity names\n%q\nwant\n%q", i, got, want)
+		}
+	}
+	if repeated == 0 {
+		t.Fatal("no name repeated in any article: the test shows nothing")
+	}
+}
+
+// BenchmarkFromTagged converts tagged articles into search documents, as
+// the indexer stage does with every document it receives.
+func BenchmarkFromTagged(b *testing.B) {
+	g, err := gazetteer.Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	x := extractor.New(g)
+	var tagged []document.Tagged
+	for _, text := range repotest.Articles(b, 200) {
+		tagged = append(tagged, x.Extract(document.Raw{ID: "doc", Text: text}))
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, tg := range tagged {
+			search.FromTagged(tg, nil)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(tagged))/1e3, "µs/doc")
+}
