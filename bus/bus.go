@@ -87,7 +87,13 @@ func Open(ctx context.Context, o Options) (*Bus, error) {
 		}
 	}
 	opts := []nats.Option{nats.Name(o.Name), nats.MaxReconnects(-1),
-		nats.ReconnectWait(500 * time.Millisecond), nats.Timeout(5 * time.Second)}
+		nats.ReconnectWait(500 * time.Millisecond), nats.Timeout(5 * time.Second),
+		// The only synchronous subscriptions on this connection are the
+		// replies to a batched lookup (lastMsgs), at most rawLookupMax and
+		// an end-of-batch message a request. nats.go's default queue
+		// holds 65,536 and is allocated whole for every lookup: half a
+		// megabyte for a request of 64 keys.
+		nats.SyncQueueLen(2 * rawLookupMax)}
 	if b.srv != nil {
 		// The server is in this process: talk to it over an in-memory
 		// pipe rather than through the kernel's loopback.
