@@ -196,6 +196,12 @@ type phrase struct {
 
 // number handles a digit token at i and returns the last token it used.
 func (fs *figureScanner) number(i int) int {
+	// Dates: "July 13", "13 July". Nothing below makes a number next to
+	// a month a figure (a scale word or a range would stand between
+	// them), and dates are most of the numbers of a news text.
+	if fs.isMonth(i-1) || fs.isMonth(i+1) {
+		return i
+	}
 	s := fs.tok(i)
 	v, ok := parseNumber(s)
 	if !ok {
@@ -232,8 +238,8 @@ func (fs *figureScanner) number(i int) int {
 			p.first--
 		}
 	}
-	// Dates: "July 13", "13 July", "14 October 2022".
-	if fs.isMonth(i-1) || fs.isMonth(p.last+1) {
+	// Dates after a range or a scale word: "13-15 July".
+	if p.last != i && fs.isMonth(p.last+1) {
 		return i
 	}
 	if !p.money && isYearToken(s) {
