@@ -103,7 +103,7 @@ type Gazetteer struct {
 	// variants maps a variant key (variantKey) to the records one of whose
 	// Latin spellings has it, for Variants.
 	variants    map[string][]variantRef
-	variantKeys []string            // the keys of variants, in file order
+	variantKeys [256][]string       // the keys of variants by their first byte, in file order
 	byFirst     map[string][]string // variant key of a name's first word → keys of variants
 	nameWords   map[string]bool     // variant keys of the words of people's names
 	m           matcher

@@ -159,7 +159,7 @@ func (g *Gazetteer) buildVariants() {
 				continue
 			}
 			if _, ok := g.variants[vk]; !ok {
-				g.variantKeys = append(g.variantKeys, vk)
+				g.variantKeys[vk[0]] = append(g.variantKeys[vk[0]], vk)
 				fk := variantKey(firstField(key(a)))
 				g.byFirst[fk] = append(g.byFirst[fk], vk)
 			}
@@ -223,8 +223,9 @@ func (g *Gazetteer) Variants(typ, name string) []Variant {
 	if len(out) == 0 && len(vk) >= 8 {
 		// Near spellings: among the names that share the first word, up
 		// to spelling ("Ming Xuechen", "Ming Xuechang"); sites, which
-		// discovery finds rarely, against every name.
-		keys := g.variantKeys
+		// discovery finds rarely, against every name with the same first
+		// letter.
+		keys := g.variantKeys[vk[0]]
 		if typ != document.Compound {
 			first := name
 			if i := strings.IndexAny(name, " -"); i >= 0 {
