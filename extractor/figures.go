@@ -407,9 +407,8 @@ func (fs *figureScanner) currencyBefore(i int) string {
 func (fs *figureScanner) wordNumber(i int) int {
 	lx := fs.lx
 	if !fs.toks[i].has(fHyphen) {
-		if w := fs.tok(i); !lx.numberShape.has(w) {
-			return i
-		} else if _, ok := lookupFold(lx.numberStarts, w); !ok {
+		// figuresIn has tested the word's shape (lx.numberShape).
+		if _, ok := lookupFold(lx.numberStarts, fs.tok(i)); !ok {
 			return i
 		}
 	}
@@ -425,7 +424,7 @@ func (fs *figureScanner) wordNumber(i int) int {
 			p.value, p.last = sc, i+1
 		} else if next == "dozen" {
 			p.value, p.last = 12, i+1
-		} else if _, unit := lx.units[next]; w == "one" && next != "" && (unit || isDemonym(fs.tok(i+1)) || next == "from" || next == "in") {
+		} else if w == "one" && next != "" && (lx.units[next] != "" || isDemonym(fs.tok(i+1)) || next == "from" || next == "in") {
 			p.value = 1 // "one Vietnamese", "one from Saudi Arabia"
 		} else if f, ok := lx.fractions[next]; ok && w != "an" && (next == "third" || next == "quarter" || next == "fifth" || next == "tenth") && fs.wordAt(i+2) == "of" {
 			p.value, p.last, p.fraction = f, i+1, true
