@@ -1,12 +1,9 @@
 package pipeline_test
 
 import (
-	"bufio"
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -46,24 +43,7 @@ func BenchmarkPipeline(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(n*b.N)/elapsed.Seconds(), "docs/s")
-	if kb := peakRSSKiB(); kb > 0 {
-		b.ReportMetric(float64(kb)/1024, "peak-RSS-MiB")
+	if rss, ok := repotest.PeakRSS(0); ok {
+		b.ReportMetric(float64(rss)/(1<<20), "peak-RSS-MiB")
 	}
-}
-
-// peakRSSKiB reads the high-water mark of resident memory (Linux).
-func peakRSSKiB() int {
-	f, err := os.Open("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if rest, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
-			kb, _ := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(rest), " kB"))
-			return kb
-		}
-	}
-	return 0
 }
