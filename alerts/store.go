@@ -316,17 +316,18 @@ type DocState struct {
 
 // docStates reads the states of the documents ids in one request (a
 // batch of the stage reads them all at once); a document the stage has
-// not seen has none.
-func (s *Store) docStates(ctx context.Context, ids []string) (map[string]*DocState, error) {
+// not seen has none. A state that does not decode is an error of its
+// document alone (bad), not of the batch.
+func (s *Store) docStates(ctx context.Context, ids []string) (states map[string]*DocState, bad map[string]error, err error) {
 	keys := make([]string, len(ids))
 	for i, id := range ids {
 		keys[i] = docKey(id)
 	}
 	vals, err := s.bus.Values(ctx, bus.BucketAlertLedger, keys)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	states := make(map[string]*DocState, len(ids))
+	states = make(map[string]*DocState, len(ids))
 	for _, id := range ids {
 		v, ok := vals[docKey(id)]
 		if !ok {
@@ -334,11 +335,15 @@ func (s *Store) docStates(ctx context.Context, ids []string) (map[string]*DocSta
 		}
 		d := new(DocState)
 		if err := json.Unmarshal(v, d); err != nil {
-			return nil, fmt.Errorf("decode %s: %w", docKey(id), err)
+			if bad == nil {
+				bad = map[string]error{}
+			}
+			bad[id] = fmt.Errorf("decode %s: %w", docKey(id), err)
+			continue
 		}
 		states[id] = d
 	}
-	return states, nil
+	return states, bad, nil
 }
 
 // putDocStateAsync writes a document's state without waiting; the

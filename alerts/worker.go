@@ -105,7 +105,7 @@ func (w *Worker) Run(ctx context.Context) error {
 		for i, it := range items {
 			ids[i] = it.Value.ID
 		}
-		states, err := w.store.docStates(ctx, ids)
+		states, bad, err := w.store.docStates(ctx, ids)
 		if err != nil {
 			for _, it := range items {
 				it.Err = err
@@ -120,6 +120,9 @@ func (w *Worker) Run(ctx context.Context) error {
 			at := it.Value.TaggedAt
 			if at.IsZero() {
 				at = w.now()
+			}
+			if it.Err = bad[it.Value.ID]; it.Err != nil {
+				continue
 			}
 			it.Await, it.Err = w.process(ctx, &it.Value, at, &n, states)
 		}
@@ -153,8 +156,11 @@ func (w *Worker) percolator() (*Percolator, error) {
 func (w *Worker) Process(ctx context.Context, t *document.Tagged, taggedAt time.Time) error {
 	var n counts
 	defer n.save(ctx, w.store, w.log)
-	states, err := w.store.docStates(ctx, []string{t.ID})
+	states, bad, err := w.store.docStates(ctx, []string{t.ID})
 	if err != nil {
+		return err
+	}
+	if err := bad[t.ID]; err != nil {
 		return err
 	}
 	await, err := w.process(ctx, t, taggedAt, &n, states)

@@ -192,9 +192,9 @@ func TestStageDocStates(t *testing.T) {
 	if got := kinds(t, b, sub); strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Errorf("alerts %v, want %v", got, want)
 	}
-	states, err := st.docStates(ctx, ids)
-	if err != nil {
-		t.Fatal(err)
+	states, bad, err := st.docStates(ctx, ids)
+	if err != nil || bad != nil {
+		t.Fatal(err, bad)
 	}
 	if len(states) != n {
 		t.Errorf("%d documents have a state, want %d", len(states), n)
@@ -205,6 +205,47 @@ func TestStageDocStates(t *testing.T) {
 	cancel()
 	if err := <-errc; err != nil && !errors.Is(err, context.Canceled) {
 		t.Error(err)
+	}
+}
+
+// A document state that does not decode fails its document, not the
+// batch it came in: the other documents of the batch get their states.
+func TestStageBadDocState(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	b := openBus(t)
+	st, err := OpenStore(ctx, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := extractor.New(testGazetteer(t))
+	var ids []string
+	var docs []document.Tagged
+	for i := range 3 {
+		raw := document.Raw{Source: fmt.Sprintf("/bad/%d.txt", i), Title: "Bad", Text: "Police searched the Majestic 2 compound in Sihanoukville."}
+		raw.Finalize()
+		tg := x.Extract(raw)
+		ids, docs = append(ids, tg.ID), append(docs, tg)
+	}
+	if _, err := st.Ledger.Put(ctx, docKey(ids[1]), []byte("{not json")); err != nil {
+		t.Fatal(err)
+	}
+	for _, tg := range docs {
+		if err := b.PublishTagged(ctx, tg); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w, err := NewWorker(b, nil, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	go w.Run(ctx)
+	waitFor(t, "the good documents' states", func() bool {
+		states, _, err := st.docStates(ctx, ids)
+		return err == nil && states[ids[0]] != nil && states[ids[2]] != nil
+	})
+	if _, bad, err := st.docStates(ctx, ids); err != nil || bad[ids[1]] == nil || !strings.Contains(bad[ids[1]].Error(), docKey(ids[1])) {
+		t.Errorf("the bad state: %v, %v; want a decode error naming its key", bad, err)
 	}
 }
 
