@@ -24,6 +24,17 @@ import (
 
 func openBus(t *testing.T) *bus.Bus { return openBusB(t, t.TempDir()) }
 
+// openStore is openBus with the alerts store on it.
+func openStore(t *testing.T) (*bus.Bus, *Store) {
+	t.Helper()
+	b := openBus(t)
+	st, err := OpenStore(context.Background(), b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b, st
+}
+
 func openBusB(t testing.TB, dir string) *bus.Bus {
 	t.Helper()
 	b, err := bus.Open(context.Background(), bus.Options{DataDir: dir})
@@ -140,11 +151,7 @@ func TestOnlyNew(t *testing.T) {
 func TestStageDocStates(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	b := openBus(t)
-	st, err := OpenStore(ctx, b)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b, st := openStore(t)
 	t0 := time.Now().UTC()
 	sub := addSub(t, st, Spec{Entities: []string{"Huang Le", "Chen Zhi"}, Atom: true}, t0)
 	w, err := NewWorker(b, nil, slog.New(slog.DiscardHandler))
@@ -213,11 +220,7 @@ func TestStageDocStates(t *testing.T) {
 func TestStageBadDocState(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	b := openBus(t)
-	st, err := OpenStore(ctx, b)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b, st := openStore(t)
 	x := extractor.New(testGazetteer(t))
 	var ids []string
 	var docs []document.Tagged
