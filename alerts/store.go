@@ -328,8 +328,8 @@ func (s *Store) docStates(ctx context.Context, ids []string) (states map[string]
 		return nil, nil, err
 	}
 	states = make(map[string]*DocState, len(ids))
-	for _, id := range ids {
-		v, ok := vals[docKey(id)]
+	for i, id := range ids {
+		v, ok := vals[keys[i]]
 		if !ok {
 			continue
 		}
@@ -338,7 +338,7 @@ func (s *Store) docStates(ctx context.Context, ids []string) (states map[string]
 			if bad == nil {
 				bad = map[string]error{}
 			}
-			bad[id] = fmt.Errorf("decode %s: %w", docKey(id), err)
+			bad[id] = fmt.Errorf("decode %s: %w", keys[i], err)
 			continue
 		}
 		states[id] = d

@@ -22,8 +22,8 @@ func kvSubject(bucket, key string) string { return "$KV." + bucket + "." + key }
 // Values returns the value of each of keys in bucket that has one (a
 // deleted or purged key has none), in one request per rawLookupMax keys.
 func (b *Bus) Values(ctx context.Context, bucket string, keys []string) (map[string][]byte, error) {
-	if _, ok := b.kvs[bucket]; !ok {
-		return nil, fmt.Errorf("key-value bucket %q is not declared in package bus", bucket)
+	if _, err := b.KeyValue(bucket); err != nil {
+		return nil, err
 	}
 	subjects := make([]string, len(keys))
 	for i, k := range keys {
@@ -52,8 +52,8 @@ const kvOperation = "KV-Operation"
 // the returned function waits until it is stored. A stage writing a
 // batch's keys sends them all and waits once (see Item.Await).
 func (b *Bus) PutAsync(bucket, key string, value []byte) (await func(context.Context) error, err error) {
-	if _, ok := b.kvs[bucket]; !ok {
-		return nil, fmt.Errorf("key-value bucket %q is not declared in package bus", bucket)
+	if _, err := b.KeyValue(bucket); err != nil {
+		return nil, err
 	}
 	m := nats.NewMsg(kvSubject(bucket, key))
 	m.Data = value
