@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -22,15 +21,7 @@ import (
 // a shared machine does not move (see the README).
 func benchBytes(tb testing.TB) int {
 	tb.Helper()
-	s := os.Getenv("CW_BENCH_MB")
-	if s == "" {
-		return 50 << 20
-	}
-	mb, err := strconv.Atoi(s)
-	if err != nil || mb <= 0 {
-		tb.Fatalf("CW_BENCH_MB=%q: want a positive number", s)
-	}
-	return mb << 20
+	return repotest.EnvInt(tb, "CW_BENCH_MB", 50, 1) << 20
 }
 
 // BenchmarkExtract measures throughput (MB/s via SetBytes; one goroutine,

@@ -4,10 +4,8 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"runtime"
-	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -211,14 +209,7 @@ func (s *stageRun) subscribe() {
 	if err != nil {
 		s.b.Fatal(err)
 	}
-	n := 1000
-	if v := os.Getenv("CW_BENCH_SUBS"); v != "" {
-		var err error
-		if n, err = strconv.Atoi(v); err != nil || n < 0 {
-			s.b.Fatalf("CW_BENCH_SUBS=%q: want a number of subscriptions", v)
-		}
-	}
-	for _, w := range repotest.Watchlist(n, ids) {
+	for _, w := range repotest.Watchlist(repotest.EnvInt(s.b, "CW_BENCH_SUBS", 1000, 0), ids) {
 		spec := alerts.Spec{Atom: true, Query: w.Query}
 		if w.Entity != "" {
 			spec.Entities = []string{w.Entity}

@@ -63,13 +63,21 @@ func Articles(tb testing.TB, n int) []string {
 // (a positive number, or the benchmark fails naming it), else def.
 func BenchDocs(tb testing.TB, def int) int {
 	tb.Helper()
-	s := os.Getenv("CW_BENCH_DOCS")
+	return EnvInt(tb, "CW_BENCH_DOCS", def, 1)
+}
+
+// EnvInt is a benchmark's setting from the environment variable name: a
+// whole number of at least min when set (else the benchmark fails naming
+// the variable), def when not.
+func EnvInt(tb testing.TB, name string, def, min int) int {
+	tb.Helper()
+	s := os.Getenv(name)
 	if s == "" {
 		return def
 	}
 	v, err := strconv.Atoi(s)
-	if err != nil || v <= 0 {
-		tb.Fatalf("CW_BENCH_DOCS=%q: want a positive number", s)
+	if err != nil || v < min {
+		tb.Fatalf("%s=%q: want a whole number of at least %d", name, s, min)
 	}
 	return v
 }
