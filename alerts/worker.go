@@ -98,7 +98,7 @@ func (w *Worker) Run(ctx context.Context) error {
 		}
 	}()
 	w.log.Info("alerts stage running", "consumer", bus.ConsumerAlerts)
-	st := bus.Stage{Name: bus.ConsumerAlerts, Stream: bus.StreamTagged, Schema: document.TaggedSchema,
+	st := bus.Stage{Name: bus.ConsumerAlerts, Stream: bus.StreamTagged, Schema: document.TaggedBusSchema,
 		MaxDeliver: bus.MaxDeliver, Batch: 100}
 	return bus.Consume(ctx, w.bus, st, func(ctx context.Context, items []*bus.Item[document.Tagged]) {
 		ids := make([]string, len(items))
@@ -422,7 +422,7 @@ func (w *Worker) Backfill(ctx context.Context, sub *Subscription) error {
 	sent := 0
 	var n counts
 	defer n.save(ctx, w.store, w.log)
-	err = bus.Replay(ctx, w.bus, bus.StreamTagged, document.TaggedSchema, 200, func(docs []document.Tagged, _ int) error {
+	err = bus.Replay(ctx, w.bus, bus.StreamTagged, document.TaggedBusSchema, 200, func(docs []document.Tagged, _ int) error {
 		for i := range docs {
 			t := &docs[i]
 			if !t.TaggedAt.IsZero() && !t.TaggedAt.Before(sub.Created) || t.Published != "" && t.Published < since {

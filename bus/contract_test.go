@@ -165,7 +165,7 @@ func TestPublishTaggedMentions(t *testing.T) {
 				t.Errorf("mention events:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tt.want, "\n"))
 			}
 			var tagged []string
-			err = bus.Replay(t.Context(), b, bus.StreamTagged, document.TaggedSchema, 100, func(ts []document.Tagged, _ int) error {
+			err = bus.Replay(t.Context(), b, bus.StreamTagged, document.TaggedBusSchema, 100, func(ts []document.Tagged, _ int) error {
 				for _, tg := range ts {
 					tagged = append(tagged, tg.ID+" "+tg.ContentHash)
 				}
@@ -175,6 +175,72 @@ func TestPublishTaggedMentions(t *testing.T) {
 				t.Errorf("tagged log = %q, %v; want the last version", tagged, err)
 			}
 		})
+	}
+}
+
+// TestTaggedWire checks what CW_TAGGED carries: a tagged document
+// without its mentions' contexts, under the v2 schema, which a stage
+// reads beside the v1 messages (contexts and all) a stream kept from
+// before; a reader that wants v1 refuses v2. The mention events, made
+// before the contexts are cleared, keep theirs.
+func TestTaggedWire(t *testing.T) {
+	ctx := t.Context()
+	b, err := bus.Open(ctx, bus.Options{DataDir: t.TempDir(), MentionEvents: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	const text = "Police raided the Golden Fortune compound at dawn."
+	doc := func(id string) document.Tagged {
+		return document.Tagged{
+			Raw: document.Raw{ID: id, ContentHash: "h-" + id, Title: id, Text: text},
+			Entities: []document.Entity{{Type: document.Compound, ID: "golden-fortune", Name: "Golden Fortune", Known: true,
+				Mentions: []document.Mention{{Text: "Golden Fortune", Start: 18, End: 32, Context: text}}}},
+		}
+	}
+	if err := b.PublishTagged(ctx, doc("new")); err != nil {
+		t.Fatal(err)
+	}
+	old := doc("old")
+	old.Schema = document.TaggedSchema
+	if _, err := b.Publish(ctx, bus.TaggedSubject("old"), "old:h-old", document.TaggedSchema, old, nil); err != nil {
+		t.Fatal(err)
+	}
+
+	raw, err := bus.ReadSubject[json.RawMessage](ctx, b, bus.StreamTagged, bus.TaggedSubject("new"), document.TaggedBusSchema, time.Time{})
+	if err != nil || len(raw) != 1 {
+		t.Fatalf("read the new document: %d messages, %v", len(raw), err)
+	}
+	if bytes.Contains(raw[0], []byte(`"context"`)) || !bytes.Contains(raw[0], []byte(`"schema":"`+document.TaggedBusSchema+`"`)) {
+		t.Errorf("on the wire: %s", raw[0])
+	}
+
+	got := map[string]string{}
+	err = bus.Replay(ctx, b, bus.StreamTagged, document.TaggedBusSchema, 10, func(ts []document.Tagged, _ int) error {
+		for _, tg := range ts {
+			m := tg.Entities[0].Mentions[0]
+			got[tg.ID] = fmt.Sprintf("%s %q %q", tg.Schema, text[m.Start:m.End], m.Context)
+		}
+		return nil
+	}, func(s string, err error) { t.Errorf("%s: %v", s, err) })
+	want := map[string]string{
+		"new": document.TaggedBusSchema + ` "Golden Fortune" ""`,
+		"old": document.TaggedSchema + ` "Golden Fortune" "` + text + `"`,
+	}
+	if err != nil || !maps.Equal(got, want) {
+		t.Errorf("a v2 reader got %q (%v), want %q", got, err, want)
+	}
+
+	var refused []string
+	err = bus.Replay(ctx, b, bus.StreamTagged, document.TaggedSchema, 10, func(ts []document.Tagged, _ int) error { return nil },
+		func(s string, err error) { refused = append(refused, s) })
+	if err != nil || !slices.Equal(refused, []string{bus.TaggedSubject("new")}) {
+		t.Errorf("a v1 reader refused %q (%v), want the v2 message alone", refused, err)
+	}
+
+	evs, err := bus.ReadSubject[document.MentionEvent](ctx, b, bus.StreamMentions, bus.MentionSubject(document.Compound, "golden-fortune"), document.MentionSchema, time.Time{})
+	if err != nil || len(evs) != 1 || evs[0].Context != text {
+		t.Errorf("mention events %+v (%v), want one with the context", evs, err)
 	}
 }
 

@@ -18,10 +18,25 @@ import (
 // rejects (dead-letters) a message whose schema it does not know instead of
 // guessing at its meaning.
 const (
-	RawSchema     = "compoundwatch.raw/v1"
-	TaggedSchema  = "compoundwatch.tagged/v1"
-	MentionSchema = "compoundwatch.mention/v1"
+	RawSchema = "compoundwatch.raw/v1"
+	// TaggedSchema is a tagged document whole, as the extractor returns it
+	// and `compoundwatch extract` prints it.
+	TaggedSchema = "compoundwatch.tagged/v1"
+	// TaggedBusSchema is a tagged document as CW_TAGGED carries it since
+	// v2: TaggedSchema without the mentions' contexts (Mention.Context),
+	// which were a third of the message and which every stage reading the
+	// stream stored, received and decoded without using. A reader of it
+	// reads TaggedSchema as is (see Reads), such as the v1 messages a
+	// stream kept from before.
+	TaggedBusSchema = "compoundwatch.tagged/v2"
+	MentionSchema   = "compoundwatch.mention/v1"
 )
+
+// Reads reports whether a reader of schema want understands a payload of
+// schema got: the same schema, or one that differs only in carrying more.
+func Reads(want, got string) bool {
+	return got == want || want == TaggedBusSchema && got == TaggedSchema
+}
 
 // Raw is a fetched or read source document, before extraction.
 type Raw struct {
@@ -107,9 +122,13 @@ type Proposal struct {
 // Mention is one occurrence of an entity. Start and End are byte offsets
 // into the document's UTF-8 Text (Text[Start:End] == the mention text).
 type Mention struct {
-	Text    string `json:"text"`
-	Start   int    `json:"start"`
-	End     int    `json:"end"`
+	Text  string `json:"text"`
+	Start int    `json:"start"`
+	End   int    `json:"end"`
+	// Context is the text around the mention for a reader, as the
+	// extractor returns it. The bus leaves it out (TaggedBusSchema): it is
+	// cut from Text and the offsets alone (gazetteer.Context), so a reader
+	// that shows one cuts its own.
 	Context string `json:"context,omitempty"`
 }
 

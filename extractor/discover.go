@@ -819,6 +819,15 @@ func candidateID(typ, name string) string {
 	return "candidate:" + typ + ":" + strings.TrimSuffix(b.String(), "-")
 }
 
+// mentionContext is m's context, cut from text when the payload left it
+// out; a mention whose offsets do not fit the text keeps what it has.
+func mentionContext(text string, m document.Mention) string {
+	if m.Context != "" || m.Start < 0 || m.End < m.Start || m.End > len(text) {
+		return m.Context
+	}
+	return gazetteer.Context(text, m.Start, m.End)
+}
+
 // Candidate is an entity discovery found in coverage that the gazetteer
 // lacks: material for a curator deciding what to add.
 type Candidate struct {
@@ -844,8 +853,9 @@ func (e Example) String() string { return e.Source + ": " + e.Context }
 const maxExamples = 3
 
 // CollectCandidates counts the unknown entities of docs by document, most
-// frequent first (then by name), with up to three example contexts each. It
-// reads only the tags, so documents whose text was dropped still count.
+// frequent first (then by name), with up to three example contexts each,
+// cut from the text where the payload left them out (as the bus does).
+// It keeps no document, so docs can stream a whole log.
 func CollectCandidates(docs iter.Seq[document.Tagged]) []Candidate {
 	byID := map[string]*Candidate{}
 	for d := range docs {
@@ -863,7 +873,7 @@ func CollectCandidates(docs iter.Seq[document.Tagged]) []Candidate {
 			}
 			c.Count++
 			if len(c.Examples) < maxExamples && len(e.Mentions) > 0 {
-				c.Examples = append(c.Examples, Example{Source: source, Context: e.Mentions[0].Context})
+				c.Examples = append(c.Examples, Example{Source: source, Context: mentionContext(d.Text, e.Mentions[0])})
 			}
 			for _, p := range e.Proposals {
 				i := slices.IndexFunc(c.Proposals, func(q document.Proposal) bool { return q.ID == p.ID })

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -146,6 +147,18 @@ func TestCollectCandidates(t *testing.T) {
 	}
 	if got[1].Name != "Rithy Raksmei" || got[1].Count != 1 || got[1].Type != document.Tycoon {
 		t.Errorf("second candidate: %+v", got[1])
+	}
+	// As the bus carries them: no contexts, the same examples cut from
+	// the text.
+	for _, d := range docs {
+		for _, e := range d.Entities {
+			for i := range e.Mentions {
+				e.Mentions[i].Context = ""
+			}
+		}
+	}
+	if bare := CollectCandidates(slices.Values(docs)); !reflect.DeepEqual(bare, got) {
+		t.Errorf("without contexts:\n%+v\nwant\n%+v", bare, got)
 	}
 }
 

@@ -30,7 +30,7 @@ const BatchSize = 500
 // acked only when its own batch is confirmed.
 func stage(backend search.Backend) bus.Stage {
 	st := bus.Stage{
-		Name: bus.ConsumerIndexer, Stream: bus.StreamTagged, Schema: document.TaggedSchema,
+		Name: bus.ConsumerIndexer, Stream: bus.StreamTagged, Schema: document.TaggedBusSchema,
 		MaxDeliver: bus.Unbounded, Batch: BatchSize, InFlight: InFlight, Linger: Linger,
 	}
 	if b, ok := backend.(search.Batcher); ok {
@@ -120,7 +120,7 @@ func Reindex(ctx context.Context, b *bus.Bus, backend search.Backend, aliases se
 			reject(subject, err.Error())
 		}
 	}
-	err = bus.Replay(ctx, b, bus.StreamTagged, document.TaggedSchema, BatchSize, func(batch []document.Tagged, total int) error {
+	err = bus.Replay(ctx, b, bus.StreamTagged, document.TaggedBusSchema, BatchSize, func(batch []document.Tagged, total int) error {
 		n += len(batch)
 		if len(batch) > 0 {
 			docs := make([]search.Doc, len(batch))

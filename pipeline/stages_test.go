@@ -230,7 +230,7 @@ func (s *stageRun) subscribe() {
 // alerts stage draining the tagged log: matching, the ledger and an
 // alert published for every match.
 func (s *stageRun) alerts() (match, stage float64) {
-	tagged := replayAll[document.Tagged](s.b, s.bus, bus.StreamTagged, document.TaggedSchema)
+	tagged := replayAll[document.Tagged](s.b, s.bus, bus.StreamTagged, document.TaggedBusSchema)
 	if len(tagged) != s.n {
 		s.b.Fatalf("replay tagged: %d documents, want %d", len(tagged), s.n)
 	}

@@ -294,7 +294,7 @@ func timeIngest(tb testing.TB, e *env, src string, n int) float64 {
 func taggedDocs(tb testing.TB, b *bus.Bus) []search.Doc {
 	tb.Helper()
 	var docs []search.Doc
-	for _, t := range replayAll[document.Tagged](tb, b, bus.StreamTagged, document.TaggedSchema) {
+	for _, t := range replayAll[document.Tagged](tb, b, bus.StreamTagged, document.TaggedBusSchema) {
 		docs = append(docs, search.FromTagged(t, nil))
 	}
 	return docs

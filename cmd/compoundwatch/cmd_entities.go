@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -110,22 +111,32 @@ indexed. Stages already running pick it up when restarted.`,
 }
 
 // candidates collects the discovered entities of every tagged document,
-// leaving out those an editor has linked since.
+// leaving out those an editor has linked since. The log streams through
+// (one batch in memory), text and all: the examples are cut from it.
 func (a *app) candidates(ctx context.Context, b *bus.Bus) ([]extractor.Candidate, error) {
 	g, err := a.gazetteer()
 	if err != nil {
 		return nil, err
 	}
-	var docs []document.Tagged
-	if err := bus.Replay(ctx, b, bus.StreamTagged, document.TaggedSchema, 500, func(batch []document.Tagged, _ int) error {
-		for _, t := range batch {
-			t.Text = "" // only the tags are needed; keep memory flat
-			extractor.Relink(&t, g)
-			docs = append(docs, t)
+	var replayErr error
+	docs := func(yield func(document.Tagged) bool) {
+		stop := errors.New("stop")
+		replayErr = bus.Replay(ctx, b, bus.StreamTagged, document.TaggedBusSchema, 500, func(batch []document.Tagged, _ int) error {
+			for _, t := range batch {
+				extractor.Relink(&t, g)
+				if !yield(t) {
+					return stop
+				}
+			}
+			return nil
+		}, nil)
+		if errors.Is(replayErr, stop) {
+			replayErr = nil
 		}
-		return nil
-	}, nil); err != nil {
-		return nil, err
 	}
-	return extractor.CollectCandidates(slices.Values(docs)), nil
+	cands := extractor.CollectCandidates(docs)
+	if replayErr != nil {
+		return nil, replayErr
+	}
+	return cands, nil
 }
