@@ -18,7 +18,7 @@ import (
 func (x *Extractor) findEntities(text string, toks []token, sc *scratch) []document.Entity {
 	out := x.gaz.FindWith(text, gazetteer.FindOptions{Companies: true})
 	new := discover(text, toks, out, x.gaz, sc)
-	new = personVariants(new, text, toks, x.gaz, out, new)
+	new = personVariants(new, text, toks, x.gaz, sc, out, new)
 	if len(new) == 0 {
 		return out
 	}

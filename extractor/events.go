@@ -89,7 +89,7 @@ func eventsIn(s scanner, published string, entities []document.Entity) []documen
 	} else {
 		evs = es.prose(published)
 	}
-	attachEntities(evs, entities)
+	attachEntities(evs, entities, s.sc)
 	return evs
 }
 
@@ -568,15 +568,16 @@ func (a ymd) appendISO(b []byte) []byte {
 // share one string, one allocation for the document instead of one per
 // event.
 func setDates(evs []document.Event, dates []ymd) {
-	b := make([]byte, 0, 256)
+	var bb [512]byte
+	var eb [48]int
+	b, ends := bb[:0], eb[:0] // ends[k] is where dates[k]'s form ends in b
 	for _, d := range dates {
 		b = d.appendISO(b)
+		ends = append(ends, len(b))
 	}
-	all := string(b)
-	var buf [16]byte
-	for k, d := range dates {
-		n := len(d.appendISO(buf[:0]))
-		evs[k].Date, all = all[:n], all[n:]
+	all, from := string(b), 0
+	for k, end := range ends {
+		evs[k].Date, from = all[from:end], end
 	}
 }
 
@@ -982,6 +983,7 @@ func (es *eventScanner) prose(published string) []document.Event {
 	ref, haveRef := es.reference(published)
 	plausible, latest := es.plausibleYears()
 	yearSeen := map[int]bool{}
+	var sent proseSentence
 	type key struct {
 		start int
 		date  ymd // as good a key as its ISO form, which is one to one
@@ -1034,8 +1036,12 @@ func (es *eventScanner) prose(published string) []document.Event {
 			continue // "Photo taken April 2, 2025": when the picture was made
 		}
 		from, to := es.sentence(d.first)
-		sentence := es.text[es.toks[from].start:es.toks[to-1].end]
-		if containsFold(sentence, "deadline") {
+		if from != sent.from || to != sent.to {
+			// Dates often share a sentence: it is read once.
+			sentence := es.text[es.toks[from].start:es.toks[to-1].end]
+			sent = proseSentence{from: from, to: to, text: sentence, deadline: containsFold(sentence, "deadline")}
+		}
+		if sent.deadline {
 			continue
 		}
 		if d.prev == "since" && d.yearMissing && es.otherDateInSentence(k, from, to) {
@@ -1075,7 +1081,7 @@ func (es *eventScanner) prose(published string) []document.Event {
 		}
 		ev := document.Event{
 			Precision: d.precision(),
-			Summary:   summarize(sentence),
+			Summary:   sent.summarize(),
 			Start:     es.toks[from].start,
 			End:       es.toks[to-1].end,
 		}
@@ -1117,6 +1123,23 @@ func (es *eventScanner) prose(published string) []document.Event {
 // a comma that dates the noun before it rather than reporting a
 // happening: "the Magnitsky Act, passed on 14 December 2012, …", "a
 // decree, signed in March 2021, …", "Nguyen Thi Le, born in 1980, …".
+// proseSentence is what prose has read of the sentence of the last date
+// it kept (none while to is 0: a sentence has a token).
+type proseSentence struct {
+	from, to int
+	text     string
+	deadline bool   // text mentions a deadline
+	summary  string // summarize(text), once summed
+	summed   bool
+}
+
+func (p *proseSentence) summarize() string {
+	if !p.summed {
+		p.summary, p.summed = summarize(p.text), true
+	}
+	return p.summary
+}
+
 func (es *eventScanner) qualifyingClause(d dateExpr) bool {
 	if d.prev != "on" && d.prev != "in" {
 		return false
@@ -1220,6 +1243,12 @@ func containsFold(s, sub string) bool {
 		}
 		return false
 	}
+	// lo2 is sub's second byte when it is a letter that lowers only from
+	// its capital (unlike i and k), else 0.
+	var lo2 byte
+	if len(sub) > 1 && 'a' <= sub[1] && sub[1] <= 'z' && sub[1] != 'i' && sub[1] != 'k' {
+		lo2 = sub[1]
+	}
 	for i := 0; i+len(sub) <= len(s); {
 		starts := s[i : len(s)-len(sub)+1]
 		k := strings.IndexByte(starts, lo)
@@ -1232,8 +1261,12 @@ func containsFold(s, sub string) bool {
 		if k == len(starts) {
 			return false
 		}
-		if foldedAt(s, i+k, sub) {
-			return true
+		// A second byte that is ASCII and not sub's, in either case,
+		// rules the place out before foldedAt decodes it.
+		if lo2 == 0 || s[i+k+1] >= utf8.RuneSelf || s[i+k+1]|0x20 == lo2 {
+			if foldedAt(s, i+k, sub) {
+				return true
+			}
 		}
 		i += k + 1
 	}
@@ -1343,25 +1376,56 @@ func needsCollapse(s string) bool {
 	return false
 }
 
-// attachEntities lists on each event the entities mentioned inside it.
-// The lists share one backing array, cut up once it is complete, instead
-// of growing one slice per event.
-func attachEntities(evs []document.Event, entities []document.Entity) {
-	var ids []string
-	var buf [64]int
-	ends := buf[:0] // ids[ends[k-1]:ends[k]] are evs[k]'s
+// attachEntities lists on each event the entities mentioned inside it,
+// in the order of entities. The lists share one backing array, allocated
+// at its final length.
+//
+// Dated texts are dense: a timeline has an event and a few mentions a
+// line, so every mention is not tested against every event. The mentions
+// are sorted by start once, and each event reads those that start
+// inside it.
+func attachEntities(evs []document.Event, entities []document.Entity, sc *scratch) {
+	if len(evs) == 0 || len(entities) == 0 {
+		return
+	}
+	// byStart holds each mention's start above its index in spans: sorted
+	// as plain integers, they order the mentions by start. Both fit in 32
+	// bits: no document read or carried on the bus comes near 4 GB.
+	spans, byStart := sc.spans[:0], sc.byStart[:0]
+	for i := range entities { // by index: an Entity is large to copy
+		for _, m := range entities[i].Mentions {
+			byStart = append(byStart, uint64(m.Start)<<32|uint64(len(spans)))
+			spans = append(spans, entitySpan{m.End, i})
+		}
+	}
+	slices.Sort(byStart)
+	// listed[i] is 1 + the last event that listed entities[i].
+	listed := slices.Grow(sc.listed[:0], len(entities))[:len(entities)]
+	clear(listed)
+	found, ends := sc.found[:0], sc.evEnds[:0] // found[ends[k-1]:ends[k]] are evs[k]'s
 	for k := range evs {
 		ev := &evs[k]
-		for i := range entities { // by index: an Entity is large to copy
-			e := &entities[i]
-			for j := range e.Mentions {
-				if m := &e.Mentions[j]; m.Start >= ev.Start && m.End <= ev.End {
-					ids = append(ids, e.ID)
-					break
-				}
+		n := len(found)
+		i, _ := slices.BinarySearch(byStart, uint64(ev.Start)<<32)
+		for _, key := range byStart[i:] {
+			if int(key>>32) > ev.End {
+				break // the rest end after it
+			}
+			if m := spans[uint32(key)]; m.end <= ev.End && listed[m.entity] != k+1 {
+				listed[m.entity] = k + 1
+				found = append(found, m.entity)
 			}
 		}
-		ends = append(ends, len(ids))
+		slices.Sort(found[n:])
+		ends = append(ends, len(found))
+	}
+	sc.spans, sc.byStart, sc.listed, sc.found, sc.evEnds = spans, byStart, listed, found, ends
+	if len(found) == 0 {
+		return
+	}
+	ids := make([]string, len(found))
+	for i, e := range found {
+		ids[i] = entities[e].ID
 	}
 	from := 0
 	for k, end := range ends {
@@ -1371,3 +1435,7 @@ func attachEntities(evs []document.Event, entities []document.Entity) {
 		from = end
 	}
 }
+
+// entitySpan is the end of a mention of entities[entity], for
+// attachEntities.
+type entitySpan struct{ end, entity int }

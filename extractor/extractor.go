@@ -46,6 +46,15 @@ type scratch struct {
 	exprs    []dateExpr
 	entries  []timelineEntry
 	triggers []trigger
+	// Mentions sorted by start, for personVariants (taken) and then
+	// attachEntities (byStart, spans, and its marks and lists of the
+	// entities each event mentions).
+	byStart []uint64
+	taken   spans
+	spans   []entitySpan
+	listed  []int
+	found   []int
+	evEnds  []int
 }
 
 // New returns an extractor that matches the entities of g.

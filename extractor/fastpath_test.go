@@ -1,11 +1,16 @@
 package extractor
 
 import (
+	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/compoundwatch/compoundwatch/document"
+	"github.com/compoundwatch/compoundwatch/internal/repotest"
 )
 
 // The scanners' fast paths must answer as the plain definitions below
@@ -106,4 +111,172 @@ func randomString(r *rand.Rand, pieces []string, n int) string {
 		b.WriteString(pieces[r.IntN(len(pieces))])
 	}
 	return b.String()
+}
+
+// sentencePlain is scanner.sentence without its memory of the last
+// sentence.
+func sentencePlain(s *scanner, i int) (from, to int) {
+	from = i
+	for from > 0 && i-from < maxSentence && !s.sentenceStartsAt(from) {
+		from--
+	}
+	to = i + 1
+	for to < len(s.toks) && to-i < maxSentence && !s.sentenceStartsAt(to) {
+		to++
+	}
+	for to > from+1 && s.toks[to-1].kind == tNL {
+		to--
+	}
+	return from, to
+}
+
+// TestSentence asks for the sentences of every token of the benchmark's
+// articles and of random texts, in text order, in reverse and at random, so the
+// remembered sentence is both reused and passed over, and of a text with
+// a sentence longer than maxSentence (but not twice as long, so that its
+// middle finds both its edges).
+func TestSentence(t *testing.T) {
+	texts := append(repotest.Articles(t, 30), strings.Repeat("word ", maxSentence*3/2)+"end. Next one.\n\nA line")
+	r := rand.New(rand.NewPCG(7, 8))
+	pieces := []string{"Word", "word", " ", ". ", "! ", "? ", "\n", "\n\n", "U.S. ", "Mr. ", "”", "\"", "(", ")", "3", "…", "a"}
+	for range 2000 {
+		texts = append(texts, randomString(r, pieces, 80))
+	}
+	for _, text := range texts {
+		s := newScanner(text, tokenize(nil, text))
+		n := len(s.toks)
+		orders := [][]int{make([]int, n), make([]int, n), r.Perm(n)}
+		for i := range n {
+			orders[0][i], orders[1][i] = i, n-1-i
+		}
+		for _, order := range orders {
+			for _, i := range order {
+				gf, gt := s.sentence(i)
+				wf, wt := sentencePlain(&s, i)
+				if gf != wf || gt != wt {
+					t.Fatalf("sentence(%d) = %d, %d, want %d, %d in %q", i, gf, gt, wf, wt, text)
+				}
+			}
+		}
+	}
+}
+
+// attachEntitiesPlain is attachEntities' definition: every mention
+// against every event.
+func attachEntitiesPlain(evs []document.Event, entities []document.Entity) {
+	for k := range evs {
+		for _, e := range entities {
+			for _, m := range e.Mentions {
+				if m.Start >= evs[k].Start && m.End <= evs[k].End {
+					evs[k].Entities = append(evs[k].Entities, e.ID)
+					break
+				}
+			}
+		}
+	}
+}
+
+func TestAttachEntities(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	sc := new(scratch)
+	for range 5000 {
+		var entities []document.Entity
+		for e := range r.IntN(6) {
+			ent := document.Entity{ID: fmt.Sprint("e", e)}
+			for range 1 + r.IntN(4) {
+				a := r.IntN(100)
+				ent.Mentions = append(ent.Mentions, document.Mention{Start: a, End: a + 1 + r.IntN(12)})
+			}
+			entities = append(entities, ent)
+		}
+		var got, want []document.Event
+		for range r.IntN(8) {
+			a := r.IntN(100)
+			ev := document.Event{Start: a, End: a + r.IntN(40)}
+			got, want = append(got, ev), append(want, ev)
+		}
+		attachEntities(got, entities, sc)
+		attachEntitiesPlain(want, entities)
+		for k := range got {
+			if !slices.Equal(got[k].Entities, want[k].Entities) {
+				t.Fatalf("event %d of %+v, entities %+v: %q, want %q", k, want, entities, got[k].Entities, want[k].Entities)
+			}
+		}
+	}
+}
+
+func TestSpansFree(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 12))
+	sc := new(scratch)
+	for range 5000 {
+		var taken [][]document.Entity
+		for range r.IntN(3) {
+			var es []document.Entity
+			for range r.IntN(4) {
+				var e document.Entity
+				for range 1 + r.IntN(3) {
+					a := r.IntN(60)
+					e.Mentions = append(e.Mentions, document.Mention{Start: a, End: a + 1 + r.IntN(10)})
+				}
+				es = append(es, e)
+			}
+			taken = append(taken, es)
+		}
+		sp := takenSpans(sc, taken)
+		for a := range 70 {
+			b := a + 1 + r.IntN(8)
+			want := true
+			for _, es := range taken {
+				for _, e := range es {
+					for _, m := range e.Mentions {
+						if a < m.End && m.Start < b {
+							want = false
+						}
+					}
+				}
+			}
+			if got := sp.free(a, b); got != want {
+				t.Fatalf("free(%d, %d) = %v, want %v; mentions %+v", a, b, got, want, taken)
+			}
+		}
+	}
+}
+
+// TestPersonAfterPrefilter: spaceThenCapital holds wherever the
+// expression it stands in front of can match.
+func TestPersonAfterPrefilter(t *testing.T) {
+	r := rand.New(rand.NewPCG(13, 14))
+	pieces := []string{" ", "\t", "\n", "\v", "\u00a0", "Chen", "Zhi", "É", "Ñgu", "ly", "Ly", "-", "'s", "’s", "x", "1", "_"}
+	for range 100000 {
+		s := randomString(r, pieces, 12)
+		if personAfterRE.MatchString(s) && !spaceThenCapital(s) {
+			t.Fatalf("spaceThenCapital(%q) = false, but the expression matches", s)
+		}
+	}
+}
+
+// kinWordEndPlain is kinWordEnd without its test of the first byte.
+func kinWordEndPlain(s string) int {
+	for i := 0; i < min(len(s), 20); i++ {
+		if i > 0 && isRegexpWordByte(s[i-1]) {
+			continue
+		}
+		for _, w := range kinWords {
+			if e := i + len(w); strings.HasPrefix(s[i:], w) && (e == len(s) || !isRegexpWordByte(s[e])) {
+				return e
+			}
+		}
+	}
+	return -1
+}
+
+func TestKinWordEnd(t *testing.T) {
+	r := rand.New(rand.NewPCG(15, 16))
+	pieces := append([]string{" ", "-", "in-law", "x", "his ", "S", "_"}, kinWords...)
+	for range 50000 {
+		s := randomString(r, pieces, 8)
+		if got, want := kinWordEnd(s), kinWordEndPlain(s); got != want {
+			t.Fatalf("kinWordEnd(%q) = %d, want %d", s, got, want)
+		}
+	}
 }

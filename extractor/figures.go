@@ -426,7 +426,7 @@ func (fs *figureScanner) wordNumber(i int) int {
 			p.value, p.last = 12, i+1
 		} else if w == "one" && next != "" && (lx.units[next] != "" || isDemonym(fs.tok(i+1)) || next == "from" || next == "in") {
 			p.value = 1 // "one Vietnamese", "one from Saudi Arabia"
-		} else if f, ok := lx.fractions[next]; ok && w != "an" && (next == "third" || next == "quarter" || next == "fifth" || next == "tenth") && fs.wordAt(i+2) == "of" {
+		} else if f, ok := lx.fractions[next]; (next == "third" || next == "quarter" || next == "fifth" || next == "tenth") && ok && w != "an" && fs.wordAt(i+2) == "of" {
 			p.value, p.last, p.fraction = f, i+1, true
 		} else {
 			return i
@@ -1426,6 +1426,10 @@ type scanner struct {
 	lower string
 	low   []int32
 	sc    *scratch // working memory
+	// sent is the last sentence found whose edges are real sentence
+	// starts (or the text's ends), not maxSentence's: every token inside
+	// it has that sentence, and dates and figures often share one.
+	sent struct{ from, to int }
 }
 
 // newScanner returns a scanner over text and its tokens.
@@ -1477,6 +1481,15 @@ func (s *scanner) tok(i int) string { return s.text[s.toks[i].start:s.toks[i].en
 // isPunct reports whether token i is the punctuation rune p.
 func (s *scanner) isPunct(i int, p string) bool {
 	return i >= 0 && i < len(s.toks) && s.toks[i].kind == tPunct && s.tok(i) == p
+}
+
+// mayStartSentence is sentenceStartsAt's first test, for a token inside
+// the text: only one after a line break, or after punctuation and a
+// space, can start a sentence. Most tokens fail it, and the scan for a
+// sentence's edges asks it of every token on the way.
+func (s *scanner) mayStartSentence(i int) bool {
+	k := s.toks[i-1].kind
+	return k == tNL || k == tPunct && s.toks[i].has(fSpace)
 }
 
 // sentenceStartsAt reports whether a sentence begins at token i: after a
@@ -1551,13 +1564,21 @@ const maxSentence = 300
 
 // sentence returns the token range [from, to) of the sentence holding token i.
 func (s *scanner) sentence(i int) (from, to int) {
-	from = i
-	for from > 0 && i-from < maxSentence && !s.sentenceStartsAt(from) {
-		from--
-	}
-	to = i + 1
-	for to < len(s.toks) && to-i < maxSentence && !s.sentenceStartsAt(to) {
-		to++
+	if c := s.sent; c.from <= i && i < c.to && i-c.from <= maxSentence && c.to-i <= maxSentence {
+		// The scans below would stop at the same edges.
+		from, to = c.from, c.to
+	} else {
+		from = i
+		for from > 0 && i-from < maxSentence && !(s.mayStartSentence(from) && s.sentenceStartsAt(from)) {
+			from--
+		}
+		to = i + 1
+		for to < len(s.toks) && to-i < maxSentence && !(s.mayStartSentence(to) && s.sentenceStartsAt(to)) {
+			to++
+		}
+		if (from == 0 || i-from < maxSentence) && (to == len(s.toks) || to-i < maxSentence) {
+			s.sent.from, s.sent.to = from, to
+		}
 	}
 	// Do not include a trailing line break.
 	for to > from+1 && s.toks[to-1].kind == tNL {

@@ -25,19 +25,8 @@ const (
 // name with a middle name added ("Alice Leal Guo"). It appends them to
 // dst, so that the caller's list is not copied into a new one; taken
 // may hold dst itself.
-func personVariants(dst []document.Entity, text string, toks []token, g *gazetteer.Gazetteer, taken ...[]document.Entity) []document.Entity {
-	free := func(a, b int) bool {
-		for _, es := range taken {
-			for i := range es { // by index: an Entity is large to copy
-				for j := range es[i].Mentions {
-					if m := &es[i].Mentions[j]; a < m.End && m.Start < b {
-						return false
-					}
-				}
-			}
-		}
-		return true
-	}
+func personVariants(dst []document.Entity, text string, toks []token, g *gazetteer.Gazetteer, sc *scratch, taken ...[]document.Entity) []document.Entity {
+	sp := takenSpans(sc, taken)
 	out := dst
 	for i := 0; i < len(toks); i++ {
 		// Most tokens are not capitalised words: one test of the flags
@@ -45,10 +34,12 @@ func personVariants(dst []document.Entity, text string, toks []token, g *gazette
 		if toks[i].flags&fUpper == 0 {
 			continue
 		}
-		// Two capitalised words in a row first (cheap), then a known name word.
+		// Two capitalised words in a row first (cheap), outside every
+		// mention (a word inside one starts no free run), then a known
+		// name word.
 		if toks[i].kind != tWord || i+1 >= len(toks) ||
 			toks[i+1].kind != tWord || !toks[i+1].has(fUpper) || text[toks[i].end:toks[i+1].start] != " " ||
-			!g.NameWord(text[toks[i].start:toks[i].end]) {
+			!sp.free(toks[i].start, toks[i].end) || !g.NameWord(text[toks[i].start:toks[i].end]) {
 			continue
 		}
 		// The run: up to three capitalised words joined by single spaces.
@@ -66,7 +57,7 @@ func personVariants(dst []document.Entity, text string, toks []token, g *gazette
 		for ; n >= 2; n-- {
 			a, b := toks[i].start, toks[i+n-1].end
 			name := text[a:b]
-			if !free(a, b) || inLower(notPerson, firstWord(name)) {
+			if !sp.free(a, b) || inLower(notPerson, firstWord(name)) {
 				continue
 			}
 			if vs := g.Variants(document.Tycoon, name); len(vs) > 0 {
@@ -89,6 +80,43 @@ func personVariants(dst []document.Entity, text string, toks []token, g *gazette
 		}
 	}
 	return out
+}
+
+// spans are the mentions of some entities, for free.
+type spans struct {
+	// starts are the mentions' starts in order, and ends[k] the greatest
+	// end of the mentions up to starts[k].
+	starts, ends []int
+}
+
+// takenSpans gathers the mentions of taken, in sc's memory.
+func takenSpans(sc *scratch, taken [][]document.Entity) spans {
+	// A start above its end: sorted as plain integers, by start. Both fit
+	// in 32 bits: no document read or carried on the bus comes near 4 GB.
+	buf := sc.byStart[:0]
+	for _, es := range taken {
+		for i := range es { // by index: an Entity is large to copy
+			for _, m := range es[i].Mentions {
+				buf = append(buf, uint64(m.Start)<<32|uint64(uint32(m.End)))
+			}
+		}
+	}
+	slices.Sort(buf)
+	sp := spans{starts: slices.Grow(sc.taken.starts[:0], len(buf))[:len(buf)], ends: slices.Grow(sc.taken.ends[:0], len(buf))[:len(buf)]}
+	end := 0
+	for k, v := range buf {
+		end = max(end, int(uint32(v)))
+		sp.starts[k], sp.ends[k] = int(v>>32), end
+	}
+	sc.byStart, sc.taken = buf, sp
+	return sp
+}
+
+// free reports whether no mention overlaps text[a:b]: none of those that
+// start before b ends after a.
+func (sp spans) free(a, b int) bool {
+	k, _ := slices.BinarySearch(sp.starts, b) // the mentions before k start before b
+	return k == 0 || sp.ends[k-1] <= a
 }
 
 func variantCandidate(text, name string, a, b int, vs []gazetteer.Variant, how string) document.Entity {

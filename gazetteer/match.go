@@ -675,15 +675,25 @@ func (g *Gazetteer) entities(text string, f *folded, hits []hit) []document.Enti
 		count int
 	}
 	groups := make([]group, 0, 16) // on the stack for most documents
-	pos := make(map[int32]int, 16)
-	for _, h := range hits {
-		i, ok := pos[h.rec]
-		if !ok {
-			i = len(groups)
-			pos[h.rec] = i
-			groups = append(groups, group{rec: h.rec})
+	// pos[rec] is 1 + the group of record rec, 0 for none yet: a slot per
+	// record, kept with the folded text and cleared after use, costs less
+	// than a map per document.
+	pos := f.groupOf
+	if len(pos) < len(g.records) {
+		pos = make([]int32, len(g.records))
+		f.groupOf = pos
+	}
+	defer func() { // even on a panic, which the stage recovers from
+		for _, gr := range groups {
+			pos[gr.rec] = 0
 		}
-		groups[i].count++
+	}()
+	for _, h := range hits {
+		if pos[h.rec] == 0 {
+			groups = append(groups, group{rec: h.rec})
+			pos[h.rec] = int32(len(groups))
+		}
+		groups[pos[h.rec]-1].count++
 	}
 	out := make([]document.Entity, len(groups))
 	all := make([]document.Mention, 0, len(hits))
@@ -696,7 +706,7 @@ func (g *Gazetteer) entities(text string, f *folded, hits []hit) []document.Enti
 		all = all[:len(all)+gr.count]
 	}
 	for _, h := range hits {
-		e := &out[pos[h.rec]]
+		e := &out[pos[h.rec]-1]
 		start, end := f.origAt(h.start), f.origAt(h.end)
 		e.Mentions = append(e.Mentions, document.Mention{
 			Text: text[start:end], Start: start, End: end, Context: f.context(text, start, end),

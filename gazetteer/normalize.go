@@ -45,9 +45,11 @@ type folded struct {
 	starts []int
 	word   int    // start of the ASCII word being folded, or -1
 	hash   uint64 // the word's hash so far
-	// hits is FindWith's working list of matches, kept with the folded
-	// text so that it is reused too.
-	hits []hit
+	// hits is FindWith's working list of matches, and groupOf the
+	// grouping of its mentions by record (see entities), kept with the
+	// folded text so that they are reused too.
+	hits    []hit
+	groupOf []int32
 }
 
 // scan accounts in starts for the bytes folded from mark on.
@@ -134,7 +136,7 @@ func fold(dst *folded, text string, t *trie) {
 	// Fold into a copy on the stack: a store into the pooled, heap-allocated
 	// dst would cost a write barrier each while the collector runs.
 	f := &folded{b: slices.Grow(dst.b[:0], len(text)+8), pts: dst.pts[:0], rough: dst.rough[:0], n: len(text),
-		starts: dst.starts[:0], word: -1, hits: dst.hits}
+		starts: dst.starts[:0], word: -1, hits: dst.hits, groupOf: dst.groupOf}
 	defer func() { *dst = *f }()
 	for i := 0; i < len(text); {
 		mark := len(f.b)
