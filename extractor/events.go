@@ -100,7 +100,23 @@ func metadataLine(line string) (value string, ok bool) {
 	if !found || len(key) > 14 {
 		return "", false
 	}
-	switch strings.ToLower(strings.TrimSpace(key)) {
+	// strings.ToLower, without allocating for an ASCII key: metadataLine
+	// reads the line of every date.
+	k := strings.TrimSpace(key)
+	var buf [14]byte
+	lower := buf[:0]
+	for i := 0; i < len(k); i++ {
+		c := k[i]
+		if c >= utf8.RuneSelf {
+			lower = append(lower[:0], strings.ToLower(k)...)
+			break
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		lower = append(lower, c)
+	}
+	switch string(lower) {
 	case "published", "date", "updated", "posted", "published on", "last updated", "source", "title", "dateline":
 		return strings.TrimSpace(value), true
 	}
@@ -330,10 +346,11 @@ func (es *eventScanner) wordDate(i int) (dateExpr, bool) {
 				return d, true
 			}
 		}
-		if parts := strings.Split(w, "-"); len(parts) == 3 && len(parts[0]) == 4 {
-			y, e1 := strconv.Atoi(parts[0])
-			m, e2 := strconv.Atoi(parts[1])
-			dd, e3 := strconv.Atoi(parts[2])
+		// Three parts, the first of four bytes: "2022-07-13".
+		if mo, day, ok := strings.Cut(b, "-"); ok && len(a) == 4 && !strings.Contains(day, "-") {
+			y, e1 := strconv.Atoi(a)
+			m, e2 := strconv.Atoi(mo)
+			dd, e3 := strconv.Atoi(day)
 			if e1 == nil && e2 == nil && e3 == nil && validDate(y, m, dd) && y >= 1900 && y <= 2100 {
 				d.year, d.month, d.day = y, m, dd
 				return d, true
@@ -599,6 +616,11 @@ func appendPadded(b []byte, v, width int) []byte {
 // ignored, as an unknown date is better than a wrong one).
 func parsePublished(s string) (ymd, bool) {
 	s = strings.TrimSpace(s)
+	// Every layout starts with a four-digit year: other text (a "Title:"
+	// line, say) is not handed to time.Parse, whose error allocates.
+	if len(s) < 4 || !isDigit(s[0]) || !isDigit(s[1]) || !isDigit(s[2]) || !isDigit(s[3]) {
+		return ymd{}, false
+	}
 	for _, layout := range []string{"2006-01-02", "2006-01", "2006"} {
 		if len(s) < len(layout) {
 			continue

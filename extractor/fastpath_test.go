@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -277,6 +279,71 @@ func TestKinWordEnd(t *testing.T) {
 		s := randomString(r, pieces, 8)
 		if got, want := kinWordEnd(s), kinWordEndPlain(s); got != want {
 			t.Fatalf("kinWordEnd(%q) = %d, want %d", s, got, want)
+		}
+	}
+}
+
+// parseNumberPlain is parseNumber's definition.
+func parseNumberPlain(s string) (float64, bool) {
+	if s == "" || !isDigit(s[0]) {
+		return 0, false
+	}
+	if strings.IndexByte(s, ',') >= 0 {
+		intPart, frac, _ := strings.Cut(s, ".")
+		groups := strings.Split(intPart, ",")
+		if len(groups[0]) == 0 || len(groups[0]) > 3 {
+			return 0, false
+		}
+		for _, g := range groups[1:] {
+			if len(g) != 3 {
+				return 0, false
+			}
+		}
+		s = strings.Join(groups, "")
+		if frac != "" {
+			s += "." + frac
+		}
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	return v, err == nil
+}
+
+// parsePublishedPlain is parsePublished's definition: the layouts tried
+// in turn, with nothing ruled out first.
+func parsePublishedPlain(s string) (ymd, bool) {
+	s = strings.TrimSpace(s)
+	for _, layout := range []string{"2006-01-02", "2006-01", "2006"} {
+		if len(s) < len(layout) {
+			continue
+		}
+		if t, err := time.Parse(layout, s[:len(layout)]); err == nil && (len(s) == len(layout) || s[len(layout)] == 'T' || s[len(layout)] == ' ') {
+			r := ymd{y: t.Year()}
+			if len(layout) >= 7 {
+				r.m = int(t.Month())
+			}
+			if len(layout) == 10 {
+				r.d = t.Day()
+			}
+			return r, true
+		}
+	}
+	return ymd{}, false
+}
+
+func TestParseNumberAndPublished(t *testing.T) {
+	r := rand.New(rand.NewPCG(17, 18))
+	pieces := []string{"1", "2", "0", "9", ",", ".", "-", "T", " ", "e", "x", "+", "12", "150,000", "2024", "-02-", "31", "Title"}
+	for range 100000 {
+		s := randomString(r, pieces, 10)
+		gv, gok := parseNumber(s)
+		wv, wok := parseNumberPlain(s)
+		if gok != wok || gok && gv != wv {
+			t.Fatalf("parseNumber(%q) = %v, %v, want %v, %v", s, gv, gok, wv, wok)
+		}
+		gd, gok := parsePublished(s)
+		wd, wok := parsePublishedPlain(s)
+		if gd != wd || gok != wok {
+			t.Fatalf("parsePublished(%q) = %v, %v, want %v, %v", s, gd, gok, wd, wok)
 		}
 	}
 }

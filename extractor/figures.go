@@ -115,20 +115,21 @@ func parseNumber(s string) (float64, bool) {
 		return 0, false
 	}
 	if strings.IndexByte(s, ',') >= 0 {
+		// The digits without the commas, on the stack for most numbers.
 		intPart, frac, _ := strings.Cut(s, ".")
-		groups := strings.Split(intPart, ",")
-		if len(groups[0]) == 0 || len(groups[0]) > 3 {
-			return 0, false
-		}
-		for _, g := range groups[1:] {
-			if len(g) != 3 {
+		var buf [32]byte
+		b := buf[:0]
+		for g := range strings.SplitSeq(intPart, ",") {
+			if len(b) == 0 && (len(g) == 0 || len(g) > 3) || len(b) > 0 && len(g) != 3 {
 				return 0, false
 			}
+			b = append(b, g...)
 		}
-		s = strings.Join(groups, "")
 		if frac != "" {
-			s += "." + frac
+			b = append(append(b, '.'), frac...)
 		}
+		v, err := strconv.ParseFloat(string(b), 64)
+		return v, err == nil
 	}
 	v, err := strconv.ParseFloat(s, 64)
 	return v, err == nil
