@@ -265,20 +265,8 @@ type found struct {
 // everything the gazetteer found, companies included, so a candidate never
 // overlaps or renames a known entity.
 func discover(text string, toks []token, known []document.Entity, g *gazetteer.Gazetteer, sc *scratch) []document.Entity {
-	var taken [][2]int
-	for _, e := range known {
-		for _, m := range e.Mentions {
-			taken = append(taken, [2]int{m.Start, m.End})
-		}
-	}
-	overlaps := func(a, b int) bool {
-		for _, t := range taken {
-			if a < t[1] && t[0] < b {
-				return true
-			}
-		}
-		return false
-	}
+	taken := takenSpans(sc, [][]document.Entity{known})
+	overlaps := func(a, b int) bool { return !taken.free(a, b) }
 	isKnown := func(name string) bool {
 		_, ok := g.Resolve("", name)
 		return ok

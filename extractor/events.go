@@ -647,11 +647,15 @@ func (es *eventScanner) plausibleYears() (plausible []int, latest int) {
 	if es.plausibleDone {
 		return es.plausible, es.latest
 	}
-	var count yearCounts
+	var cb [16]yearCount // a text names few years
+	count := yearCounts(cb[:0])
 	for _, d := range es.exprs {
 		if d.year > 0 {
 			count = count.add(d.year)
 		}
+	}
+	if len(count) > 0 {
+		plausible = make([]int, 0, len(count))
 	}
 	for _, c := range count {
 		if !typoOutlier(c.year, count) {

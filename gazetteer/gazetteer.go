@@ -156,7 +156,17 @@ func (g *Gazetteer) Resolve(typ, name string) (string, bool) {
 	if i, ok := g.byID[strings.TrimSpace(name)]; ok && (typ == "" || g.records[i].Type == typ) {
 		return g.records[i].ID, true
 	}
-	refs := g.lookup[key(name)]
+	// The key is built on the stack and folded in pooled memory: discovery
+	// resolves many names per document.
+	f, _ := g.folds.Get().(*folded)
+	if f == nil {
+		f = new(folded)
+	}
+	var kb [64]byte
+	refs := g.lookup[string(appendKey(kb[:0], f, name))]
+	if cap(f.b) <= maxPooledFold {
+		g.folds.Put(f)
+	}
 	best := -1
 	for _, ref := range refs {
 		r := g.records[ref.rec]

@@ -462,7 +462,8 @@ func (m *matcher) firmAfter(b []byte, e int, head bool) bool {
 // standing for a province still count inside a name ("Koh Thom casino
 // complex"), as the gold annotations have it.
 func (g *Gazetteer) dropInsideNames(b []byte, hits []hit) []hit {
-	var names, firms [][2]int // spans of sites and firms
+	var nb, fb [16][2]int
+	names, firms := nb[:0], fb[:0] // spans of sites and firms, on the stack for most texts
 	for _, h := range hits {
 		switch {
 		case h.typ == tCompound:

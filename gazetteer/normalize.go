@@ -321,21 +321,26 @@ func foldLatin(f *folded, r rune, at int) {
 // but every separator is a single space, trimmed.
 func key(s string) string {
 	var f folded
-	fold(&f, s, nil)
-	out := make([]byte, 0, len(f.b))
+	return string(appendKey(nil, &f, s))
+}
+
+// appendKey appends key(s) to dst, folding s into f.
+func appendKey(dst []byte, f *folded, s string) []byte {
+	fold(f, s, nil)
+	start := len(dst)
 	for _, c := range f.b {
 		if c == hard {
 			c = soft
 		}
-		if c == soft && (len(out) == 0 || out[len(out)-1] == soft) {
+		if c == soft && (len(dst) == start || dst[len(dst)-1] == soft) {
 			continue
 		}
-		out = append(out, c)
+		dst = append(dst, c)
 	}
-	for len(out) > 0 && out[len(out)-1] == soft {
-		out = out[:len(out)-1]
+	for len(dst) > start && dst[len(dst)-1] == soft {
+		dst = dst[:len(dst)-1]
 	}
-	return string(out)
+	return dst
 }
 
 // isWordRune reports a rune that continues a word in a spaced script.
