@@ -466,6 +466,26 @@ var triggerBytes = func() (t [3][256]uint32) {
 	return t
 }()
 
+// triggerStarts[c] tells findTriggers what a token that starts with byte c
+// may be: the start of a trigger (startsTrigger), the word after a
+// trigger's leading space (afterSpace), both or neither.
+var triggerStarts = func() (t [256]uint8) {
+	for c := range t {
+		if triggerBytes[0][c] != 0 {
+			t[c] |= startsTrigger
+		}
+		if triggerBytes[0][' ']&triggerBytes[1][c] != 0 {
+			t[c] |= afterSpace
+		}
+	}
+	return t
+}()
+
+const (
+	startsTrigger = 1 << iota
+	afterSpace
+)
+
 // findTriggers appends to dst[:0] the occurrences of the triggers in
 // text, in text order. Every rule needs its word where a token starts, after a joiner
 // inside a word ("ex-tycoon") or, for " by", just before a word, so the
@@ -482,11 +502,14 @@ func findTriggers(dst []trigger, text string, toks []token) []trigger {
 		}
 	}
 	for _, t := range toks {
-		if t.kind != tWord && t.kind != tPunct {
+		// One test passes over most tokens: numbers, line breaks and
+		// words that neither start a trigger nor follow " by"'s space,
+		// without a joiner inside.
+		c := text[t.start]
+		if triggerStarts[c] == 0 && t.flags&(fHyphen|fJoin) == 0 || t.kind != tWord && t.kind != tPunct {
 			continue
 		}
-		c := text[t.start]
-		if t.start > 0 && text[t.start-1] == ' ' && triggerBytes[0][' ']&triggerBytes[1][c] != 0 {
+		if triggerStarts[c]&afterSpace != 0 && t.start > 0 && text[t.start-1] == ' ' {
 			at(t.start-1, triggerSet(text, t.start-1)) // " by"
 		}
 		if triggerBytes[0][c] != 0 {
