@@ -1145,10 +1145,6 @@ func (es *eventScanner) prose(published string) []document.Event {
 	return evs
 }
 
-// qualifyingClause reports a date inside a participial clause set off by
-// a comma that dates the noun before it rather than reporting a
-// happening: "the Magnitsky Act, passed on 14 December 2012, …", "a
-// decree, signed in March 2021, …", "Nguyen Thi Le, born in 1980, …".
 // proseSentence is what prose has read of the sentence of the last date
 // it kept (none while to is 0: a sentence has a token).
 type proseSentence struct {
@@ -1159,6 +1155,8 @@ type proseSentence struct {
 	summed   bool
 }
 
+// summarize is summarize(p.text), computed for the first date that
+// needs it.
 func (p *proseSentence) summarize() string {
 	if !p.summed {
 		p.summary, p.summed = summarize(p.text), true
@@ -1166,6 +1164,10 @@ func (p *proseSentence) summarize() string {
 	return p.summary
 }
 
+// qualifyingClause reports a date inside a participial clause set off by
+// a comma that dates the noun before it rather than reporting a
+// happening: "the Magnitsky Act, passed on 14 December 2012, …", "a
+// decree, signed in March 2021, …", "Nguyen Thi Le, born in 1980, …".
 func (es *eventScanner) qualifyingClause(d dateExpr) bool {
 	if d.prev != "on" && d.prev != "in" {
 		return false
