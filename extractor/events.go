@@ -621,6 +621,12 @@ func parsePublished(s string) (ymd, bool) {
 	if len(s) < 4 || !isDigit(s[0]) || !isDigit(s[1]) || !isDigit(s[2]) || !isDigit(s[3]) {
 		return ymd{}, false
 	}
+	return parseLayouts(s)
+}
+
+// parseLayouts is parsePublished on trimmed text, with every layout
+// tried in turn.
+func parseLayouts(s string) (ymd, bool) {
 	for _, layout := range []string{"2006-01-02", "2006-01", "2006"} {
 		if len(s) < len(layout) {
 			continue
