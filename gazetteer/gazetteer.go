@@ -107,9 +107,9 @@ type Gazetteer struct {
 	byFirst     map[string][]string // variant key of a name's first word → keys of variants
 	nameWords   map[string]bool     // variant keys of the words of people's names
 	m           matcher
-	// folds recycles the folded copies of texts: one is as large as its
-	// text and lives only during FindWith. Copies of huge texts are not
-	// kept (maxPooledFold).
+	// folds recycles the folded copies of texts (getFold, putFold): one
+	// is as large as its text and lives only during FindWith or Resolve.
+	// Copies of huge texts are not kept (maxPooledFold).
 	folds sync.Pool
 }
 
@@ -158,15 +158,10 @@ func (g *Gazetteer) Resolve(typ, name string) (string, bool) {
 	}
 	// The key is built on the stack and folded in pooled memory: discovery
 	// resolves many names per document.
-	f, _ := g.folds.Get().(*folded)
-	if f == nil {
-		f = new(folded)
-	}
+	f := g.getFold()
 	var kb [64]byte
 	refs := g.lookup[string(appendKey(kb[:0], f, name))]
-	if cap(f.b) <= maxPooledFold {
-		g.folds.Put(f)
-	}
+	g.putFold(f)
 	best := -1
 	for _, ref := range refs {
 		r := g.records[ref.rec]

@@ -312,16 +312,28 @@ func (g *Gazetteer) Find(text string) []document.Entity {
 // maxPooledFold bounds the folded copies Gazetteer.folds keeps.
 const maxPooledFold = 1 << 20
 
+// getFold returns a folded copy from the pool, for putFold to return.
+func (g *Gazetteer) getFold() *folded {
+	if f, ok := g.folds.Get().(*folded); ok {
+		return f
+	}
+	return new(folded)
+}
+
+// putFold returns f to the pool unless a huge text grew it.
+func (g *Gazetteer) putFold(f *folded) {
+	if cap(f.b) <= maxPooledFold {
+		g.folds.Put(f)
+	}
+}
+
 // FindWith is Find with options.
 func (g *Gazetteer) FindWith(text string, opt FindOptions) []document.Entity {
 	if text == "" || len(g.m.pats) == 0 {
 		return nil
 	}
 	m := &g.m
-	f, _ := g.folds.Get().(*folded)
-	if f == nil {
-		f = new(folded)
-	}
+	f := g.getFold()
 	fold(f, text, &m.trie)
 	var (
 		hits    = f.hits[:0]
@@ -330,9 +342,7 @@ func (g *Gazetteer) FindWith(text string, opt FindOptions) []document.Entity {
 	)
 	defer func() {
 		f.hits = hits[:0]
-		if cap(f.b) <= maxPooledFold {
-			g.folds.Put(f)
-		}
+		g.putFold(f)
 	}()
 	// The longest pattern at every start position, including starts inside
 	// an earlier match ("Thmor Da" inside "MDS Thmor Da SEZ"), is a
