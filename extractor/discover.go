@@ -265,7 +265,7 @@ type found struct {
 // everything the gazetteer found, companies included, so a candidate never
 // overlaps or renames a known entity.
 func discover(text string, toks []token, known []document.Entity, g *gazetteer.Gazetteer, sc *scratch) []document.Entity {
-	taken := takenSpans(sc, [][]document.Entity{known})
+	taken := takenSpans(sc, known)
 	overlaps := func(a, b int) bool { return !taken.free(a, b) }
 	isKnown := func(name string) bool {
 		_, ok := g.Resolve("", name)

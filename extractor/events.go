@@ -1422,17 +1422,7 @@ func attachEntities(evs []document.Event, entities []document.Entity, sc *scratc
 	if len(evs) == 0 || len(entities) == 0 {
 		return
 	}
-	// byStart holds each mention's start above its index in spans: sorted
-	// as plain integers, they order the mentions by start. Both fit in 32
-	// bits: no document read or carried on the bus comes near 4 GB.
-	spans, byStart := sc.spans[:0], sc.byStart[:0]
-	for i := range entities { // by index: an Entity is large to copy
-		for _, m := range entities[i].Mentions {
-			byStart = append(byStart, uint64(m.Start)<<32|uint64(len(spans)))
-			spans = append(spans, entitySpan{m.End, i})
-		}
-	}
-	slices.Sort(byStart)
+	byStart, ms := mentionsByStart(sc, entities)
 	// listed[i] is 1 + the last event that listed entities[i].
 	listed := slices.Grow(sc.listed[:0], len(entities))[:len(entities)]
 	clear(listed)
@@ -1445,7 +1435,7 @@ func attachEntities(evs []document.Event, entities []document.Entity, sc *scratc
 			if int(key>>32) > ev.End {
 				break // the rest end after it
 			}
-			if m := spans[uint32(key)]; m.end <= ev.End && listed[m.entity] != k+1 {
+			if m := ms[uint32(key)]; m.end <= ev.End && listed[m.entity] != k+1 {
 				listed[m.entity] = k + 1
 				found = append(found, m.entity)
 			}
@@ -1453,7 +1443,7 @@ func attachEntities(evs []document.Event, entities []document.Entity, sc *scratc
 		slices.Sort(found[n:])
 		ends = append(ends, len(found))
 	}
-	sc.spans, sc.byStart, sc.listed, sc.found, sc.evEnds = spans, byStart, listed, found, ends
+	sc.listed, sc.found, sc.evEnds = listed, found, ends
 	if len(found) == 0 {
 		return
 	}
@@ -1469,7 +1459,3 @@ func attachEntities(evs []document.Event, entities []document.Entity, sc *scratc
 		from = end
 	}
 }
-
-// entitySpan is the end of a mention of entities[entity], for
-// attachEntities.
-type entitySpan struct{ end, entity int }

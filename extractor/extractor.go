@@ -46,12 +46,12 @@ type scratch struct {
 	exprs    []dateExpr
 	entries  []timelineEntry
 	triggers []trigger
-	// Mentions sorted by start, for personVariants (taken) and then
-	// attachEntities (byStart, spans, and its marks and lists of the
-	// entities each event mentions).
+	// Mentions sorted by start (mentionsByStart: byStart and spans), for
+	// discovery and personVariants (taken) and then attachEntities (with
+	// its marks and lists of the entities each event mentions).
 	byStart []uint64
-	taken   spans
 	spans   []entitySpan
+	taken   spans
 	listed  []int
 	found   []int
 	evEnds  []int

@@ -223,7 +223,7 @@ func TestSpansFree(t *testing.T) {
 			}
 			taken = append(taken, es)
 		}
-		sp := takenSpans(sc, taken)
+		sp := takenSpans(sc, taken...)
 		for a := range 70 {
 			b := a + 1 + r.IntN(8)
 			want := true

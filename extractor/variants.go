@@ -26,7 +26,7 @@ const (
 // dst, so that the caller's list is not copied into a new one; taken
 // may hold dst itself.
 func personVariants(dst []document.Entity, text string, toks []token, g *gazetteer.Gazetteer, sc *scratch, taken ...[]document.Entity) []document.Entity {
-	sp := takenSpans(sc, taken)
+	sp := takenSpans(sc, taken...)
 	out := dst
 	for i := 0; i < len(toks); i++ {
 		// Most tokens are not capitalised words: one test of the flags
@@ -90,27 +90,42 @@ type spans struct {
 }
 
 // takenSpans gathers the mentions of taken, in sc's memory.
-func takenSpans(sc *scratch, taken [][]document.Entity) spans {
-	// A start above its end: sorted as plain integers, by start. Both fit
-	// in 32 bits: no document read or carried on the bus comes near 4 GB.
-	buf := sc.byStart[:0]
-	for _, es := range taken {
+func takenSpans(sc *scratch, taken ...[]document.Entity) spans {
+	byStart, ms := mentionsByStart(sc, taken...)
+	sp := spans{starts: slices.Grow(sc.taken.starts[:0], len(byStart))[:len(byStart)], ends: slices.Grow(sc.taken.ends[:0], len(byStart))[:len(byStart)]}
+	end := 0
+	for k, key := range byStart {
+		end = max(end, ms[uint32(key)].end)
+		sp.starts[k], sp.ends[k] = int(key>>32), end
+	}
+	sc.taken = sp
+	return sp
+}
+
+// mentionsByStart orders the mentions of lists by start, in sc's memory.
+// Each key of byStart holds a mention's start above its index in ms,
+// which holds the mention's end and its entity's index in its list:
+// sorted as plain integers, the keys order the mentions by start. Both
+// fit in 32 bits: no document read or carried on the bus comes near
+// 4 GB.
+func mentionsByStart(sc *scratch, lists ...[]document.Entity) (byStart []uint64, ms []entitySpan) {
+	byStart, ms = sc.byStart[:0], sc.spans[:0]
+	for _, es := range lists {
 		for i := range es { // by index: an Entity is large to copy
 			for _, m := range es[i].Mentions {
-				buf = append(buf, uint64(m.Start)<<32|uint64(uint32(m.End)))
+				byStart = append(byStart, uint64(m.Start)<<32|uint64(len(ms)))
+				ms = append(ms, entitySpan{m.End, i})
 			}
 		}
 	}
-	slices.Sort(buf)
-	sp := spans{starts: slices.Grow(sc.taken.starts[:0], len(buf))[:len(buf)], ends: slices.Grow(sc.taken.ends[:0], len(buf))[:len(buf)]}
-	end := 0
-	for k, v := range buf {
-		end = max(end, int(uint32(v)))
-		sp.starts[k], sp.ends[k] = int(v>>32), end
-	}
-	sc.byStart, sc.taken = buf, sp
-	return sp
+	slices.Sort(byStart)
+	sc.byStart, sc.spans = byStart, ms
+	return byStart, ms
 }
+
+// entitySpan is the end of a mention and the index of its entity in its
+// list, for mentionsByStart.
+type entitySpan struct{ end, entity int }
 
 // free reports whether no mention overlaps text[a:b]: none of those that
 // start before b ends after a.
