@@ -1,6 +1,7 @@
 package gazetteer
 
 import (
+	"encoding/binary"
 	"slices"
 	"unicode"
 	"unicode/utf8"
@@ -43,8 +44,13 @@ type folded struct {
 	// the other bytes a pattern starts with. Finding them while folding
 	// saves a second pass over the text.
 	starts []int
-	word   int    // start of the ASCII word being folded, or -1
-	hash   uint64 // the word's hash so far
+	word   int // start of the ASCII word being folded, or -1
+	// hash is the word's hash (hashChunk) so far, when hashed reports
+	// that fold's fast path folded all of it, in one run from its start.
+	// Other words pass the first-word filter unhashed: they are few (a
+	// letter with a diacritic, a word after "&"), and the walk decides.
+	hash   uint64
+	hashed bool
 	// hits is FindWith's working list of matches, and groupOf the
 	// grouping of its mentions by record (see entities), kept with the
 	// folded text so that they are reused too.
@@ -60,9 +66,9 @@ func (f *folded) scan(t *trie, mark int) {
 	for p := mark; p < len(f.b); p++ {
 		if c := f.b[p]; ascii.IsAlnum(c) {
 			if f.word < 0 {
-				f.word, f.hash = p, 0
+				f.word = p
 			}
-			f.hash = hashByte(f.hash, c)
+			f.hashed = false
 		} else {
 			f.endWord(t, p)
 			if c >= utf8.RuneSelf && t.canStart(c) {
@@ -82,7 +88,7 @@ func (f *folded) endWord(t *trie, end int) {
 	f.word = -1
 	// A word that goes on in non-ASCII bytes is not filtered: its first
 	// word may be longer (see mayStart).
-	if t.canStart(f.b[s]) && (end < len(f.b) && f.b[end] >= utf8.RuneSelf || t.mayStart(finishHash(f.hash, end-s))) {
+	if t.canStart(f.b[s]) && (end < len(f.b) && f.b[end] >= utf8.RuneSelf || !f.hashed || t.mayStart(finishHash(f.hash, end-s))) {
 		f.starts = append(f.starts, s)
 	}
 }
@@ -152,12 +158,33 @@ func fold(dst *folded, text string, t *trie) {
 				}
 				b, h := f.b, f.hash
 				if f.word < 0 {
-					f.word, h = len(b), 0
+					f.word, h, f.hashed = len(b), 0, true
+				} else {
+					f.hashed = false // the word began outside this path
 				}
 				for {
-					for ; i < len(text) && ascii.IsAlnum(text[i]); i++ {
-						c := text[i] | ('a' - 'A') // lower case; digits have the bit set
-						b, h = append(b, c), hashByte(h, c)
+					// Eight bytes at a time: stored lowered and whole, then
+					// cut to the letters and digits, and hashed.
+					for {
+						if len(b)+8 > cap(b) {
+							b = slices.Grow(b, 8)
+						}
+						var x uint64
+						if i+8 <= len(text) {
+							x = binary.LittleEndian.Uint64([]byte(text[i : i+8]))
+						} else {
+							x = ascii.Load8(text, i)
+						}
+						w, n := ascii.Alnum8(x)
+						binary.LittleEndian.PutUint64(b[len(b):len(b)+8], w)
+						b, i = b[:len(b)+n], i+n
+						if n < 8 {
+							if n > 0 {
+								h = hashChunk(h, w&(1<<(8*n)-1))
+							}
+							break
+						}
+						h = hashChunk(h, w)
 					}
 					// The commonest separator, one space between two words,
 					// ends this word and starts the next at once, as the
@@ -169,7 +196,7 @@ func fold(dst *folded, text string, t *trie) {
 					f.b, f.hash = append(b, soft), h
 					f.endWord(t, n)
 					b, h = f.b, 0
-					f.word = len(b)
+					f.word, f.hashed = len(b), true
 					i++
 				}
 				f.b, f.hash = b, h

@@ -44,6 +44,11 @@ const (
 	highs = 0x8080_8080_8080_8080
 	fromA = 0x1f1f_1f1f_1f1f_1f1f // 'a'+0x1f has the high bit: 0x80
 	pastZ = 0x0505_0505_0505_0505 // 'z'+1+0x05 has the high bit: 0x80
+	from0 = 0x5050_5050_5050_5050 // '0'+0x50 has the high bit: 0x80
+	past9 = 0x4646_4646_4646_4646 // '9'+1+0x46 has the high bit: 0x80
+	// caseBits is the bit that tells a lower-case ASCII letter from its
+	// capital; digits have it set already.
+	caseBits = 0x2020_2020_2020_2020
 )
 
 // LowerEnd returns the end of the run of lower-case ASCII letters ('a' to
@@ -65,6 +70,44 @@ func LowerEnd(s string, i int) int {
 		i++
 	}
 	return i
+}
+
+// Alnum8 takes eight bytes of text, the first in the low byte, and
+// returns them with the letters in lower case, and how many of them, from
+// the first, are ASCII letters or digits: 8 when all are.
+//
+// Folding copies and lowers runs of letters and digits; doing it eight
+// bytes at a time, where the lowered word can be stored whole and cut to
+// n, takes the byte loop and its branch out of the commonest path. Bytes
+// past the n-th are lowered as if they were letters, so a caller keeps
+// only n.
+func Alnum8(x uint64) (lower uint64, n int) {
+	return x | caseBits, bits.TrailingZeros64(^alnums(x)&highs) / 8
+}
+
+// Load8 returns the eight bytes of s from i on, the first in the low
+// byte, with zeros for those past the end of s.
+func Load8(s string, i int) uint64 {
+	if i+8 <= len(s) {
+		return binary.LittleEndian.Uint64([]byte(s[i : i+8]))
+	}
+	var x uint64
+	for k := len(s) - 1; k >= i; k-- {
+		x = x<<8 | uint64(s[k])
+	}
+	return x
+}
+
+// alnums returns x with the high bit of each byte set where that byte is
+// an ASCII letter or digit, and every other bit clear. As in notLower, the
+// high bits are cleared before the additions, so no byte carries into the
+// next, and bytes whose own high bit is set are dropped at the end.
+func alnums(x uint64) uint64 {
+	y := x & low7s
+	l := y | caseBits // upper-case letters to lower; '@'..'_' to '`'..DEL
+	letter := (l + fromA) &^ (l + pastZ)
+	digit := (y + from0) &^ (y + past9)
+	return (letter | digit) &^ x & highs
 }
 
 // notLower returns x with the high bit of each byte set where that byte is

@@ -145,3 +145,90 @@ func BenchmarkLowerEnd(b *testing.B) {
 		}
 	})
 }
+
+// alnum8Loop is the byte loop Alnum8 must agree with: the count of
+// leading letters and digits, and the bytes with capitals lowered.
+func alnum8Loop(s string, i int) (lower [8]byte, n int) {
+	for k := range 8 {
+		c := s[i+k]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		lower[k] = c
+	}
+	for n < 8 && IsAlnum(s[i+n]) {
+		n++
+	}
+	return lower, n
+}
+
+// checkAlnum8 compares Alnum8 with the loop on the bytes the loop says
+// are letters and digits: those past the n-th are the caller's to drop.
+func checkAlnum8(t *testing.T, s string, i int) {
+	t.Helper()
+	got, n := Alnum8(Load8(s, i))
+	want, wn := alnum8Loop(s, i)
+	if n != wn {
+		t.Fatalf("Alnum8(%q, %d) counts %d letters and digits, want %d", s, i, n, wn)
+	}
+	for k := range n {
+		if b := byte(got >> (8 * k)); b != want[k] {
+			t.Fatalf("Alnum8(%q, %d): byte %d is %q, want %q", s, i, k, b, want[k])
+		}
+	}
+}
+
+func TestAlnum8(t *testing.T) {
+	for _, s := range []string{
+		"abcdefgh", "ABCDEFGH", "01234567", "Mekong 2", "K.B Hotel", "tycoon's",
+		"az{AZ[09", "@`/:[{\x7f ", "caf\u00e9 bar", "\xe1bcdefgh", "a\xc1\xdabcdef",
+		"x-ray ab", "Ab3Cd4Ef", "\x00\x00\x00\x00\x00\x00\x00\x00",
+	} {
+		checkAlnum8(t, s, 0)
+	}
+}
+
+// TestAlnum8EveryByte puts each byte value in each lane of a word of
+// letters, digits and capitals.
+func TestAlnum8EveryByte(t *testing.T) {
+	for _, base := range []string{"mmmmmmmm", "MMMMMMMM", "55555555", "aZ9bY8cX"} {
+		buf := []byte(base)
+		for pos := range buf {
+			for c := range 256 {
+				buf[pos] = byte(c)
+				checkAlnum8(t, string(buf), 0)
+			}
+			buf[pos] = base[pos]
+		}
+	}
+}
+
+func TestLoad8(t *testing.T) {
+	for _, tc := range []struct {
+		s    string
+		i    int
+		want uint64
+	}{
+		{"abcdefghij", 0, 0x6867666564636261},
+		{"abcdefghij", 2, 0x6a69686766656463},
+		{"abcdefghij", 5, 0x6a69686766},
+		{"abc", 3, 0},
+		{"", 0, 0},
+	} {
+		if got := Load8(tc.s, tc.i); got != tc.want {
+			t.Errorf("Load8(%q, %d) = %#x, want %#x", tc.s, tc.i, got, tc.want)
+		}
+	}
+}
+
+// FuzzAlnum8 compares Alnum8 with the byte loop.
+//
+//	go test ./internal/ascii -run '^$' -fuzz FuzzAlnum8 -fuzztime 60s
+func FuzzAlnum8(f *testing.F) {
+	f.Fuzz(func(t *testing.T, s string, i int) {
+		if i < 0 || i+8 > len(s) {
+			return
+		}
+		checkAlnum8(t, s, i)
+	})
+}
