@@ -32,6 +32,7 @@ type trieNode struct {
 	pat        int32 // the pattern ending here, or -1
 	dense      int32 // row in dense, or -1
 	first, end int32 // edges[first:end] are the children of a sparse node
+	only       int16 // the byte to a node's only child, the next node, or -1
 }
 
 type trieEdge struct {
@@ -44,9 +45,10 @@ func newTrie(keys []string) trie {
 	// byte order, and a key shares its path with the key before it, so
 	// the child to follow, when there is one, is the last one added. A
 	// stable sort keeps equal keys in their order, so the last one wins,
-	// as it would inserted in the given order. Then flatten breadth first,
-	// so that the nodes near the root, which nearly every walk visits,
-	// share a few cache lines.
+	// as it would inserted in the given order. Then flatten depth first:
+	// most nodes past a name's first letters have one child, and a walk
+	// down such a chain then reads consecutive nodes, a few to a cache
+	// line, instead of a node and an edge somewhere else at every step.
 	byKey := make([]int32, len(keys))
 	for i := range byKey {
 		byKey[i] = int32(i)
@@ -69,12 +71,15 @@ func newTrie(keys []string) trie {
 		}
 		pats[n] = i
 	}
-	order := []int32{0} // old ids in breadth-first order
+	var order []int32 // old ids in depth-first order
 	id := make([]int32, len(kids))
-	for q := 0; q < len(order); q++ {
-		for _, e := range kids[order[q]] {
-			id[e.to] = int32(len(order))
-			order = append(order, e.to)
+	for stack := []int32{0}; len(stack) > 0; {
+		old := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		id[old] = int32(len(order))
+		order = append(order, old)
+		for k := len(kids[old]) - 1; k >= 0; k-- { // the first child on top
+			stack = append(stack, kids[old][k].to)
 		}
 	}
 	t := trie{nodes: make([]trieNode, len(kids))}
@@ -88,14 +93,17 @@ func newTrie(keys []string) trie {
 	for n, old := range order {
 		m := kids[old]
 		nd := &t.nodes[n]
-		nd.pat, nd.dense, nd.first = pats[old], -1, int32(len(t.edges))
-		if n == 0 || len(m) >= denseMin {
+		nd.pat, nd.dense, nd.first, nd.only = pats[old], -1, int32(len(t.edges)), -1
+		switch {
+		case n > 0 && len(m) == 1:
+			nd.only = int16(m[0].c) // its child is the next node
+		case n == 0 || len(m) >= denseMin:
 			nd.dense = int32(len(t.dense))
 			t.dense = append(t.dense, [256]int32{})
 			for _, e := range m {
 				t.dense[nd.dense][e.c] = id[e.to]
 			}
-		} else {
+		default:
 			for _, e := range m {
 				t.edges = append(t.edges, trieEdge{e.c, id[e.to]})
 			}
@@ -149,6 +157,12 @@ func (t *trie) longest(b []byte, s int) int32 {
 			break
 		}
 		c := b[i]
+		if nd.only >= 0 {
+			if n++; nd.only != int16(c) {
+				break
+			}
+			continue
+		}
 		if nd.dense >= 0 {
 			n = t.dense[nd.dense][c]
 			continue
