@@ -16,16 +16,23 @@ import (
 // from re-proposing a known firm and "Try Pheap Group" from being read as
 // the person.
 func (x *Extractor) findEntities(text string, toks []token, sc *scratch) []document.Entity {
-	out := x.gaz.FindWith(text, gazetteer.FindOptions{Companies: true})
-	new := discover(text, toks, out, x.gaz, sc)
-	new = personVariants(new, text, toks, x.gaz, sc, out, new)
+	// The known entities are found into a scratch list and copied once
+	// into the result, allocated with room for the discovered ones,
+	// rather than allocated by the gazetteer and grown here.
+	known := x.gaz.AppendFind(sc.known[:0], text, gazetteer.FindOptions{Companies: true})
+	defer func() {
+		clear(known) // the scratch list keeps no document's mentions
+		sc.known = known[:0]
+	}()
+	new := discover(text, toks, known, x.gaz, sc)
+	new = personVariants(new, text, toks, x.gaz, sc, known, new)
+	if len(known)+len(new) == 0 {
+		return nil
+	}
+	out := append(make([]document.Entity, 0, len(known)+len(new)), known...)
 	if len(new) == 0 {
 		return out
 	}
-	// FindWith allocates out at its length, so room for every entity
-	// linkVariants may add and for the unlinked ones is made once here
-	// rather than by each append.
-	out = slices.Grow(out, len(new))
 	out, new = linkVariants(text, out, new, x.gaz)
 	out = append(out, new...)
 	slices.SortStableFunc(out, func(a, b document.Entity) int {

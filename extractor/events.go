@@ -1016,11 +1016,6 @@ func (es *eventScanner) prose(published string) []document.Event {
 	plausible, latest := es.plausibleYears()
 	yearSeen := map[int]bool{}
 	var sent proseSentence
-	type key struct {
-		start int
-		date  ymd // as good a key as its ISO form, which is one to one
-	}
-	seen := make(map[key]bool, len(es.exprs))
 	evs := make([]document.Event, 0, len(es.exprs))
 	dates := make([]ymd, 0, len(es.exprs)) // dates[k] is that of evs[k], for setDates
 	var last ymd                           // the last date resolved, for "the same day", "that month"
@@ -1136,10 +1131,8 @@ func (es *eventScanner) prose(published string) []document.Event {
 		}
 		last, haveLast = date, true
 		anaphor := strings.HasPrefix(d.relative, "same-") || d.relative == "next-day" || d.relative == "that-month-name"
-		if k := (key{ev.Start, date}); seen[k] && !anaphor {
+		if !anaphor && keptInSentence(evs, dates, ev.Start, date) {
 			continue
-		} else {
-			seen[k] = true
 		}
 		if ev.Precision == document.Year {
 			yearSeen[date.y] = true
@@ -1149,6 +1142,18 @@ func (es *eventScanner) prose(published string) []document.Event {
 	}
 	setDates(evs, dates)
 	return evs
+}
+
+// keptInSentence reports whether evs (with their dates) has an event of
+// date in the sentence that starts at start. A sentence's events are the
+// last ones kept: dates come in text order, and so do their sentences.
+func keptInSentence(evs []document.Event, dates []ymd, start int, date ymd) bool {
+	for k := len(evs) - 1; k >= 0 && evs[k].Start == start; k-- {
+		if dates[k] == date {
+			return true
+		}
+	}
+	return false
 }
 
 // proseSentence is what prose has read of the sentence of the last date

@@ -56,6 +56,9 @@ func TestEventDates(t *testing.T) {
 		{"over the last year", "Prices rose over the last year.", "2024-03-15", nil},
 		{"may is a verb", "Operators may move to other towns.", "2024-03-15", nil},
 		{"future flagged", "The new law took effect on 1 July 2031.", "2024-03-15", []ev{{"2031-07-01", "day"}}},
+		{"one date twice in a sentence", "On 8 May 2024 the raid began, and by the evening of 8 May 2024 it was over.", "", []ev{{"2024-05-08", "day"}}},
+		{"two dates in a sentence", "Police raided the tower on 8 May 2024 and charged its owner on 10 May 2024.", "", []ev{{"2024-05-08", "day"}, {"2024-05-10", "day"}}},
+		{"one date in two sentences", "On 8 May 2024 police raided the tower. Its owner fled on 8 May 2024.", "", []ev{{"2024-05-08", "day"}, {"2024-05-08", "day"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

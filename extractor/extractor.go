@@ -46,6 +46,9 @@ type scratch struct {
 	exprs    []dateExpr
 	entries  []timelineEntry
 	triggers []trigger
+	// known holds the gazetteer's entities until findEntities copies them
+	// into its result.
+	known []document.Entity
 	// Mentions sorted by start (mentionsByStart: byStart and spans), for
 	// discovery and personVariants (taken) and then attachEntities (with
 	// its marks and lists of the entities each event mentions).

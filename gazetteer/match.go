@@ -329,8 +329,16 @@ func (g *Gazetteer) putFold(f *folded) {
 
 // FindWith is Find with options.
 func (g *Gazetteer) FindWith(text string, opt FindOptions) []document.Entity {
+	return g.AppendFind(nil, text, opt)
+}
+
+// AppendFind appends what FindWith returns to dst and returns the
+// extended slice. A caller that builds a longer list of its own (the
+// extractor adds the names it discovers) finds the known entities into a
+// scratch slice it reuses and allocates its result once, at its length.
+func (g *Gazetteer) AppendFind(dst []document.Entity, text string, opt FindOptions) []document.Entity {
 	if text == "" || len(g.m.pats) == 0 {
-		return nil
+		return dst
 	}
 	m := &g.m
 	f := g.getFold()
@@ -413,14 +421,14 @@ func (g *Gazetteer) FindWith(text string, opt FindOptions) []document.Entity {
 		}
 	}
 	if len(hits) == 0 {
-		return nil
+		return dst
 	}
 	hits = m.applyGuards(f.b, hits, cue)
 	hits = g.dropInsideNames(f.b, hits)
 	if !opt.Companies {
 		hits = slices.DeleteFunc(hits, func(h hit) bool { return g.records[h.rec].Kind == "company" })
 	}
-	return g.entities(text, f, hits)
+	return g.entities(dst, text, f, hits)
 }
 
 // applyGuards keeps a guarded mention only in a text about Cambodia (a
@@ -672,14 +680,14 @@ func wordCaseOK(sw, fw string) bool {
 	return !unicode.IsUpper(fr) || !unicode.IsLower(sr)
 }
 
-// entities groups hits by record in order of first mention. The entities
-// are counted before they are built, so the result is allocated once at
-// its final length rather than grown (an Entity is large to copy), and
+// entities appends to dst the hits grouped by record in order of first
+// mention. The entities are counted before they are built, so dst grows
+// once, to its final length (an Entity is large to copy), and
 // the mentions of all of them share one backing array (each entity's
 // slice is capped at its own part).
-func (g *Gazetteer) entities(text string, f *folded, hits []hit) []document.Entity {
+func (g *Gazetteer) entities(dst []document.Entity, text string, f *folded, hits []hit) []document.Entity {
 	if len(hits) == 0 {
-		return nil
+		return dst
 	}
 	type group struct {
 		rec   int32
@@ -706,7 +714,8 @@ func (g *Gazetteer) entities(text string, f *folded, hits []hit) []document.Enti
 		}
 		groups[pos[h.rec]-1].count++
 	}
-	out := make([]document.Entity, len(groups))
+	dst = slices.Grow(dst, len(groups))[:len(dst)+len(groups)]
+	out := dst[len(dst)-len(groups):]
 	all := make([]document.Mention, 0, len(hits))
 	for i, gr := range groups {
 		r := &g.records[gr.rec]
