@@ -326,3 +326,72 @@ func TestParseNumberAndPublished(t *testing.T) {
 		}
 	}
 }
+
+// findTriggersPlain is findTriggers' definition: every trigger word, in
+// its case rule, where a word or punctuation token starts, where " by"
+// ends just before one, and after a joiner inside a word, in text order.
+func findTriggersPlain(text string, toks []token) []trigger {
+	var out []trigger
+	match := func(p int) {
+		for i, tr := range triggers {
+			if p < 0 || len(text)-p < len(tr.word) {
+				continue
+			}
+			if w := text[p : p+len(tr.word)]; w == tr.word || tr.fold && strings.EqualFold(w, tr.word) && isASCII(w) {
+				out = append(out, trigger{uint8(i), p})
+			}
+		}
+	}
+	for _, t := range toks {
+		if t.kind != tWord && t.kind != tPunct {
+			continue
+		}
+		if t.start > 0 && text[t.start-1] == ' ' && strings.HasPrefix(text[t.start:], "by") {
+			match(t.start - 1)
+		}
+		match(t.start)
+		if !t.has(fHyphen | fJoin) {
+			continue
+		}
+		for i := t.start + 1; i < t.end; i++ {
+			switch {
+			case text[i] == '-' || text[i] == '\'':
+				match(i + 1)
+			case strings.HasPrefix(text[i:], "’") || strings.HasPrefix(text[i:], "\u2011"):
+				match(i + 3)
+			}
+		}
+	}
+	// A " by" before a token is matched with that token, and only " by"
+	// starts with a space, so text order is the order of positions.
+	slices.SortStableFunc(out, func(a, b trigger) int { return a.at - b.at })
+	return out
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+func TestFindTriggers(t *testing.T) {
+	pieces := []string{
+		" ", " ", " ", ", ", ". ", "\n", "-", "'", "’", "\u2011", "\"", "\u201c",
+		"the", "a", "by", "By", "bypass", "owned", "Casino", "casino", "CASINO", "compound", "Compound",
+		"special economic zone", "SEZ", "Hotel", "resort", "tycoon", "tycoons", "Oknha", "oknha",
+		"crime boss", "scam centre", "scam center", "scam park", "businessman", "magnate", "kingpin",
+		", chief executive of", ", chairman of", ", owner of", "ex", "Huione", "2024", "co",
+	}
+	r := rand.New(rand.NewPCG(11, 17))
+	for n := range 3000 {
+		text := randomString(r, pieces, 1+n%40)
+		toks := tokenize(nil, text)
+		got, want := findTriggers(nil, text, toks), findTriggersPlain(text, toks)
+		if !slices.Equal(got, want) {
+			t.Fatalf("%q:\n got %v\nwant %v", text, got, want)
+		}
+	}
+}
