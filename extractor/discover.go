@@ -225,28 +225,25 @@ func equalFoldASCII(s, w string) bool {
 	return true
 }
 
-func setOf(words ...string) map[string]bool {
+func setOf(words ...string) wordTable[bool] {
 	m := make(map[string]bool, len(words))
 	for _, w := range words {
 		m[w] = true
 	}
-	return m
+	return newWordTable(m)
 }
 
 // inLower reports whether set holds strings.ToLower(w). An ASCII word is
-// folded on the stack (lookupFold); other words go through
+// looked up in any case (getFold); other words go through
 // strings.ToLower, which also folds runes such as the Kelvin sign to
 // ASCII letters.
-func inLower(set map[string]bool, w string) bool {
-	if len(w) > 32 {
-		return set[strings.ToLower(w)]
-	}
+func inLower(set *wordTable[bool], w string) bool {
 	for i := 0; i < len(w); i++ {
 		if w[i] >= utf8.RuneSelf {
-			return set[strings.ToLower(w)]
+			return set.at(strings.ToLower(w))
 		}
 	}
-	v, _ := lookupFold(set, w)
+	v, _ := set.getFold(w)
 	return v
 }
 
@@ -306,7 +303,7 @@ func discover(text string, toks []token, known []document.Entity, g *gazetteer.G
 				continue
 			}
 			a, b := p+m[2], p+m[3]
-			if name := text[a:b]; !inLower(notName, firstWord(name)) {
+			if name := text[a:b]; !inLower(&notName, firstWord(name)) {
 				add(found{typ: document.Compound, name: name, start: a, end: b, conf: confQuoted})
 			}
 		case rulePerson:
@@ -332,7 +329,7 @@ func discover(text string, toks []token, known []document.Entity, g *gazetteer.G
 			}
 			ws := strings.LastIndexAny(text[max(0, p-12):p], " \t\n(")
 			verb := text[max(0, p-12)+ws+1 : p]
-			if !ownerVerbs[verb] || !ownerContext(text[max(0, p-len(verb)-60):p-len(verb)]) {
+			if !ownerVerbs.at(verb) || !ownerContext(text[max(0, p-len(verb)-60):p-len(verb)]) {
 				continue
 			}
 			if s, ok := personAfter(text, off, confOwnedBy); ok {
@@ -364,7 +361,7 @@ func discover(text string, toks []token, known []document.Entity, g *gazetteer.G
 			if !ok {
 				continue
 			}
-			if name := text[a:b]; !inLower(notName, firstWord(name)) && !sentenceStart(text, a) {
+			if name := text[a:b]; !inLower(&notName, firstWord(name)) && !sentenceStart(text, a) {
 				add(found{typ: document.Compound, name: name, start: a, end: b, conf: confOwnedBy})
 			}
 		}
@@ -585,7 +582,7 @@ func compoundBefore(text string, p int, w string) (found, bool) {
 		words = append(words, w)
 	}
 	// Drop leading descriptive words ("The", "Chinese", "Notorious").
-	for len(words) > 0 && inLower(notName, words[0]) {
+	for len(words) > 0 && inLower(&notName, words[0]) {
 		start = strings.Index(text[start:end], words[1%len(words)]) + start
 		words = words[1:]
 	}
@@ -596,7 +593,7 @@ func compoundBefore(text string, p int, w string) (found, bool) {
 		return found{}, false // "239 casino": a count, not a name
 	}
 	for _, w := range words {
-		if inLower(notName, w) || inLower(notPerson, w) && w != "International" {
+		if inLower(&notName, w) || inLower(&notPerson, w) && w != "International" {
 			return found{}, false
 		}
 	}
@@ -781,7 +778,7 @@ func personAfter(text string, p int, conf float64) (found, bool) {
 	start, end := p+m[2], p+m[3]
 	name := text[start:end]
 	for w := range strings.FieldsFuncSeq(name, func(r rune) bool { return r == ' ' || r == '-' }) {
-		if inLower(notPerson, w) || inLower(notName, w) {
+		if inLower(&notPerson, w) || inLower(&notName, w) {
 			return found{}, false
 		}
 	}

@@ -214,7 +214,7 @@ func (s *scanner) monthAt(i int) int {
 	if !s.isMonth(i) {
 		return 0
 	}
-	m, _ := lookupFold(s.lx.months, strings.TrimSuffix(s.tok(i), "."))
+	m, _ := s.lx.months.getFold(strings.TrimSuffix(s.tok(i), "."))
 	return m
 }
 
@@ -361,7 +361,7 @@ func (es *eventScanner) wordDate(i int) (dateExpr, bool) {
 	if t.has(fHyphen) && !t.has(fDigit) {
 		// "mid-January", "late-March"
 		a, b, _ := strings.Cut(w, "-")
-		if m, ok := es.lx.months[b]; ok && vagueOf(a) != vagueNone {
+		if m, ok := es.lx.months.get(b); ok && vagueOf(a) != vagueNone {
 			d.month, d.yearMissing = m, true
 			if es.wordAt(i-1) == "that" {
 				d.relative = "that-month-name"
@@ -444,7 +444,7 @@ func (es *eventScanner) wordDate(i int) (dateExpr, bool) {
 		}
 		return d, false
 	}
-	if wd, ok := es.lx.weekdays[w]; ok && t.has(fUpper) {
+	if wd, ok := es.lx.weekdays.get(w); ok && t.has(fUpper) {
 		switch es.wordAt(i - 1) {
 		case "on", "last", "since", "until", "this":
 			d.relative, d.weekday = "weekday", wd
@@ -475,7 +475,7 @@ func (es *eventScanner) numDate(i int) (dateExpr, bool) {
 	}
 	// Not a year: "2,000" has a comma already; reject "2023 people" and
 	// numbers glued to symbols.
-	if _, unit := es.lx.units[es.wordAt(i+1)]; unit {
+	if _, unit := es.lx.units.get(es.wordAt(i + 1)); unit {
 		return d, false
 	}
 	if i > 0 && !es.toks[i].has(fSpace) && es.toks[i-1].kind != tNL && !es.isPunct(i-1, "(") {

@@ -177,7 +177,7 @@ func (s *scanner) isMonth(i int) bool {
 	if !s.lx.monthShape.has(w) {
 		return false
 	}
-	_, ok := lookupFold(s.lx.months, w)
+	_, ok := s.lx.months.getFold(w)
 	return ok
 }
 
@@ -224,11 +224,11 @@ func (fs *figureScanner) number(i int) int {
 		p.money, p.first = true, i-1
 	} else if code := fs.currencyBefore(i); code != "" {
 		p.money, p.currency, p.first = true, code, i-1
-	} else if i > 0 && fs.toks[i-1].kind == tPunct && fs.lx.currencies[fs.tok(i-1)] {
+	} else if i > 0 && fs.toks[i-1].kind == tPunct && fs.lx.currencies.at(fs.tok(i-1)) {
 		return i
 	}
 	// Scale word: "12.5 billion".
-	if sc, ok := lookupFold(fs.lx.scales, fs.wordAt(i+1)); ok && (p.money || len(fs.wordAt(i+1)) > 2) {
+	if sc, ok := fs.lx.scales.getFold(fs.wordAt(i + 1)); ok && (p.money || len(fs.wordAt(i+1)) > 2) {
 		p.value *= sc
 		p.last = i + 1
 	}
@@ -245,7 +245,7 @@ func (fs *figureScanner) number(i int) int {
 	}
 	if !p.money && isYearToken(s) {
 		// A year, unless a count noun follows directly ("2000 workers").
-		if _, ok := fs.lx.units[fs.wordAt(i+1)]; !ok || fs.isMonth(i-2) {
+		if _, ok := fs.lx.units.get(fs.wordAt(i + 1)); !ok || fs.isMonth(i-2) {
 			return i
 		}
 	}
@@ -253,11 +253,11 @@ func (fs *figureScanner) number(i int) int {
 		// Labels: "Tier 3", "Majestic 2", "page 4".
 		if i > 0 && fs.toks[i].has(fSpace) && fs.toks[i-1].kind == tWord {
 			w := fs.wordAt(i - 1)
-			if fs.lx.namePrev[w] {
+			if fs.lx.namePrev.at(w) {
 				return i
 			}
 			if fs.toks[i-1].has(fUpper) && !fs.sentenceStartsAt(i-1) {
-				if _, q := fs.lx.qualifiers[w]; !q {
+				if _, q := fs.lx.qualifiers.get(w); !q {
 					return i
 				}
 			}
@@ -287,9 +287,9 @@ func (fs *figureScanner) number(i int) int {
 			p.money, p.last = true, p.last+1
 		case w == "us" && fs.wordAt(p.last+2) == "dollars":
 			p.money, p.last = true, p.last+2
-		case fs.lx.currencyCodes[w] != "" && !p.money:
-			p.money, p.currency, p.last = true, fs.lx.currencyCodes[w], p.last+1
-		case fs.lx.currencies[w]:
+		case fs.lx.currencyCodes.at(w) != "" && !p.money:
+			p.money, p.currency, p.last = true, fs.lx.currencyCodes.at(w), p.last+1
+		case fs.lx.currencies.at(w):
 			return p.last
 		}
 	}
@@ -370,12 +370,12 @@ func (fs *figureScanner) rangeEnd(i, last int, lo float64) (int, float64, bool) 
 		return 0, 0, false
 	}
 	end := k
-	if sc, ok := lookupFold(fs.lx.scales, fs.wordAt(k+1)); ok && len(fs.wordAt(k+1)) > 2 {
+	if sc, ok := fs.lx.scales.getFold(fs.wordAt(k + 1)); ok && len(fs.wordAt(k+1)) > 2 {
 		hi *= sc
 		end = k + 1
 	} else if last > i {
 		// "3 to 5 million" reads as millions at both ends: scale from the first.
-		if sc, ok := lookupFold(fs.lx.scales, fs.wordAt(last)); ok {
+		if sc, ok := fs.lx.scales.getFold(fs.wordAt(last)); ok {
 			hi *= sc
 		}
 	}
@@ -395,10 +395,10 @@ func (fs *figureScanner) currencyBefore(i int) string {
 	s := fs.tok(i - 1)
 	switch t.kind {
 	case tPunct:
-		return fs.lx.currencyCodes[s]
+		return fs.lx.currencyCodes.at(s)
 	case tWord:
 		if len(s) == 3 && s != "USD" && 'A' <= s[0] && s[0] <= 'Z' && 'A' <= s[1] && s[1] <= 'Z' && 'A' <= s[2] && s[2] <= 'Z' {
-			return fs.lx.currencyCodes[fs.lowerTok(i-1)]
+			return fs.lx.currencyCodes.at(fs.lowerTok(i - 1))
 		}
 	}
 	return ""
@@ -409,7 +409,7 @@ func (fs *figureScanner) wordNumber(i int) int {
 	lx := fs.lx
 	if !fs.toks[i].has(fHyphen) {
 		// figuresIn has tested the word's shape (lx.numberShape).
-		if _, ok := lookupFold(lx.numberStarts, fs.tok(i)); !ok {
+		if _, ok := lx.numberStarts.getFold(fs.tok(i)); !ok {
 			return i
 		}
 	}
@@ -421,13 +421,13 @@ func (fs *figureScanner) wordNumber(i int) int {
 	switch {
 	case w == "a" || w == "an" || w == "one":
 		next := fs.wordAt(i + 1)
-		if sc, ok := lx.scales[next]; ok && len(next) > 2 {
+		if sc, ok := lx.scales.get(next); ok && len(next) > 2 {
 			p.value, p.last = sc, i+1
 		} else if next == "dozen" {
 			p.value, p.last = 12, i+1
-		} else if w == "one" && next != "" && (lx.units[next] != "" || isDemonym(fs.tok(i+1)) || next == "from" || next == "in") {
+		} else if w == "one" && next != "" && (lx.units.at(next) != "" || isDemonym(fs.tok(i+1)) || next == "from" || next == "in") {
 			p.value = 1 // "one Vietnamese", "one from Saudi Arabia"
-		} else if f, ok := lx.fractions[next]; (next == "third" || next == "quarter" || next == "fifth" || next == "tenth") && ok && w != "an" && fs.wordAt(i+2) == "of" {
+		} else if f, ok := lx.fractions.get(next); (next == "third" || next == "quarter" || next == "fifth" || next == "tenth") && ok && w != "an" && fs.wordAt(i+2) == "of" {
 			p.value, p.last, p.fraction = f, i+1, true
 		} else {
 			return i
@@ -446,7 +446,7 @@ func (fs *figureScanner) wordNumber(i int) int {
 		}
 		switch fs.wordAt(i + 2) {
 		case "the", "this", "that", "next", "last":
-			if _, t := lx.months[fs.wordAt(i+3)]; t || lx.stopNouns[fs.wordAt(i+3)] {
+			if _, t := lx.months.get(fs.wordAt(i + 3)); t || lx.stopNouns.at(fs.wordAt(i+3)) {
 				return i
 			}
 		}
@@ -454,9 +454,9 @@ func (fs *figureScanner) wordNumber(i int) int {
 	case fs.toks[i].has(fHyphen) && strings.Count(w, "-") == 1:
 		// "one-third", "two-thirds", "Multiple-third" (spun "more than a third").
 		a, b, _ := strings.Cut(w, "-")
-		f, ok := lx.fractions[b]
+		f, ok := lx.fractions.get(b)
 		if !ok || b == "half" {
-			if v, ok := lx.numberWords[w]; ok { // "twenty-five"
+			if v, ok := lx.numberWords.get(w); ok { // "twenty-five"
 				p.value = v
 				break
 			}
@@ -469,7 +469,7 @@ func (fs *figureScanner) wordNumber(i int) int {
 				return i
 			}
 		case "two", "three", "four":
-			n := lx.numberWords[a]
+			n := lx.numberWords.at(a)
 			switch b {
 			case "thirds":
 				p.value = math.Round(n*100/3*10) / 10
@@ -487,7 +487,7 @@ func (fs *figureScanner) wordNumber(i int) int {
 		}
 		p.fraction = true
 	default:
-		v, ok := lx.numberWords[w]
+		v, ok := lx.numberWords.get(w)
 		if !ok || w == "one" || w == "zero" {
 			return i
 		}
@@ -501,13 +501,13 @@ func (fs *figureScanner) wordNumber(i int) int {
 		return fs.finish(p)
 	}
 	// "three million"
-	if sc, ok := lx.scales[fs.wordAt(p.last+1)]; ok && len(fs.wordAt(p.last+1)) > 2 {
+	if sc, ok := lx.scales.get(fs.wordAt(p.last + 1)); ok && len(fs.wordAt(p.last+1)) > 2 {
 		p.value *= sc
 		p.last++
 	}
 	// Labels ("Jinbei One"), hyphenated durations and ordinals are not counts.
 	if i > 0 && fs.toks[i-1].kind == tWord && fs.toks[i-1].has(fUpper) && fs.toks[i].has(fSpace) && !fs.sentenceStartsAt(i) && !fs.sentenceStartsAt(i-1) {
-		if _, q := lx.qualifiers[fs.wordAt(i-1)]; !q && !fs.toks[i].has(fUpper) {
+		if _, q := lx.qualifiers.get(fs.wordAt(i - 1)); !q && !fs.toks[i].has(fUpper) {
 			return i
 		}
 	}
@@ -575,7 +575,7 @@ func (fs *figureScanner) qualifierBefore(i int) (int, string) {
 	}
 	// Every phrase tried ends with the nearest word: most words end no
 	// qualifier, and one lookup tells so.
-	if _, ok := lookupFold(fs.lx.qualifierEnds, words[0]); !ok {
+	if _, ok := fs.lx.qualifierEnds.getFold(words[0]); !ok {
 		return i, "exact"
 	}
 	var buf [64]byte
@@ -605,7 +605,7 @@ func (fs *figureScanner) qualifierBefore(i int) (int, string) {
 		if !fits {
 			continue
 		}
-		if q, ok := fs.lx.qualifiers[string(buf[:l])]; ok {
+		if q, ok := fs.lx.qualifiers.get(string(buf[:l])); ok {
 			return i - k, q
 		}
 	}
@@ -626,7 +626,7 @@ func (fs *figureScanner) unitAfter(p *phrase) bool {
 		switch fs.wordAt(j) {
 		case "them", "whom":
 			// "5 of them women": the noun that follows names the unit.
-			if u, ok := lx.units[fs.wordAt(j+1)]; ok && fs.wordAt(j) == "them" {
+			if u, ok := lx.units.get(fs.wordAt(j + 1)); ok && fs.wordAt(j) == "them" {
 				p.unit, p.subject, p.headEnd = u, fs.tok(j+1), fs.toks[j+1].end
 				return true
 			}
@@ -676,29 +676,29 @@ func (fs *figureScanner) unitAfter(p *phrase) bool {
 		}
 		w := fs.wordAt(j)
 		w = strings.TrimSuffix(strings.TrimSuffix(w, "’s"), "'s")
-		if u, ok := lx.units[w]; ok {
+		if u, ok := lx.units.get(w); ok {
 			p.unit, head = u, j
 			// Head noun is the last of a run: "Vietnamese workers".
-			if u2, ok := lx.units[fs.wordAt(j+1)]; ok && fs.toks[j+1].has(fSpace) {
+			if u2, ok := lx.units.get(fs.wordAt(j + 1)); ok && fs.toks[j+1].has(fSpace) {
 				p.unit, head = u2, j+1
-			} else if lx.stopNouns[fs.wordAt(j+1)] {
+			} else if lx.stopNouns.at(fs.wordAt(j + 1)) {
 				return false
 			}
 			break
 		}
 		if isDemonym(fs.tok(j)) {
 			p.unit, head = "people", j
-			if u2, ok := lx.units[fs.wordAt(j+1)]; ok {
+			if u2, ok := lx.units.get(fs.wordAt(j + 1)); ok {
 				p.unit, head = u2, j+1
-			} else if lx.stopNouns[fs.wordAt(j+1)] {
+			} else if lx.stopNouns.at(fs.wordAt(j + 1)) {
 				return false
 			}
 			break
 		}
-		if lx.stopNouns[w] {
+		if lx.stopNouns.at(w) {
 			return false
 		}
-		if lx.function[w] {
+		if lx.function.at(w) {
 			break
 		}
 		if j == p.last+1 && (w == "received" || w == "faced") {
@@ -707,9 +707,9 @@ func (fs *figureScanner) unitAfter(p *phrase) bool {
 		if w == "trafficked" || w == "trafficking" {
 			victimHint = true
 		}
-		_, nextIsUnit := lx.units[fs.wordAt(j+1)]
+		_, nextIsUnit := lx.units.get(fs.wordAt(j + 1))
 		nextIsUnit = nextIsUnit || j+1 < len(fs.toks) && fs.toks[j+1].kind == tWord && isDemonym(fs.tok(j+1))
-		if unknown < 2 && (lx.adjectives[w] || t.has(fUpper) || adjectiveLike(w) || nextIsUnit) {
+		if unknown < 2 && (lx.adjectives.at(w) || t.has(fUpper) || adjectiveLike(w) || nextIsUnit) {
 			unknown++
 			continue
 		}
@@ -801,10 +801,10 @@ func (fs *figureScanner) elliptical(p *phrase) (string, string) {
 		if w == "were" || w == "was" {
 			for k := j + 1; k < len(fs.toks) && k <= j+4 && fs.toks[k].kind == tWord; k++ {
 				kw := fs.wordAt(k)
-				if u, ok := fs.lx.units[kw]; ok {
+				if u, ok := fs.lx.units.get(kw); ok {
 					return u, fs.tok(k)
 				}
-				if fs.lx.function[kw] && kw != "the" {
+				if fs.lx.function.at(kw) && kw != "the" {
 					break
 				}
 			}
@@ -870,7 +870,7 @@ func (fs *figureScanner) unitBefore(i int) (string, string) {
 		if w == "others" {
 			continue
 		}
-		if u, ok := fs.lx.units[w]; ok {
+		if u, ok := fs.lx.units.get(w); ok {
 			return u, fs.tok(j)
 		}
 		if isDemonym(fs.tok(j)) {
@@ -889,7 +889,7 @@ func (fs *figureScanner) previousPersonUnit(i int) string {
 		if pos-f.End > 400 {
 			break
 		}
-		if fs.lx.personUnits[f.Unit] {
+		if fs.lx.personUnits.at(f.Unit) {
 			return f.Unit
 		}
 	}
@@ -946,11 +946,11 @@ func (fs *figureScanner) ofPhraseEnd(j int) int {
 			break
 		}
 		w := fs.wordAt(k)
-		if fs.lx.function[w] && w != "the" && k > j+1 {
+		if fs.lx.function.at(w) && w != "the" && k > j+1 {
 			break
 		}
 		end = fs.toks[k].end
-		if _, ok := fs.lx.units[w]; ok {
+		if _, ok := fs.lx.units.get(w); ok {
 			break
 		}
 	}
@@ -1050,7 +1050,7 @@ func (fs *figureScanner) tables() {
 		sc.toks = tokenize(sc.toks, caption)
 		cs := newScannerIn(caption, sc.toks, &sc)
 		for k := len(sc.toks) - 1; k >= 0 && unit == ""; k-- {
-			unit = fs.lx.units[cs.wordAt(k)]
+			unit = fs.lx.units.at(cs.wordAt(k))
 		}
 		if unit == "" && (containsFold(caption, "nationalit") || containsFold(caption, "by country")) {
 			unit = "people" // a count per nationality counts persons
@@ -1061,13 +1061,13 @@ func (fs *figureScanner) tables() {
 			u, q := "", ""
 			for k := range sc.toks {
 				if u == "" {
-					u = fs.lx.units[ls.wordAt(k)]
+					u = fs.lx.units.at(ls.wordAt(k))
 				}
 			}
 			l := strings.ToLower(label)
 			if a := strings.IndexByte(l, '('); a >= 0 {
 				if b := strings.IndexByte(l[a:], ')'); b > 0 {
-					q = fs.lx.qualifiers[strings.TrimSpace(l[a+1:a+b])]
+					q = fs.lx.qualifiers.at(strings.TrimSpace(l[a+1 : a+b]))
 				}
 			}
 			return u, q
@@ -1161,7 +1161,7 @@ func hasColonRow(text string) bool {
 
 // lookupCode reports a currency code used as a unit ("CNY").
 func lookupCode(lx *lexicon, unit string) bool {
-	for _, c := range lx.currencyCodes {
+	for _, c := range lx.currencyCodes.all() {
 		if c == unit {
 			return true
 		}
@@ -1526,7 +1526,7 @@ func (s *scanner) sentenceStartsAt(i int) bool {
 	}
 	if p > 0 && s.toks[p-1].kind == tWord {
 		w := s.tok(p - 1)
-		if utf8.RuneCountInString(w) == 1 || s.lx.abbrev[s.wordAt(p-1)] {
+		if utf8.RuneCountInString(w) == 1 || s.lx.abbrev.at(s.wordAt(p-1)) {
 			return false
 		}
 	}
@@ -1588,32 +1588,14 @@ func (s *scanner) sentence(i int) (from, to int) {
 	return from, to
 }
 
-// lookupFold looks s up in m after ASCII case folding, without allocating.
-func lookupFold[V any](m map[string]V, s string) (V, bool) {
-	var buf [32]byte
-	if len(s) > len(buf) {
-		var zero V
-		return zero, false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c >= 'A' && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		buf[i] = c
-	}
-	v, ok := m[string(buf[:len(s)])]
-	return v, ok
-}
-
 // ---- Word lists ----
 // lexicon holds the word lists of the figure and date scanners. It is built
 // once and never written afterwards, so one copy serves every goroutine.
 type lexicon struct {
-	numberWords map[string]float64 // "three", "twenty-five", "dozen"
+	numberWords wordTable[float64] // "three", "twenty-five", "dozen"
 	// numberStarts holds every unhyphenated word that can start a number
 	// phrase, for a cheap first test on each word of the text.
-	numberStarts map[string]bool
+	numberStarts wordTable[bool]
 	// dateShape[c][n] is true when some date word begins with letter c
 	// and has n bytes; numberShape does the same for numberStarts with
 	// the first two letters ("the" and "and" share their first letter and
@@ -1624,23 +1606,65 @@ type lexicon struct {
 	// word next to a number.
 	monthShape wordShape
 	dateShape  [26][16]bool
-	scales     map[string]float64 // "million", "billion"
-	fractions  map[string]float64 // "third" → 33.3 (per cent of a whole)
-	units      map[string]string  // plural count noun → gold unit
-	stopNouns  map[string]bool    // counted things that are not figures (durations, documents…)
-	function   map[string]bool    // words that end a noun phrase after a number
-	adjectives map[string]bool    // modifiers allowed between a number and its noun
-	qualifiers map[string]string  // "at least", "as many as" → gold qualifier
+	scales     wordTable[float64] // "million", "billion"
+	fractions  wordTable[float64] // "third" → 33.3 (per cent of a whole)
+	units      wordTable[string]  // plural count noun → gold unit
+	stopNouns  wordTable[bool]    // counted things that are not figures (durations, documents…)
+	function   wordTable[bool]    // words that end a noun phrase after a number
+	adjectives wordTable[bool]    // modifiers allowed between a number and its noun
+	qualifiers wordTable[string]  // "at least", "as many as" → gold qualifier
 	// qualifierEnds holds the last word of each qualifier ("least", "as").
-	qualifierEnds map[string]bool
-	namePrev      map[string]bool // "Tier 3", "page 4": the number is a label
-	currencies    map[string]bool // currencies without a code below: not recorded
+	qualifierEnds wordTable[bool]
+	namePrev      wordTable[bool] // "Tier 3", "page 4": the number is a label
+	currencies    wordTable[bool] // currencies without a code below: not recorded
 	// currencyCodes maps currency words and symbols to ISO codes.
+	currencyCodes wordTable[string]
+	personUnits   wordTable[bool]
+	months        wordTable[int]
+	weekdays      wordTable[time.Weekday]
+	abbrev        wordTable[bool]
+}
+
+// lexiconMaps holds the word lists while newLexicon builds them.
+type lexiconMaps struct {
+	numberWords   map[string]float64
+	numberStarts  map[string]bool
+	scales        map[string]float64
+	fractions     map[string]float64
+	units         map[string]string
+	stopNouns     map[string]bool
+	function      map[string]bool
+	adjectives    map[string]bool
+	qualifiers    map[string]string
+	qualifierEnds map[string]bool
+	namePrev      map[string]bool
+	currencies    map[string]bool
 	currencyCodes map[string]string
 	personUnits   map[string]bool
 	months        map[string]int
 	weekdays      map[string]time.Weekday
 	abbrev        map[string]bool
+}
+
+// tables turns the lists built in m into the lexicon's tables.
+func (lx *lexicon) tables(m *lexiconMaps) {
+	lx.numberWords = newWordTable(m.numberWords)
+	lx.numberStarts = newWordTable(m.numberStarts)
+	lx.scales = newWordTable(m.scales)
+	lx.fractions = newWordTable(m.fractions)
+	lx.units = newWordTable(m.units)
+	lx.stopNouns = newWordTable(m.stopNouns)
+	lx.function = newWordTable(m.function)
+	lx.adjectives = newWordTable(m.adjectives)
+	lx.qualifiers = newWordTable(m.qualifiers)
+	lx.qualifierEnds = newWordTable(m.qualifierEnds)
+	lx.namePrev = newWordTable(m.namePrev)
+	lx.currencies = newWordTable(m.currencies)
+	lx.currencyCodes = newWordTable(m.currencyCodes)
+	lx.personUnits = newWordTable(m.personUnits)
+	lx.months = newWordTable(m.months)
+	lx.weekdays = newWordTable(m.weekdays)
+	lx.abbrev = newWordTable(m.abbrev)
 }
 
 var lex = sync.OnceValue(newLexicon)
@@ -1654,7 +1678,8 @@ func set(words string) map[string]bool {
 }
 
 func newLexicon() *lexicon {
-	lx := &lexicon{
+	lx := &lexicon{}
+	m := &lexiconMaps{
 		numberWords: map[string]float64{},
 		scales: map[string]float64{
 			"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
@@ -1671,29 +1696,29 @@ func newLexicon() *lexicon {
 	}
 	small := strings.Fields("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen")
 	for i, w := range small {
-		lx.numberWords[w] = float64(i)
+		m.numberWords[w] = float64(i)
 	}
 	tens := strings.Fields("twenty thirty forty fifty sixty seventy eighty ninety")
 	for i, t := range tens {
-		lx.numberWords[t] = float64(20 + 10*i)
+		m.numberWords[t] = float64(20 + 10*i)
 		for u := 1; u <= 9; u++ {
-			lx.numberWords[t+"-"+small[u]] = float64(20 + 10*i + u)
+			m.numberWords[t+"-"+small[u]] = float64(20 + 10*i + u)
 		}
 	}
-	lx.numberWords["dozen"] = 12
-	lx.numberStarts = set("a an one half")
-	for w := range lx.numberWords {
+	m.numberWords["dozen"] = 12
+	m.numberStarts = set("a an one half")
+	for w := range m.numberWords {
 		if !strings.Contains(w, "-") {
-			lx.numberStarts[w] = true
+			m.numberStarts[w] = true
 		}
 	}
-	for w := range lx.numberStarts {
+	for w := range m.numberStarts {
 		lx.numberShape.add(w)
 	}
 
 	addUnit := func(unit, words string) {
 		for _, w := range strings.Fields(words) {
-			lx.units[w] = unit
+			m.units[w] = unit
 		}
 	}
 	addUnit("people", `people persons individuals nationals citizens workers foreigners migrants
@@ -1727,7 +1752,7 @@ func newLexicon() *lexicon {
 	addUnit("platforms", "platforms websites")
 	addUnit("sanctions", "sanctions designations")
 
-	lx.stopNouns = set(`year years month months week weeks day days hour hours minute minutes second
+	m.stopNouns = set(`year years month months week weeks day days hour hours minute minutes second
 		seconds decade decades century centuries times time articles article assessments assessment
 		publications documents studies study papers books pages page views likes shares comments
 		followers group groups organisations organizations organisation organization
@@ -1739,7 +1764,7 @@ func newLexicon() *lexicon {
 		boats trucks flights accounts apps posts messages calls
 		lines seats votes goals years-old year-old storey degrees hectares acres percentages`)
 
-	lx.function = set(`the a an to in at for on by with from of into onto and or but as than that
+	m.function = set(`the a an to in at for on by with from of into onto and or but as than that
 		which who whom whose were was are is be been being have has had will would could can may
 		might must should shall do did does not no nor while whereas this these those their its his
 		her our your my across throughout through over under between among after before during
@@ -1751,7 +1776,7 @@ func newLexicon() *lexicon {
 		isn't isn’t haven't haven’t hasn't hasn’t had't won't won’t can't can’t don't don’t
 		got get gets went go goes came come comes`)
 
-	lx.adjectives = set(`foreign local new other additional former young undocumented illegal
+	m.adjectives = set(`foreign local new other additional former young undocumented illegal
 		suspected alleged rescued trafficked enslaved missing dead injured detained arrested
 		stranded different separate registered unregistered active known confirmed reported
 		estimated online scam scamming fraud fraudulent suspicious male female adult elderly
@@ -1760,7 +1785,7 @@ func newLexicon() *lexicon {
 		indonesian filipino malaysian korean japanese taiwanese burmese lao laotian indian
 		african american european asian`)
 
-	lx.qualifiers = map[string]string{
+	m.qualifiers = map[string]string{
 		"at least": "at least", "a minimum of": "at least", "no fewer than": "at least", "no less than": "at least",
 		"more than": "more than", "greater than": "more than", "upwards of": "more than", "in excess of": "more than",
 		"above": "more than",
@@ -1774,22 +1799,22 @@ func newLexicon() *lexicon {
 		"at most": "up to", "fewer than": "up to", "less than": "up to", "under": "up to",
 		"a total of": "exact", "total of": "exact", "exactly": "exact", "only": "exact", "just": "exact", "simply": "exact",
 	}
-	lx.qualifierEnds = map[string]bool{}
-	for q := range lx.qualifiers {
-		lx.qualifierEnds[q[strings.LastIndexByte(q, ' ')+1:]] = true
+	m.qualifierEnds = map[string]bool{}
+	for q := range m.qualifiers {
+		m.qualifierEnds[q[strings.LastIndexByte(q, ' ')+1:]] = true
 	}
 
-	lx.namePrev = set(`tier level phase article section chapter no number vol volume issue part step
+	m.namePrev = set(`tier level phase article section chapter no number vol volume issue part step
 		route highway road gate building block room floor line version episode grade category class
 		rank ranked ranking aged age ages page pages item figure table chart annex appendix paragraph
 		clause rule act resolution decree sub-decree prakas code zone street st unit plot lot kilometre
 		kilometer km mile`)
 
-	lx.currencies = set(`€ £ ¥ ៛ ฿ ₫ ₱ ₹ euro euros pound pounds yuan rmb renminbi baht riel riels
+	m.currencies = set(`€ £ ¥ ៛ ฿ ₫ ₱ ₹ euro euros pound pounds yuan rmb renminbi baht riel riels
 		ringgit peso pesos kyat rupee rupees dong won yen`)
 	// Currencies kept as figures, by their ISO code: before the number
 	// ("LAK 100 million", "¥5,000") or after it ("10 billion yuan").
-	lx.currencyCodes = map[string]string{
+	m.currencyCodes = map[string]string{
 		"yuan": "CNY", "rmb": "CNY", "renminbi": "CNY", "cny": "CNY", "¥": "CNY",
 		"baht": "THB", "thb": "THB", "฿": "THB",
 		"riel": "KHR", "riels": "KHR", "khr": "KHR", "៛": "KHR",
@@ -1800,25 +1825,26 @@ func newLexicon() *lexicon {
 		"usd": "USD", "dollars": "USD",
 	}
 
-	for i, m := range strings.Fields("january february march april may june july august september october november december") {
-		lx.months[m] = i + 1
+	for i, w := range strings.Fields("january february march april may june july august september october november december") {
+		m.months[w] = i + 1
 	}
-	for i, m := range strings.Fields("jan feb mar apr may jun jul aug sep oct nov dec") {
-		lx.months[m] = i + 1
+	for i, w := range strings.Fields("jan feb mar apr may jun jul aug sep oct nov dec") {
+		m.months[w] = i + 1
 	}
-	lx.months["sept"] = 9
+	m.months["sept"] = 9
 	for i, d := range strings.Fields("sunday monday tuesday wednesday thursday friday saturday") {
-		lx.weekdays[d] = time.Weekday(i)
+		m.weekdays[d] = time.Weekday(i)
 	}
-	for w := range lx.months {
+	for w := range m.months {
 		lx.dateShape[w[0]-'a'][len(w)] = true
 		lx.monthShape.add(w)
 	}
-	for w := range lx.weekdays {
+	for w := range m.weekdays {
 		lx.dateShape[w[0]-'a'][len(w)] = true
 	}
-	lx.abbrev = set(`mr mrs ms dr gen maj lt col capt sgt prof sen rep gov st co ltd inc corp no vs
+	m.abbrev = set(`mr mrs ms dr gen maj lt col capt sgt prof sen rep gov st co ltd inc corp no vs
 		jan feb mar apr jun jul aug sep sept oct nov dec approx est etc mt jr sr pol brig adm`)
+	lx.tables(m)
 	return lx
 }
 

@@ -57,7 +57,7 @@ func personVariants(dst []document.Entity, text string, toks []token, g *gazette
 		for ; n >= 2; n-- {
 			a, b := toks[i].start, toks[i+n-1].end
 			name := text[a:b]
-			if !sp.free(a, b) || inLower(notPerson, firstWord(name)) {
+			if !sp.free(a, b) || inLower(&notPerson, firstWord(name)) {
 				continue
 			}
 			if vs := g.Variants(document.Tycoon, name); len(vs) > 0 {
