@@ -43,19 +43,13 @@ func newWordTable[V any](m map[string]V) wordTable[V] {
 	return t
 }
 
-// wordHash hashes w as its ASCII lower case, so that an exact lookup and
-// one in any case probe the same slots.
+// wordHash hashes w with the case bit of its letters set, so that an
+// exact lookup and one in any case probe the same slots. (Setting it in
+// other bytes only moves them to other slots: the compare decides.)
 func wordHash(w string) uint64 {
 	n := len(w)
-	h := uint64(lowerByte(w[0])) | uint64(lowerByte(w[n/2]))<<8 | uint64(lowerByte(w[n-1]))<<16 | uint64(n)<<24
+	h := uint64(w[0]) | uint64(w[n/2])<<8 | uint64(w[n-1])<<16 | 0x202020 | uint64(n)<<24
 	return h * 0x9e3779b97f4a7c15
-}
-
-func lowerByte(c byte) byte {
-	if 'A' <= c && c <= 'Z' {
-		c += 'a' - 'A'
-	}
-	return c
 }
 
 // get returns w's value, as m[w] would.
