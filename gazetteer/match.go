@@ -290,6 +290,7 @@ type hit struct {
 	typ        gtype
 	guard      guardKind
 	start, end int
+	ostart     int // start in the original text, f.origAt(start)
 	multi      bool
 	place      bool
 }
@@ -367,6 +368,7 @@ func (g *Gazetteer) AppendFind(dst []document.Entity, text string, opt FindOptio
 		}
 		var done [nTypes]bool
 		stopped := false
+		so := f.origAt(s) // where the candidates start in the text
 		cand := func(pid int, e int) {
 			p := &m.pats[pid]
 			if p.latinEnd && wordAt(f.b, e) {
@@ -404,10 +406,10 @@ func (g *Gazetteer) AppendFind(dst []document.Entity, text string, opt FindOptio
 						continue
 					}
 				}
-				if !caseOK(text[f.origAt(s):f.origAt(e)], t.form) {
+				if !caseOK(text[so:f.origAt(e)], t.form) {
 					continue
 				}
-				hits = append(hits, hit{rec: t.rec, typ: t.typ, guard: t.guard, start: s, end: end, multi: t.multi, place: t.place})
+				hits = append(hits, hit{rec: t.rec, typ: t.typ, guard: t.guard, start: s, end: end, ostart: so, multi: t.multi, place: t.place})
 				done[t.typ] = true
 				lastEnd[t.typ] = end
 			}
@@ -727,7 +729,7 @@ func (g *Gazetteer) entities(dst []document.Entity, text string, f *folded, hits
 	}
 	for _, h := range hits {
 		e := &out[pos[h.rec]-1]
-		start, end := f.origAt(h.start), f.origAt(h.end)
+		start, end := h.ostart, f.origAt(h.end)
 		e.Mentions = append(e.Mentions, document.Mention{
 			Text: text[start:end], Start: start, End: end, Context: f.context(text, start, end),
 		})
