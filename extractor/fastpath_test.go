@@ -415,3 +415,29 @@ func TestBefore(t *testing.T) {
 		}
 	}
 }
+
+// TestLowerWords checks every capitalised token's folded form against
+// lowering it byte by byte, on random texts whose words cross the eight
+// bytes lowerWords stores at once and end the text.
+func TestLowerWords(t *testing.T) {
+	pieces := []string{" ", ", ", "\n", "The", "POLICE", "Sihanoukville", "iPhone", "K99", "MIXEDcaseWORDS",
+		"Café", "ÉTÉ", "said", "a", "Z", "LONGERTHANSIXTEENBYTES", "-", "O'Smach", "2024"}
+	r := rand.New(rand.NewPCG(37, 41))
+	sc := new(scratch)
+	for range 3000 {
+		text := randomString(r, pieces, 30)
+		toks := tokenize(nil, text)
+		s := newScannerIn(text, toks, sc)
+		for i, tk := range toks {
+			want := strings.Map(func(r rune) rune {
+				if 'A' <= r && r <= 'Z' {
+					return r + 'a' - 'A'
+				}
+				return r
+			}, text[tk.start:tk.end])
+			if got := s.lowerTok(i); got != want {
+				t.Fatalf("%q: token %d %q folds to %q, want %q", text, i, text[tk.start:tk.end], got, want)
+			}
+		}
+	}
+}

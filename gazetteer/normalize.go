@@ -173,13 +173,7 @@ func fold(dst *folded, text string, t *trie) {
 						if len(b)+8 > cap(b) {
 							b = slices.Grow(b, 8)
 						}
-						var x uint64
-						if i+8 <= len(text) {
-							x = binary.LittleEndian.Uint64([]byte(text[i : i+8]))
-						} else {
-							x = ascii.Load8(text, i)
-						}
-						w, n := ascii.Alnum8(x)
+						w, n := ascii.Alnum8(ascii.Load8(text, i))
 						binary.LittleEndian.PutUint64(b[len(b):len(b)+8], w)
 						b, i = b[:len(b)+n], i+n
 						if n < 8 {

@@ -40,12 +40,14 @@ func IsAlnum(c byte) bool { return alnum[c] == '1' }
 
 // Masks for the eight bytes of a word.
 const (
-	low7s = 0x7f7f_7f7f_7f7f_7f7f
-	highs = 0x8080_8080_8080_8080
-	fromA = 0x1f1f_1f1f_1f1f_1f1f // 'a'+0x1f has the high bit: 0x80
-	pastZ = 0x0505_0505_0505_0505 // 'z'+1+0x05 has the high bit: 0x80
-	from0 = 0x5050_5050_5050_5050 // '0'+0x50 has the high bit: 0x80
-	past9 = 0x4646_4646_4646_4646 // '9'+1+0x46 has the high bit: 0x80
+	low7s    = 0x7f7f_7f7f_7f7f_7f7f
+	highs    = 0x8080_8080_8080_8080
+	fromA    = 0x1f1f_1f1f_1f1f_1f1f // 'a'+0x1f has the high bit: 0x80
+	pastZ    = 0x0505_0505_0505_0505 // 'z'+1+0x05 has the high bit: 0x80
+	fromCapA = 0x3f3f_3f3f_3f3f_3f3f // 'A'+0x3f has the high bit: 0x80
+	pastCapZ = 0x2525_2525_2525_2525 // 'Z'+1+0x25 has the high bit: 0x80
+	from0    = 0x5050_5050_5050_5050 // '0'+0x50 has the high bit: 0x80
+	past9    = 0x4646_4646_4646_4646 // '9'+1+0x46 has the high bit: 0x80
 	// caseBits is the bit that tells a lower-case ASCII letter from its
 	// capital; digits have it set already.
 	caseBits = 0x2020_2020_2020_2020
@@ -91,11 +93,23 @@ func Load8(s string, i int) uint64 {
 	if i+8 <= len(s) {
 		return binary.LittleEndian.Uint64([]byte(s[i : i+8]))
 	}
+	return loadTail(s, i) // apart, so that Load8 is inlined
+}
+
+func loadTail(s string, i int) uint64 {
 	var x uint64
 	for k := len(s) - 1; k >= i; k-- {
 		x = x<<8 | uint64(s[k])
 	}
 	return x
+}
+
+// Lower8 returns the eight bytes of x with the ASCII capitals in lower
+// case and every other byte as it was.
+func Lower8(x uint64) uint64 {
+	y := x & low7s
+	upper := (y + fromCapA) &^ (y + pastCapZ) &^ x & highs
+	return x | upper>>2 // the high bit, shifted to the case bit
 }
 
 // alnums returns x with the high bit of each byte set where that byte is

@@ -232,3 +232,26 @@ func FuzzAlnum8(f *testing.F) {
 		checkAlnum8(t, s, i)
 	})
 }
+
+// TestLower8EveryByte puts each byte value in each lane of a word and
+// compares Lower8 with lowering byte by byte.
+func TestLower8EveryByte(t *testing.T) {
+	for _, base := range []string{"mmmmmmmm", "MMMMMMMM", "A@Z[a`z{"} {
+		buf := []byte(base)
+		for pos := range buf {
+			for c := range 256 {
+				buf[pos] = byte(c)
+				got := Lower8(Load8(string(buf), 0))
+				for k, b := range buf {
+					if 'A' <= b && b <= 'Z' {
+						b += 'a' - 'A'
+					}
+					if g := byte(got >> (8 * k)); g != b {
+						t.Fatalf("Lower8(%q): byte %d is %#x, want %#x", buf, k, g, b)
+					}
+				}
+			}
+			buf[pos] = base[pos]
+		}
+	}
+}
