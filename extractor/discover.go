@@ -384,7 +384,10 @@ func discover(text string, toks []token, known []document.Entity, g *gazetteer.G
 				}
 			}
 			for _, sep := range []string{", ", " and "} {
-				if strings.HasPrefix(after, sep) {
+				// The name personAfter would read starts after the white
+				// space that follows sep; one that does not start with the
+				// family name is not read (the expression is the cost).
+				if strings.HasPrefix(after, sep) && strings.HasPrefix(strings.TrimLeft(text[mt.End+len(sep):], " \t\n\f\r"), family) {
 					if s, ok := personAfter(text, mt.End+len(sep)-1, confOwnedBy); ok && firstWord(s.name) == family {
 						add(s)
 					}

@@ -46,6 +46,8 @@ func TestDiscovery(t *testing.T) {
 		{"tycoon", "the K99 Group, led by Rithy Raksmei, and tycoon Rithy Raksmei’s hotel", []string{"tycoon:Rithy Raksmei"}},
 		{"relative of a known tycoon", "family head Bai Suocheng, his son Bai Yingcang, Liu Zhengxiang, Liu Zhengmao and others",
 			[]string{"tycoon:Bai Yingcang", "tycoon:Liu Zhengmao"}},
+		{"listed relatives after two spaces", "Liu Zhengxiang and  Liu Zhengmao, Bai Suocheng,  Bai Yingcang",
+			[]string{"tycoon:Liu Zhengmao", "tycoon:Bai Yingcang"}},
 		{"known names are not candidates", "the Huang Le compound and the KB casino in a Sihanoukville compound", nil},
 		{"places are not sites", "a Poipet casino, the Phnom Penh compound and Chinese compounds", nil},
 		{"officials are not tycoons", "a meeting led by Prime Minister Hun Sen; a firm led by Interior Minister Sar Kheng", nil},
