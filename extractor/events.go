@@ -26,6 +26,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/compoundwatch/compoundwatch/document"
+	"github.com/compoundwatch/compoundwatch/internal/sorted"
 )
 
 // findEvents returns the dated events of text. published is YYYY-MM-DD (or
@@ -1435,7 +1436,7 @@ func attachEntities(evs []document.Event, entities []document.Entity, sc *scratc
 	for k := range evs {
 		ev := &evs[k]
 		n := len(found)
-		i, _ := slices.BinarySearch(byStart, uint64(ev.Start)<<32)
+		i := sorted.Before(byStart, uint64(ev.Start)<<32)
 		for _, key := range byStart[i:] {
 			if int(key>>32) > ev.End {
 				break // the rest end after it

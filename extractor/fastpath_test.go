@@ -396,26 +396,6 @@ func TestFindTriggers(t *testing.T) {
 	}
 }
 
-// TestBefore compares before with slices.BinarySearch's index on sorted
-// random slices of every length up to 200, with repeats, for values
-// below, among and above their elements.
-func TestBefore(t *testing.T) {
-	r := rand.New(rand.NewPCG(19, 23))
-	for n := range 200 {
-		s := make([]int, n)
-		for i := range s {
-			s[i] = r.IntN(50)
-		}
-		slices.Sort(s)
-		for x := -1; x <= 51; x++ {
-			want, _ := slices.BinarySearch(s, x)
-			if got := before(s, x); got != want {
-				t.Fatalf("before(%v, %d) = %d, want %d", s, x, got, want)
-			}
-		}
-	}
-}
-
 // TestLowerWords checks every capitalised token's folded form against
 // lowering it byte by byte, on random texts whose words cross the eight
 // bytes lowerWords stores at once and end the text.

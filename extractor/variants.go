@@ -8,6 +8,7 @@ import (
 
 	"github.com/compoundwatch/compoundwatch/document"
 	"github.com/compoundwatch/compoundwatch/gazetteer"
+	"github.com/compoundwatch/compoundwatch/internal/sorted"
 )
 
 // Confidence of entities recognised from spelling variants.
@@ -130,33 +131,8 @@ type entitySpan struct{ end, entity int }
 // free reports whether no mention overlaps text[a:b]: none of those that
 // start before b ends after a.
 func (sp spans) free(a, b int) bool {
-	k := before(sp.starts, b) // the mentions before k start before b
+	k := sorted.Before(sp.starts, b) // the mentions before k start before b
 	return k == 0 || sp.ends[k-1] <= a
-}
-
-// before returns the number of elements of sorted s less than x, as
-// slices.BinarySearch's index does. Its halving steps choose with a
-// conditional move rather than a branch: the caller asks at every
-// capitalised word, where the branches of a search mispredicted half the
-// time.
-func before(s []int, x int) int {
-	if len(s) == 0 {
-		return 0
-	}
-	base := 0
-	for n := len(s); n > 1; {
-		half := n / 2
-		less := 0
-		if s[base+half] < x {
-			less = 1
-		}
-		base += half & -less
-		n -= half
-	}
-	if s[base] < x {
-		base++
-	}
-	return base
 }
 
 func variantCandidate(text, name string, a, b int, vs []gazetteer.Variant, how string) document.Entity {

@@ -11,6 +11,7 @@ import (
 	"github.com/compoundwatch/compoundwatch/document"
 	"github.com/compoundwatch/compoundwatch/gazetteer/internal/schema"
 	"github.com/compoundwatch/compoundwatch/internal/ascii"
+	"github.com/compoundwatch/compoundwatch/internal/sorted"
 )
 
 // gtype indexes the entity types in the matcher, plus two pseudo-types for
@@ -768,7 +769,7 @@ func Context(text string, start, end int) string {
 // found no rough white space, the window is returned without a scan.
 func (f *folded) context(text string, start, end int) string {
 	a, b := contextWindow(text, start, end)
-	i, _ := slices.BinarySearch(f.rough, a)
+	i := sorted.Before(f.rough, a)
 	if i == len(f.rough) || f.rough[i] >= b {
 		return text[a:b]
 	}
