@@ -34,9 +34,10 @@ type scratch struct {
 	// extraction (about five bytes per byte of text).
 	toks []token
 	// lower, low and caps are where the scanner folds the words with
-	// capitals (see lowerWords).
-	lower     []byte
-	low, caps []int32
+	// capitals (see lowerWords); pairs lists personVariants' pairs of
+	// capitalised words.
+	lower            []byte
+	low, caps, pairs []int32
 	// The working lists of the scanners: figures and their
 	// de-duplication set, date expressions, timeline entries and
 	// discovery's trigger words. Results are copied out of them at their

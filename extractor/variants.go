@@ -29,18 +29,34 @@ const (
 func personVariants(dst []document.Entity, text string, toks []token, g *gazetteer.Gazetteer, sc *scratch, taken ...[]document.Entity) []document.Entity {
 	sp := takenSpans(sc, taken...)
 	out := dst
-	for i := 0; i < len(toks); i++ {
-		// Most tokens are not capitalised words: one test of the flags
-		// (only words carry fUpper) passes over them with a single branch.
-		if toks[i].flags&fUpper == 0 {
-			continue
+	// Two capitalised words in a row, joined by one space, are listed
+	// first, by a pass with no branch (only words carry fUpper): a test of
+	// each token mispredicted at every capitalised word.
+	pairs := sc.pairs
+	if cap(pairs) < len(toks) {
+		pairs = make([]int32, len(toks))
+	}
+	pairs = pairs[:len(toks)]
+	sc.pairs = pairs
+	np := 0
+	for i := 0; i+1 < len(toks); i++ {
+		a, b := &toks[i], &toks[i+1]
+		space, next := 0, 0
+		if text[a.end] == ' ' {
+			space = 1
 		}
-		// Two capitalised words in a row first (cheap), outside every
-		// mention (a word inside one starts no free run), then a known
-		// name word.
-		if toks[i].kind != tWord || i+1 >= len(toks) ||
-			toks[i+1].kind != tWord || !toks[i+1].has(fUpper) || text[toks[i].end:toks[i+1].start] != " " ||
-			!sp.free(toks[i].start, toks[i].end) || !g.NameWord(text[toks[i].start:toks[i].end]) {
+		if b.start == a.end+1 {
+			next = 1
+		}
+		pairs[np] = int32(i)
+		np += int(a.flags&b.flags/fUpper) & space & next
+	}
+	skip := 0 // a run found ends before it
+	for _, i32 := range pairs[:np] {
+		i := int(i32)
+		// Outside every mention (a word inside one starts no free run),
+		// then a known name word.
+		if i < skip || !sp.free(toks[i].start, toks[i].end) || !g.NameWord(text[toks[i].start:toks[i].end]) {
 			continue
 		}
 		// The run: up to three capitalised words joined by single spaces.
@@ -63,7 +79,7 @@ func personVariants(dst []document.Entity, text string, toks []token, g *gazette
 			}
 			if vs := g.Variants(document.Tycoon, name); len(vs) > 0 {
 				out = append(out, variantCandidate(text, name, a, b, vs, ""))
-				i += n - 1
+				skip = i + n
 				break
 			}
 			if n == 3 {
@@ -73,7 +89,7 @@ func personVariants(dst []document.Entity, text string, toks []token, g *gazette
 					if r, _ := g.Entity(id); r.Kind == "person" {
 						v := gazetteer.Variant{ID: r.ID, Name: r.Name, Alias: short, Exact: true}
 						out = append(out, variantCandidate(text, name, a, b, []gazetteer.Variant{v}, "middle name"))
-						i += n - 1
+						skip = i + n
 						break
 					}
 				}
