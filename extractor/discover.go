@@ -384,13 +384,18 @@ func discover(text string, toks []token, known []document.Entity, g *gazetteer.G
 				}
 			}
 			for _, sep := range []string{", ", " and "} {
+				if !strings.HasPrefix(after, sep) {
+					continue
+				}
 				// The name personAfter would read starts after the white
 				// space that follows sep; one that does not start with the
 				// family name is not read (the expression is the cost).
-				if strings.HasPrefix(after, sep) && strings.HasPrefix(strings.TrimLeft(text[mt.End+len(sep):], " \t\n\f\r"), family) {
-					if s, ok := personAfter(text, mt.End+len(sep)-1, confOwnedBy); ok && firstWord(s.name) == family {
-						add(s)
-					}
+				rest := text[mt.End+len(sep):]
+				if !strings.HasPrefix(rest[spaceEnd(rest):], family) {
+					continue
+				}
+				if s, ok := personAfter(text, mt.End+len(sep)-1, confOwnedBy); ok && firstWord(s.name) == family {
+					add(s)
 				}
 			}
 		}
@@ -763,10 +768,7 @@ func personAfter(text string, p int, conf float64) (found, bool) {
 // and then an upper-case letter: a test that rules out most places
 // without running the expression.
 func spaceThenCapital(s string) bool {
-	i := 0
-	for i < len(s) && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\f' || s[i] == '\r') {
-		i++
-	}
+	i := spaceEnd(s)
 	if i == 0 || i == len(s) {
 		return false
 	}
@@ -775,6 +777,16 @@ func spaceThenCapital(s string) bool {
 	}
 	r, _ := utf8.DecodeRuneInString(s[i:])
 	return unicode.Is(unicode.Lu, r)
+}
+
+// spaceEnd returns the length of the white space (\s: space, tab, line
+// feed, form feed, carriage return) s starts with.
+func spaceEnd(s string) int {
+	i := 0
+	for i < len(s) && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\f' || s[i] == '\r') {
+		i++
+	}
+	return i
 }
 
 func firstWord(s string) string {
