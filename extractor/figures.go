@@ -1458,11 +1458,8 @@ func newScannerIn(text string, toks []token, sc *scratch) scanner {
 // no branch, and the second lowers eight bytes at a time, storing them
 // whole (b keeps eight bytes of room) and keeping the word's length.
 func lowerWords(text string, toks []token, sc *scratch) (string, []int32) {
-	low, caps := sc.low, sc.caps
-	if cap(low) < len(toks) {
-		low, caps = make([]int32, len(toks)), make([]int32, len(toks))
-	}
-	low, caps = low[:len(toks)], caps[:len(toks)]
+	low := slices.Grow(sc.low[:0], len(toks))[:len(toks)]
+	caps := slices.Grow(sc.caps[:0], len(toks))[:len(toks)]
 	sc.low, sc.caps = low, caps
 	n := 0
 	for i := range toks {

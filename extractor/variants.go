@@ -32,11 +32,7 @@ func personVariants(dst []document.Entity, text string, toks []token, g *gazette
 	// Two capitalised words in a row, joined by one space, are listed
 	// first, by a pass with no branch (only words carry fUpper): a test of
 	// each token mispredicted at every capitalised word.
-	pairs := sc.pairs
-	if cap(pairs) < len(toks) {
-		pairs = make([]int32, len(toks))
-	}
-	pairs = pairs[:len(toks)]
+	pairs := slices.Grow(sc.pairs[:0], len(toks))[:len(toks)]
 	sc.pairs = pairs
 	np := 0
 	for i := 0; i+1 < len(toks); i++ {
