@@ -9,6 +9,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/compoundwatch/compoundwatch/internal/ascii"
+	"github.com/compoundwatch/compoundwatch/internal/sorted"
 )
 
 // Separator bytes in folded text. A soft separator stands for spacing and
@@ -31,10 +32,12 @@ const (
 // can start or end at (a rune start in the folded text) maps to a rune start
 // in the original.
 type folded struct {
-	b     []byte
-	pts   []shift // sorted by at
-	delta int     // current source-minus-folded distance
-	n     int     // length of the original text
+	b []byte
+	// The shift points: from folded position shiftAt[k] on (in order),
+	// the position in the original text is shiftBy[k] further on.
+	shiftAt, shiftBy []int32
+	delta            int // current source-minus-folded distance
+	n                int // length of the original text
 	// rough lists, in order, the offsets in the original text of white
 	// space that is not a lone space (a line break, a tab, the first of
 	// two spaces), so that a context without any needs no scan.
@@ -93,38 +96,30 @@ func (f *folded) endWord(t *trie, end int) {
 	}
 }
 
-// shift: from folded position at on, orig = position + delta.
-type shift struct{ at, delta int32 }
-
 // origAt maps folded position i (0..len(b)) back to the original text.
 func (f *folded) origAt(i int) int {
 	if i >= len(f.b) {
 		return f.n
 	}
-	// The shift points up to i are counted by halving with a conditional
-	// add rather than a branch, which mispredicted at every other step.
-	pts := f.pts
-	if len(pts) == 0 || int(pts[0].at) > i {
+	k := sorted.Before(f.shiftAt, int32(i)+1) // the shift points at or before i
+	if k == 0 {
 		return i
 	}
-	base := 0 // pts[base].at <= i
-	for n := len(pts); n > 1; {
-		half := n / 2
-		up := 0
-		if int(pts[base+half].at) <= i {
-			up = 1
-		}
-		base += half & -up
-		n -= half
+	return i + int(f.shiftBy[k-1])
+}
+
+// mark records that the next folded byte comes from text[at]: a shift
+// point where the distance between the two changes.
+func (f *folded) mark(at int) {
+	if d := at - len(f.b); d != f.delta {
+		f.delta = d
+		f.shiftAt = append(f.shiftAt, int32(len(f.b)))
+		f.shiftBy = append(f.shiftBy, int32(d))
 	}
-	return i + int(pts[base].delta)
 }
 
 func (f *folded) emit(c byte, at int) {
-	if d := at - len(f.b); d != f.delta {
-		f.delta = d
-		f.pts = append(f.pts, shift{int32(len(f.b)), int32(d)})
-	}
+	f.mark(at)
 	f.b = append(f.b, c)
 }
 
@@ -145,7 +140,7 @@ func (f *folded) sep(kind byte, at int) {
 func fold(dst *folded, text string, t *trie) {
 	// Fold into a copy on the stack: a store into the pooled, heap-allocated
 	// dst would cost a write barrier each while the collector runs.
-	f := &folded{b: slices.Grow(dst.b[:0], len(text)+8), pts: dst.pts[:0], rough: dst.rough[:0], n: len(text),
+	f := &folded{b: slices.Grow(dst.b[:0], len(text)+8), shiftAt: dst.shiftAt[:0], shiftBy: dst.shiftBy[:0], rough: dst.rough[:0], n: len(text),
 		starts: dst.starts[:0], word: -1, hits: dst.hits, groupOf: dst.groupOf}
 	defer func() { *dst = *f }()
 	for i := 0; i < len(text); {
@@ -156,10 +151,7 @@ func fold(dst *folded, text string, t *trie) {
 			case ascii.IsAlnum(c):
 				// Fast path for a run of letters and digits: they map one
 				// to one, so the shift can only change at the first.
-				if d := i - len(f.b); d != f.delta {
-					f.delta = d
-					f.pts = append(f.pts, shift{int32(len(f.b)), int32(d)})
-				}
+				f.mark(i)
 				b, h := f.b, f.hash
 				if f.word < 0 {
 					f.word, h, f.hashed = len(b), 0, true

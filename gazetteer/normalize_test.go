@@ -1,0 +1,37 @@
+package gazetteer
+
+import (
+	"math/rand/v2"
+	"strings"
+	"testing"
+)
+
+// TestOrigAt compares origAt's search with a scan of the shift points,
+// at every position of folded texts whose pieces shift it: runs of
+// spaces, "&", letters with diacritics, Han and Khmer, invalid bytes.
+func TestOrigAt(t *testing.T) {
+	pieces := []string{"a", "Bc", " ", "  ", "\n\t", "&", "é", "Ǆ", "ß", "黄乐", "ក្រុង", "\xff", "-", ".", "K.B", "ﬁ"}
+	rng := rand.New(rand.NewPCG(29, 31))
+	for range 2000 {
+		var b strings.Builder
+		for range rng.IntN(40) {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		var f folded
+		fold(&f, b.String(), nil)
+		for i := 0; i <= len(f.b)+1; i++ {
+			want := i
+			for k, at := range f.shiftAt {
+				if int(at) <= i {
+					want = i + int(f.shiftBy[k])
+				}
+			}
+			if i >= len(f.b) {
+				want = f.n
+			}
+			if got := f.origAt(i); got != want {
+				t.Fatalf("%q folded %q: origAt(%d) = %d, want %d (shifts at %v by %v)", b.String(), f.b, i, got, want, f.shiftAt, f.shiftBy)
+			}
+		}
+	}
+}
