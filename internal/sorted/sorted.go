@@ -6,10 +6,11 @@ import "cmp"
 // Before returns the number of elements of sorted s less than x: the
 // index slices.BinarySearch returns. Its halving steps choose with a
 // conditional add rather than a branch. The extractor asks for each
-// capitalised word whether a mention covers it, for each mention where
-// its context's white space starts, for each event which mentions fall
-// inside it; the branches of a search there mispredicted at every other
-// step, and that cost more than the search.
+// mention and candidate where its folded offsets fall in the text, for
+// each capitalised word whether a mention covers it, for each mention
+// where its context's white space starts, for each event which mentions
+// fall inside it; the branches of a search there mispredicted at every
+// other step, and that cost more than the search.
 func Before[E cmp.Ordered](s []E, x E) int {
 	if len(s) == 0 {
 		return 0
