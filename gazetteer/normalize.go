@@ -33,11 +33,12 @@ const (
 // in the original.
 type folded struct {
 	b []byte
-	// The shift points: from folded position shiftAt[k] on (in order),
-	// the position in the original text is shiftBy[k] further on.
-	shiftAt, shiftBy []int32
-	delta            int // current source-minus-folded distance
-	n                int // length of the original text
+	// shifts are the shift points, in order, each a folded position
+	// above the distance (an int32) from there on to the original text:
+	// sorted as plain integers, they are sorted by position.
+	shifts []uint64
+	delta  int // current source-minus-folded distance
+	n      int // length of the original text
 	// rough lists, in order, the offsets in the original text of white
 	// space that is not a lone space (a line break, a tab, the first of
 	// two spaces), so that a context without any needs no scan.
@@ -101,11 +102,11 @@ func (f *folded) origAt(i int) int {
 	if i >= len(f.b) {
 		return f.n
 	}
-	k := sorted.Before(f.shiftAt, int32(i)+1) // the shift points at or before i
+	k := sorted.Before(f.shifts, uint64(i+1)<<32) // the shift points at or before i
 	if k == 0 {
 		return i
 	}
-	return i + int(f.shiftBy[k-1])
+	return i + int(int32(f.shifts[k-1]))
 }
 
 // mark records that the next folded byte comes from text[at]: a shift
@@ -113,8 +114,7 @@ func (f *folded) origAt(i int) int {
 func (f *folded) mark(at int) {
 	if d := at - len(f.b); d != f.delta {
 		f.delta = d
-		f.shiftAt = append(f.shiftAt, int32(len(f.b)))
-		f.shiftBy = append(f.shiftBy, int32(d))
+		f.shifts = append(f.shifts, uint64(len(f.b))<<32|uint64(uint32(int32(d))))
 	}
 }
 
@@ -140,7 +140,7 @@ func (f *folded) sep(kind byte, at int) {
 func fold(dst *folded, text string, t *trie) {
 	// Fold into a copy on the stack: a store into the pooled, heap-allocated
 	// dst would cost a write barrier each while the collector runs.
-	f := &folded{b: slices.Grow(dst.b[:0], len(text)+8), shiftAt: dst.shiftAt[:0], shiftBy: dst.shiftBy[:0], rough: dst.rough[:0], n: len(text),
+	f := &folded{b: slices.Grow(dst.b[:0], len(text)+8), shifts: dst.shifts[:0], rough: dst.rough[:0], n: len(text),
 		starts: dst.starts[:0], word: -1, hits: dst.hits, groupOf: dst.groupOf}
 	defer func() { *dst = *f }()
 	for i := 0; i < len(text); {

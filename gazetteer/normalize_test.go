@@ -21,16 +21,16 @@ func TestOrigAt(t *testing.T) {
 		fold(&f, b.String(), nil)
 		for i := 0; i <= len(f.b)+1; i++ {
 			want := i
-			for k, at := range f.shiftAt {
-				if int(at) <= i {
-					want = i + int(f.shiftBy[k])
+			for _, sh := range f.shifts {
+				if int(sh>>32) <= i {
+					want = i + int(int32(sh))
 				}
 			}
 			if i >= len(f.b) {
 				want = f.n
 			}
 			if got := f.origAt(i); got != want {
-				t.Fatalf("%q folded %q: origAt(%d) = %d, want %d (shifts at %v by %v)", b.String(), f.b, i, got, want, f.shiftAt, f.shiftBy)
+				t.Fatalf("%q folded %q: origAt(%d) = %d, want %d (shifts %x)", b.String(), f.b, i, got, want, f.shifts)
 			}
 		}
 	}
