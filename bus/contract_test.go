@@ -179,10 +179,12 @@ func TestPublishTaggedMentions(t *testing.T) {
 }
 
 // TestTaggedWire checks what CW_TAGGED carries: a tagged document
-// without its mentions' contexts, under the v2 schema, which a stage
-// reads beside the v1 messages (contexts and all) a stream kept from
-// before; a reader that wants v1 refuses v2. The mention events, made
-// before the contexts are cleared, keep theirs.
+// without its mentions' contexts and without the texts a reader cuts
+// back from its text at their offsets, under the v3 schema, which a
+// stage reads, texts restored, beside the v2 and v1 messages (whole) a
+// stream kept from before; a reader that wants v1 refuses v3. The
+// mention events, made before the document is compacted, keep their
+// contexts.
 func TestTaggedWire(t *testing.T) {
 	ctx := t.Context()
 	b, err := bus.Open(ctx, bus.Options{DataDir: t.TempDir(), MentionEvents: true})
@@ -190,52 +192,70 @@ func TestTaggedWire(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer b.Close()
-	const text = "Police raided the Golden Fortune compound at dawn."
+	const text = "Police raided the Golden Fortune compound at dawn, freeing 300  workers."
 	doc := func(id string) document.Tagged {
 		return document.Tagged{
 			Raw: document.Raw{ID: id, ContentHash: "h-" + id, Title: id, Text: text},
 			Entities: []document.Entity{{Type: document.Compound, ID: "golden-fortune", Name: "Golden Fortune", Known: true,
 				Mentions: []document.Mention{{Text: "Golden Fortune", Start: 18, End: 32, Context: text}}}},
+			Figures: []document.Figure{{Value: 300, Unit: "people", Text: "300  workers", Start: 59, End: 71}},
+			// The summary folds the double space, so it is not the
+			// text at its offsets and travels.
+			Events: []document.Event{{Date: "2024", Summary: "Police raided … 300 workers.", Start: 0, End: len(text)}},
 		}
 	}
 	if err := b.PublishTagged(ctx, doc("new")); err != nil {
 		t.Fatal(err)
 	}
-	old := doc("old")
-	old.Schema = document.TaggedSchema
-	if _, err := b.Publish(ctx, bus.TaggedSubject("old"), "old:h-old", document.TaggedSchema, old, nil); err != nil {
-		t.Fatal(err)
+	for _, schema := range []string{document.TaggedSchema, "compoundwatch.tagged/v2"} {
+		old := doc(schema)
+		old.ID, old.Schema = strings.ReplaceAll(strings.TrimPrefix(schema, "compoundwatch."), "/", "-"), schema
+		if schema != document.TaggedSchema {
+			old.Entities[0].Mentions[0].Context = ""
+		}
+		if _, err := b.Publish(ctx, bus.TaggedSubject(old.ID), old.ID, schema, old, nil); err != nil {
+			t.Fatal(err)
+		}
 	}
 
 	raw, err := bus.ReadSubject[json.RawMessage](ctx, b, bus.StreamTagged, bus.TaggedSubject("new"), document.TaggedBusSchema, time.Time{})
 	if err != nil || len(raw) != 1 {
 		t.Fatalf("read the new document: %d messages, %v", len(raw), err)
 	}
-	if bytes.Contains(raw[0], []byte(`"context"`)) || !bytes.Contains(raw[0], []byte(`"schema":"`+document.TaggedBusSchema+`"`)) {
-		t.Errorf("on the wire: %s", raw[0])
+	for _, s := range []string{`"context"`, `"text":"Golden Fortune"`, `"text":"300  workers"`} {
+		if bytes.Contains(raw[0], []byte(s)) {
+			t.Errorf("on the wire, %s: %s", s, raw[0])
+		}
+	}
+	for _, s := range []string{`"schema":"` + document.TaggedBusSchema + `"`, `"summary":"Police raided … 300 workers."`} {
+		if !bytes.Contains(raw[0], []byte(s)) {
+			t.Errorf("not on the wire, %s: %s", s, raw[0])
+		}
 	}
 
 	got := map[string]string{}
 	err = bus.Replay(ctx, b, bus.StreamTagged, document.TaggedBusSchema, 10, func(ts []document.Tagged, _ int) error {
 		for _, tg := range ts {
 			m := tg.Entities[0].Mentions[0]
-			got[tg.ID] = fmt.Sprintf("%s %q %q", tg.Schema, text[m.Start:m.End], m.Context)
+			got[tg.ID] = fmt.Sprintf("%s %q %q %q %q", tg.Schema, m.Text, m.Context, tg.Figures[0].Text, tg.Events[0].Summary)
 		}
 		return nil
 	}, func(s string, err error) { t.Errorf("%s: %v", s, err) })
+	const texts = ` "Golden Fortune" %q "300  workers" "Police raided … 300 workers."`
 	want := map[string]string{
-		"new": document.TaggedBusSchema + ` "Golden Fortune" ""`,
-		"old": document.TaggedSchema + ` "Golden Fortune" "` + text + `"`,
+		"new":       document.TaggedBusSchema + fmt.Sprintf(texts, ""),
+		"tagged-v2": "compoundwatch.tagged/v2" + fmt.Sprintf(texts, ""),
+		"tagged-v1": document.TaggedSchema + fmt.Sprintf(texts, text),
 	}
 	if err != nil || !maps.Equal(got, want) {
-		t.Errorf("a v2 reader got %q (%v), want %q", got, err, want)
+		t.Errorf("a v3 reader got %q (%v), want %q", got, err, want)
 	}
 
 	var refused []string
 	err = bus.Replay(ctx, b, bus.StreamTagged, document.TaggedSchema, 10, func(ts []document.Tagged, _ int) error { return nil },
 		func(s string, err error) { refused = append(refused, s) })
-	if err != nil || !slices.Equal(refused, []string{bus.TaggedSubject("new")}) {
-		t.Errorf("a v1 reader refused %q (%v), want the v2 message alone", refused, err)
+	if err != nil || !slices.Equal(refused, []string{bus.TaggedSubject("new"), bus.TaggedSubject("tagged-v2")}) {
+		t.Errorf("a v1 reader refused %q (%v), want the v3 and v2 messages", refused, err)
 	}
 
 	evs, err := bus.ReadSubject[document.MentionEvent](ctx, b, bus.StreamMentions, bus.MentionSubject(document.Compound, "golden-fortune"), document.MentionSchema, time.Time{})

@@ -147,7 +147,8 @@ func subjectMatches(filter, subject string) bool {
 }
 
 // decode unmarshals a message published by Publish into v, fetching the
-// body from the object store when it was too large to travel inline, and
+// body from the object store when it was too large to travel inline and
+// restoring what the publisher left out (document.Tagged.Expand), and
 // checks that it carries the schema the reader expects (when schema is
 // set): a reader must not guess at a payload it does not know.
 func (b *Bus) decode(ctx context.Context, subject string, hdr nats.Header, data []byte, schema string, v any) error {
@@ -159,6 +160,9 @@ func (b *Bus) decode(ctx context.Context, subject string, hdr nats.Header, data 
 	}
 	if err := json.Unmarshal(data, v); err != nil {
 		return Permanent(fmt.Errorf("%s: decode %s message: %w", subject, hdr.Get(HeaderSchema), err))
+	}
+	if x, ok := v.(interface{ Expand() }); ok {
+		x.Expand()
 	}
 	if schema == "" {
 		return nil
@@ -330,8 +334,10 @@ func (b *Bus) PublishTagged(ctx context.Context, t document.Tagged) error {
 // trip through the server: with it the extractor stage drained a backlog
 // with about a tenth less CPU (see the extractor's batch).
 //
-// The mentions' contexts stay off the wire (document.TaggedBusSchema):
-// they are cleared in t's entities, which the caller must not need after.
+// What a reader cuts back from the text stays off the wire
+// (document.TaggedBusSchema): t is compacted in place (Tagged.Compact),
+// so the caller must not need its mentions', figures' and events' texts
+// after.
 func (b *Bus) PublishTaggedAsync(ctx context.Context, t document.Tagged) (await func(context.Context) error, err error) {
 	if t.TaggedAt.IsZero() {
 		t.TaggedAt = time.Now().UTC()
@@ -343,11 +349,7 @@ func (b *Bus) PublishTaggedAsync(ctx context.Context, t document.Tagged) (await 
 			return nil, err
 		}
 	}
-	for _, e := range t.Entities {
-		for i := range e.Mentions {
-			e.Mentions[i].Context = ""
-		}
-	}
+	t.Compact()
 	f, err := b.startPublish(ctx, TaggedSubject(t.ID), t.ID+":"+t.ContentHash+":"+t.Extractor, document.TaggedBusSchema, t, hdr)
 	if err != nil {
 		return nil, err

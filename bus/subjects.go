@@ -7,7 +7,7 @@
 //
 //	stream       subject                        payload                     retention
 //	CW_RAW       cw.docs.raw.<doc-id>           document.Raw    (raw/v1)    limits, last message per subject
-//	CW_TAGGED    cw.docs.tagged.<doc-id>        document.Tagged (tagged/v2) limits, last message per subject (no mention contexts; v1 read too)
+//	CW_TAGGED    cw.docs.tagged.<doc-id>        document.Tagged (tagged/v3) limits, last message per subject (without what is cut from its text: Tagged.Compact; v1, v2 read too)
 //	CW_MENTIONS  cw.mentions.<type>.<entity-id> document.MentionEvent       limits, 365 days (only with Options.MentionEvents)
 //	CW_DEAD      cw.dead.<stage>                DeadLetter      (dead/v1)   limits, 90 days
 //	CW_ALERTS    cw.alerts.<subscription-id>    alerts' deliveries          limits, 90 days

@@ -22,20 +22,27 @@ const (
 	// TaggedSchema is a tagged document whole, as the extractor returns it
 	// and `compoundwatch extract` prints it.
 	TaggedSchema = "compoundwatch.tagged/v1"
-	// TaggedBusSchema is a tagged document as CW_TAGGED carries it since
-	// v2: TaggedSchema without the mentions' contexts (Mention.Context),
+	// TaggedBusSchema is a tagged document as CW_TAGGED carries it:
+	// TaggedSchema without what a reader cuts from Text at the offsets
+	// beside it (see Tagged.Compact). v2 left out the mentions' contexts,
 	// which were a third of the message and which every stage reading the
-	// stream stored, received and decoded without using. A reader of it
-	// reads TaggedSchema as is (see Reads), such as the v1 messages a
-	// stream kept from before.
-	TaggedBusSchema = "compoundwatch.tagged/v2"
+	// stream stored, received and decoded without using; v3 also leaves
+	// out the mentions', figures' and events' own texts where they are
+	// Text at their offsets, a quarter of what v2 was. A reader of it
+	// reads the earlier schemas as they are (see Reads), such as the
+	// messages a stream kept from before.
+	TaggedBusSchema = "compoundwatch.tagged/v3"
 	MentionSchema   = "compoundwatch.mention/v1"
+
+	// taggedBusV2 is TaggedBusSchema before v3: the texts at offsets are
+	// all there, so Tagged.Expand has nothing to fill.
+	taggedBusV2 = "compoundwatch.tagged/v2"
 )
 
 // Reads reports whether a reader of schema want understands a payload of
 // schema got: the same schema, or one that differs only in carrying more.
 func Reads(want, got string) bool {
-	return got == want || want == TaggedBusSchema && got == TaggedSchema
+	return got == want || want == TaggedBusSchema && (got == TaggedSchema || got == taggedBusV2)
 }
 
 // Raw is a fetched or read source document, before extraction.
@@ -122,7 +129,8 @@ type Proposal struct {
 // Mention is one occurrence of an entity. Start and End are byte offsets
 // into the document's UTF-8 Text (Text[Start:End] == the mention text).
 type Mention struct {
-	Text  string `json:"text"`
+	// Text is empty on the bus where it is Text[Start:End] (Tagged.Compact).
+	Text  string `json:"text,omitempty"`
 	Start int    `json:"start"`
 	End   int    `json:"end"`
 	// Context is the text around the mention for a reader, as the
@@ -139,9 +147,11 @@ type Figure struct {
 	Unit      string  `json:"unit"`
 	Qualifier string  `json:"qualifier"`
 	Subject   string  `json:"subject,omitempty"`
-	Text      string  `json:"text"`
-	Start     int     `json:"start"`
-	End       int     `json:"end"`
+	// Text is empty on the bus where it is the document's Text[Start:End]
+	// (Tagged.Compact).
+	Text  string `json:"text,omitempty"`
+	Start int    `json:"start"`
+	End   int    `json:"end"`
 }
 
 // Date precisions.
@@ -153,10 +163,13 @@ const (
 
 // Event is a dated happening.
 type Event struct {
-	Date      string   `json:"date"` // YYYY, YYYY-MM or YYYY-MM-DD
-	Precision string   `json:"precision"`
-	Summary   string   `json:"summary"`
-	Entities  []string `json:"entities,omitempty"`
+	Date      string `json:"date"` // YYYY, YYYY-MM or YYYY-MM-DD
+	Precision string `json:"precision"`
+	// Summary is the sentence that reports the event, shortened and its
+	// white space folded where need be. It is empty on the bus where it
+	// is the document's Text[Start:End] (Tagged.Compact).
+	Summary  string   `json:"summary,omitempty"`
+	Entities []string `json:"entities,omitempty"`
 	// DateText is the date as printed, kept when the ISO date is not a
 	// plain transcription of it (relative, corrected or inferred).
 	DateText string `json:"date_text,omitempty"`

@@ -10,8 +10,10 @@ func TestReads(t *testing.T) {
 		{RawSchema, RawSchema, true},
 		{TaggedSchema, TaggedSchema, true},
 		{TaggedBusSchema, TaggedBusSchema, true},
-		{TaggedBusSchema, TaggedSchema, true},  // v1 carries more: a v2 reader reads it
-		{TaggedSchema, TaggedBusSchema, false}, // v2 lacks the contexts a v1 reader expects
+		{TaggedBusSchema, TaggedSchema, true},  // v1 carries more: a v3 reader reads it
+		{TaggedBusSchema, taggedBusV2, true},   // so does v2
+		{TaggedSchema, TaggedBusSchema, false}, // v3 lacks the contexts a v1 reader expects
+		{taggedBusV2, TaggedBusSchema, false},  // and the texts a v2 reader expects
 		{TaggedBusSchema, RawSchema, false},
 		{RawSchema, TaggedSchema, false},
 		{TaggedBusSchema, "", false},

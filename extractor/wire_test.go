@@ -1,0 +1,121 @@
+package extractor
+
+import (
+	"encoding/json"
+	"reflect"
+	"testing"
+
+	gojson "github.com/goccy/go-json"
+
+	"github.com/compoundwatch/compoundwatch/document"
+	"github.com/compoundwatch/compoundwatch/internal/repotest"
+)
+
+// TestBusRoundTrip: every document the extractor tags, compacted for the
+// bus (document.Tagged.Compact), sent as JSON and expanded by its
+// reader, is what the extractor returned without the mentions' contexts:
+// nothing the bus leaves out is lost, on the examples, both annotated
+// corpora, the generated text and the benchmark's articles.
+func TestBusRoundTrip(t *testing.T) {
+	x := testExtractor(t)
+	texts := map[string][]string{"generated": generatedDocs(50), "articles": repotest.Articles(t, 200)}
+	for _, c := range []corpus{examplesCorpus(t), sharedCorpus(t), devset2Corpus(t)} {
+		for _, base := range c.docNames {
+			text, _ := c.read(t, base)
+			texts[c.name] = append(texts[c.name], text)
+		}
+	}
+	for name, docs := range texts {
+		var before, after int
+		for i, text := range docs {
+			tagged := x.Extract(document.Raw{Schema: document.RawSchema, ID: "d", Text: text})
+			want := clone(t, tagged)
+			for _, e := range want.Entities {
+				for i := range e.Mentions {
+					e.Mentions[i].Context = ""
+				}
+			}
+			before += len(marshal(t, want))
+			tagged.Compact()
+			wire := marshal(t, tagged)
+			after += len(wire)
+			var got document.Tagged
+			if err := json.Unmarshal(wire, &got); err != nil {
+				t.Fatal(err)
+			}
+			got.Expand()
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("%s #%d: round trip differs:\n%+v\nwant:\n%+v", name, i, got, want)
+			}
+		}
+		t.Logf("%s: %d documents, %d bytes a document without contexts, %d compacted", name, len(docs), before/len(docs), after/len(docs))
+	}
+}
+
+func marshal(t testing.TB, v any) []byte {
+	t.Helper()
+	data, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+func clone(t *testing.T, d document.Tagged) document.Tagged {
+	t.Helper()
+	var c document.Tagged
+	if err := json.Unmarshal(marshal(t, d), &c); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// BenchmarkBusDecode measures what a stage reading CW_TAGGED pays to
+// decode a tagged document of the benchmark's articles, with the bus's
+// codec: as v2 carried it (without contexts) and as v3 carries it
+// (compacted, and expanded after decoding).
+//
+//	go test ./extractor -run '^$' -bench BusDecode -benchmem -cpu 1
+func BenchmarkBusDecode(b *testing.B) {
+	x := testExtractor(b)
+	var v2, v3 [][]byte
+	for _, text := range repotest.Articles(b, 200) {
+		t := x.Extract(document.Raw{Schema: document.RawSchema, ID: "d", Text: text})
+		for _, e := range t.Entities {
+			for i := range e.Mentions {
+				e.Mentions[i].Context = ""
+			}
+		}
+		v2 = append(v2, encode(b, t))
+		t.Compact()
+		v3 = append(v3, encode(b, t))
+	}
+	for _, c := range []struct {
+		name string
+		msgs [][]byte
+	}{{"v2", v2}, {"v3", v3}} {
+		b.Run(c.name, func(b *testing.B) {
+			n := 0
+			for _, m := range c.msgs {
+				n += len(m)
+			}
+			b.ReportAllocs()
+			b.ReportMetric(float64(n)/float64(len(c.msgs)), "bytes/msg")
+			for i := range b.N {
+				var t document.Tagged
+				if err := gojson.Unmarshal(c.msgs[i%len(c.msgs)], &t); err != nil {
+					b.Fatal(err)
+				}
+				t.Expand()
+			}
+		})
+	}
+}
+
+func encode(tb testing.TB, t document.Tagged) []byte {
+	data, err := gojson.Marshal(t)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return data
+}
