@@ -28,7 +28,7 @@ const (
 	// which were a third of the message and which every stage reading the
 	// stream stored, received and decoded without using; v3 also leaves
 	// out the mentions', figures' and events' own texts where they are
-	// Text at their offsets, a quarter of what v2 was. A reader of it
+	// Text at their offsets, about a quarter of what v2 was. A reader of it
 	// reads the earlier schemas as they are (see Reads), such as the
 	// messages a stream kept from before.
 	TaggedBusSchema = "compoundwatch.tagged/v3"

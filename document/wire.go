@@ -7,8 +7,9 @@ package document
 // folded its sentence, and is kept). On the benchmark's articles a tagged
 // document is 23 KB with its contexts, 16 KB without (v2) and 12.5 KB
 // compacted (v3), and each stage reading CW_TAGGED decodes it a sixth
-// sooner than v2 (extractor's BenchmarkBusDecode). It changes t's entities, figures and events in place, so the
-// caller must not need those texts after.
+// sooner than v2 (the extractor's BenchmarkBusDecode). It changes t's
+// entities, figures and events in place, so the caller must not need
+// those texts after.
 func (t *Tagged) Compact() {
 	for _, e := range t.Entities {
 		for i := range e.Mentions {
