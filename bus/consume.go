@@ -393,8 +393,13 @@ func batches(ctx context.Context, c jetstream.Consumer, max, inflight int, linge
 	f := newFlight(inflight)
 	defer f.wait()
 	for ctx.Err() == nil {
-		first, err := c.Fetch(1, jetstream.FetchMaxWait(2*time.Second))
+		// The wait for a first message ends with ctx too: a stopping
+		// stage does not sit out an idle fetch, as every `ingest` did on
+		// its way out (2 s a command).
+		fctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		first, err := c.Fetch(1, jetstream.FetchContext(fctx))
 		if err != nil {
+			cancel()
 			if ctx.Err() != nil {
 				return nil
 			}
@@ -404,9 +409,10 @@ func batches(ctx context.Context, c jetstream.Consumer, max, inflight int, linge
 		for m := range first.Messages() {
 			batch = append(batch, m)
 		}
-		if first.Error() != nil && !errors.Is(first.Error(), jetstream.ErrNoMessages) && ctx.Err() == nil {
-			if errors.Is(first.Error(), nats.ErrConnectionClosed) {
-				return first.Error()
+		cancel()
+		if err := first.Error(); err != nil && !errors.Is(err, jetstream.ErrNoMessages) && !errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
+			if errors.Is(err, nats.ErrConnectionClosed) {
+				return err
 			}
 			time.Sleep(100 * time.Millisecond)
 		}

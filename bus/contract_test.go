@@ -897,6 +897,34 @@ func TestConsumeHoldPartial(t *testing.T) {
 	g.stop()
 }
 
+// TestConsumeStops: an idle stage, waiting for its next message, returns
+// as soon as its context ends rather than when its wait would have (2 s),
+// which every `compoundwatch ingest` sat out on its way out.
+func TestConsumeStops(t *testing.T) {
+	b := open(t, t.TempDir())
+	defer b.Close()
+	ctx, stop := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() {
+		done <- bus.Consume(ctx, b, bus.Stage{Name: "idle", Stream: bus.StreamRaw, Schema: document.RawSchema, MaxDeliver: 3},
+			func(context.Context, []*bus.Item[document.Raw]) { t.Error("a call with no message published") })
+	}()
+	// The stage is waiting once its consumer exists and a moment passed.
+	for _, err := b.Pending(ctx, bus.StreamRaw, "idle"); err != nil; _, err = b.Pending(ctx, bus.StreamRaw, "idle") {
+		time.Sleep(10 * time.Millisecond)
+	}
+	time.Sleep(200 * time.Millisecond)
+	stop()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(time.Second):
+		t.Fatal("the stage still runs a second after its context ended")
+	}
+}
+
 // TestConsumeAwaits: an item whose handler published without waiting
 // for the server (Item.Await) is settled only once Await returns, and
 // redelivered when it fails, as when the handler itself fails.
