@@ -393,9 +393,9 @@ func batches(ctx context.Context, c jetstream.Consumer, max, inflight int, linge
 	f := newFlight(inflight)
 	defer f.wait()
 	for ctx.Err() == nil {
-		// The wait for a first message ends with ctx too: a stopping
-		// stage does not sit out an idle fetch, as every `ingest` did on
-		// its way out (2 s a command).
+		// The wait for a first message also ends with ctx, so that a
+		// stopping stage returns at once rather than after its idle
+		// fetch: `ingest` stops its stages before it exits.
 		fctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 		first, err := c.Fetch(1, jetstream.FetchContext(fctx))
 		if err != nil {
