@@ -3,18 +3,14 @@ package search_test
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/compoundwatch/compoundwatch/content"
-	"github.com/compoundwatch/compoundwatch/extractor"
-	"github.com/compoundwatch/compoundwatch/gazetteer"
 	"github.com/compoundwatch/compoundwatch/internal/repotest"
-	"github.com/compoundwatch/compoundwatch/search"
 	"github.com/compoundwatch/compoundwatch/search/embedded"
+	"github.com/compoundwatch/compoundwatch/search/searchtest"
 )
 
 // BenchmarkEmbeddedUpsert measures the embedded index's own write rate on
@@ -31,7 +27,7 @@ import (
 //
 //	go test -run '^$' -bench EmbeddedUpsert -benchtime 3x ./search/
 func BenchmarkEmbeddedUpsert(b *testing.B) {
-	docs := articleDocs(b, repotest.BenchDocs(b, 2000))
+	docs := searchtest.Articles(b, repotest.BenchDocs(b, 2000))
 	var text, events int
 	for _, d := range docs {
 		text += len(d.Text)
@@ -77,31 +73,4 @@ func BenchmarkEmbeddedUpsert(b *testing.B) {
 			b.ReportMetric(cpu.Seconds()*1e3/float64(b.N*len(docs)), "cpu-ms/doc")
 		})
 	}
-}
-
-// articleDocs builds n distinct article-sized documents
-// (repotest.Articles, as the pipeline's throughput benchmark does) and
-// tags them as the pipeline would: read from a file, extracted with the
-// shipped gazetteer, turned into search.Docs.
-func articleDocs(tb testing.TB, n int) []search.Doc {
-	tb.Helper()
-	g, err := gazetteer.Default()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	x := extractor.New(g)
-	dir := tb.TempDir()
-	docs := make([]search.Doc, 0, n)
-	for i, text := range repotest.Articles(tb, n) {
-		path := filepath.Join(dir, fmt.Sprintf("%05d.txt", i))
-		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
-			tb.Fatal(err)
-		}
-		raw, err := content.ReadFile(context.Background(), path)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		docs = append(docs, search.FromTagged(x.Extract(raw), nil))
-	}
-	return docs
 }

@@ -24,6 +24,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	bdoc "github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/mapping"
 	bindex "github.com/blevesearch/bleve_index_api"
 	berrors "go.etcd.io/bbolt/errors"
@@ -54,6 +55,8 @@ type Index struct {
 	syn map[string][]string
 	an  analyzer
 	lev levBuilders
+	// The options of the fields of idx and ev, for their records.
+	docOpts, evOpts fieldOptions
 }
 
 var (
@@ -178,13 +181,23 @@ func Open(dir string, opts Options) (*Index, error) {
 		ev.Close()
 		return nil, fmt.Errorf("embedded index %s: %w", dir, err)
 	}
+	docOpts, err := optionsOf(idx.Mapping())
+	var evOpts fieldOptions
+	if err == nil {
+		evOpts, err = optionsOf(ev.Mapping())
+	}
+	if err != nil {
+		idx.Close()
+		ev.Close()
+		return nil, fmt.Errorf("embedded index %s: %w", dir, err)
+	}
 	syn := map[string][]string{}
 	for k, v := range search.ExpandSynonyms(opts.Synonyms) {
 		k = an.normPhrase(k)
 		syn[k] = append(syn[k], v...)
 	}
 	opts.Logger.Debug("embedded index open", "dir", dir)
-	return &Index{dir: dir, idx: idx, ev: ev, log: opts.Logger, syn: syn, an: an, lev: lev}, nil
+	return &Index{dir: dir, idx: idx, ev: ev, log: opts.Logger, syn: syn, an: an, lev: lev, docOpts: docOpts, evOpts: evOpts}, nil
 }
 
 // newMapping builds the index mapping: a static document mapping, so only
@@ -258,31 +271,31 @@ func storedOnly() *mapping.FieldMapping {
 	return src
 }
 
-// indexed is what bleve indexes for one Doc.
-func indexed(d search.Doc) (map[string]any, error) {
+// record is the bleve document of d, and the size of its JSON, which
+// Meilisearch limits.
+func (x *Index) record(d search.Doc) (*bdoc.Document, int, error) {
 	src, err := json.Marshal(d)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	m := map[string]any{
-		fTitle:       d.Title,
-		fEntityNames: d.EntityNames,
-		fText:        d.Text,
-		fPublished:   float64(d.Published),
-		fDate:        dateKey(d.Published),
-		fSource:      string(src),
-		"compounds":  d.Compounds,
-		"tycoons":    d.Tycoons,
-		"provinces":  d.Provinces,
-	}
-	for k, v := range map[string]string{"outlet": d.Outlet, "language": d.Language, "month": d.Month} {
-		if v != "" {
-			m[k] = v
+	r := newRecord(d.ID, x.docOpts)
+	r.text(fTitle, d.Title)
+	r.text(fEntityNames, d.EntityNames...)
+	r.text(fText, d.Text)
+	r.number(fPublished, float64(d.Published))
+	r.keywords(fDate, dateKey(d.Published))
+	r.stored(fSource, src)
+	r.keywords("compounds", d.Compounds...)
+	r.keywords("tycoons", d.Tycoons...)
+	r.keywords("provinces", d.Provinces...)
+	for _, f := range []struct{ name, v string }{{"outlet", d.Outlet}, {"language", d.Language}, {"month", d.Month}} {
+		if f.v != "" {
+			r.keywords(f.name, f.v)
 		}
 	}
 	if d.Year != 0 {
-		m["year"] = strconv.Itoa(d.Year)
-		m[fYearNum] = float64(d.Year)
+		r.keywords("year", strconv.Itoa(d.Year))
+		r.number(fYearNum, float64(d.Year))
 	}
 	var facets []string
 	add := func(facet string, vals ...string) {
@@ -302,13 +315,13 @@ func indexed(d search.Doc) (map[string]any, error) {
 	if d.Year != 0 {
 		add(search.FacetYear, strconv.Itoa(d.Year))
 	}
-	m[fFacets] = facets
+	r.keywords(fFacets, facets...)
 	if d.DuplicateOf != "" {
-		m["duplicate_of"] = d.DuplicateOf
+		r.keywords("duplicate_of", d.DuplicateOf)
 	} else {
-		m["duplicate_of"] = noDuplicate
+		r.keywords("duplicate_of", noDuplicate)
 	}
-	return m, nil
+	return r.doc, len(src), r.err
 }
 
 // Batching keeps about 500 documents at the index at once, as two
@@ -341,12 +354,12 @@ func (x *Index) Upsert(ctx context.Context, docs []search.Doc) ([]search.Rejecti
 			rej = append(rej, search.Rejection{ID: d.ID, Reason: reason})
 			continue
 		}
-		m, err := indexed(d)
+		doc, n, err := x.record(d)
 		if err != nil {
 			rej = append(rej, search.Rejection{ID: d.ID, Reason: "encode: " + err.Error()})
 			continue
 		}
-		if n := len(m[fSource].(string)); n > search.MaxDocBytes {
+		if n > search.MaxDocBytes {
 			rej = append(rej, search.Rejection{ID: d.ID, Reason: fmt.Sprintf("document too large: %d bytes, at most %d", n, search.MaxDocBytes)})
 			continue
 		}
@@ -355,7 +368,7 @@ func (x *Index) Upsert(ctx context.Context, docs []search.Doc) ([]search.Rejecti
 			b.Delete(d.ID)
 		}
 		seen[d.ID] = true
-		if err := b.Index(d.ID, m); err != nil {
+		if err := b.IndexAdvanced(doc); err != nil {
 			rej = append(rej, search.Rejection{ID: d.ID, Reason: "index: " + err.Error()})
 		}
 	}

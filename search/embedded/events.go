@@ -13,6 +13,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	bdoc "github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/mapping"
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -95,9 +96,9 @@ type eventGroup struct {
 	Sig    []uint32       `json:"sig,omitempty"`
 }
 
-// indexedEvents is what bleve indexes for the events of one document;
-// evs are EventsOf's and are changed.
-func indexedEvents(evs []search.Event) (map[string]any, error) {
+// eventsRecord is the bleve document of the events of document id; evs
+// are EventsOf's and are changed.
+func (x *Index) eventsRecord(id string, evs []search.Event) (*bdoc.Document, error) {
 	g := eventGroup{Events: evs}
 	if !slices.ContainsFunc(evs, func(e search.Event) bool { return !slices.Equal(e.Sig, evs[0].Sig) }) {
 		g.Sig = evs[0].Sig
@@ -109,26 +110,28 @@ func indexedEvents(evs []search.Event) (map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	// The sentences go in as one text: the same words, as a line break
-	// ends a word, without a field (and a merge of its terms) per event.
-	var summary strings.Builder
+	// The sentences are one field: the same words, without a field (and
+	// a merge of its terms) per event.
+	summaries := make([]string, len(evs))
 	var entities, provinces, days, months []string
-	for _, e := range evs {
-		summary.WriteString(e.Summary)
-		summary.WriteByte('\n')
+	for i, e := range evs {
+		summaries[i] = e.Summary
 		months = append(months, monthKey(e.Day))
 		entities = append(entities, e.Entities...)
 		provinces = append(provinces, e.Provinces...)
 		days = append(days, dateKey(e.Day))
 	}
-	m := map[string]any{
-		fEvSummary: summary.String(), "entities": uniq(entities), "provinces": uniq(provinces),
-		fEvDayKey: uniq(days), fEvMonthKey: uniq(months), fSource: string(src),
-	}
+	r := newRecord(id, x.evOpts)
+	r.text(fEvSummary, summaries...)
+	r.keywords("entities", uniq(entities)...)
+	r.keywords("provinces", uniq(provinces)...)
+	r.keywords(fEvDayKey, uniq(days)...)
+	r.keywords(fEvMonthKey, uniq(months)...)
+	r.stored(fSource, src)
 	if o := evs[0].Outlet; o != "" { // the document's
-		m["outlet"] = o
+		r.keywords("outlet", o)
 	}
-	return m, nil
+	return r.doc, r.err
 }
 
 func uniq(s []string) []string {
@@ -160,11 +163,11 @@ func (x *Index) upsertEvents(docs []search.Doc) error {
 			b.Delete(d.ID)
 			continue
 		}
-		m, err := indexedEvents(evs)
+		doc, err := x.eventsRecord(d.ID, evs)
 		if err != nil {
 			return fmt.Errorf("events of %s: %w", d.ID, err)
 		}
-		if err := b.Index(d.ID, m); err != nil {
+		if err := b.IndexAdvanced(doc); err != nil {
 			return fmt.Errorf("events of %s: %w", d.ID, err)
 		}
 	}

@@ -1,0 +1,218 @@
+package embedded
+
+import (
+	"fmt"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/char/asciifolding"
+	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
+	"github.com/blevesearch/bleve/v2/document"
+	"github.com/blevesearch/bleve/v2/mapping"
+	index "github.com/blevesearch/bleve_index_api"
+)
+
+// A record is the bleve document of a search.Doc, or of one document's
+// events, built field by field rather than by bleve's mapping. The
+// mapping walks a map of values by reflection, makes a field of every
+// value of a list, splits each into a token a word and counts them in a
+// map sized for every token, then merges the maps of a list's values: a
+// fifth of writing a document, and most of its garbage. A record's field
+// holds all its values and counts the words as it splits them.
+//
+// The mapping remains the definition of the fields: a record takes each
+// field's options from it, and queries are analysed with its analyzer.
+// TestRecordLikeMapping holds the two to the same fields, terms and
+// counts.
+type record struct {
+	doc  *document.Document
+	opts fieldOptions
+	err  error
+}
+
+// fieldOptions are the indexing options of the fields of a mapping.
+type fieldOptions map[string]index.FieldIndexingOptions
+
+func optionsOf(m mapping.IndexMapping) (fieldOptions, error) {
+	im, ok := m.(*mapping.IndexMappingImpl)
+	if !ok || im.DefaultMapping == nil {
+		return nil, fmt.Errorf("index mapping %T has no default document mapping", m)
+	}
+	opts := fieldOptions{}
+	for name, dm := range im.DefaultMapping.Properties {
+		if len(dm.Fields) == 1 {
+			opts[name] = dm.Fields[0].Options()
+		}
+	}
+	return opts, nil
+}
+
+func newRecord(id string, opts fieldOptions) *record {
+	doc := document.NewDocument(id)
+	doc.SetIndexed()
+	return &record{doc: doc, opts: opts}
+}
+
+// options returns the options of a field, which the mapping must have.
+func (r *record) options(name string) index.FieldIndexingOptions {
+	o, ok := r.opts[name]
+	if !ok && r.err == nil {
+		r.err = fmt.Errorf("field %q is not in the index's mapping", name)
+	}
+	return o
+}
+
+// text adds a field of values analysed as analyzerName does. Like the
+// mapping, it adds no field for no values.
+func (r *record) text(name string, values ...string) {
+	if len(values) > 0 {
+		r.doc.AddField(&wordsField{name: name, values: values, opts: r.options(name)})
+	}
+}
+
+// keywords adds a field of values taken whole, as the keyword analyzer
+// does. Like the mapping, it adds no field for no values.
+func (r *record) keywords(name string, values ...string) {
+	if len(values) > 0 {
+		r.doc.AddField(&keywordsField{name: name, values: values, opts: r.options(name)})
+	}
+}
+
+func (r *record) number(name string, v float64) {
+	r.doc.AddField(document.NewNumericFieldWithIndexingOptions(name, nil, v, r.options(name)))
+}
+
+// stored adds a field that is kept, not indexed.
+func (r *record) stored(name string, v []byte) {
+	r.doc.AddField(document.NewTextFieldWithIndexingOptions(name, nil, v, r.options(name)))
+}
+
+// wordsField is a text field of several values, split by Words, folded
+// and lowered as analyzerName's filters do.
+type wordsField struct {
+	name   string
+	values []string
+	opts   index.FieldIndexingOptions
+	length int
+	freqs  index.TokenFrequencies
+}
+
+// Analyze runs on bleve's analysis workers, several at once.
+func (f *wordsField) Analyze() {
+	size := 0
+	for _, v := range f.values {
+		size += len(v)
+	}
+	// An article of 4.4 KB has about 750 words, 400 of them different.
+	f.freqs = make(index.TokenFrequencies, size/12+1)
+	var slab []index.TokenFreq
+	for _, v := range f.values {
+		text := foldText(v)
+		Words(text, func(start, end int) bool {
+			term := lowerTerm(text[start:end])
+			f.length++
+			if tf, ok := f.freqs[string(term)]; ok {
+				tf.SetFrequency(tf.Frequency() + 1)
+				return true
+			}
+			if len(slab) == cap(slab) {
+				slab = make([]index.TokenFreq, 0, max(16, cap(slab)))
+			}
+			slab = append(slab, index.TokenFreq{Term: term})
+			tf := &slab[len(slab)-1]
+			tf.SetFrequency(1)
+			f.freqs[string(term)] = tf
+			return true
+		})
+	}
+}
+
+// foldText is a copy of s folded as the index's char filter folds it
+// (foldFilter): ASCII is its own folding.
+func foldText(s string) []byte {
+	for i := range len(s) {
+		if s[i] >= utf8.RuneSelf {
+			return foldFilter{asciifolding.New()}.Filter([]byte(s))
+		}
+	}
+	return []byte(s)
+}
+
+// lowerTerm lowers a word as bleve's lowercase filter does, over its
+// bytes: ASCII here, the rest by the filter itself.
+func lowerTerm(w []byte) []byte {
+	for i, c := range w {
+		if c >= utf8.RuneSelf {
+			t := &analysis.Token{Term: w}
+			lowercase.NewLowerCaseFilter().Filter(analysis.TokenStream{t})
+			return t.Term
+		}
+		if 'A' <= c && c <= 'Z' {
+			w[i] = c + 'a' - 'A'
+		}
+	}
+	return w
+}
+
+func (f *wordsField) Name() string                                     { return f.name }
+func (f *wordsField) ArrayPositions() []uint64                         { return nil }
+func (f *wordsField) Options() index.FieldIndexingOptions              { return f.opts }
+func (f *wordsField) EncodedFieldType() byte                           { return 't' }
+func (f *wordsField) AnalyzedLength() int                              { return f.length }
+func (f *wordsField) AnalyzedTokenFrequencies() index.TokenFrequencies { return f.freqs }
+
+// Value is the first value: the field is never stored, so only bleve's
+// accounting reads it.
+func (f *wordsField) Value() []byte { return []byte(f.values[0]) }
+
+func (f *wordsField) NumPlainTextBytes() uint64 {
+	n := 0
+	for _, v := range f.values {
+		n += len(v)
+	}
+	return uint64(n)
+}
+
+// Size is an estimate for bleve's accounting of memory.
+func (f *wordsField) Size() int { return int(f.NumPlainTextBytes()) + 64*len(f.freqs) }
+
+// keywordsField is a text field of values each taken as one term.
+type keywordsField struct {
+	name   string
+	values []string
+	opts   index.FieldIndexingOptions
+	freqs  index.TokenFrequencies
+}
+
+func (f *keywordsField) Analyze() {
+	f.freqs = make(index.TokenFrequencies, len(f.values))
+	tfs := make([]index.TokenFreq, 0, len(f.values))
+	for _, v := range f.values {
+		if tf, ok := f.freqs[v]; ok {
+			tf.SetFrequency(tf.Frequency() + 1)
+			continue
+		}
+		tfs = append(tfs, index.TokenFreq{Term: []byte(v)})
+		tf := &tfs[len(tfs)-1]
+		tf.SetFrequency(1)
+		f.freqs[v] = tf
+	}
+}
+
+func (f *keywordsField) Name() string                                     { return f.name }
+func (f *keywordsField) ArrayPositions() []uint64                         { return nil }
+func (f *keywordsField) Options() index.FieldIndexingOptions              { return f.opts }
+func (f *keywordsField) EncodedFieldType() byte                           { return 't' }
+func (f *keywordsField) AnalyzedLength() int                              { return len(f.values) }
+func (f *keywordsField) AnalyzedTokenFrequencies() index.TokenFrequencies { return f.freqs }
+func (f *keywordsField) Value() []byte                                    { return []byte(f.values[0]) }
+
+func (f *keywordsField) NumPlainTextBytes() uint64 {
+	n := 0
+	for _, v := range f.values {
+		n += len(v)
+	}
+	return uint64(n)
+}
+
+func (f *keywordsField) Size() int { return int(f.NumPlainTextBytes()) + 64*len(f.values) }

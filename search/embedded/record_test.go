@@ -1,0 +1,230 @@
+package embedded
+
+import (
+	"encoding/json"
+	"maps"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	bdoc "github.com/blevesearch/bleve/v2/document"
+	"github.com/blevesearch/bleve/v2/mapping"
+	index "github.com/blevesearch/bleve_index_api"
+
+	"github.com/compoundwatch/compoundwatch/document"
+	"github.com/compoundwatch/compoundwatch/search"
+	"github.com/compoundwatch/compoundwatch/search/searchtest"
+)
+
+// mapped is what the index gave bleve's mapping for a Doc before it
+// built records.
+func mapped(d search.Doc) (map[string]any, error) {
+	src, err := json.Marshal(d)
+	if err != nil {
+		return nil, err
+	}
+	m := map[string]any{
+		fTitle:       d.Title,
+		fEntityNames: d.EntityNames,
+		fText:        d.Text,
+		fPublished:   float64(d.Published),
+		fDate:        dateKey(d.Published),
+		fSource:      string(src),
+		"compounds":  d.Compounds,
+		"tycoons":    d.Tycoons,
+		"provinces":  d.Provinces,
+	}
+	for k, v := range map[string]string{"outlet": d.Outlet, "language": d.Language, "month": d.Month} {
+		if v != "" {
+			m[k] = v
+		}
+	}
+	if d.Year != 0 {
+		m["year"] = strconv.Itoa(d.Year)
+		m[fYearNum] = float64(d.Year)
+	}
+	var facets []string
+	add := func(facet string, vals ...string) {
+		code := string(rune(facetCode(facet)))
+		for _, v := range vals {
+			if v != "" {
+				facets = append(facets, code+v)
+			}
+		}
+	}
+	add(search.FacetCompounds, d.Compounds...)
+	add(search.FacetTycoons, d.Tycoons...)
+	add(search.FacetProvinces, d.Provinces...)
+	add(search.FacetOutlet, d.Outlet)
+	add(search.FacetLanguage, d.Language)
+	add(search.FacetMonth, d.Month)
+	if d.Year != 0 {
+		add(search.FacetYear, strconv.Itoa(d.Year))
+	}
+	m[fFacets] = facets
+	if d.DuplicateOf != "" {
+		m["duplicate_of"] = d.DuplicateOf
+	} else {
+		m["duplicate_of"] = noDuplicate
+	}
+	return m, nil
+}
+
+// mappedEvents is what the events index gave bleve's mapping for the
+// events of a document before it built records; evs are EventsOf's and
+// are changed.
+func mappedEvents(evs []search.Event) (map[string]any, error) {
+	g := eventGroup{Events: evs}
+	if !slices.ContainsFunc(evs, func(e search.Event) bool { return !slices.Equal(e.Sig, evs[0].Sig) }) {
+		g.Sig = evs[0].Sig
+		for i := range evs {
+			evs[i].Sig = nil
+		}
+	}
+	src, err := json.Marshal(g)
+	if err != nil {
+		return nil, err
+	}
+	// The sentences go in as one text: the same words, as a line break
+	// ends a word, without a field (and a merge of its terms) per event.
+	var summary strings.Builder
+	var entities, provinces, days, months []string
+	for _, e := range evs {
+		summary.WriteString(e.Summary)
+		summary.WriteByte('\n')
+		months = append(months, monthKey(e.Day))
+		entities = append(entities, e.Entities...)
+		provinces = append(provinces, e.Provinces...)
+		days = append(days, dateKey(e.Day))
+	}
+	m := map[string]any{
+		fEvSummary: summary.String(), "entities": uniq(entities), "provinces": uniq(provinces),
+		fEvDayKey: uniq(days), fEvMonthKey: uniq(months), fSource: string(src),
+	}
+	if o := evs[0].Outlet; o != "" { // the document's
+		m["outlet"] = o
+	}
+	return m, nil
+}
+
+// indexedField is what the index takes from the instances of one field
+// of a bleve document: with no term vectors (checked), their terms,
+// counts and lengths added up, and the values stored.
+type indexedField struct {
+	opts   index.FieldIndexingOptions
+	length int
+	freqs  map[string]int
+	stored []string
+}
+
+// indexedFields analyses doc's fields as bleve does before it builds a
+// segment.
+func indexedFields(t *testing.T, doc *bdoc.Document) map[string]*indexedField {
+	t.Helper()
+	out := map[string]*indexedField{}
+	doc.VisitFields(func(f index.Field) {
+		o := f.Options()
+		if o.IsIndexed() && o.IncludeTermVectors() {
+			t.Fatalf("field %s has term vectors, which this test does not compare", f.Name())
+		}
+		x := out[f.Name()]
+		if x == nil {
+			x = &indexedField{opts: o, freqs: map[string]int{}}
+			out[f.Name()] = x
+		} else if x.opts != o {
+			t.Fatalf("field %s with options %v and %v", f.Name(), x.opts, o)
+		}
+		if o.IsIndexed() {
+			f.Analyze()
+			x.length += f.AnalyzedLength()
+			for term, tf := range f.AnalyzedTokenFrequencies() {
+				if string(tf.Term) != term {
+					t.Fatalf("field %s: term %q keyed %q", f.Name(), tf.Term, term)
+				}
+				x.freqs[term] += tf.Frequency()
+			}
+		}
+		if o.IsStored() {
+			x.stored = append(x.stored, string(f.Value()))
+		}
+	})
+	return out
+}
+
+func sameFields(t *testing.T, what string, want, got map[string]*indexedField) {
+	t.Helper()
+	if !slices.Equal(slices.Sorted(maps.Keys(want)), slices.Sorted(maps.Keys(got))) {
+		t.Fatalf("%s: fields %v, want %v", what, slices.Sorted(maps.Keys(got)), slices.Sorted(maps.Keys(want)))
+	}
+	for name, w := range want {
+		g := got[name]
+		if g.opts != w.opts || g.length != w.length || !maps.Equal(g.freqs, w.freqs) || !slices.Equal(g.stored, w.stored) {
+			t.Fatalf("%s: field %s is %+v, want %+v", what, name, *g, *w)
+		}
+	}
+}
+
+// TestRecordLikeMapping: a document's record, and its events' record,
+// give bleve the fields, terms, counts, lengths and stored values that
+// the mapping made of the same values: on the search fixtures, generated
+// documents, tagged articles, and values that fold, lower or split
+// unusually.
+func TestRecordLikeMapping(t *testing.T) {
+	x, err := Open(filepath.Join(t.TempDir(), "index"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { x.Close() })
+	docs := slices.Concat(searchtest.Fixtures(), searchtest.EventFixtures(), searchtest.Generate(100, 7).Docs, searchtest.Articles(t, 100))
+	docs = append(docs, search.Doc{
+		ID:          "odd",
+		Title:       "\u039f\u0394\u039f\u03a3 \u023a \u0130stanbul \u1e9e",
+		Text:        "Cafe\u0301 na\u00efve \u03a3\u038a\u03a3\u03a5\u03a6\u039f\u03a3 \u1780\u17d2\u179a\u17bb\u1784 \u9ec4\u4e50 \u00c6SIR  e\u0301 \u023e\nAB.CD 3,000 don\u2019t",
+		EntityNames: []string{"", "Huang Le", "黄乐", "Huang Le", "ÉLAN"},
+		Compounds:   []string{"huang-le", "", "huang-le"},
+		Provinces:   []string{},
+		Events: []document.Event{
+			{Date: "2023-03-23", Precision: "day", Summary: "Police \u03a3\u039f\u03a6\u039f\u03a3 raided \u023a\u0301", Entities: []string{"huang-le", "huang-le"}},
+			{Date: "2023-04", Precision: "month", Summary: "ODOS\n\u039f\u0394\u039f\u03a3"},
+		},
+	}, search.Doc{ID: "bare"})
+	docMap, evMap := x.idx.Mapping(), x.ev.Mapping()
+	events := 0
+	for _, d := range docs {
+		m, err := mapped(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec, _, err := x.record(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sameFields(t, d.ID, mappedFields(t, docMap, d.ID, m), indexedFields(t, rec))
+		if evs := search.EventsOf(d); len(evs) > 0 {
+			events++
+			m, err := mappedEvents(evs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rec, err := x.eventsRecord(d.ID, search.EventsOf(d))
+			if err != nil {
+				t.Fatal(err)
+			}
+			sameFields(t, d.ID+" events", mappedFields(t, evMap, d.ID, m), indexedFields(t, rec))
+		}
+	}
+	if events < 100 {
+		t.Fatalf("only %d of %d documents with events", events, len(docs))
+	}
+}
+
+func mappedFields(t *testing.T, m mapping.IndexMapping, id string, v map[string]any) map[string]*indexedField {
+	t.Helper()
+	doc := bdoc.NewDocument(id)
+	if err := m.MapDocument(doc, v); err != nil {
+		t.Fatal(err)
+	}
+	return indexedFields(t, doc)
+}
