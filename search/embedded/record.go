@@ -104,8 +104,9 @@ func (f *wordsField) Analyze() {
 		size += len(v)
 	}
 	// An article of 4.4 KB has about 750 words, 400 of them different.
-	f.freqs = make(index.TokenFrequencies, size/12+1)
-	var slab []index.TokenFreq
+	distinct := size/12 + 1
+	f.freqs = make(index.TokenFrequencies, distinct)
+	slab := make([]index.TokenFreq, 0, distinct)
 	for _, v := range f.values {
 		text := foldText(v)
 		Words(text, func(start, end int) bool {
@@ -116,7 +117,7 @@ func (f *wordsField) Analyze() {
 				return true
 			}
 			if len(slab) == cap(slab) {
-				slab = make([]index.TokenFreq, 0, max(16, cap(slab)))
+				slab = make([]index.TokenFreq, 0, cap(slab))
 			}
 			slab = append(slab, index.TokenFreq{Term: term})
 			tf := &slab[len(slab)-1]
