@@ -10,10 +10,8 @@ package embedded
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/blevesearch/bleve/v2/analysis"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -23,10 +21,12 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	bdoc "github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/mapping"
 	bindex "github.com/blevesearch/bleve_index_api"
+	json "github.com/goccy/go-json"
 	berrors "go.etcd.io/bbolt/errors"
 
 	"github.com/compoundwatch/compoundwatch/search"
