@@ -134,6 +134,17 @@ func (g *Gazetteer) Entity(id string) (Record, bool) {
 	return g.records[i].clone(), true
 }
 
+// Aliases returns the aliases of the record with the given id, nil for
+// none: what search adds to every document that names the record, so a
+// copy of the aliases alone rather than of the whole record.
+func (g *Gazetteer) Aliases(id string) []string {
+	i, ok := g.byID[id]
+	if !ok {
+		return nil
+	}
+	return slices.Clone(g.records[i].Aliases)
+}
+
 // Records returns the records of a type in file order; typ "" returns all.
 func (g *Gazetteer) Records(typ string) []Record {
 	var out []Record

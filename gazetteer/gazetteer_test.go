@@ -241,6 +241,15 @@ func TestRecords(t *testing.T) {
 	if again, _ := g.Entity("huang-le-majestic-two"); again.Aliases[0] == "changed" {
 		t.Error("Entity shares its slices with the gazetteer")
 	}
+	again, _ := g.Entity("huang-le-majestic-two")
+	if as := g.Aliases("huang-le-majestic-two"); !slices.Equal(as, again.Aliases) {
+		t.Errorf("Aliases = %q, want the record's %q", as, again.Aliases)
+	} else if as[0] = "changed"; g.Aliases("huang-le-majestic-two")[0] == "changed" {
+		t.Error("Aliases shares its slice with the gazetteer")
+	}
+	if as := g.Aliases("no-such-id"); as != nil {
+		t.Errorf("Aliases of an unknown id = %q", as)
+	}
 	if len(g.Version()) != 12 {
 		t.Errorf("version %q", g.Version())
 	}

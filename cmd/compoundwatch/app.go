@@ -174,13 +174,7 @@ func (a *app) aliases() (search.AliasFunc, error) {
 	if err != nil {
 		return nil, err
 	}
-	return func(id string) []string {
-		r, ok := g.Entity(id)
-		if !ok {
-			return nil
-		}
-		return r.Aliases
-	}, nil
+	return g.Aliases, nil
 }
 
 // openBackend opens Meilisearch when configured, else the embedded index
