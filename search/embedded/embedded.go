@@ -271,6 +271,30 @@ func storedOnly() *mapping.FieldMapping {
 	return src
 }
 
+// facets is every facet value of d, each after its facet's code
+// (fFacets).
+func facets(d search.Doc) []string {
+	var out []string
+	add := func(facet string, vals ...string) {
+		code := string(rune(facetCode(facet)))
+		for _, v := range vals {
+			if v != "" {
+				out = append(out, code+v)
+			}
+		}
+	}
+	add(search.FacetCompounds, d.Compounds...)
+	add(search.FacetTycoons, d.Tycoons...)
+	add(search.FacetProvinces, d.Provinces...)
+	add(search.FacetOutlet, d.Outlet)
+	add(search.FacetLanguage, d.Language)
+	add(search.FacetMonth, d.Month)
+	if d.Year != 0 {
+		add(search.FacetYear, strconv.Itoa(d.Year))
+	}
+	return out
+}
+
 // record is the bleve document of d, and the size of its JSON, which
 // Meilisearch limits.
 func (x *Index) record(d search.Doc) (*bdoc.Document, int, error) {
@@ -297,25 +321,7 @@ func (x *Index) record(d search.Doc) (*bdoc.Document, int, error) {
 		r.keywords("year", strconv.Itoa(d.Year))
 		r.number(fYearNum, float64(d.Year))
 	}
-	var facets []string
-	add := func(facet string, vals ...string) {
-		code := string(rune(facetCode(facet)))
-		for _, v := range vals {
-			if v != "" {
-				facets = append(facets, code+v)
-			}
-		}
-	}
-	add(search.FacetCompounds, d.Compounds...)
-	add(search.FacetTycoons, d.Tycoons...)
-	add(search.FacetProvinces, d.Provinces...)
-	add(search.FacetOutlet, d.Outlet)
-	add(search.FacetLanguage, d.Language)
-	add(search.FacetMonth, d.Month)
-	if d.Year != 0 {
-		add(search.FacetYear, strconv.Itoa(d.Year))
-	}
-	r.keywords(fFacets, facets...)
+	r.keywords(fFacets, facets(d)...)
 	if d.DuplicateOf != "" {
 		r.keywords("duplicate_of", d.DuplicateOf)
 	} else {

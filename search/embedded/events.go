@@ -96,9 +96,17 @@ type eventGroup struct {
 	Sig    []uint32       `json:"sig,omitempty"`
 }
 
-// eventsRecord is the bleve document of the events of document id; evs
-// are EventsOf's and are changed.
-func (x *Index) eventsRecord(id string, evs []search.Event) (*bdoc.Document, error) {
+// eventValues are what the events index keeps of the events of one
+// document: each field's values, and the events stored together.
+type eventValues struct {
+	src                                          []byte
+	summaries, entities, provinces, days, months []string
+	outlet                                       string
+}
+
+// valuesOf returns the eventValues of evs, which are EventsOf's and are
+// changed.
+func valuesOf(evs []search.Event) (eventValues, error) {
 	g := eventGroup{Events: evs}
 	if !slices.ContainsFunc(evs, func(e search.Event) bool { return !slices.Equal(e.Sig, evs[0].Sig) }) {
 		g.Sig = evs[0].Sig
@@ -106,30 +114,40 @@ func (x *Index) eventsRecord(id string, evs []search.Event) (*bdoc.Document, err
 			evs[i].Sig = nil
 		}
 	}
-	src, err := json.Marshal(g)
+	v := eventValues{outlet: evs[0].Outlet} // the document's
+	var err error
+	if v.src, err = json.Marshal(g); err != nil {
+		return v, err
+	}
+	v.summaries = make([]string, len(evs))
+	for i, e := range evs {
+		v.summaries[i] = e.Summary
+		v.months = append(v.months, monthKey(e.Day))
+		v.entities = append(v.entities, e.Entities...)
+		v.provinces = append(v.provinces, e.Provinces...)
+		v.days = append(v.days, dateKey(e.Day))
+	}
+	v.entities, v.provinces, v.days, v.months = uniq(v.entities), uniq(v.provinces), uniq(v.days), uniq(v.months)
+	return v, nil
+}
+
+// eventsRecord is the bleve document of the events of document id; evs
+// are EventsOf's and are changed. The sentences are one field: the same
+// words, without a field (and a merge of its terms) per event.
+func (x *Index) eventsRecord(id string, evs []search.Event) (*bdoc.Document, error) {
+	v, err := valuesOf(evs)
 	if err != nil {
 		return nil, err
 	}
-	// The sentences are one field: the same words, without a field (and
-	// a merge of its terms) per event.
-	summaries := make([]string, len(evs))
-	var entities, provinces, days, months []string
-	for i, e := range evs {
-		summaries[i] = e.Summary
-		months = append(months, monthKey(e.Day))
-		entities = append(entities, e.Entities...)
-		provinces = append(provinces, e.Provinces...)
-		days = append(days, dateKey(e.Day))
-	}
 	r := newRecord(id, x.evOpts)
-	r.text(fEvSummary, summaries...)
-	r.keywords("entities", uniq(entities)...)
-	r.keywords("provinces", uniq(provinces)...)
-	r.keywords(fEvDayKey, uniq(days)...)
-	r.keywords(fEvMonthKey, uniq(months)...)
-	r.stored(fSource, src)
-	if o := evs[0].Outlet; o != "" { // the document's
-		r.keywords("outlet", o)
+	r.text(fEvSummary, v.summaries...)
+	r.keywords("entities", v.entities...)
+	r.keywords("provinces", v.provinces...)
+	r.keywords(fEvDayKey, v.days...)
+	r.keywords(fEvMonthKey, v.months...)
+	r.stored(fSource, v.src)
+	if v.outlet != "" {
+		r.keywords("outlet", v.outlet)
 	}
 	return r.doc, r.err
 }

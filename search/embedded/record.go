@@ -66,7 +66,7 @@ func (r *record) options(name string) index.FieldIndexingOptions {
 // mapping, it adds no field for no values.
 func (r *record) text(name string, values ...string) {
 	if len(values) > 0 {
-		r.doc.AddField(&wordsField{name: name, values: values, opts: r.options(name)})
+		r.doc.AddField(&wordsField{field{name: name, values: values, opts: r.options(name)}})
 	}
 }
 
@@ -74,7 +74,7 @@ func (r *record) text(name string, values ...string) {
 // does. Like the mapping, it adds no field for no values.
 func (r *record) keywords(name string, values ...string) {
 	if len(values) > 0 {
-		r.doc.AddField(&keywordsField{name: name, values: values, opts: r.options(name)})
+		r.doc.AddField(&keywordsField{field{name: name, values: values, opts: r.options(name)}})
 	}
 }
 
@@ -87,15 +87,41 @@ func (r *record) stored(name string, v []byte) {
 	r.doc.AddField(document.NewTextFieldWithIndexingOptions(name, nil, v, r.options(name)))
 }
 
-// wordsField is a text field of several values, split by Words, folded
-// and lowered as analyzerName's filters do.
-type wordsField struct {
+// field is what the text fields of a record share: all the values of
+// the field in one, never stored.
+type field struct {
 	name   string
 	values []string
 	opts   index.FieldIndexingOptions
 	length int
 	freqs  index.TokenFrequencies
 }
+
+func (f *field) Name() string                                     { return f.name }
+func (f *field) ArrayPositions() []uint64                         { return nil }
+func (f *field) Options() index.FieldIndexingOptions              { return f.opts }
+func (f *field) EncodedFieldType() byte                           { return 't' }
+func (f *field) AnalyzedLength() int                              { return f.length }
+func (f *field) AnalyzedTokenFrequencies() index.TokenFrequencies { return f.freqs }
+
+// Value is the first value: the field is not stored, so only bleve's
+// accounting reads it.
+func (f *field) Value() []byte { return []byte(f.values[0]) }
+
+func (f *field) NumPlainTextBytes() uint64 {
+	n := 0
+	for _, v := range f.values {
+		n += len(v)
+	}
+	return uint64(n)
+}
+
+// Size is an estimate for bleve's accounting of memory.
+func (f *field) Size() int { return int(f.NumPlainTextBytes()) + 64*len(f.freqs) }
+
+// wordsField is a text field of values split by Words, folded and
+// lowered as analyzerName's filters do.
+type wordsField struct{ field }
 
 // Analyze runs on bleve's analysis workers, several at once.
 func (f *wordsField) Analyze() {
@@ -105,7 +131,7 @@ func (f *wordsField) Analyze() {
 	}
 	// An article of 4.4 KB has about 750 words, 400 of them different.
 	distinct := size/12 + 1
-	f.freqs = make(index.TokenFrequencies, distinct)
+	f.length, f.freqs = 0, make(index.TokenFrequencies, distinct)
 	slab := make([]index.TokenFreq, 0, distinct)
 	for _, v := range f.values {
 		text := foldText(v)
@@ -155,37 +181,12 @@ func lowerTerm(w []byte) []byte {
 	return w
 }
 
-func (f *wordsField) Name() string                                     { return f.name }
-func (f *wordsField) ArrayPositions() []uint64                         { return nil }
-func (f *wordsField) Options() index.FieldIndexingOptions              { return f.opts }
-func (f *wordsField) EncodedFieldType() byte                           { return 't' }
-func (f *wordsField) AnalyzedLength() int                              { return f.length }
-func (f *wordsField) AnalyzedTokenFrequencies() index.TokenFrequencies { return f.freqs }
-
-// Value is the first value: the field is never stored, so only bleve's
-// accounting reads it.
-func (f *wordsField) Value() []byte { return []byte(f.values[0]) }
-
-func (f *wordsField) NumPlainTextBytes() uint64 {
-	n := 0
-	for _, v := range f.values {
-		n += len(v)
-	}
-	return uint64(n)
-}
-
-// Size is an estimate for bleve's accounting of memory.
-func (f *wordsField) Size() int { return int(f.NumPlainTextBytes()) + 64*len(f.freqs) }
-
-// keywordsField is a text field of values each taken as one term.
-type keywordsField struct {
-	name   string
-	values []string
-	opts   index.FieldIndexingOptions
-	freqs  index.TokenFrequencies
-}
+// keywordsField is a text field of values each taken as one term, as
+// the keyword analyzer takes them.
+type keywordsField struct{ field }
 
 func (f *keywordsField) Analyze() {
+	f.length = len(f.values)
 	f.freqs = make(index.TokenFrequencies, len(f.values))
 	tfs := make([]index.TokenFreq, 0, len(f.values))
 	for _, v := range f.values {
@@ -199,21 +200,3 @@ func (f *keywordsField) Analyze() {
 		f.freqs[v] = tf
 	}
 }
-
-func (f *keywordsField) Name() string                                     { return f.name }
-func (f *keywordsField) ArrayPositions() []uint64                         { return nil }
-func (f *keywordsField) Options() index.FieldIndexingOptions              { return f.opts }
-func (f *keywordsField) EncodedFieldType() byte                           { return 't' }
-func (f *keywordsField) AnalyzedLength() int                              { return len(f.values) }
-func (f *keywordsField) AnalyzedTokenFrequencies() index.TokenFrequencies { return f.freqs }
-func (f *keywordsField) Value() []byte                                    { return []byte(f.values[0]) }
-
-func (f *keywordsField) NumPlainTextBytes() uint64 {
-	n := 0
-	for _, v := range f.values {
-		n += len(v)
-	}
-	return uint64(n)
-}
-
-func (f *keywordsField) Size() int { return int(f.NumPlainTextBytes()) + 64*len(f.values) }

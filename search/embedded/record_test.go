@@ -45,25 +45,7 @@ func mapped(d search.Doc) (map[string]any, error) {
 		m["year"] = strconv.Itoa(d.Year)
 		m[fYearNum] = float64(d.Year)
 	}
-	var facets []string
-	add := func(facet string, vals ...string) {
-		code := string(rune(facetCode(facet)))
-		for _, v := range vals {
-			if v != "" {
-				facets = append(facets, code+v)
-			}
-		}
-	}
-	add(search.FacetCompounds, d.Compounds...)
-	add(search.FacetTycoons, d.Tycoons...)
-	add(search.FacetProvinces, d.Provinces...)
-	add(search.FacetOutlet, d.Outlet)
-	add(search.FacetLanguage, d.Language)
-	add(search.FacetMonth, d.Month)
-	if d.Year != 0 {
-		add(search.FacetYear, strconv.Itoa(d.Year))
-	}
-	m[fFacets] = facets
+	m[fFacets] = facets(d)
 	if d.DuplicateOf != "" {
 		m["duplicate_of"] = d.DuplicateOf
 	} else {
@@ -73,38 +55,24 @@ func mapped(d search.Doc) (map[string]any, error) {
 }
 
 // mappedEvents is what the events index gave bleve's mapping for the
-// events of a document before it built records; evs are EventsOf's and
-// are changed.
+// events of a document before it built records, the sentences as one
+// text; evs are EventsOf's and are changed.
 func mappedEvents(evs []search.Event) (map[string]any, error) {
-	g := eventGroup{Events: evs}
-	if !slices.ContainsFunc(evs, func(e search.Event) bool { return !slices.Equal(e.Sig, evs[0].Sig) }) {
-		g.Sig = evs[0].Sig
-		for i := range evs {
-			evs[i].Sig = nil
-		}
-	}
-	src, err := json.Marshal(g)
+	v, err := valuesOf(evs)
 	if err != nil {
 		return nil, err
 	}
-	// The sentences go in as one text: the same words, as a line break
-	// ends a word, without a field (and a merge of its terms) per event.
 	var summary strings.Builder
-	var entities, provinces, days, months []string
-	for _, e := range evs {
-		summary.WriteString(e.Summary)
+	for _, sum := range v.summaries {
+		summary.WriteString(sum)
 		summary.WriteByte('\n')
-		months = append(months, monthKey(e.Day))
-		entities = append(entities, e.Entities...)
-		provinces = append(provinces, e.Provinces...)
-		days = append(days, dateKey(e.Day))
 	}
 	m := map[string]any{
-		fEvSummary: summary.String(), "entities": uniq(entities), "provinces": uniq(provinces),
-		fEvDayKey: uniq(days), fEvMonthKey: uniq(months), fSource: string(src),
+		fEvSummary: summary.String(), "entities": v.entities, "provinces": v.provinces,
+		fEvDayKey: v.days, fEvMonthKey: v.months, fSource: string(v.src),
 	}
-	if o := evs[0].Outlet; o != "" { // the document's
-		m["outlet"] = o
+	if v.outlet != "" {
+		m["outlet"] = v.outlet
 	}
 	return m, nil
 }

@@ -69,10 +69,25 @@ func TestWordsASCII(t *testing.T) {
 	for _, d := range searchtest.Fixtures() {
 		texts = append(texts, d.Title, d.Text)
 	}
-	files, _ := filepath.Glob(filepath.Join(repotest.Root(t), "examples", "*"))
-	if len(files) == 0 {
-		t.Fatal("no examples")
+	texts = append(texts, readAll(t, filepath.Join(repotest.Root(t), "examples"))...)
+	for i, text := range texts {
+		t.Run(fmt.Sprint(i), func(t *testing.T) { sameWords(t, text) })
 	}
+	t.Run("shared", func(t *testing.T) {
+		for _, text := range readAll(t, repotest.Shared(t, "corpus", "docs")) {
+			sameWords(t, text)
+		}
+	})
+}
+
+// readAll returns the contents of every file in dir, which has some.
+func readAll(t *testing.T, dir string) []string {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join(dir, "*"))
+	if len(files) == 0 {
+		t.Fatalf("no files in %s", dir)
+	}
+	var texts []string
 	for _, f := range files {
 		b, err := os.ReadFile(f)
 		if err != nil {
@@ -80,22 +95,7 @@ func TestWordsASCII(t *testing.T) {
 		}
 		texts = append(texts, string(b))
 	}
-	for i, text := range texts {
-		t.Run(fmt.Sprint(i), func(t *testing.T) { sameWords(t, text) })
-	}
-	t.Run("shared", func(t *testing.T) {
-		docs, _ := filepath.Glob(filepath.Join(repotest.Shared(t, "corpus", "docs"), "*"))
-		if len(docs) == 0 {
-			t.Fatal("no documents in the shared corpus")
-		}
-		for _, f := range docs {
-			b, err := os.ReadFile(f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			sameWords(t, string(b))
-		}
-	})
+	return texts
 }
 
 // FuzzWordsASCII is TestWordsASCII on any text. Seeds:
