@@ -57,6 +57,7 @@ type Index struct {
 	lev levBuilders
 	// The options of the fields of idx and ev, for their records.
 	docOpts, evOpts fieldOptions
+	names           *termMemo
 }
 
 var (
@@ -197,7 +198,8 @@ func Open(dir string, opts Options) (*Index, error) {
 		syn[k] = append(syn[k], v...)
 	}
 	opts.Logger.Debug("embedded index open", "dir", dir)
-	return &Index{dir: dir, idx: idx, ev: ev, log: opts.Logger, syn: syn, an: an, lev: lev, docOpts: docOpts, evOpts: evOpts}, nil
+	return &Index{dir: dir, idx: idx, ev: ev, log: opts.Logger, syn: syn, an: an, lev: lev, docOpts: docOpts, evOpts: evOpts,
+		names: newTermMemo(memoNames)}, nil
 }
 
 // newMapping builds the index mapping: a static document mapping, so only
@@ -304,7 +306,7 @@ func (x *Index) record(d search.Doc) (*bdoc.Document, int, error) {
 	}
 	r := newRecord(d.ID, x.docOpts)
 	r.text(fTitle, d.Title)
-	r.text(fEntityNames, d.EntityNames...)
+	r.names(fEntityNames, x.names, d.EntityNames...)
 	r.text(fText, d.Text)
 	r.number(fPublished, float64(d.Published))
 	r.keywords(fDate, dateKey(d.Published))

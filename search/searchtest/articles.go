@@ -17,7 +17,8 @@ import (
 // Articles builds n distinct article-sized documents
 // (repotest.Articles, as the pipeline's throughput benchmark does) and
 // tags them as the pipeline would: read from a file, extracted with the
-// shipped gazetteer, turned into search.Docs.
+// shipped gazetteer, turned into search.Docs with every alias of the
+// entities they name, as `ingest` and `run` index them.
 func Articles(tb testing.TB, n int) []search.Doc {
 	tb.Helper()
 	g, err := gazetteer.Default()
@@ -36,7 +37,7 @@ func Articles(tb testing.TB, n int) []search.Doc {
 		if err != nil {
 			tb.Fatal(err)
 		}
-		docs = append(docs, search.FromTagged(x.Extract(raw), nil))
+		docs = append(docs, search.FromTagged(x.Extract(raw), g.Aliases))
 	}
 	return docs
 }
