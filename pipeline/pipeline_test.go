@@ -68,7 +68,7 @@ func startWith(tb testing.TB, dir string, backend search.Backend) *env {
 		tb.Fatal(err)
 	}
 	go func() {
-		errc <- pipeline.Run(sctx, extractor.NewWorker(b, extractor.New(g), log), indexer.New(b, backend, log, nil), w, d)
+		errc <- pipeline.Run(sctx, extractor.NewWorker(b, extractor.New(g), log), indexer.New(b, backend, log, g.Aliases), w, d)
 	}()
 	e := &env{bus: b, backend: backend}
 	e.stop = func() {
@@ -80,6 +80,17 @@ func startWith(tb testing.TB, dir string, backend search.Backend) *env {
 		b.Close()
 	}
 	return e
+}
+
+// aliases is what `ingest` and `run` give the indexer: every spelling
+// of an entity, for the documents that name it.
+func aliases(tb testing.TB) search.AliasFunc {
+	tb.Helper()
+	g, err := gazetteer.Default()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return g.Aliases
 }
 
 func (e *env) ingest(tb testing.TB, paths ...string) ingest.Counts {

@@ -47,7 +47,8 @@ func TestFromTaggedNames(t *testing.T) {
 }
 
 // BenchmarkFromTagged converts tagged articles into search documents, as
-// the indexer stage does with every document it receives.
+// the indexer stage does with every document it receives, with the
+// entities' aliases.
 func BenchmarkFromTagged(b *testing.B) {
 	g, err := gazetteer.Default()
 	if err != nil {
@@ -61,7 +62,7 @@ func BenchmarkFromTagged(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		for _, tg := range tagged {
-			search.FromTagged(tg, nil)
+			search.FromTagged(tg, g.Aliases)
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(tagged))/1e3, "µs/doc")
