@@ -38,7 +38,9 @@ func stage(backend search.Backend) bus.Stage {
 		if want.Docs > 0 {
 			st.Batch = want.Docs
 		}
-		st.Linger = max(st.Linger, want.Linger)
+		if want.Linger > 0 {
+			st.Linger = want.Linger
+		}
 		st.LingerMax = want.LingerMax
 		st.HoldPartial = want.Queued
 		if want.InFlight > 0 {
@@ -50,7 +52,7 @@ func stage(backend search.Backend) bus.Stage {
 
 // Linger is how long a batch that is not full waits for more documents
 // (longer while all InFlight batches are at the engine; see
-// bus.Stage.Linger), unless the backend asks for longer
+// bus.Stage.Linger), unless the backend asks otherwise
 // (search.Batcher): both engines index fewer, larger batches faster
 // (each embedded batch is a segment to merge; each Meilisearch indexing
 // run has a fixed cost).

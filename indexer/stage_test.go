@@ -10,10 +10,10 @@ import (
 	"github.com/compoundwatch/compoundwatch/search/embedded"
 )
 
-// TestStageBatching: a backend that asks for larger batches, a longer
-// linger (and lingering on while a batch grows), partial batches held while one is in flight or fewer batches in
-// flight gets them, also through the metrics wrapper; others, and asks
-// for a shorter linger, get the defaults.
+// TestStageBatching: a backend that asks for larger batches, another
+// linger (and lingering on while a batch grows), partial batches held
+// while one is in flight or fewer batches in flight gets them, also
+// through the metrics wrapper; others get the defaults.
 func TestStageBatching(t *testing.T) {
 	big := batching{want: search.Batching{Docs: 2000, Linger: time.Second, LingerMax: 5 * time.Second, Queued: true, InFlight: 2}}
 	x, err := embedded.Open(t.TempDir(), embedded.Options{})
@@ -32,11 +32,11 @@ func TestStageBatching(t *testing.T) {
 	}{
 		{"asks nothing", batching{}, BatchSize, Linger, 0, false, InFlight},
 		{"asks for more, longer, one at a time", big, 2000, time.Second, 5 * time.Second, true, 2},
-		{"asks for a shorter linger", batching{want: search.Batching{Linger: time.Millisecond}}, BatchSize, Linger, 0, false, InFlight},
+		{"asks for a shorter linger", batching{want: search.Batching{Linger: time.Millisecond}}, BatchSize, time.Millisecond, 0, false, InFlight},
 		{"asks for fewer documents", batching{want: search.Batching{Docs: 10}}, 10, Linger, 0, false, InFlight},
 		{"through metrics", metrics.New().Backend(big), 2000, time.Second, 5 * time.Second, true, 2},
 		{"plain backend through metrics", metrics.New().Backend(plain{}), BatchSize, Linger, 0, false, InFlight},
-		{"embedded index: two batches of 250", metrics.New().Backend(x), 250, Linger, 0, false, 2},
+		{"embedded index: two batches of 250, lingering while they grow", metrics.New().Backend(x), 250, 100 * time.Millisecond, 300 * time.Millisecond, false, 2},
 	} {
 		st := stage(tt.backend)
 		if st.Batch != tt.docs || st.Linger != tt.linger || st.LingerMax != tt.most || st.HoldPartial != tt.hold || st.InFlight != tt.flight {

@@ -128,7 +128,7 @@ type Batching struct {
 	// default.
 	Docs int
 	// Linger is how long a batch written to an idle backend waits for
-	// more documents; shorter than the indexer's default has no effect.
+	// more documents; 0 keeps the indexer's default.
 	Linger time.Duration
 	// LingerMax lets a batch that grew while it lingered wait on, a
 	// Linger at a time, up to LingerMax (bus.Stage.LingerMax): for a
