@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -58,7 +59,9 @@ type Bus struct {
 	srv      *server.Server
 	lock     *os.File
 	addrFn   string
-	bodies   jetstream.ObjectStore
+	// closing is set by Close (see asyncError).
+	closing atomic.Bool
+	bodies  jetstream.ObjectStore
 	// streams and kvs hold a handle per stream and bucket, made once at
 	// Open, so hot paths skip the info request.
 	streams map[string]jetstream.Stream
@@ -93,7 +96,8 @@ func Open(ctx context.Context, o Options) (*Bus, error) {
 		// an end-of-batch message a request. nats.go's default queue
 		// holds 65,536 and is allocated whole for every lookup: half a
 		// megabyte for a request of 64 keys.
-		nats.SyncQueueLen(2 * rawLookupMax)}
+		nats.SyncQueueLen(2 * rawLookupMax),
+		nats.ErrorHandler(b.asyncError)}
 	if b.srv != nil {
 		// The server is in this process: talk to it over an in-memory
 		// pipe rather than through the kernel's loopback.
@@ -225,6 +229,7 @@ func transient(err error) bool {
 // Close drains the connection and stops the embedded server, in that
 // order, so nothing acknowledged is lost.
 func (b *Bus) Close() error {
+	b.closing.Store(true)
 	var err error
 	if b.nc != nil {
 		err = b.nc.Drain()
@@ -234,6 +239,22 @@ func (b *Bus) Close() error {
 	}
 	b.shutdownServer()
 	return err
+}
+
+// asyncError logs an error the server reports outside any call, such as
+// a subscription too slow for its messages, which nats.go would write to
+// standard error unformatted. While the bus closes, the embedded server
+// stops the consumers of watchers still draining, which is expected.
+func (b *Bus) asyncError(_ *nats.Conn, sub *nats.Subscription, err error) {
+	level := slog.LevelWarn
+	if b.closing.Load() {
+		level = slog.LevelDebug
+	}
+	attrs := []any{"err", err}
+	if sub != nil {
+		attrs = append(attrs, "subject", sub.Subject)
+	}
+	b.log.Log(context.Background(), level, "NATS reported an error", attrs...)
 }
 
 func (b *Bus) shutdownServer() {

@@ -17,24 +17,8 @@ import (
 	"github.com/compoundwatch/compoundwatch/bus"
 	"github.com/compoundwatch/compoundwatch/content"
 	"github.com/compoundwatch/compoundwatch/document"
+	"github.com/compoundwatch/compoundwatch/internal/repotest"
 )
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 func testOptions(t testing.TB) Options {
 	return Options{
@@ -59,7 +43,7 @@ func openBus(t testing.TB, dir string) *bus.Bus {
 	return b
 }
 
-func newCrawler(t testing.TB, b *bus.Bus, opts Options, logs *syncBuffer) *Crawler {
+func newCrawler(t testing.TB, b *bus.Bus, opts Options, logs *repotest.SyncBuffer) *Crawler {
 	t.Helper()
 	var log *slog.Logger
 	if logs != nil {
@@ -90,7 +74,7 @@ func TestOnceFixtureSite(t *testing.T) {
 	f := newFixture(t)
 	b := openBus(t, t.TempDir())
 	defer b.Close()
-	logs := &syncBuffer{}
+	logs := &repotest.SyncBuffer{}
 	opts := testOptions(t)
 	var (
 		fetchMu sync.Mutex
