@@ -127,10 +127,11 @@ type Stage struct {
 	// much latency for fewer, larger batches. Zero hands over what is
 	// waiting at once.
 	Linger time.Duration
-	// LingerMax lets a batch that grew while it lingered linger again,
-	// up to LingerMax from its first message, so that a burst (a folder
-	// being ingested) becomes one batch rather than being cut after the
-	// first Linger. Zero or less than Linger: one Linger only.
+	// LingerMax lets a batch linger on while messages keep coming, until
+	// Linger after the last of them, up to LingerMax from its first
+	// message, so that a burst (a folder being ingested) becomes one
+	// batch rather than being cut after the first Linger. Zero or less
+	// than Linger: one Linger only.
 	LingerMax time.Duration
 	// HoldPartial keeps a batch that is not full gathering for as long
 	// as any call is in flight, not only while every slot is taken; full
@@ -445,6 +446,12 @@ func batches(ctx context.Context, c jetstream.Consumer, max, inflight int, linge
 // lingers are Stage.Linger and Stage.LingerMax.
 type lingers struct{ each, most time.Duration }
 
+// lingerStep bounds each wait for more messages while a batch lingers. A
+// fetch returns when it is full or its wait is over, so a batch that
+// waited out its linger in one fetch and grew meanwhile would wait a
+// whole linger more after its last message.
+const lingerStep = 20 * time.Millisecond
+
 // gather adds messages to a batch that is not full: for a linger (again
 // while the batch grows, up to the longest), and after that for as long
 // as every slot is taken, since the batch could not start anyway, or
@@ -472,7 +479,7 @@ func (f *flight) gather(ctx context.Context, c jetstream.Consumer, ka *alive, ma
 			// take what has come, and hand it over as soon as one ends.
 			more, err = c.FetchNoWait(max - n)
 		} else {
-			more, err = c.Fetch(max-n, jetstream.FetchMaxWait(wait))
+			more, err = c.Fetch(max-n, jetstream.FetchMaxWait(min(wait, lingerStep)))
 		}
 		if err != nil {
 			break

@@ -771,6 +771,32 @@ func TestConsumeLingerMax(t *testing.T) {
 	}
 }
 
+// TestConsumeLingerAfterLast: with LingerMax, a batch is handed over
+// about one Linger after its last message, not a Linger per wait for
+// more: messages that came while it lingered once do not make it wait a
+// whole Linger again.
+func TestConsumeLingerAfterLast(t *testing.T) {
+	const linger = 500 * time.Millisecond
+	g := startGather(t, bus.Stage{Batch: 100, Linger: linger, LingerMax: 5 * time.Second})
+	g.publish(0)
+	time.Sleep(50 * time.Millisecond)
+	g.publish(1)
+	g.publish(2)
+	last := time.Now()
+	c := g.next("the batch")
+	waited := time.Since(last)
+	close(c.release)
+	if !slices.Equal(c.counts, []int{0, 1, 2}) {
+		t.Errorf("batch %v, want [0 1 2]", c.counts)
+	}
+	// One linger after the last message; a second whole linger would
+	// end at 950 ms.
+	if waited < linger-100*time.Millisecond || waited > linger+350*time.Millisecond {
+		t.Errorf("handed over %v after the last message, want about %v", waited, linger)
+	}
+	g.stop()
+}
+
 // stamped is a mention event that notes when it was decoded.
 type stamped struct {
 	document.MentionEvent
