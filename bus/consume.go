@@ -452,8 +452,9 @@ type lingers struct{ each, most time.Duration }
 // whole linger more after its last message.
 const lingerStep = 20 * time.Millisecond
 
-// gather adds messages to a batch that is not full: for a linger (again
-// while the batch grows, up to the longest), and after that for as long
+// gather adds messages to a batch that is not full: for a linger (until
+// a linger after the last message while the batch grows, up to the
+// longest), and after that for as long
 // as every slot is taken, since the batch could not start anyway, or
 // with hold for as long as any call runs. Without hold,
 // once a slot is free the batch is handed over even while other calls

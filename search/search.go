@@ -130,8 +130,8 @@ type Batching struct {
 	// Linger is how long a batch written to an idle backend waits for
 	// more documents; 0 keeps the indexer's default.
 	Linger time.Duration
-	// LingerMax lets a batch that grew while it lingered wait on, a
-	// Linger at a time, up to LingerMax (bus.Stage.LingerMax): for a
+	// LingerMax lets a batch wait on while documents keep coming, until
+	// Linger after the last, up to LingerMax (bus.Stage.LingerMax): for a
 	// backend whose every write has a large fixed cost, a burst of
 	// documents is one write.
 	LingerMax time.Duration
