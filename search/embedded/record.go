@@ -66,14 +66,10 @@ func (r *record) options(name string) index.FieldIndexingOptions {
 
 // text adds a field of values analysed as analyzerName does. Like the
 // mapping, it adds no field for no values.
-func (r *record) text(name string, values ...string) {
-	if len(values) > 0 {
-		r.doc.AddField(&wordsField{field: field{name: name, values: values, opts: r.options(name)}})
-	}
-}
+func (r *record) text(name string, values ...string) { r.names(name, nil, values...) }
 
-// names adds a text field of names that recur across documents, whose
-// terms memo keeps (see termMemo).
+// names is text for names that recur across documents, whose terms memo
+// keeps (see termMemo); a nil memo keeps none.
 func (r *record) names(name string, memo *termMemo, values ...string) {
 	if len(values) > 0 {
 		r.doc.AddField(&wordsField{field: field{name: name, values: values, opts: r.options(name)}, memo: memo})
@@ -191,8 +187,8 @@ func eachTerm(v string, yield func(term []byte)) {
 // names across a corpus. Splitting each once rather than in every
 // document took 7% off the CPU of writing an article, and a third of its
 // allocations (BenchmarkEmbeddedUpsert). The memo keeps the first limit
-// names it sees, the gazetteer's in practice, and splits any other name
-// every time.
+// names it sees (a few more when analysis workers add at once), the
+// gazetteer's in practice, and splits any other name every time.
 type termMemo struct {
 	names sync.Map // name → []memoTerm
 	n     atomic.Int64
