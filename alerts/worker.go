@@ -393,17 +393,7 @@ func (c *counts) save(ctx context.Context, st *Store, log *slog.Logger) {
 // document published so far, so `ingest` can exit knowing its alerts are
 // made (their delivery goes on in the stage processes).
 func WaitMatched(ctx context.Context, b *bus.Bus) error {
-	for {
-		n, err := b.Pending(ctx, bus.StreamTagged, bus.ConsumerAlerts)
-		if err == nil && n == 0 {
-			return nil
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(50 * time.Millisecond):
-		}
-	}
+	return b.WaitCaughtUp(ctx, nil, bus.Durable{Stream: bus.StreamTagged, Name: bus.ConsumerAlerts})
 }
 
 // Backfill sends sub, once, the archived stories published since its

@@ -7,7 +7,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/compoundwatch/compoundwatch/bus"
 	"github.com/compoundwatch/compoundwatch/document"
@@ -188,5 +190,47 @@ func TestReplay(t *testing.T) {
 	calls := 0
 	if err := bus.Replay(ctx, b, bus.StreamRaw, document.RawSchema, 100, func([]document.Raw, int) error { calls++; return stopErr }, nil); !errors.Is(err, stopErr) || calls != 1 {
 		t.Errorf("a handler error: Replay = %v after %d calls, want it returned after 1", err, calls)
+	}
+}
+
+// TestWaitCaughtUp: the wait ends once the stage has acknowledged
+// everything published before it, not before, and a consumer that does
+// not exist yet counts as behind.
+func TestWaitCaughtUp(t *testing.T) {
+	ctx := t.Context()
+	b := open(t, t.TempDir())
+	defer b.Close()
+	if _, err := b.PublishRaw(ctx, &document.Raw{Source: "a", Text: "a"}); err != nil {
+		t.Fatal(err)
+	}
+	durable := bus.Durable{Stream: bus.StreamRaw, Name: "waited"}
+	early, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
+	err := b.WaitCaughtUp(early, nil, durable)
+	cancel()
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("with no consumer, the wait ended with %v, want it to last until the deadline", err)
+	}
+	release := make(chan struct{})
+	var handled atomic.Int32
+	sctx, stop := context.WithCancel(ctx)
+	defer stop()
+	go bus.Consume(sctx, b, bus.Stage{Name: durable.Name, Stream: bus.StreamRaw, Schema: document.RawSchema, MaxDeliver: 3},
+		func(_ context.Context, items []*bus.Item[document.Raw]) {
+			<-release
+			handled.Add(int32(len(items)))
+		})
+	waited := make(chan error, 1)
+	go func() { waited <- b.WaitCaughtUp(ctx, nil, durable) }()
+	select {
+	case err := <-waited:
+		t.Fatalf("the wait ended (%v) while the stage held its message", err)
+	case <-time.After(300 * time.Millisecond):
+	}
+	close(release)
+	if err := <-waited; err != nil {
+		t.Fatal(err)
+	}
+	if handled.Load() != 1 {
+		t.Fatalf("the wait ended with %d messages handled, want 1", handled.Load())
 	}
 }

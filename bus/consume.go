@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime/pprof"
+	"slices"
 	"sync"
 	"time"
 
@@ -657,19 +658,64 @@ func (b *Bus) Pending(ctx context.Context, stream, durable string) (uint64, erro
 	if err != nil {
 		return 0, fmt.Errorf("stream %s info: %w", stream, err)
 	}
+	// The lookup fetches the consumer's info, after the stream's: asking
+	// again would cost a request and say nothing newer.
 	c, err := b.js.Consumer(ctx, stream, durable)
 	if err != nil {
 		return 0, fmt.Errorf("consumer %s: %w", durable, err)
 	}
-	info, err := c.Info(ctx)
-	if err != nil {
-		return 0, fmt.Errorf("consumer %s info: %w", durable, err)
-	}
+	info := c.CachedInfo()
 	n := info.NumPending + uint64(info.NumAckPending)
 	if n == 0 && info.AckFloor.Stream < sinfo.State.LastSeq {
 		n = 1
 	}
 	return n, nil
+}
+
+// Durable names a stage's durable consumer and the stream it reads.
+type Durable struct{ Stream, Name string }
+
+// caughtUpPoll is how often WaitCaughtUp asks. Each ask is two requests
+// a consumer, answered in well under a millisecond, so it can be often:
+// whatever the wait adds past the moment the stages catch up is time a
+// user waits for nothing (half the interval on average).
+const caughtUpPoll = 20 * time.Millisecond
+
+// WaitCaughtUp blocks until every durable has nothing pending (see
+// Pending): each stage has handled everything published before the call.
+// A consumer not created yet counts as behind, since its stage may be
+// starting. Every five seconds report, when set, is given the counts
+// still pending, in the order of durables (zero where unknown), and the
+// last error.
+func (b *Bus) WaitCaughtUp(ctx context.Context, report func(pending []uint64, err error), durables ...Durable) error {
+	tick := time.NewTicker(caughtUpPoll)
+	defer tick.Stop()
+	last := time.Now()
+	pending := make([]uint64, len(durables))
+	for {
+		var err error
+		behind := false
+		for i, d := range durables {
+			n, perr := b.Pending(ctx, d.Stream, d.Name)
+			if perr != nil {
+				err = perr
+			}
+			pending[i] = n
+			behind = behind || perr != nil || n > 0
+		}
+		if !behind {
+			return nil
+		}
+		if report != nil && time.Since(last) > 5*time.Second {
+			report(slices.Clone(pending), err)
+			last = time.Now()
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-tick.C:
+		}
+	}
 }
 
 // Replay hands handle every message that stream holds when Replay starts,

@@ -4,12 +4,10 @@ package ingest
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"runtime"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	"github.com/compoundwatch/compoundwatch/bus"
 	"github.com/compoundwatch/compoundwatch/content"
@@ -162,30 +160,7 @@ func (p *publisher) close() {
 // everything published so far: once both durable consumers have nothing
 // pending, every accepted document is searchable or dead-lettered.
 func WaitIndexed(ctx context.Context, b *bus.Bus, log *slog.Logger) error {
-	tick := time.NewTicker(50 * time.Millisecond)
-	defer tick.Stop()
-	last := time.Now()
-	for {
-		pe, err := b.Pending(ctx, bus.StreamRaw, bus.ConsumerExtractor)
-		var pi uint64
-		if err == nil {
-			pi, err = b.Pending(ctx, bus.StreamTagged, bus.ConsumerIndexer)
-		}
-		if err != nil && !errors.Is(err, context.Canceled) {
-			// The stage may not have created its consumer yet.
-			log.Debug("waiting for stages", "err", err)
-		}
-		if err == nil && pe == 0 && pi == 0 {
-			return nil
-		}
-		if time.Since(last) > 5*time.Second {
-			log.Info("waiting for the pipeline", "to_extract", pe, "to_index", pi)
-			last = time.Now()
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-tick.C:
-		}
-	}
+	return b.WaitCaughtUp(ctx, func(pending []uint64, err error) {
+		log.Info("waiting for the pipeline", "to_extract", pending[0], "to_index", pending[1], "err", err)
+	}, bus.Durable{Stream: bus.StreamRaw, Name: bus.ConsumerExtractor}, bus.Durable{Stream: bus.StreamTagged, Name: bus.ConsumerIndexer})
 }
