@@ -170,7 +170,10 @@ func (b *Bus) embedded(o Options) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("embedded NATS: %w", err)
 	}
-	go ns.Start()
+	// Start does not block: it returns once the listener is up, so the
+	// first readiness check passes. Started in a goroutine, as
+	// nats-server's own tests do, the check would sleep 25 ms first.
+	ns.Start()
 	if !ns.ReadyForConnections(30 * time.Second) {
 		ns.Shutdown()
 		return "", errors.New("embedded NATS did not start within 30s")
@@ -259,6 +262,14 @@ func (b *Bus) asyncError(_ *nats.Conn, sub *nats.Subscription, err error) {
 
 func (b *Bus) shutdownServer() {
 	if b.srv != nil {
+		// Shutdown first tells the clients waiting on a pull that it is
+		// void and sleeps 50 ms for the word to get out, whether or not
+		// any client is left to hear it: ours has drained, and a request
+		// it left behind counts until it expires. With nobody connected,
+		// JetStream is stopped first, the same way, without the sleep.
+		if b.srv.NumClients() == 0 {
+			b.srv.ShutdownJetStream()
+		}
 		b.srv.Shutdown()
 		b.srv.WaitForShutdown()
 		os.Remove(b.addrFn)

@@ -193,6 +193,59 @@ func TestReplay(t *testing.T) {
 	}
 }
 
+// TestCloseKeepsState closes a bus that owns its embedded server, with
+// nobody else connected (Close then stops JetStream before the server),
+// and reopens it: the stream holds every message and the stage's
+// consumer resumes where it acknowledged, neither behind nor ahead.
+func TestCloseKeepsState(t *testing.T) {
+	dir := t.TempDir()
+	ctx := t.Context()
+	b := open(t, dir)
+	publish := func(b *bus.Bus, ids ...string) {
+		t.Helper()
+		for _, id := range ids {
+			if _, err := b.PublishRaw(ctx, &document.Raw{Source: id, Text: "text of " + id}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	publish(b, "a", "b")
+	stage := bus.Stage{Name: "keeper", Stream: bus.StreamRaw, Schema: document.RawSchema, MaxDeliver: 3}
+	var seen tally
+	sctx, stop := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() {
+		done <- bus.Consume(sctx, b, stage, func(_ context.Context, items []*bus.Item[document.Raw]) {
+			for _, it := range items {
+				seen.add(it.Value.Source)
+			}
+		})
+	}()
+	if err := b.WaitCaughtUp(ctx, nil, bus.Durable{Stream: bus.StreamRaw, Name: stage.Name}); err != nil {
+		t.Fatal(err)
+	}
+	stop()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	publish(b, "c", "d", "e")
+	if err := b.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	b = open(t, dir)
+	defer b.Close()
+	if n, err := b.Pending(ctx, bus.StreamRaw, stage.Name); err != nil || n != 3 {
+		t.Fatalf("after reopening, the stage has %d pending (%v), want the 3 published after it caught up", n, err)
+	}
+	if raws := replayRaw(t, b); len(raws) != 5 {
+		t.Fatalf("after reopening, the stream holds %d messages, want 5", len(raws))
+	}
+	if got := seen.counts(); len(got) != 2 || got["a"] != 1 || got["b"] != 1 {
+		t.Fatalf("the stage saw %v, want a and b once each", got)
+	}
+}
+
 // TestWaitCaughtUp: the wait ends once the stage has acknowledged
 // everything published before it, not before, and a consumer that does
 // not exist yet counts as behind.
