@@ -262,11 +262,12 @@ func (b *Bus) asyncError(_ *nats.Conn, sub *nats.Subscription, err error) {
 
 func (b *Bus) shutdownServer() {
 	if b.srv != nil {
-		// Shutdown first tells the clients waiting on a pull that it is
-		// void and sleeps 50 ms for the word to get out, whether or not
-		// any client is left to hear it: ours has drained, and a request
-		// it left behind counts until it expires. With nobody connected,
-		// JetStream is stopped first, the same way, without the sleep.
+		// Shutdown first tells the clients waiting on a pull that their
+		// requests are void, and sleeps 50 ms for the word to get out
+		// whether or not anyone is left to hear it: ours has drained, but
+		// a request it left behind counts until it expires. With nobody
+		// connected, JetStream is stopped first, the same way, and the
+		// server has no one to tell.
 		if b.srv.NumClients() == 0 {
 			b.srv.ShutdownJetStream()
 		}

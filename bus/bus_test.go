@@ -266,12 +266,20 @@ func TestWaitCaughtUp(t *testing.T) {
 	release := make(chan struct{})
 	var handled atomic.Int32
 	sctx, stop := context.WithCancel(ctx)
-	defer stop()
-	go bus.Consume(sctx, b, bus.Stage{Name: durable.Name, Stream: bus.StreamRaw, Schema: document.RawSchema, MaxDeliver: 3},
-		func(_ context.Context, items []*bus.Item[document.Raw]) {
-			<-release
-			handled.Add(int32(len(items)))
-		})
+	consumed := make(chan error, 1)
+	defer func() {
+		stop()
+		if err := <-consumed; err != nil {
+			t.Error(err)
+		}
+	}()
+	go func() {
+		consumed <- bus.Consume(sctx, b, bus.Stage{Name: durable.Name, Stream: bus.StreamRaw, Schema: document.RawSchema, MaxDeliver: 3},
+			func(_ context.Context, items []*bus.Item[document.Raw]) {
+				<-release
+				handled.Add(int32(len(items)))
+			})
+	}()
 	waited := make(chan error, 1)
 	go func() { waited <- b.WaitCaughtUp(ctx, nil, durable) }()
 	select {

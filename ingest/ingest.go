@@ -161,6 +161,11 @@ func (p *publisher) close() {
 // pending, every accepted document is searchable or dead-lettered.
 func WaitIndexed(ctx context.Context, b *bus.Bus, log *slog.Logger) error {
 	return b.WaitCaughtUp(ctx, func(pending []uint64, err error) {
-		log.Info("waiting for the pipeline", "to_extract", pending[0], "to_index", pending[1], "err", err)
+		attrs := []any{"to_extract", pending[0], "to_index", pending[1]}
+		if err != nil {
+			// A stage that has not created its consumer yet, most often.
+			attrs = append(attrs, "err", err)
+		}
+		log.Info("waiting for the pipeline", attrs...)
 	}, bus.Durable{Stream: bus.StreamRaw, Name: bus.ConsumerExtractor}, bus.Durable{Stream: bus.StreamTagged, Name: bus.ConsumerIndexer})
 }
