@@ -647,38 +647,42 @@ func (a *alive) stop() { close(a.done) }
 // The consumer's own pending count is not enough for that: the server
 // updates it asynchronously after a publish, so just after a message is
 // stored it can still read zero. The stream's last sequence is updated
-// before the publish is acknowledged, so a consumer whose ack floor has
-// not reached it is reported as at least one behind.
+// before the publish is acknowledged, so when the count reads zero a
+// consumer whose ack floor has not reached it is reported as at least
+// one behind. A count above zero needs no second request.
 func (b *Bus) Pending(ctx context.Context, stream, durable string) (uint64, error) {
 	s, ok := b.streams[stream]
 	if !ok {
 		return 0, fmt.Errorf("unknown stream %s", stream)
 	}
-	sinfo, err := s.Info(ctx)
-	if err != nil {
-		return 0, fmt.Errorf("stream %s info: %w", stream, err)
-	}
-	// The lookup fetches the consumer's info, after the stream's: asking
-	// again would cost a request and say nothing newer.
+	// The lookup fetches the consumer's info: asking again would cost a
+	// request and say nothing newer.
 	c, err := b.js.Consumer(ctx, stream, durable)
 	if err != nil {
 		return 0, fmt.Errorf("consumer %s: %w", durable, err)
 	}
 	info := c.CachedInfo()
-	n := info.NumPending + uint64(info.NumAckPending)
-	if n == 0 && info.AckFloor.Stream < sinfo.State.LastSeq {
-		n = 1
+	if n := info.NumPending + uint64(info.NumAckPending); n > 0 {
+		return n, nil
 	}
-	return n, nil
+	sinfo, err := s.Info(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("stream %s info: %w", stream, err)
+	}
+	if info.AckFloor.Stream < sinfo.State.LastSeq {
+		return 1, nil
+	}
+	return 0, nil
 }
 
 // Durable names a stage's durable consumer and the stream it reads.
 type Durable struct{ Stream, Name string }
 
-// caughtUpPoll is how often WaitCaughtUp asks. Each ask is two requests
-// a consumer, answered in well under a millisecond, so it can be often:
-// whatever the wait adds past the moment the stages catch up is time a
-// user waits for nothing (half the interval on average).
+// caughtUpPoll is how often WaitCaughtUp asks. Each ask is a request a
+// consumer (two once it reads zero), answered in well under a
+// millisecond, so it can be often: whatever the wait adds past the
+// moment the stages catch up is time a user waits for nothing (half the
+// interval on average).
 const caughtUpPoll = 20 * time.Millisecond
 
 // WaitCaughtUp blocks until every durable has nothing pending (see
