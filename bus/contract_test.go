@@ -586,16 +586,9 @@ func TestConsumeInFlight(t *testing.T) {
 // and checks that it ended cleanly.
 func settled(t *testing.T, ctx context.Context, b *bus.Bus, stream, durable string, stop func(), done <-chan error) {
 	t.Helper()
-	for {
-		p, err := b.Pending(ctx, stream, durable)
-		if err == nil && p == 0 {
-			break
-		}
-		select {
-		case <-ctx.Done():
-			t.Fatalf("%s did not settle everything: %d pending (%v)", durable, p, err)
-		case <-time.After(20 * time.Millisecond):
-		}
+	if err := b.WaitCaughtUp(ctx, nil, bus.Durable{Stream: stream, Name: durable}); err != nil {
+		p, perr := b.Pending(context.Background(), stream, durable)
+		t.Fatalf("%s did not settle everything: %d pending (%v, %v)", durable, p, err, perr)
 	}
 	stop()
 	if err := <-done; err != nil {

@@ -273,19 +273,13 @@ func (s *stageRun) drain(stage pipeline.Stage, stream, durable string) (stop fun
 			s.b.Fatalf("%s: %v", durable, err)
 		}
 	}
-	deadline := time.Now().Add(5 * time.Minute)
-	for {
-		// The stage creates its consumer as it starts: until then
-		// Pending fails.
-		if p, err := s.bus.Pending(s.ctx, stream, durable); err == nil && p == 0 {
-			return stop
-		}
-		if time.Now().After(deadline) {
-			stop()
-			s.b.Fatalf("%s did not drain %s in 5 minutes", durable, stream)
-		}
-		time.Sleep(10 * time.Millisecond)
+	wctx, wcancel := context.WithTimeout(s.ctx, 5*time.Minute)
+	defer wcancel()
+	if err := s.bus.WaitCaughtUp(wctx, nil, bus.Durable{Stream: stream, Name: durable}); err != nil {
+		stop()
+		s.b.Fatalf("%s did not drain %s in 5 minutes: %v", durable, stream, err)
 	}
+	return stop
 }
 
 // each calls f(0) … f(n-1), on at most workers goroutines.
