@@ -134,12 +134,8 @@ type wordsField struct {
 
 // Analyze runs on bleve's analysis workers, several at once.
 func (f *wordsField) Analyze() {
-	size := 0
-	for _, v := range f.values {
-		size += len(v)
-	}
 	// An article of 4.4 KB has about 750 words, 400 of them different.
-	distinct := size/12 + 1
+	distinct := int(f.NumPlainTextBytes())/12 + 1
 	f.length, f.freqs = 0, make(index.TokenFrequencies, distinct)
 	slab := make([]index.TokenFreq, 0, distinct)
 	// count takes key as the term's map key, or makes one when it is "".
