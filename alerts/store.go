@@ -305,6 +305,10 @@ func (s *Store) putEntry(ctx context.Context, sub string, e *Entry) error {
 	return putJSON(ctx, s.Ledger, ledgerKey(sub, e.Story), e)
 }
 
+func (s *Store) putEntryAsync(sub string, e *Entry) (func(context.Context) error, error) {
+	return s.putJSONAsync(ledgerKey(sub, e.Story), e)
+}
+
 // DocState is what the stage saw of a document before its current
 // version: the entities of every earlier version and the content hash of
 // the last, so a re-extraction or an edit that adds nothing is silent.
@@ -323,37 +327,69 @@ func (s *Store) docStates(ctx context.Context, ids []string) (states map[string]
 	for i, id := range ids {
 		keys[i] = docKey(id)
 	}
-	vals, err := s.bus.Values(ctx, bus.BucketAlertLedger, keys)
+	byKey, badKey, err := readJSON[DocState](ctx, s.bus, keys)
 	if err != nil {
 		return nil, nil, err
 	}
 	states = make(map[string]*DocState, len(ids))
 	for i, id := range ids {
-		v, ok := vals[keys[i]]
-		if !ok {
-			continue
+		if d, ok := byKey[keys[i]]; ok {
+			states[id] = d
 		}
-		d := new(DocState)
-		if err := json.Unmarshal(v, d); err != nil {
+		if err, ok := badKey[keys[i]]; ok {
 			if bad == nil {
 				bad = map[string]error{}
 			}
-			bad[id] = fmt.Errorf("decode %s: %w", keys[i], err)
-			continue
+			bad[id] = err
 		}
-		states[id] = d
 	}
 	return states, bad, nil
 }
 
-// putDocStateAsync writes a document's state without waiting; the
-// returned function waits until the server has it.
-func (s *Store) putDocStateAsync(id string, d *DocState) (func(context.Context) error, error) {
-	data, err := json.Marshal(d)
+// entries reads the ledger entries at keys (ledgerKey) in one request; a
+// key with no entry is absent from the map.
+func (s *Store) entries(ctx context.Context, keys []string) (map[string]*Entry, error) {
+	es, bad, err := readJSON[Entry](ctx, s.bus, keys)
 	if err != nil {
 		return nil, err
 	}
-	return s.bus.PutAsync(bus.BucketAlertLedger, docKey(id), data)
+	var errs []error
+	for _, err := range bad {
+		errs = append(errs, err)
+	}
+	return es, errors.Join(errs...)
+}
+
+// readJSON reads and decodes the values of keys in the ledger bucket in
+// one request. A value that does not decode is in bad, not in vals.
+func readJSON[T any](ctx context.Context, b *bus.Bus, keys []string) (vals map[string]*T, bad map[string]error, err error) {
+	raw, err := b.Values(ctx, bus.BucketAlertLedger, keys)
+	if err != nil {
+		return nil, nil, err
+	}
+	vals = make(map[string]*T, len(raw))
+	for k, data := range raw {
+		v := new(T)
+		if err := json.Unmarshal(data, v); err != nil {
+			if bad == nil {
+				bad = map[string]error{}
+			}
+			bad[k] = fmt.Errorf("decode %s: %w", k, err)
+			continue
+		}
+		vals[k] = v
+	}
+	return vals, bad, nil
+}
+
+// putJSONAsync writes v at key in the ledger bucket without waiting; the
+// returned function waits until the server has it.
+func (s *Store) putJSONAsync(key string, v any) (func(context.Context) error, error) {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return nil, fmt.Errorf("encode %s: %w", key, err)
+	}
+	return s.bus.PutAsync(bus.BucketAlertLedger, key, data)
 }
 
 func docKey(id string) string { return "doc." + id }

@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/compoundwatch/compoundwatch/bus"
@@ -58,9 +57,6 @@ func OpenStore(_ context.Context, b *bus.Bus) (*Store, error) {
 	}
 	return &Store{Subs: subs, Ledger: ledger, bus: b}, nil
 }
-
-// hitConcurrency bounds the subscriptions of one document alerted at once.
-const hitConcurrency = 16
 
 // nearDupWindow is how far back a story can be for a copy to fold into it.
 const nearDupWindow = 30 * 24 * time.Hour
@@ -182,31 +178,8 @@ func (w *Worker) process(ctx context.Context, t *document.Tagged, taggedAt time.
 		return nil, err
 	}
 	ds := states[t.ID]
-	hits := p.Match(t)
-	var sig Signature
-	if len(hits) > 0 {
-		sig = Sign(t.Text)
-	}
-	// Subscriptions are independent of each other: their ledger keys
-	// differ, so their alerts are made concurrently.
-	errs := make([]error, len(hits))
-	var newStory atomic.Bool
-	sem := make(chan struct{}, hitConcurrency)
-	var wg sync.WaitGroup
-	for i, h := range hits {
-		sem <- struct{}{}
-		wg.Go(func() {
-			defer func() { <-sem }()
-			errs[i] = w.decide(ctx, h, t, ds, taggedAt, sig, &newStory, n)
-		})
-	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
-	}
-	if newStory.Load() && sig != nil {
-		w.dups.add(t.ID, sig)
-		if err := w.store.putSignature(ctx, t.ID, sig, w.now().UTC()); err != nil {
+	if hits := p.Match(t); len(hits) > 0 {
+		if err := w.alert(ctx, hits, t, ds, taggedAt, n); err != nil {
 			return nil, err
 		}
 	}
@@ -219,11 +192,115 @@ func (w *Worker) process(ctx context.Context, t *document.Tagged, taggedAt time.
 			next.Entities = append(next.Entities, e.ID)
 		}
 	}
-	if await, err = w.store.putDocStateAsync(t.ID, next); err != nil {
+	if await, err = w.store.putJSONAsync(docKey(t.ID), next); err != nil {
 		return nil, err
 	}
 	states[t.ID] = next
 	return await, nil
+}
+
+// alertWave bounds the alerts sent before their acknowledgements are
+// awaited: nats.go stalls a sender with 4,000 asynchronous publishes
+// unacknowledged.
+const alertWave = 1000
+
+// alert makes the alerts of one document version's hits in three round
+// trips however many subscriptions it matched: the ledger entries it
+// needs are read in one request, the alerts are sent and awaited
+// together, and then their entries are written and awaited together.
+// A read, a publish and a write for each subscription in turn, each
+// waited for, had held the stage to a tenth of its matching rate.
+//
+// An entry is written only once its alert is stored, so the caller acks
+// only what the ledger holds; a crash in between republishes with the
+// same delivery key, which the stream's dedup window and receivers drop.
+// The next document waits for these writes, so a story's first copy is
+// in the ledger before its second is matched.
+func (w *Worker) alert(ctx context.Context, hits []Hit, t *document.Tagged, ds *DocState, taggedAt time.Time, n *counts) error {
+	sig := Sign(t.Text)
+	story := ""
+	if t.DuplicateOf != "" {
+		story = document.IDFor(t.DuplicateOf)
+	} else if s, ok := w.dups.similar(t.ID, sig); ok {
+		story = s
+	}
+	if story == t.ID {
+		story = ""
+	}
+	keys := make([]string, 0, 2*len(hits))
+	for _, h := range hits {
+		keys = append(keys, ledgerKey(h.Sub.ID, t.ID))
+		if story != "" {
+			keys = append(keys, ledgerKey(h.Sub.ID, story))
+		}
+	}
+	ledger, err := w.store.entries(ctx, keys)
+	if err != nil {
+		return err
+	}
+	var plans []plan
+	for _, h := range hits {
+		if p, ok := w.decide(h, t, ds, taggedAt, story, ledger); ok {
+			plans = append(plans, p)
+		}
+	}
+	var errs []error
+	newStory := false
+	for wave := range slices.Chunk(plans, alertWave) {
+		acked := make([]func(context.Context) (bool, error), len(wave))
+		for i, p := range wave {
+			if acked[i], err = publishAlertAsync(ctx, w.bus, p.alert); err != nil {
+				errs = append(errs, err)
+			}
+		}
+		var written []func(context.Context) error
+		for i, p := range wave {
+			if acked[i] == nil {
+				continue
+			}
+			dup, err := acked[i](ctx)
+			if err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			if !dup {
+				n.add(p.alert.SubscriptionID, p.alert.Created)
+			}
+			newStory = newStory || p.newStory
+			for _, e := range p.entries {
+				put, err := w.store.putEntryAsync(p.alert.SubscriptionID, e)
+				if err != nil {
+					errs = append(errs, err)
+					continue
+				}
+				written = append(written, put)
+			}
+		}
+		for _, put := range written {
+			if err := put(ctx); err != nil {
+				errs = append(errs, err)
+			}
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	if newStory {
+		// Kept for near-duplicate tests of later copies.
+		w.dups.add(t.ID, sig)
+		return w.store.putSignature(ctx, t.ID, sig, w.now().UTC())
+	}
+	return nil
+}
+
+// plan is what one hit calls for: an alert, and the ledger entries that
+// record it once it is out.
+type plan struct {
+	alert   Alert
+	entries []*Entry
+	// newStory: the document became a story of its own for the
+	// subscription.
+	newStory bool
 }
 
 func matchedKeys(ms []Match) []string {
@@ -242,18 +319,14 @@ func docRef(t *document.Tagged) DocRef {
 	return DocRef{ID: t.ID, Title: t.Title, Outlet: t.Outlet, URL: t.URL(), Published: t.Published, Language: t.Language}
 }
 
-// decide applies the "only new" rules to one hit.
-// newStory is set when the document became a story of its own for some
-// subscription, so its signature is kept for near-duplicate tests.
-func (w *Worker) decide(ctx context.Context, h Hit, t *document.Tagged, ds *DocState, taggedAt time.Time, sig Signature, newStory *atomic.Bool, n *counts) error {
+// decide applies the "only new" rules to one hit, given the ledger's
+// entries for the document and for the story it is a copy of (if any),
+// and reports whether the hit is news.
+func (w *Worker) decide(h Hit, t *document.Tagged, ds *DocState, taggedAt time.Time, story string, ledger map[string]*Entry) (plan, bool) {
 	sub := h.Sub
 	keys := matchedKeys(h.Matches)
 	// Told of this document already: only a mention it gained is news.
-	e, err := w.store.entry(ctx, sub.ID, t.ID)
-	if err != nil {
-		return err
-	}
-	if e != nil {
+	if e := ledger[ledgerKey(sub.ID, t.ID)]; e != nil {
 		var gained []string
 		for _, k := range keys {
 			if !slices.Contains(e.Matched, k) {
@@ -261,48 +334,30 @@ func (w *Worker) decide(ctx context.Context, h Hit, t *document.Tagged, ds *DocS
 			}
 		}
 		if len(gained) == 0 {
-			return nil
+			return plan{}, false
 		}
-		e.Rev++
-		e.Matched = append(e.Matched, gained...)
-		e.Key = fmt.Sprintf("%s:%s:%d", sub.ID, t.ID, e.Rev)
-		if err := w.publish(ctx, n, sub, KindNew, e.Key, t, h.Matches, nil); err != nil {
-			return err
-		}
-		return w.store.putEntry(ctx, sub.ID, e)
+		next := *e
+		next.Rev++
+		next.Matched = append(slices.Clip(e.Matched), gained...)
+		next.Key = fmt.Sprintf("%s:%s:%d", sub.ID, t.ID, next.Rev)
+		return plan{alert: w.newAlert(sub, KindNew, next.Key, t, h.Matches, nil), entries: []*Entry{&next}}, true
 	}
-	// A copy of a story already alerted: fold it in.
-	story := ""
-	if t.DuplicateOf != "" {
-		story = document.IDFor(t.DuplicateOf)
-	} else if s, ok := w.dups.similar(t.ID, sig); ok {
-		story = s
-	}
-	if story != "" && story != t.ID {
-		orig, err := w.store.entry(ctx, sub.ID, story)
-		if err != nil {
-			return err
-		}
-		if orig != nil {
-			src := Source{DocumentID: t.ID, Outlet: t.Outlet, URL: docRef(t).URL, Title: t.Title}
-			key := fmt.Sprintf("%s:%s:also:%s", sub.ID, story, t.ID)
-			orig.Copies = append(orig.Copies, src)
-			if err := w.publish(ctx, n, sub, KindAlsoReported, key, t, h.Matches, orig.Copies); err != nil {
-				return err
-			}
-			if err := w.store.putEntry(ctx, sub.ID, orig); err != nil {
-				return err
-			}
-			// The copy's own entry stops a later version of it from
-			// alerting as a story of its own.
-			return w.store.putEntry(ctx, sub.ID, &Entry{Story: t.ID, Kind: KindAlsoReported, Key: key,
-				Alerted: w.now().UTC(), Matched: keys})
-		}
+	// A copy of a story already alerted: fold it in. The copy's own entry
+	// stops a later version of it from alerting as a story of its own.
+	if orig := ledger[ledgerKey(sub.ID, story)]; orig != nil && story != "" {
+		key := fmt.Sprintf("%s:%s:also:%s", sub.ID, story, t.ID)
+		folded := *orig
+		folded.Copies = append(slices.Clip(orig.Copies), Source{DocumentID: t.ID, Outlet: t.Outlet, URL: docRef(t).URL, Title: t.Title})
+		return plan{
+			alert: w.newAlert(sub, KindAlsoReported, key, t, h.Matches, folded.Copies),
+			entries: []*Entry{&folded, {Story: t.ID, Kind: KindAlsoReported, Key: key,
+				Alerted: w.now().UTC(), Matched: keys}},
+		}, true
 	}
 	// The archive is not news: only versions tagged after the
 	// subscription, and only for what earlier versions did not have.
 	if taggedAt.Before(sub.Created) {
-		return nil
+		return plan{}, false
 	}
 	if ds != nil {
 		fresh := slices.ContainsFunc(keys, func(k string) bool {
@@ -312,25 +367,27 @@ func (w *Worker) decide(ctx context.Context, h Hit, t *document.Tagged, ds *DocS
 			return !slices.Contains(ds.Entities, k)
 		})
 		if !fresh {
-			return nil
+			return plan{}, false
 		}
 	}
 	key := fmt.Sprintf("%s:%s:1", sub.ID, t.ID)
-	if err := w.publish(ctx, n, sub, KindNew, key, t, h.Matches, nil); err != nil {
-		return err
-	}
-	if err := w.store.putEntry(ctx, sub.ID, &Entry{Story: t.ID, Kind: KindNew, Key: key, Alerted: w.now().UTC(), Matched: keys, Rev: 1}); err != nil {
-		return err
-	}
-	newStory.Store(true)
-	return nil
+	return plan{
+		alert:    w.newAlert(sub, KindNew, key, t, h.Matches, nil),
+		entries:  []*Entry{{Story: t.ID, Kind: KindNew, Key: key, Alerted: w.now().UTC(), Matched: keys, Rev: 1}},
+		newStory: true,
+	}, true
+}
+
+// newAlert is the alert of kind for sub about t.
+func (w *Worker) newAlert(sub *Subscription, kind, key string, t *document.Tagged, ms []Match, also []Source) Alert {
+	return Alert{Schema: Schema, DeliveryKey: key, SubscriptionID: sub.ID, Note: sub.Note, Kind: kind,
+		Created: w.now().UTC(), Document: docRef(t), Matches: ms, AlsoReportedBy: also}
 }
 
 // publish puts an alert on its subscription's subject and tallies it in
 // n, unless the stream had it already.
 func (w *Worker) publish(ctx context.Context, n *counts, sub *Subscription, kind, key string, t *document.Tagged, ms []Match, also []Source) error {
-	a := Alert{Schema: Schema, DeliveryKey: key, SubscriptionID: sub.ID, Note: sub.Note, Kind: kind,
-		Created: w.now().UTC(), Document: docRef(t), Matches: ms, AlsoReportedBy: also}
+	a := w.newAlert(sub, kind, key, t, ms, also)
 	dup, err := publishAlert(ctx, w.bus, a)
 	if err == nil && !dup {
 		n.add(sub.ID, a.Created)
@@ -349,7 +406,16 @@ func Publish(ctx context.Context, b *bus.Bus, a Alert) error {
 // publishAlert is Publish, reporting whether the stream had the alert's
 // delivery key already.
 func publishAlert(ctx context.Context, b *bus.Bus, a Alert) (duplicate bool, err error) {
-	return b.Publish(ctx, bus.AlertSubject(a.SubscriptionID), a.DeliveryKey, Schema, a, nil)
+	acked, err := publishAlertAsync(ctx, b, a)
+	if err != nil {
+		return false, err
+	}
+	return acked(ctx)
+}
+
+// publishAlertAsync is publishAlert without the wait for the stream.
+func publishAlertAsync(ctx context.Context, b *bus.Bus, a Alert) (acked func(context.Context) (duplicate bool, err error), err error) {
+	return b.PublishAsync(ctx, bus.AlertSubject(a.SubscriptionID), a.DeliveryKey, Schema, a, nil)
 }
 
 // counts tallies the alerts made per subscription and UTC day for the

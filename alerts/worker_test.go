@@ -215,6 +215,87 @@ func TestStageDocStates(t *testing.T) {
 	}
 }
 
+// A document that many subscriptions match gets each of them its alerts
+// once, with the ledger read and written for all of them together: a
+// spun copy in the same batch as its story folds into it for every
+// subscription, and an edit alerts only the subscriptions that follow
+// what it gained.
+func TestStageManySubscriptions(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	b, st := openStore(t)
+	t0 := time.Now().UTC().Add(-time.Hour)
+	var both, one []*Subscription
+	for i := range 40 {
+		if i%2 == 0 {
+			both = append(both, addSub(t, st, Spec{Entities: []string{"Huang Le", "Chen Zhi"}, Atom: true}, t0))
+		} else {
+			one = append(one, addSub(t, st, Spec{Entities: []string{"Huang Le"}, Atom: true}, t0))
+		}
+	}
+	x := extractor.New(testGazetteer(t))
+	tag := func(path, outlet, text, extractor string) document.Tagged {
+		raw := document.Raw{Source: path, Title: path, Outlet: outlet, Text: text}
+		raw.Finalize()
+		tg := x.Extract(raw)
+		tg.Extractor = extractor
+		return tg
+	}
+	publish := func(docs ...document.Tagged) {
+		t.Helper()
+		for _, tg := range docs {
+			if err := b.PublishTagged(ctx, tg); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	matched := func() {
+		t.Helper()
+		wctx, stop := context.WithTimeout(ctx, 30*time.Second)
+		defer stop()
+		if err := WaitMatched(wctx, b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	story := "Police in Sihanoukville searched the Majestic 2 compound on Monday and found 300 workers from six countries. " +
+		"Officials said the building had been raided twice before and that its managers had left the country weeks earlier."
+	spun := "On Monday police in Sihanoukville searched the Majestic 2 compound, finding 300 workers from six countries. " +
+		"Officials said the building had been raided twice already and its managers had left the country weeks before."
+	first, copied := tag("/many/a.txt", "Mekong Wire", story, "v1"), tag("/many/b.txt", "Delta Daily", spun, "v1")
+	publish(first, copied) // before the stage starts, so they come in one batch
+	w, err := NewWorker(b, nil, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- w.Run(ctx) }()
+	matched()
+	edit := story + " Prince Group chairman Chen Zhi was named in the filing."
+	publish(tag("/many/a.txt", "Mekong Wire", edit, "v1"))
+	matched()
+	publish(tag("/many/a.txt", "Mekong Wire", edit, "v2")) // re-extracted: nothing new
+	matched()
+	check := func(subs []*Subscription, want ...string) {
+		t.Helper()
+		for _, sub := range subs {
+			got := kinds(t, b, sub)
+			if strings.Join(got, ",") != strings.Join(want, ",") {
+				t.Fatalf("subscription %s: alerts %v, want %v", sub.ID, got, want)
+			}
+			if status, err := st.Status(ctx, sub.ID); err != nil || status.Daily[time.Now().UTC().Format(time.DateOnly)] != len(want) {
+				t.Fatalf("subscription %s: daily counts %v (%v), want %d today", sub.ID, status.Daily, err, len(want))
+			}
+		}
+	}
+	a, c := first.ID[:6], copied.ID[:6]
+	check(both, "new "+a, "also_reported "+c, "new "+a)
+	check(one, "new "+a, "also_reported "+c)
+	cancel()
+	if err := <-errc; err != nil && !errors.Is(err, context.Canceled) {
+		t.Error(err)
+	}
+}
+
 // A document state that does not decode fails its document, not the
 // batch it came in: the other documents of the batch get their states.
 func TestStageBadDocState(t *testing.T) {

@@ -80,6 +80,24 @@ func (b *Bus) publishAll(ctx context.Context, msgs []*nats.Msg, ids []string) er
 	return errors.Join(errs...)
 }
 
+// PublishAsync is Publish without the wait: the returned function waits
+// for the server's acknowledgement and reports whether the server dropped
+// the message as a repeat. A stage with many messages for one input sends
+// them all and then waits once, rather than one round trip each.
+func (b *Bus) PublishAsync(ctx context.Context, subject, msgID, schema string, v any, hdr nats.Header) (await func(context.Context) (duplicate bool, err error), err error) {
+	f, err := b.startPublish(ctx, subject, msgID, schema, v, hdr)
+	if err != nil {
+		return nil, err
+	}
+	return func(ctx context.Context) (bool, error) {
+		ack, err := b.awaitAck(ctx, f)
+		if err != nil {
+			return false, err
+		}
+		return ack.Duplicate, nil
+	}, nil
+}
+
 // startPublish is Publish without the wait: it encodes v and sends it,
 // and awaitAck waits for the server's acknowledgement. A message that
 // could not be encoded or sent is counted here.
@@ -350,12 +368,12 @@ func (b *Bus) PublishTaggedAsync(ctx context.Context, t document.Tagged) (await 
 		}
 	}
 	t.Compact()
-	f, err := b.startPublish(ctx, TaggedSubject(t.ID), t.ID+":"+t.ContentHash+":"+t.Extractor, document.TaggedBusSchema, t, hdr)
+	acked, err := b.PublishAsync(ctx, TaggedSubject(t.ID), t.ID+":"+t.ContentHash+":"+t.Extractor, document.TaggedBusSchema, t, hdr)
 	if err != nil {
 		return nil, err
 	}
 	return func(ctx context.Context) error {
-		_, err := b.awaitAck(ctx, f)
+		_, err := acked(ctx)
 		return err
 	}, nil
 }
