@@ -174,27 +174,19 @@ func TestStageDocStates(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	matched := func() {
-		t.Helper()
-		wctx, stop := context.WithTimeout(ctx, 30*time.Second)
-		defer stop()
-		if err := WaitMatched(wctx, b); err != nil {
-			t.Fatal(err)
-		}
-	}
 	text := func(i int) string {
 		return fmt.Sprintf("Report %d: police searched the Majestic 2 compound in Sihanoukville.", i)
 	}
 	for i := range n {
 		publish(i, text(i), t0.Add(-time.Hour))
 	}
-	matched()
+	waitMatched(ctx, t, b)
 	for i := range n {
 		publish(i, text(i)+" A lawyer for its owner declined to comment.", t0.Add(time.Minute))
 	}
-	matched()
+	waitMatched(ctx, t, b)
 	publish(7, text(7)+" Prince Group chairman Chen Zhi was named in the filing.", t0.Add(2*time.Minute))
-	matched()
+	waitMatched(ctx, t, b)
 	want := []string{"new " + ids[7][:6]}
 	if got := kinds(t, b, sub); strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Errorf("alerts %v, want %v", got, want)
@@ -249,14 +241,6 @@ func TestStageManySubscriptions(t *testing.T) {
 			}
 		}
 	}
-	matched := func() {
-		t.Helper()
-		wctx, stop := context.WithTimeout(ctx, 30*time.Second)
-		defer stop()
-		if err := WaitMatched(wctx, b); err != nil {
-			t.Fatal(err)
-		}
-	}
 	story := "Police in Sihanoukville searched the Majestic 2 compound on Monday and found 300 workers from six countries. " +
 		"Officials said the building had been raided twice before and that its managers had left the country weeks earlier."
 	spun := "On Monday police in Sihanoukville searched the Majestic 2 compound, finding 300 workers from six countries. " +
@@ -269,12 +253,12 @@ func TestStageManySubscriptions(t *testing.T) {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- w.Run(ctx) }()
-	matched()
+	waitMatched(ctx, t, b)
 	edit := story + " Prince Group chairman Chen Zhi was named in the filing."
 	publish(tag("/many/a.txt", "Mekong Wire", edit, "v1"))
-	matched()
+	waitMatched(ctx, t, b)
 	publish(tag("/many/a.txt", "Mekong Wire", edit, "v2")) // re-extracted: nothing new
-	matched()
+	waitMatched(ctx, t, b)
 	check := func(subs []*Subscription, want ...string) {
 		t.Helper()
 		for _, sub := range subs {
@@ -372,6 +356,17 @@ func (r *receiver) calls() []string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return append([]string(nil), r.ids...)
+}
+
+// waitMatched waits until the running stage has matched every tagged
+// document published so far.
+func waitMatched(ctx context.Context, t *testing.T, b *bus.Bus) {
+	t.Helper()
+	wctx, stop := context.WithTimeout(ctx, 30*time.Second)
+	defer stop()
+	if err := WaitMatched(wctx, b); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func waitFor(t *testing.T, what string, f func() bool) {
