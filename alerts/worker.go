@@ -34,6 +34,8 @@ type Worker struct {
 	perc *Percolator
 	gen  uint64 // of the subscriptions perc was built from
 	dups *storyIndex
+	// wave is alertWave unless a test sets a smaller one.
+	wave int
 }
 
 // NewWorker returns the matching stage.
@@ -246,7 +248,11 @@ func (w *Worker) alert(ctx context.Context, hits []Hit, t *document.Tagged, ds *
 	}
 	var errs []error
 	newStory := false
-	for wave := range slices.Chunk(plans, alertWave) {
+	size := alertWave
+	if w.wave > 0 {
+		size = w.wave
+	}
+	for wave := range slices.Chunk(plans, size) {
 		acked := make([]func(context.Context) (bool, error), len(wave))
 		for i, p := range wave {
 			if acked[i], err = publishAlertAsync(ctx, w.bus, p.alert); err != nil {

@@ -251,6 +251,7 @@ func TestStageManySubscriptions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	w.wave = 7 // forty hits a document: six waves
 	errc := make(chan error, 1)
 	go func() { errc <- w.Run(ctx) }()
 	waitMatched(ctx, t, b)
