@@ -354,8 +354,10 @@ func (s *Store) entries(ctx context.Context, keys []string) (map[string]*Entry, 
 		return nil, err
 	}
 	var errs []error
-	for _, err := range bad {
-		errs = append(errs, err)
+	for _, k := range keys {
+		if err, ok := bad[k]; ok {
+			errs = append(errs, err)
+		}
 	}
 	return es, errors.Join(errs...)
 }
