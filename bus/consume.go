@@ -126,7 +126,9 @@ type Stage struct {
 	// taken, it goes on gathering until it is full or a slot frees. A
 	// stage whose service works better in bulk (the indexer) trades this
 	// much latency for fewer, larger batches. Zero hands over what is
-	// waiting at once.
+	// waiting at once. A batch on a stream that stages fill (CW_TAGGED,
+	// from the extractor) lingers only while they have work in hand:
+	// once they have none, nothing more is on its way.
 	Linger time.Duration
 	// LingerMax lets a batch linger on while messages keep coming, until
 	// Linger after the last of them, up to LingerMax from its first
@@ -203,7 +205,7 @@ func consume[T any](ctx context.Context, b *Bus, st Stage, handle func(ctx conte
 	// the moment it is free, not after decoding it.
 	var ready sync.Map // jetstream.Msg → decoded[T]
 	prepare := func(m jetstream.Msg) { ready.Store(m, decode(m)) }
-	linger := lingers{st.Linger, max(st.Linger, st.LingerMax)}
+	linger := lingers{each: st.Linger, most: max(st.Linger, st.LingerMax), quiet: b.quiet(st.Stream)}
 	return batches(ctx, c, max(st.Batch, 1), max(st.InFlight, 1), linger, st.HoldPartial, prepare, func(msgs []jetstream.Msg) {
 		b.obs.Consumed(st.Name, len(msgs))
 		done := make(map[jetstream.Msg]decoded[T], len(msgs))
@@ -444,8 +446,14 @@ func batches(ctx context.Context, c jetstream.Consumer, max, inflight int, linge
 	return nil
 }
 
-// lingers are Stage.Linger and Stage.LingerMax.
-type lingers struct{ each, most time.Duration }
+// lingers are Stage.Linger and Stage.LingerMax, and quiet, when set,
+// reports that no message is on its way to the stream: a batch lingers
+// for messages to come, and once the stages that fill its stream have
+// nothing left to do, none will (see Bus.quiet).
+type lingers struct {
+	each, most time.Duration
+	quiet      func(context.Context) bool
+}
 
 // lingerStep bounds each wait for more messages while a batch lingers. A
 // fetch returns when it is full or its wait is over, so a batch that
@@ -490,6 +498,19 @@ func (f *flight) gather(ctx context.Context, c jetstream.Consumer, ka *alive, ma
 			ka.add(m)
 			prepare(m)
 		}
+		if !waiting && ka.len() == n && linger.quiet != nil && linger.quiet(ctx) {
+			// Nothing came and nothing is on its way: the rest of the
+			// linger would be time the batch's documents wait for
+			// nothing (the last batch of every ingest did). What was
+			// stored before the feeders went quiet joins it first.
+			if more, err := c.FetchNoWait(max - n); err == nil {
+				for m := range more.Messages() {
+					ka.add(m)
+					prepare(m)
+				}
+			}
+			break
+		}
 		if !waiting && ka.len() > n {
 			// It grew while it lingered: more is likely on its way. The
 			// new deadline is never before the old one, which was set
@@ -508,6 +529,26 @@ func (f *flight) gather(ctx context.Context, c jetstream.Consumer, ka *alive, ma
 		}
 	}
 	return ka.batch()
+}
+
+// quiet returns, for a stream that stages fill as they handle another
+// (see feeders), a report that each of them has handled everything it
+// was given, so that nothing more is on its way; nil for a stream only
+// publishers fill, whose next message nobody can foresee. An error
+// (a feeder's consumer not created yet) reads as not quiet.
+func (b *Bus) quiet(stream string) func(context.Context) bool {
+	fs := feeders(stream)
+	if len(fs) == 0 {
+		return nil
+	}
+	return func(ctx context.Context) bool {
+		for _, d := range fs {
+			if n, err := b.Pending(ctx, d.Stream, d.Name); err != nil || n > 0 {
+				return false
+			}
+		}
+		return true
+	}
 }
 
 // waiting reports whether a batch that is not full goes on gathering:

@@ -790,6 +790,67 @@ func TestConsumeLingerAfterLast(t *testing.T) {
 	g.stop()
 }
 
+// TestConsumeLingerEndsWhenFeedersQuiet: a batch on CW_TAGGED lingers
+// while the extractor, which fills that stream, has work in hand, and is
+// handed over as soon as the extractor has none, not a Linger later:
+// nothing more is on its way. The last batch of an ingest waited out the
+// whole Linger for nothing.
+func TestConsumeLingerEndsWhenFeedersQuiet(t *testing.T) {
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+	defer cancel()
+	b := open(t, t.TempDir())
+	defer b.Close()
+	run := func(st bus.Stage, handle func(ctx context.Context, items []*bus.Item[json.RawMessage])) (stop func(), done chan error) {
+		sctx, stop := context.WithCancel(ctx)
+		done = make(chan error, 1)
+		go func() { done <- bus.Consume(sctx, b, st, handle) }()
+		return stop, done
+	}
+	// The extractor holds a raw document until released.
+	taken, release := make(chan struct{}), make(chan struct{})
+	stopX, doneX := run(bus.Stage{Name: bus.ConsumerExtractor, Stream: bus.StreamRaw, Schema: document.RawSchema, MaxDeliver: 3},
+		func(ctx context.Context, items []*bus.Item[json.RawMessage]) {
+			taken <- struct{}{}
+			<-release
+		})
+	if _, err := b.PublishRaw(ctx, &document.Raw{Source: "a", Text: "a text"}); err != nil {
+		t.Fatal(err)
+	}
+	<-taken
+	calls := make(chan []string, 2)
+	stopT, doneT := run(bus.Stage{Name: "lingerer", Stream: bus.StreamTagged, Schema: document.TaggedBusSchema, MaxDeliver: 3,
+		Batch: 10, Linger: time.Minute},
+		func(ctx context.Context, items []*bus.Item[json.RawMessage]) {
+			var subjects []string
+			for _, it := range items {
+				subjects = append(subjects, it.Subject)
+			}
+			calls <- subjects
+		})
+	tagged := func(id string) {
+		if err := b.PublishTagged(ctx, document.Tagged{Raw: document.Raw{ID: id, ContentHash: "h-" + id, Text: id}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tagged("d1")
+	// Past several of the batch's waits for more (20 ms each): with the
+	// extractor busy, each finds more may come.
+	time.Sleep(300 * time.Millisecond)
+	tagged("d2")
+	time.Sleep(100 * time.Millisecond)
+	close(release)
+	select {
+	case got := <-calls:
+		if want := []string{bus.TaggedSubject("d1"), bus.TaggedSubject("d2")}; !slices.Equal(got, want) {
+			t.Errorf("first batch %v, want %v: it must linger while the extractor works", got, want)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("the batch was not handed over once the extractor was done; its linger is a minute")
+	}
+	settled(t, ctx, b, bus.StreamTagged, "lingerer", stopT, doneT)
+	settled(t, ctx, b, bus.StreamRaw, bus.ConsumerExtractor, stopX, doneX)
+}
+
 // stamped is a mention event that notes when it was decoded.
 type stamped struct {
 	document.MentionEvent

@@ -45,6 +45,15 @@ func compacted(stream string) bool {
 	return false
 }
 
+// feeders names the stages whose handling publishes to stream: the
+// extractor's, reading CW_RAW, fills CW_TAGGED.
+func feeders(stream string) []Durable {
+	if stream == StreamTagged {
+		return []Durable{{Stream: StreamRaw, Name: ConsumerExtractor}}
+	}
+	return nil
+}
+
 // setup creates what is missing and reconciles what exists. A cluster
 // may have been set up with more replicas or larger limits than this
 // process was given (an operator's `stats` run without
