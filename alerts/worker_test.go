@@ -162,14 +162,14 @@ func TestStageDocStates(t *testing.T) {
 	go func() { errc <- w.Run(ctx) }()
 	x := extractor.New(testGazetteer(t))
 	const n = 250 // more than a batch
-	ids := make([]string, n)
+	ids, hashes := make([]string, n), make([]string, n)
 	publish := func(i int, text string, at time.Time) {
 		t.Helper()
 		raw := document.Raw{Source: fmt.Sprintf("/archive/%03d.txt", i), Title: "Archive", Text: text}
 		raw.Finalize()
 		tg := x.Extract(raw)
 		tg.TaggedAt = at
-		ids[i] = tg.ID
+		ids[i], hashes[i] = tg.ID, tg.ContentHash
 		if err := b.PublishTagged(ctx, tg); err != nil {
 			t.Fatal(err)
 		}
@@ -198,8 +198,8 @@ func TestStageDocStates(t *testing.T) {
 	if len(states) != n {
 		t.Errorf("%d documents have a state, want %d", len(states), n)
 	}
-	if s := states[ids[7]]; s == nil || len(s.Entities) < 2 || !s.First.Equal(t0.Add(-time.Hour)) {
-		t.Errorf("state of the document that gained an entity: %+v", s)
+	if s := states[ids[7]]; s == nil || len(s.Entities) < 2 || !s.First.Equal(t0.Add(-time.Hour)) || s.Hash != hashes[7] {
+		t.Errorf("state of the document that gained an entity: %+v (its last version's hash %s)", s, hashes[7])
 	}
 	cancel()
 	if err := <-errc; err != nil && !errors.Is(err, context.Canceled) {
