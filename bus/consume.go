@@ -498,7 +498,7 @@ func (f *flight) gather(ctx context.Context, c jetstream.Consumer, ka *alive, ma
 			ka.add(m)
 			prepare(m)
 		}
-		if !waiting && ka.len() == n && linger.quiet != nil && linger.quiet(ctx) {
+		if !waiting && ka.len() == n && linger.quiet != nil && quietBy(ctx, linger.quiet, deadline) {
 			// Nothing came and nothing is on its way: the rest of the
 			// linger would be time the batch's documents wait for
 			// nothing (the last batch of every ingest did). What was
@@ -549,6 +549,15 @@ func (b *Bus) quiet(stream string) func(context.Context) bool {
 		}
 		return true
 	}
+}
+
+// quietBy asks quiet, giving up at the linger's deadline: the question
+// goes through the JetStream API, whose queue is long when the stages
+// are busy, and an answer after the deadline is worth nothing.
+func quietBy(ctx context.Context, quiet func(context.Context) bool, deadline time.Time) bool {
+	ctx, cancel := context.WithDeadline(ctx, deadline)
+	defer cancel()
+	return quiet(ctx)
 }
 
 // waiting reports whether a batch that is not full goes on gathering:
