@@ -807,11 +807,18 @@ func TestConsumeLingerEndsWhenFeedersQuiet(t *testing.T) {
 		return stop, done
 	}
 	// The extractor holds a raw document until released.
-	taken, release := make(chan struct{}), make(chan struct{})
+	// It never blocks the test's end: a failure stops the stages first.
+	taken, release := make(chan struct{}, 1), make(chan struct{})
 	stopX, doneX := run(bus.Stage{Name: bus.ConsumerExtractor, Stream: bus.StreamRaw, Schema: document.RawSchema, MaxDeliver: 3},
 		func(ctx context.Context, items []*bus.Item[json.RawMessage]) {
-			taken <- struct{}{}
-			<-release
+			select {
+			case taken <- struct{}{}:
+			default:
+			}
+			select {
+			case <-release:
+			case <-ctx.Done():
+			}
 		})
 	if _, err := b.PublishRaw(ctx, &document.Raw{Source: "a", Text: "a text"}); err != nil {
 		t.Fatal(err)
