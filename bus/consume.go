@@ -452,7 +452,7 @@ func batches(ctx context.Context, c jetstream.Consumer, max, inflight int, linge
 // nothing left to do, none will (see Bus.quiet).
 type lingers struct {
 	each, most time.Duration
-	quiet      func(context.Context) bool
+	quiet      func(ctx context.Context, by time.Time) bool
 }
 
 // lingerStep bounds each wait for more messages while a batch lingers. A
@@ -498,7 +498,7 @@ func (f *flight) gather(ctx context.Context, c jetstream.Consumer, ka *alive, ma
 			ka.add(m)
 			prepare(m)
 		}
-		if !waiting && ka.len() == n && linger.quiet != nil && quietBy(ctx, linger.quiet, deadline) {
+		if !waiting && ka.len() == n && linger.quiet != nil && linger.quiet(ctx, deadline) {
 			// Nothing came and nothing is on its way: the rest of the
 			// linger would be time the batch's documents wait for
 			// nothing (the last batch of every ingest did). What was
@@ -534,30 +534,21 @@ func (f *flight) gather(ctx context.Context, c jetstream.Consumer, ka *alive, ma
 // quiet returns, for a stream that stages fill as they handle another
 // (see feeders), a report that each of them has handled everything it
 // was given, so that nothing more is on its way; nil for a stream only
-// publishers fill, whose next message nobody can foresee. An error
-// (a feeder's consumer not created yet) reads as not quiet.
-func (b *Bus) quiet(stream string) func(context.Context) bool {
+// publishers fill, whose next message nobody can foresee. The question
+// goes through the JetStream API, whose queue is long when the stages
+// are busy, so it gives up at by, the linger's deadline: a later answer
+// is worth nothing, and no answer reads as not quiet.
+func (b *Bus) quiet(stream string) func(ctx context.Context, by time.Time) bool {
 	fs := feeders(stream)
 	if len(fs) == 0 {
 		return nil
 	}
-	return func(ctx context.Context) bool {
-		for _, d := range fs {
-			if n, err := b.Pending(ctx, d.Stream, d.Name); err != nil || n > 0 {
-				return false
-			}
-		}
-		return true
+	return func(ctx context.Context, by time.Time) bool {
+		ctx, cancel := context.WithDeadline(ctx, by)
+		defer cancel()
+		caughtUp, _ := b.caughtUp(ctx, fs, make([]uint64, len(fs)))
+		return caughtUp
 	}
-}
-
-// quietBy asks quiet, giving up at the linger's deadline: the question
-// goes through the JetStream API, whose queue is long when the stages
-// are busy, and an answer after the deadline is worth nothing.
-func quietBy(ctx context.Context, quiet func(context.Context) bool, deadline time.Time) bool {
-	ctx, cancel := context.WithDeadline(ctx, deadline)
-	defer cancel()
-	return quiet(ctx)
 }
 
 // waiting reports whether a batch that is not full goes on gathering:
@@ -735,6 +726,24 @@ type Durable struct{ Stream, Name string }
 // interval on average).
 const caughtUpPoll = 20 * time.Millisecond
 
+// caughtUp asks Pending of every durable, puts the counts in pending (in
+// the order of durables, zero where unknown) and reports whether all are
+// zero. An error, the last, counts as behind: a consumer not created yet
+// may be a stage starting.
+func (b *Bus) caughtUp(ctx context.Context, durables []Durable, pending []uint64) (bool, error) {
+	var err error
+	behind := false
+	for i, d := range durables {
+		n, perr := b.Pending(ctx, d.Stream, d.Name)
+		if perr != nil {
+			err = perr
+		}
+		pending[i] = n
+		behind = behind || perr != nil || n > 0
+	}
+	return !behind, err
+}
+
 // WaitCaughtUp blocks until every durable has nothing pending (see
 // Pending): each stage has handled everything published before the call.
 // A consumer not created yet counts as behind, since its stage may be
@@ -747,17 +756,8 @@ func (b *Bus) WaitCaughtUp(ctx context.Context, report func(pending []uint64, er
 	last := time.Now()
 	pending := make([]uint64, len(durables))
 	for {
-		var err error
-		behind := false
-		for i, d := range durables {
-			n, perr := b.Pending(ctx, d.Stream, d.Name)
-			if perr != nil {
-				err = perr
-			}
-			pending[i] = n
-			behind = behind || perr != nil || n > 0
-		}
-		if !behind {
+		caughtUp, err := b.caughtUp(ctx, durables, pending)
+		if caughtUp {
 			return nil
 		}
 		if report != nil && time.Since(last) > 5*time.Second {
