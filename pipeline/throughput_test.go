@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"runtime/metrics"
 	"runtime/pprof"
 	"strconv"
@@ -41,7 +42,13 @@ import (
 //   - ingest: the `compoundwatch ingest` command on the corpus folder with
 //     a fresh data directory on the embedded default, in documents/s for
 //     the whole process, as the issue's first figure (142 docs/s) was
-//     taken: a cold process, where the embedded pair runs warm.
+//     taken: a cold process, where the embedded pair runs warm. Each run
+//     is also paired with a bulk load of the same documents in a fresh
+//     process of its own (TestBulkProcess), the command's own figure
+//     (from its first file read until the index is closed) against the
+//     bulk load's (from its first batch until the index is closed): the
+//     embedded pair as a user meets it, where neither half inherits a
+//     heap the other grew.
 //
 // The stages run as `ingest` runs them, the indexer adding every alias of
 // the entities a document names, and the bulk loads get the same
@@ -153,14 +160,124 @@ func BenchmarkThroughput(b *testing.B) {
 	b.Run("ingest", func(b *testing.B) {
 		bin := buildCommand(b)
 		var rates []float64
+		var p pairs
+		var docsFile string
 		for range b.N {
 			meil := meiliCPU()
-			rate, cpu := ingestCommand(b, bin, src, n)
+			data := filepath.Join(b.TempDir(), "data")
+			rate, own, cpu := ingestCommand(b, bin, data, src, n)
 			rates = append(rates, rate)
-			b.Logf("ingest command %.1f docs/s; CPU %.2f s; Meilisearch meanwhile %.2f s", rate, cpu.Seconds(), (meiliCPU() - meil).Seconds())
+			b.Logf("ingest command %.1f docs/s (its own figure %.1f); CPU %.2f s; Meilisearch meanwhile %.2f s", rate, own, cpu.Seconds(), (meiliCPU() - meil).Seconds())
+			if docsFile == "" {
+				docsFile = writeDocs(b, data)
+			}
+			bulk, bulkCPU := bulkProcess(b, docsFile)
+			b.Logf("bulk process   %.1f docs/s; CPU %.2f s", bulk, bulkCPU.Seconds())
+			p.add(b, "embedded (cold)", own, bulk)
 		}
 		b.ReportMetric(repotest.Median(rates), "ingest-docs/s")
+		p.report(b)
 	})
+}
+
+// TestBulkProcess is the bulk half of the `ingest` sub-benchmark's pair,
+// run in a process of its own (bulkProcess re-runs this test binary), so
+// that it starts cold as the `ingest` command does: the embedded index's
+// own rate, in batches of 1,000, for the documents in the file that
+// CW_BULK_DOCS names (writeDocs), timed from before the first batch to
+// the index's Close. It prints the rate and the CPU of what it timed.
+func TestBulkProcess(t *testing.T) {
+	file := os.Getenv("CW_BULK_DOCS")
+	if file == "" {
+		t.Skip("the bulk half of BenchmarkThroughput/ingest, run by it")
+	}
+	docs := readDocs(t, file)
+	x, err := embedded.Open(filepath.Join(t.TempDir(), "index"), embedded.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cpu := repotest.CPUTime()
+	t0 := time.Now()
+	bulkUpsert(t, x, docs)
+	if err := x.Close(); err != nil {
+		t.Fatal(err)
+	}
+	fmt.Printf("bulk: %d docs in %d ns, CPU %d ns\n", len(docs), time.Since(t0), repotest.CPUTime()-cpu)
+}
+
+// bulkProcess runs TestBulkProcess in a fresh process on the documents
+// in file and returns its rate and CPU.
+func bulkProcess(tb testing.TB, file string) (float64, time.Duration) {
+	tb.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run", "^TestBulkProcess$", "-test.count", "1")
+	cmd.Env = append(os.Environ(), "CW_BULK_DOCS="+file)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		tb.Fatalf("bulk process: %v\n%s", err, out)
+	}
+	i := bytes.Index(out, []byte("bulk: "))
+	var n int
+	var wall, cpu time.Duration
+	if i < 0 {
+		tb.Fatalf("bulk process printed no rate:\n%s", out)
+	}
+	if _, err := fmt.Sscanf(string(out[i:]), "bulk: %d docs in %d ns, CPU %d ns", &n, &wall, &cpu); err != nil {
+		tb.Fatalf("bulk process: %v in\n%s", err, out)
+	}
+	return float64(n) / wall.Seconds(), cpu
+}
+
+// fileDoc carries a document's events through JSON, which search.Doc
+// leaves out (the backends keep them in an index of their own).
+type fileDoc struct {
+	search.Doc
+	Events []document.Event `json:"events"`
+}
+
+// writeDocs writes what the `ingest` command indexed into the data
+// directory data, as taggedDocs reads it, to a file for bulkProcess.
+func writeDocs(tb testing.TB, data string) string {
+	tb.Helper()
+	b, err := bus.Open(context.Background(), bus.Options{DataDir: data})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer b.Close()
+	docs := taggedDocs(tb, b)
+	var fds []fileDoc
+	for _, d := range docs {
+		fds = append(fds, fileDoc{d, d.Events})
+	}
+	js, err := json.Marshal(fds)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	file := filepath.Join(tb.TempDir(), "docs.json")
+	if err := os.WriteFile(file, js, 0o644); err != nil {
+		tb.Fatal(err)
+	}
+	if !reflect.DeepEqual(readDocs(tb, file), docs) {
+		tb.Fatalf("%s: the documents read back differ from those written", file)
+	}
+	return file
+}
+
+func readDocs(tb testing.TB, file string) []search.Doc {
+	tb.Helper()
+	js, err := os.ReadFile(file)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var fds []fileDoc
+	if err := json.Unmarshal(js, &fds); err != nil {
+		tb.Fatalf("%s: %v", file, err)
+	}
+	docs := make([]search.Doc, len(fds))
+	for i, fd := range fds {
+		docs[i] = fd.Doc
+		docs[i].Events = fd.Events
+	}
+	return docs
 }
 
 // phase runs f under the profiler label phase=name. Goroutines started
@@ -496,9 +613,9 @@ func extractCommand(tb testing.TB, bin, src string, corpusBytes int) float64 {
 // is searchable, and stopping) and the process's CPU time. Unlike the
 // embedded pair above, the process starts cold: its heap grows from
 // nothing, every page of it faulted in.
-func ingestCommand(tb testing.TB, bin, src string, n int) (float64, time.Duration) {
+func ingestCommand(tb testing.TB, bin, data, src string, n int) (whole, own float64, cpu time.Duration) {
 	tb.Helper()
-	cmd := exec.Command(bin, "--data", filepath.Join(tb.TempDir(), "data"), "--log-level", "warn", "ingest", src)
+	cmd := exec.Command(bin, "--data", data, "--log-level", "warn", "ingest", src)
 	// The embedded default, whatever the shell that runs the benchmark
 	// points at (.ci/meili.sh sets MEILI_URL).
 	for _, kv := range os.Environ() {
@@ -513,8 +630,11 @@ func ingestCommand(tb testing.TB, bin, src string, n int) (float64, time.Duratio
 		tb.Fatalf("ingest: %v\n%s", err, stderr.String())
 	}
 	rate := float64(n) / time.Since(t0).Seconds()
-	if want := fmt.Sprintf("%d accepted, 0 unchanged, 0 rejected", n); !strings.Contains(stdout.String(), want) {
-		tb.Fatalf("ingest printed %q, want %q", stdout.String(), want)
+	want := fmt.Sprintf("%d accepted, 0 unchanged, 0 rejected in ", n)
+	_, in, ok := strings.Cut(stdout.String(), want)
+	d, err := time.ParseDuration(strings.TrimSpace(in))
+	if !ok || err != nil {
+		tb.Fatalf("ingest printed %q, want %q and a duration", stdout.String(), want)
 	}
-	return rate, cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	return rate, float64(n) / d.Seconds(), cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 }
