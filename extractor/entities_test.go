@@ -212,15 +212,19 @@ func TestVariantLinking(t *testing.T) {
 }
 
 // TestRelink: a document tagged before an editor's link gets the known
-// entity, merged with a mention of it under its own name.
+// entity, merged with a mention of it under its own name, in its entities
+// and in its dated events.
 func TestRelink(t *testing.T) {
 	g, err := gazetteer.Default()
 	if err != nil {
 		t.Fatal(err)
 	}
 	x := New(g)
-	text := "Guards left Sunrise Palms Casino at dawn; the Moc Bai Casino stayed open."
-	tagged := x.Extract(document.Raw{ID: "d", Text: text})
+	text := "Guards left Sunrise Palms Casino on 3 March 2024; the Moc Bai Casino stayed open."
+	tagged := x.Extract(document.Raw{ID: "d", Text: text, Published: "2024-03-05"})
+	if len(tagged.Events) != 1 || !slices.Contains(tagged.Events[0].Entities, "bavet-moc-bai-casino") || len(tagged.Events[0].Entities) != 2 {
+		t.Fatalf("events %+v: want one naming the discovered casino and bavet-moc-bai-casino", tagged.Events)
+	}
 	if slices.ContainsFunc(tagged.Entities, func(e document.Entity) bool { return e.Known && e.Mentions[0].Text == "Sunrise Palms Casino" }) {
 		t.Fatal("linked before the link")
 	}
@@ -243,5 +247,8 @@ func TestRelink(t *testing.T) {
 	want := []string{"bavet-moc-bai-casino=Sunrise Palms Casino", "bavet-moc-bai-casino=Moc Bai Casino"}
 	if !slices.Equal(got, want) {
 		t.Errorf("entities %q, want %q", got, want)
+	}
+	if got := tagged.Events[0].Entities; !slices.Equal(got, []string{"bavet-moc-bai-casino"}) {
+		t.Errorf("event's entities %q, want the known casino once", got)
 	}
 }

@@ -262,10 +262,12 @@ func supports(text string, r gazetteer.Record, known []document.Entity) (string,
 // Relink applies editors' links (gazetteer.Link, loaded into g with
 // WithLinks) to a document tagged before them: a discovered entity whose
 // name g now knows becomes that known entity, merged with it when the
-// document mentions it already. It reports whether t changed; reindex uses
-// it so that old documents are found under the linked entity.
+// document mentions it already, in the document's entities and in its
+// dated events. It reports whether t changed; reindex uses it so that old
+// documents, and their events on the timeline, are found under the linked
+// entity.
 func Relink(t *document.Tagged, g *gazetteer.Gazetteer) bool {
-	changed := false
+	var linked map[string]string // discovered id → known id
 	for i, e := range t.Entities {
 		if e.Known {
 			continue
@@ -275,14 +277,17 @@ func Relink(t *document.Tagged, g *gazetteer.Gazetteer) bool {
 		if !ok || !known {
 			continue
 		}
-		changed = true
+		if linked == nil {
+			linked = map[string]string{}
+		}
+		linked[e.ID] = r.ID
 		t.Entities[i] = document.Entity{
 			Type: r.Type, ID: r.ID, Name: r.Name, Kind: r.Kind, Known: true, Uncertain: r.Uncertain,
 			Confidence: max(e.Confidence, confVariantLinked), Mentions: e.Mentions,
 			LinkedBy: fmt.Sprintf("an editor linked %q to %s", e.Name, r.Name),
 		}
 	}
-	if !changed {
+	if linked == nil {
 		return false
 	}
 	// Merge an entity now named twice into its first place.
@@ -297,5 +302,17 @@ func Relink(t *document.Tagged, g *gazetteer.Gazetteer) bool {
 		out = append(out, e)
 	}
 	t.Entities = out
+	for i := range t.Events {
+		ids := t.Events[i].Entities[:0]
+		for _, id := range t.Events[i].Entities {
+			if known, ok := linked[id]; ok {
+				id = known
+			}
+			if !slices.Contains(ids, id) {
+				ids = append(ids, id)
+			}
+		}
+		t.Events[i].Entities = ids
+	}
 	return true
 }

@@ -110,10 +110,13 @@ func (ix *Indexer) handle(ctx context.Context, items []*bus.Item[document.Tagged
 
 // Reindex replays CW_TAGGED, which keeps the latest version of every
 // tagged document, into backend, without moving the indexer stage's
-// consumer. It reports every document the backend rejects (and every
-// message that does not decode) to reject, and returns how many messages
-// it read and how many of them were rejected.
-func Reindex(ctx context.Context, b *bus.Bus, backend search.Backend, aliases search.AliasFunc,
+// consumer. relink, when not nil, rewrites each document before it is
+// indexed: the editors' links made since it was tagged (the extractor's
+// Relink, which the caller wires in: one stage does not import another).
+// It reports every document the backend rejects (and every message that
+// does not decode) to reject, and returns how many messages it read and
+// how many of them were rejected.
+func Reindex(ctx context.Context, b *bus.Bus, backend search.Backend, aliases search.AliasFunc, relink func(*document.Tagged),
 	progress func(done, total int), reject func(id, reason string)) (n, rejected int, err error) {
 	bad := func(subject string, err error) {
 		n++
@@ -127,6 +130,9 @@ func Reindex(ctx context.Context, b *bus.Bus, backend search.Backend, aliases se
 		if len(batch) > 0 {
 			docs := make([]search.Doc, len(batch))
 			for i, t := range batch {
+				if relink != nil {
+					relink(&t)
+				}
 				docs[i] = search.FromTagged(t, aliases)
 			}
 			rej, err := backend.Upsert(ctx, docs)

@@ -180,7 +180,7 @@ func (s *stageRun) index() (bulk, reindex, stage float64) {
 	x.Close()
 	x = open()
 	reindex = s.rate("reindex", func() {
-		if n, rej, err := indexer.Reindex(s.ctx, s.bus, x, s.g.Aliases, nil, nil); err != nil || n != s.n || rej > 0 {
+		if n, rej, err := indexer.Reindex(s.ctx, s.bus, x, s.g.Aliases, nil, nil, nil); err != nil || n != s.n || rej > 0 {
 			s.b.Fatalf("reindex: %d documents, %d rejected, %v", n, rej, err)
 		}
 	})

@@ -4,13 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
-	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/compoundwatch/compoundwatch/bus"
-	"github.com/compoundwatch/compoundwatch/gazetteer"
+	"github.com/compoundwatch/compoundwatch/document"
+	"github.com/compoundwatch/compoundwatch/extractor"
 	"github.com/compoundwatch/compoundwatch/indexer"
 	"github.com/compoundwatch/compoundwatch/search"
 	"github.com/compoundwatch/compoundwatch/search/embedded"
@@ -49,7 +48,8 @@ Meilisearch, or to rebuild the embedded index after deleting it.`,
 }
 
 // reindex replays the tagged-document log into backend (see
-// indexer.Reindex), naming each document the backend rejects.
+// indexer.Reindex), with the editors' links applied to documents tagged
+// before them (entities link), naming each document the backend rejects.
 func (a *app) reindex(ctx context.Context, b *bus.Bus, backend search.Backend) (n, rejected int, err error) {
 	aliases, err := a.aliases()
 	if err != nil {
@@ -59,43 +59,8 @@ func (a *app) reindex(ctx context.Context, b *bus.Bus, backend search.Backend) (
 	if err != nil {
 		return 0, 0, err
 	}
-	backend = relinking{Backend: backend, g: g, aliases: aliases}
-	return indexer.Reindex(ctx, b, backend, aliases, a.progress("reindexing"), func(id, reason string) {
+	relink := func(t *document.Tagged) { extractor.Relink(t, g) }
+	return indexer.Reindex(ctx, b, backend, aliases, relink, a.progress("reindexing"), func(id, reason string) {
 		fmt.Fprintf(a.stderr, "rejected: %s: %s\n", id, reason)
 	})
-}
-
-// relinking applies editors' links (entities link) to documents tagged
-// before them as they are reindexed: a discovered entity whose name the
-// gazetteer now knows is indexed as the known entity, with its spellings.
-type relinking struct {
-	search.Backend
-	g       *gazetteer.Gazetteer
-	aliases search.AliasFunc
-}
-
-func (r relinking) Upsert(ctx context.Context, docs []search.Doc) ([]search.Rejection, error) {
-	for i := range docs {
-		d := &docs[i]
-		for id, name := range d.Labels {
-			typ, _, ok := strings.Cut(strings.TrimPrefix(id, "candidate:"), ":")
-			if !ok || !strings.HasPrefix(id, "candidate:") {
-				continue
-			}
-			rec, known := r.g.Resolve(typ, name)
-			if !known {
-				continue
-			}
-			for _, ids := range []*[]string{&d.Compounds, &d.Tycoons} {
-				if j := slices.Index(*ids, id); j >= 0 {
-					(*ids)[j] = rec
-					slices.Sort(*ids)
-					*ids = slices.Compact(*ids)
-				}
-			}
-			d.EntityNames = append(d.EntityNames, r.aliases(rec)...)
-			delete(d.Labels, id)
-		}
-	}
-	return r.Backend.Upsert(ctx, docs)
 }
