@@ -263,6 +263,32 @@ func TestExtractPDFTable(t *testing.T) {
 	}
 }
 
+// TestExtractPDFWrapped: a PDF page gives its text a visual line at a
+// time; a paragraph's lines come out as one, and a heading over it and
+// the table's rows on the next page stay lines of their own.
+func TestExtractPDFWrapped(t *testing.T) {
+	p, err := NewPDFExtractor(t.Context(), PDFOptions{CacheDir: filepath.Join(os.TempDir(), "compoundwatch-test-pdfium")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	doc := pdfgen.Doc{Pages: [][]pdfgen.Line{{
+		pdfgen.Text("Raids along the border in the first week of May"),
+		pdfgen.Text("Police raided a casino near the border crossing on 5 May 2024 and"),
+		pdfgen.Text("detained forty people, an official of the provincial police said. The"),
+		pdfgen.Text("casino had reopened under a new name a month before the raid."),
+	}}}
+	x, err := p.Extract(t.Context(), doc.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "Raids along the border in the first week of May\n" +
+		"Police raided a casino near the border crossing on 5 May 2024 and detained forty people, an official of the provincial police said. The casino had reopened under a new name a month before the raid."
+	if x.Text != want {
+		t.Errorf("text\n%q\nwant\n%q", x.Text, want)
+	}
+}
+
 func TestReadFile(t *testing.T) {
 	dir := t.TempDir()
 	write := func(name string, b []byte) string {

@@ -170,7 +170,7 @@ func (p *PDFExtractor) extract(ctx context.Context, inst pdfium.Pdfium, body []b
 		}
 		b.WriteString(t.Text)
 	}
-	x.Text = cleanText(b.String())
+	x.Text = unwrap(cleanText(b.String()))
 	return x, nil
 }
 

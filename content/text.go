@@ -79,7 +79,7 @@ func extractText(body []byte, contentType string) (Extracted, error) {
 		x = Extracted{ContentType: TypeText}
 		x.Text = from(start)
 	}
-	x.Text = cleanText(x.Text)
+	x.Text = unwrap(cleanText(x.Text))
 	return x, nil
 }
 
