@@ -76,8 +76,8 @@ type lineInfo struct {
 	// spaced: more than one word. ends: it ends a sentence or a clause
 	// (endsClause); colon: with a colon. The rest keep a line break on
 	// either side: a table row (cells apart by tabs, bars or runs of
-	// spaces), a "Key: value" header line, the start of a list item
-	// (listItem).
+	// spaces inside a sentence), a "Key: value" header line, the start of
+	// a list item (listItem).
 	spaced, ends, colon, table, meta, item bool
 	// hyphen: the line ends in a word's hyphen ("anti-").
 	hyphen bool
@@ -99,7 +99,9 @@ func readLine(line string) lineInfo {
 			if l.firstWord < 0 {
 				l.firstWord = l.runes - 1
 			}
-			l.table = l.table || space
+			// Two spaces apart cells, unless they end a sentence, as
+			// some wrapping tools and typists put them.
+			l.table = l.table || space && (i < 2 || !strings.ContainsRune(".!?:\"')", rune(line[i-2])))
 		case '\t', '|':
 			l.table = true
 		case ':':
