@@ -83,6 +83,16 @@ func TestUnwrap(t *testing.T) {
 	}
 }
 
+// TestUnwrapLeavesParagraphLines: text with one paragraph a line, as the
+// benchmarks' 2,000 articles are, comes out as it went in.
+func TestUnwrapLeavesParagraphLines(t *testing.T) {
+	for i, a := range repotest.Articles(t, 2000) {
+		if s := cleanText(a); unwrap(s) != s {
+			t.Fatalf("article %d changed:\n%s", i, a)
+		}
+	}
+}
+
 // FuzzUnwrap: unwrap only turns line breaks into spaces, or drops one
 // after a word's hyphen; it never adds, drops or moves anything else.
 func FuzzUnwrap(f *testing.F) {
