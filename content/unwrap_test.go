@@ -124,7 +124,7 @@ func BenchmarkUnwrap(b *testing.B) {
 	flat := strings.Join(repotest.Articles(b, 200), "\n\n")
 	var wrapped []string
 	for line := range strings.SplitSeq(flat, "\n") {
-		wrapped = append(wrapped, foldAt(line, 72))
+		wrapped = append(wrapped, fold(line, 72))
 	}
 	for _, c := range []struct{ name, text string }{{"articles", flat}, {"articles-wrapped", strings.Join(wrapped, "\n")}} {
 		b.Run(c.name+"/cleanText", func(b *testing.B) {
@@ -141,22 +141,4 @@ func BenchmarkUnwrap(b *testing.B) {
 			}
 		})
 	}
-}
-
-// foldAt wraps a line at width bytes between words.
-func foldAt(line string, width int) string {
-	var b strings.Builder
-	n := 0
-	for i, w := range strings.Split(line, " ") {
-		if i > 0 && n+1+len(w) > width {
-			b.WriteByte('\n')
-			n = 0
-		} else if i > 0 {
-			b.WriteByte(' ')
-			n++
-		}
-		b.WriteString(w)
-		n += len(w)
-	}
-	return b.String()
 }

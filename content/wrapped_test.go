@@ -1,4 +1,4 @@
-package content_test
+package content
 
 import (
 	"fmt"
@@ -9,7 +9,6 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/compoundwatch/compoundwatch/content"
 	"github.com/compoundwatch/compoundwatch/document"
 	"github.com/compoundwatch/compoundwatch/extractor"
 	"github.com/compoundwatch/compoundwatch/gazetteer"
@@ -36,7 +35,7 @@ func TestWrappedTextExtractsAsUnwrapped(t *testing.T) {
 			t.Fatalf("no documents in %s (%v)", dir, err)
 		}
 		for _, f := range files {
-			raw, err := content.ReadFile(t.Context(), f)
+			raw, err := ReadFile(t.Context(), f)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -54,7 +53,7 @@ func TestWrappedTextExtractsAsUnwrapped(t *testing.T) {
 		if err := os.WriteFile(p, []byte("Title: A document\nPublished: 2025-06-01\n\n"+text), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		raw, err := content.ReadFile(t.Context(), p)
+		raw, err := ReadFile(t.Context(), p)
 		if err != nil {
 			t.Fatal(err)
 		}
