@@ -20,7 +20,7 @@ import (
 // scripts written without spaces keep their line breaks, and so does a
 // text with one paragraph a line.
 func unwrap(s string) string {
-	if !strings.Contains(s, "\n") {
+	if !joinsLines(s) {
 		return s
 	}
 	lines := strings.Split(s, "\n")
@@ -49,14 +49,18 @@ func unwrap(s string) string {
 	for i := range seps {
 		seps[i] = "\n"
 	}
+	joined := false
 	for _, b := range blocks {
 		if w := wrapWidth(info[b[0]:b[1]], text); w > 0 {
 			for i := b[0]; i+1 < b[1]; i++ {
 				if sep, ok := wrapped(&info[i], &info[i+1], w); ok {
-					seps[i] = sep
+					seps[i], joined = sep, true
 				}
 			}
 		}
+	}
+	if !joined {
+		return s
 	}
 	var b strings.Builder
 	b.Grow(len(s))
@@ -67,6 +71,23 @@ func unwrap(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// joinsLines reports whether s has two lines with no blank line between
+// them, the only place unwrap may join: a text with its paragraphs a
+// blank line apart, as most are, is passed over at the speed of a search.
+func joinsLines(s string) bool {
+	for i := strings.IndexByte(s, '\n'); i >= 0; {
+		if i > 0 && s[i-1] != '\n' && i+1 < len(s) && s[i+1] != '\n' {
+			return true
+		}
+		j := strings.IndexByte(s[i+1:], '\n')
+		if j < 0 {
+			return false
+		}
+		i += 1 + j
+	}
+	return false
 }
 
 // lineInfo is what unwrap reads of a line, read once.
