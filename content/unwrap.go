@@ -185,8 +185,9 @@ func wrapWidth(block []lineInfo, text int) int {
 // width runes, was broken by the wrapping, and the separator that joins
 // them: a space, or nothing after a word's hyphen ("anti-" "trafficking").
 // A line much narrower than the width was broken on purpose; so was one
-// before a capital when the capitalised word would have fitted on it: a
-// heading over its paragraph.
+// before a capital or a number that would have fitted on it (a heading
+// over its paragraph), and one of a run of lines that each open with a
+// number (a timeline's entries).
 func wrapped(line, next *lineInfo, width int) (sep string, ok bool) {
 	lower := unicode.IsLower(next.first)
 	// No sentence starts in lower case: a line that ends in "U.K." or a
@@ -198,8 +199,11 @@ func wrapped(line, next *lineInfo, width int) (sep string, ok bool) {
 	if line.table || next.table || line.meta || next.meta || next.item || unspaced(line.last) || unspaced(next.first) {
 		return "", false
 	}
-	if !lower && !unicode.IsDigit(next.first) && line.runes+1+next.firstWord <= width {
+	if !lower && line.runes+1+next.firstWord <= width {
 		return "", false
+	}
+	if unicode.IsDigit(line.first) && unicode.IsDigit(next.first) {
+		return "", false // dated or numbered lines: a timeline's entries
 	}
 	if line.hyphen && lower {
 		return "", true
