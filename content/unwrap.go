@@ -36,6 +36,7 @@ func unwrap(s string) string {
 			for i := start; i < end; i++ {
 				info[i] = readLine(lines[i])
 			}
+			markTimelines(info[start:end])
 		}
 		start = end
 	}
@@ -100,8 +101,28 @@ type lineInfo struct {
 	// spaces inside a sentence), a "Key: value" header line, the start of
 	// a list item (listItem).
 	spaced, ends, colon, table, meta, item bool
-	// hyphen: the line ends in a word's hyphen ("anti-").
-	hyphen bool
+	// hyphen: the line ends in a word's hyphen ("anti-"). dated: it opens
+	// with a number, or with a capitalised word and a number ("July 14,
+	// 2022", "12 August 2024"); timeline: it is one of three dated lines
+	// or more in a row (markTimelines).
+	hyphen, dated, timeline bool
+}
+
+// markTimelines marks the lines of each run of three dated lines or more
+// in block: a timeline's entries, one a line, which keep their breaks
+// even without full stops. Two in a row are as likely a wrapped sentence
+// that names two dates.
+func markTimelines(block []lineInfo) {
+	for i := 0; i < len(block); {
+		j := i
+		for j < len(block) && block[j].dated {
+			j++
+		}
+		for k := i; k < j && j-i >= 3; k++ {
+			block[k].timeline = true
+		}
+		i = max(j, i+1)
+	}
 }
 
 // readLine reads a line in one pass over its bytes, then its ends: the
@@ -109,7 +130,7 @@ type lineInfo struct {
 // than the joining.
 func readLine(line string) lineInfo {
 	l := lineInfo{firstWord: -1, ends: endsClause(line), colon: strings.HasSuffix(line, ":"), item: listItem(line)}
-	colon, space := -1, false
+	colon, gap, space := -1, -1, false // gap: the first space's offset
 	for i := 0; i < len(line); i++ {
 		c := line[i]
 		if c&0xc0 != 0x80 {
@@ -118,7 +139,7 @@ func readLine(line string) lineInfo {
 		switch c {
 		case ' ':
 			if l.firstWord < 0 {
-				l.firstWord = l.runes - 1
+				l.firstWord, gap = l.runes-1, i
 			}
 			// Two spaces apart cells, unless they end a sentence, as
 			// some wrapping tools and typists put them.
@@ -141,6 +162,7 @@ func readLine(line string) lineInfo {
 	l.meta = 3 <= colon && colon <= len("published") && headerLine.MatchString(line)
 	l.first, _ = utf8.DecodeRuneInString(line)
 	l.last, _ = utf8.DecodeLastRuneInString(line)
+	l.dated = unicode.IsDigit(l.first) || unicode.IsUpper(l.first) && gap >= 0 && gap+1 < len(line) && '0' <= line[gap+1] && line[gap+1] <= '9'
 	if l.last == '-' && len(line) > 1 {
 		before, _ := utf8.DecodeLastRuneInString(line[:len(line)-1])
 		l.hyphen = unicode.IsLetter(before)
@@ -186,8 +208,7 @@ func wrapWidth(block []lineInfo, text int) int {
 // them: a space, or nothing after a word's hyphen ("anti-" "trafficking").
 // A line much narrower than the width was broken on purpose; so was one
 // before a capital or a number that would have fitted on it (a heading
-// over its paragraph), and one of a run of lines that each open with a
-// number (a timeline's entries).
+// over its paragraph), and one of a timeline's entries (markTimelines).
 func wrapped(line, next *lineInfo, width int) (sep string, ok bool) {
 	lower := unicode.IsLower(next.first)
 	// No sentence starts in lower case: a line that ends in "U.K." or a
@@ -202,8 +223,8 @@ func wrapped(line, next *lineInfo, width int) (sep string, ok bool) {
 	if !lower && line.runes+1+next.firstWord <= width {
 		return "", false
 	}
-	if unicode.IsDigit(line.first) && unicode.IsDigit(next.first) {
-		return "", false // dated or numbered lines: a timeline's entries
+	if line.timeline && next.timeline {
+		return "", false
 	}
 	if line.hyphen && lower {
 		return "", true
