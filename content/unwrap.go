@@ -96,11 +96,10 @@ type lineInfo struct {
 	runes, firstWord int // in runes: the line, its first word
 	first, last      rune
 	// spaced: more than one word. ends: it ends a sentence or a clause
-	// (endsClause); colon: with a colon. The rest keep a line break on
-	// either side: a table row (cells apart by tabs, bars or runs of
+	// (endsClause). The rest keep a line break on either side: a table row (cells apart by tabs, bars or runs of
 	// spaces inside a sentence), a "Key: value" header line, the start of
 	// a list item (listItem).
-	spaced, ends, colon, table, meta, item bool
+	spaced, ends, table, meta, item bool
 	// hyphen: the line ends in a word's hyphen ("anti-"). dated: it opens
 	// with a number, or with a capitalised word and a number ("July 14,
 	// 2022", "12 August 2024"); timeline: it is one of three dated lines
@@ -129,7 +128,7 @@ func markTimelines(block []lineInfo) {
 // lines of a wrapped text are short, and a search per feature cost more
 // than the joining.
 func readLine(line string) lineInfo {
-	l := lineInfo{firstWord: -1, ends: endsClause(line), colon: strings.HasSuffix(line, ":"), item: listItem(line)}
+	l := lineInfo{firstWord: -1, ends: endsClause(line), item: listItem(line)}
 	colon, gap, space := -1, -1, false // gap: the first space's offset
 	for i := 0; i < len(line); i++ {
 		c := line[i]
@@ -214,7 +213,7 @@ func wrapped(line, next *lineInfo, width int) (sep string, ok bool) {
 	// No sentence starts in lower case: a line that ends in "U.K." or a
 	// semicolon before one ends no sentence. A colon before one may open
 	// a list.
-	if line.ends && (!lower || line.colon) || 10*line.runes < 6*width {
+	if line.ends && (!lower || line.last == ':') || 10*line.runes < 6*width {
 		return "", false
 	}
 	if line.table || next.table || line.meta || next.meta || next.item || unspaced(line.last) || unspaced(next.first) {
