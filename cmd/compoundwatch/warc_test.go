@@ -118,7 +118,7 @@ func TestIngestWARC(t *testing.T) {
 func warmPDF(t *testing.T, dir string) {
 	t.Helper()
 	path := filepath.Join(dir, "warm.pdf")
-	doc := pdfgen.Doc{Title: "Warm-up", Pages: [][]pdfgen.Line{{pdfgen.Text("A page that starts the PDF reader.")}}}
+	doc := pdfgen.Doc{Title: "Warm-up", Pages: [][]pdfgen.Line{{pdfgen.Text("Police freed 214 workers on Monday.")}}}
 	if err := os.WriteFile(path, doc.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -129,8 +129,8 @@ func warmPDF(t *testing.T, dir string) {
 		t.Fatal(err)
 	}
 	rss, err := peakRSS(cmd)
-	if err != nil {
-		t.Fatalf("extract %s: %v\n%s", path, err, out.Bytes())
+	if err != nil || !bytes.Contains(out.Bytes(), []byte(`"214 workers"`)) {
+		t.Fatalf("extract %s: %v, no figure of the page's text:\n%s", path, err, out.Bytes())
 	}
 	t.Logf("extract of one PDF before the ingests: peak RSS %.0f MiB (the first on this machine compiles PDFium)", float64(rss)/(1<<20))
 }
