@@ -96,9 +96,10 @@ type lineInfo struct {
 	runes, firstWord int // in runes: the line, its first word
 	first, last      rune
 	// spaced: more than one word. ends: it ends a sentence or a clause
-	// (endsClause). The rest keep a line break on either side: a table row (cells apart by tabs, bars or runs of
-	// spaces inside a sentence), a "Key: value" header line, the start of
-	// a list item (listItem).
+	// (endsClause). The rest keep a line break on either side: a table
+	// row (cells apart by tabs, bars or runs of spaces inside a
+	// sentence), a "Key: value" header line, the start of a list item
+	// (listItem).
 	spaced, ends, table, meta, item bool
 	// hyphen: the line ends in a word's hyphen ("anti-"). dated: it opens
 	// with a number, or with a capitalised word and a number ("July 14,
