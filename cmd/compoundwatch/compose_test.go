@@ -2,7 +2,10 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"io"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -232,5 +235,63 @@ func checkPinned(t *testing.T, svc types.ServiceConfig, prefix string) {
 	t.Helper()
 	if !strings.HasPrefix(svc.Image, prefix) || strings.HasSuffix(svc.Image, ":latest") {
 		t.Errorf("%s: image %s is not pinned at %s*", svc.Name, svc.Image, prefix)
+	}
+}
+
+// TestDockerfileCopiesReplacements: the image's module layer (COPY then
+// `go mod download`) reads every module go.mod replaces with a directory
+// of the repo, so each must be copied before the download runs. A
+// missing one fails the image build at that step.
+func TestDockerfileCopiesReplacements(t *testing.T) {
+	out, err := exec.Command("go", "mod", "edit", "-json", filepath.Join("..", "..", "go.mod")).Output()
+	if err != nil {
+		t.Fatalf("go mod edit -json: %v", err)
+	}
+	var mod struct {
+		Replace []struct{ New struct{ Path string } }
+	}
+	if err := json.Unmarshal(out, &mod); err != nil {
+		t.Fatal(err)
+	}
+	dockerfile, err := os.ReadFile(filepath.Join("..", "..", "Dockerfile"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var copied []string // sources of the COPY lines before the download
+	download := false
+	for line := range strings.Lines(string(dockerfile)) {
+		f := strings.Fields(line)
+		if len(f) == 0 || strings.HasPrefix(f[0], "#") {
+			continue
+		}
+		if strings.EqualFold(f[0], "RUN") && strings.Contains(line, "go mod download") {
+			download = true
+			break
+		}
+		if strings.EqualFold(f[0], "COPY") && !strings.HasPrefix(f[1], "--from") {
+			for _, src := range f[1 : len(f)-1] {
+				copied = append(copied, filepath.Clean(src))
+			}
+		}
+	}
+	if !download {
+		t.Fatal("Dockerfile: no RUN go mod download")
+	}
+	replaced := 0
+	for _, r := range mod.Replace {
+		dir := r.New.Path
+		if !strings.HasPrefix(dir, "./") && !strings.HasPrefix(dir, "../") {
+			continue // a module version, from the proxy
+		}
+		replaced++
+		dir = filepath.Clean(dir)
+		if !slices.ContainsFunc(copied, func(src string) bool {
+			return src == "." || dir == src || strings.HasPrefix(dir, src+string(filepath.Separator))
+		}) {
+			t.Errorf("Dockerfile: go.mod replaces a module with %s, which is not copied before `go mod download` (copied: %v)", r.New.Path, copied)
+		}
+	}
+	if replaced == 0 {
+		t.Fatal("go.mod replaces no module with a directory: the test reads it wrong")
 	}
 }
