@@ -135,3 +135,5 @@ require (
 )
 
 replace github.com/markusmobius/go-dateparser => ./third_party/go-dateparser
+
+replace github.com/markusmobius/go-trafilatura => ./third_party/go-trafilatura

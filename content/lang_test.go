@@ -1,6 +1,7 @@
 package content
 
 import (
+	"html"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -206,5 +207,57 @@ func TestIsEnglishMatchesPlain(t *testing.T) {
 	}
 	if english == 0 || english == 3*len(texts) {
 		t.Fatalf("%d of %d texts English: the test cannot tell the answers apart", english, 3*len(texts))
+	}
+}
+
+// TestHTMLLanguage: a page is given the language of its text, as the same
+// text in a plain-text file is, whatever the page declares.
+func TestHTMLLanguage(t *testing.T) {
+	x := New(Options{})
+	defer x.Close()
+	for path, text := range languageTexts(t) {
+		for _, declared := range []string{"", "en"} {
+			var page strings.Builder
+			page.WriteString("<!doctype html><html")
+			if declared != "" {
+				page.WriteString(` lang="` + declared + `"`)
+			}
+			page.WriteString("><head><title>A report</title></head><body><nav><a href=\"/\">Home</a></nav><article>")
+			for _, para := range strings.Split(text, "\n\n") {
+				page.WriteString("<p>" + html.EscapeString(para) + "</p>")
+			}
+			page.WriteString("</article><footer>Contact us</footer></body></html>")
+			got, err := x.Extract(t.Context(), []byte(page.String()), "text/html", "https://news.example/a")
+			if err != nil {
+				t.Errorf("%s: %v", path, err)
+				continue
+			}
+			want := detectLanguage(text)
+			if want == "" {
+				want = declared
+			}
+			t.Logf("%s declared %q: %q (text file %q)", filepath.Base(path), declared, got.Language, want)
+			if got.Language != want {
+				t.Errorf("%s, declared %q: page language %q, the text's %q", filepath.Base(path), declared, got.Language, want)
+			}
+		}
+	}
+}
+
+// TestHTMLLanguageDeclared: where the text cannot tell, the page's
+// declared language stands.
+func TestHTMLLanguageDeclared(t *testing.T) {
+	x := New(Options{})
+	defer x.Close()
+	rows := strings.Repeat("<tr><td>2023</td><td>1,200</td><td>3,400</td></tr>", 20)
+	for _, declared := range []string{"km", "zh-Hant", ""} {
+		page := `<html lang="` + declared + `"><head><title>Figures</title></head><body><article><h1>2023–2024</h1><table>` + rows + `</table></article></body></html>`
+		got, err := x.Extract(t.Context(), []byte(page), "text/html", "https://news.example/t")
+		if err != nil {
+			t.Fatalf("declared %q: %v", declared, err)
+		}
+		if want := normLang(declared); got.Language != want {
+			t.Errorf("declared %q: language %q, want %q (text %q)", declared, got.Language, want, got.Text[:min(len(got.Text), 60)])
+		}
 	}
 }

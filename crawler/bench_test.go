@@ -2,7 +2,7 @@ package crawler
 
 import (
 	"fmt"
-	"math/rand/v2"
+	"html"
 	"net/http"
 	"net/http/httptest"
 	"runtime"
@@ -10,24 +10,22 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/compoundwatch/compoundwatch/internal/repotest"
 )
 
-// benchSite serves n articles of generated text behind paginated listings.
+// benchSite serves n articles behind paginated listings: the articles
+// the other stages' benchmarks read (repotest.Articles, sentences of the
+// examples), each paragraph a <p> inside the page's navigation and footer.
 func benchSite(b *testing.B, n int) *httptest.Server {
-	words := strings.Fields("compound casino border police worker passport recruiter province court hotel company " +
-		"labour ministry embassy village warehouse guard dormitory contract salary debt ransom crypto hotline bus " +
-		"night river market report official inspector licence tycoon sanction bank account investor witness family")
 	pages := make([]string, n)
-	r := rand.New(rand.NewPCG(1, 2))
-	for i := range pages {
+	for i, text := range repotest.Articles(b, n) {
+		header, body, _ := strings.Cut(text, "\n\n")
 		var sb strings.Builder
-		fmt.Fprintf(&sb, `<html lang="en"><head><title>Story %d</title><meta property="og:type" content="article"><meta property="article:published_time" content="2024-03-%02d"></head><body><nav><a href="/">Home</a><a href="/list/0">News</a></nav><article><h1>Story %d</h1>`, i, i%28+1, i)
-		for range 6 {
-			sb.WriteString("<p>")
-			for range 60 {
-				sb.WriteString(words[r.IntN(len(words))] + " ")
-			}
-			sb.WriteString("</p>")
+		fmt.Fprintf(&sb, `<html lang="en"><head><title>Story %d</title><meta property="og:type" content="article"><meta property="article:published_time" content="2024-03-%02d"></head><body><nav><a href="/">Home</a><a href="/list/0">News</a></nav><article><h1>%s</h1>`,
+			i, i%28+1, html.EscapeString(strings.TrimPrefix(strings.SplitN(header, "\n", 2)[0], "Title: ")))
+		for para := range strings.SplitSeq(body, "\n\n") {
+			sb.WriteString("<p>" + html.EscapeString(para) + "</p>")
 		}
 		sb.WriteString(`</article><footer>Copyright</footer></body></html>`)
 		pages[i] = sb.String()
