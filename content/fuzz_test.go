@@ -57,3 +57,17 @@ func FuzzExtractText(f *testing.F) {
 		checkExtracted(t, x, err)
 	})
 }
+
+// FuzzSameWords: sameWords answers as comparing collapseSpace's results
+// does, on any bytes (white space of every kind, invalid UTF-8).
+func FuzzSameWords(f *testing.F) {
+	f.Add("Raid on  Bavet\tcasino", " Raid on Bavet casino\n")
+	f.Add("Raid on Bavet", "Raid on Bavet casino")
+	f.Add("a\u00a0b\u3000c", "a b c")
+	f.Add("", " \n\t")
+	f.Fuzz(func(t *testing.T, a, b string) {
+		if got, want := sameWords(a, b), collapseSpace(a) == collapseSpace(b); got != want {
+			t.Fatalf("sameWords(%q, %q) = %v, collapseSpace says %v", a, b, got, want)
+		}
+	})
+}

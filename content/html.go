@@ -88,12 +88,12 @@ func extractHTML(body []byte, contentType, sourceURL string) (Extracted, error) 
 		return Extracted{}, fmt.Errorf("%w: %v", ErrEmpty, err)
 	}
 	x.Text = renderText(res.ContentNode)
-	if collapseSpace(x.Text) == "" {
+	if strings.TrimSpace(x.Text) == "" {
 		x.Text = unmark(res.ContentText)
 	}
 	x.Text = cleanText(x.Text)
 	x.Title = strings.TrimSpace(unmark(res.Metadata.Title))
-	if t := collapseSpace(x.Text); t == "" || t == collapseSpace(x.Title) || t == collapseSpace(docTitle(doc)) {
+	if strings.TrimSpace(x.Text) == "" || sameWords(x.Text, x.Title) || sameWords(x.Text, docTitle(doc)) {
 		// The fallback extractors echo the <title> of a page without text.
 		return Extracted{}, ErrEmpty
 	}
