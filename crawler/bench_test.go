@@ -8,16 +8,18 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/compoundwatch/compoundwatch/content"
 	"github.com/compoundwatch/compoundwatch/internal/repotest"
 )
 
 // benchSite serves n articles behind paginated listings: the articles
 // the other stages' benchmarks read (repotest.Articles, sentences of the
 // examples), each paragraph a <p> inside the page's navigation and footer.
-func benchSite(b *testing.B, n int) *httptest.Server {
+func benchSite(b *testing.B, n int) (*httptest.Server, []string) {
 	pages := make([]string, n)
 	for i, text := range repotest.Articles(b, n) {
 		header, body, _ := strings.Cut(text, "\n\n")
@@ -62,22 +64,50 @@ func benchSite(b *testing.B, n int) *httptest.Server {
 		}
 	}))
 	b.Cleanup(srv.Close)
-	return srv
+	return srv, pages
 }
 
 // BenchmarkCrawl measures a full first crawl of a 300-article site over
 // loopback with politeness off: fetch, extract, deduplicate, publish and
-// persist state.
+// persist state. Its limit, extract, is the content extraction of the
+// same article pages alone, as many at once as the crawl's four
+// workers, so documents/s of parallel=4 over extract's is the share of
+// the crawler's rate that fetching, deduplicating and publishing leave.
 func BenchmarkCrawl(b *testing.B) {
 	for _, par := range []int{1, 4} {
 		b.Run(fmt.Sprintf("parallel=%d", par), func(b *testing.B) { benchCrawl(b, par) })
 	}
+	b.Run("extract", func(b *testing.B) {
+		const workers = 4
+		_, pages := benchSite(b, 300)
+		x := content.New(content.Options{})
+		defer x.Close()
+		for b.Loop() {
+			next := make(chan string)
+			var wg sync.WaitGroup
+			for range workers {
+				wg.Go(func() {
+					for page := range next {
+						if _, err := x.Extract(b.Context(), []byte(page), "text/html; charset=utf-8", "http://127.0.0.1/a/1"); err != nil {
+							b.Error(err)
+						}
+					}
+				})
+			}
+			for _, page := range pages {
+				next <- page
+			}
+			close(next)
+			wg.Wait()
+		}
+		b.ReportMetric(float64(b.N*len(pages))/b.Elapsed().Seconds(), "documents/s")
+	})
 }
 
 func benchCrawl(b *testing.B, parallelism int) {
 	const n = 300
-	srv := benchSite(b, n)
-	var pages, bytes int64
+	srv, _ := benchSite(b, n)
+	var pages, docs, bytes int64
 	var elapsed time.Duration
 	for b.Loop() {
 		b.StopTimer()
@@ -96,12 +126,14 @@ func benchCrawl(b *testing.B, parallelism int) {
 			b.Fatalf("documents %d, want %d: %s", sum.Documents, n, sum)
 		}
 		pages += int64(sum.Fetched)
+		docs += int64(sum.Documents)
 		bytes += sum.Bytes
 		c.Close()
 		bs.Close()
 		b.StartTimer()
 	}
 	b.ReportMetric(float64(pages)/elapsed.Seconds(), "pages/s")
+	b.ReportMetric(float64(docs)/elapsed.Seconds(), "documents/s")
 	b.ReportMetric(float64(bytes)/elapsed.Seconds()/1e6, "MB/s")
 }
 
