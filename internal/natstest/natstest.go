@@ -25,6 +25,11 @@ import (
 
 // Binary builds nats-server once per test binary into a cache folder and
 // returns its path. The go build cache makes later builds cheap.
+//
+// Test binaries of several packages run at once and share the path, so
+// each builds beside it and renames its build over it: a rename replaces
+// the file whole, where `go build -o` onto the path would remove and
+// rewrite it while another test binary may be starting a server from it.
 func Binary(tb testing.TB) string {
 	tb.Helper()
 	build.Do(func() {
@@ -38,11 +43,15 @@ func Binary(tb testing.TB) string {
 			return
 		}
 		build.path = filepath.Join(dir, "nats-server")
-		cmd := exec.Command("go", "build", "-o", build.path, "github.com/nats-io/nats-server/v2")
+		tmp := fmt.Sprintf("%s.%d", build.path, os.Getpid())
+		cmd := exec.Command("go", "build", "-o", tmp, "github.com/nats-io/nats-server/v2")
 		cmd.Dir = repotest.Root(tb)
 		if out, err := cmd.CombinedOutput(); err != nil {
+			os.Remove(tmp)
 			build.err = fmt.Errorf("go build nats-server: %v\n%s", err, out)
+			return
 		}
+		build.err = os.Rename(tmp, build.path)
 	})
 	if build.err != nil {
 		tb.Fatal(build.err)
