@@ -84,7 +84,7 @@ type Options struct {
 
 	// SkipLanguageDetection leaves Metadata.Language empty rather than
 	// classify the extracted text, unless TargetLanguage is set. (Added by
-	// compoundwatch's third_party/trafilatura-skip-language.sh.)
+	// compoundwatch's third_party/patch-trafilatura.sh.)
 	SkipLanguageDetection bool
 
 	// If EnableFallback is true, then whenever Trafilatura failed to extract a document,

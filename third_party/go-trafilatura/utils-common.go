@@ -25,10 +25,6 @@ import (
 )
 
 // trim removes unnecessary spaces within a text string.
-func trim(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
-	return strings.TrimSpace(s)
-}
 
 func strWordCount(s string) int {
 	return len(strings.Fields(s))
