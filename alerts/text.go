@@ -6,6 +6,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2/analysis"
 
+	"github.com/compoundwatch/compoundwatch/internal/fnv1a"
 	"github.com/compoundwatch/compoundwatch/search"
 	"github.com/compoundwatch/compoundwatch/search/embedded"
 )
@@ -138,33 +139,20 @@ func variants(s string, k int, f func(uint64)) {
 	}
 	n := len(at)
 	at = append(at, len(s))
-	f(fnv(fnvOffset, s))
+	f(fnv1a.Add(fnv1a.Offset, s))
 	if k < 1 {
 		return
 	}
 	for i := range n {
-		f(fnv(fnv(fnvOffset, s[:at[i]]), s[at[i+1]:]))
+		f(fnv1a.Add(fnv1a.Add(fnv1a.Offset, s[:at[i]]), s[at[i+1]:]))
 	}
 	if k < 2 || n <= 2 {
 		return
 	}
 	for i := range n {
-		h := fnv(fnvOffset, s[:at[i]])
+		h := fnv1a.Add(fnv1a.Offset, s[:at[i]])
 		for j := i + 1; j < n; j++ {
-			f(fnv(fnv(h, s[at[i+1]:at[j]]), s[at[j+1]:]))
+			f(fnv1a.Add(fnv1a.Add(h, s[at[i+1]:at[j]]), s[at[j+1]:]))
 		}
 	}
-}
-
-const (
-	fnvOffset = 14695981039346656037
-	fnvPrime  = 1099511628211
-)
-
-// fnv continues an FNV-1a hash over s.
-func fnv(h uint64, s string) uint64 {
-	for i := 0; i < len(s); i++ {
-		h = (h ^ uint64(s[i])) * fnvPrime
-	}
-	return h
 }

@@ -2,12 +2,13 @@ package crawler
 
 import (
 	"encoding/binary"
-	"hash/fnv"
 	"strings"
 	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/compoundwatch/compoundwatch/internal/fnv1a"
 )
 
 // Near-duplicate detection by MinHash over word bigrams (character
@@ -63,12 +64,12 @@ func splitmix(x uint64) uint64 {
 	return x ^ (x >> 31)
 }
 
-// shingles returns the set of hashed shingles of text: FNV-1a (hash/fnv's
-// New64a) of each shingle's parts, each followed by a 0 byte. The hash is
-// computed here rather than through hash.Hash64, whose Write took each
-// part as a new []byte (a quarter of the time, BenchmarkShingles); the
-// signatures in the crawl state were made with these values, so they
-// must not change (TestShinglesUnchanged, FuzzShingles).
+// shingles returns the set of hashed shingles of text: FNV-1a of each
+// shingle's parts, each followed by a 0 byte. fnv1a, rather than
+// hash.Hash64, whose Write took each part as a new []byte, took a quarter
+// off the time (BenchmarkShingles); the signatures in the crawl state
+// were made with these values, so they must not change
+// (TestShinglesUnchanged, FuzzShingles).
 func shingles(text string) map[uint64]struct{} {
 	words := strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
 		if r < utf8.RuneSelf {
@@ -85,7 +86,7 @@ func shingles(text string) map[uint64]struct{} {
 	}
 	if len(words) >= 8 && long*4 < len(words) {
 		for i := 1; i < len(words); i++ {
-			out[fnvPart(fnvPart(fnvOffset, words[i-1]), words[i])] = struct{}{}
+			out[fnvPart(fnvPart(fnv1a.Offset, words[i-1]), words[i])] = struct{}{}
 		}
 		return out
 	}
@@ -99,23 +100,14 @@ func shingles(text string) map[uint64]struct{} {
 	}
 	starts = append(starts, len(joined))
 	for i := 4; i < len(starts); i++ {
-		out[fnvPart(fnvOffset, joined[starts[i-4]:starts[i]])] = struct{}{}
+		out[fnvPart(fnv1a.Offset, joined[starts[i-4]:starts[i]])] = struct{}{}
 	}
 	return out
 }
 
-const (
-	fnvOffset = 14695981039346656037
-	fnvPrime  = 1099511628211
-)
-
 // fnvPart continues the FNV-1a hash h over s and then a 0 byte.
 func fnvPart(h uint64, s string) uint64 {
-	for i := 0; i < len(s); i++ {
-		h ^= uint64(s[i])
-		h *= fnvPrime
-	}
-	return h * fnvPrime // the 0 byte: h ^= 0, then the product
+	return fnv1a.Add(fnv1a.Add(h, s), "\x00")
 }
 
 func (d *dedupIndex) sign(sh map[uint64]struct{}) signature {
@@ -149,9 +141,7 @@ func bandKey(band int, sig *signature) uint64 {
 	for r := range lshRows {
 		binary.LittleEndian.PutUint32(buf[4+4*r:], sig[band*lshRows+r])
 	}
-	h := fnv.New64a()
-	h.Write(buf[:])
-	return h.Sum64()
+	return fnv1a.Add(fnv1a.Offset, buf[:])
 }
 
 // match finds the earlier copy of a document: the same content hash, or

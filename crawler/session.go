@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"io"
 	"log/slog"
 	"net/http"
@@ -19,6 +18,7 @@ import (
 	"github.com/compoundwatch/compoundwatch/config"
 	"github.com/compoundwatch/compoundwatch/content"
 	"github.com/compoundwatch/compoundwatch/document"
+	"github.com/compoundwatch/compoundwatch/internal/fnv1a"
 )
 
 // frontier is the in-memory side of a crawl's queue: a visited set of
@@ -36,9 +36,7 @@ func newFrontier() frontier {
 
 // markSeen records u and reports whether it was new.
 func (f *frontier) markSeen(u string) bool {
-	h := fnv.New64a()
-	h.Write([]byte(u))
-	k := h.Sum64()
+	k := fnv1a.Add(fnv1a.Offset, u)
 	if _, ok := f.seen[k]; ok {
 		return false
 	}
