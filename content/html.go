@@ -161,7 +161,7 @@ func pageDate(doc *html.Node, pageURL string) string {
 // writesDay reports whether text writes t with its day: "14 January 2021",
 // "January 14, 2021", "14th Jan 2021", "2021-01-14", "14/01/2021"…
 func writesDay(text string, t time.Time) bool {
-	text = strings.Join(strings.Fields(text), " ")
+	text = collapseSpace(text)
 	day := strconv.Itoa(t.Day())
 	ord := day + ordinalSuffix(t.Day())
 	year := strconv.Itoa(t.Year())
