@@ -79,6 +79,7 @@ func Of(s string) Signature {
 	if !f.any {
 		return Signature{}
 	}
+	f.flush()
 	return f.sig
 }
 
@@ -95,11 +96,19 @@ var empty = func() (s Signature) {
 // so a hash already seen is skipped after a probe of a small table rather
 // than costing Size multiply-adds. Once the table is three-quarters full,
 // new hashes are folded without being recorded: the result is the same.
+//
+// New hashes wait in pend and are folded four at a time: a minimum does
+// not depend on the order it is taken in, and one pass over the hash
+// functions for four hashes loads each function's constants and minimum
+// once instead of four times, which leaves the multiplier, not the loads,
+// as the limit.
 type folder struct {
 	sig  Signature
 	any  bool
 	seen [1 << 12]uint64
 	used int
+	pend [4]uint64
+	n    int // hashes waiting in pend
 }
 
 func (f *folder) fold(h uint64) {
@@ -118,12 +127,30 @@ func (f *folder) fold(h uint64) {
 			f.used++
 		}
 	}
+	f.pend[f.n] = h
+	if f.n++; f.n == len(f.pend) {
+		f.flush()
+	}
+}
+
+// flush folds the waiting hashes. A partial group fills its empty places
+// with its first hash: folding a hash twice changes nothing.
+func (f *folder) flush() {
+	if f.n == 0 {
+		return
+	}
+	for j := f.n; j < len(f.pend); j++ {
+		f.pend[j] = f.pend[0]
+	}
+	f.n = 0
+	h0, h1, h2, h3 := f.pend[0], f.pend[1], f.pend[2], f.pend[3]
 	for i := range f.sig {
 		// h_i = high half of a_i*h + b_i: one multiply-add per
 		// function, cheap enough for whole documents.
-		if v := uint32((perm[i][0]*h + perm[i][1]) >> 32); v < f.sig[i] {
-			f.sig[i] = v
-		}
+		a, b := perm[i][0], perm[i][1]
+		f.sig[i] = min(f.sig[i],
+			uint32((a*h0+b)>>32), uint32((a*h1+b)>>32),
+			uint32((a*h2+b)>>32), uint32((a*h3+b)>>32))
 	}
 }
 
