@@ -53,8 +53,10 @@ type Event struct {
 	// same document, or -1 when it has none: a date years away from all
 	// the others is probably a typo.
 	Gap int `json:"gap"`
-	// Sig is the MinHash of the whole document text: sources whose texts
-	// are near-identical or spun from one another count once.
+	// Sig is the MinHash of the whole document text (minhash.OfText):
+	// sources whose texts are near-identical or spun from one another
+	// count once. Events indexed before OfText carry minhash.Of
+	// signatures, which match no OfText one: `reindex` renews them.
 	Sig []uint32 `json:"sig,omitempty"`
 }
 
@@ -98,7 +100,7 @@ func EventsOf(d Doc) []Event {
 			typeOf[id] = typ
 		}
 	}
-	sig := minhash.Of(d.Text)
+	sig := minhash.OfText(d.Text)
 	days := make([]int64, len(d.Events))
 	for i, ev := range d.Events {
 		days[i] = -1

@@ -114,8 +114,9 @@ type Options struct {
 // Thresholds, measured on the fixtures in testdata/raid (MinHash of the
 // Gist of the event sentences): retellings of one raid by different
 // outlets score 0.20-0.39; a different happening at the same compound on
-// the same day 0.11-0.12. Whole texts: a machine-paraphrased copy scores
-// 0.52 against its original, independent reports of the same raid 0.25.
+// the same day 0.11-0.12. Whole texts (minhash.OfText of the files): a
+// machine-paraphrased copy scores 0.45 against its original (0.50
+// exactly), independent reports of the same raid 0.08-0.20 (0.15-0.27).
 const (
 	simSharedEntity = 0.18 // sentences that share a compound or tycoon
 	simSharedPlace  = 0.35 // sentences that share only a province
