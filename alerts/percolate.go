@@ -191,6 +191,10 @@ func (d *doc) add(term string, word int) {
 	d.termWords[term] = append(d.termWords[term], word)
 }
 
+// Empty reports a percolator without subscriptions: it matches nothing,
+// whatever the document holds.
+func (p *Percolator) Empty() bool { return len(p.subs) == 0 }
+
 // Match returns the subscriptions t matches, in subscription order, each
 // with all its matches: one hit per subscription however many entities
 // or words matched.

@@ -98,7 +98,7 @@ func (w *Worker) Run(ctx context.Context) error {
 	w.log.Info("alerts stage running", "consumer", bus.ConsumerAlerts)
 	st := bus.Stage{Name: bus.ConsumerAlerts, Stream: bus.StreamTagged, Schema: document.TaggedBusSchema,
 		MaxDeliver: bus.MaxDeliver, Batch: 100}
-	return bus.Consume(ctx, w.bus, st, func(ctx context.Context, items []*bus.Item[document.Tagged]) {
+	return bus.Consume(ctx, w.bus, st, func(ctx context.Context, items []*bus.Item[document.TaggedHead]) {
 		ids := make([]string, len(items))
 		for i, it := range items {
 			ids[i] = it.Value.ID
@@ -122,10 +122,41 @@ func (w *Worker) Run(ctx context.Context) error {
 			if it.Err = bad[it.Value.ID]; it.Err != nil {
 				continue
 			}
-			it.Await, it.Err = w.process(ctx, &it.Value, at, &n, states)
+			p, err := w.percolator()
+			if err != nil {
+				it.Err = err
+				continue
+			}
+			t, err := tagged(ctx, w.bus, it, p)
+			if err != nil {
+				it.Err = err
+				continue
+			}
+			it.Await, it.Err = w.process(ctx, p, t, at, &n, states)
 		}
 		n.save(ctx, w.store, w.log)
 	})
+}
+
+// tagged returns the document of an item the stage read as its head:
+// with no subscription to match, only the head's fields, for the state
+// the stage records is all it does with a document; otherwise the whole
+// message, decoded now.
+func tagged(ctx context.Context, b *bus.Bus, it *bus.Item[document.TaggedHead], p *Percolator) (*document.Tagged, error) {
+	h := &it.Value
+	if p.Empty() {
+		t := &document.Tagged{Raw: document.Raw{Schema: h.Schema, ID: h.ID, ContentHash: h.ContentHash},
+			Entities: make([]document.Entity, len(h.Entities)), TaggedAt: h.TaggedAt}
+		for i, e := range h.Entities {
+			t.Entities[i] = document.Entity{Type: e.Type, ID: e.ID}
+		}
+		return t, nil
+	}
+	t := new(document.Tagged)
+	if err := it.DecodeAll(ctx, b, document.TaggedBusSchema, t); err != nil {
+		return nil, bus.Permanent(err)
+	}
+	return t, nil
 }
 
 // percolator returns the percolator for the current subscriptions,
@@ -161,7 +192,11 @@ func (w *Worker) Process(ctx context.Context, t *document.Tagged, taggedAt time.
 	if err := bad[t.ID]; err != nil {
 		return err
 	}
-	await, err := w.process(ctx, t, taggedAt, &n, states)
+	p, err := w.percolator()
+	if err != nil {
+		return err
+	}
+	await, err := w.process(ctx, p, t, taggedAt, &n, states)
 	if err != nil {
 		return err
 	}
@@ -169,16 +204,12 @@ func (w *Worker) Process(ctx context.Context, t *document.Tagged, taggedAt time.
 }
 
 // process is Process for one document of a batch whose states were read
-// at once: it tallies the alerts it makes in n, keeps the document's new
-// state in states for a later version of it in the batch, and returns
-// the wait for that state's write. With no subscription the write is all
-// the stage does with a document, and a wait for each one in turn had
-// cost more than the rest of its work.
-func (w *Worker) process(ctx context.Context, t *document.Tagged, taggedAt time.Time, n *counts, states map[string]*DocState) (await func(context.Context) error, err error) {
-	p, err := w.percolator()
-	if err != nil {
-		return nil, err
-	}
+// at once, matched by p: it tallies the alerts it makes in n, keeps the
+// document's new state in states for a later version of it in the batch,
+// and returns the wait for that state's write. With no subscription the
+// write is all the stage does with a document, and a wait for each one
+// in turn had cost more than the rest of its work.
+func (w *Worker) process(ctx context.Context, p *Percolator, t *document.Tagged, taggedAt time.Time, n *counts, states map[string]*DocState) (await func(context.Context) error, err error) {
 	ds := states[t.ID]
 	if hits := p.Match(t); len(hits) > 0 {
 		if err := w.alert(ctx, hits, t, ds, taggedAt, n); err != nil {

@@ -207,6 +207,78 @@ func TestStageDocStates(t *testing.T) {
 	}
 }
 
+// With no subscription the stage reads only each document's head
+// (document.TaggedHead) and records its state from it. A subscription
+// added later (here across a restart, as a new process finds it) sees
+// those states: an edit of a document that already named a followed
+// entity alerts nothing, and one that gains a followed entity alerts.
+func TestStageStatesWithoutSubscriptions(t *testing.T) {
+	ctx := context.Background()
+	b, st := openStore(t)
+	x := extractor.New(testGazetteer(t))
+	t0 := time.Now().UTC()
+	publish := func(path, text string, at time.Time) document.Tagged {
+		t.Helper()
+		raw := document.Raw{Source: path, Title: "Archive", Text: text}
+		raw.Finalize()
+		tg := x.Extract(raw)
+		tg.TaggedAt = at
+		if err := b.PublishTagged(ctx, tg); err != nil {
+			t.Fatal(err)
+		}
+		return tg
+	}
+	run := func() (stop func()) {
+		t.Helper()
+		w, err := NewWorker(b, nil, slog.New(slog.DiscardHandler))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rctx, cancel := context.WithCancel(ctx)
+		errc := make(chan error, 1)
+		go func() { errc <- w.Run(rctx) }()
+		return func() {
+			cancel()
+			if err := <-errc; err != nil && !errors.Is(err, context.Canceled) {
+				t.Error(err)
+			}
+		}
+	}
+	const (
+		huangLe = "Police searched the Majestic 2 compound in Sihanoukville."
+		other   = "Police searched a building in Sihanoukville."
+		chenZhi = " Prince Group chairman Chen Zhi was named in the filing."
+	)
+	stop := run()
+	a := publish("/archive/a.txt", huangLe, t0.Add(-time.Hour))
+	c := publish("/archive/c.txt", other, t0.Add(-time.Hour))
+	waitMatched(ctx, t, b)
+	stop()
+	states, bad, err := st.docStates(ctx, []string{a.ID, c.ID})
+	if err != nil || bad != nil {
+		t.Fatal(err, bad)
+	}
+	for _, tg := range []document.Tagged{a, c} {
+		s := states[tg.ID]
+		var ids []string
+		for _, e := range tg.Entities {
+			ids = append(ids, e.ID)
+		}
+		if s == nil || s.Hash != tg.ContentHash || !s.First.Equal(tg.TaggedAt) || strings.Join(s.Entities, ",") != strings.Join(ids, ",") {
+			t.Errorf("state of %s: %+v, want hash %s, first %v, entities %v", tg.Source, s, tg.ContentHash, tg.TaggedAt, ids)
+		}
+	}
+	sub := addSub(t, st, Spec{Entities: []string{"Huang Le", "Chen Zhi"}, Atom: true}, t0)
+	stop = run()
+	defer stop()
+	publish("/archive/a.txt", huangLe+" A lawyer for its owner declined to comment.", t0.Add(time.Minute))
+	gained := publish("/archive/c.txt", other+chenZhi, t0.Add(time.Minute))
+	waitMatched(ctx, t, b)
+	if got, want := strings.Join(kinds(t, b, sub), ","), "new "+gained.ID[:6]; got != want {
+		t.Errorf("alerts %q, want %q", got, want)
+	}
+}
+
 // A document that many subscriptions match gets each of them its alerts
 // once, with the ledger read and written for all of them together: a
 // spun copy in the same batch as its story folds into it for every

@@ -167,6 +167,15 @@ type Item[T any] struct {
 	msg       jetstream.Msg
 }
 
+// DecodeAll decodes the item's message again, whole, into v, checking
+// schema as Consume does. A stage that consumes a part of a payload (a
+// document.TaggedHead) calls it for the items that turn out to need the
+// rest; the message is the one delivered, not a later version.
+func (it *Item[T]) DecodeAll(ctx context.Context, b *Bus, schema string, v any) error {
+	m := it.msg
+	return b.decode(ctx, m.Subject(), m.Headers(), m.Data(), schema, v)
+}
+
 // Consume runs a stage until ctx is done: it fetches batches from the
 // stage's durable consumer, decodes each message into T (object-store
 // bodies included) and checks its schema, hands the batch to handle and

@@ -1,5 +1,7 @@
 package document
 
+import "time"
+
 // Compact leaves out of t what a reader of TaggedBusSchema cuts back from
 // t.Text at the offsets beside it: the mentions' contexts, and the
 // mentions', figures' and events' own texts where they are Text at their
@@ -66,3 +68,26 @@ func (t *Tagged) at(start, end int) string {
 	}
 	return t.Text[start:end]
 }
+
+// TaggedHead is the part of a tagged document that a reader of CW_TAGGED
+// needing neither its text nor its mentions, figures and events decodes:
+// the alerts stage with no subscription records only which entities a
+// document has had. The decoder skips the rest of the message without
+// building it: on the benchmark's articles 9 µs and 2.7 KB a document,
+// against 25 µs and 30 KB for the whole (the extractor's BenchmarkBusDecode).
+type TaggedHead struct {
+	Schema      string      `json:"schema"`
+	ID          string      `json:"id"`
+	ContentHash string      `json:"content_hash"`
+	TaggedAt    time.Time   `json:"tagged_at"`
+	Entities    []EntityRef `json:"entities"`
+}
+
+// EntityRef names an entity of a TaggedHead.
+type EntityRef struct {
+	Type string `json:"type"`
+	ID   string `json:"id"`
+}
+
+// PayloadSchema is the schema the payload says it has.
+func (h *TaggedHead) PayloadSchema() string { return h.Schema }
