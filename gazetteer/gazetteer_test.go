@@ -242,8 +242,8 @@ func TestRecords(t *testing.T) {
 		t.Error("Entity shares its slices with the gazetteer")
 	}
 	again, _ := g.Entity("huang-le-majestic-two")
-	if as := g.Aliases("huang-le-majestic-two"); !slices.Equal(as, again.Aliases) {
-		t.Errorf("Aliases = %q, want the record's %q", as, again.Aliases)
+	if as, want := g.Aliases("huang-le-majestic-two"), slices.Sorted(slices.Values(again.Aliases)); !slices.Equal(as, want) {
+		t.Errorf("Aliases = %q, want the record's, sorted: %q", as, want)
 	} else if as[0] = "changed"; g.Aliases("huang-le-majestic-two")[0] == "changed" {
 		t.Error("Aliases shares its slice with the gazetteer")
 	}
