@@ -74,7 +74,8 @@ func (t *Tagged) at(start, end int) string {
 // the alerts stage with no subscription records only which entities a
 // document has had. The decoder skips the rest of the message without
 // building it: on the benchmark's articles 9 µs and 2.7 KB a document,
-// against 25 µs and 30 KB for the whole (the extractor's BenchmarkBusDecode).
+// against 25 µs and 30 KB for the whole (the extractor's
+// BenchmarkBusDecode).
 type TaggedHead struct {
 	Schema      string      `json:"schema"`
 	ID          string      `json:"id"`
