@@ -1116,24 +1116,29 @@ func (es *eventScanner) prose(published string) []document.Event {
 		if d.relative != "" {
 			ev.Precision = precisionOf(date)
 		}
+		last, haveLast = date, true
+		anaphor := strings.HasPrefix(d.relative, "same-") || d.relative == "next-day" || d.relative == "that-month-name"
+		if !anaphor && keptInSentence(evs, dates, ev.Start, date) {
+			continue
+		}
 		surface := es.text[es.toks[d.first].start:es.toks[d.last].end]
 		if d.yearMissing || d.anchored || d.relative != "" || d.vague != vagueNone || d.span {
 			ev.DateText = surface
 		}
 		switch {
 		case havePub && date.y > pub.y:
-			ev.Flag = "date " + strconv.Quote(surface) + " is after the publication date " + published
+			// One allocation: a dated sentence copied into a later
+			// article can flag most of its dates.
+			b := append(es.sc.flag[:0], "date "...)
+			b = strconv.AppendQuote(b, surface)
+			b = append(append(b, " is after the publication date "...), published...)
+			ev.Flag, es.sc.flag = string(b), b
 			ev.DateText = surface
 		case !havePub && d.year > 0 && !slices.Contains(plausible, d.year):
 			ev.Flag = "year " + strconv.Itoa(d.year) + " is far after the document's other dates (latest " + strconv.Itoa(latest) + "); probably a typo"
 			ev.DateText = surface
 		case !havePub && (d.yearMissing || d.relative != ""):
 			ev.Flag = "no publication date: year inferred from the latest date in the text (" + ref.iso() + ")"
-		}
-		last, haveLast = date, true
-		anaphor := strings.HasPrefix(d.relative, "same-") || d.relative == "next-day" || d.relative == "that-month-name"
-		if !anaphor && keptInSentence(evs, dates, ev.Start, date) {
-			continue
 		}
 		if ev.Precision == document.Year {
 			yearSeen[date.y] = true

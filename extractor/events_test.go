@@ -77,8 +77,15 @@ func TestEventDates(t *testing.T) {
 
 func TestEventFlags(t *testing.T) {
 	got := findEvents("The new law took effect on 1 July 2031.", "2024-03-15", nil)
-	if len(got) != 1 || got[0].Flag == "" {
-		t.Fatalf("a date after publication must be flagged: %s", describe(got))
+	if len(got) != 1 || got[0].Flag != `date "1 July 2031" is after the publication date 2024-03-15` || got[0].DateText != "1 July 2031" {
+		t.Fatalf("a date after publication must be flagged with its date text: %s", describe(got))
+	}
+	// Two sentences flagged in one document, the second reusing the
+	// first's buffer: each flag is its own.
+	got = findEvents("The law took effect on 1 July 2031. A court sat on 2 May 2032.", "2024-03-15", nil)
+	if len(got) != 2 || got[0].Flag != `date "1 July 2031" is after the publication date 2024-03-15` ||
+		got[1].Flag != `date "2 May 2032" is after the publication date 2024-03-15` {
+		t.Fatalf("two dates after publication: %s", describe(got))
 	}
 	got = findEvents("In September, the ministry revoked two licences. Raids resumed in early 2023.", "", nil)
 	if len(got) != 2 || got[0].Date != "2022-09" || got[0].Flag == "" || got[0].DateText != "September" {

@@ -47,6 +47,7 @@ type scratch struct {
 	exprs    []dateExpr
 	entries  []timelineEntry
 	triggers []trigger
+	flag     []byte // prose's buffer for an event's flag
 	// known holds the gazetteer's entities until findEntities copies them
 	// into its result.
 	known []document.Entity
