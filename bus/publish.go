@@ -2,6 +2,7 @@ package bus
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -404,7 +405,8 @@ func (b *Bus) publishMentions(ctx context.Context, t document.Tagged, hdr nats.H
 			Count: len(e.Mentions), TaggedAt: t.TaggedAt,
 		}
 		if len(e.Mentions) > 0 {
-			ev.Context = e.Mentions[0].Context
+			m := e.Mentions[0]
+			ev.Context = cmp.Or(m.Context, document.Context(t.Text, m.Start, m.End))
 		}
 		m, err := b.message(ctx, MentionSubject(e.Type, e.ID), document.MentionSchema, ev, hdr)
 		if err != nil {

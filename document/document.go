@@ -20,7 +20,9 @@ import (
 const (
 	RawSchema = "compoundwatch.raw/v1"
 	// TaggedSchema is a tagged document whole, as the extractor returns it
-	// and `compoundwatch extract` prints it.
+	// and `compoundwatch extract` prints it (there with its mentions'
+	// contexts, which the extractor leaves to such a reader: see
+	// Tagged.CutContexts).
 	TaggedSchema = "compoundwatch.tagged/v1"
 	// TaggedBusSchema is a tagged document as CW_TAGGED carries it:
 	// TaggedSchema without what a reader cuts from Text at the offsets
@@ -133,10 +135,9 @@ type Mention struct {
 	Text  string `json:"text,omitempty"`
 	Start int    `json:"start"`
 	End   int    `json:"end"`
-	// Context is the text around the mention for a reader, as the
-	// extractor returns it. The bus leaves it out (TaggedBusSchema): it is
-	// cut from Text and the offsets alone (gazetteer.Context), so a reader
-	// that shows one cuts its own.
+	// Context is the text around the mention for a reader. It is cut from
+	// Text and the offsets alone (Context, Tagged.CutContexts) by a reader
+	// that shows it; the extractor and the bus leave it out.
 	Context string `json:"context,omitempty"`
 }
 

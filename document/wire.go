@@ -38,8 +38,8 @@ func (t *Tagged) Compact() {
 // mention, figure or event is Text at its offsets. The texts share
 // Text's memory rather than each being allocated, as decoding them
 // would. A message of an earlier schema has them all, and is left as is.
-// Contexts are not restored: gazetteer.Context cuts one for a reader
-// that shows it.
+// Contexts are not restored: a reader that shows them cuts them
+// (CutContexts).
 func (t *Tagged) Expand() {
 	for _, e := range t.Entities {
 		for i := range e.Mentions {

@@ -833,7 +833,7 @@ func sentenceStart(s string, i int) bool {
 }
 
 func mention(text string, a, b int) document.Mention {
-	return document.Mention{Text: text[a:b], Start: a, End: b, Context: gazetteer.Context(text, a, b)}
+	return document.Mention{Text: text[a:b], Start: a, End: b}
 }
 
 // candidateID is "candidate:<type>:<slug>", stable across documents so
@@ -851,15 +851,6 @@ func candidateID(typ, name string) string {
 		}
 	}
 	return "candidate:" + typ + ":" + strings.TrimSuffix(b.String(), "-")
-}
-
-// mentionContext is m's context, cut from text when the payload left it
-// out; a mention whose offsets do not fit the text keeps what it has.
-func mentionContext(text string, m document.Mention) string {
-	if m.Context != "" || m.Start < 0 || m.End < m.Start || m.End > len(text) {
-		return m.Context
-	}
-	return gazetteer.Context(text, m.Start, m.End)
 }
 
 // Candidate is an entity discovery found in coverage that the gazetteer
@@ -907,7 +898,8 @@ func CollectCandidates(docs iter.Seq[document.Tagged]) []Candidate {
 			}
 			c.Count++
 			if len(c.Examples) < maxExamples && len(e.Mentions) > 0 {
-				c.Examples = append(c.Examples, Example{Source: source, Context: mentionContext(d.Text, e.Mentions[0])})
+				m := e.Mentions[0]
+				c.Examples = append(c.Examples, Example{Source: source, Context: cmp.Or(m.Context, document.Context(d.Text, m.Start, m.End))})
 			}
 			for _, p := range e.Proposals {
 				i := slices.IndexFunc(c.Proposals, func(q document.Proposal) bool { return q.ID == p.ID })

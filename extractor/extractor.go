@@ -74,6 +74,8 @@ func (x *Extractor) Version() string {
 }
 
 // Extract tags raw. It never fails: text it cannot read yields no tags.
+// The mentions come without their contexts: a reader that shows them
+// cuts them (Tagged.CutContexts, as Output does).
 func (x *Extractor) Extract(raw document.Raw) document.Tagged {
 	t := document.Tagged{Raw: raw, Extractor: x.Version()}
 	t.Schema = document.TaggedSchema

@@ -13,8 +13,10 @@ type Result struct {
 	Events    []document.Event  `json:"events"`
 }
 
-// Output trims a tagged document to its Result.
+// Output trims a tagged document to its Result, with its mentions'
+// contexts cut (Tagged.CutContexts, in t's mentions).
 func Output(t document.Tagged) Result {
+	t.CutContexts()
 	r := Result{Source: t.Source, Title: t.Title, Entities: t.Entities, Figures: t.Figures, Events: t.Events}
 	if t.Published != "" {
 		p := t.Published

@@ -119,8 +119,8 @@ func TestFindMentions(t *testing.T) {
 			t.Errorf("%s: bad fields %+v", e.ID, e)
 		}
 		for _, m := range e.Mentions {
-			if text[m.Start:m.End] != m.Text || !strings.Contains(m.Context, m.Text) {
-				t.Errorf("%s: mention %+v does not match the text", e.ID, m)
+			if text[m.Start:m.End] != m.Text || m.Context != "" {
+				t.Errorf("%s: mention %+v does not match the text, or has a context (a reader cuts its own)", e.ID, m)
 			}
 		}
 	}

@@ -11,7 +11,6 @@ import (
 	"github.com/compoundwatch/compoundwatch/document"
 	"github.com/compoundwatch/compoundwatch/gazetteer/internal/schema"
 	"github.com/compoundwatch/compoundwatch/internal/ascii"
-	"github.com/compoundwatch/compoundwatch/internal/sorted"
 )
 
 // gtype indexes the entity types in the matcher, plus two pseudo-types for
@@ -731,9 +730,7 @@ func (g *Gazetteer) entities(dst []document.Entity, text string, f *folded, hits
 	for _, h := range hits {
 		e := &out[pos[h.rec]-1]
 		start, end := h.ostart, f.origAt(h.end)
-		e.Mentions = append(e.Mentions, document.Mention{
-			Text: text[start:end], Start: start, End: end, Context: f.context(text, start, end),
-		})
+		e.Mentions = append(e.Mentions, document.Mention{Text: text[start:end], Start: start, End: end})
 		conf := 0.9
 		switch {
 		case h.guard == gGuarded:
@@ -747,65 +744,4 @@ func (g *Gazetteer) entities(dst []document.Entity, text string, f *folded, hits
 		e.Confidence = max(e.Confidence, conf)
 	}
 	return out
-}
-
-// contextRadius is how much text either side of a mention Context keeps.
-const contextRadius = 80
-
-// Context returns the text around text[start:end] on one line, cut at rune
-// boundaries, for showing a mention to a reader.
-func Context(text string, start, end int) string {
-	a, b := contextWindow(text, start, end)
-	w := text[a:b]
-	for i := 0; i < len(w); i++ {
-		if c := w[i]; c < ' ' || c == ' ' && i+1 < len(w) && w[i+1] == ' ' || c >= utf8.RuneSelf {
-			return strings.Join(strings.Fields(w), " ")
-		}
-	}
-	return w // the common case: one line of ASCII, no copy
-}
-
-// context is Context for the text f was folded from: where the folding
-// found no rough white space, the window is returned without a scan.
-func (f *folded) context(text string, start, end int) string {
-	a, b := contextWindow(text, start, end)
-	i := sorted.Before(f.rough, a)
-	if i == len(f.rough) || f.rough[i] >= b {
-		return text[a:b]
-	}
-	// Each run of white space to replace starts at a rough offset (a run
-	// is rough from its first character on), so the text between them is
-	// copied whole.
-	var w strings.Builder
-	w.Grow(b - a)
-	for ; i < len(f.rough) && f.rough[i] < b; i++ {
-		r := f.rough[i]
-		if r < a {
-			continue // inside the run just skipped
-		}
-		w.WriteString(text[a:r])
-		w.WriteByte(' ')
-		for a = r; spaceAt(text, a); {
-			_, n := utf8.DecodeRuneInString(text[a:])
-			a += n
-		}
-	}
-	w.WriteString(text[a:b])
-	return w.String()
-}
-
-// contextWindow returns the window of Context: contextRadius bytes either
-// side, cut at rune boundaries, without white space at its ends.
-func contextWindow(text string, start, end int) (a, b int) {
-	a, b = max(0, start-contextRadius), min(len(text), end+contextRadius)
-	for a > 0 && !utf8.RuneStart(text[a]) {
-		a--
-	}
-	for b < len(text) && !utf8.RuneStart(text[b]) {
-		b++
-	}
-	w := text[a:b]
-	t := strings.TrimLeftFunc(w, unicode.IsSpace)
-	a += len(w) - len(t)
-	return a, a + len(strings.TrimRightFunc(t, unicode.IsSpace))
 }

@@ -39,10 +39,6 @@ type folded struct {
 	shifts []uint64
 	delta  int // current source-minus-folded distance
 	n      int // length of the original text
-	// rough lists, in order, the offsets in the original text of white
-	// space that is not a lone space (a line break, a tab, the first of
-	// two spaces), so that a context without any needs no scan.
-	rough []int
 	// starts lists, in order, where a pattern of the trie fold was given
 	// may start: the ASCII words its first-word filter lets through and
 	// the other bytes a pattern starts with. Finding them while folding
@@ -140,7 +136,7 @@ func (f *folded) sep(kind byte, at int) {
 func fold(dst *folded, text string, t *trie) {
 	// Fold into a copy on the stack: a store into the pooled, heap-allocated
 	// dst would cost a write barrier each while the collector runs.
-	f := &folded{b: slices.Grow(dst.b[:0], len(text)+8), shifts: dst.shifts[:0], rough: dst.rough[:0], n: len(text),
+	f := &folded{b: slices.Grow(dst.b[:0], len(text)+8), shifts: dst.shifts[:0], n: len(text),
 		starts: dst.starts[:0], word: -1, hits: dst.hits, groupOf: dst.groupOf}
 	defer func() { *dst = *f }()
 	for i := 0; i < len(text); {
@@ -192,9 +188,6 @@ func fold(dst *folded, text string, t *trie) {
 				f.b, f.hash = b, h
 				continue
 			case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' || c == '-' || c == '\'' || c == '_':
-				if c < ' ' || c == ' ' && i+1 < len(text) && (text[i+1] <= ' ' || text[i+1] >= utf8.RuneSelf) && spaceAt(text, i+1) {
-					f.rough = append(f.rough, i)
-				}
 				if n := len(f.b); n > 0 && f.b[n-1] != soft && f.b[n-1] != hard && i-n == f.delta {
 					// sep's common case: one space after a word. It ends
 					// the word, which is all scan would do with it.
@@ -233,7 +226,6 @@ func fold(dst *folded, text string, t *trie) {
 		case r == '\u2019' || r == '\u2018' || r == '\u02bc' || r == '\u2010' || r == '\u2011' || r == '\u2013':
 			f.sep(soft, i)
 		case unicode.IsSpace(r):
-			f.rough = append(f.rough, i)
 			f.sep(soft, i)
 		case 0x300 <= r && r <= 0x36f:
 			// Combining diacritic: dropped, like precomposed ones.
@@ -266,18 +258,6 @@ func fold(dst *folded, text string, t *trie) {
 		i += size
 	}
 	f.endWord(t, len(f.b))
-}
-
-// spaceAt reports white space at text[i].
-func spaceAt(text string, i int) bool {
-	if i >= len(text) {
-		return false
-	}
-	if c := text[i]; c < utf8.RuneSelf {
-		return c == ' ' || '\t' <= c && c <= '\r'
-	}
-	r, _ := utf8.DecodeRuneInString(text[i:])
-	return unicode.IsSpace(r)
 }
 
 // isLatin reports a non-ASCII Latin letter (Latin-1 to Latin Extended-B and
