@@ -1017,6 +1017,7 @@ func (es *eventScanner) prose(published string) []document.Event {
 	plausible, latest := es.plausibleYears()
 	yearSeen := map[int]bool{}
 	var sent proseSentence
+	var flags strings.Builder
 	evs := make([]document.Event, 0, len(es.exprs))
 	dates := make([]ymd, 0, len(es.exprs)) // dates[k] is that of evs[k], for setDates
 	var last ymd                           // the last date resolved, for "the same day", "that month"
@@ -1125,21 +1126,35 @@ func (es *eventScanner) prose(published string) []document.Event {
 		if d.yearMissing || d.anchored || d.relative != "" || d.vague != vagueNone || d.span {
 			ev.DateText = surface
 		}
+		// The flags are written end to end into one builder, each a slice
+		// of what it has accumulated (which later writes never change):
+		// a dated sentence copied into a later article flags most of its
+		// dates, and the articles of the benchmarks flag seven a document.
+		at, q := flags.Len(), es.sc.flag[:0]
 		switch {
 		case havePub && date.y > pub.y:
-			// One allocation: a dated sentence copied into a later
-			// article can flag most of its dates.
-			b := append(es.sc.flag[:0], "date "...)
-			b = strconv.AppendQuote(b, surface)
-			b = append(append(b, " is after the publication date "...), published...)
-			ev.Flag, es.sc.flag = string(b), b
+			flags.Grow(256)
+			flags.WriteString("date ")
+			q = strconv.AppendQuote(q, surface)
+			flags.Write(q)
+			flags.WriteString(" is after the publication date ")
+			flags.WriteString(published)
 			ev.DateText = surface
 		case !havePub && d.year > 0 && !slices.Contains(plausible, d.year):
-			ev.Flag = "year " + strconv.Itoa(d.year) + " is far after the document's other dates (latest " + strconv.Itoa(latest) + "); probably a typo"
+			flags.Grow(256)
+			flags.WriteString("year ")
+			flags.WriteString(strconv.Itoa(d.year))
+			flags.WriteString(" is far after the document's other dates (latest ")
+			flags.WriteString(strconv.Itoa(latest))
+			flags.WriteString("); probably a typo")
 			ev.DateText = surface
 		case !havePub && (d.yearMissing || d.relative != ""):
-			ev.Flag = "no publication date: year inferred from the latest date in the text (" + ref.iso() + ")"
+			flags.Grow(256)
+			flags.WriteString("no publication date: year inferred from the latest date in the text (")
+			flags.WriteString(ref.iso())
+			flags.WriteString(")")
 		}
+		ev.Flag, es.sc.flag = flags.String()[at:], q
 		if ev.Precision == document.Year {
 			yearSeen[date.y] = true
 		}

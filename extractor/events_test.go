@@ -88,8 +88,14 @@ func TestEventFlags(t *testing.T) {
 		t.Fatalf("two dates after publication: %s", describe(got))
 	}
 	got = findEvents("In September, the ministry revoked two licences. Raids resumed in early 2023.", "", nil)
-	if len(got) != 2 || got[0].Date != "2022-09" || got[0].Flag == "" || got[0].DateText != "September" {
+	if len(got) != 2 || got[0].Date != "2022-09" || got[0].DateText != "September" ||
+		got[0].Flag != "no publication date: year inferred from the latest date in the text (2023-04-30)" || got[1].Flag != "" {
 		t.Fatalf("inferred year must be flagged and keep its date text: %s", describe(got))
+	}
+	got = findEvents("Police raided a compound on 3 May 2023. A second raid followed on 9 June 2023. Officials said on March 23, 2033 that the site had closed.", "", nil)
+	if len(got) != 3 || got[0].Flag != "" || got[1].Flag != "" || got[2].DateText != "March 23, 2033" ||
+		got[2].Flag != "year 2033 is far after the document's other dates (latest 2023); probably a typo" {
+		t.Fatalf("a year far after the others must be flagged as a typo: %s", describe(got))
 	}
 }
 

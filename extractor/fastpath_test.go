@@ -421,3 +421,43 @@ func TestLowerWords(t *testing.T) {
 		}
 	}
 }
+
+// candidateIDPlain is candidateID's definition.
+func candidateIDPlain(typ, name string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(name) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			b.WriteRune(r)
+			dash = false
+		} else if !dash && b.Len() > 0 {
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	return "candidate:" + typ + ":" + strings.TrimSuffix(b.String(), "-")
+}
+
+func TestCandidateID(t *testing.T) {
+	for _, tc := range []struct{ name, want string }{
+		{"Golden Fortune Resort", "candidate:compound:golden-fortune-resort"},
+		{"  K.B. Hotel -- ", "candidate:compound:k-b-hotel"},
+		{"Lê Văn Đức", "candidate:compound:lê-văn-đức"},
+		{"İSTANBUL Tower", "candidate:compound:istanbul-tower"},
+		{"黄乐 园区", "candidate:compound:黄乐-园区"},
+		{"\xff\xfeA", "candidate:compound:a"},
+		{"--", "candidate:compound:"},
+	} {
+		if got := candidateID(document.Compound, tc.name); got != tc.want || got != candidateIDPlain(document.Compound, tc.name) {
+			t.Errorf("candidateID(%q) = %q, want %q (definition %q)", tc.name, got, tc.want, candidateIDPlain(document.Compound, tc.name))
+		}
+	}
+	r := rand.New(rand.NewPCG(5, 6))
+	pieces := []string{"A", "a", "Z", "9", " ", "  ", "-", ".", "İ", "\u212A", "Ǆ", "ẞ", "é", "É", "黄", "ស", "\u0301", "\xff", "\xe2\x80", "'", "’"}
+	for range 50000 {
+		s := randomString(r, pieces, 12)
+		if got, want := candidateID(document.Tycoon, s), candidateIDPlain(document.Tycoon, s); got != want {
+			t.Fatalf("candidateID(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
