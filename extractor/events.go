@@ -722,16 +722,19 @@ func typoOutlier(y int, count yearCounts) bool {
 }
 
 func oneDigitApart(a, b int) bool {
-	sa, sb := strconv.Itoa(a), strconv.Itoa(b)
+	var ba, bb [20]byte // on the stack: called for every pair of a document's years
+	sa, sb := strconv.AppendInt(ba[:0], int64(a), 10), strconv.AppendInt(bb[:0], int64(b), 10)
 	if len(sa) != len(sb) {
 		return false
 	}
 	diff := 0
-	var pos []int
+	var pos [2]int // the first two positions that differ
 	for i := range sa {
 		if sa[i] != sb[i] {
+			if diff < len(pos) {
+				pos[diff] = i
+			}
 			diff++
-			pos = append(pos, i)
 		}
 	}
 	if diff == 1 {

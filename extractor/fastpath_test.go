@@ -461,3 +461,52 @@ func TestCandidateID(t *testing.T) {
 		}
 	}
 }
+
+// isYearTokenPlain is isYearToken's definition.
+func isYearTokenPlain(s string) bool {
+	v, err := strconv.Atoi(s)
+	return len(s) == 4 && err == nil && v >= 1900 && v <= 2100
+}
+
+// oneDigitApartPlain is oneDigitApart's definition: the decimal forms
+// differ in one digit, or in two neighbouring digits swapped.
+func oneDigitApartPlain(a, b int) bool {
+	sa, sb := strconv.Itoa(a), strconv.Itoa(b)
+	if len(sa) != len(sb) {
+		return false
+	}
+	var pos []int
+	for i := range sa {
+		if sa[i] != sb[i] {
+			pos = append(pos, i)
+		}
+	}
+	return len(pos) == 1 || len(pos) == 2 && pos[1] == pos[0]+1 && sa[pos[0]] == sb[pos[1]] && sa[pos[1]] == sb[pos[0]]
+}
+
+func TestYearDigits(t *testing.T) {
+	for _, s := range []string{"1899", "1900", "2024", "2100", "2101", "+999", "-200", "20 4", "3.5m", "2,40", "０２０", "202", "20245", ""} {
+		if got, want := isYearToken(s), isYearTokenPlain(s); got != want {
+			t.Errorf("isYearToken(%q) = %v, want %v", s, got, want)
+		}
+	}
+	r := rand.New(rand.NewPCG(7, 8))
+	pieces := []string{"0", "1", "2", "9", "+", "-", ".", ",", "x"}
+	for range 50000 {
+		s := randomString(r, pieces, 5)
+		if got, want := isYearToken(s), isYearTokenPlain(s); got != want {
+			t.Fatalf("isYearToken(%q) = %v, want %v", s, got, want)
+		}
+	}
+	for _, p := range [][2]int{{2023, 2033}, {2023, 2203}, {2023, 2032}, {2023, 2023}, {2023, 3024}, {999, 1999}, {2019, 2091}} {
+		if got, want := oneDigitApart(p[0], p[1]), oneDigitApartPlain(p[0], p[1]); got != want {
+			t.Errorf("oneDigitApart(%d, %d) = %v, want %v", p[0], p[1], got, want)
+		}
+	}
+	for range 50000 {
+		a, b := 1900+r.IntN(300), 1900+r.IntN(300)
+		if got, want := oneDigitApart(a, b), oneDigitApartPlain(a, b); got != want {
+			t.Fatalf("oneDigitApart(%d, %d) = %v, want %v", a, b, got, want)
+		}
+	}
+}

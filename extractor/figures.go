@@ -137,12 +137,21 @@ func parseNumber(s string) (float64, bool) {
 }
 
 // isYearToken reports whether a number token looks like a calendar year.
+// It reads the digits itself: strconv.Atoi allocates its error for each
+// four-character token that is not all digits ("3.5m", "2,40").
 func isYearToken(s string) bool {
 	if len(s) != 4 {
 		return false
 	}
-	v, err := strconv.Atoi(s)
-	return err == nil && v >= 1900 && v <= 2100
+	v := 0
+	for i := range 4 {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return false
+		}
+		v = v*10 + int(c-'0')
+	}
+	return v >= 1900 && v <= 2100
 }
 
 // wordAt returns the folded text of token i when it is a word, else "".
