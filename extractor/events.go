@@ -1021,9 +1021,15 @@ func (es *eventScanner) prose(published string) []document.Event {
 	yearSeen := map[int]bool{}
 	var sent proseSentence
 	var flags strings.Builder
-	evs := make([]document.Event, 0, len(es.exprs))
-	dates := make([]ymd, 0, len(es.exprs)) // dates[k] is that of evs[k], for setDates
-	var last ymd                           // the last date resolved, for "the same day", "that month"
+	// The events are gathered in the scratch and copied out at their
+	// length: about half the dates of an article make one, and an event
+	// is 200 bytes to clear.
+	evs, dates := es.sc.evs[:0], es.sc.dates[:0] // dates[k] is that of evs[k], for setDates
+	defer func() {
+		clear(evs) // their strings belong to this document
+		es.sc.evs, es.sc.dates = evs[:0], dates[:0]
+	}()
+	var last ymd // the last date resolved, for "the same day", "that month"
 	haveLast := false
 	for k, d := range es.exprs {
 		if d.ranged {
@@ -1165,7 +1171,7 @@ func (es *eventScanner) prose(published string) []document.Event {
 		dates = append(dates, date)
 	}
 	setDates(evs, dates)
-	return evs
+	return append(make([]document.Event, 0, len(evs)), evs...) // never nil, as before
 }
 
 // keptInSentence reports whether evs (with their dates) has an event of

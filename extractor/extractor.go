@@ -48,6 +48,8 @@ type scratch struct {
 	entries  []timelineEntry
 	triggers []trigger
 	flag     []byte // prose's buffer for an event's flag
+	evs      []document.Event
+	dates    []ymd
 	// known holds the gazetteer's entities until findEntities copies them
 	// into its result.
 	known []document.Entity
