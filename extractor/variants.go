@@ -30,25 +30,20 @@ func personVariants(dst []document.Entity, text string, toks []token, g *gazette
 	sp := takenSpans(sc, taken...)
 	out := dst
 	// Two capitalised words in a row, joined by one space, are listed
-	// first, by a pass with no branch (only words carry fUpper): a test of
-	// each token mispredicted at every capitalised word.
-	pairs := slices.Grow(sc.pairs[:0], len(toks))[:len(toks)]
-	sc.pairs = pairs
-	np := 0
+	// first. The test is of the pair's flags together: a test of each
+	// token's mispredicted at every capitalised word, and a pass with no
+	// branch at all cost 40 instructions a token; a pair of capitals is
+	// rarer (1.5% fewer instructions for Extract than the latter, and no
+	// more mispredictions: callgrind --branch-sim on the articles).
+	pairs := slices.Grow(sc.pairs[:0], len(toks))
 	for i := 0; i+1 < len(toks); i++ {
-		a, b := &toks[i], &toks[i+1]
-		space, next := 0, 0
-		if text[a.end] == ' ' {
-			space = 1
+		if a, b := &toks[i], &toks[i+1]; a.flags&b.flags&fUpper != 0 && b.start == a.end+1 && text[a.end] == ' ' {
+			pairs = append(pairs, int32(i))
 		}
-		if b.start == a.end+1 {
-			next = 1
-		}
-		pairs[np] = int32(i)
-		np += int(a.flags&b.flags/fUpper) & space & next
 	}
+	sc.pairs = pairs
 	skip := 0 // a run found ends before it
-	for _, i32 := range pairs[:np] {
+	for _, i32 := range pairs {
 		i := int(i32)
 		// Outside every mention (a word inside one starts no free run),
 		// then a known name word.
