@@ -510,3 +510,22 @@ func TestYearDigits(t *testing.T) {
 		}
 	}
 }
+
+// TestTokenizeFastPaths: the words tokenize reads without scanWord (lower
+// case, and a capital then lower case) are the tokens scanWord reads.
+func TestTokenizeFastPaths(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	pieces := []string{"a", "z", "A", "Z", "ab", "Cd", "MC", "9", "1,000", "2.5", " ", "  ", "\n", "-", "'", "’", ",", ".", "é", "É", "黄", "\u2011", "\xff", "(", ")"}
+	for range 50000 {
+		text := randomString(r, pieces, 12)
+		for _, tok := range tokenize(nil, text) {
+			if tok.kind != tWord && tok.kind != tNum {
+				continue
+			}
+			want := scanWord(text, tok.start)
+			if got := tok; got.end != want.end || got.kind != want.kind || got.flags&^fSpace != want.flags {
+				t.Fatalf("%q at %d: tokenize read %+v, scanWord %+v", text, tok.start, got, want)
+			}
+		}
+	}
+}
