@@ -133,11 +133,13 @@ func sentencePlain(s *scanner, i int) (from, to int) {
 
 // TestSentence asks for the sentences of every token of the benchmark's
 // articles and of random texts, in text order, in reverse and at random, so the
-// remembered sentence is both reused and passed over, and of a text with
+// remembered sentence is both reused and passed over, and of texts with
 // a sentence longer than maxSentence (but not twice as long, so that its
-// middle finds both its edges).
+// middle finds both its edges) and longer than twice that (so that its
+// middle finds neither).
 func TestSentence(t *testing.T) {
-	texts := append(repotest.Articles(t, 30), strings.Repeat("word ", maxSentence*3/2)+"end. Next one.\n\nA line")
+	texts := append(repotest.Articles(t, 30), strings.Repeat("word ", maxSentence*3/2)+"end. Next one.\n\nA line",
+		"Start. "+strings.Repeat("word ", maxSentence*3)+"end. Next one.")
 	r := rand.New(rand.NewPCG(7, 8))
 	pieces := []string{"Word", "word", " ", ". ", "! ", "? ", "\n", "\n\n", "U.S. ", "Mr. ", "”", "\"", "(", ")", "3", "…", "a"}
 	for range 2000 {
