@@ -305,7 +305,9 @@ type FindOptions struct {
 }
 
 // Find returns the known compounds, people and provinces mentioned in text,
-// in order of first mention, each with all its mentions.
+// in order of first mention, each with all its mentions: their texts and
+// offsets, from which a reader that shows one cuts its context
+// (document.Context).
 func (g *Gazetteer) Find(text string) []document.Entity {
 	return g.FindWith(text, FindOptions{})
 }
