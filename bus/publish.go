@@ -2,7 +2,6 @@ package bus
 
 import (
 	"bytes"
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -405,8 +404,11 @@ func (b *Bus) publishMentions(ctx context.Context, t document.Tagged, hdr nats.H
 			Count: len(e.Mentions), TaggedAt: t.TaggedAt,
 		}
 		if len(e.Mentions) > 0 {
-			m := e.Mentions[0]
-			ev.Context = cmp.Or(m.Context, document.Context(t.Text, m.Start, m.End))
+			if m := e.Mentions[0]; m.Context != "" {
+				ev.Context = m.Context
+			} else {
+				ev.Context = document.Context(t.Text, m.Start, m.End)
+			}
 		}
 		m, err := b.message(ctx, MentionSubject(e.Type, e.ID), document.MentionSchema, ev, hdr)
 		if err != nil {

@@ -48,7 +48,7 @@ func contextWindow(text string, start, end int) (a, b int) {
 // from Text and its offsets, for a reader that shows them. The extractor
 // leaves them out: of the stages only the mention events show one, the
 // first of each entity's, and a context cut for every mention of every
-// document was a tenth of an extraction's allocations.
+// document was a fifth of an extraction's allocations.
 func (t *Tagged) CutContexts() {
 	for _, e := range t.Entities {
 		for i := range e.Mentions {

@@ -837,8 +837,8 @@ func mention(text string, a, b int) document.Mention {
 }
 
 // candidateID is "candidate:<type>:<slug>", stable across documents so
-// candidates can be counted.
-// It is written in one allocation: a document has a dozen candidates.
+// candidates can be counted. It is written in one allocation: a document
+// has a dozen candidates.
 func candidateID(typ, name string) string {
 	const prefix = "candidate:"
 	var b strings.Builder
@@ -907,7 +907,10 @@ func CollectCandidates(docs iter.Seq[document.Tagged]) []Candidate {
 			c.Count++
 			if len(c.Examples) < maxExamples && len(e.Mentions) > 0 {
 				m := e.Mentions[0]
-				c.Examples = append(c.Examples, Example{Source: source, Context: cmp.Or(m.Context, document.Context(d.Text, m.Start, m.End))})
+				if m.Context == "" {
+					m.Context = document.Context(d.Text, m.Start, m.End)
+				}
+				c.Examples = append(c.Examples, Example{Source: source, Context: m.Context})
 			}
 			for _, p := range e.Proposals {
 				i := slices.IndexFunc(c.Proposals, func(q document.Proposal) bool { return q.ID == p.ID })
