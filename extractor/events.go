@@ -1158,9 +1158,11 @@ func (es *eventScanner) prose(published string) []document.Event {
 		case !havePub && d.year > 0 && !slices.Contains(plausible, d.year):
 			flags.Grow(256)
 			flags.WriteString("year ")
-			flags.WriteString(strconv.Itoa(d.year))
+			q = strconv.AppendInt(q[:0], int64(d.year), 10)
+			flags.Write(q)
 			flags.WriteString(" is far after the document's other dates (latest ")
-			flags.WriteString(strconv.Itoa(latest))
+			q = strconv.AppendInt(q[:0], int64(latest), 10)
+			flags.Write(q)
 			flags.WriteString("); probably a typo")
 			ev.DateText = surface
 		case !havePub && (d.yearMissing || d.relative != ""):

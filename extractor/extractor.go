@@ -47,7 +47,7 @@ type scratch struct {
 	exprs    []dateExpr
 	entries  []timelineEntry
 	triggers []trigger
-	flag     []byte // prose's buffer for a flag's quoted date
+	flag     []byte // prose's buffer for a flag's quoted date or years
 	evs      []document.Event
 	dates    []ymd
 	// known holds the gazetteer's entities until findEntities copies them
