@@ -240,6 +240,18 @@ var plainDateLeads = [16]uint32{
 	9: 1 << ('y' - 'a'),            // yesterday
 }
 
+// dateLead is maybeDateWord's first test of word t, which rules out nearly
+// every word with one test on a bitmap: most words are plain lower case,
+// dates only as "day", "year", "month", "today" or "yesterday", and a
+// capitalised word is one only as a month or a weekday, so their length
+// and first letter tell (a byte outside 'a'..'z' shifts its bit out). A
+// capitalised word had gone to maybeDateWord whatever its shape, and the
+// test mispredicted.
+func (es *eventScanner) dateLead(t *token) bool {
+	leads := &es.lx.dateLeads[t.flags/fUpper&1]
+	return t.flags&(fDigit|fHyphen) != 0 || leads[(t.end-t.start)&15]>>(es.text[t.start]|0x20-'a')&1 != 0
+}
+
 // scanDates collects every date expression in text order.
 func (es *eventScanner) scanDates() {
 	for i := 0; i < len(es.toks); i++ {
@@ -247,11 +259,7 @@ func (es *eventScanner) scanDates() {
 		switch t.kind {
 		case tNum:
 		case tWord:
-			// Most words are plain lower case, dates only as "day",
-			// "year", "month", "today" or "yesterday": their length and
-			// first letter rule out nearly all of them with one test on
-			// a bitmap (a byte outside 'a'..'z' shifts its bit out).
-			if t.flags&(fDigit|fUpper|fHyphen) == 0 && plainDateLeads[(t.end-t.start)&15]>>(es.text[t.start]-'a')&1 == 0 {
+			if !es.dateLead(t) {
 				continue
 			}
 			if !es.maybeDateWord(t) {

@@ -532,3 +532,32 @@ func TestTokenizeFastPaths(t *testing.T) {
 		}
 	}
 }
+
+// TestDateLead: the first test of the date scan lets through every word
+// maybeDateWord takes, on the benchmark's articles and on random words of
+// every case, length and first byte.
+func TestDateLead(t *testing.T) {
+	texts := repotest.Articles(t, 30)
+	r := rand.New(rand.NewPCG(17, 18))
+	pieces := []string{"day", "Day", "year", "month", "today", "Yesterday", "March", "MAY", "Monday", "sept", "Sept", "mid-", "early-", "2024",
+		"14th", "the", "To", "make", "Phnom", "É", "é", "x", "’s", "-", " ", ". ", "\n"}
+	for range 20000 {
+		texts = append(texts, randomString(r, pieces, 8))
+	}
+	seen := 0
+	for _, text := range texts {
+		s := newScanner(text, tokenize(nil, text))
+		es := &eventScanner{scanner: s}
+		for i := range s.toks {
+			if tok := &s.toks[i]; tok.kind == tWord && es.maybeDateWord(tok) {
+				seen++
+				if !es.dateLead(tok) {
+					t.Fatalf("%q in %q: a date word the first test rules out", text[tok.start:tok.end], text)
+				}
+			}
+		}
+	}
+	if seen < 1000 {
+		t.Fatalf("only %d date words: the test reads too few", seen)
+	}
+}

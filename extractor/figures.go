@@ -1623,6 +1623,10 @@ type lexicon struct {
 	// word next to a number.
 	monthShape wordShape
 	dateShape  [26][16]bool
+	// dateLeads[u][n] has bit c-'a' set where a date word of n bytes may
+	// begin with letter c: lower-case words (u 0, plainDateLeads) and
+	// capitalised ones (u 1, dateShape's months and weekdays).
+	dateLeads  [2][16]uint32
 	scales     wordTable[float64] // "million", "billion"
 	fractions  wordTable[float64] // "third" → 33.3 (per cent of a whole)
 	units      wordTable[string]  // plural count noun → gold unit
@@ -1858,6 +1862,14 @@ func newLexicon() *lexicon {
 	}
 	for w := range m.weekdays {
 		lx.dateShape[w[0]-'a'][len(w)] = true
+	}
+	lx.dateLeads[0] = plainDateLeads
+	for c, lens := range lx.dateShape {
+		for n, ok := range lens {
+			if ok {
+				lx.dateLeads[1][n] |= 1 << c
+			}
+		}
 	}
 	m.abbrev = set(`mr mrs ms dr gen maj lt col capt sgt prof sen rep gov st co ltd inc corp no vs
 		jan feb mar apr jun jul aug sep sept oct nov dec approx est etc mt jr sr pol brig adm`)
