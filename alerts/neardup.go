@@ -4,6 +4,8 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+
+	"github.com/compoundwatch/compoundwatch/internal/fnv1a"
 )
 
 // Near-duplicate stories (the same wire story spun by another outlet) are
@@ -71,13 +73,13 @@ func Sign(text string) Signature {
 	return sig
 }
 
-// fnv64 is FNV-1a over the runes: fixed, so signatures stored in the
-// ledger stay comparable across processes and versions.
+// fnv64 is FNV-1a over the runes, a step a rune rather than a byte:
+// fixed, so signatures stored in the ledger stay comparable across
+// processes and versions.
 func fnv64(rs []rune) uint64 {
-	h := uint64(14695981039346656037)
+	h := uint64(fnv1a.Offset)
 	for _, r := range rs {
-		h ^= uint64(r)
-		h *= 1099511628211
+		h = (h ^ uint64(r)) * fnv1a.Prime
 	}
 	return h
 }

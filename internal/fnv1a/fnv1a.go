@@ -7,12 +7,14 @@ package fnv1a
 // Offset is the hash of nothing, where every hash starts.
 const Offset = 14695981039346656037
 
-const prime = 1099511628211
+// Prime is the multiplier of each step. The alerts' near-duplicate
+// signature takes steps of whole runes with it, not of bytes.
+const Prime = 1099511628211
 
 // Add continues the hash h over s.
 func Add[T string | []byte](h uint64, s T) uint64 {
 	for i := 0; i < len(s); i++ {
-		h = (h ^ uint64(s[i])) * prime
+		h = (h ^ uint64(s[i])) * Prime
 	}
 	return h
 }
