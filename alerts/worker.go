@@ -96,9 +96,27 @@ func (w *Worker) Run(ctx context.Context) error {
 		}
 	}()
 	w.log.Info("alerts stage running", "consumer", bus.ConsumerAlerts)
+	// With no subscription the stage records only which entities each
+	// document has had, which a tagged message's headers say: its
+	// consumer then delivers them alone (bus.HeaderEntities), and whole
+	// messages while any subscription could match.
+	p, err := w.percolator()
+	if err != nil {
+		return err
+	}
 	st := bus.Stage{Name: bus.ConsumerAlerts, Stream: bus.StreamTagged, Schema: document.TaggedBusSchema,
-		MaxDeliver: bus.MaxDeliver, Batch: 100}
+		MaxDeliver: bus.MaxDeliver, Batch: 100, HeadersOnly: p.Empty()}
+	headsOnly := st.HeadersOnly
 	return bus.Consume(ctx, w.bus, st, func(ctx context.Context, items []*bus.Item[document.TaggedHead]) {
+		// A batch delivered in the other mode is read all the same
+		// (tagged); the next ones come as this one's subscriptions need.
+		if p, err := w.percolator(); err == nil && p.Empty() != headsOnly {
+			if err := w.bus.SetHeadersOnly(ctx, st, p.Empty()); err != nil {
+				w.log.Warn("alerts consumer", "headers_only", p.Empty(), "err", err)
+			} else {
+				headsOnly = p.Empty()
+			}
+		}
 		ids := make([]string, len(items))
 		for i, it := range items {
 			ids[i] = it.Value.ID
@@ -128,6 +146,9 @@ func (w *Worker) Run(ctx context.Context) error {
 				continue
 			}
 			t, err := tagged(ctx, w.bus, it, p)
+			if errors.Is(err, bus.ErrSuperseded) {
+				continue // its newer version comes after it
+			}
 			if err != nil {
 				it.Err = err
 				continue
@@ -141,7 +162,8 @@ func (w *Worker) Run(ctx context.Context) error {
 // tagged returns the document of an item the stage read as its head:
 // with no subscription to match, only the head's fields, for the state
 // the stage records is all it does with a document; otherwise the whole
-// message, decoded now.
+// message, decoded now (and fetched from the stream if it was delivered
+// without its body, in the batch that switched the consumer).
 func tagged(ctx context.Context, b *bus.Bus, it *bus.Item[document.TaggedHead], p *Percolator) (*document.Tagged, error) {
 	h := &it.Value
 	if p.Empty() {
@@ -153,8 +175,10 @@ func tagged(ctx context.Context, b *bus.Bus, it *bus.Item[document.TaggedHead], 
 		return t, nil
 	}
 	t := new(document.Tagged)
+	// A message that does not decode is permanent (dead-lettered); one
+	// whose body could not be fetched is delivered again.
 	if err := it.DecodeAll(ctx, b, document.TaggedBusSchema, t); err != nil {
-		return nil, bus.Permanent(err)
+		return nil, err
 	}
 	return t, nil
 }

@@ -17,6 +17,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
 	"github.com/compoundwatch/compoundwatch/bus"
 	"github.com/compoundwatch/compoundwatch/document"
 	"github.com/compoundwatch/compoundwatch/extractor"
@@ -276,6 +279,105 @@ func TestStageStatesWithoutSubscriptions(t *testing.T) {
 	waitMatched(ctx, t, b)
 	if got, want := strings.Join(kinds(t, b, sub), ","), "new "+gained.ID[:6]; got != want {
 		t.Errorf("alerts %q, want %q", got, want)
+	}
+}
+
+// TestStageHeadsOnlyUntilSubscribed: with no subscription the stage's
+// consumer delivers headers only (a tagged message's head is in them),
+// whole messages from the first batch after a subscription appears, so
+// that the subscription's first document is matched on its text, and
+// headers only again once the last subscription goes.
+func TestStageHeadsOnlyUntilSubscribed(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	b, st := openStore(t)
+	x := extractor.New(testGazetteer(t))
+	publish := func(path, text string) document.Tagged {
+		t.Helper()
+		raw := document.Raw{Source: path, Title: "Story", Text: text}
+		raw.Finalize()
+		tg := x.Extract(raw)
+		if err := b.PublishTagged(ctx, tg); err != nil {
+			t.Fatal(err)
+		}
+		return tg
+	}
+	headersOnly := func() bool {
+		t.Helper()
+		nc, err := nats.Connect(b.URL())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer nc.Close()
+		js, err := jetstream.New(nc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := js.Consumer(ctx, bus.StreamTagged, Stage)
+		if err != nil {
+			t.Fatal(err)
+		}
+		info, err := c.Info(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return info.Config.HeadersOnly
+	}
+	w, err := NewWorker(b, nil, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- w.Run(ctx) }()
+	defer func() {
+		cancel()
+		if err := <-errc; err != nil && !errors.Is(err, context.Canceled) {
+			t.Error(err)
+		}
+	}()
+	seen := func(n int) func() bool {
+		return func() bool {
+			if w.subs == nil {
+				return false
+			}
+			subs, _ := w.subs.all()
+			return len(subs) == n
+		}
+	}
+
+	const huangLe = "Police searched the Majestic 2 compound in Sihanoukville."
+	waitFor(t, "the stage to start", seen(0))
+	first := publish("/a.txt", huangLe)
+	waitMatched(ctx, t, b)
+	if !headersOnly() {
+		t.Error("no subscription: the consumer delivers whole messages")
+	}
+
+	sub := addSub(t, st, Spec{Query: "raided", Atom: true}, time.Now().UTC())
+	waitFor(t, "the stage to see the subscription", seen(1))
+	raided := publish("/b.txt", "Officers raided an office tower in Phnom Penh on Tuesday night.")
+	publish("/a.txt", huangLe+" Months later a task force raided it and seized servers.") // an edit, matched now
+	waitMatched(ctx, t, b)
+	if got, want := strings.Join(kinds(t, b, sub), ","), "new "+raided.ID[:6]+",new "+first.ID[:6]; got != want {
+		t.Errorf("alerts %q, want %q", got, want)
+	}
+	later := publish("/c.txt", "Investigators raided warehouses near Bavet after a tip from workers.")
+	waitMatched(ctx, t, b)
+	if headersOnly() {
+		t.Error("with a subscription: the consumer delivers headers only")
+	}
+	if got := kinds(t, b, sub); len(got) != 3 || got[2] != "new "+later.ID[:6] {
+		t.Errorf("alerts %q, want a third for %s", got, later.ID[:6])
+	}
+
+	if err := st.Remove(ctx, sub.ID); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the stage to see the subscription go", seen(0))
+	publish("/d.txt", huangLe+" A fourth story.")
+	waitMatched(ctx, t, b)
+	if !headersOnly() {
+		t.Error("the last subscription gone: the consumer delivers whole messages")
 	}
 }
 

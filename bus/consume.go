@@ -84,6 +84,12 @@ func (d *DeadLetter) PayloadSchema() string { return d.Schema }
 func (b *Bus) deadLetter(ctx context.Context, stage string, msg jetstream.Msg, reason error) error {
 	dl := DeadLetter{Schema: DeadSchema, Stage: stage, Reason: reason.Error(), Subject: msg.Subject(),
 		Header: msg.Headers(), Data: msg.Data(), At: time.Now().UTC()}
+	if bodiless(msg) {
+		// The letter keeps the message whole, not what was delivered.
+		if sm, err := b.stored(ctx, msg); err == nil {
+			dl.Header, dl.Data = sm.Header, sm.Data
+		}
+	}
 	id := stage + ":" + msg.Subject()
 	if md, err := msg.Metadata(); err == nil {
 		dl.Stream, dl.Sequence, dl.Delivered = md.Stream, md.Sequence.Stream, md.NumDelivered
@@ -145,6 +151,12 @@ type Stage struct {
 	// a running call becomes a run of its own, while one held back joins
 	// the documents that arrive meanwhile.
 	HoldPartial bool
+	// HeadersOnly has the server deliver the stage's messages without
+	// their bodies, for a stage that reads only what their headers hold
+	// (a tagged document's head: see HeaderEntities). A message whose
+	// body it turns out to need after all is fetched from its stream
+	// (Item.DecodeAll). SetHeadersOnly changes it while the stage runs.
+	HeadersOnly bool
 }
 
 // Item is one message handed to a stage, decoded.
@@ -170,10 +182,12 @@ type Item[T any] struct {
 // DecodeAll decodes the item's message again, whole, into v, checking
 // schema as Consume does. A stage that consumes a part of a payload (a
 // document.TaggedHead) calls it for the items that turn out to need the
-// rest; the message is the one delivered, not a later version.
+// rest; the message is the one delivered, not a later version. One
+// delivered without its body (Stage.HeadersOnly) is fetched from its
+// stream by sequence; ErrSuperseded says a newer version has replaced it
+// there, and the newer version is the one to handle.
 func (it *Item[T]) DecodeAll(ctx context.Context, b *Bus, schema string, v any) error {
-	m := it.msg
-	return b.decode(ctx, m.Subject(), m.Headers(), m.Data(), schema, v)
+	return b.decodeMsg(ctx, it.msg, schema, v)
 }
 
 // Consume runs a stage until ctx is done: it fetches batches from the
@@ -198,7 +212,7 @@ func Consume[T any](ctx context.Context, b *Bus, st Stage, handle func(ctx conte
 }
 
 func consume[T any](ctx context.Context, b *Bus, st Stage, handle func(ctx context.Context, items []*Item[T])) error {
-	c, err := b.consumer(ctx, st.Stream, st.Name, st.MaxDeliver, st.maxAckPending())
+	c, err := b.consumer(ctx, st)
 	if err != nil {
 		return err
 	}
@@ -207,7 +221,7 @@ func consume[T any](ctx context.Context, b *Bus, st Stage, handle func(ctx conte
 		if md, err := m.Metadata(); err == nil {
 			it.Delivered = int(md.NumDelivered)
 		}
-		return decoded[T]{it, b.decode(ctx, m.Subject(), m.Headers(), m.Data(), st.Schema, &it.Value)}
+		return decoded[T]{it, b.decodeMsg(ctx, m, st.Schema, &it.Value)}
 	}
 	// A batch that lingers is decoded while it gathers, so that a service
 	// the stage feeds (the indexer's search engine) gets the next batch
@@ -231,6 +245,11 @@ func consume[T any](ctx context.Context, b *Bus, st Stage, handle func(ctx conte
 			d, ok := done[m]
 			if !ok {
 				d = decode(m)
+			}
+			if errors.Is(d.err, ErrSuperseded) {
+				m.Ack()
+				b.obs.Settled(st.Name, OutcomeSuperseded)
+				continue
 			}
 			if d.err != nil {
 				b.settle(ctx, st, m, d.err)
@@ -336,25 +355,38 @@ func (st Stage) maxAckPending() int {
 	return max(2000, 2*max(st.Batch, 1)*(max(st.InFlight, 1)+1))
 }
 
-// consumer creates (or binds to) the durable pull consumer of a stage.
-func (b *Bus) consumer(ctx context.Context, stream, durable string, maxDeliver, maxAckPending int) (jetstream.Consumer, error) {
+// consumer creates (or binds to, updating its configuration) the durable
+// pull consumer of a stage.
+func (b *Bus) consumer(ctx context.Context, st Stage) (jetstream.Consumer, error) {
 	var c jetstream.Consumer
 	err := retry(ctx, func(ctx context.Context) error {
 		var err error
-		c, err = b.js.CreateOrUpdateConsumer(ctx, stream, jetstream.ConsumerConfig{
-			Durable:       durable,
+		c, err = b.js.CreateOrUpdateConsumer(ctx, st.Stream, jetstream.ConsumerConfig{
+			Durable:       st.Name,
 			AckPolicy:     jetstream.AckExplicitPolicy,
 			AckWait:       AckWait,
-			MaxDeliver:    maxDeliver,
-			MaxAckPending: maxAckPending,
+			MaxDeliver:    st.MaxDeliver,
+			MaxAckPending: st.maxAckPending(),
 			DeliverPolicy: jetstream.DeliverAllPolicy,
+			HeadersOnly:   st.HeadersOnly,
 		})
 		return err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("consumer %s on %s: %w", durable, stream, err)
+		return nil, fmt.Errorf("consumer %s on %s: %w", st.Name, st.Stream, err)
 	}
 	return c, nil
+}
+
+// SetHeadersOnly switches a running stage's consumer between delivering
+// headers only and whole messages (Stage.HeadersOnly); the server applies
+// it from the next delivery. The replicas of a stage share the consumer,
+// so it is one setting for all of them: each should derive it from state
+// they share (the alerts stage: whether any subscription exists).
+func (b *Bus) SetHeadersOnly(ctx context.Context, st Stage, on bool) error {
+	st.HeadersOnly = on
+	_, err := b.consumer(ctx, st)
+	return err
 }
 
 // settle acks, naks or dead-letters msg according to the handler's error:

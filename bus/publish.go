@@ -367,6 +367,7 @@ func (b *Bus) PublishTaggedAsync(ctx context.Context, t document.Tagged) (await 
 			return nil, err
 		}
 	}
+	setHead(hdr, &t)
 	t.Compact()
 	acked, err := b.PublishAsync(ctx, TaggedSubject(t.ID), t.ID+":"+t.ContentHash+":"+t.Extractor, document.TaggedBusSchema, t, hdr)
 	if err != nil {

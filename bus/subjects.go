@@ -28,6 +28,11 @@
 // beyond the window, publishers compare the content hash header with the
 // last message on the document's subject.
 //
+// A tagged message carries its head (document.TaggedHead) in headers too
+// (HeaderEntities, HeaderTaggedAt), so that a stage needing no more than
+// the head (the alerts stage with no subscription) reads CW_TAGGED
+// through a consumer that delivers headers only (Stage.HeadersOnly).
+//
 // Payloads larger than the server's max payload go to the object store
 // bucket cw-bodies; the message then carries only the header Cw-Body with
 // the object's name.
@@ -70,6 +75,26 @@ const (
 	HeaderContentHash = "Cw-Content-Hash"
 	HeaderBody        = "Cw-Body"
 	HeaderReason      = "Cw-Reason"
+)
+
+// A tagged message carries its head (document.TaggedHead) in headers as
+// well as in its body, so that a stage needing only the head can read
+// the stream through a consumer that delivers headers alone
+// (Stage.HeadersOnly): the alerts stage with no subscription records
+// which entities each document has had, and the server then sends it a
+// few hundred bytes a document instead of the whole message (12.5 KB on
+// the benchmark's articles). The id is the subject's last token and the
+// content hash is HeaderContentHash, as on every tagged message.
+const (
+	// HeaderEntities lists the document's entities as type:id pairs
+	// separated by single spaces, in the body's order; present and empty
+	// for a document without entities. A tagged message whose entities
+	// cannot be written so (an id with white space) goes without it,
+	// and a reader fetches its body instead.
+	HeaderEntities = "Cw-Entities"
+	// HeaderTaggedAt is the document's tagged_at, RFC 3339 with
+	// nanoseconds.
+	HeaderTaggedAt = "Cw-Tagged-At"
 )
 
 // Durable consumer names, one per stage: replicas of a stage share its
