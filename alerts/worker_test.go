@@ -17,12 +17,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nats-io/nats.go"
-	"github.com/nats-io/nats.go/jetstream"
-
 	"github.com/compoundwatch/compoundwatch/bus"
 	"github.com/compoundwatch/compoundwatch/document"
 	"github.com/compoundwatch/compoundwatch/extractor"
+	"github.com/compoundwatch/compoundwatch/internal/natstest"
 )
 
 func openBus(t *testing.T) *bus.Bus { return openBusB(t, t.TempDir()) }
@@ -302,27 +300,7 @@ func TestStageHeadsOnlyUntilSubscribed(t *testing.T) {
 		}
 		return tg
 	}
-	headersOnly := func() bool {
-		t.Helper()
-		nc, err := nats.Connect(b.URL())
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer nc.Close()
-		js, err := jetstream.New(nc)
-		if err != nil {
-			t.Fatal(err)
-		}
-		c, err := js.Consumer(ctx, bus.StreamTagged, Stage)
-		if err != nil {
-			t.Fatal(err)
-		}
-		info, err := c.Info(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return info.Config.HeadersOnly
-	}
+	headersOnly := func() bool { return natstest.ConsumerConfig(t, b.URL(), bus.StreamTagged, Stage).HeadersOnly }
 	w, err := NewWorker(b, nil, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)

@@ -107,7 +107,7 @@ func TestPublishRaws(t *testing.T) {
 			t.Errorf("with an expired context: published %v, error %v", got[i], err)
 		}
 	}
-	raw, err := jetStream(t, b.URL()).Stream(ctx, bus.StreamRaw)
+	raw, err := natstest.JetStream(t, b.URL()).Stream(ctx, bus.StreamRaw)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -415,7 +415,7 @@ func TestSetupKeepsLargerLimits(t *testing.T) {
 	ctx := t.Context()
 	dir := t.TempDir()
 	b := open(t, dir)
-	js := jetStream(t, b.URL())
+	js := natstest.JetStream(t, b.URL())
 	s, err := js.Stream(ctx, bus.StreamMentions)
 	if err != nil {
 		t.Fatal(err)
@@ -437,7 +437,7 @@ func TestSetupKeepsLargerLimits(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer b.Close()
-		s, err := jetStream(t, b.URL()).Stream(ctx, bus.StreamMentions)
+		s, err := natstest.JetStream(t, b.URL()).Stream(ctx, bus.StreamMentions)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -485,7 +485,7 @@ func TestClusterKeepsReplicas(t *testing.T) {
 		}
 		b.Close()
 	}
-	js := jetStream(t, c.URLs())
+	js := natstest.JetStream(t, c.URLs())
 	names := []string{bus.StreamRaw, bus.StreamTagged, bus.StreamMentions, bus.StreamDead, bus.StreamAlerts,
 		"OBJ_" + bus.BucketBodies, "KV_" + bus.BucketCrawl, "KV_" + bus.BucketAlertSubs, "KV_" + bus.BucketAlertLedger}
 	for _, name := range names {
@@ -498,22 +498,6 @@ func TestClusterKeepsReplicas(t *testing.T) {
 			t.Errorf("%s has %d replicas after opens with fewer, want 3", name, r)
 		}
 	}
-}
-
-// jetStream is a connection of the test's own, to look at what the bus
-// set up from outside, as an operator's tools would.
-func jetStream(t *testing.T, url string) jetstream.JetStream {
-	t.Helper()
-	nc, err := nats.Connect(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(nc.Close)
-	js, err := jetstream.New(nc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return js
 }
 
 // TestConsumeInFlight runs a stage with several batches in flight: more
@@ -923,7 +907,7 @@ func TestConsumeDecodesWhileGathering(t *testing.T) {
 	}
 	// Once the server has handed the three to the held batch, it decodes
 	// them as they come; the pause leaves it ample time to.
-	cons, err := jetStream(t, b.URL()).Consumer(ctx, bus.StreamMentions, "decode")
+	cons, err := natstest.JetStream(t, b.URL()).Consumer(ctx, bus.StreamMentions, "decode")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/compoundwatch/compoundwatch/bus"
 	"github.com/compoundwatch/compoundwatch/document"
+	"github.com/compoundwatch/compoundwatch/internal/natstest"
 )
 
 // TestTaggedHeads reads the same tagged messages through a consumer that
@@ -94,7 +95,7 @@ func TestTaggedHeads(t *testing.T) {
 		return got
 	}
 	heads := consume("heads", true)
-	if cfg := consumerConfig(t, b, bus.StreamTagged, "heads"); !cfg.HeadersOnly {
+	if cfg := natstest.ConsumerConfig(t, b.URL(), bus.StreamTagged, "heads"); !cfg.HeadersOnly {
 		t.Fatal("the stage's consumer does not deliver headers only")
 	}
 	whole := consume("whole", false)
@@ -132,7 +133,7 @@ func TestTaggedHeads(t *testing.T) {
 		t.Errorf("head of none: %+v", h)
 	}
 	// On the wire: the heads the headers can carry are there.
-	s, err := jetStream(t, b.URL()).Stream(ctx, bus.StreamTagged)
+	s, err := natstest.JetStream(t, b.URL()).Stream(ctx, bus.StreamTagged)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -182,7 +183,7 @@ func TestSetHeadersOnly(t *testing.T) {
 	b := open(t, t.TempDir())
 	defer b.Close()
 	st := bus.Stage{Name: "switch", Stream: bus.StreamTagged, Schema: document.TaggedBusSchema, MaxDeliver: 3}
-	js := jetStream(t, b.URL())
+	js := natstest.JetStream(t, b.URL())
 	for i, on := range []bool{true, false, true} {
 		if err := b.SetHeadersOnly(ctx, st, on); err != nil {
 			t.Fatal(err)
@@ -238,18 +239,4 @@ func sameHead(a, b document.TaggedHead) bool {
 		a.Entities, b.Entities = nil, nil
 	}
 	return reflect.DeepEqual(a, b)
-}
-
-// consumerConfig is the configuration the server holds for a durable.
-func consumerConfig(t *testing.T, b *bus.Bus, stream, durable string) jetstream.ConsumerConfig {
-	t.Helper()
-	c, err := jetStream(t, b.URL()).Consumer(t.Context(), stream, durable)
-	if err != nil {
-		t.Fatal(err)
-	}
-	info, err := c.Info(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return info.Config
 }

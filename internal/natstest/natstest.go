@@ -1,7 +1,8 @@
 // Package natstest runs real nats-server processes for tests: a cluster on
 // loopback whose nodes can be killed and restarted, as in production.
 // The server is built from the nats-server module the project already
-// depends on, so the tests need nothing installed.
+// depends on, so the tests need nothing installed. A test's own client
+// (JetStream, ConsumerConfig) looks at any server from outside.
 package natstest
 
 import (
@@ -271,4 +272,36 @@ func freePort(tb testing.TB) int {
 	}
 	defer ln.Close()
 	return ln.Addr().(*net.TCPAddr).Port
+}
+
+// JetStream is a client connection of the test's own to the server at
+// url, closed when the test ends: to look at what the bus set up from
+// outside, as an operator's tools would.
+func JetStream(tb testing.TB, url string) jetstream.JetStream {
+	tb.Helper()
+	nc, err := nats.Connect(url)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(nc.Close)
+	js, err := jetstream.New(nc)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return js
+}
+
+// ConsumerConfig is the configuration the server at url holds for the
+// durable consumer on stream.
+func ConsumerConfig(tb testing.TB, url, stream, durable string) jetstream.ConsumerConfig {
+	tb.Helper()
+	c, err := JetStream(tb, url).Consumer(tb.Context(), stream, durable)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	info, err := c.Info(tb.Context())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return info.Config
 }
