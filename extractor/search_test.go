@@ -27,13 +27,6 @@ func TestVariantFoundBySearch(t *testing.T) {
 		t.Fatal(err)
 	}
 	x := extractor.New(g)
-	aliases := func(id string) []string {
-		r, ok := g.Entity(id)
-		if !ok {
-			return nil
-		}
-		return r.Aliases
-	}
 	docs := []document.Raw{
 		{ID: "mokbay", Source: "test://mokbay", Title: "Workers flee a border casino", Published: "2024-05-06",
 			Text: "Dozens of workers climbed the back wall of Mok Bay Casino in Bavet on Sunday night and walked to the police post, a resident said."},
@@ -43,7 +36,7 @@ func TestVariantFoundBySearch(t *testing.T) {
 	var indexed []search.Doc
 	for _, raw := range docs {
 		tagged := x.Extract(raw)
-		indexed = append(indexed, search.FromTagged(tagged, aliases))
+		indexed = append(indexed, search.FromTagged(tagged, g.AliasesOf))
 	}
 	if !slices.Contains(indexed[0].Compounds, "bavet-moc-bai-casino") {
 		t.Fatalf("Mok Bay Casino was not tagged as bavet-moc-bai-casino: compounds %q", indexed[0].Compounds)

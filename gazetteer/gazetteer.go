@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/bits"
 	"os"
 	"regexp"
 	"slices"
@@ -97,8 +98,11 @@ type Gazetteer struct {
 	version string
 	records []Record
 	byID    map[string]int
-	// sorted holds each record's aliases sorted, for Aliases.
-	sorted [][]string
+	// aliasNames holds every record's aliases, sorted and each once, and
+	// aliasRanks each record's aliases as their indexes into it,
+	// ascending: for Aliases and AliasesOf.
+	aliasNames []string
+	aliasRanks [][]int32
 	// lookup maps a normalised form to the records it names, canonical
 	// names first.
 	lookup map[string][]lookupRef
@@ -113,6 +117,9 @@ type Gazetteer struct {
 	// is as large as its text and lives only during FindWith or Resolve.
 	// Copies of huge texts are not kept (maxPooledFold).
 	folds sync.Pool
+	// aliasSets recycles AliasesOf's sets of alias numbers (*[]uint64,
+	// a bit for each of aliasNames), each left empty.
+	aliasSets sync.Pool
 }
 
 type lookupRef struct {
@@ -137,17 +144,68 @@ func (g *Gazetteer) Entity(id string) (Record, bool) {
 }
 
 // Aliases returns the aliases of the record with the given id, sorted,
-// nil for none: what search adds to every document that names the
-// record, so a copy of the aliases alone rather than of the whole
-// record. Sorted, each entity's list merges with the others' in fewer
-// comparisons than a sort of all of a document's names
-// (search.FromTagged).
+// nil for none: a copy of the aliases alone rather than of the whole
+// record.
 func (g *Gazetteer) Aliases(id string) []string {
 	i, ok := g.byID[id]
 	if !ok {
 		return nil
 	}
-	return slices.Clone(g.sorted[i])
+	return g.aliasesAt(g.aliasRanks[i])
+}
+
+// AliasesOf returns the aliases of the records with the given ids,
+// sorted and each once, nil for none: what search adds to a document
+// that names them (search.FromTagged), some 270 names an article. The
+// aliases are numbered in sorted order once, so a document's are the
+// bits set in a set of their numbers, read in order, rather than a
+// merge of strings (or a sort of the numbers, which took half as long
+// again): FromTagged 26.9–27.6 → 14.1–15.0 µs an article, 8,141 →
+// 3,690 allocations for 200 (search's BenchmarkFromTagged).
+func (g *Gazetteer) AliasesOf(ids []string) []string {
+	set, _ := g.aliasSets.Get().(*[]uint64)
+	if set == nil {
+		s := make([]uint64, (len(g.aliasNames)+63)/64)
+		set = &s
+	}
+	defer g.aliasSets.Put(set)
+	n := 0
+	for _, id := range ids {
+		i, ok := g.byID[id]
+		if !ok {
+			continue
+		}
+		for _, r := range g.aliasRanks[i] {
+			w, bit := &(*set)[r>>6], uint64(1)<<(r&63)
+			if *w&bit == 0 {
+				*w |= bit
+				n++
+			}
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	out := make([]string, 0, n)
+	for w, word := range *set {
+		for ; word != 0; word &= word - 1 {
+			out = append(out, g.aliasNames[w<<6+bits.TrailingZeros64(word)])
+		}
+		(*set)[w] = 0
+	}
+	return out
+}
+
+// aliasesAt returns the aliases numbered ranks.
+func (g *Gazetteer) aliasesAt(ranks []int32) []string {
+	if len(ranks) == 0 {
+		return nil
+	}
+	out := make([]string, len(ranks))
+	for i, r := range ranks {
+		out[i] = g.aliasNames[r]
+	}
+	return out
 }
 
 // Records returns the records of a type in file order; typ "" returns all.
@@ -341,9 +399,19 @@ func load(data []byte, links []Link) (*Gazetteer, error) {
 		}
 	}
 
-	g.sorted = make([][]string, len(g.records))
+	for _, r := range g.records {
+		g.aliasNames = append(g.aliasNames, r.Aliases...)
+	}
+	slices.Sort(g.aliasNames)
+	g.aliasNames = slices.Clip(slices.Compact(g.aliasNames))
+	g.aliasRanks = make([][]int32, len(g.records))
 	for i, r := range g.records {
-		g.sorted[i] = slices.Sorted(slices.Values(r.Aliases))
+		for _, a := range r.Aliases {
+			k, _ := slices.BinarySearch(g.aliasNames, a)
+			g.aliasRanks[i] = append(g.aliasRanks[i], int32(k))
+		}
+		slices.Sort(g.aliasRanks[i])
+		g.aliasRanks[i] = slices.Clip(slices.Compact(g.aliasRanks[i]))
 	}
 
 	// Lookup table for Resolve: every form, script names included.

@@ -3,10 +3,12 @@ package gazetteer
 import (
 	"bytes"
 	"errors"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"unicode/utf8"
 
@@ -36,6 +38,51 @@ func found(es []document.Entity) []string {
 		out = append(out, e.Type+":"+e.ID+"="+strings.Join(ms, "|"))
 	}
 	return out
+}
+
+// TestAliasesOf holds AliasesOf to its definition, the records'
+// aliases (Aliases) together, sorted and each once, on random sets of
+// ids with repeats and unknown ids, from goroutines sharing the
+// gazetteer's recycled sets.
+func TestAliasesOf(t *testing.T) {
+	g, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, r := range g.Records("") {
+		ids = append(ids, r.ID)
+	}
+	var wg sync.WaitGroup
+	for w := range 4 {
+		wg.Go(func() {
+			rng := rand.New(rand.NewPCG(uint64(w), 7))
+			for range 2000 {
+				pick := []string{"no-such-id"}
+				for range rng.IntN(40) {
+					pick = append(pick, ids[rng.IntN(len(ids))])
+				}
+				pick = append(pick, pick[rng.IntN(len(pick))])
+				var want []string
+				for _, id := range pick {
+					want = append(want, g.Aliases(id)...)
+				}
+				slices.Sort(want)
+				want = slices.Compact(want)
+				if len(want) == 0 {
+					want = nil
+				}
+				if got := g.AliasesOf(pick); !slices.Equal(got, want) {
+					t.Errorf("AliasesOf(%q)\n= %q\nwant %q", pick, got, want)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if got := g.AliasesOf(nil); got != nil {
+		t.Errorf("AliasesOf(nil) = %q", got)
+	}
 }
 
 func TestFind(t *testing.T) {

@@ -68,7 +68,7 @@ func startWith(tb testing.TB, dir string, backend search.Backend) *env {
 		tb.Fatal(err)
 	}
 	go func() {
-		errc <- pipeline.Run(sctx, extractor.NewWorker(b, extractor.New(g), log), indexer.New(b, backend, log, g.Aliases), w, d)
+		errc <- pipeline.Run(sctx, extractor.NewWorker(b, extractor.New(g), log), indexer.New(b, backend, log, g.AliasesOf), w, d)
 	}()
 	e := &env{bus: b, backend: backend}
 	e.stop = func() {
@@ -90,7 +90,7 @@ func aliases(tb testing.TB) search.AliasFunc {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return g.Aliases
+	return g.AliasesOf
 }
 
 func (e *env) ingest(tb testing.TB, paths ...string) ingest.Counts {

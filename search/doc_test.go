@@ -21,33 +21,46 @@ func TestFromTaggedNames(t *testing.T) {
 		t.Fatal(err)
 	}
 	x := extractor.New(g)
-	// The gazetteer's alias lists come sorted, merged as they are; these
-	// do not, sorted first.
+	// The gazetteer's aliases come sorted and each once, merged as they
+	// are; these do not, sorted first.
 	unsorted := func(id string) []string { return []string{"alias of " + id, "Huang Le"} }
 	repeated := 0
 	for i, text := range repotest.Articles(t, 200) {
 		tg := x.Extract(document.Raw{ID: "doc", Text: text})
-		for _, aliases := range []search.AliasFunc{g.Aliases, unsorted, nil} {
+		for _, aliases := range []struct {
+			of    func(id string) []string // an entity's, by definition
+			union search.AliasFunc         // what FromTagged gets
+		}{
+			{g.Aliases, g.AliasesOf},
+			{unsorted, func(ids []string) []string {
+				var all []string
+				for _, id := range ids {
+					all = append(all, unsorted(id)...)
+				}
+				return all
+			}},
+			{nil, nil},
+		} {
 			var want []string
 			for _, e := range tg.Entities {
 				want = append(want, e.Name)
 				for _, m := range e.Mentions {
 					want = append(want, m.Text)
 				}
-				if aliases != nil {
-					want = append(want, aliases(e.ID)...)
+				if aliases.of != nil {
+					want = append(want, aliases.of(e.ID)...)
 				}
 			}
 			repeated += len(want)
 			slices.Sort(want)
 			want = slices.Compact(want)
 			repeated -= len(want)
-			if got := search.FromTagged(tg, aliases).EntityNames; !slices.Equal(got, want) {
+			if got := search.FromTagged(tg, aliases.union).EntityNames; !slices.Equal(got, want) {
 				t.Fatalf("article %d: entity names\n%q\nwant\n%q", i, got, want)
 			}
 		}
 	}
-	if names := search.FromTagged(document.Tagged{}, g.Aliases).EntityNames; names == nil {
+	if names := search.FromTagged(document.Tagged{}, g.AliasesOf).EntityNames; names == nil {
 		t.Error("a document without entities has nil entity names, which JSON writes as null")
 	}
 	if repeated == 0 {
@@ -71,7 +84,7 @@ func BenchmarkFromTagged(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		for _, tg := range tagged {
-			search.FromTagged(tg, g.Aliases)
+			search.FromTagged(tg, g.AliasesOf)
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(tagged))/1e3, "µs/doc")

@@ -108,13 +108,6 @@ func testGazetteer(t testing.TB) *gazetteer.Gazetteer {
 // fixtureDocs tags the fixtures with the given ids, as the extractor would.
 func fixtureDocs(t testing.TB, g *gazetteer.Gazetteer) []search.Doc {
 	t.Helper()
-	aliases := func(id string) []string {
-		r, ok := g.Entity(id)
-		if !ok {
-			return nil
-		}
-		return r.Aliases
-	}
 	var docs []search.Doc
 	for _, f := range fixtures() {
 		raw := document.Raw{Source: f.url, Title: f.title, Published: f.date, Outlet: f.outlet, Text: f.text, DuplicateOf: f.dupOf, Language: "en"}
@@ -127,7 +120,7 @@ func fixtureDocs(t testing.TB, g *gazetteer.Gazetteer) []search.Doc {
 			}
 			tg.Entities = append(tg.Entities, document.Entity{Type: r.Type, ID: id, Name: r.Name, Kind: r.Kind, Known: true, Confidence: 1})
 		}
-		docs = append(docs, search.FromTagged(tg, aliases))
+		docs = append(docs, search.FromTagged(tg, g.AliasesOf))
 	}
 	return docs
 }

@@ -174,7 +174,7 @@ func (a *app) aliases() (search.AliasFunc, error) {
 	if err != nil {
 		return nil, err
 	}
-	return g.Aliases, nil
+	return g.AliasesOf, nil
 }
 
 // openBackend opens Meilisearch when configured, else the embedded index
