@@ -517,10 +517,28 @@ func (f *flight) gather(ctx context.Context, c jetstream.Consumer, ka *alive, ma
 	for _, m := range ka.batch() {
 		prepare(m)
 	}
+	// drained is that the last fetch took fewer messages than it asked
+	// for: the stream had no more then, and whether more are on their way
+	// is the feeders' to say (quiet) before the batch waits for them.
+	drained := ka.len() < max
 	for n := ka.len(); n < max && ctx.Err() == nil; n = ka.len() {
 		wait := time.Until(deadline)
 		waiting := wait <= 0
 		if waiting && !f.waiting(hold) {
+			break
+		}
+		if !waiting && drained && linger.quiet != nil && linger.quiet(ctx, deadline) {
+			// Nothing is on its way: the rest of the linger would be
+			// time the batch's documents wait for nothing (the last
+			// batch of every ingest waited a step after its last
+			// document, a lone document a step after it came). What was
+			// stored before the feeders went quiet joins it first.
+			if more, err := c.FetchNoWait(max - n); err == nil {
+				for m := range more.Messages() {
+					ka.add(m)
+					prepare(m)
+				}
+			}
 			break
 		}
 		var more jetstream.MessageBatch
@@ -539,19 +557,7 @@ func (f *flight) gather(ctx context.Context, c jetstream.Consumer, ka *alive, ma
 			ka.add(m)
 			prepare(m)
 		}
-		if !waiting && ka.len() == n && linger.quiet != nil && linger.quiet(ctx, deadline) {
-			// Nothing came and nothing is on its way: the rest of the
-			// linger would be time the batch's documents wait for
-			// nothing (the last batch of every ingest did). What was
-			// stored before the feeders went quiet joins it first.
-			if more, err := c.FetchNoWait(max - n); err == nil {
-				for m := range more.Messages() {
-					ka.add(m)
-					prepare(m)
-				}
-			}
-			break
-		}
+		drained = ka.len() < max
 		if !waiting && ka.len() > n {
 			// It grew while it lingered: more is likely on its way. The
 			// new deadline is never before the old one, which was set
@@ -760,8 +766,11 @@ func (b *Bus) Pending(ctx context.Context, stream, durable string) (uint64, erro
 // Durable names a stage's durable consumer and the stream it reads.
 type Durable struct{ Stream, Name string }
 
-// caughtUpPoll is how often WaitCaughtUp asks. Each ask is a request a
-// consumer (two once it reads zero), answered in well under a
+// caughtUpPoll is how often WaitCaughtUp asks, once it has waited a
+// while; it starts at a millisecond and doubles up to it, so that a
+// short wait (an ingest of one file: the stages' work is a few
+// milliseconds) is not rounded up to a whole interval. Each ask is a
+// request a consumer (two once it reads zero), answered in well under a
 // millisecond, so it can be often: whatever the wait adds past the
 // moment the stages catch up is time a user waits for nothing (half the
 // interval on average).
@@ -792,7 +801,8 @@ func (b *Bus) caughtUp(ctx context.Context, durables []Durable, pending []uint64
 // still pending, in the order of durables (zero where unknown), and the
 // last error.
 func (b *Bus) WaitCaughtUp(ctx context.Context, report func(pending []uint64, err error), durables ...Durable) error {
-	tick := time.NewTicker(caughtUpPoll)
+	poll := time.Millisecond
+	tick := time.NewTimer(poll)
 	defer tick.Stop()
 	last := time.Now()
 	pending := make([]uint64, len(durables))
@@ -810,6 +820,8 @@ func (b *Bus) WaitCaughtUp(ctx context.Context, report func(pending []uint64, er
 			return ctx.Err()
 		case <-tick.C:
 		}
+		poll = min(2*poll, caughtUpPoll)
+		tick.Reset(poll)
 	}
 }
 
