@@ -30,7 +30,7 @@ type Worker struct {
 	now     func() time.Time
 
 	subs *subscriptions
-	mu   sync.Mutex // guards perc and gen
+	mu   sync.Mutex // guards subs (set by Run), perc and gen
 	perc *Percolator
 	gen  uint64 // of the subscriptions perc was built from
 	dups *storyIndex
@@ -70,16 +70,20 @@ func (w *Worker) Run(ctx context.Context) error {
 		return err
 	}
 	backfills := make(chan *Subscription, 1000)
-	if w.subs, err = watchSubscriptions(ctx, kv, func(sub *Subscription) {
+	subs, err := watchSubscriptions(ctx, kv, func(sub *Subscription) {
 		if !sub.Backfill.IsZero() {
 			select {
 			case backfills <- sub:
 			default: // the queue is full: the next start picks it up
 			}
 		}
-	}); err != nil {
+	})
+	if err != nil {
 		return err
 	}
+	w.mu.Lock()
+	w.subs = subs
+	w.mu.Unlock()
 	if w.dups, err = w.store.signatures(ctx, w.now().Add(-nearDupWindow)); err != nil {
 		return err
 	}
@@ -186,9 +190,9 @@ func tagged(ctx context.Context, b *bus.Bus, it *bus.Item[document.TaggedHead], 
 // percolator returns the percolator for the current subscriptions,
 // rebuilding it only when they changed.
 func (w *Worker) percolator() (*Percolator, error) {
-	subs, gen := w.subs.all()
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	subs, gen := w.subs.all()
 	if w.perc != nil && gen == w.gen {
 		return w.perc, nil
 	}

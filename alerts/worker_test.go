@@ -315,6 +315,8 @@ func TestStageHeadsOnlyUntilSubscribed(t *testing.T) {
 	}()
 	seen := func(n int) func() bool {
 		return func() bool {
+			w.mu.Lock()
+			defer w.mu.Unlock()
 			if w.subs == nil {
 				return false
 			}
