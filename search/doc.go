@@ -8,8 +8,9 @@ import (
 	"github.com/compoundwatch/compoundwatch/document"
 )
 
-// AliasFunc returns every known spelling of the entities ids, sorted and
-// each once (nil when none): gazetteer.Gazetteer.AliasesOf.
+// AliasFunc returns every known spelling of the entities with the given
+// ids together, sorted and each once (nil when none):
+// gazetteer.Gazetteer.AliasesOf.
 type AliasFunc func(ids []string) []string
 
 // FromTagged turns a tagged document into the indexed shape. aliases may
@@ -35,8 +36,9 @@ func FromTagged(t document.Tagged, aliases AliasFunc) Doc {
 		d.Published, d.PublishedDate, d.Year, d.Month = ts.Unix(), t.Published, ts.Year(), ts.Format("2006-01")
 	}
 	// The names are sorted and each kept once. The entities' aliases
-	// (most of the names: some 270 in an article) come so from the
-	// gazetteer, and are merged with the rest rather than sorted again.
+	// (most of the names: some 270 in an article) come sorted and each
+	// once from the gazetteer, and are merged with the rest rather than
+	// sorted again.
 	own := make([]string, 0, 4*len(t.Entities)) // names and mention spellings
 	ids := make([]string, 0, len(t.Entities))
 	for _, e := range t.Entities {
