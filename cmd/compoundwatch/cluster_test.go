@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -110,6 +111,10 @@ func TestClusterKill(t *testing.T) {
 	}
 	out, err := rig.command("stats", "--json").Output()
 	if err != nil {
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			out = append(out, ee.Stderr...)
+		}
 		t.Fatalf("stats: %v\n%s", err, out)
 	}
 	var st stats
