@@ -56,7 +56,9 @@ func (s StreamStats) Consumer(name string) (ConsumerStats, bool) {
 	return ConsumerStats{Name: name}, false
 }
 
-// Stats reads every stream of the contract and its consumers.
+// Stats reads every stream of the contract and its consumers. A stream
+// whose leader a cluster is electing (a node was lost) is asked again,
+// as set-up does (retry), rather than failing the whole report.
 func (b *Bus) Stats(ctx context.Context) (Stats, error) {
 	var out Stats
 	for _, cfg := range streams() {
@@ -64,24 +66,36 @@ func (b *Bus) Stats(ctx context.Context) (Stats, error) {
 		if !ok {
 			return Stats{}, fmt.Errorf("unknown stream %s", cfg.Name)
 		}
-		info, err := s.Info(ctx)
-		if err != nil {
-			return Stats{}, fmt.Errorf("stream %s info: %w", cfg.Name, err)
-		}
-		st := StreamStats{Name: cfg.Name, Messages: info.State.Msgs, Bytes: info.State.Bytes,
-			Replicas: info.Config.Replicas, MaxBytes: info.Config.MaxBytes}
-		consumers := s.ListConsumers(ctx)
-		for ci := range consumers.Info() {
-			if ci.Config.Durable == "" {
-				continue // ordered consumers of readers such as reindex
-			}
-			st.Consumers = append(st.Consumers, ConsumerStats{Name: ci.Name, Pending: ci.NumPending,
-				AckPending: ci.NumAckPending, Redelivered: ci.NumRedelivered})
-		}
-		if err := consumers.Err(); err != nil && !errors.Is(err, jetstream.ErrEndOfData) {
-			return Stats{}, fmt.Errorf("stream %s consumers: %w", cfg.Name, err)
+		var st StreamStats
+		if err := retry(ctx, func(ctx context.Context) (err error) {
+			st, err = streamStats(ctx, s)
+			return err
+		}); err != nil {
+			return Stats{}, fmt.Errorf("stream %s: %w", cfg.Name, err)
 		}
 		out.Streams = append(out.Streams, st)
 	}
 	return out, nil
+}
+
+// streamStats reads one stream and its durable consumers.
+func streamStats(ctx context.Context, s jetstream.Stream) (StreamStats, error) {
+	info, err := s.Info(ctx)
+	if err != nil {
+		return StreamStats{}, fmt.Errorf("info: %w", err)
+	}
+	st := StreamStats{Name: info.Config.Name, Messages: info.State.Msgs, Bytes: info.State.Bytes,
+		Replicas: info.Config.Replicas, MaxBytes: info.Config.MaxBytes}
+	consumers := s.ListConsumers(ctx)
+	for ci := range consumers.Info() {
+		if ci.Config.Durable == "" {
+			continue // ordered consumers of readers such as reindex
+		}
+		st.Consumers = append(st.Consumers, ConsumerStats{Name: ci.Name, Pending: ci.NumPending,
+			AckPending: ci.NumAckPending, Redelivered: ci.NumRedelivered})
+	}
+	if err := consumers.Err(); err != nil && !errors.Is(err, jetstream.ErrEndOfData) {
+		return StreamStats{}, fmt.Errorf("consumers: %w", err)
+	}
+	return st, nil
 }
