@@ -120,10 +120,10 @@ func (b *Bus) decodeMsg(ctx context.Context, m jetstream.Msg, schema string, v a
 		return b.decode(ctx, m.Subject(), m.Headers(), m.Data(), schema, v)
 	}
 	if h, ok := v.(*document.TaggedHead); ok && headOf(m.Subject(), m.Headers(), h) {
-		if schema != "" && !document.Reads(schema, h.Schema) {
-			return Permanent(fmt.Errorf("%s: unknown schema %q (want %s)", m.Subject(), h.Schema, schema))
+		if schema == "" {
+			return nil
 		}
-		return nil
+		return checkSchema(m.Subject(), schema, h.Schema)
 	}
 	sm, err := b.stored(ctx, m)
 	if err != nil {
