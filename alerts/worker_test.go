@@ -155,12 +155,7 @@ func TestStageDocStates(t *testing.T) {
 	b, st := openStore(t)
 	t0 := time.Now().UTC()
 	sub := addSub(t, st, Spec{Entities: []string{"Huang Le", "Chen Zhi"}, Atom: true}, t0)
-	w, err := NewWorker(b, nil, slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
-	errc := make(chan error, 1)
-	go func() { errc <- w.Run(ctx) }()
+	stop := runWorker(t, ctx, newWorker(t, b))
 	x := extractor.New(testGazetteer(t))
 	const n = 250 // more than a batch
 	ids, hashes := make([]string, n), make([]string, n)
@@ -202,10 +197,7 @@ func TestStageDocStates(t *testing.T) {
 	if s := states[ids[7]]; s == nil || len(s.Entities) < 2 || !s.First.Equal(t0.Add(-time.Hour)) || s.Hash != hashes[7] {
 		t.Errorf("state of the document that gained an entity: %+v (its last version's hash %s)", s, hashes[7])
 	}
-	cancel()
-	if err := <-errc; err != nil && !errors.Is(err, context.Canceled) {
-		t.Error(err)
-	}
+	stop()
 }
 
 // With no subscription the stage reads only each document's head
@@ -229,22 +221,7 @@ func TestStageStatesWithoutSubscriptions(t *testing.T) {
 		}
 		return tg
 	}
-	run := func() (stop func()) {
-		t.Helper()
-		w, err := NewWorker(b, nil, slog.New(slog.DiscardHandler))
-		if err != nil {
-			t.Fatal(err)
-		}
-		rctx, cancel := context.WithCancel(ctx)
-		errc := make(chan error, 1)
-		go func() { errc <- w.Run(rctx) }()
-		return func() {
-			cancel()
-			if err := <-errc; err != nil && !errors.Is(err, context.Canceled) {
-				t.Error(err)
-			}
-		}
-	}
+	run := func() (stop func()) { return runWorker(t, ctx, newWorker(t, b)) }
 	const (
 		huangLe = "Police searched the Majestic 2 compound in Sihanoukville."
 		other   = "Police searched a building in Sihanoukville."
@@ -301,18 +278,9 @@ func TestStageHeadsOnlyUntilSubscribed(t *testing.T) {
 		return tg
 	}
 	headersOnly := func() bool { return natstest.ConsumerConfig(t, b.URL(), bus.StreamTagged, Stage).HeadersOnly }
-	w, err := NewWorker(b, nil, slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
-	errc := make(chan error, 1)
-	go func() { errc <- w.Run(ctx) }()
-	defer func() {
-		cancel()
-		if err := <-errc; err != nil && !errors.Is(err, context.Canceled) {
-			t.Error(err)
-		}
-	}()
+	w := newWorker(t, b)
+	stop := runWorker(t, ctx, w)
+	defer stop()
 	seen := func(n int) func() bool {
 		return func() bool {
 			w.mu.Lock()
@@ -401,13 +369,9 @@ func TestStageManySubscriptions(t *testing.T) {
 		"Officials said the building had been raided twice already and its managers had left the country weeks before."
 	first, copied := tag("/many/a.txt", "Mekong Wire", story, "v1"), tag("/many/b.txt", "Delta Daily", spun, "v1")
 	publish(first, copied) // before the stage starts, so they come in one batch
-	w, err := NewWorker(b, nil, slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
+	w := newWorker(t, b)
 	w.wave = 7 // forty hits a document: six waves
-	errc := make(chan error, 1)
-	go func() { errc <- w.Run(ctx) }()
+	stop := runWorker(t, ctx, w)
 	waitMatched(ctx, t, b)
 	edit := story + " Prince Group chairman Chen Zhi was named in the filing."
 	publish(tag("/many/a.txt", "Mekong Wire", edit, "v1"))
@@ -429,10 +393,7 @@ func TestStageManySubscriptions(t *testing.T) {
 	a, c := first.ID[:6], copied.ID[:6]
 	check(both, "new "+a, "also_reported "+c, "new "+a)
 	check(one, "new "+a, "also_reported "+c)
-	cancel()
-	if err := <-errc; err != nil && !errors.Is(err, context.Canceled) {
-		t.Error(err)
-	}
+	stop()
 }
 
 // A document state that does not decode fails its document, not the
@@ -458,11 +419,7 @@ func TestStageBadDocState(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	w, err := NewWorker(b, nil, slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
-	go w.Run(ctx)
+	go newWorker(t, b).Run(ctx)
 	waitFor(t, "the good documents' states", func() bool {
 		states, _, err := st.docStates(ctx, ids)
 		return err == nil && states[ids[0]] != nil && states[ids[2]] != nil
@@ -521,6 +478,30 @@ func waitMatched(ctx context.Context, t *testing.T, b *bus.Bus) {
 	defer stop()
 	if err := WaitMatched(wctx, b); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// newWorker is the matching stage on b, without aliases or logs.
+func newWorker(t *testing.T, b *bus.Bus) *Worker {
+	t.Helper()
+	w, err := NewWorker(b, nil, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+// runWorker runs w until the returned stop is called, which fails the
+// test if Run ended for any reason but its context.
+func runWorker(t *testing.T, ctx context.Context, w *Worker) (stop func()) {
+	rctx, cancel := context.WithCancel(ctx)
+	errc := make(chan error, 1)
+	go func() { errc <- w.Run(rctx) }()
+	return func() {
+		cancel()
+		if err := <-errc; err != nil && !errors.Is(err, context.Canceled) {
+			t.Error(err)
+		}
 	}
 }
 
