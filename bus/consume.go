@@ -517,17 +517,16 @@ func (f *flight) gather(ctx context.Context, c jetstream.Consumer, ka *alive, ma
 	for _, m := range ka.batch() {
 		prepare(m)
 	}
-	// drained is that the last fetch took fewer messages than it asked
-	// for: the stream had no more then, and whether more are on their way
-	// is the feeders' to say (quiet) before the batch waits for them.
-	drained := ka.len() < max
 	for n := ka.len(); n < max && ctx.Err() == nil; n = ka.len() {
 		wait := time.Until(deadline)
 		waiting := wait <= 0
 		if waiting && !f.waiting(hold) {
 			break
 		}
-		if !waiting && drained && linger.quiet != nil && linger.quiet(ctx, deadline) {
+		// The batch is not full, so the last fetch took all the stream
+		// had: whether more is on its way is the feeders' to say (quiet),
+		// before the batch waits for it.
+		if !waiting && linger.quiet != nil && linger.quiet(ctx, deadline) {
 			// Nothing is on its way: the rest of the linger would be
 			// time the batch's documents wait for nothing (the last
 			// batch of every ingest waited a step after its last
@@ -557,7 +556,6 @@ func (f *flight) gather(ctx context.Context, c jetstream.Consumer, ka *alive, ma
 			ka.add(m)
 			prepare(m)
 		}
-		drained = ka.len() < max
 		if !waiting && ka.len() > n {
 			// It grew while it lingered: more is likely on its way. The
 			// new deadline is never before the old one, which was set
