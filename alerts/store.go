@@ -290,21 +290,6 @@ type Entry struct {
 
 func ledgerKey(sub, story string) string { return "story." + sub + "." + story }
 
-func (s *Store) entry(ctx context.Context, sub, story string) (*Entry, error) {
-	var e Entry
-	if _, err := getJSON(ctx, s.Ledger, ledgerKey(sub, story), &e); err != nil {
-		if errors.Is(err, errNotFound) {
-			return nil, nil
-		}
-		return nil, err
-	}
-	return &e, nil
-}
-
-func (s *Store) putEntry(ctx context.Context, sub string, e *Entry) error {
-	return putJSON(ctx, s.Ledger, ledgerKey(sub, e.Story), e)
-}
-
 func (s *Store) putEntryAsync(sub string, e *Entry) (func(context.Context) error, error) {
 	return s.putJSONAsync(ledgerKey(sub, e.Story), e)
 }

@@ -305,8 +305,24 @@ func (w *Worker) alert(ctx context.Context, hits []Hit, t *document.Tagged, ds *
 			plans = append(plans, p)
 		}
 	}
+	newStory, err := w.send(ctx, plans, n)
+	if err != nil {
+		return err
+	}
+	if newStory {
+		// Kept for near-duplicate tests of later copies.
+		w.dups.add(t.ID, sig)
+		return w.store.putSignature(ctx, t.ID, sig, w.now().UTC())
+	}
+	return nil
+}
+
+// send publishes the alerts of plans and then writes the ledger entries
+// of those the stream stored, all sent before any is waited for, in waves
+// of alertWave; it tallies the alerts in n and reports whether a plan made
+// a story of its own.
+func (w *Worker) send(ctx context.Context, plans []plan, n *counts) (newStory bool, err error) {
 	var errs []error
-	newStory := false
 	size := alertWave
 	if w.wave > 0 {
 		size = w.wave
@@ -347,15 +363,7 @@ func (w *Worker) alert(ctx context.Context, hits []Hit, t *document.Tagged, ds *
 			}
 		}
 	}
-	if err := errors.Join(errs...); err != nil {
-		return err
-	}
-	if newStory {
-		// Kept for near-duplicate tests of later copies.
-		w.dups.add(t.ID, sig)
-		return w.store.putSignature(ctx, t.ID, sig, w.now().UTC())
-	}
-	return nil
+	return newStory, errors.Join(errs...)
 }
 
 // plan is what one hit calls for: an alert, and the ledger entries that
@@ -449,17 +457,6 @@ func (w *Worker) newAlert(sub *Subscription, kind, key string, t *document.Tagge
 		Created: w.now().UTC(), Document: docRef(t), Matches: ms, AlsoReportedBy: also}
 }
 
-// publish puts an alert on its subscription's subject and tallies it in
-// n, unless the stream had it already.
-func (w *Worker) publish(ctx context.Context, n *counts, sub *Subscription, kind, key string, t *document.Tagged, ms []Match, also []Source) error {
-	a := w.newAlert(sub, kind, key, t, ms, also)
-	dup, err := publishAlert(ctx, w.bus, a)
-	if err == nil && !dup {
-		n.add(sub.ID, a.Created)
-	}
-	return err
-}
-
 // Publish puts an alert on its subscription's subject, where the webhook
 // deliverer, the Atom feed and NATS consumers read it. Publishing one
 // delivery key again is harmless: the stream drops the repeat.
@@ -543,7 +540,14 @@ func (w *Worker) Backfill(ctx context.Context, sub *Subscription) error {
 	sent := 0
 	var n counts
 	defer n.save(ctx, w.store, w.log)
+	// A batch's matches cost three round trips together, as the live
+	// stage's do (send): a read of their ledger entries, their alerts,
+	// and then their entries.
 	err = bus.Replay(ctx, w.bus, bus.StreamTagged, document.TaggedBusSchema, 200, func(docs []document.Tagged, _ int) error {
+		var (
+			plans []plan
+			keys  []string
+		)
 		for i := range docs {
 			t := &docs[i]
 			if !t.TaggedAt.IsZero() && !t.TaggedAt.Before(sub.Created) || t.Published != "" && t.Published < since {
@@ -556,23 +560,24 @@ func (w *Worker) Backfill(ctx context.Context, sub *Subscription) error {
 			if len(hits) == 0 {
 				continue
 			}
-			if e, err := w.store.entry(ctx, sub.ID, t.ID); err != nil || e != nil {
-				if err != nil {
-					return err
-				}
-				continue
-			}
 			key := fmt.Sprintf("%s:%s:backfill", sub.ID, t.ID)
-			if err := w.publish(ctx, &n, sub, KindBackfill, key, t, hits[0].Matches, nil); err != nil {
-				return err
-			}
-			if err := w.store.putEntry(ctx, sub.ID, &Entry{Story: t.ID, Kind: KindBackfill, Key: key, Alerted: w.now().UTC(),
-				Matched: matchedKeys(hits[0].Matches), Rev: 1}); err != nil {
-				return err
-			}
-			sent++
+			plans = append(plans, plan{alert: w.newAlert(sub, KindBackfill, key, t, hits[0].Matches, nil),
+				entries: []*Entry{{Story: t.ID, Kind: KindBackfill, Key: key, Alerted: w.now().UTC(), Matched: matchedKeys(hits[0].Matches), Rev: 1}}})
+			keys = append(keys, ledgerKey(sub.ID, t.ID))
 		}
-		return nil
+		if len(plans) == 0 {
+			return nil
+		}
+		// A story already in the ledger (alerted live, or by a backfill
+		// cut short) is left alone.
+		ledger, err := w.store.entries(ctx, keys)
+		if err != nil {
+			return err
+		}
+		plans = slices.DeleteFunc(plans, func(p plan) bool { return ledger[ledgerKey(sub.ID, p.entries[0].Story)] != nil })
+		sent += len(plans)
+		_, err = w.send(ctx, plans, &n)
+		return err
 	}, nil)
 	if err != nil {
 		return err

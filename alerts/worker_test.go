@@ -21,6 +21,7 @@ import (
 	"github.com/compoundwatch/compoundwatch/document"
 	"github.com/compoundwatch/compoundwatch/extractor"
 	"github.com/compoundwatch/compoundwatch/internal/natstest"
+	"github.com/compoundwatch/compoundwatch/internal/repotest"
 )
 
 func openBus(t *testing.T) *bus.Bus { return openBusB(t, t.TempDir()) }
@@ -46,7 +47,7 @@ func openBusB(t testing.TB, dir string) *bus.Bus {
 	return b
 }
 
-func addSub(t *testing.T, st *Store, s Spec, created time.Time) *Subscription {
+func addSub(t testing.TB, st *Store, s Spec, created time.Time) *Subscription {
 	t.Helper()
 	v := Validator{Gazetteer: testGazetteer(t), Allow: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}, Now: func() time.Time { return created }}
 	sub, err := v.New(s)
@@ -684,4 +685,123 @@ func TestBackfill(t *testing.T) {
 	if status, err := st.Status(ctx, sub.ID); err != nil || status.Daily[day] != 1 {
 		t.Errorf("daily counts %v (%v), want the one backfill alert on %s", status.Daily, err, day)
 	}
+}
+
+// TestBackfillResumes: a backfill cut short before it was marked done
+// runs again, and sends only the stories its ledger does not hold: one
+// it holds keeps its entry as it was, and one whose entry is missing is
+// sent and recorded again.
+func TestBackfillResumes(t *testing.T) {
+	ctx := context.Background()
+	b, st := openStore(t)
+	t0 := time.Now().UTC()
+	x := extractor.New(testGazetteer(t))
+	var ids []string
+	for i := range 3 {
+		raw := document.Raw{Source: fmt.Sprintf("/archive/%d.txt", i), Title: "Archive", Published: "2026-11-01",
+			Text: fmt.Sprintf("Police searched the Majestic 2 compound in Sihanoukville and found %d workers.", 100+i)}
+		raw.Finalize()
+		tg := x.Extract(raw)
+		tg.TaggedAt = t0.Add(-time.Hour)
+		if err := b.PublishTagged(ctx, tg); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, tg.ID)
+	}
+	sub := addSub(t, st, Spec{Entities: []string{"Huang Le"}, Atom: true, Backfill: "2026-10-01"}, t0)
+	w := &Worker{bus: b, store: st, log: slog.New(slog.DiscardHandler), now: time.Now,
+		subs: &subscriptions{subs: map[string]*Subscription{sub.ID: sub}}, dups: newStoryIndex()}
+	if err := w.Backfill(ctx, sub); err != nil {
+		t.Fatal(err)
+	}
+	keys := []string{ledgerKey(sub.ID, ids[0]), ledgerKey(sub.ID, ids[1]), ledgerKey(sub.ID, ids[2])}
+	before, err := st.entries(ctx, keys)
+	if err != nil || len(before) != 3 {
+		t.Fatalf("ledger after the backfill: %d entries (%v), want 3", len(before), err)
+	}
+	// As if the backfill had stopped after its first story: the second's
+	// entry is gone, the third's never written, and it is not done.
+	kept := *before[keys[0]]
+	kept.Alerted = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	put, err := st.putEntryAsync(sub.ID, &kept)
+	if err == nil {
+		err = put(ctx)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range keys[1:] {
+		if err := st.Ledger.Delete(ctx, k); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := st.updateStatus(ctx, sub.ID, func(s *Status) { s.BackfillDone = false }); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Backfill(ctx, sub); err != nil {
+		t.Fatal(err)
+	}
+	after, err := st.entries(ctx, keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e := after[keys[0]]; e == nil || !e.Alerted.Equal(kept.Alerted) {
+		t.Errorf("the story the ledger held: entry %+v, want it as it was (alerted %v)", e, kept.Alerted)
+	}
+	for _, k := range keys[1:] {
+		if e := after[k]; e == nil || e.Kind != KindBackfill {
+			t.Errorf("%s: entry %+v, want a backfill entry written again", k, e)
+		}
+	}
+	if got := kinds(t, b, sub); len(got) != 3 {
+		t.Errorf("alerts %v, want the three stories once each", got)
+	}
+}
+
+// BenchmarkBackfill measures a new subscription's backfill of an archive
+// of 2,000 articles (CW_BENCH_DOCS overrides), all tagged before it and
+// published since its backfill date, following a place that most of them
+// name: docs/s is the archive read, alerts the stories sent a run.
+//
+//	go test ./alerts -run '^$' -bench Backfill -benchtime 5x
+func BenchmarkBackfill(b *testing.B) {
+	ctx := context.Background()
+	bs := openBusB(b, b.TempDir())
+	st, err := OpenStore(ctx, bs)
+	if err != nil {
+		b.Fatal(err)
+	}
+	x := extractor.New(testGazetteer(b))
+	t0 := time.Now().UTC()
+	texts := repotest.Articles(b, repotest.BenchDocs(b, 2000))
+	for i, text := range texts {
+		raw := document.Raw{Source: fmt.Sprintf("/archive/%d.txt", i), Title: "Archive", Published: "2026-11-01", Text: text}
+		raw.Finalize()
+		tg := x.Extract(raw)
+		tg.TaggedAt = t0.Add(-time.Hour)
+		if err := bs.PublishTagged(ctx, tg); err != nil {
+			b.Fatal(err)
+		}
+	}
+	w := &Worker{bus: bs, store: st, log: slog.New(slog.DiscardHandler), now: time.Now,
+		subs: &subscriptions{subs: map[string]*Subscription{}}, dups: newStoryIndex()}
+	sent := 0
+	b.ResetTimer()
+	for range b.N {
+		b.StopTimer()
+		sub := addSub(b, st, Spec{Entities: []string{"Sihanoukville"}, Atom: true, Backfill: "2026-10-01"}, t0)
+		b.StartTimer()
+		if err := w.Backfill(ctx, sub); err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		as, err := Alerts(ctx, bs, sub.ID, time.Time{})
+		if err != nil || len(as) == 0 {
+			b.Fatalf("%d alerts (%v), want some", len(as), err)
+		}
+		sent += len(as)
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(len(texts)*b.N)/b.Elapsed().Seconds(), "docs/s")
+	b.ReportMetric(float64(sent)/float64(b.N), "alerts")
 }
