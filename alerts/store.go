@@ -2,13 +2,13 @@ package alerts
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
 	"sort"
 	"time"
 
+	json "github.com/goccy/go-json"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/compoundwatch/compoundwatch/bus"
@@ -390,19 +390,23 @@ func (s *Store) putSignature(ctx context.Context, story string, sig Signature, a
 	return putJSON(ctx, s.Ledger, "sig."+story, storedSig{sig, at})
 }
 
-// signatures loads the signatures of stories alerted since since.
+// signatures loads the signatures of stories alerted since since, read
+// together (Bus.Values) rather than a request each, which a stage
+// starting beside a long ledger waited on; in the ledger's order, since
+// the index breaks a tie for the likeliest original by it. One that does
+// not decode is left out.
 func (s *Store) signatures(ctx context.Context, since time.Time) (*storyIndex, error) {
 	x := newStoryIndex()
 	keys, err := listKeys(ctx, s.Ledger, "sig.*")
 	if err != nil {
 		return nil, err
 	}
+	sigs, _, err := readJSON[storedSig](ctx, s.bus, keys)
+	if err != nil {
+		return nil, err
+	}
 	for _, k := range keys {
-		var ss storedSig
-		if _, err := getJSON(ctx, s.Ledger, k, &ss); err != nil {
-			continue
-		}
-		if ss.At.After(since) {
+		if ss, ok := sigs[k]; ok && ss.At.After(since) {
 			x.add(k[len("sig."):], ss.Sig)
 		}
 	}

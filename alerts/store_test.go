@@ -1,8 +1,12 @@
 package alerts
 
 import (
+	"context"
+	"fmt"
 	"maps"
+	"slices"
 	"testing"
+	"time"
 )
 
 func TestCountAlerts(t *testing.T) {
@@ -25,5 +29,62 @@ func TestCountAlerts(t *testing.T) {
 				t.Errorf("daily %v, want %v", st.Daily, tt.want)
 			}
 		})
+	}
+}
+
+// TestSignatures: a stage starting loads the signatures of the stories
+// alerted within the window, leaves out older ones and one that does not
+// decode, and finds a copy of a loaded story.
+func TestSignatures(t *testing.T) {
+	ctx := context.Background()
+	_, st := openStore(t)
+	t0 := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
+	texts := map[string]string{
+		"old":    "Police raided a compound in Poipet and freed 300 workers from nine countries on Monday.",
+		"recent": "Officials in Sihanoukville said 120 people were taken from the Golden Fortune compound.",
+		"later":  "The court in Phnom Penh sentenced the owner of a casino in Bavet to ten years in prison.",
+	}
+	at := map[string]time.Time{"old": t0.Add(-48 * time.Hour), "recent": t0.Add(-time.Hour), "later": t0}
+	for story, text := range texts {
+		if err := st.putSignature(ctx, story, Sign(text), at[story]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := putJSON(ctx, st.Ledger, "sig.bad", "not a signature"); err != nil {
+		t.Fatal(err)
+	}
+	x, err := st.signatures(ctx, t0.Add(-24*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := slices.Sorted(maps.Keys(x.sigs)); !slices.Equal(got, []string{"later", "recent"}) {
+		t.Errorf("loaded %v, want [later recent]", got)
+	}
+	copyOf := "Officials in Sihanoukville said 120 people were taken from the Golden Fortune compound on Friday."
+	if story, ok := x.similar("copy", Sign(copyOf)); !ok || story != "recent" {
+		t.Errorf("a copy of the recent story: similar to %q (%v), want recent", story, ok)
+	}
+}
+
+// BenchmarkSignatures measures the load of 5,000 stored signatures, as a
+// stage starting beside a long ledger does.
+func BenchmarkSignatures(b *testing.B) {
+	ctx := context.Background()
+	st, err := OpenStore(ctx, openBusB(b, b.TempDir()))
+	if err != nil {
+		b.Fatal(err)
+	}
+	t0 := time.Now()
+	for i := range 5000 {
+		text := fmt.Sprintf("Report %d: officials said the compound in Poipet held %d workers.", i, 100+i)
+		if err := st.putSignature(ctx, fmt.Sprintf("story%05d", i), Sign(text), t0); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for b.Loop() {
+		x, err := st.signatures(ctx, t0.Add(-time.Hour))
+		if err != nil || len(x.sigs) != 5000 {
+			b.Fatalf("%d signatures (%v), want 5000", len(x.sigs), err)
+		}
 	}
 }
