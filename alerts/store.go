@@ -1,11 +1,13 @@
 package alerts
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
-	"sort"
+	"strings"
 	"time"
 
 	json "github.com/goccy/go-json"
@@ -156,24 +158,24 @@ func (s *Store) Remove(ctx context.Context, id string) error {
 	return nil
 }
 
-// List returns every subscription, oldest first.
+// List returns every subscription, oldest first, read together rather
+// than a request each.
 func (s *Store) List(ctx context.Context) ([]*Subscription, error) {
 	keys, err := listKeys(ctx, s.Subs, "sub.*")
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*Subscription, 0, len(keys))
-	for _, k := range keys {
-		var sub Subscription
-		if _, err := getJSON(ctx, s.Subs, k, &sub); err != nil {
-			if errors.Is(err, errNotFound) {
-				continue
-			}
-			return nil, err
-		}
-		out = append(out, &sub)
+	subs, bad, err := readJSON[Subscription](ctx, s.bus, bus.BucketAlertSubs, keys)
+	if err != nil {
+		return nil, err
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Created.Before(out[j].Created) })
+	if len(bad) > 0 {
+		return nil, errors.Join(slices.Collect(maps.Values(bad))...)
+	}
+	out := slices.Collect(maps.Values(subs))
+	slices.SortFunc(out, func(a, b *Subscription) int {
+		return cmp.Or(a.Created.Compare(b.Created), strings.Compare(a.ID, b.ID))
+	})
 	return out, nil
 }
 
@@ -312,7 +314,7 @@ func (s *Store) docStates(ctx context.Context, ids []string) (states map[string]
 	for i, id := range ids {
 		keys[i] = docKey(id)
 	}
-	byKey, badKey, err := readJSON[DocState](ctx, s.bus, keys)
+	byKey, badKey, err := readJSON[DocState](ctx, s.bus, bus.BucketAlertLedger, keys)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -334,7 +336,7 @@ func (s *Store) docStates(ctx context.Context, ids []string) (states map[string]
 // entries reads the ledger entries at keys (ledgerKey) in one request; a
 // key with no entry is absent from the map.
 func (s *Store) entries(ctx context.Context, keys []string) (map[string]*Entry, error) {
-	es, bad, err := readJSON[Entry](ctx, s.bus, keys)
+	es, bad, err := readJSON[Entry](ctx, s.bus, bus.BucketAlertLedger, keys)
 	if err != nil {
 		return nil, err
 	}
@@ -347,10 +349,10 @@ func (s *Store) entries(ctx context.Context, keys []string) (map[string]*Entry, 
 	return es, errors.Join(errs...)
 }
 
-// readJSON reads and decodes the values of keys in the ledger bucket in
-// one request. A value that does not decode is in bad, not in vals.
-func readJSON[T any](ctx context.Context, b *bus.Bus, keys []string) (vals map[string]*T, bad map[string]error, err error) {
-	raw, err := b.Values(ctx, bus.BucketAlertLedger, keys)
+// readJSON reads and decodes the values of keys in bucket together
+// (Bus.Values). A value that does not decode is in bad, not in vals.
+func readJSON[T any](ctx context.Context, b *bus.Bus, bucket string, keys []string) (vals map[string]*T, bad map[string]error, err error) {
+	raw, err := b.Values(ctx, bucket, keys)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -401,7 +403,7 @@ func (s *Store) signatures(ctx context.Context, since time.Time) (*storyIndex, e
 	if err != nil {
 		return nil, err
 	}
-	sigs, _, err := readJSON[storedSig](ctx, s.bus, keys)
+	sigs, _, err := readJSON[storedSig](ctx, s.bus, bus.BucketAlertLedger, keys)
 	if err != nil {
 		return nil, err
 	}

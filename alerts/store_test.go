@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -85,6 +86,61 @@ func BenchmarkSignatures(b *testing.B) {
 		x, err := st.signatures(ctx, t0.Add(-time.Hour))
 		if err != nil || len(x.sigs) != 5000 {
 			b.Fatalf("%d signatures (%v), want 5000", len(x.sigs), err)
+		}
+	}
+}
+
+// TestList: every stored subscription once, oldest first (by id within
+// one instant), none that was removed, and an error naming a stored value
+// that does not decode.
+func TestList(t *testing.T) {
+	ctx := context.Background()
+	_, st := openStore(t)
+	t0 := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
+	var want []string
+	for i, created := range []time.Time{t0.Add(time.Hour), t0, t0, t0.Add(-time.Hour)} {
+		sub := addSub(t, st, Spec{Entities: []string{"Huang Le"}, Atom: true, Note: fmt.Sprint(i)}, created)
+		want = append(want, sub.ID)
+	}
+	gone := addSub(t, st, Spec{Entities: []string{"Huang Le"}, Atom: true}, t0)
+	if err := st.Remove(ctx, gone.ID); err != nil {
+		t.Fatal(err)
+	}
+	want = []string{want[3], min(want[1], want[2]), max(want[1], want[2]), want[0]}
+	subs, err := st.List(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, s := range subs {
+		got = append(got, s.ID)
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("listed %v, want %v", got, want)
+	}
+	if err := putJSON(ctx, st.Subs, "sub.bad", []int{1}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.List(ctx); err == nil || !strings.Contains(err.Error(), "sub.bad") {
+		t.Errorf("List with an undecodable value: %v, want an error naming sub.bad", err)
+	}
+}
+
+// BenchmarkList lists 1,000 stored subscriptions, as `alerts list` and
+// GET /api/alerts do.
+func BenchmarkList(b *testing.B) {
+	ctx := context.Background()
+	st, err := OpenStore(ctx, openBusB(b, b.TempDir()))
+	if err != nil {
+		b.Fatal(err)
+	}
+	t0 := time.Now()
+	for i := range 1000 {
+		addSub(b, st, Spec{Entities: []string{"Huang Le"}, Atom: true, Note: fmt.Sprint(i)}, t0.Add(time.Duration(i)*time.Second))
+	}
+	for b.Loop() {
+		if subs, err := st.List(ctx); err != nil || len(subs) != 1000 {
+			b.Fatalf("%d subscriptions (%v), want 1000", len(subs), err)
 		}
 	}
 }
