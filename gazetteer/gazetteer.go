@@ -100,7 +100,7 @@ type Gazetteer struct {
 	byID    map[string]int
 	// aliasNames holds every record's aliases, sorted and each once, and
 	// aliasRanks each record's aliases as their indexes into it,
-	// ascending: for Aliases and AliasesOf.
+	// ascending: for AliasesOf.
 	aliasNames []string
 	aliasRanks [][]int32
 	// lookup maps a normalised form to the records it names, canonical
@@ -143,17 +143,6 @@ func (g *Gazetteer) Entity(id string) (Record, bool) {
 	return g.records[i].clone(), true
 }
 
-// Aliases returns the aliases of the record with the given id, sorted,
-// nil for none: a copy of the aliases alone rather than of the whole
-// record.
-func (g *Gazetteer) Aliases(id string) []string {
-	i, ok := g.byID[id]
-	if !ok {
-		return nil
-	}
-	return g.aliasesAt(g.aliasRanks[i])
-}
-
 // AliasesOf returns the aliases of the records with the given ids,
 // sorted and each once, nil for none: what search adds to a document
 // that names them (search.FromTagged), some 270 names an article. The
@@ -192,18 +181,6 @@ func (g *Gazetteer) AliasesOf(ids []string) []string {
 			out = append(out, g.aliasNames[w<<6+bits.TrailingZeros64(word)])
 		}
 		(*set)[w] = 0
-	}
-	return out
-}
-
-// aliasesAt returns the aliases numbered ranks.
-func (g *Gazetteer) aliasesAt(ranks []int32) []string {
-	if len(ranks) == 0 {
-		return nil
-	}
-	out := make([]string, len(ranks))
-	for i, r := range ranks {
-		out[i] = g.aliasNames[r]
 	}
 	return out
 }

@@ -31,7 +31,7 @@ func TestFromTaggedNames(t *testing.T) {
 			of    func(id string) []string // an entity's, by definition
 			union search.AliasFunc         // what FromTagged gets
 		}{
-			{g.Aliases, g.AliasesOf},
+			{func(id string) []string { r, _ := g.Entity(id); return r.Aliases }, g.AliasesOf},
 			{unsorted, func(ids []string) []string {
 				var all []string
 				for _, id := range ids {
