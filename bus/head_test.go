@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -101,7 +103,7 @@ func TestTaggedHeads(t *testing.T) {
 	whole := consume("whole", false)
 
 	if len(heads) != 6 {
-		t.Errorf("headers only: read %d messages, want 6: %v", len(heads), keys(heads))
+		t.Errorf("headers only: read %d messages, want 6: %v", len(heads), slices.Sorted(maps.Keys(heads)))
 	}
 	for k, h := range heads {
 		switch {
@@ -219,14 +221,6 @@ func TestSetHeadersOnly(t *testing.T) {
 			t.Fatalf("step %d: %d messages delivered, want 1", i, n)
 		}
 	}
-}
-
-func keys[V any](m map[string]V) []string {
-	var ks []string
-	for k := range m {
-		ks = append(ks, k)
-	}
-	return ks
 }
 
 // sameHead compares heads, their times as instants.
