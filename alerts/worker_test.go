@@ -24,10 +24,10 @@ import (
 	"github.com/compoundwatch/compoundwatch/internal/repotest"
 )
 
-func openBus(t *testing.T) *bus.Bus { return openBusB(t, t.TempDir()) }
+func openBus(t testing.TB) *bus.Bus { return openBusB(t, t.TempDir()) }
 
 // openStore is openBus with the alerts store on it.
-func openStore(t *testing.T) (*bus.Bus, *Store) {
+func openStore(t testing.TB) (*bus.Bus, *Store) {
 	t.Helper()
 	b := openBus(t)
 	st, err := OpenStore(context.Background(), b)
@@ -483,7 +483,7 @@ func waitMatched(ctx context.Context, t *testing.T, b *bus.Bus) {
 }
 
 // newWorker is the matching stage on b, without aliases or logs.
-func newWorker(t *testing.T, b *bus.Bus) *Worker {
+func newWorker(t testing.TB, b *bus.Bus) *Worker {
 	t.Helper()
 	w, err := NewWorker(b, nil, slog.New(slog.DiscardHandler))
 	if err != nil {
@@ -709,8 +709,7 @@ func TestBackfillResumes(t *testing.T) {
 		ids = append(ids, tg.ID)
 	}
 	sub := addSub(t, st, Spec{Entities: []string{"Huang Le"}, Atom: true, Backfill: "2026-10-01"}, t0)
-	w := &Worker{bus: b, store: st, log: slog.New(slog.DiscardHandler), now: time.Now,
-		subs: &subscriptions{subs: map[string]*Subscription{sub.ID: sub}}, dups: newStoryIndex()}
+	w := newWorker(t, b)
 	if err := w.Backfill(ctx, sub); err != nil {
 		t.Fatal(err)
 	}
@@ -766,11 +765,7 @@ func TestBackfillResumes(t *testing.T) {
 //	go test ./alerts -run '^$' -bench Backfill -benchtime 5x
 func BenchmarkBackfill(b *testing.B) {
 	ctx := context.Background()
-	bs := openBusB(b, b.TempDir())
-	st, err := OpenStore(ctx, bs)
-	if err != nil {
-		b.Fatal(err)
-	}
+	bs, st := openStore(b)
 	x := extractor.New(testGazetteer(b))
 	t0 := time.Now().UTC()
 	texts := repotest.Articles(b, repotest.BenchDocs(b, 2000))
@@ -783,8 +778,7 @@ func BenchmarkBackfill(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	w := &Worker{bus: bs, store: st, log: slog.New(slog.DiscardHandler), now: time.Now,
-		subs: &subscriptions{subs: map[string]*Subscription{}}, dups: newStoryIndex()}
+	w := newWorker(b, bs)
 	sent := 0
 	b.ResetTimer()
 	for range b.N {
