@@ -77,14 +77,11 @@ const (
 	HeaderReason      = "Cw-Reason"
 )
 
-// A tagged message carries its head (document.TaggedHead) in headers as
-// well as in its body, so that a stage needing only the head can read
-// the stream through a consumer that delivers headers alone
-// (Stage.HeadersOnly): the alerts stage with no subscription records
-// which entities each document has had, and the server then sends it a
-// few hundred bytes a document instead of the whole message (12.5 KB on
-// the benchmark's articles). The id is the subject's last token and the
-// content hash is HeaderContentHash, as on every tagged message.
+// The head of a tagged message in its headers (see the package comment):
+// a consumer that delivers headers alone sends a few hundred bytes a
+// document instead of the whole message (12.5 KB on the benchmark's
+// articles). The id is the subject's last token and the content hash is
+// HeaderContentHash, as on every tagged message.
 const (
 	// HeaderEntities lists the document's entities as type:id pairs
 	// separated by single spaces, in the body's order; present and empty
