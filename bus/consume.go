@@ -7,6 +7,7 @@ import (
 	"runtime/pprof"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -308,19 +309,33 @@ func guard[T any](ctx context.Context, items []*Item[T], handle func(context.Con
 // item's Err from it. A panic in f becomes that item's permanent error:
 // a document that crashes a stage must not crash it (and then every
 // replica, in a redelivery loop).
+//
+// The workers each take the next item until none is left, rather than
+// each item getting a goroutine of its own: a fresh goroutine's stack
+// grows (and is copied) as deep as the extractor's calls reach, once
+// for every document instead of once for every worker.
 func ForEach[T any](ctx context.Context, items []*Item[T], workers int, f func(context.Context, *Item[T]) error) {
-	sem := make(chan struct{}, max(workers, 1))
-	var wg sync.WaitGroup
-	for _, it := range items {
-		sem <- struct{}{}
+	var (
+		next atomic.Int64
+		wg   sync.WaitGroup
+	)
+	for range min(max(workers, 1), len(items)) {
 		wg.Go(func() {
-			defer func() {
-				if r := recover(); r != nil {
-					it.Err = Permanent(fmt.Errorf("%s: handler panic: %v", it.Subject, r))
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(items) {
+					return
 				}
-				<-sem
-			}()
-			it.Err = f(ctx, it)
+				it := items[i]
+				it.Err = func() (err error) {
+					defer func() {
+						if r := recover(); r != nil {
+							err = Permanent(fmt.Errorf("%s: handler panic: %v", it.Subject, r))
+						}
+					}()
+					return f(ctx, it)
+				}()
+			}
 		})
 	}
 	wg.Wait()
