@@ -88,7 +88,7 @@ func (f *folded) endWord(t *trie, end int) {
 	f.word = -1
 	// A word that goes on in non-ASCII bytes is not filtered: its first
 	// word may be longer (see mayStart).
-	if t.canStart(f.b[s]) && (end < len(f.b) && f.b[end] >= utf8.RuneSelf || !f.hashed || t.mayStart(finishHash(f.hash, end-s))) {
+	if t.startsWord(f.b[s], f.hashed && (end >= len(f.b) || f.b[end] < utf8.RuneSelf), f.hash, end-s) {
 		f.starts = append(f.starts, s)
 	}
 }
@@ -178,10 +178,11 @@ func fold(dst *folded, text string, t *trie) {
 					if i+1 >= len(text) || text[i] != ' ' || !ascii.IsAlnum(text[i+1]) {
 						break
 					}
-					n := len(b)
-					f.b, f.hash = append(b, soft), h
-					f.endWord(t, n)
-					b, h = f.b, 0
+					// endWord, kept in registers: a soft separator follows.
+					if s := f.word; t != nil && t.startsWord(b[s], f.hashed, h, len(b)-s) {
+						f.starts = append(f.starts, s)
+					}
+					b, h = append(b, soft), 0
 					f.word, f.hashed = len(b), true
 					i++
 				}

@@ -124,6 +124,13 @@ func (t *trie) mayStart(h uint64) bool {
 	return t.words[h>>54]&(1<<(h>>48&63)) != 0
 }
 
+// startsWord reports whether a pattern may start with a word of n bytes
+// that starts with first: by its first byte, and by its hash h when the
+// word is filtered (hashed whole, and not going on in non-ASCII bytes).
+func (t *trie) startsWord(first byte, filtered bool, h uint64, n int) bool {
+	return t.canStart(first) && (!filtered || t.mayStart(finishHash(h, n)))
+}
+
 // asciiWord returns the length of the run of ASCII letters and digits
 // that s starts with, and its hash.
 func asciiWord(s string) (n int, h uint64) {
