@@ -492,14 +492,18 @@ func findTriggers(dst []trigger, text string, toks []token) []trigger {
 		// and no joiner inside, nearly every token, is passed over with
 		// one test, which a test of its first byte alone, shared with
 		// half the words of English, mispredicted at every other token.
-		set, before := triggerSet(text, t.start), uint32(0)
-		if t.start > 0 {
-			before = triggerSet(text, t.start-1)
+		p := t.start
+		c1, c2 := twoAfter(text, p)
+		set, before := triggerBytes[0][text[p]]&triggerBytes[1][c1]&triggerBytes[2][c2], uint32(0)
+		if p > 0 && text[p-1] == ' ' {
+			// Only a trigger that starts with the space can start there,
+			// and its next two bytes are the token's first two.
+			before = spaceLed & triggerBytes[1][text[p]] & triggerBytes[2][c1]
 		}
 		if set|before|uint32(t.flags&(fHyphen|fJoin)) == 0 || t.kind != tWord && t.kind != tPunct {
 			continue
 		}
-		if before != 0 && text[t.start-1] == ' ' {
+		if before != 0 {
 			at(t.start-1, before) // " by"
 		}
 		if set != 0 {
@@ -520,15 +524,25 @@ func findTriggers(dst []trigger, text string, toks []token) []trigger {
 	return out
 }
 
+// spaceLed is the set of triggers that start with a space (" by").
+var spaceLed = triggerBytes[0][' ']
+
 // triggerSet returns the set of triggers the first three bytes at p allow.
 func triggerSet(text string, p int) uint32 {
-	var c1, c2 byte // past the end: no byte of a longer trigger is 0
-	if p+2 < len(text) {
-		c1, c2 = text[p+1], text[p+2]
-	} else if p+1 < len(text) {
-		c1 = text[p+1]
-	}
+	c1, c2 := twoAfter(text, p)
 	return triggerBytes[0][text[p]] & triggerBytes[1][c1] & triggerBytes[2][c2]
+}
+
+// twoAfter returns the two bytes after p, 0 past the end: no byte of a
+// longer trigger is 0.
+func twoAfter(text string, p int) (c1, c2 byte) {
+	if p+2 < len(text) {
+		return text[p+1], text[p+2]
+	}
+	if p+1 < len(text) {
+		return text[p+1], 0
+	}
+	return 0, 0
 }
 
 // compoundBefore reads a site name ending just before the head noun w
