@@ -1158,7 +1158,7 @@ func (es *eventScanner) prose(published string) []document.Event {
 		case havePub && date.y > pub.y:
 			flags.Grow(256)
 			flags.WriteString("date ")
-			q = strconv.AppendQuote(q, surface)
+			q = appendQuote(q, surface)
 			flags.Write(q)
 			flags.WriteString(" is after the publication date ")
 			flags.WriteString(published)
@@ -1509,4 +1509,18 @@ func attachEntities(evs []document.Event, entities []document.Entity, sc *scratc
 		}
 		from = end
 	}
+}
+
+// appendQuote is strconv.AppendQuote, which escapes a string a rune at a
+// time, with the common case first: a date as printed, in printable
+// ASCII with neither quote nor backslash, goes between quotes as it is.
+func appendQuote(dst []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < ' ' || c > '~' || c == '"' || c == '\\' {
+			return strconv.AppendQuote(dst, s)
+		}
+	}
+	dst = append(dst, '"')
+	dst = append(dst, s...)
+	return append(dst, '"')
 }

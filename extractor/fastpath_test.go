@@ -514,6 +514,21 @@ func TestYearDigits(t *testing.T) {
 	}
 }
 
+// TestAppendQuote: appendQuote writes what strconv.AppendQuote does.
+func TestAppendQuote(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 12))
+	pieces := []string{"12", " ", "March", "2025", "\"", "\\", "'", "~", "\x7f", "\x1f", "\t", "\n", "é", "黄", "\xff", "\u2011", ","}
+	cases := []string{"", "March 23, 2033", "mid-2025", `say "when"`, "a\\b", "2025\u20112026", "\x00"}
+	for range 50000 {
+		cases = append(cases, randomString(r, pieces, 6))
+	}
+	for _, s := range cases {
+		if got, want := appendQuote([]byte("x"), s), strconv.AppendQuote([]byte("x"), s); string(got) != string(want) {
+			t.Fatalf("appendQuote(%q) = %s, want %s", s, got, want)
+		}
+	}
+}
+
 // TestTokenizeFastPaths: the words tokenize reads without scanWord (lower
 // case, and a capital then lower case) are the tokens scanWord reads.
 func TestTokenizeFastPaths(t *testing.T) {
