@@ -69,9 +69,9 @@ type pat struct {
 type matcher struct {
 	trie  trie
 	pats  []pat
-	heads [][]byte // folded head-noun phrases, longest first
-	cues  [][]byte // folded place cues
-	firms [][]byte // folded company words
+	heads phrases // folded head-noun phrases, longest first
+	cues  phrases // folded place cues
+	firms phrases // folded company words
 	uncer []bool
 }
 
@@ -255,15 +255,7 @@ func (b *matcherBuilder) build(records []Record) matcher {
 		}
 	}
 	sortByLenDesc(b.heads)
-	for _, h := range b.heads {
-		m.heads = append(m.heads, []byte(h))
-	}
-	for _, c := range b.cues {
-		m.cues = append(m.cues, []byte(c))
-	}
-	for _, c := range b.firms {
-		m.firms = append(m.firms, []byte(c))
-	}
+	m.heads, m.cues, m.firms = newPhrases(b.heads), newPhrases(b.cues), newPhrases(b.firms)
 	m.uncer = make([]bool, len(records))
 	for i, r := range records {
 		m.uncer[i] = r.Uncertain
@@ -460,10 +452,8 @@ func (m *matcher) firmAfter(b []byte, e int, head bool) bool {
 			return false
 		}
 		e++
-		for _, c := range m.firms {
-			if bytes.HasPrefix(b[e:], c) && !wordAt(b, e+len(c)) {
-				return true
-			}
+		if m.firms.at(b, e) > 0 {
+			return true
 		}
 		w := e
 		for e < len(b) && wordAt(b, e) {
@@ -535,12 +525,7 @@ func (m *matcher) placeCue(b []byte, e int) bool {
 	if e >= len(b) || b[e] != soft {
 		return false
 	}
-	for _, c := range m.cues {
-		if bytes.HasPrefix(b[e+1:], c) && !wordAt(b, e+1+len(c)) {
-			return true
-		}
-	}
-	return false
+	return m.cues.at(b, e+1) > 0
 }
 
 // extend moves a compound mention's end over a branch number ("Jinbei 1")
@@ -564,19 +549,46 @@ func (m *matcher) extend(b []byte, e int, endsDigit bool) (end int, head bool) {
 		if end >= len(b) || b[end] != soft {
 			break
 		}
-		found := false
-		for _, h := range m.heads {
-			if bytes.HasPrefix(b[end+1:], h) && !wordAt(b, end+1+len(h)) {
-				end += 1 + len(h)
-				head, found = true, true
-				break
-			}
-		}
-		if !found {
+		n := m.heads.at(b, end+1)
+		if n == 0 {
 			break
 		}
+		end, head = end+1+n, true
 	}
 	return end, head
+}
+
+// phrases is a list of folded phrases (head nouns, place cues, company
+// words), also by first byte: a position of the text is tried against the
+// phrases that start with its byte, not against all of them, and extend
+// and firmAfter ask for most candidates of a text.
+type phrases struct {
+	list    [][]byte // in the order given
+	byFirst [256][][]byte
+}
+
+func newPhrases(keys []string) phrases {
+	var p phrases
+	for _, k := range keys {
+		b := []byte(k)
+		p.list = append(p.list, b)
+		p.byFirst[b[0]] = append(p.byFirst[b[0]], b)
+	}
+	return p
+}
+
+// at returns the length of the first phrase, in the list's order, that b
+// holds at i as whole words, or 0.
+func (p *phrases) at(b []byte, i int) int {
+	if i >= len(b) {
+		return 0
+	}
+	for _, h := range p.byFirst[b[i]] {
+		if bytes.HasPrefix(b[i:], h) && !wordAt(b, i+len(h)) {
+			return len(h)
+		}
+	}
+	return 0
 }
 
 // caseOK checks that each capitalised word of the alias is capitalised in

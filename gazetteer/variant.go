@@ -122,7 +122,7 @@ func isVowel(c byte) bool { return c == 'a' || c == 'e' || c == 'i' || c == 'o' 
 func (m *matcher) stripHeads(k string) string {
 	for changed := true; changed; {
 		changed = false
-		for _, h := range m.heads {
+		for _, h := range m.heads.list {
 			if len(k) > len(h)+1 && strings.HasSuffix(k, " "+string(h)) {
 				k, changed = k[:len(k)-len(h)-1], true
 			}
