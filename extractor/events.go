@@ -248,18 +248,24 @@ var plainDateLeads = [16]uint32{
 // capitalised word had gone to maybeDateWord whatever its shape, and the
 // test mispredicted.
 func (es *eventScanner) dateLead(t *token) bool {
-	leads := &es.lx.dateLeads[t.flags/fUpper&1]
-	return t.flags&(fDigit|fHyphen) != 0 || leads[(t.end-t.start)&15]>>(es.text[t.start]|0x20-'a')&1 != 0
+	return dateLead(&es.lx.dateLeads, es.text, t)
+}
+
+// dateLead is the method's test on the scanner's tables and text, which
+// scanDates reads once rather than through the scanner at every token.
+func dateLead(leads *[2][16]uint32, text string, t *token) bool {
+	return t.flags&(fDigit|fHyphen) != 0 || leads[t.flags/fUpper&1][(t.end-t.start)&15]>>(text[t.start]|0x20-'a')&1 != 0
 }
 
 // scanDates collects every date expression in text order.
 func (es *eventScanner) scanDates() {
-	for i := 0; i < len(es.toks); i++ {
-		t := &es.toks[i]
+	toks, text, leads := es.toks, es.text, &es.lx.dateLeads
+	for i := 0; i < len(toks); i++ {
+		t := &toks[i]
 		switch t.kind {
 		case tNum:
 		case tWord:
-			if !es.dateLead(t) {
+			if !dateLead(leads, text, t) {
 				continue
 			}
 			if !es.maybeDateWord(t) {

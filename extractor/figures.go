@@ -53,14 +53,15 @@ func figuresIn(s scanner) []document.Figure {
 	}
 	clear(s.sc.seen)
 	fs := &figureScanner{scanner: s, seen: s.sc.seen, out: s.sc.figs[:0]}
-	toks := s.toks
+	toks, text, shape := s.toks, s.text, &s.lx.numberShape
 	fs.tables()
+	masked := fs.masked
 	mi := 0 // table rows are masked in text order: one moving index suffices
 	for i := 0; i < len(toks); i++ {
-		for mi < len(fs.masked) && fs.masked[mi].end <= toks[i].start {
+		for mi < len(masked) && masked[mi].end <= toks[i].start {
 			mi++
 		}
-		if mi < len(fs.masked) && toks[i].start >= fs.masked[mi].start {
+		if mi < len(masked) && toks[i].start >= masked[mi].start {
 			continue
 		}
 		switch toks[i].kind {
@@ -69,7 +70,7 @@ func figuresIn(s scanner) []document.Figure {
 				i = next
 			}
 		case tWord:
-			if !toks[i].has(fHyphen) && !fs.lx.numberShape.has(fs.tok(i)) {
+			if !toks[i].has(fHyphen) && !shape.has(text[toks[i].start:toks[i].end]) {
 				continue // most words: wordNumber's first test, without a call
 			}
 			if next := fs.wordNumber(i); next > i {
