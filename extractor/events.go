@@ -143,18 +143,27 @@ func headerPublished(text string) string {
 
 // lineOf returns the text of the short line holding token i, or "" when
 // the line is longer than a heading or header can be.
+//
+// A line is found whole, and kept: the dates of a paragraph are asked
+// for one after another, and walking to the window's edges for each cost
+// more than walking the paragraph once.
 func (s *scanner) lineOf(i int) string {
 	const maxLine = 40
-	from, to := i, i
-	for from > 0 && s.toks[from-1].kind != tNL {
-		if from--; i-from > maxLine {
-			return ""
+	from, to := s.line.from, s.line.to-1
+	if i < from || i > to { // a line break is never inside
+		from, to = i, i
+		for from > 0 && s.toks[from-1].kind != tNL {
+			from--
+		}
+		for to+1 < len(s.toks) && s.toks[to+1].kind != tNL {
+			to++
+		}
+		if s.toks[i].kind != tNL {
+			s.line.from, s.line.to = from, to+1
 		}
 	}
-	for to+1 < len(s.toks) && s.toks[to+1].kind != tNL {
-		if to++; to-i > maxLine {
-			return ""
-		}
+	if i-from > maxLine || to-i > maxLine {
+		return ""
 	}
 	return s.text[s.toks[from].start:s.toks[to].end]
 }

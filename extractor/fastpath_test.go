@@ -514,6 +514,51 @@ func TestYearDigits(t *testing.T) {
 	}
 }
 
+// lineOfPlain is scanner.lineOf without its memory of the last line:
+// the walk to the line's edges, given up past the window.
+func lineOfPlain(s *scanner, i int) string {
+	const maxLine = 40
+	from, to := i, i
+	for from > 0 && s.toks[from-1].kind != tNL {
+		if from--; i-from > maxLine {
+			return ""
+		}
+	}
+	for to+1 < len(s.toks) && s.toks[to+1].kind != tNL {
+		if to++; to-i > maxLine {
+			return ""
+		}
+	}
+	return s.text[s.toks[from].start:s.toks[to].end]
+}
+
+// TestLineOf: lineOf, asked for tokens in text order (as prose asks),
+// in random order and for line breaks themselves, answers as the walk
+// does, on random texts of short and long lines.
+func TestLineOf(t *testing.T) {
+	r := rand.New(rand.NewPCG(13, 14))
+	pieces := []string{"word ", "Word ", "9 ", ". ", "\n", "\n\n", strings.Repeat("long ", 30), "x"}
+	for range 3000 {
+		text := randomString(r, pieces, 20)
+		s := newScanner(text, tokenize(nil, text))
+		if len(s.toks) == 0 {
+			continue
+		}
+		order := make([]int, len(s.toks))
+		for i := range order {
+			order[i] = i
+		}
+		if r.IntN(2) == 0 {
+			r.Shuffle(len(order), func(a, b int) { order[a], order[b] = order[b], order[a] })
+		}
+		for _, i := range order {
+			if got, want := s.lineOf(i), lineOfPlain(&s, i); got != want {
+				t.Fatalf("%q token %d: lineOf %q, want %q", text, i, got, want)
+			}
+		}
+	}
+}
+
 // TestAppendQuote: appendQuote writes what strconv.AppendQuote does.
 func TestAppendQuote(t *testing.T) {
 	r := rand.New(rand.NewPCG(11, 12))

@@ -1442,6 +1442,9 @@ type scanner struct {
 	// starts (or the text's ends), not maxSentence's: every token inside
 	// it has that sentence, and dates and figures often share one.
 	sent struct{ from, to int }
+	// line is the tokens [from, to) of the last line lineOf found, with
+	// no line break among them: every token inside it has that line.
+	line struct{ from, to int }
 }
 
 // newScanner returns a scanner over text and its tokens.
