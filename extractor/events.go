@@ -256,12 +256,9 @@ var plainDateLeads = [16]uint32{
 // and first letter tell (a byte outside 'a'..'z' shifts its bit out). A
 // capitalised word had gone to maybeDateWord whatever its shape, and the
 // test mispredicted.
-func (es *eventScanner) dateLead(t *token) bool {
-	return dateLead(&es.lx.dateLeads, es.text, t)
-}
-
-// dateLead is the method's test on the scanner's tables and text, which
-// scanDates reads once rather than through the scanner at every token.
+//
+// It takes the lexicon's tables and the text, which scanDates reads once
+// rather than through the scanner at every token.
 func dateLead(leads *[2][16]uint32, text string, t *token) bool {
 	return t.flags&(fDigit|fHyphen) != 0 || leads[t.flags/fUpper&1][(t.end-t.start)&15]>>(text[t.start]|0x20-'a')&1 != 0
 }
