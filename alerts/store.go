@@ -169,8 +169,8 @@ func (s *Store) List(ctx context.Context) ([]*Subscription, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(bad) > 0 {
-		return nil, errors.Join(slices.Collect(maps.Values(bad))...)
+	if err := decodeErrs(keys, bad); err != nil {
+		return nil, err
 	}
 	out := slices.Collect(maps.Values(subs))
 	slices.SortFunc(out, func(a, b *Subscription) int {
@@ -340,13 +340,20 @@ func (s *Store) entries(ctx context.Context, keys []string) (map[string]*Entry, 
 	if err != nil {
 		return nil, err
 	}
+	return es, decodeErrs(keys, bad)
+}
+
+// decodeErrs joins readJSON's errors for the values that did not decode
+// (bad), in the order of keys, so that a report of several reads the same
+// every time.
+func decodeErrs(keys []string, bad map[string]error) error {
 	var errs []error
 	for _, k := range keys {
 		if err, ok := bad[k]; ok {
 			errs = append(errs, err)
 		}
 	}
-	return es, errors.Join(errs...)
+	return errors.Join(errs...)
 }
 
 // readJSON reads and decodes the values of keys in bucket together
