@@ -14,14 +14,7 @@ import (
 // past the end.
 func TestPhrasesAt(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 9))
-	word := func(n int) string {
-		const alphabet = "abc  |"
-		b := make([]byte, n)
-		for i := range b {
-			b[i] = alphabet[rng.IntN(len(alphabet))]
-		}
-		return string(b)
-	}
+	word := func(n int) string { return string(randomBytes(rng, "abc  |", n)) }
 	for range 2000 {
 		var keys []string
 		for range 1 + rng.IntN(8) {

@@ -8,28 +8,30 @@ import (
 	"testing"
 )
 
+// randomBytes returns n bytes drawn from alphabet.
+func randomBytes(rng *rand.Rand, alphabet string, n int) []byte {
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = alphabet[rng.IntN(len(alphabet))]
+	}
+	return b
+}
+
 // TestTrieLongest compares the trie's walk with a scan of every key, on
 // random keys over a few letters, so that the trie has chains of single
 // children, sparse nodes and dense rows, and repeated keys (the last
 // wins, as when they are inserted in order).
 func TestTrieLongest(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 5))
-	word := func(alphabet string, n int) []byte {
-		b := make([]byte, n)
-		for i := range b {
-			b[i] = alphabet[rng.IntN(len(alphabet))]
-		}
-		return b
-	}
 	for round := range 50 {
 		alphabet := "abcdefgh ."[:2+round%9]
 		keys := make([]string, 1+rng.IntN(200))
 		for i := range keys {
-			keys[i] = string(word(alphabet, 1+rng.IntN(12)))
+			keys[i] = string(randomBytes(rng, alphabet, 1+rng.IntN(12)))
 		}
 		tr := newTrie(keys)
 		for range 200 {
-			b := word(alphabet, 1+rng.IntN(20))
+			b := randomBytes(rng, alphabet, 1+rng.IntN(20))
 			for s := range b {
 				want := int32(-1)
 				for i, k := range keys {
