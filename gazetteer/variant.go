@@ -123,8 +123,8 @@ func (m *matcher) stripHeads(k string) string {
 	for changed := true; changed; {
 		changed = false
 		for _, h := range m.heads.list {
-			if len(k) > len(h)+1 && strings.HasSuffix(k, " "+string(h)) {
-				k, changed = k[:len(k)-len(h)-1], true
+			if n := len(k) - len(h); n > 1 && k[n-1] == ' ' && k[n:] == string(h) {
+				k, changed = k[:n-1], true
 			}
 		}
 	}
