@@ -15,7 +15,8 @@ import (
 // owners' firms among the tycoons, and matching them also keeps discovery
 // from re-proposing a known firm and "Try Pheap Group" from being read as
 // the person.
-func (x *Extractor) findEntities(text string, toks []token, sc *scratch) []document.Entity {
+func (x *Extractor) findEntities(s scanner) []document.Entity {
+	text, sc := s.text, s.sc
 	// The known entities are found into a scratch list and copied once
 	// into the result, allocated with room for the discovered ones,
 	// rather than allocated by the gazetteer and grown here.
@@ -24,8 +25,8 @@ func (x *Extractor) findEntities(text string, toks []token, sc *scratch) []docum
 		clear(known) // the scratch list keeps no document's mentions
 		sc.known = known[:0]
 	}()
-	new := discover(text, toks, known, x.gaz, sc)
-	new = personVariants(new, text, toks, x.gaz, sc, known, new)
+	new := discover(text, s.toks, known, x.gaz, sc)
+	new = personVariants(new, s, x.gaz, known, new)
 	if len(known)+len(new) == 0 {
 		return nil
 	}

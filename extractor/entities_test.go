@@ -65,7 +65,7 @@ func TestDiscovery(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			es := x.findEntities(tt.text, tokenize(nil, tt.text), new(scratch))
+			es := x.findEntities(newScanner(tt.text, tokenize(nil, tt.text)))
 			if got := names(es, false); !slices.Equal(got, tt.want) {
 				t.Errorf("got %q, want %q", got, tt.want)
 			}
@@ -128,7 +128,7 @@ func TestDiscoveryQuietOnProse(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if es := x.findEntities(string(text), tokenize(nil, string(text)), new(scratch)); len(es) > 0 {
+	if es := x.findEntities(newScanner(string(text), tokenize(nil, string(text)))); len(es) > 0 {
 		t.Errorf("ordinary prose tagged %q", names(es, false))
 	}
 }
@@ -187,7 +187,7 @@ func TestVariantLinking(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var linked, proposed []string
-			for _, e := range x.findEntities(tt.text, tokenize(nil, tt.text), new(scratch)) {
+			for _, e := range x.findEntities(newScanner(tt.text, tokenize(nil, tt.text))) {
 				if e.Known && e.LinkedBy != "" {
 					for _, m := range e.Mentions {
 						if strings.Contains(e.LinkedBy, m.Text) {

@@ -34,10 +34,9 @@ type scratch struct {
 	// extraction (about five bytes per byte of text).
 	toks []token
 	// lower, low and caps are where the scanner folds the words with
-	// capitals (see lowerWords); pairs lists personVariants' pairs of
-	// capitalised words.
-	lower            []byte
-	low, caps, pairs []int32
+	// capitals and ups the capitalised words (see lowerWords).
+	lower          []byte
+	low, caps, ups []int32
 	// The working lists of the scanners: figures and their
 	// de-duplication set, date expressions, timeline entries and
 	// discovery's trigger words. Results are copied out of them at their
@@ -87,8 +86,8 @@ func (x *Extractor) Extract(raw document.Raw) document.Tagged {
 		sc = new(scratch)
 	}
 	sc.toks = tokenize(sc.toks, raw.Text)
-	t.Entities = x.findEntities(raw.Text, sc.toks, sc)
 	s := newScannerIn(raw.Text, sc.toks, sc)
+	t.Entities = x.findEntities(s)
 	t.Figures = figuresIn(s)
 	t.Events = eventsIn(s, raw.Published, t.Entities)
 	if cap(sc.toks) <= maxPooledTokens {

@@ -1437,7 +1437,10 @@ type scanner struct {
 	// replaces a copy per lookup.
 	lower string
 	low   []int32
-	sc    *scratch // working memory
+	// ups are the tokens that start with a capital, in order: the words
+	// personVariants pairs.
+	ups []int32
+	sc  *scratch // working memory
 	// sent is the last sentence found whose edges are real sentence
 	// starts (or the text's ends), not maxSentence's: every token inside
 	// it has that sentence, and dates and figures often share one.
@@ -1456,7 +1459,7 @@ func newScanner(text string, toks []token) scanner {
 // extraction after another reuses it.
 func newScannerIn(text string, toks []token, sc *scratch) scanner {
 	s := scanner{text: text, toks: toks, lx: lex(), sc: sc}
-	s.lower, s.low = lowerWords(text, toks, sc)
+	s.lower, s.low, s.ups = lowerWords(text, toks, sc)
 	return s
 }
 
@@ -1464,23 +1467,22 @@ func newScannerIn(text string, toks []token, sc *scratch) scanner {
 // folded to lower case and run together, and the offset in it of each
 // such token's folded form (indexed by token; other entries are not
 // set). Capitals are rare in running text, so this copies a fraction of
-// it.
+// it. It also lists the tokens that start with a capital (fUpper), for
+// personVariants: one pass over the flags serves both.
 //
 // A test of each token's flag mispredicted at every capitalised word, and
 // the byte loop at the end of each: a first pass lists those tokens with
 // no branch, and the second lowers eight bytes at a time, storing them
 // whole (b keeps eight bytes of room) and keeping the word's length.
-func lowerWords(text string, toks []token, sc *scratch) (string, []int32) {
-	low := slices.Grow(sc.low[:0], len(toks))[:len(toks)]
+func lowerWords(text string, toks []token, sc *scratch) (lower string, low, ups []int32) {
+	low = slices.Grow(sc.low[:0], len(toks))[:len(toks)]
 	caps := slices.Grow(sc.caps[:0], len(toks))[:len(toks)]
-	sc.low, sc.caps = low, caps
-	n := 0
-	for i := range toks {
-		caps[n] = int32(i)
-		n += int(toks[i].flags/fCaps) & 1
-	}
+	ups = slices.Grow(sc.ups[:0], len(toks))[:len(toks)]
+	n, m := listCapitals(caps, ups, toks)
+	ups = ups[:m]
+	sc.low, sc.caps, sc.ups = low, caps, ups
 	if n == 0 {
-		return "", low
+		return "", low, ups
 	}
 	b := sc.lower[:0]
 	if cap(b) < len(text)+8 {
@@ -1495,7 +1497,25 @@ func lowerWords(text string, toks []token, sc *scratch) (string, []int32) {
 		}
 	}
 	sc.lower = b
-	return string(b), low
+	return string(b), low, ups
+}
+
+// listCapitals lists in caps the tokens that hold an ASCII capital
+// (fCaps) and in ups those that start with a capital (fUpper), and
+// returns how many of each. Each slice has room for every token. Not
+// inlined: in lowerWords, whose slices and text are live around it, the
+// loop's counters lived on the stack (26 instructions a token, against
+// 17 here).
+//
+//go:noinline
+func listCapitals(caps, ups []int32, toks []token) (n, m int) {
+	for i, t := range toks {
+		caps[n], ups[m] = int32(i), int32(i)
+		f := uint(t.flags)
+		n += int(f / uint(fCaps) & 1)
+		m += int(f / uint(fUpper) & 1)
+	}
+	return n, m
 }
 
 func (s *scanner) tok(i int) string { return s.text[s.toks[i].start:s.toks[i].end] }

@@ -26,28 +26,33 @@ const (
 // name with a middle name added ("Alice Leal Guo"). It appends them to
 // dst, so that the caller's list is not copied into a new one; taken
 // may hold dst itself.
-func personVariants(dst []document.Entity, text string, toks []token, g *gazetteer.Gazetteer, sc *scratch, taken ...[]document.Entity) []document.Entity {
-	sp := takenSpans(sc, taken...)
+func personVariants(dst []document.Entity, s scanner, g *gazetteer.Gazetteer, taken ...[]document.Entity) []document.Entity {
+	text, toks, ups := s.text, s.toks, s.ups
+	sp := takenSpans(s.sc, taken...)
 	out := dst
-	// Two capitalised words in a row, joined by one space, are listed
-	// first, by a test of both tokens' flags at once: a branch rarely
-	// taken. A test of each token's flag mispredicted at every
-	// capitalised word, and a pass with no branch cost 40 instructions a
-	// token (1.5% of Extract on the articles, with as many
-	// mispredictions: callgrind --branch-sim).
-	pairs := slices.Grow(sc.pairs[:0], len(toks))
-	for i := 0; i+1 < len(toks); i++ {
-		if a, b := &toks[i], &toks[i+1]; a.flags&b.flags&fUpper != 0 && b.start == a.end+1 && text[a.end] == ' ' {
-			pairs = append(pairs, int32(i))
-		}
-	}
-	sc.pairs = pairs
+	// Two capitalised words in a row, joined by one space, are found
+	// among the capitalised tokens (s.ups), which the scanner lists with
+	// no branch. A test of each token and the next cost three times as
+	// much (callgrind, on the articles), and a test of each token's flag
+	// alone mispredicted at every capitalised word.
 	skip := 0 // a run found ends before it
-	for _, i32 := range pairs {
-		i := int(i32)
+	k := 0    // the mentions before k start before the pair's first word ends
+	for u := 0; u+1 < len(ups); u++ {
+		i := int(ups[u])
+		if int(ups[u+1]) != i+1 || i < skip {
+			continue
+		}
+		if a, b := &toks[i], &toks[i+1]; b.start != a.end+1 || text[a.end] != ' ' {
+			continue
+		}
 		// Outside every mention (a word inside one starts no free run),
-		// then a known name word.
-		if i < skip || !sp.free(toks[i].start, toks[i].end) || !g.NameWord(text[toks[i].start:toks[i].end]) {
+		// then a known name word. The pairs come in text order, so the
+		// mentions that start before the word ends are counted on from
+		// the last pair's, not searched for again.
+		for k < len(sp.starts) && sp.starts[k] < toks[i].end {
+			k++
+		}
+		if k > 0 && sp.ends[k-1] > toks[i].start || !g.NameWord(text[toks[i].start:toks[i].end]) {
 			continue
 		}
 		// The run: up to three capitalised words joined by single spaces.
