@@ -226,8 +226,14 @@ func TestSpansFree(t *testing.T) {
 			taken = append(taken, es)
 		}
 		sp := takenSpans(sc, taken...)
+		k, lastB := 0, 0 // freeOn's, whose b never decreases
 		for a := range 70 {
 			b := a + 1 + r.IntN(8)
+			onB := max(lastB, a+1+r.IntN(8))
+			lastB = onB
+			if got, want := sp.freeOn(&k, a, onB), sp.free(a, onB); got != want {
+				t.Fatalf("freeOn(%d, %d) = %v, free says %v; mentions %+v", a, onB, got, want, taken)
+			}
 			want := true
 			for _, es := range taken {
 				for _, e := range es {

@@ -36,7 +36,7 @@ func personVariants(dst []document.Entity, s scanner, g *gazetteer.Gazetteer, ta
 	// much (callgrind, on the articles), and a test of each token's flag
 	// alone mispredicted at every capitalised word.
 	skip := 0 // a run found ends before it
-	k := 0    // the mentions before k start before the pair's first word ends
+	k := 0    // for freeOn
 	for u := 0; u+1 < len(ups); u++ {
 		i := int(ups[u])
 		if int(ups[u+1]) != i+1 || i < skip {
@@ -46,13 +46,8 @@ func personVariants(dst []document.Entity, s scanner, g *gazetteer.Gazetteer, ta
 			continue
 		}
 		// Outside every mention (a word inside one starts no free run),
-		// then a known name word. The pairs come in text order, so the
-		// mentions that start before the word ends are counted on from
-		// the last pair's, not searched for again.
-		for k < len(sp.starts) && sp.starts[k] < toks[i].end {
-			k++
-		}
-		if k > 0 && sp.ends[k-1] > toks[i].start || !g.NameWord(text[toks[i].start:toks[i].end]) {
+		// then a known name word. The pairs come in text order (freeOn).
+		if !sp.freeOn(&k, toks[i].start, toks[i].end) || !g.NameWord(text[toks[i].start:toks[i].end]) {
 			continue
 		}
 		// The run: up to three capitalised words joined by single spaces.
@@ -145,6 +140,18 @@ type entitySpan struct{ end, entity int }
 func (sp spans) free(a, b int) bool {
 	k := sorted.Before(sp.starts, b) // the mentions before k start before b
 	return k == 0 || sp.ends[k-1] <= a
+}
+
+// freeOn is free for a run of questions whose b never decreases: it counts
+// the mentions that start before b on from the last question's count, k,
+// instead of searching for them again.
+func (sp spans) freeOn(k *int, a, b int) bool {
+	n := *k
+	for n < len(sp.starts) && sp.starts[n] < b {
+		n++
+	}
+	*k = n
+	return n == 0 || sp.ends[n-1] <= a
 }
 
 func variantCandidate(text, name string, a, b int, vs []gazetteer.Variant, how string) document.Entity {
