@@ -351,6 +351,7 @@ func (g *Gazetteer) AppendFind(dst []document.Entity, text string, opt FindOptio
 	// an earlier match ("Thmor Da" inside "MDS Thmor Da SEZ"), is a
 	// candidate. Per-type lastEnd keeps one type's mentions from
 	// overlapping.
+	ks := 0 // the shift points at or before the last start (origFrom)
 	for _, s := range f.starts {
 		pid := m.trie.longest(f.b, s)
 		if pid < 0 {
@@ -362,7 +363,7 @@ func (g *Gazetteer) AppendFind(dst []document.Entity, text string, opt FindOptio
 		}
 		var done [nTypes]bool
 		stopped := false
-		so := f.origAt(s) // where the candidates start in the text
+		so := f.origFrom(&ks, s) // where the candidates start in the text
 		cand := func(pid int, e int) {
 			p := &m.pats[pid]
 			if p.latinEnd && wordAt(f.b, e) {
@@ -400,7 +401,7 @@ func (g *Gazetteer) AppendFind(dst []document.Entity, text string, opt FindOptio
 						continue
 					}
 				}
-				if !caseOK(text[so:f.origAt(e)], t.form) {
+				if ke := ks; !caseOK(text[so:f.origFrom(&ke, e)], t.form) {
 					continue
 				}
 				hits = append(hits, hit{rec: t.rec, typ: t.typ, guard: t.guard, start: s, end: end, ostart: so, multi: t.multi, place: t.place})

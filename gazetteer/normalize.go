@@ -93,6 +93,26 @@ func (f *folded) endWord(t *trie, end int) {
 	}
 }
 
+// origFrom is origAt for a run of positions that never decreases: k is
+// the number of shift points at or before the last position asked, which
+// it counts on from instead of searching for them again. Between two
+// positions a scan passes few shift points, where a search costs a
+// dozen steps.
+func (f *folded) origFrom(k *int, i int) int {
+	n := *k
+	for n < len(f.shifts) && int(f.shifts[n]>>32) <= i {
+		n++
+	}
+	*k = n
+	switch {
+	case i >= len(f.b):
+		return f.n
+	case n == 0:
+		return i
+	}
+	return i + int(int32(f.shifts[n-1]))
+}
+
 // origAt maps folded position i (0..len(b)) back to the original text.
 func (f *folded) origAt(i int) int {
 	if i >= len(f.b) {

@@ -19,6 +19,7 @@ func TestOrigAt(t *testing.T) {
 		}
 		var f folded
 		fold(&f, b.String(), nil)
+		k := 0 // origFrom's, asked at every position in order
 		for i := 0; i <= len(f.b)+1; i++ {
 			want := i
 			for _, sh := range f.shifts {
@@ -31,6 +32,11 @@ func TestOrigAt(t *testing.T) {
 			}
 			if got := f.origAt(i); got != want {
 				t.Fatalf("%q folded %q: origAt(%d) = %d, want %d (shifts %x)", b.String(), f.b, i, got, want, f.shifts)
+			}
+			if i%3 == 0 || rng.IntN(2) == 0 { // a run that passes over some positions
+				if got := f.origFrom(&k, i); got != want {
+					t.Fatalf("%q folded %q: origFrom(%d) = %d, want %d (shifts %x)", b.String(), f.b, i, got, want, f.shifts)
+				}
 			}
 		}
 	}
