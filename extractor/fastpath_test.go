@@ -543,7 +543,7 @@ func lineOfPlain(s *scanner, i int) string {
 // does, on random texts of short and long lines.
 func TestLineOf(t *testing.T) {
 	r := rand.New(rand.NewPCG(13, 14))
-	pieces := []string{"word ", "Word ", "9 ", ". ", "\n", "\n\n", strings.Repeat("long ", 30), "x"}
+	pieces := []string{"word ", "Word ", "9 ", ". ", "\n", "\n\n", " \n", "\r\n", "\t", "\u2028", "\r", "é ", strings.Repeat("long ", 30), "x"}
 	for range 3000 {
 		text := randomString(r, pieces, 20)
 		s := newScanner(text, tokenize(nil, text))
