@@ -155,27 +155,8 @@ func (s *scanner) lineOf(i int) string {
 		for from > 0 && s.toks[from-1].kind != tNL {
 			from--
 		}
-		// Its end: the token before the next line break, whose token
-		// starts at the first "\n" from token i+1 on (a tNL token ends
-		// after one byte, but its run of white space is not tokens).
-		// IndexByte finds it in the text in far fewer instructions than a
-		// walk of the paragraph's tokens took, and a search of the tokens
-		// after i finds the token it starts.
-		if i+1 == len(s.toks) {
-			to = i
-		} else if nl := strings.IndexByte(s.text[s.toks[i+1].start:], '\n'); nl < 0 {
-			to = len(s.toks) - 1
-		} else {
-			at, lo, hi := s.toks[i+1].start+nl, i+1, len(s.toks)
-			for lo < hi {
-				m := int(uint(lo+hi) >> 1)
-				if s.toks[m].start < at {
-					lo = m + 1
-				} else {
-					hi = m
-				}
-			}
-			to = lo - 1
+		for to+1 < len(s.toks) && s.toks[to+1].kind != tNL {
+			to++
 		}
 		if s.toks[i].kind != tNL {
 			s.line.from, s.line.to = from, to+1
