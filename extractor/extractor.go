@@ -34,9 +34,9 @@ type scratch struct {
 	// extraction (about five bytes per byte of text).
 	toks []token
 	// lower, low and caps are where the scanner folds the words with
-	// capitals and ups the capitalised words (see lowerWords).
-	lower          []byte
-	low, caps, ups []int32
+	// capitals and lists them and the capitalised words (see lowerWords).
+	lower     []byte
+	low, caps []int32
 	// The working lists of the scanners: figures and their
 	// de-duplication set, date expressions, timeline entries and
 	// discovery's trigger words. Results are copied out of them at their

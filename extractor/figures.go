@@ -1476,11 +1476,13 @@ func newScannerIn(text string, toks []token, sc *scratch) scanner {
 // whole (b keeps eight bytes of room) and keeping the word's length.
 func lowerWords(text string, toks []token, sc *scratch) (lower string, low, ups []int32) {
 	low = slices.Grow(sc.low[:0], len(toks))[:len(toks)]
-	caps := slices.Grow(sc.caps[:0], len(toks))[:len(toks)]
-	ups = slices.Grow(sc.ups[:0], len(toks))[:len(toks)]
+	// caps and ups share one array, so that a scratch space that grows
+	// (a table's, for its caption and labels) allocates once for both.
+	lists := slices.Grow(sc.caps[:0], 2*len(toks))[:2*len(toks)]
+	caps, ups := lists[:len(toks)], lists[len(toks):]
 	n, m := listCapitals(caps, ups, toks)
 	ups = ups[:m]
-	sc.low, sc.caps, sc.ups = low, caps, ups
+	sc.low, sc.caps = low, lists
 	if n == 0 {
 		return "", low, ups
 	}
