@@ -428,6 +428,16 @@ func TestLowerWords(t *testing.T) {
 				t.Fatalf("%q: token %d %q folds to %q, want %q", text, i, text[tk.start:tk.end], got, want)
 			}
 		}
+		// ups lists the tokens that start with an upper-case letter.
+		var ups []int32
+		for i, tk := range toks {
+			if r, _ := utf8.DecodeRuneInString(text[tk.start:]); tk.kind == tWord && unicode.IsUpper(r) {
+				ups = append(ups, int32(i))
+			}
+		}
+		if !slices.Equal(s.ups, ups) {
+			t.Fatalf("%q: capitalised tokens %v, want %v", text, s.ups, ups)
+		}
 	}
 }
 
