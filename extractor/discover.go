@@ -494,11 +494,11 @@ func findTriggers(dst []trigger, text string, toks []token) []trigger {
 		// half the words of English, mispredicted at every other token.
 		p := t.start
 		c1, c2 := twoAfter(text, p)
-		set, before := triggerBytes[0][text[p]]&triggerBytes[1][c1]&triggerBytes[2][c2], uint32(0)
+		set, before := triggersOf(text[p], c1, c2), uint32(0)
 		if p > 0 && text[p-1] == ' ' {
 			// Only a trigger that starts with the space can start there,
 			// and its next two bytes are the token's first two.
-			before = spaceLed & triggerBytes[1][text[p]] & triggerBytes[2][c1]
+			before = triggersOf(' ', text[p], c1)
 		}
 		if set|before|uint32(t.flags&(fHyphen|fJoin)) == 0 || t.kind != tWord && t.kind != tPunct {
 			continue
@@ -524,13 +524,16 @@ func findTriggers(dst []trigger, text string, toks []token) []trigger {
 	return out
 }
 
-// spaceLed is the set of triggers that start with a space (" by").
-var spaceLed = triggerBytes[0][' ']
-
 // triggerSet returns the set of triggers the first three bytes at p allow.
 func triggerSet(text string, p int) uint32 {
 	c1, c2 := twoAfter(text, p)
-	return triggerBytes[0][text[p]] & triggerBytes[1][c1] & triggerBytes[2][c2]
+	return triggersOf(text[p], c1, c2)
+}
+
+// triggersOf returns the set of triggers whose first three bytes may be
+// c0, c1 and c2.
+func triggersOf(c0, c1, c2 byte) uint32 {
+	return triggerBytes[0][c0] & triggerBytes[1][c1] & triggerBytes[2][c2]
 }
 
 // twoAfter returns the two bytes after p, 0 past the end: no byte of a
