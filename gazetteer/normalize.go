@@ -104,13 +104,7 @@ func (f *folded) origFrom(k *int, i int) int {
 		n++
 	}
 	*k = n
-	switch {
-	case i >= len(f.b):
-		return f.n
-	case n == 0:
-		return i
-	}
-	return i + int(int32(f.shifts[n-1]))
+	return f.origWith(i, n)
 }
 
 // origAt maps folded position i (0..len(b)) back to the original text.
@@ -118,11 +112,19 @@ func (f *folded) origAt(i int) int {
 	if i >= len(f.b) {
 		return f.n
 	}
-	k := sorted.Before(f.shifts, uint64(i+1)<<32) // the shift points at or before i
-	if k == 0 {
+	return f.origWith(i, sorted.Before(f.shifts, uint64(i+1)<<32))
+}
+
+// origWith maps folded position i back to the original text, given n, the
+// number of shift points at or before it.
+func (f *folded) origWith(i, n int) int {
+	switch {
+	case i >= len(f.b):
+		return f.n
+	case n == 0:
 		return i
 	}
-	return i + int(int32(f.shifts[k-1]))
+	return i + int(int32(f.shifts[n-1]))
 }
 
 // mark records that the next folded byte comes from text[at]: a shift
