@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+	"unsafe"
 )
 
 func TestContext(t *testing.T) {
@@ -80,6 +81,24 @@ func FuzzContext(f *testing.F) {
 		m := text[start:end]
 		if m == strings.Join(strings.Fields(m), " ") && m != "" && utf8.ValidString(text) && utf8.ValidString(m) && !strings.Contains(got, m) {
 			t.Fatalf("context %q lacks the mention %q", got, m)
+		}
+	})
+}
+
+// FuzzCollapse holds Context's one-pass collapse of white space to its
+// plain definition, strings.Fields joined by spaces, and to returning the
+// text itself when that is what the definition gives.
+func FuzzCollapse(f *testing.F) {
+	for _, s := range []string{"a \nb", "a  b", " a b ", "x\t\ty", "a\u00a0b\u2028c  d", "\xff \x85b", "a \u0085 b", "黄乐 \r\n 公司", "a\x01b", "one line"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, w string) {
+		got, want := collapse(w), strings.Join(strings.Fields(w), " ")
+		if got != want {
+			t.Fatalf("collapse(%q) = %q, want %q", w, got, want)
+		}
+		if got == w && len(w) > 0 && unsafe.StringData(got) != unsafe.StringData(w) {
+			t.Fatalf("collapse(%q) copied a text that needed no change", w)
 		}
 	})
 }

@@ -59,7 +59,32 @@ func BenchmarkExtract(b *testing.B) {
 		docs := repeat(repotest.Articles(b, repotest.BenchDocs(b, 2000)), benchBytes(b))
 		b.Run("extract", func(b *testing.B) { benchDocs(b, docs, extractAll(x), g.Patterns()) })
 		b.Run("figures+events", func(b *testing.B) { benchDocs(b, docs, figuresAndEvents, 0) })
+		b.Run("contexts", func(b *testing.B) { benchContexts(b, x, docs) })
 	})
+}
+
+// benchContexts measures what `extract` adds to Extract for its output:
+// the context of every mention (Output, Tagged.CutContexts), MB/s of the
+// documents' text.
+func benchContexts(b *testing.B, x *Extractor, docs []string) {
+	tagged := make([]document.Tagged, len(docs))
+	total := 0
+	for i, d := range docs {
+		tagged[i] = x.Extract(document.Raw{Text: d})
+		total += len(d)
+	}
+	b.SetBytes(int64(total))
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, t := range tagged {
+			for _, e := range t.Entities {
+				for i := range e.Mentions {
+					e.Mentions[i].Context = ""
+				}
+			}
+			t.CutContexts()
+		}
+	}
 }
 
 func extractAll(x *Extractor) func(string) {
