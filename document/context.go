@@ -29,8 +29,13 @@ func collapse(w string) string {
 	copied := false
 	done := 0 // w[:done] is in b, once copied
 	for i := 0; i < len(w); {
-		if c := w[i]; c < utf8.RuneSelf && !asciiSpace[c] {
-			i++ // most bytes: spaceAt is not inlined
+		// Most bytes are ASCII in a word, or a space between two such:
+		// passed over here, as spaceAt is not inlined.
+		if c := w[i]; wordByte[c] {
+			i++
+			continue
+		} else if c == ' ' && i > 0 && i+1 < len(w) && wordByte[w[i+1]] {
+			i += 2
 			continue
 		}
 		n, space := spaceAt(w, i)
@@ -79,6 +84,14 @@ func spaceAt(w string, i int) (n int, space bool) {
 
 // asciiSpace is unicode.IsSpace for ASCII, as strings.Fields tests it.
 var asciiSpace = [utf8.RuneSelf]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
+
+// wordByte tells the bytes that are ASCII and not white space.
+var wordByte = func() (t [256]bool) {
+	for c := range utf8.RuneSelf {
+		t[c] = !asciiSpace[c]
+	}
+	return t
+}()
 
 // contextWindow returns the window of Context: contextRadius bytes either
 // side, cut at rune boundaries, without white space at its ends. In text
