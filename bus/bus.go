@@ -229,19 +229,27 @@ func transient(err error) bool {
 	return errors.Is(err, context.DeadlineExceeded) || errors.Is(err, nats.ErrTimeout)
 }
 
-// Close drains the connection and stops the embedded server, in that
-// order, so nothing acknowledged is lost.
+// Close closes the connection, which sends what it holds first, and then
+// stops the embedded server, so every acknowledgement sent reaches it. The
+// stages have stopped by then: a drain, which lets subscriptions finish
+// the messages they hold, found none to finish and took 30 ms of nats.go's
+// polling to say so, a tenth of `ingest` on one file.
 func (b *Bus) Close() error {
 	b.closing.Store(true)
-	var err error
 	if b.nc != nil {
-		err = b.nc.Drain()
-		for b.nc.IsDraining() {
-			time.Sleep(10 * time.Millisecond)
+		clients := 0
+		if b.srv != nil {
+			clients = b.srv.NumClients()
+		}
+		b.nc.Close()
+		// The server sees the connection go on a goroutine of its own,
+		// within a millisecond or two; shutdownServer needs to know.
+		for deadline := time.Now().Add(100 * time.Millisecond); b.srv != nil && b.srv.NumClients() >= clients && time.Now().Before(deadline); {
+			time.Sleep(time.Millisecond)
 		}
 	}
 	b.shutdownServer()
-	return err
+	return nil
 }
 
 // asyncError logs an error the server reports outside any call, such as
@@ -264,7 +272,7 @@ func (b *Bus) shutdownServer() {
 	if b.srv != nil {
 		// Shutdown first tells the clients waiting on a pull that their
 		// requests are void, and sleeps 50 ms for the word to get out
-		// whether or not anyone is left to hear it: ours has drained, but
+		// whether or not anyone is left to hear it: ours has closed, but
 		// a request it left behind counts until it expires. With nobody
 		// connected, JetStream is stopped first, the same way, and the
 		// server has no one to tell.
