@@ -23,6 +23,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/abadojack/whatlanggo"
+
+	"github.com/compoundwatch/compoundwatch/document"
 )
 
 // Normalised content types reported in Extracted.ContentType.
@@ -197,7 +199,7 @@ func (e *Extractor) Extract(ctx context.Context, body []byte, contentType, sourc
 	if !utf8.ValidString(x.Text) || strings.ContainsRune(x.Text, 0) {
 		return Extracted{}, fmt.Errorf("%w: extracted text is not clean UTF-8", ErrBinary)
 	}
-	x.Title = collapseSpace(x.Title)
+	x.Title = document.CollapseSpace(x.Title)
 	if x.Title == "" {
 		x.Title = firstLine(x.Text)
 	}
@@ -318,7 +320,7 @@ const maxFunctionWord = 5
 
 func firstLine(text string) string {
 	for line := range strings.SplitSeq(text, "\n") {
-		if line = collapseSpace(line); line != "" {
+		if line = document.CollapseSpace(line); line != "" {
 			if r := []rune(line); len(r) > 200 {
 				line = string(r[:200])
 			}
@@ -328,11 +330,9 @@ func firstLine(text string) string {
 	return ""
 }
 
-func collapseSpace(s string) string { return strings.Join(strings.Fields(s), " ") }
-
-// sameWords reports whether collapseSpace(a) == collapseSpace(b) without
-// building either: a page's whole text is compared with its title, and
-// the first word that differs ends the comparison.
+// sameWords reports whether document.CollapseSpace gives the same for a
+// and b without building either: a page's whole text is compared with its
+// title, and the first word that differs ends the comparison.
 func sameWords(a, b string) bool {
 	for {
 		a, b = strings.TrimLeftFunc(a, unicode.IsSpace), strings.TrimLeftFunc(b, unicode.IsSpace)

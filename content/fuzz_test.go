@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/compoundwatch/compoundwatch/document"
 )
 
 // checkExtracted holds for every successful extraction.
@@ -58,7 +60,7 @@ func FuzzExtractText(f *testing.F) {
 	})
 }
 
-// FuzzSameWords: sameWords answers as comparing collapseSpace's results
+// FuzzSameWords: sameWords answers as comparing document.CollapseSpace's results
 // does, on any bytes (white space of every kind, invalid UTF-8).
 func FuzzSameWords(f *testing.F) {
 	f.Add("Raid on  Bavet\tcasino", " Raid on Bavet casino\n")
@@ -66,8 +68,8 @@ func FuzzSameWords(f *testing.F) {
 	f.Add("a\u00a0b\u3000c", "a b c")
 	f.Add("", " \n\t")
 	f.Fuzz(func(t *testing.T, a, b string) {
-		if got, want := sameWords(a, b), collapseSpace(a) == collapseSpace(b); got != want {
-			t.Fatalf("sameWords(%q, %q) = %v, collapseSpace says %v", a, b, got, want)
+		if got, want := sameWords(a, b), document.CollapseSpace(a) == document.CollapseSpace(b); got != want {
+			t.Fatalf("sameWords(%q, %q) = %v, CollapseSpace says %v", a, b, got, want)
 		}
 	})
 }

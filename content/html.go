@@ -14,6 +14,8 @@ import (
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 	"golang.org/x/net/html/charset"
+
+	"github.com/compoundwatch/compoundwatch/document"
 )
 
 // DecodeHTML converts an HTML body to UTF-8, using the charset of the
@@ -161,7 +163,7 @@ func pageDate(doc *html.Node, pageURL string) string {
 // writesDay reports whether text writes t with its day: "14 January 2021",
 // "January 14, 2021", "14th Jan 2021", "2021-01-14", "14/01/2021"…
 func writesDay(text string, t time.Time) bool {
-	text = collapseSpace(text)
+	text = document.CollapseSpace(text)
 	day := strconv.Itoa(t.Day())
 	ord := day + ordinalSuffix(t.Day())
 	year := strconv.Itoa(t.Year())
@@ -501,7 +503,7 @@ func renderText(n *html.Node) string {
 	rec(n)
 	lines := strings.Split(unmark(b.String()), "\n")
 	for i, l := range lines {
-		lines[i] = collapseSpace(l)
+		lines[i] = document.CollapseSpace(l)
 	}
 	return strings.Join(lines, "\n")
 }

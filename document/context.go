@@ -17,14 +17,15 @@ func Context(text string, start, end int) string {
 		return ""
 	}
 	a, b := contextWindow(text, start, end)
-	return collapse(text[a:b])
+	return CollapseSpace(text[a:b])
 }
 
-// collapse returns strings.Join(strings.Fields(w), " "): w itself when
-// it is that already (one line, single spaces: no copy), else a copy made
-// in one pass and one allocation. Fields' slice and Join's copy were a
-// tenth of `extract`'s CPU, most windows holding a line break.
-func collapse(w string) string {
+// CollapseSpace returns w on one line, its runs of white space as single
+// spaces and none at its ends: strings.Join(strings.Fields(w), " "), but
+// w itself when it is that already, else a copy made in one pass and one
+// allocation. Fields' slice and Join's copy were a tenth of `extract`'s
+// CPU in Context, most windows holding a line break.
+func CollapseSpace(w string) string {
 	var b strings.Builder
 	copied := false
 	done := 0 // w[:done] is in b, once copied

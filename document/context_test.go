@@ -85,20 +85,20 @@ func FuzzContext(f *testing.F) {
 	})
 }
 
-// FuzzCollapse holds Context's one-pass collapse of white space to its
-// plain definition, strings.Fields joined by spaces, and to returning the
-// text itself when that is what the definition gives.
-func FuzzCollapse(f *testing.F) {
+// FuzzCollapseSpace holds CollapseSpace to its plain definition,
+// strings.Fields joined by spaces, and to returning the text itself when
+// that is what the definition gives.
+func FuzzCollapseSpace(f *testing.F) {
 	for _, s := range []string{"a \nb", "a  b", " a b ", "x\t\ty", "a\u00a0b\u2028c  d", "\xff \x85b", "a \u0085 b", "黄乐 \r\n 公司", "a\x01b", "one line"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, w string) {
-		got, want := collapse(w), strings.Join(strings.Fields(w), " ")
+		got, want := CollapseSpace(w), strings.Join(strings.Fields(w), " ")
 		if got != want {
-			t.Fatalf("collapse(%q) = %q, want %q", w, got, want)
+			t.Fatalf("CollapseSpace(%q) = %q, want %q", w, got, want)
 		}
 		if got == w && len(w) > 0 && unsafe.StringData(got) != unsafe.StringData(w) {
-			t.Fatalf("collapse(%q) copied a text that needed no change", w)
+			t.Fatalf("CollapseSpace(%q) copied a text that needed no change", w)
 		}
 	})
 }
