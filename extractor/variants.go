@@ -138,20 +138,20 @@ type entitySpan struct{ end, entity int }
 // free reports whether no mention overlaps text[a:b]: none of those that
 // start before b ends after a.
 func (sp spans) free(a, b int) bool {
-	k := sorted.Before(sp.starts, b) // the mentions before k start before b
-	return k == 0 || sp.ends[k-1] <= a
+	return sp.freeWith(a, sorted.Before(sp.starts, b))
 }
 
-// freeOn is free for a run of questions whose b never decreases: it counts
-// the mentions that start before b on from the last question's count, k,
-// instead of searching for them again.
+// freeOn is free for a run of questions whose b never decreases: k is the
+// count of mentions that started before the last question's b
+// (sorted.BeforeFrom).
 func (sp spans) freeOn(k *int, a, b int) bool {
-	n := *k
-	for n < len(sp.starts) && sp.starts[n] < b {
-		n++
-	}
-	*k = n
-	return n == 0 || sp.ends[n-1] <= a
+	*k = sorted.BeforeFrom(sp.starts, b, *k)
+	return sp.freeWith(a, *k)
+}
+
+// freeWith is free given k, the number of mentions that start before b.
+func (sp spans) freeWith(a, k int) bool {
+	return k == 0 || sp.ends[k-1] <= a
 }
 
 func variantCandidate(text, name string, a, b int, vs []gazetteer.Variant, how string) document.Entity {

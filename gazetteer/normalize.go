@@ -94,17 +94,11 @@ func (f *folded) endWord(t *trie, end int) {
 }
 
 // origFrom is origAt for a run of positions that never decreases: k is
-// the number of shift points at or before the last position asked, which
-// it counts on from instead of searching for them again. Between two
-// positions a scan passes few shift points, where a search costs a
-// dozen steps.
+// the number of shift points at or before the last position asked
+// (sorted.BeforeFrom).
 func (f *folded) origFrom(k *int, i int) int {
-	n := *k
-	for n < len(f.shifts) && int(f.shifts[n]>>32) <= i {
-		n++
-	}
-	*k = n
-	return f.origWith(i, n)
+	*k = sorted.BeforeFrom(f.shifts, uint64(i+1)<<32, *k)
+	return f.origWith(i, *k)
 }
 
 // origAt maps folded position i (0..len(b)) back to the original text.

@@ -30,3 +30,14 @@ func Before[E cmp.Ordered](s []E, x E) int {
 	}
 	return base
 }
+
+// BeforeFrom is Before for a run of questions whose x never decreases:
+// k is the answer to the last one, and it counts on from there instead of
+// searching again. Between two questions a scan passes few elements,
+// where a search costs a dozen steps.
+func BeforeFrom[E cmp.Ordered](s []E, x E, k int) int {
+	for k < len(s) && s[k] < x {
+		k++
+	}
+	return k
+}

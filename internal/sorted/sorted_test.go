@@ -34,3 +34,24 @@ func TestBefore(t *testing.T) {
 		}
 	}
 }
+
+// TestBeforeFrom asks BeforeFrom, on the same slices as TestBefore, runs
+// of values that never decrease (some repeated, some skipped) and holds
+// every answer to Before's.
+func TestBeforeFrom(t *testing.T) {
+	r := rand.New(rand.NewPCG(29, 31))
+	for n := range 200 {
+		s := make([]int, n)
+		for i := range s {
+			s[i] = r.IntN(50)
+		}
+		slices.Sort(s)
+		k := 0
+		for x := -1; x <= 51; x += r.IntN(3) {
+			k = BeforeFrom(s, x, k)
+			if want := Before(s, x); k != want {
+				t.Fatalf("BeforeFrom(%v, %d) = %d, want %d", s, x, k, want)
+			}
+		}
+	}
+}
