@@ -4,6 +4,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/compoundwatch/compoundwatch/internal/ascii"
 )
 
 // contextRadius is how much text either side of a mention Context keeps.
@@ -30,8 +32,20 @@ func CollapseSpace(w string) string {
 	copied := false
 	done := 0 // w[:done] is in b, once copied
 	for i := 0; i < len(w); {
-		// Most bytes are ASCII in a word, or a space between two such:
-		// passed over here, as spaceAt is not inlined.
+		// Eight bytes of words and single spaces at once, unless a space
+		// among them begins w or may begin a run with what follows. (A
+		// space at i > 0 follows a byte that is not white space: every
+		// step below stops on such a byte, or on a word byte after a
+		// space.)
+		if i+8 <= len(w) {
+			if sp, ok := ascii.SingleSpaced8(ascii.Load8(w, i)); ok && (i > 0 || sp&0x80 == 0) &&
+				(sp>>63 == 0 || i+8 < len(w) && wordByte[w[i+8]]) {
+				i += 8
+				continue
+			}
+		}
+		// Most other bytes are ASCII in a word, or a space between two
+		// such: passed over here, as spaceAt is not inlined.
 		if c := w[i]; wordByte[c] {
 			i++
 			continue

@@ -89,7 +89,10 @@ func FuzzContext(f *testing.F) {
 // strings.Fields joined by spaces, and to returning the text itself when
 // that is what the definition gives.
 func FuzzCollapseSpace(f *testing.F) {
-	for _, s := range []string{"a \nb", "a  b", " a b ", "x\t\ty", "a\u00a0b\u2028c  d", "\xff \x85b", "a \u0085 b", "黄乐 \r\n 公司", "a\x01b", "one line"} {
+	for _, s := range []string{"a \nb", "a  b", " a b ", "x\t\ty", "a\u00a0b\u2028c  d", "\xff \x85b", "a \u0085 b", "黄乐 \r\n 公司", "a\x01b", "one line",
+		// Eight bytes at once: spaces at either end of a block, and what
+		// follows one.
+		"abcdefg  hij", "abcdefg \nhij", "abcdefg \u00a0hi", "abcdefg hijklmn", " abcdefgh", "abcdefg ", "abc defg hij klmn op\tq"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, w string) {

@@ -1,6 +1,7 @@
-// Package ascii holds the byte tests that the gazetteer's folding and the
-// extractor's tokenizer apply to every byte of every document, so that
-// both share one definition and one fast implementation.
+// Package ascii holds the byte tests that the gazetteer's folding, the
+// extractor's tokenizer and the collapsing of white space apply to every
+// byte of every document, so that each has one definition and one fast
+// implementation.
 //
 // Everything here is a pure function of its arguments: the lookup table
 // is a constant, not a package variable, so nothing can change it behind
@@ -102,6 +103,25 @@ func loadTail(s string, i int) uint64 {
 		x = x<<8 | uint64(s[k])
 	}
 	return x
+}
+
+// SingleSpaced8 takes eight bytes of text, the first in the low byte, and
+// reports whether they are printable ASCII words with single spaces
+// between them: every byte a space or from '!' to DEL, and no two spaces
+// side by side. spaces has the high bit of each byte that is a space, so
+// a caller can tell whether the first or the last is one, where the bytes
+// around decide.
+//
+// Most of a sentence is such runs, and collapsing its white space has
+// nothing to do in them: one test passes over eight bytes.
+func SingleSpaced8(x uint64) (spaces uint64, ok bool) {
+	const blanks = 0x2020_2020_2020_2020
+	// A byte below ' ' (the test is exact about whether there is one,
+	// though not which) or with its high bit set.
+	odd := (x-blanks)&^x&highs | x&highs
+	y := x ^ blanks // a zero byte for each space
+	spaces = ^((y&low7s + low7s) | y | low7s)
+	return spaces, odd == 0 && spaces&(spaces>>8) == 0
 }
 
 // Lower8 returns the eight bytes of x with the ASCII capitals in lower

@@ -255,3 +255,49 @@ func TestLower8EveryByte(t *testing.T) {
 		}
 	}
 }
+
+// singleSpacedLoop is SingleSpaced8's definition, a byte at a time.
+func singleSpacedLoop(b []byte) (spaces uint64, ok bool) {
+	ok = true
+	for k, c := range b {
+		if c == ' ' {
+			spaces |= 0x80 << (8 * k)
+			if k > 0 && b[k-1] == ' ' {
+				ok = false
+			}
+		} else if c < '!' || c > 0x7f {
+			ok = false
+		}
+	}
+	return spaces, ok
+}
+
+// TestSingleSpaced8EveryByte puts each byte value in each lane of words
+// with and without spaces, and spaces in every pair of lanes.
+func TestSingleSpaced8EveryByte(t *testing.T) {
+	check := func(buf []byte) {
+		t.Helper()
+		gotSp, gotOK := SingleSpaced8(Load8(string(buf), 0))
+		wantSp, wantOK := singleSpacedLoop(buf)
+		if gotSp != wantSp || gotOK != wantOK {
+			t.Fatalf("SingleSpaced8(%q) = %#x, %v; want %#x, %v", buf, gotSp, gotOK, wantSp, wantOK)
+		}
+	}
+	for _, base := range []string{"abcdefgh", "ab cd ef", " a b c d", "a b c d ", "~!~!~!~!", "\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f"} {
+		buf := []byte(base)
+		for pos := range buf {
+			for c := range 256 {
+				buf[pos] = byte(c)
+				check(buf)
+			}
+			buf[pos] = base[pos]
+		}
+	}
+	for a := range 8 {
+		for b := range 8 {
+			buf := []byte("mmmmmmmm")
+			buf[a], buf[b] = ' ', ' '
+			check(buf)
+		}
+	}
+}
