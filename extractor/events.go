@@ -16,7 +16,6 @@ package extractor
 // date the text itself states.
 
 import (
-	"encoding/binary"
 	"fmt"
 	"slices"
 	"strconv"
@@ -1389,88 +1388,31 @@ func foldedAt(s string, i int, sub string) bool {
 // summaryLimit is the length a summary is cut to, at a word boundary.
 const summaryLimit = 300
 
-// summarize collapses white space and keeps a summary to about
-// summaryLimit bytes, cut at a word boundary. A sentence that needs
-// neither is returned as it is, without a copy.
+// summarize is s on one line (document.CollapseSpace), cut to about
+// summaryLimit bytes at a word boundary where it is longer. A sentence
+// that needs neither is returned as it is, without a copy.
 func summarize(s string) string {
-	s = strings.TrimSpace(s)
-	if len(s) <= summaryLimit && !needsCollapse(s) {
+	s = document.CollapseSpace(s)
+	if len(s) <= summaryLimit {
 		return s
 	}
-	var b strings.Builder
-	b.Grow(min(len(s), summaryLimit+8))
-	lastSpace := -1 // length of b at its last space
-	pending := false
-	for i := 0; i < len(s); {
-		r, w := utf8.DecodeRuneInString(s[i:])
-		i += w
-		if unicode.IsSpace(r) {
-			pending = b.Len() > 0
-			continue
+	// The cut comes before the first rune of a word that would end past
+	// the limit, and goes back to the last space if that keeps more than
+	// half. A space is not a word's: one just past the limit stays in,
+	// to be cut at.
+	cut := 0
+	for cut < len(s) {
+		r, w := utf8.DecodeRuneInString(s[cut:])
+		if r != ' ' && cut+w > summaryLimit {
+			break
 		}
-		if pending {
-			lastSpace = b.Len()
-			b.WriteByte(' ')
-			pending = false
-		}
-		if b.Len()+w > summaryLimit {
-			out := b.String()
-			if lastSpace > summaryLimit/2 {
-				out = out[:lastSpace]
-			}
-			return out + " …"
-		}
-		b.WriteString(s[i-w : i])
+		cut += w
 	}
-	return b.String()
-}
-
-// needsCollapse reports white space in s other than single spaces.
-//
-// Eight bytes at a time where it can: a run of printable ASCII without
-// two spaces in a row needs no collapsing, whatever else it holds, and
-// most of a sentence is such runs.
-func needsCollapse(s string) bool {
-	const (
-		ones   = 0x0101_0101_0101_0101
-		highs  = 0x8080_8080_8080_8080
-		low7s  = 0x7f7f_7f7f_7f7f_7f7f
-		spaces = ' ' * ones
-	)
-	for i := 0; i < len(s); i++ {
-		if i+8 <= len(s) {
-			x := binary.LittleEndian.Uint64([]byte(s[i : i+8]))
-			// Any byte below ' ' or not ASCII (the test for a byte
-			// below n is exact about whether there is one), and the
-			// spaces: zero bytes of x^spaces, exactly.
-			odd := (x-spaces)&^x&highs | x&highs
-			y := x ^ spaces
-			sp := ^((y&low7s + low7s) | y | low7s)
-			if odd == 0 && sp&(sp>>8) == 0 {
-				if sp>>63 != 0 && i+8 < len(s) && s[i+8] == ' ' {
-					return true
-				}
-				i += 7
-				continue
-			}
-		}
-		switch c := s[i]; {
-		case ' ' < c && c < utf8.RuneSelf:
-		case c == ' ':
-			if i+1 < len(s) && s[i+1] == ' ' {
-				return true
-			}
-		case c >= utf8.RuneSelf:
-			r, n := utf8.DecodeRuneInString(s[i:])
-			if unicode.IsSpace(r) {
-				return true
-			}
-			i += n - 1
-		case '\t' <= c && c <= '\r':
-			return true
-		}
+	out := s[:cut]
+	if sp := strings.LastIndexByte(out, ' '); sp > summaryLimit/2 {
+		out = out[:sp]
 	}
-	return false
+	return out + " …"
 }
 
 // attachEntities lists on each event the entities mentioned inside it,

@@ -58,50 +58,61 @@ func TestContainsFold(t *testing.T) {
 	}
 }
 
-// needsCollapsePlain is needsCollapse's definition: white space other
-// than single spaces.
-func needsCollapsePlain(s string) bool {
-	prevSpace := false
-	for _, r := range s {
-		switch {
-		case r == ' ':
-			if prevSpace {
-				return true
-			}
-			prevSpace = true
+// summarizePlain is summarize's definition: white space collapsed rune
+// by rune, and the summary cut before the first rune of a word that
+// would end past summaryLimit, at its last space where that keeps more
+// than half.
+func summarizePlain(s string) string {
+	var b strings.Builder
+	lastSpace := -1 // length of b at its last space
+	pending := false
+	s = strings.TrimSpace(s)
+	for i := 0; i < len(s); {
+		r, w := utf8.DecodeRuneInString(s[i:])
+		i += w
+		if unicode.IsSpace(r) {
+			pending = b.Len() > 0
 			continue
-		case r != utf8.RuneError && unicode.IsSpace(r):
-			return true
 		}
-		prevSpace = false
+		if pending {
+			lastSpace = b.Len()
+			b.WriteByte(' ')
+			pending = false
+		}
+		if b.Len()+w > summaryLimit {
+			out := b.String()
+			if lastSpace > summaryLimit/2 {
+				out = out[:lastSpace]
+			}
+			return out + " …"
+		}
+		b.WriteString(s[i-w : i])
 	}
-	return false
+	return b.String()
 }
 
-func TestNeedsCollapse(t *testing.T) {
-	for _, tc := range []struct {
-		s    string
-		want bool
-	}{
-		{"one two three", false},
-		{"one  two", true},
-		{"twelve chars  then two", true}, // the pair across an 8-byte chunk
-		{"one\ttwo", true},
-		{"one\ntwo", true},
-		{"one\u00a0two", true},
-		{"control \x01 bytes stay", false},
-		{"", false},
+func TestSummarize(t *testing.T) {
+	words := strings.Repeat("word ", 70) // 350 bytes
+	for _, tc := range []struct{ name, s, want string }{
+		{"one line", "Raids in Poipet.", "Raids in Poipet."},
+		{"lines joined", "  Raids\n in\tPoipet. ", "Raids in Poipet."},
+		{"cut at a space", words, strings.TrimSpace(words[:300]) + " …"},
+		{"space just past the limit", strings.Repeat("a", 150) + " " + strings.Repeat("b", 149) + " tail", strings.Repeat("a", 150) + " " + strings.Repeat("b", 149) + " …"},
+		{"no space in the second half", "a " + strings.Repeat("x", 400), "a " + strings.Repeat("x", 298) + " …"},
+		{"runes kept whole", strings.Repeat("黄", 120), strings.Repeat("黄", 100) + " …"},
 	} {
-		if got := needsCollapse(tc.s); got != tc.want {
-			t.Errorf("needsCollapse(%q) = %v, want %v", tc.s, got, tc.want)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			if got := summarize(tc.s); got != tc.want {
+				t.Errorf("summarize(%q)\n = %q\nwant %q", tc.s, got, tc.want)
+			}
+		})
 	}
 	r := rand.New(rand.NewPCG(5, 6))
-	pieces := []string{"a", "b", " ", " ", "\x01", "\t", "\n", "\u00a0", "\u2009", "é", "\xff", "\x7f", "word", "xx ", "~", "!"}
+	pieces := []string{"a", "b", " ", " ", "\x01", "\t", "\n", "\u00a0", "\u2009", "é", "黄", "\xff", "\x7f", "word", "xx ", "~", "!", "abcdefgh", "    "}
 	for range 100000 {
-		s := randomString(r, pieces, 40)
-		if got, want := needsCollapse(s), needsCollapsePlain(s); got != want {
-			t.Fatalf("needsCollapse(%q) = %v, want %v", s, got, want)
+		s := randomString(r, pieces, 200)
+		if got, want := summarize(s), summarizePlain(s); got != want {
+			t.Fatalf("summarize(%q)\n = %q\nwant %q", s, got, want)
 		}
 	}
 }
