@@ -103,9 +103,6 @@ func (f *folded) origFrom(k *int, i int) int {
 
 // origAt maps folded position i (0..len(b)) back to the original text.
 func (f *folded) origAt(i int) int {
-	if i >= len(f.b) {
-		return f.n
-	}
 	return f.origWith(i, sorted.Before(f.shifts, uint64(i+1)<<32))
 }
 
