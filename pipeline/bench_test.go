@@ -1,6 +1,7 @@
 package pipeline_test
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -33,7 +34,7 @@ func BenchmarkPipeline(b *testing.B) {
 	var elapsed time.Duration
 	for range b.N {
 		dir := b.TempDir()
-		e := start(b, dir)
+		e := start(context.Background(), b, dir)
 		t0 := time.Now()
 		c := e.ingest(b, src)
 		elapsed += time.Since(t0)

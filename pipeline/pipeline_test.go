@@ -32,20 +32,21 @@ type env struct {
 	stop    func()
 }
 
-func start(tb testing.TB, dir string) *env {
+func start(ctx context.Context, tb testing.TB, dir string) *env {
 	tb.Helper()
 	backend, err := embedded.Open(filepath.Join(dir, "index"), embedded.Options{})
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return startWith(tb, dir, backend)
+	return startWith(ctx, tb, dir, backend)
 }
 
 // startWith runs the stages on an embedded bus in dir and on backend,
-// which it closes when stopped.
-func startWith(tb testing.TB, dir string, backend search.Backend) *env {
+// which it closes when stopped. The stages run under ctx's profiler
+// labels (see phase): each stage adds its own to them, and a stage's
+// goroutines would otherwise carry that one alone.
+func startWith(ctx context.Context, tb testing.TB, dir string, backend search.Backend) *env {
 	tb.Helper()
-	ctx := context.Background()
 	log := slog.New(slog.DiscardHandler)
 	b, err := bus.Open(ctx, bus.Options{DataDir: dir})
 	if err != nil {
@@ -111,7 +112,7 @@ func (e *env) ingest(tb testing.TB, paths ...string) ingest.Counts {
 // through the pipeline and finds its last word: nothing is truncated.
 func TestLargeDocument(t *testing.T) {
 	dir := t.TempDir()
-	e := start(t, dir)
+	e := start(context.Background(), t, dir)
 	defer e.stop()
 	var sb strings.Builder
 	sb.WriteString("Title: A very long ledger\nPublished: 2024-02-02\n\n")
@@ -140,7 +141,7 @@ func TestLargeDocument(t *testing.T) {
 // dead-lettered with a reason, and a good document behind it still flows.
 func TestPoisonMessage(t *testing.T) {
 	dir := t.TempDir()
-	e := start(t, dir)
+	e := start(context.Background(), t, dir)
 	defer e.stop()
 	ctx := context.Background()
 	nc, err := nats.Connect(e.bus.URL())
@@ -196,12 +197,12 @@ func TestRestartKeepsPositions(t *testing.T) {
 		os.WriteFile(filepath.Join(docs, fmt.Sprintf("%02d.txt", i)),
 			[]byte(fmt.Sprintf("Title: Note %d\n\nA note about Bavet number %d.\n", i, i)), 0o644)
 	}
-	e := start(t, dir)
+	e := start(context.Background(), t, dir)
 	if c := e.ingest(t, docs); c.Accepted != 20 {
 		t.Fatalf("first run %+v", c)
 	}
 	e.stop()
-	e = start(t, dir)
+	e = start(context.Background(), t, dir)
 	defer e.stop()
 	if c := e.ingest(t, docs); c.Unchanged != 20 || c.Accepted != 0 {
 		t.Fatalf("second run %+v, want all unchanged", c)

@@ -76,15 +76,15 @@ func BenchmarkThroughput(b *testing.B) {
 		for range b.N {
 			var pipe, bulk, pipeCPU, bulkCPU float64
 			var docs []search.Doc
-			phase("pipeline", func() {
-				e := start(b, b.TempDir())
+			phase("pipeline", func(ctx context.Context) {
+				e := start(ctx, b, b.TempDir())
 				cpu := startCPU()
 				pipe = timeIngest(b, e, src, n)
 				pipeCPU = cpu.log(b, "pipeline → embedded")
 				docs = taggedDocs(b, e.bus)
 				e.stop()
 			})
-			phase("bulk", func() {
+			phase("bulk", func(context.Context) {
 				x, err := embedded.Open(filepath.Join(b.TempDir(), "index"), embedded.Options{})
 				if err != nil {
 					b.Fatal(err)
@@ -111,12 +111,12 @@ func BenchmarkThroughput(b *testing.B) {
 			var pipe, bulk float64
 			uid := fmt.Sprintf("bench_pipe_%d", time.Now().UnixNano())
 			var docs []search.Doc
-			phase("pipeline", func() {
+			phase("pipeline", func(ctx context.Context) {
 				mx, err := meili.Open(ctx, url, key, uid, meili.Options{})
 				if err != nil {
 					b.Fatal(err)
 				}
-				e := startWith(b, b.TempDir(), mx)
+				e := startWith(ctx, b, b.TempDir(), mx)
 				cpu := startCPU()
 				pipe = timeIngest(b, e, src, n)
 				wall := time.Since(cpu.at)
@@ -126,7 +126,7 @@ func BenchmarkThroughput(b *testing.B) {
 				e.stop()
 			})
 			bulkUID := fmt.Sprintf("bench_bulk_%d", time.Now().UnixNano())
-			phase("bulk", func() {
+			phase("bulk", func(context.Context) {
 				bx, err := meili.Open(ctx, url, key, bulkUID, meili.Options{})
 				if err != nil {
 					b.Fatal(err)
@@ -280,12 +280,13 @@ func readDocs(tb testing.TB, file string) []search.Doc {
 	return docs
 }
 
-// phase runs f under the profiler label phase=name. Goroutines started
-// inside f, the stages' and the embedded server's, carry the label too, so
-// `go tool pprof -tagfocus phase=pipeline` shows the pipeline's CPU alone,
-// without the bulk load's.
-func phase(name string, f func()) {
-	pprof.Do(context.Background(), pprof.Labels("phase", name), func(context.Context) { f() })
+// phase runs f under the profiler label phase=name, and hands it a
+// context that carries the label. Goroutines started inside f, the
+// embedded server's and the index's, carry the label too, and the stages
+// keep it when started with that context, so `go tool pprof -tagfocus
+// phase=pipeline` shows the pipeline's CPU alone, without the bulk load's.
+func phase(name string, f func(ctx context.Context)) {
+	pprof.Do(context.Background(), pprof.Labels("phase", name), f)
 }
 
 // cpuMark is a point to measure CPU time from: this process's, and the
