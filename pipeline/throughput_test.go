@@ -58,9 +58,10 @@ import (
 // a noisy machine; with -benchtime Nx each sub-benchmark runs N pairs,
 // logs each and reports the medians (the ratio's median is of the pairs'
 // ratios); the embedded one runs a pair before them that it does not
-// count, as its steady state begins only there. The corpus: CW_BENCH_DOCS (default 2,000) distinct
-// article-sized documents of about 4.9 KB, each a title, a date and 25 to
-// 45 sentences drawn at random from the example documents. Run it with
+// count, as its steady state begins only there. The corpus: CW_BENCH_DOCS
+// (default 2,000) distinct article-sized documents of about 4.9 KB, each a
+// title, a date and 25 to 45 sentences drawn at random from the example
+// documents. Run it with
 //
 //	bash -c 'source .ci/meili.sh && go test ./pipeline -run "^$" -bench Throughput -benchtime 3x'
 //
