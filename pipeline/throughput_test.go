@@ -57,16 +57,18 @@ import (
 // Each pair runs side by side in one sub-benchmark, so its ratio holds on
 // a noisy machine; with -benchtime Nx each sub-benchmark runs N pairs,
 // logs each and reports the medians (the ratio's median is of the pairs'
-// ratios); the embedded one runs a pair before them that it does not
-// count, as its steady state begins only there. The corpus: CW_BENCH_DOCS
-// (default 2,000) distinct article-sized documents of about 4.9 KB, each a
-// title, a date and 25 to 45 sentences drawn at random from the example
-// documents. Run it with
+// ratios). The embedded one runs a round of its own first, as its steady
+// state begins only there, and sets each pipeline against the bulk loads
+// on either side of it, each run after another bulk load (see there).
+// The corpus: CW_BENCH_DOCS (default 2,000) distinct article-sized
+// documents of about 4.9 KB, each a title, a date and 25 to 45 sentences
+// drawn at random from the example documents. Run it with
 //
 //	bash -c 'source .ci/meili.sh && go test ./pipeline -run "^$" -bench Throughput -benchtime 3x'
 //
-// With -cpuprofile, each phase's CPU carries the label phase=pipeline or
-// phase=bulk (see phase).
+// With -cpuprofile, each phase's CPU carries the label phase=pipeline,
+// phase=bulk or, for the embedded bulk loads not counted,
+// phase=bulk-uncounted (see phase).
 func BenchmarkThroughput(b *testing.B) {
 	n := repotest.BenchDocs(b, 2000)
 	src := b.TempDir()
@@ -74,46 +76,65 @@ func BenchmarkThroughput(b *testing.B) {
 	b.Logf("corpus: %d documents, %.1f MB, %.1f KB on average", n, float64(corpusBytes)/1e6, float64(corpusBytes)/float64(n)/1e3)
 
 	b.Run("embedded", func(b *testing.B) {
-		// pair runs a pipeline and then its bulk load.
-		pair := func() (pipe, bulk, pipeCPU, bulkCPU float64) {
-			var docs []search.Doc
+		var docs []search.Doc
+		pipeline := func() (rate, cpu float64) {
 			phase("pipeline", func(ctx context.Context) {
 				e := start(ctx, b, b.TempDir())
-				cpu := startCPU()
-				pipe = timeIngest(b, e, src, n)
-				pipeCPU = cpu.log(b, "pipeline → embedded")
+				mark := startCPU()
+				rate = timeIngest(b, e, src, n)
+				cpu = mark.log(b, "pipeline → embedded")
 				docs = taggedDocs(b, e.bus)
 				e.stop()
 			})
-			phase("bulk", func(context.Context) {
+			return rate, cpu
+		}
+		bulk := func(label, what string) (rate, cpu float64) {
+			phase(label, func(context.Context) {
 				x, err := embedded.Open(filepath.Join(b.TempDir(), "index"), embedded.Options{})
 				if err != nil {
 					b.Fatal(err)
 				}
 				defer x.Close()
-				cpu := startCPU()
-				bulk = bulkUpsert(b, x, docs)
-				bulkCPU = cpu.log(b, "embedded bulk")
+				mark := startCPU()
+				rate = bulkUpsert(b, x, docs)
+				cpu = mark.log(b, what)
 			})
-			return pipe, bulk, pipeCPU, bulkCPU
+			return rate, cpu
 		}
-		// The first pair after the runner's pause between invocations
-		// (it collects the heap) is not yet the steady state: the bulk
-		// half grows the process's heap by another hundred-odd MB, with
-		// 37,000-44,000 page faults against 1,500-16,000 in the pairs
-		// after it, and the pipeline half, which fits in the heap the
-		// last invocation left, almost none. Counted, that pair stood
-		// apart: over 94 runs of -benchtime 3x its ratio had a median of
-		// 85% against 78% for the two pairs after it, and it was the
-		// highest of the three in half the runs. So it is run and logged
-		// but not counted.
-		pipe, bulk, _, _ := pair()
-		b.Logf("warm-up pair, not counted: pipeline %.1f docs/s, bulk %.1f docs/s", pipe, bulk)
+		// A bulk load run right after a pipeline is slowed by what the
+		// pipeline left behind: over ten runs that swapped the halves of
+		// every other pair, a bulk load after another bulk load took a
+		// median of 4.8% less time than the bulk loads after a pipeline
+		// beside it (less in 33 of 50), where a pipeline ran as fast
+		// after a pipeline as after a bulk load. So a round runs a
+		// pipeline and then two bulk loads of its documents, and counts
+		// only the second. Each pipeline is set against the mean of the
+		// counted bulk loads before and after it, which cancels the
+		// host's drift between them: over 56 pairs that narrowed the
+		// ratios' spread by a fifth.
+		round := func() (pipe, pipeCPU, bulkRate, bulkCPU float64) {
+			pipe, pipeCPU = pipeline()
+			bulk("bulk-uncounted", "embedded bulk, uncounted")
+			bulkRate, bulkCPU = bulk("bulk", "embedded bulk")
+			return pipe, pipeCPU, bulkRate, bulkCPU
+		}
+		// The first round after the runner's pause between invocations
+		// (it collects the heap) is not yet the steady state: its first
+		// bulk load grows the process's heap by another hundred-odd MB,
+		// with 37,000-44,000 page faults against 1,500-16,000 in the
+		// rounds after it. Counted, it stood apart: over 94 runs of
+		// -benchtime 3x its ratio had a median of 85% against 78% for
+		// the two after it. So its pipeline is not counted, and its
+		// counted bulk load is only the one before the first pipeline.
+		pipe, _, prev, prevCPU := round()
+		b.Logf("warm-up round, its pipeline not counted: %.1f docs/s", pipe)
 		var p pairs
 		for range b.N {
-			pipe, bulk, pipeCPU, bulkCPU := pair()
-			p.add(b, "embedded", pipe, bulk)
-			p.cpu = append(p.cpu, pipeCPU/bulkCPU)
+			pipe, pipeCPU, bulkRate, bulkCPU := round()
+			b.Logf("counted bulk loads before and after the pipeline: %.1f and %.1f docs/s", prev, bulkRate)
+			p.add(b, "embedded", pipe, (prev+bulkRate)/2)
+			p.cpu = append(p.cpu, pipeCPU/((prevCPU+bulkCPU)/2))
+			prev, prevCPU = bulkRate, bulkCPU
 		}
 		p.report(b)
 	})
@@ -412,7 +433,8 @@ func (p *pairs) add(b *testing.B, engine string, pipe, bulk float64) {
 }
 
 // report gives the medians. With -benchtime Nx each of the N iterations
-// is one pair, pipeline then bulk, so the median ratio is of ratios taken
+// is one pair, a pipeline and the bulk load after it (or, embedded, the
+// mean of those on either side), so the median ratio is of ratios taken
 // side by side: on a shared host the speed of the machine can change by
 // a third between one minute and the next, and a ratio of medians would
 // pair runs that were not.
