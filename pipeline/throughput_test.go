@@ -109,10 +109,10 @@ func BenchmarkThroughput(b *testing.B) {
 		// after a pipeline as after a bulk load. So a round runs a
 		// pipeline and then two bulk loads of its documents, and counts
 		// only the second (over ten runs of -benchtime 3x, it took 6.9%
-		// less time than the first, less in 42 of 60). Each pipeline is set against the mean of the
-		// counted bulk loads before and after it, which cancels the
-		// host's drift between them: over 56 pairs that narrowed the
-		// ratios' spread by a fifth.
+		// less time than the first, less in 42 of 60). Each pipeline is
+		// set against the mean of the counted bulk loads before and
+		// after it, which cancels the host's drift between them: over 56
+		// pairs that narrowed the ratios' spread by a fifth.
 		round := func() (pipe, pipeCPU, bulkRate, bulkCPU float64) {
 			pipe, pipeCPU = pipeline()
 			bulk("bulk-uncounted", "embedded bulk, uncounted")
