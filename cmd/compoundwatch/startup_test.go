@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"os/exec"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/gocolly/colly/v2"
@@ -36,8 +37,8 @@ func TestNoAppEngineRuntime(t *testing.T) {
 // never uses, fails a fetch as the real one does off App Engine, and
 // sends nothing.
 func TestCollyAppengineFails(t *testing.T) {
-	hit := false
-	srv := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { hit = true }))
+	var hit atomic.Bool
+	srv := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { hit.Store(true) }))
 	defer srv.Close()
 	c := colly.NewCollector()
 	c.Appengine(context.Background())
@@ -45,7 +46,7 @@ func TestCollyAppengineFails(t *testing.T) {
 	if !errors.Is(err, urlfetch.ErrNotAppEngine) {
 		t.Fatalf("Visit through the App Engine client: %v, want %v", err, urlfetch.ErrNotAppEngine)
 	}
-	if hit {
+	if hit.Load() {
 		t.Fatal("the App Engine client reached the server")
 	}
 }
