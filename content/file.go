@@ -114,17 +114,9 @@ func ReadFile(ctx context.Context, path string) (document.Raw, error) {
 // ReadFile is the package-level ReadFile with this Extractor's limits and
 // PDF engine.
 func (e *Extractor) ReadFile(ctx context.Context, path string) (document.Raw, error) {
-	// O_NONBLOCK, which a regular file ignores, spares the four fcntl
-	// calls with which os.Open makes a descriptor non-blocking for the
-	// poller and, once the poller refuses a regular file, blocking again.
-	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	st, err := os.Stat(path)
 	if err != nil {
 		return document.Raw{}, err // *PathError names the file
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return document.Raw{}, err
 	}
 	if st.IsDir() {
 		return document.Raw{}, fmt.Errorf("%s: is a directory", path)
@@ -132,6 +124,20 @@ func (e *Extractor) ReadFile(ctx context.Context, path string) (document.Raw, er
 	if st.Size() > e.opts.MaxFileSize {
 		return document.Raw{}, fmt.Errorf("%s: %w: %d bytes, limit %d", path, ErrTooLarge, st.Size(), e.opts.MaxFileSize)
 	}
+	// A regular file is opened with O_NONBLOCK, which it ignores: that
+	// spares the four fcntl calls with which os.Open makes a descriptor
+	// non-blocking for the poller and, once the poller refuses a regular
+	// file, blocking again. Anything else is opened as os.Open does, so
+	// a named pipe still waits for its writer.
+	flag := os.O_RDONLY
+	if st.Mode().IsRegular() {
+		flag |= syscall.O_NONBLOCK
+	}
+	f, err := os.OpenFile(path, flag, 0)
+	if err != nil {
+		return document.Raw{}, err
+	}
+	defer f.Close()
 	// Sized from the stat, so a whole file is one read into one buffer
 	// (a file that grew meanwhile still reads to its end).
 	buf := bytes.NewBuffer(make([]byte, 0, st.Size()+bytes.MinRead))
