@@ -40,6 +40,11 @@ type Config struct {
 	// event per entity of every document on cw.mentions.<type>.<id>, for
 	// programs that read every tag of an entity (bus.Options.MentionEvents).
 	MentionEvents bool `yaml:"mention_events"`
+	// HugePages lets the commands that read, tag and index in bulk ask
+	// Linux for huge pages for their heap (internal/hugepage): on by
+	// default, off where a host's memory is so fragmented that finding a
+	// huge page stalls.
+	HugePages bool `yaml:"huge_pages"`
 	// WebhookAllow lists CIDRs (comma or space separated) that alert
 	// webhooks may reach although they are special-purpose addresses
 	// (loopback, private…), e.g. "127.0.0.0/8" for a local receiver.
@@ -54,6 +59,7 @@ func Default() Config {
 		MeiliIndex: "documents",
 		Listen:     "127.0.0.1:8080",
 		LogLevel:   "info",
+		HugePages:  true,
 	}
 }
 
@@ -113,6 +119,7 @@ func envNames() map[string]string {
 		"COMPOUNDWATCH_LOG_LEVEL":      "log_level",
 		"COMPOUNDWATCH_WEBHOOK_ALLOW":  "webhook_allow",
 		"COMPOUNDWATCH_MENTION_EVENTS": "mention_events",
+		"COMPOUNDWATCH_HUGE_PAGES":     "huge_pages",
 	}
 }
 
@@ -169,11 +176,9 @@ func (c *Config) Set(key, v string) error {
 	case "log_level":
 		c.LogLevel = v
 	case "mention_events":
-		on, err := strconv.ParseBool(v)
-		if err != nil {
-			return fmt.Errorf("mention_events: want true or false, got %q", v)
-		}
-		c.MentionEvents = on
+		return parseBool(key, v, &c.MentionEvents)
+	case "huge_pages":
+		return parseBool(key, v, &c.HugePages)
 	case "webhook_allow":
 		if _, err := ParseCIDRs(v); err != nil {
 			return err
@@ -182,6 +187,16 @@ func (c *Config) Set(key, v string) error {
 	default:
 		return fmt.Errorf("unknown setting %q", key)
 	}
+	return nil
+}
+
+// parseBool sets *dst from v, a switch named key.
+func parseBool(key, v string, dst *bool) error {
+	on, err := strconv.ParseBool(v)
+	if err != nil {
+		return fmt.Errorf("%s: want true or false, got %q", key, v)
+	}
+	*dst = on
 	return nil
 }
 

@@ -25,6 +25,8 @@ func TestLoad(t *testing.T) {
 		}, ""},
 		{"mention events", "mention_events: true\n", func(c Config) bool { return c.MentionEvents }, ""},
 		{"mention events off by default", "data: x\n", func(c Config) bool { return !c.MentionEvents }, ""},
+		{"huge pages on by default", "data: x\n", func(c Config) bool { return c.HugePages }, ""},
+		{"huge pages off", "huge_pages: false\n", func(c Config) bool { return !c.HugePages }, ""},
 		{"bad webhook allow list", "webhook_allow: 127.0.0.0/33\n", nil, `cw.yaml: webhook_allow: "127.0.0.0/33" is not a CIDR`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -58,11 +60,17 @@ func TestApplyEnv(t *testing.T) {
 		t.Fatalf("bad mention events: err = %v, want one naming the variable and the value", err)
 	}
 	env["COMPOUNDWATCH_MENTION_EVENTS"] = "true"
+	env["COMPOUNDWATCH_HUGE_PAGES"] = "off"
+	c = Default()
+	if err := c.ApplyEnv(func(k string) string { return env[k] }); err == nil || !strings.Contains(err.Error(), "COMPOUNDWATCH_HUGE_PAGES") || !strings.Contains(err.Error(), `"off"`) {
+		t.Fatalf("bad huge pages: err = %v, want one naming the variable and the value", err)
+	}
+	env["COMPOUNDWATCH_HUGE_PAGES"] = "false"
 	c = Default()
 	if err := c.ApplyEnv(func(k string) string { return env[k] }); err != nil {
 		t.Fatal(err)
 	}
-	if c.MeiliURL != "http://x:7700" || c.DataDir != "/d" || !c.MentionEvents {
+	if c.MeiliURL != "http://x:7700" || c.DataDir != "/d" || !c.MentionEvents || c.HugePages {
 		t.Fatalf("env not applied: %+v", c)
 	}
 	for setting, env := range EnvNames() {

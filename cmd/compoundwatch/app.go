@@ -17,6 +17,7 @@ import (
 	"github.com/compoundwatch/compoundwatch/bus"
 	"github.com/compoundwatch/compoundwatch/config"
 	"github.com/compoundwatch/compoundwatch/gazetteer"
+	"github.com/compoundwatch/compoundwatch/internal/hugepage"
 	"github.com/compoundwatch/compoundwatch/metrics"
 	"github.com/compoundwatch/compoundwatch/search"
 	"github.com/compoundwatch/compoundwatch/search/embedded"
@@ -60,6 +61,7 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	f.StringVar(&a.cfg.Gazetteer, "gazetteer", "", "gazetteer YAML replacing the shipped one; env COMPOUNDWATCH_GAZETTEER")
 	f.StringVar(&a.cfg.LogLevel, "log-level", a.cfg.LogLevel, "debug, info, warn or error; env COMPOUNDWATCH_LOG_LEVEL")
 	f.BoolVar(&a.cfg.MentionEvents, "mention-events", false, "the extractor stage also publishes a mention event per entity on cw.mentions.<type>.<id>; env COMPOUNDWATCH_MENTION_EVENTS")
+	f.BoolVar(&a.cfg.HugePages, "huge-pages", a.cfg.HugePages, "commands that read, tag or index in bulk ask Linux for huge pages for their heap, where its THP policy is madvise; env COMPOUNDWATCH_HUGE_PAGES")
 	f.StringVar(&a.metricsAddr, "metrics", "", "serve /healthz, /readyz and Prometheus /metrics on this address (host:port)")
 	root.AddCommand(
 		a.runCmd(), a.ingestCmd(), a.searchCmd(), a.extractCmd(),
@@ -93,6 +95,7 @@ func (a *app) init(cmd *cobra.Command) error {
 		"data": flags.DataDir, "nats-url": flags.NATSURL, "meili-url": flags.MeiliURL,
 		"meili-index": flags.MeiliIndex, "gazetteer": flags.Gazetteer, "log-level": flags.LogLevel,
 		"listen": flags.Listen, "mention-events": strconv.FormatBool(flags.MentionEvents),
+		"huge-pages": strconv.FormatBool(flags.HugePages),
 	}
 	for name, v := range set {
 		if cmd.Flags().Changed(name) {
@@ -107,7 +110,22 @@ func (a *app) init(cmd *cobra.Command) error {
 		return fmt.Errorf("log level %q: %w", a.cfg.LogLevel, err)
 	}
 	a.log = slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: level}))
+	if a.cfg.HugePages && bulk(cmd.Name()) {
+		ok, err := hugepage.Advise(hugepage.Heap)
+		a.log.Debug("heap advised for huge pages", "advised", ok, "MiB", hugepage.Heap>>20, "err", err)
+	}
 	return a.startMetrics(cmd.Context(), cmd.Name() == "run" || cmd.Name() == "serve")
+}
+
+// bulk reports the commands that allocate hundreds of megabytes as they
+// read, tag or index, for which huge pages pay (see internal/hugepage);
+// the others finish before the advice's collection would pay for itself.
+func bulk(command string) bool {
+	switch command {
+	case "run", "ingest", "extract", "extract-worker", "index-worker", "alert-worker", "reindex", "crawl":
+		return true
+	}
+	return false
 }
 
 func (a *app) openBus(ctx context.Context) (*bus.Bus, error) {

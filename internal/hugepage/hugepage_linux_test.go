@@ -1,0 +1,134 @@
+package hugepage
+
+import (
+	"bufio"
+	"bytes"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"testing"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// vma is a mapping of /proc/self/smaps.
+type vma struct {
+	start, end uint64
+	flags      []string
+	hugeKiB    int // AnonHugePages
+}
+
+func mappings(t *testing.T) []vma {
+	t.Helper()
+	raw, err := os.ReadFile("/proc/self/smaps")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []vma
+	sc := bufio.NewScanner(bytes.NewReader(raw))
+	for sc.Scan() {
+		f := strings.Fields(sc.Text())
+		switch {
+		case len(f) == 0:
+		case strings.Contains(f[0], "-") && !strings.HasSuffix(f[0], ":"):
+			lo, hi, _ := strings.Cut(f[0], "-")
+			var v vma
+			v.start, _ = strconv.ParseUint(lo, 16, 64)
+			v.end, _ = strconv.ParseUint(hi, 16, 64)
+			out = append(out, v)
+		case f[0] == "VmFlags:" && len(out) > 0:
+			out[len(out)-1].flags = f[1:]
+		case f[0] == "AnonHugePages:" && len(out) > 0:
+			out[len(out)-1].hugeKiB, _ = strconv.Atoi(f[1])
+		}
+	}
+	return out
+}
+
+// advised returns the mappings of at least size bytes marked for huge
+// pages (VmFlags "hg").
+func advised(t *testing.T, size uint64) []vma {
+	var out []vma
+	for _, v := range mappings(t) {
+		for _, f := range v.flags {
+			if f == "hg" && v.end-v.start >= size {
+				out = append(out, v)
+			}
+		}
+	}
+	return out
+}
+
+func policy(t *testing.T) string {
+	raw, err := os.ReadFile(enabledFile)
+	if err != nil {
+		t.Skipf("no transparent huge pages in this kernel: %v", err)
+	}
+	return Mode(string(raw))
+}
+
+// TestAdvise checks that the advice marks a range of the heap, that the
+// heap then allocates from it, and that the kernel backs what it touches
+// there with huge pages.
+func TestAdvise(t *testing.T) {
+	if p := policy(t); p != "madvise" {
+		t.Skipf("THP policy is %q: Advise leaves it alone", p)
+	}
+	const size = 256 << 20
+	before := len(advised(t, size))
+	ok, err := Advise(size)
+	if err != nil || !ok {
+		t.Fatalf("Advise = %v, %v; want true, nil", ok, err)
+	}
+	after := advised(t, size)
+	if len(after) != before+1 {
+		t.Fatalf("%d mappings of %d MiB or more marked for huge pages, want %d", len(after), size>>20, before+1)
+	}
+	// The freed range is the lowest free memory of this small heap that
+	// holds 64 MiB at once, so a new allocation of that size lands in it.
+	b := make([]byte, 64<<20)
+	for i := range b {
+		b[i] = 1
+	}
+	at := uint64(uintptr(unsafe.Pointer(unsafe.SliceData(b))))
+	var in *vma
+	for _, v := range advised(t, size) {
+		if v.start <= at && at < v.end {
+			in = &v
+		}
+	}
+	if in == nil {
+		t.Fatalf("a 64 MiB allocation at %#x is outside the advised range", at)
+	}
+	if in.hugeKiB == 0 {
+		t.Errorf("the advised range holds no huge pages after 64 MiB were written to it")
+	}
+	t.Logf("advised range %#x-%#x: %d MiB in huge pages", in.start, in.end, in.hugeKiB>>10)
+}
+
+// TestAdviseUnderAddressLimit runs Advise for a terabyte in a process
+// under an address-space limit: the allocation would end the program, so
+// Advise must decline before it.
+func TestAdviseUnderAddressLimit(t *testing.T) {
+	if os.Getenv("CW_HUGEPAGE_LIMITED") == "1" {
+		lim := unix.Rlimit{Cur: 64 << 30, Max: unix.RLIM_INFINITY}
+		if err := unix.Setrlimit(unix.RLIMIT_AS, &lim); err != nil {
+			t.Skipf("cannot set an address-space limit: %v", err)
+		}
+		if ok, err := Advise(1 << 40); ok || err != nil {
+			t.Fatalf("Advise under a limit = %v, %v; want false, nil", ok, err)
+		}
+		return
+	}
+	cmd := exec.Command(os.Args[0], "-test.run", "^TestAdviseUnderAddressLimit$", "-test.v")
+	cmd.Env = append(os.Environ(), "CW_HUGEPAGE_LIMITED=1")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if !bytes.Contains(out, []byte("--- PASS")) {
+		t.Fatalf("the limited process did not pass:\n%s", out)
+	}
+}
