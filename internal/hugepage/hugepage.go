@@ -18,6 +18,13 @@
 // The range stays mapped and advised, and the allocator hands it out
 // again, lowest addresses first, as the heap grows into it. Memory the
 // heap maps beyond it has pages of 4 KiB as before.
+//
+// The costs are Linux's: where memory is fragmented, a fault in the range
+// may wait for the kernel to compact a huge page (the stalls of
+// golang/go#61718), and memory the runtime returns inside the range may
+// come back when khugepaged rebuilds its huge pages (golang/go#64332), so
+// a long-running process keeps about its peak heap resident. Both are
+// bounded by the range, and the setting huge_pages turns the advice off.
 package hugepage
 
 import "strings"
