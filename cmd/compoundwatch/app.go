@@ -110,17 +110,18 @@ func (a *app) init(cmd *cobra.Command) error {
 		return fmt.Errorf("log level %q: %w", a.cfg.LogLevel, err)
 	}
 	a.log = slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: level}))
-	if a.cfg.HugePages && bulk(cmd.Name()) {
+	if a.cfg.HugePages && bulkCommand(cmd.Name()) {
 		ok, err := hugepage.Advise(hugepage.Heap)
 		a.log.Debug("heap advised for huge pages", "advised", ok, "MiB", hugepage.Heap>>20, "err", err)
 	}
 	return a.startMetrics(cmd.Context(), cmd.Name() == "run" || cmd.Name() == "serve")
 }
 
-// bulk reports the commands that allocate hundreds of megabytes as they
-// read, tag or index, for which huge pages pay (see internal/hugepage);
-// the others finish before the advice's collection would pay for itself.
-func bulk(command string) bool {
+// bulkCommand reports the commands that allocate hundreds of megabytes
+// as they read, tag or index, for which huge pages pay (see
+// internal/hugepage); the others finish before the advice's collection
+// would pay for itself.
+func bulkCommand(command string) bool {
 	switch command {
 	case "run", "ingest", "extract", "extract-worker", "index-worker", "alert-worker", "reindex", "crawl":
 		return true

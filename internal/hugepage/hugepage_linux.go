@@ -2,9 +2,9 @@ package hugepage
 
 import (
 	"fmt"
-	"math"
 	"os"
 	"runtime/debug"
+	"strconv"
 	"strings"
 
 	"golang.org/x/sys/unix"
@@ -45,7 +45,7 @@ func Advise(size int) (bool, error) {
 // room reports whether the heap's address space can grow without the
 // kernel refusing it.
 func room() bool {
-	if math.MaxInt == math.MaxInt32 {
+	if strconv.IntSize < 64 {
 		return false
 	}
 	var lim unix.Rlimit
