@@ -9,7 +9,7 @@
 // under memory pressure). On the virtual machines compoundwatch is
 // measured on, a first touch of a page costs the guest a fault and the
 // host one more, about 15 µs in all: `ingest` of 2,000 articles faulted
-// 93,000 pages, a third of its CPU in system time, and its heap's
+// 93,000 pages, a quarter of its CPU in system time, and its heap's
 // translations missed the TLB more often than its work needed.
 //
 // The runtime gives no hook for the memory it maps, so Advise makes the

@@ -21,8 +21,10 @@ const enabledFile = "/sys/kernel/mm/transparent_hugepage/enabled"
 // limit (ulimit -v), or with strict overcommit accounting. The error is
 // the kernel's refusal of the advice, which costs only its benefit.
 //
-// The collection it runs to free the range takes a millisecond or two,
-// so it is for commands that go on to allocate hundreds of megabytes.
+// The collection it runs to free the range, and the kernel's mapping and
+// release of it, take 2-15 ms, so it is for commands that go on to
+// allocate hundreds of megabytes. An `ingest` of one file took as long
+// with it as without (0.295 and 0.299 s, medians of 20 alternated runs).
 func Advise(size int) (bool, error) {
 	enabled, err := os.ReadFile(enabledFile)
 	if err != nil || Mode(string(enabled)) != "madvise" || !room() {
