@@ -6,10 +6,8 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -63,8 +61,7 @@ func TestCollyAppengineFails(t *testing.T) {
 // host's policy is madvise the advice is taken (internal/hugepage's own
 // tests check what it does to the heap).
 func TestHugePagesSetting(t *testing.T) {
-	raw, _ := os.ReadFile("/sys/kernel/mm/transparent_hugepage/enabled")
-	madvise := runtime.GOOS == "linux" && hugepage.Mode(string(raw)) == "madvise"
+	madvise := hugepage.Policy() == "madvise"
 	examples := filepath.Join("..", "..", "examples")
 	for _, tc := range []struct {
 		name string

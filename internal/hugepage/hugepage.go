@@ -27,7 +27,10 @@
 // bounded by the range, and the setting huge_pages turns the advice off.
 package hugepage
 
-import "strings"
+import (
+	"os"
+	"strings"
+)
 
 // Heap is the heap address space that the commands reading, tagging and
 // indexing in bulk advise: twice the resident peak of an `ingest` of
@@ -35,10 +38,24 @@ import "strings"
 // into it.
 const Heap = 1 << 30
 
-// Mode returns the policy that a THP "enabled" file states, such as
+// enabledFile states the system's THP policy.
+const enabledFile = "/sys/kernel/mm/transparent_hugepage/enabled"
+
+// Policy returns the system's THP policy: "always", "madvise" or
+// "never", or "" where there is none (no THP in the kernel, or not
+// Linux). Advise acts only under "madvise".
+func Policy() string {
+	enabled, err := os.ReadFile(enabledFile)
+	if err != nil {
+		return ""
+	}
+	return mode(string(enabled))
+}
+
+// mode returns the policy that a THP "enabled" file states, such as
 // "madvise" for "always [madvise] never": the word in brackets, or "" if
 // there is none.
-func Mode(enabled string) string {
+func mode(enabled string) string {
 	_, rest, ok := strings.Cut(enabled, "[")
 	if !ok {
 		return ""

@@ -59,19 +59,11 @@ func advised(t *testing.T) []vma {
 	return out
 }
 
-func policy(t *testing.T) string {
-	raw, err := os.ReadFile(enabledFile)
-	if err != nil {
-		t.Skipf("no transparent huge pages in this kernel: %v", err)
-	}
-	return Mode(string(raw))
-}
-
 // TestAdvise checks that the advice marks a range of the heap, that the
 // heap then allocates from it, and that the kernel backs what it touches
 // there with huge pages.
 func TestAdvise(t *testing.T) {
-	if p := policy(t); p != "madvise" {
+	if p := Policy(); p != "madvise" {
 		t.Skipf("THP policy is %q: Advise leaves it alone", p)
 	}
 	const size = 256 << 20

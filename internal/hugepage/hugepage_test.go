@@ -11,8 +11,8 @@ func TestMode(t *testing.T) {
 		{"always madvise never", ""},
 		{"always [madvise", ""},
 	} {
-		if got := Mode(tc.enabled); got != tc.want {
-			t.Errorf("Mode(%q) = %q, want %q", tc.enabled, got, tc.want)
+		if got := mode(tc.enabled); got != tc.want {
+			t.Errorf("mode(%q) = %q, want %q", tc.enabled, got, tc.want)
 		}
 	}
 }
