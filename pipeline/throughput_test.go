@@ -79,13 +79,14 @@ func BenchmarkThroughput(b *testing.B) {
 		var docs []search.Doc
 		pipeline := func() (rate, cpu float64) {
 			// The last round's documents, the bulk loads' input, are
-			// dropped first: a pipeline's process holds no 2,000 decoded
-			// documents (with their aliases, some 600,000 strings), and
-			// the collector marked them in each of its cycles. Held, they
-			// put the pipeline at 65.7-73.9% of the bulk rate (median
-			// 69.6%) in five runs where dropping them gave 71.0-76.6%
-			// (75.1%), alternated in one sitting; this pipeline's own
-			// documents replace them below.
+			// dropped first: a pipeline's process holds no 2,000
+			// decoded documents (with their aliases, over half a
+			// million strings), and the collector marked them in each
+			// of its cycles. Held, they put the pipeline at 65.7-73.9%
+			// of the bulk rate (median 69.6%) in five runs where
+			// dropping them gave 71.0-76.6% (75.1%), alternated in one
+			// sitting; this pipeline's own documents replace them
+			// below.
 			docs = nil
 			phase("pipeline", func(ctx context.Context) {
 				e := start(ctx, b, b.TempDir())
