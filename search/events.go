@@ -109,7 +109,7 @@ func EventsOf(d Doc) []Event {
 		}
 	}
 	u := SourceURL(d)
-	var out []Event
+	out := make([]Event, 0, len(d.Events))
 	for i, ev := range d.Events {
 		if days[i] < 0 {
 			continue
