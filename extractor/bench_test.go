@@ -18,7 +18,7 @@ import (
 // extracts, 50 MB, so that caches cannot hold the whole input.
 // CW_BENCH_MB sets another: with 1, callgrind counts the instructions of
 // a pass in seconds, a measure that, unlike the time, the other work on
-// a shared machine does not move (see the README).
+// a shared machine does not move (see docs/throughput.md, Instructions).
 func benchBytes(tb testing.TB) int {
 	tb.Helper()
 	return repotest.EnvInt(tb, "CW_BENCH_MB", 50, 1) << 20
