@@ -13,6 +13,8 @@ import (
 	"golang.org/x/net/html/charset"
 	xunicode "golang.org/x/text/encoding/unicode"
 	"golang.org/x/text/encoding/unicode/utf32"
+
+	"github.com/compoundwatch/compoundwatch/internal/ascii"
 )
 
 // headerLine matches one line of the project's plain-text header block:
@@ -151,12 +153,27 @@ func decodeText(body []byte, contentType string) (string, error) {
 		return "", fmt.Errorf("%w: NUL character in text", ErrBinary)
 	}
 	// Text has few control characters; binary has many.
-	ctrl, total := 0, 0
+	if ctrl, total := controls(s); total > 0 && ctrl*20 > total {
+		return "", fmt.Errorf("%w: %d of %d characters are control characters", ErrBinary, ctrl, total)
+	}
+	return s, nil
+}
+
+// controls counts the characters of s, and those that are control
+// characters other than line breaks, tabs and form feeds (a byte that is
+// not UTF-8 counts as one of each). Runs of eight printable ASCII bytes,
+// nearly all of most texts, are counted at once.
+func controls(s string) (ctrl, total int) {
 	for i := 0; i < len(s); {
+		if i+8 <= len(s) && ascii.Printable8(ascii.Load8(s, i)) {
+			total += 8
+			i += 8
+			continue
+		}
 		total++
 		if c := s[i]; c < utf8.RuneSelf {
-			// ASCII, nearly all of most texts: its control characters
-			// are C0 and DEL, as unicode.IsControl says.
+			// Its control characters are C0 and DEL, as unicode.IsControl
+			// says.
 			if (c < ' ' || c == 0x7f) && c != '\n' && c != '\r' && c != '\t' && c != '\f' {
 				ctrl++
 			}
@@ -169,8 +186,5 @@ func decodeText(body []byte, contentType string) (string, error) {
 		}
 		i += n
 	}
-	if total > 0 && ctrl*20 > total {
-		return "", fmt.Errorf("%w: %d of %d characters are control characters", ErrBinary, ctrl, total)
-	}
-	return s, nil
+	return ctrl, total
 }

@@ -49,6 +49,8 @@ const (
 	pastCapZ = 0x2525_2525_2525_2525 // 'Z'+1+0x25 has the high bit: 0x80
 	from0    = 0x5050_5050_5050_5050 // '0'+0x50 has the high bit: 0x80
 	past9    = 0x4646_4646_4646_4646 // '9'+1+0x46 has the high bit: 0x80
+	fromSp   = 0x6060_6060_6060_6060 // ' '+0x60 has the high bit: 0x80
+	pastDel  = 0x0101_0101_0101_0101 // '~'+1+0x01 (DEL) has the high bit: 0x80
 	// caseBits is the bit that tells a lower-case ASCII letter from its
 	// capital; digits have it set already.
 	caseBits = 0x2020_2020_2020_2020
@@ -122,6 +124,18 @@ func SingleSpaced8(x uint64) (spaces uint64, ok bool) {
 	y := x ^ blanks // a zero byte for each space
 	spaces = ^((y&low7s + low7s) | y | low7s)
 	return spaces, odd == 0 && spaces&(spaces>>8) == 0
+}
+
+// Printable8 reports whether the eight bytes of x are all printable
+// ASCII, from ' ' to '~': none a control character (C0 or DEL) and none a
+// byte of a longer UTF-8 sequence. As in alnums, the high bits are cleared
+// before the additions, so no byte carries into the next.
+//
+// Nearly all of a text is such runs, and telling text from binary by its
+// share of control characters has nothing to count in them.
+func Printable8(x uint64) bool {
+	y := x & low7s
+	return (y+fromSp)&^(y+pastDel)&^x&highs == highs
 }
 
 // Lower8 returns the eight bytes of x with the ASCII capitals in lower

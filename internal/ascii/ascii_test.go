@@ -233,6 +233,28 @@ func FuzzAlnum8(f *testing.F) {
 	})
 }
 
+// TestPrintable8EveryByte puts each byte value in each lane of words of
+// printable bytes at both ends of the range, and compares Printable8
+// with its definition byte by byte.
+func TestPrintable8EveryByte(t *testing.T) {
+	for _, base := range []string{"mmmmmmmm", "        ", "~~~~~~~~", " ~ ~ ~ ~", "!}!}!}!}"} {
+		buf := []byte(base)
+		for pos := range buf {
+			for c := range 256 {
+				buf[pos] = byte(c)
+				want := true
+				for _, b := range buf {
+					want = want && ' ' <= b && b <= '~'
+				}
+				if got := Printable8(Load8(string(buf), 0)); got != want {
+					t.Fatalf("Printable8(%q) = %v, want %v", buf, got, want)
+				}
+			}
+			buf[pos] = base[pos]
+		}
+	}
+}
+
 // TestLower8EveryByte puts each byte value in each lane of a word and
 // compares Lower8 with lowering byte by byte.
 func TestLower8EveryByte(t *testing.T) {
