@@ -36,14 +36,28 @@ func extractText(body []byte, contentType string) (Extracted, error) {
 	s = strings.ReplaceAll(s, "\r", "\n")
 	x := Extracted{ContentType: TypeText}
 
-	lines := strings.Split(s, "\n")
-	i := 0
-	for i < len(lines) && strings.TrimSpace(lines[i]) == "" {
-		i++
+	// Only the first lines can be headers, so lines are cut one at a time
+	// rather than the whole text split. line returns the line that starts
+	// at off and where the next starts: past len(s) after the last, which
+	// has no line break.
+	line := func(off int) (string, int) {
+		if i := strings.IndexByte(s[off:], '\n'); i >= 0 {
+			return s[off : off+i], off + i + 1
+		}
+		return s[off:], len(s) + 1
 	}
-	start, headers := i, 0
-	for ; i < len(lines); i++ {
-		m := headerLine.FindStringSubmatch(strings.TrimSpace(lines[i]))
+	off := 0
+	for off <= len(s) {
+		l, next := line(off)
+		if strings.TrimSpace(l) != "" {
+			break
+		}
+		off = next
+	}
+	start, headers := off, 0
+	for off <= len(s) {
+		l, next := line(off)
+		m := headerLine.FindStringSubmatch(strings.TrimSpace(l))
 		if m == nil {
 			break
 		}
@@ -63,23 +77,21 @@ func extractText(body []byte, contentType string) (Extracted, error) {
 		case "language":
 			x.Language = normLang(v)
 		}
+		off = next
 	}
 	// A header block must open with Title: and be followed by a blank line
 	// or the end, or it is just text that happens to start "Source: …".
-	// The text from line k on is the tail of s: lines were split at
-	// single bytes, so no join (and no copy) is needed.
-	from := func(k int) string {
-		off := 0
-		for _, l := range lines[:k] {
-			off += len(l) + 1
-		}
-		return s[min(off, len(s)):]
+	// The text from a line on is the tail of s: no join (and no copy).
+	blankOrEnd := off > len(s)
+	if !blankOrEnd {
+		l, _ := line(off)
+		blankOrEnd = strings.TrimSpace(l) == ""
 	}
-	if headers > 0 && x.Title != "" && (i == len(lines) || strings.TrimSpace(lines[i]) == "") {
-		x.Text = from(i)
+	if headers > 0 && x.Title != "" && blankOrEnd {
+		x.Text = s[min(off, len(s)):]
 	} else {
 		x = Extracted{ContentType: TypeText}
-		x.Text = from(start)
+		x.Text = s[min(start, len(s)):]
 	}
 	x.Text = unwrap(cleanText(x.Text))
 	return x, nil
