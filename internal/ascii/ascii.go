@@ -1,7 +1,7 @@
 // Package ascii holds the byte tests that the gazetteer's folding, the
-// extractor's tokenizer and the collapsing of white space apply to every
-// byte of every document, so that each has one definition and one fast
-// implementation.
+// extractor's tokenizer, the collapsing of white space and content's
+// telling text from binary apply to every byte of every document, so that
+// each has one definition and one fast implementation.
 //
 // Everything here is a pure function of its arguments: the lookup table
 // is a constant, not a package variable, so nothing can change it behind
