@@ -55,10 +55,12 @@ func extractText(body []byte, contentType string) (Extracted, error) {
 		off = next
 	}
 	start, headers := off, 0
+	after := "" // the line after the headers; none past the last
 	for off <= len(s) {
 		l, next := line(off)
 		m := headerLine.FindStringSubmatch(strings.TrimSpace(l))
 		if m == nil {
+			after = l
 			break
 		}
 		headers++
@@ -82,12 +84,7 @@ func extractText(body []byte, contentType string) (Extracted, error) {
 	// A header block must open with Title: and be followed by a blank line
 	// or the end, or it is just text that happens to start "Source: …".
 	// The text from a line on is the tail of s: no join (and no copy).
-	blankOrEnd := off > len(s)
-	if !blankOrEnd {
-		l, _ := line(off)
-		blankOrEnd = strings.TrimSpace(l) == ""
-	}
-	if headers > 0 && x.Title != "" && blankOrEnd {
+	if headers > 0 && x.Title != "" && strings.TrimSpace(after) == "" {
 		x.Text = s[min(off, len(s)):]
 	} else {
 		x = Extracted{ContentType: TypeText}
@@ -184,8 +181,8 @@ func controls(s string) (ctrl, total int) {
 		}
 		total++
 		if c := s[i]; c < utf8.RuneSelf {
-			// Its control characters are C0 and DEL, as unicode.IsControl
-			// says.
+			// ASCII's control characters are C0 and DEL, as
+			// unicode.IsControl says.
 			if (c < ' ' || c == 0x7f) && c != '\n' && c != '\r' && c != '\t' && c != '\f' {
 				ctrl++
 			}
