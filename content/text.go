@@ -69,7 +69,7 @@ func extractText(body []byte, contentType string) (Extracted, error) {
 		case "title":
 			x.Title = v
 		case "published", "date":
-			x.Published = isoDate(v)
+			x.Published = ISODate(v)
 		case "source", "outlet":
 			x.Outlet = v
 		case "url":
@@ -94,9 +94,12 @@ func extractText(body []byte, contentType string) (Extracted, error) {
 	return x, nil
 }
 
-// isoDate accepts YYYY-MM-DD (optionally followed by a time) and returns
-// it, or "" for anything else.
-func isoDate(v string) string {
+// ISODate accepts YYYY-MM-DD (optionally followed by a time) and returns
+// it, or "" for anything else. It is the rule for a date a publisher
+// wrote for machines (a text file's Published: line, a sitemap's
+// publication date), where anything else is a mistake to drop rather
+// than text to interpret: Raw.Published holds only such dates.
+func ISODate(v string) string {
 	if len(v) < 10 {
 		return ""
 	}

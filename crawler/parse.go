@@ -96,7 +96,9 @@ func feedItems(body []byte, base *url.URL) ([]job, error) {
 
 // sitemapEntries parses a sitemap or sitemap index (Google News and image
 // extensions tolerated): child sitemaps get Hint sitemap, pages Hint
-// article with the news publication date or lastmod.
+// article with the news publication date when it is a date
+// (content.ISODate). lastmod is not read: it is when a page last changed,
+// which a site's templates move on every page at once.
 func sitemapEntries(body []byte, base *url.URL, maxEntries int) ([]job, error) {
 	dec := xml.NewDecoder(bytes.NewReader(body))
 	dec.Strict = false
@@ -105,6 +107,7 @@ func sitemapEntries(body []byte, base *url.URL, maxEntries int) ([]job, error) {
 		inIndex bool
 		cur     *job
 		field   string
+		date    string // the publication date's text so far
 	)
 	for {
 		tok, err := dec.Token()
@@ -123,9 +126,7 @@ func sitemapEntries(body []byte, base *url.URL, maxEntries int) ([]job, error) {
 			case "sitemapindex":
 				inIndex = true
 			case "sitemap", "url":
-				// <image:image><image:loc> sits inside <url>: only the
-				// sitemap namespace's own elements open an entry.
-				if t.Name.Space == "" || strings.Contains(t.Name.Space, "sitemaps.org") {
+				if sitemapElement(t.Name) {
 					cur = &job{}
 					if t.Name.Local == "sitemap" || inIndex {
 						cur.Hint = kindSitemap
@@ -133,31 +134,37 @@ func sitemapEntries(body []byte, base *url.URL, maxEntries int) ([]job, error) {
 						cur.Hint = hintArticle
 					}
 				}
-			case "loc", "publication_date":
-				if t.Name.Local == "loc" && t.Name.Space != "" && !strings.Contains(t.Name.Space, "sitemaps.org") {
-					field = "" // image:loc, video:loc
-				} else {
-					field = t.Name.Local
+			case "loc":
+				field = ""
+				if sitemapElement(t.Name) {
+					field = "loc"
 				}
+			case "publication_date":
+				field = "publication_date"
 			}
 		case xml.CharData:
 			if cur == nil || field == "" {
 				continue
 			}
-			v := strings.TrimSpace(string(t))
 			switch field {
 			case "loc":
-				cur.URL += v
+				cur.URL += strings.TrimSpace(string(t))
 			case "publication_date":
-				if len(v) >= 10 {
-					cur.Date = v[:10]
-				}
+				date += string(t) // in pieces around a comment or CDATA
 			}
 		case xml.EndElement:
 			switch t.Name.Local {
-			case "loc", "publication_date":
+			case "publication_date":
+				if cur != nil && field == "publication_date" {
+					cur.Date = content.ISODate(strings.TrimSpace(date))
+				}
+				field, date = "", ""
+			case "loc":
 				field = ""
 			case "sitemap", "url":
+				if !sitemapElement(t.Name) {
+					continue
+				}
 				if cur != nil && cur.URL != "" {
 					if u, err := base.Parse(cur.URL); err == nil {
 						cur.URL = u.String()
@@ -172,6 +179,13 @@ func sitemapEntries(body []byte, base *url.URL, maxEntries int) ([]job, error) {
 		}
 	}
 	return out, nil
+}
+
+// sitemapElement reports an element of the sitemap protocol's own
+// namespace (or of none), not an extension's: <image:loc> and <video:url>
+// sit inside a <url> and must neither set nor close its entry.
+func sitemapElement(n xml.Name) bool {
+	return n.Space == "" || strings.Contains(n.Space, "sitemaps.org")
 }
 
 // pageInfo is what the crawler reads from an HTML page itself (the
