@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/compoundwatch/compoundwatch/document"
@@ -28,8 +29,8 @@ func checkExtracted(t *testing.T, x Extracted, err error) {
 			t.Fatalf("not clean UTF-8: %q", s)
 		}
 	}
-	if x.Published != "" && len(x.Published) != 10 {
-		t.Fatalf("published %q", x.Published)
+	if _, err := time.Parse(time.DateOnly, x.Published); x.Published != "" && err != nil {
+		t.Fatalf("published %q is not YYYY-MM-DD", x.Published)
 	}
 }
 
