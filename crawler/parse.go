@@ -107,7 +107,11 @@ func sitemapEntries(body []byte, base *url.URL, maxEntries int) ([]job, error) {
 		inIndex bool
 		cur     *job
 		field   string
-		date    string // the publication date's text so far
+		// The entry's loc and publication date so far, appended to
+		// rather than concatenated: a comment can split a text into
+		// any number of pieces, and a string grown piece by piece is
+		// copied whole at each (a 1.2 MB loc took 14 s).
+		loc, date []byte
 	)
 	for {
 		tok, err := dec.Token()
@@ -127,7 +131,7 @@ func sitemapEntries(body []byte, base *url.URL, maxEntries int) ([]job, error) {
 				inIndex = true
 			case "sitemap", "url":
 				if sitemapElement(t.Name) {
-					cur = &job{}
+					cur, loc, date = &job{}, loc[:0], date[:0]
 					if t.Name.Local == "sitemap" || inIndex {
 						cur.Hint = kindSitemap
 					} else {
@@ -146,27 +150,33 @@ func sitemapEntries(body []byte, base *url.URL, maxEntries int) ([]job, error) {
 			if cur == nil || field == "" {
 				continue
 			}
+			// Past its bound a text is no longer read: the entry is
+			// dropped (a loc) or the date is not one.
 			switch field {
 			case "loc":
-				cur.URL += strings.TrimSpace(string(t))
+				if len(loc) <= maxSitemapLoc {
+					loc = append(loc, bytes.TrimSpace(t)...)
+				}
 			case "publication_date":
-				date += string(t) // in pieces around a comment or CDATA
+				if len(date) <= maxSitemapDate {
+					date = append(date, t...)
+				}
 			}
 		case xml.EndElement:
 			switch t.Name.Local {
 			case "publication_date":
 				if cur != nil && field == "publication_date" {
-					cur.Date = content.ISODate(strings.TrimSpace(date))
+					cur.Date = content.ISODate(string(bytes.TrimSpace(date)))
 				}
-				field, date = "", ""
+				field, date = "", date[:0]
 			case "loc":
 				field = ""
 			case "sitemap", "url":
 				if !sitemapElement(t.Name) {
 					continue
 				}
-				if cur != nil && cur.URL != "" {
-					if u, err := base.Parse(cur.URL); err == nil {
+				if cur != nil && len(loc) > 0 && len(loc) <= maxSitemapLoc {
+					if u, err := base.Parse(string(loc)); err == nil {
 						cur.URL = u.String()
 						out = append(out, *cur)
 					}
@@ -180,6 +190,13 @@ func sitemapEntries(body []byte, base *url.URL, maxEntries int) ([]job, error) {
 	}
 	return out, nil
 }
+
+// Bounds on a sitemap entry's texts. The protocol holds a loc to 2,048
+// characters; a date with its time and zone is under 40 bytes.
+const (
+	maxSitemapLoc  = 8 << 10
+	maxSitemapDate = 64
+)
 
 // sitemapElement reports an element of the sitemap protocol's own
 // namespace (or of none), not an extension's: <image:loc> and <video:url>

@@ -1,6 +1,7 @@
 package crawler
 
 import (
+	"fmt"
 	"net/url"
 	"slices"
 	"strings"
@@ -85,6 +86,23 @@ func TestSitemapEntries(t *testing.T) {
 			name: "what parsed before the damage is kept",
 			body: open + news("/a", "2024-01-01") + `<url><loc>/b</loc><<<`,
 			want: []job{{URL: "https://example.org/a", Hint: hintArticle, Date: "2024-01-01"}},
+		},
+		{
+			name: "a loc in pieces around comments",
+			body: open + `<url><loc>/a` + strings.Repeat(`<!---->b`, 1000) + `</loc></url>` + close,
+			want: []job{{URL: "https://example.org/a" + strings.Repeat("b", 1000), Hint: hintArticle}},
+		},
+		{
+			// The protocol's bound is 2,048 characters; past 8 KB a loc
+			// is no address a site means.
+			name: "a loc past its bound is dropped",
+			body: open + `<url><loc>/` + strings.Repeat("a", maxSitemapLoc) + `</loc></url>` +
+				`<url><loc>/` + strings.Repeat("b", 4000) + `<!---->` + strings.Repeat("b", 4191) + `</loc></url>` +
+				`<url><loc>/` + strings.Repeat("c", 2047) + `</loc></url>` + close,
+			want: []job{
+				{URL: "https://example.org/" + strings.Repeat("b", 8191), Hint: hintArticle},
+				{URL: "https://example.org/" + strings.Repeat("c", 2047), Hint: hintArticle},
+			},
 		},
 		{
 			name: "entries with no loc are skipped",
@@ -173,4 +191,31 @@ func FuzzParsePage(f *testing.F) {
 		}
 		jsonLDIsArticle(body)
 	})
+}
+
+// BenchmarkSitemapEntries reads a sitemap of 1,000 news entries, and one
+// of 1.25 MB whose only loc a comment splits 160,000 times: its pieces
+// were concatenated, copying the loc whole at each (14 s an op).
+func BenchmarkSitemapEntries(b *testing.B) {
+	var news strings.Builder
+	news.WriteString(`<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">`)
+	for i := range 1000 {
+		fmt.Fprintf(&news, `<url><loc>/news/%d</loc><news:news><news:publication_date>2024-05-14T11:00:00+07:00</news:publication_date></news:news></url>`, i)
+	}
+	news.WriteString(`</urlset>`)
+	base, _ := url.Parse("https://example.org/sitemap.xml")
+	for _, bc := range []struct{ name, body string }{
+		{"news", news.String()},
+		{"split-loc", `<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>` + strings.Repeat("a<!---->", 160000) + `</loc></url></urlset>`},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.SetBytes(int64(len(bc.body)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := sitemapEntries([]byte(bc.body), base, 50000); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }
