@@ -347,8 +347,14 @@ func discover(text string, toks []token, known []document.Entity, g *gazetteer.G
 			if m == nil {
 				continue
 			}
+			// The name is read again as personAfter reads one, from the
+			// space before it; a name at the very start of the text has
+			// none, and is left to the other rules.
 			a, b := max(0, p-60)+m[2], max(0, p-60)+m[3]
-			if s, ok := personAfter(text, a-1, confOwnedBy); ok && s.end == b && a > 0 && text[a-1] == ' ' {
+			if a == 0 || text[a-1] != ' ' {
+				continue
+			}
+			if s, ok := personAfter(text, a-1, confOwnedBy); ok && s.end == b {
 				add(s)
 			}
 		case ruleAppositive:

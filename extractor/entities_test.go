@@ -62,6 +62,10 @@ func TestDiscovery(t *testing.T) {
 		{"role in a named firm", "Police held Zhou Tianming, chief executive of the Bright Harbour Group, at dawn.", []string{"tycoon:Zhou Tianming"}},
 		{"role in a firm, other words", "They met Chea Sovann, founder of Mekong Star Holdings.", []string{"tycoon:Chea Sovann"}},
 		{"role in an office is not a tycoon", "They met Chea Sovann, chairman of the National Committee.", nil},
+		// The role rule reads a name from the space before it: at the
+		// very start of the text there is none (this crashed Extract).
+		{"role at the start of the text", "Zhou Tianming, chief executive of the Bright Harbour Group, resigned.", nil},
+		{"role at the start, one word in", "Tycoon Zhou Tianming, chief executive of the Bright Harbour Group, resigned.", []string{"tycoon:Zhou Tianming"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
