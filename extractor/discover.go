@@ -430,6 +430,12 @@ func discover(text string, toks []token, known []document.Entity, g *gazetteer.G
 	}
 	for i := range out {
 		e := &out[i]
+		// The mentions so far came from spans in order of start, and the
+		// search goes on in order too: the one that may start at a is
+		// found by counting on, not by a scan of them all at each
+		// occurrence (a text repeating one name thousands of times was
+		// quadratic in them).
+		spanned, k := len(e.Mentions), 0
 		for off := 0; ; {
 			j := strings.Index(text[off:], e.Name)
 			if j < 0 {
@@ -438,7 +444,10 @@ func discover(text string, toks []token, known []document.Entity, g *gazetteer.G
 			a := off + j
 			b := a + len(e.Name)
 			off = b
-			if !wordEdge(text, a, b) || overlaps(a, b) || slices.ContainsFunc(e.Mentions, func(m document.Mention) bool { return m.Start == a }) {
+			for k < spanned && e.Mentions[k].Start < a {
+				k++
+			}
+			if !wordEdge(text, a, b) || overlaps(a, b) || k < spanned && e.Mentions[k].Start == a {
 				continue
 			}
 			e.Mentions = append(e.Mentions, mention(text, a, b))

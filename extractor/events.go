@@ -16,6 +16,7 @@ package extractor
 // date the text itself states.
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strconv"
@@ -62,6 +63,9 @@ func (d dateExpr) precision() string { return precisionOf(ymd{d.year, d.month, d
 
 type eventScanner struct {
 	scanner
+	// exprs are the text's date expressions in text order, each ending
+	// before the next begins (scanDates): anchor and otherDateInSentence
+	// rely on it, and FuzzExtract holds it.
 	exprs []dateExpr
 	// plausibleYears' result, once plausibleDone.
 	plausible     []int
@@ -148,7 +152,17 @@ func headerPublished(text string) string {
 // more than walking the paragraph once.
 func (s *scanner) lineOf(i int) string {
 	const maxLine = 40
-	from, to := s.line.from, s.line.to-1
+	from, to := s.lineAround(i)
+	if i-from > maxLine || to-i > maxLine {
+		return ""
+	}
+	return s.text[s.toks[from].start:s.toks[to].end]
+}
+
+// lineAround returns the first and last tokens of the line holding token
+// i, and keeps them for the next call.
+func (s *scanner) lineAround(i int) (from, to int) {
+	from, to = s.line.from, s.line.to-1
 	if i < from || i > to { // a line break is never inside
 		from, to = i, i
 		for from > 0 && s.toks[from-1].kind != tNL {
@@ -161,10 +175,7 @@ func (s *scanner) lineOf(i int) string {
 			s.line.from, s.line.to = from, to+1
 		}
 	}
-	if i-from > maxLine || to-i > maxLine {
-		return ""
-	}
-	return s.text[s.toks[from].start:s.toks[to].end]
+	return from, to
 }
 
 // headingLine reports a short line without closing punctuation ("Table 1.
@@ -1056,7 +1067,11 @@ func (es *eventScanner) prose(published string) []document.Event {
 	}()
 	var last ymd // the last date resolved, for "the same day", "that month"
 	haveLast := false
+	q := -1 // the latest date before k that may anchor a later one (anchor)
 	for k, d := range es.exprs {
+		if k > 0 && es.exprs[k-1].anchors() {
+			q = k - 1
+		}
 		if d.ranged {
 			continue
 		}
@@ -1135,7 +1150,7 @@ func (es *eventScanner) prose(published string) []document.Event {
 			}
 		default:
 			if d.yearMissing && d.relative == "" {
-				d = es.anchor(k, d, pub, havePub)
+				d = es.anchor(q, d, pub, havePub)
 			}
 			date, ok = resolve(d, ref, haveRef, pub, havePub)
 		}
@@ -1264,10 +1279,14 @@ func captionLine(line string) bool {
 }
 
 // otherDateInSentence reports another date expression in the sentence
-// [from, to) besides expression k.
+// [from, to) besides expression k. The expressions are in text order
+// (scanDates), so only those that start inside the sentence are read: a
+// scan of them all for each date was quadratic in the dates of a long
+// sentence.
 func (es *eventScanner) otherDateInSentence(k, from, to int) bool {
-	for j, d := range es.exprs {
-		if j != k && d.first >= from && d.last < to {
+	j, _ := slices.BinarySearchFunc(es.exprs, from, func(d dateExpr, from int) int { return cmp.Compare(d.first, from) })
+	for ; j < len(es.exprs) && es.exprs[j].first < to; j++ {
+		if j != k && es.exprs[j].last < to {
 			return true
 		}
 	}
@@ -1277,30 +1296,37 @@ func (es *eventScanner) otherDateInSentence(k, from, to int) bool {
 // anchor gives a date without a year the year of the narrative: "In June
 // 2023 police raided … In September, the court …" is September 2023. The
 // anchor is the latest preceding date with a year and a month in the same
-// line (paragraph); without one the date is resolved against the reference
-// date instead.
-func (es *eventScanner) anchor(k int, d dateExpr, pub ymd, havePub bool) dateExpr {
-	for j := k - 1; j >= 0; j-- {
-		a := es.exprs[j]
-		for t := a.last + 1; t < d.first; t++ {
-			if es.toks[t].kind == tNL {
-				return d
-			}
-		}
-		if a.year == 0 || a.month == 0 || a.yearMissing || a.relative != "" || a.ranged {
-			continue
-		}
-		y := a.year
-		if a.month > 0 && d.month < a.month {
-			y++
-		}
-		if c := (ymd{y, d.month, d.day}); !havePub || !pub.before(c) {
-			d.year, d.yearMissing = y, false
-			d.anchored = true
-		}
+// line (paragraph), expression q (anchors); without one the date is
+// resolved against the reference date instead.
+//
+// prose keeps q as it goes, and the line is the one lineOf keeps: a
+// search back through the earlier dates, each time over every token
+// since, made a paragraph of dates without years cubic in them (40 KB of
+// them took 31 s).
+func (es *eventScanner) anchor(q int, d dateExpr, pub ymd, havePub bool) dateExpr {
+	if q < 0 {
 		return d
 	}
+	if from, _ := es.lineAround(d.first); es.exprs[q].last < from {
+		return d // another line
+	}
+	a := es.exprs[q]
+	y := a.year
+	if a.month > 0 && d.month < a.month {
+		y++
+	}
+	if c := (ymd{y, d.month, d.day}); !havePub || !pub.before(c) {
+		d.year, d.yearMissing = y, false
+		d.anchored = true
+	}
 	return d
+}
+
+// anchors reports whether a date may anchor the later dates of its line
+// that lack a year (anchor): it has a year and a month of its own, and
+// is neither relative nor one end of a range.
+func (d dateExpr) anchors() bool {
+	return d.year != 0 && d.month != 0 && !d.yearMissing && d.relative == "" && !d.ranged
 }
 
 func precisionOf(d ymd) string {

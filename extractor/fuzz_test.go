@@ -9,7 +9,8 @@ import (
 
 // FuzzExtract checks the extractor's contract on arbitrary input: it never
 // panics, and every offset it reports lies inside the text, in order, on a
-// rune boundary, with Text equal to the bytes it points at.
+// rune boundary, with Text equal to the bytes it points at; and the order
+// of date expressions that the events scanner's lookups rely on.
 //
 //	go test ./extractor/ -run '^$' -fuzz FuzzExtract -fuzztime 60s
 func FuzzExtract(f *testing.F) {
@@ -64,6 +65,15 @@ func FuzzExtract(f *testing.F) {
 			check("event", ev.Start, ev.End)
 			if ev.Date == "" || ev.Precision == "" {
 				t.Fatalf("event without date or precision: %+v", ev)
+			}
+		}
+		// The events scanner's lookups (anchor, otherDateInSentence)
+		// count on the date expressions coming in text order, apart.
+		es := &eventScanner{scanner: newScanner(text, tokenize(nil, text))}
+		es.scanDates()
+		for k := 1; k < len(es.exprs); k++ {
+			if a, b := es.exprs[k-1], es.exprs[k]; b.first <= a.last {
+				t.Fatalf("date expressions out of order: tokens %d-%d, then %d-%d", a.first, a.last, b.first, b.last)
 			}
 		}
 	})
