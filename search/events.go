@@ -1,6 +1,7 @@
 package search
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -102,12 +103,24 @@ func EventsOf(d Doc) []Event {
 	}
 	sig := minhash.OfText(d.Text)
 	days := make([]int64, len(d.Events))
+	dated := make([]int64, 0, len(d.Events)) // the days of the dated events, sorted
 	for i, ev := range d.Events {
 		days[i] = -1
 		if t, ok := PeriodStart(ev.Date); ok {
 			days[i] = t.Unix()
+			dated = append(dated, days[i])
 		}
 	}
+	slices.Sort(dated)
+	// The figures by start, so that an event's are found by a search
+	// rather than by reading them all: a page of thousands of dated
+	// sentences with figures was quadratic in them, as the gaps were.
+	byStart := make([]int, len(d.Figures))
+	for i := range byStart {
+		byStart[i] = i
+	}
+	slices.SortStableFunc(byStart, func(a, b int) int { return cmp.Compare(d.Figures[a].Start, d.Figures[b].Start) })
+	var inEvent []int
 	u := SourceURL(d)
 	out := make([]Event, 0, len(d.Events))
 	for i, ev := range d.Events {
@@ -119,15 +132,7 @@ func EventsOf(d Doc) []Event {
 			Summary: ev.Summary, DateText: ev.DateText, Flag: ev.Flag, Start: ev.Start, End: ev.End,
 			Entities: []string{}, Compounds: []string{}, Tycoons: []string{}, Provinces: []string{},
 			Title: d.Title, URL: u, Outlet: d.Outlet, Published: d.Published, PublishedDate: d.PublishedDate,
-			DuplicateOf: d.DuplicateOf, Gap: -1, Sig: sig[:],
-		}
-		for j, day := range days {
-			if j != i && day >= 0 {
-				gap := int(max(day-days[i], days[i]-day) / 86400)
-				if e.Gap < 0 || gap < e.Gap {
-					e.Gap = gap
-				}
-			}
+			DuplicateOf: d.DuplicateOf, Gap: nearestGap(dated, days[i]), Sig: sig[:],
 		}
 		for _, id := range ev.Entities {
 			if slices.Contains(e.Entities, id) {
@@ -152,10 +157,17 @@ func EventsOf(d Doc) []Event {
 		if len(e.Provinces) == 0 {
 			e.Provinces = append(e.Provinces, d.Provinces...)
 		}
-		for _, f := range d.Figures {
-			if f.Start >= ev.Start && f.End <= ev.End {
-				e.Figures = append(e.Figures, f)
+		// The figures inside the event's passage, in the document's order.
+		inEvent = inEvent[:0]
+		k, _ := slices.BinarySearchFunc(byStart, ev.Start, func(f, start int) int { return cmp.Compare(d.Figures[f].Start, start) })
+		for ; k < len(byStart) && d.Figures[byStart[k]].Start <= ev.End; k++ {
+			if d.Figures[byStart[k]].End <= ev.End {
+				inEvent = append(inEvent, byStart[k])
 			}
+		}
+		slices.Sort(inEvent)
+		for _, f := range inEvent {
+			e.Figures = append(e.Figures, d.Figures[f])
 		}
 		out = append(out, e)
 	}
@@ -165,6 +177,28 @@ func EventsOf(d Doc) []Event {
 		}
 	}
 	return out
+}
+
+// nearestGap returns the distance in days from day to the nearest other
+// day of dated (sorted, holding day once for itself), or -1 when there is
+// none.
+func nearestGap(dated []int64, day int64) int {
+	lo, _ := slices.BinarySearch(dated, day)
+	hi, _ := slices.BinarySearch(dated, day+1) // past the events of that day
+	if hi-lo > 1 {
+		return 0 // another event on the same day
+	}
+	gap := int64(-1)
+	if lo > 0 {
+		gap = day - dated[lo-1]
+	}
+	if hi < len(dated) && (gap < 0 || dated[hi]-day < gap) {
+		gap = dated[hi] - day
+	}
+	if gap < 0 {
+		return -1
+	}
+	return int(gap / 86400)
 }
 
 // PeriodStart parses YYYY, YYYY-MM or YYYY-MM-DD as the first day of its
