@@ -1,6 +1,7 @@
 package alerts
 
 import (
+	"cmp"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -363,15 +364,25 @@ func figuresNear(t *document.Tagged, ms []MentionRef) []FigureRef {
 	if len(t.Figures) == 0 {
 		return nil
 	}
-	// Each sentence is found once, not once per figure.
+	// Each sentence is found once, not once per figure. By start, with
+	// the furthest end of those up to each, a figure is inside one of
+	// them when the furthest end of those that start at or before it
+	// reaches its end: a search, where a scan of every sentence for each
+	// figure was quadratic in a page of thousands of them.
 	type span struct{ start, end int }
 	sentences := make([]span, len(ms))
 	for i, m := range ms {
 		sentences[i] = span{sentenceStart(t.Text, m.Start), sentenceEnd(t.Text, m.End)}
 	}
+	slices.SortFunc(sentences, func(a, b span) int { return cmp.Compare(a.start, b.start) })
+	for i := 1; i < len(sentences); i++ {
+		sentences[i].end = max(sentences[i].end, sentences[i-1].end)
+	}
 	var out []FigureRef
 	for _, f := range t.Figures {
-		if slices.ContainsFunc(sentences, func(s span) bool { return f.Start >= s.start && f.End <= s.end }) {
+		// k is the number of sentences that start at or before f.
+		k, _ := slices.BinarySearchFunc(sentences, f.Start+1, func(s span, at int) int { return cmp.Compare(s.start, at) })
+		if k > 0 && f.End <= sentences[k-1].end {
 			out = append(out, FigureRef{Text: f.Text, Value: f.Value, Unit: f.Unit, Start: f.Start, End: f.End})
 		}
 	}

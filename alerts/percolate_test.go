@@ -184,6 +184,29 @@ func TestPercolatorOneHitListsAll(t *testing.T) {
 	}
 }
 
+// TestFiguresNear: a match quotes the figures of the sentences its
+// mentions are in, in the document's order, and no others.
+func TestFiguresNear(t *testing.T) {
+	text := "Raid freed 300 workers. Nothing here, 12 of them. Huang Le held 40 and 50. Across 7. the line"
+	at := func(s string) (int, int) { i := strings.Index(text, s); return i, i + len(s) }
+	fig := func(s string) document.Figure { a, b := at(s); return document.Figure{Text: s, Start: a, End: b} }
+	men := func(s string) MentionRef { a, b := at(s); return MentionRef{Text: s, Start: a, End: b} }
+	tg := &document.Tagged{}
+	tg.Text = text
+	// Out of text order, one across a sentence's end.
+	tg.Figures = []document.Figure{fig("50"), fig("12"), fig("300"), fig("40"), fig("7. the")}
+	var got []string
+	for _, f := range figuresNear(tg, []MentionRef{men("Huang Le"), men("Raid")}) {
+		got = append(got, f.Text)
+	}
+	if want := []string{"50", "300", "40"}; !slices.Equal(got, want) {
+		t.Errorf("figures %q, want %q", got, want)
+	}
+	if got := figuresNear(tg, nil); got != nil {
+		t.Errorf("no mentions: figures %v", got)
+	}
+}
+
 func BenchmarkPercolate(b *testing.B) {
 	g := testGazetteer(b)
 	v := Validator{Gazetteer: g}
