@@ -137,12 +137,40 @@ type item struct {
 	loose bool // a relative date or an announcement: the wider window
 	// strong: names a compound or tycoon.
 	strong bool
+	docNo  int // the document's number in Build: a document's events never merge
+	// from and to in Unix seconds, for candidates
+	start, end int64
+	cluster    *cluster
 }
 
 // cluster is one entry in the making.
 type cluster struct {
 	items []*item
-	to    time.Time // the latest period end of its items
+	seq   int          // its place in the order clusters were made
+	docs  map[int]bool // its items' documents, once it has two
+	// The last round of candidates that listed it, and its members that
+	// may merge with that round's item.
+	round int
+	cands []cand
+}
+
+// has reports whether one of c's items is of the document doc.
+func (c *cluster) has(doc int) bool {
+	if c.docs == nil {
+		return len(c.items) > 0 && c.items[0].docNo == doc
+	}
+	return c.docs[doc]
+}
+
+func (c *cluster) add(it *item) {
+	c.items = append(c.items, it)
+	it.cluster = c
+	if len(c.items) == 2 {
+		c.docs = map[int]bool{c.items[0].docNo: true}
+	}
+	if c.docs != nil {
+		c.docs[it.docNo] = true
+	}
 }
 
 // Build makes the timeline of evs. Events of one document never merge: a
@@ -169,41 +197,45 @@ func Build(evs []search.Event, opts Options) Timeline {
 	slices.SortStableFunc(items, func(a, b *item) int {
 		return cmp.Or(a.from.Compare(b.from), cmp.Compare(a.ev.Published, b.ev.Published), strings.Compare(a.ev.ID, b.ev.ID))
 	})
-	// Items come by period start, so a cluster whose latest period ended
-	// more than the widest window before an item's start can take no
-	// more items.
-	var clusters []*cluster
-	var open []*cluster
-	for _, it := range items {
-		var best *cluster
-		bestScore := 0.0
-		kept := open[:0]
-		for _, c := range open {
-			if it.from.Sub(c.to) >= looseWindowDays*24*time.Hour {
-				continue
-			}
-			kept = append(kept, c)
-			if s, ok := joins(it, c.items); ok && s > bestScore {
-				best, bestScore = c, s
-			}
-		}
-		open = kept
-		if best == nil {
-			best = &cluster{}
-			clusters = append(clusters, best)
-			open = append(open, best)
-		}
-		best.items = append(best.items, it)
-		if it.to.After(best.to) {
-			best.to = it.to
-		}
-	}
-	for _, c := range clusters {
+	for _, c := range merge(items, newCandidates(256, 1024)) {
 		tl.Entries = append(tl.Entries, entryOf(c.items, opts))
 	}
 	sortEntries(tl.Entries)
 	sortEntries(tl.ToCheck)
 	return tl
+}
+
+// merge puts the items, sorted by period start, into clusters: each
+// joins the cluster it is most like (the first made, on a tie), or
+// starts one. cands is empty.
+func merge(items []*item, cands *candidates) []*cluster {
+	docs := map[string]int{}
+	for _, it := range items {
+		n, ok := docs[it.ev.DocID]
+		if !ok {
+			n = len(docs)
+			docs[it.ev.DocID] = n
+		}
+		it.docNo = n
+		it.start, it.end = it.from.Unix(), it.to.Unix()
+	}
+	var clusters []*cluster
+	for _, it := range items {
+		var best *cluster
+		bestScore := 0.0
+		for _, c := range cands.clusters(it) {
+			if s, ok := joins(it, c); ok && s > bestScore {
+				best, bestScore = c, s
+			}
+		}
+		if best == nil {
+			best = &cluster{seq: len(clusters)}
+			clusters = append(clusters, best)
+		}
+		best.add(it)
+		cands.add(it)
+	}
+	return clusters
 }
 
 // Gist drops from an event sentence what blocking has compared already
@@ -247,23 +279,24 @@ func periodEnd(from time.Time, precision string) time.Time {
 }
 
 // joins scores it against the cluster c: the best sentence similarity to
-// a member it may merge with, and whether it may join at all.
-func joins(it *item, c []*item) (float64, bool) {
+// a member it may merge with, and whether it may join at all. Only the
+// members candidates listed in c.cands can pass pair.
+func joins(it *item, c *cluster) (float64, bool) {
+	if c.has(it.docNo) {
+		return 0, false
+	}
 	best, ok := 0.0, false
-	for _, m := range c {
-		if m.ev.DocID == it.ev.DocID {
-			return 0, false
-		}
-		if s, match := pair(it, m); match && s >= best {
+	for _, m := range c.cands {
+		if s, match := pair(it, m.m, m.sim); match && s >= best {
 			best, ok = s, true
 		}
 	}
 	return best, ok
 }
 
-// pair decides whether a and b report one happening, with the sentence
-// similarity.
-func pair(a, b *item) (float64, bool) {
+// pair decides whether a and b report one happening, given the
+// similarity of their sentences.
+func pair(a, b *item, sim float64) (float64, bool) {
 	window := baseWindowDays
 	if a.loose || b.loose {
 		window = looseWindowDays
@@ -274,7 +307,6 @@ func pair(a, b *item) (float64, bool) {
 	if gap >= time.Duration(window)*24*time.Hour {
 		return 0, false
 	}
-	sim := minhash.Similarity(a.sig, b.sig)
 	if isCopy(a, b) {
 		return sim, sim >= simCopyEvent
 	}
