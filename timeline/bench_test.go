@@ -25,6 +25,8 @@ import (
 // events of 500 documents over a year, each sentence its own, the year of
 // a varied corpus. "one-page" is as many events of one document, one
 // sentence over one month: a page built to slow the merging down.
+// "copies" is one sentence of 5,000 documents on one day, a wire story
+// reprinted everywhere: one entry of 5,000 sources.
 //
 //	go test ./timeline -run '^$' -bench Build -benchtime 3x
 func BenchmarkBuild(b *testing.B) {
@@ -54,7 +56,7 @@ func BenchmarkBuild(b *testing.B) {
 		}
 		return string(w)
 	}
-	var distinct, onePage []search.Event
+	var distinct, onePage, copies []search.Event
 	for i := range search.MaxEvents {
 		words := make([]string, 14)
 		for j := range words {
@@ -66,6 +68,10 @@ func BenchmarkBuild(b *testing.B) {
 		e = ev("page", fmt.Sprintf("2024-05-%02d", 1+i*30/search.MaxEvents), document.Day, "officers entered the site at dawn and led out the workers.")
 		e.ID = fmt.Sprintf("page-%d", i)
 		onePage = append(onePage, e)
+		if i < 5000 {
+			e = ev(fmt.Sprintf("copy%04d", i), "2024-05-05", document.Day, "officers entered the site at dawn and led out the workers.")
+			copies = append(copies, e)
+		}
 	}
 	for _, tc := range []struct {
 		name string
@@ -75,6 +81,7 @@ func BenchmarkBuild(b *testing.B) {
 		{"year", byDay(year)[:search.MaxEvents]},
 		{"distinct", byDay(distinct)},
 		{"one-page", onePage},
+		{"copies", copies},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			var tl timeline.Timeline

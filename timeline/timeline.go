@@ -287,6 +287,9 @@ func joins(it *item, c *cluster) (float64, bool) {
 	}
 	best, ok := 0.0, false
 	for _, m := range c.cands {
+		if ok && m.sim <= best {
+			continue // pair scores a match by the similarity: no higher
+		}
 		if s, match := pair(it, m.m, m.sim); match && s >= best {
 			best, ok = s, true
 		}
