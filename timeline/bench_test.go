@@ -14,7 +14,7 @@ import (
 	"github.com/compoundwatch/compoundwatch/timeline"
 )
 
-// BenchmarkBuild merges the events of four timelines, ordered as the
+// BenchmarkBuild merges the events of five timelines, ordered as the
 // events query returns them. "query" is one compound's year in the
 // generated corpus of BenchmarkTimeline (100,000 documents), a
 // journalist's timeline. "year" is the first search.MaxEvents events of a
