@@ -8,6 +8,7 @@ import (
 	"html"
 	"io"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -181,8 +182,9 @@ func mdEntry(b *strings.Builder, e Entry) {
 		}
 		fmt.Fprintf(b, "  - Figures: %s\n", strings.Join(fs, "; "))
 	}
+	originals := Originals(e.Sources)
 	for _, s := range e.Sources {
-		fmt.Fprintf(b, "  - Source: %s\n", mdText(sourceLine(s, e.Sources, false))+mdLink(s))
+		fmt.Fprintf(b, "  - Source: %s\n", mdText(sourceLine(s, originals, false))+mdLink(s))
 	}
 }
 
@@ -196,9 +198,34 @@ func mdLink(s Source) string {
 	return fmt.Sprintf(" [link](%s)", mdURL(s.URL))
 }
 
-// sourceLine describes a source in one line of plain text.
-// all are the entry's sources, which name the one s copies.
-func sourceLine(s Source, all []Source, withURL bool) string {
+// Originals maps the document id of each of an entry's sources to the
+// name a copy of it is shown with: its outlet, else its title, else the
+// id. It is nil when no source copies another. An entry can gather
+// thousands of sources, so they are looked up once an entry, not once a
+// source.
+func Originals(srcs []Source) map[string]string {
+	if !slices.ContainsFunc(srcs, func(s Source) bool { return s.CopyOf != "" }) {
+		return nil
+	}
+	m := make(map[string]string, len(srcs))
+	for _, o := range srcs {
+		m[o.DocID] = cmp.Or(o.Outlet, o.Title, o.DocID)
+	}
+	return m
+}
+
+// CopyName is the name of the source s copies, by originals (see
+// Originals), or "" when s is an independent report.
+func CopyName(s Source, originals map[string]string) string {
+	if s.CopyOf == "" {
+		return ""
+	}
+	return cmp.Or(originals[s.CopyOf], s.CopyOf)
+}
+
+// sourceLine describes a source in one line of plain text, naming the
+// source it copies by originals (see Originals).
+func sourceLine(s Source, originals map[string]string, withURL bool) string {
 	var parts []string
 	parts = append(parts, cmp.Or(s.Outlet, "unknown outlet")+": "+cmp.Or(s.Title, s.DocID))
 	if s.Published != "" {
@@ -209,13 +236,7 @@ func sourceLine(s Source, all []Source, withURL bool) string {
 	} else {
 		parts = append(parts, "dates it "+s.Date)
 	}
-	if s.CopyOf != "" {
-		orig := s.CopyOf
-		for _, o := range all {
-			if o.DocID == s.CopyOf {
-				orig = cmp.Or(o.Outlet, o.Title, o.DocID)
-			}
-		}
+	if orig := CopyName(s, originals); orig != "" {
 		parts = append(parts, "a copy of the "+orig+" report, counted once")
 	}
 	if withURL && s.URL != "" {
@@ -245,8 +266,9 @@ func WriteCSV(w io.Writer, tl Timeline) error {
 		for _, en := range e.Entities {
 			ents = append(ents, en.Name)
 		}
+		originals := Originals(e.Sources)
 		for _, s := range e.Sources {
-			srcs = append(srcs, sourceLine(s, e.Sources, true))
+			srcs = append(srcs, sourceLine(s, originals, true))
 		}
 		flag := e.Flag
 		if e.Reason != "" {
@@ -388,8 +410,9 @@ func WriteICS(w io.Writer, tl Timeline, stamp time.Time) error {
 		if e.Flag != "" {
 			d = append(d, e.Flag+". "+e.DateNote)
 		}
+		originals := Originals(e.Sources)
 		for _, s := range e.Sources {
-			d = append(d, "Source: "+sourceLine(s, e.Sources, true))
+			d = append(d, "Source: "+sourceLine(s, originals, true))
 		}
 		ev.SetDescription(strings.Join(d, "\n"))
 		if len(e.Sources) > 0 && e.Sources[0].URL != "" {

@@ -243,3 +243,24 @@ func TestMakeSaysWhenIncomplete(t *testing.T) {
 		}
 	}
 }
+
+func TestCopyName(t *testing.T) {
+	srcs := []timeline.Source{
+		{DocID: "a", Outlet: "Delta Daily", Title: "Raid"},
+		{DocID: "b", Title: "Raid, retold"},
+		{DocID: "c", CopyOf: "a"},
+		{DocID: "d", CopyOf: "b"},
+		{DocID: "e"},
+		{DocID: "f", CopyOf: "e"},
+		{DocID: "g", CopyOf: "gone"},
+	}
+	originals := timeline.Originals(srcs)
+	for i, want := range []string{"", "", "Delta Daily", "Raid, retold", "", "e", "gone"} {
+		if got := timeline.CopyName(srcs[i], originals); got != want {
+			t.Errorf("CopyName(%s) = %q, want %q", srcs[i].DocID, got, want)
+		}
+	}
+	if m := timeline.Originals(srcs[:2]); m != nil {
+		t.Errorf("Originals of independent reports = %v, want nil", m)
+	}
+}

@@ -115,7 +115,7 @@ type timelineEntry struct {
 type timelineSource struct {
 	timeline.Source
 	Link   string // http(s) only
-	CopyOf string // the outlet of the source this copies
+	CopyOf string // the name of the source this copies (timeline.CopyName)
 }
 
 type timelineDownload struct {
@@ -164,14 +164,9 @@ func (s *server) timelinePage(w http.ResponseWriter, r *http.Request) {
 
 func entryView(e timeline.Entry) timelineEntry {
 	v := timelineEntry{Entry: e, Display: timeline.DisplayDate(e.Date, e.Precision), Placement: timeline.PlacementNote(e.Precision)}
+	originals := timeline.Originals(e.Sources)
 	for _, src := range e.Sources {
-		ts := timelineSource{Source: src, Link: safeURL(src.URL)}
-		for _, o := range e.Sources {
-			if src.CopyOf != "" && o.DocID == src.CopyOf {
-				ts.CopyOf = o.Outlet
-			}
-		}
-		v.Sources = append(v.Sources, ts)
+		v.Sources = append(v.Sources, timelineSource{Source: src, Link: safeURL(src.URL), CopyOf: timeline.CopyName(src, originals)})
 	}
 	return v
 }
