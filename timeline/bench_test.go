@@ -3,10 +3,12 @@ package timeline_test
 import (
 	"cmp"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/compoundwatch/compoundwatch/document"
 	"github.com/compoundwatch/compoundwatch/search"
@@ -26,7 +28,8 @@ import (
 // a varied corpus. "one-page" is as many events of one document, one
 // sentence over one month: a page built to slow the merging down.
 // "copies" is one sentence of 5,000 documents on one day, a wire story
-// reprinted everywhere: one entry of 5,000 sources.
+// reprinted everywhere: one entry of 5,000 sources. Each timeline is
+// then written in every format.
 //
 //	go test ./timeline -run '^$' -bench Build -benchtime 3x
 func BenchmarkBuild(b *testing.B) {
@@ -85,11 +88,22 @@ func BenchmarkBuild(b *testing.B) {
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			var tl timeline.Timeline
-			for b.Loop() {
-				tl = timeline.Build(tc.evs, timeline.Options{})
+			b.Run("build", func(b *testing.B) {
+				for b.Loop() {
+					tl = timeline.Build(tc.evs, timeline.Options{})
+				}
+				b.ReportMetric(float64(len(tc.evs)), "events")
+				b.ReportMetric(float64(len(tl.Entries)), "entries")
+			})
+			for _, f := range []string{timeline.Markdown, timeline.CSV, timeline.JSON, timeline.TimelineJS, timeline.ICS} {
+				b.Run(f, func(b *testing.B) {
+					for b.Loop() {
+						if err := timeline.Write(io.Discard, f, tl, time.Time{}); err != nil {
+							b.Fatal(err)
+						}
+					}
+				})
 			}
-			b.ReportMetric(float64(len(tc.evs)), "events")
-			b.ReportMetric(float64(len(tl.Entries)), "entries")
 		})
 	}
 }
