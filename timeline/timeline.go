@@ -207,7 +207,7 @@ func Build(evs []search.Event, opts Options) Timeline {
 
 // merge puts the items, sorted by period start, into clusters: each
 // joins the cluster it is most like (the first made, on a tie), or
-// starts one. cands is empty.
+// starts one. cands must be new: it keeps the items merge gave it.
 func merge(items []*item, cands *candidates) []*cluster {
 	docs := map[string]int{}
 	for _, it := range items {
