@@ -168,10 +168,11 @@ func benchBackend(b *testing.B, be search.Backend, g *searchtest.Generated) {
 		float64(len(g.Docs))/indexing.Seconds(), strings.Join(table, "\n"))
 }
 
-// BenchmarkTimeline measures the timeline query an editor runs: one
-// year, one compound, over a generated corpus (100,000 documents by
-// default, CW_BENCH_DOCS overrides), the events query plus merging, on
-// each backend. Run once:
+// BenchmarkTimeline measures the timeline queries an editor runs: one
+// year of one compound, and a whole year of everything (a year in
+// review), over a generated corpus (100,000 documents by default,
+// CW_BENCH_DOCS overrides), the events query plus merging, on each
+// backend. Run once:
 //
 //	go test -run '^$' -bench Timeline -benchtime 1x ./search/
 func BenchmarkTimeline(b *testing.B) {
@@ -245,6 +246,32 @@ func benchTimeline(b *testing.B, be search.Backend, es search.EventStore, g *sea
 	b.ReportMetric(ms(p99), "timeline-p99-ms")
 	b.Logf("%d docs (%d events) indexed in %s; one-year one-compound timeline: p50 %.2f ms, p99 %.2f ms (avg %d events, %d entries)",
 		len(g.Docs), 2*len(g.Docs), indexing.Round(time.Millisecond), ms(p50), ms(p99), events/runs, entries/runs)
+	// An editor's year in review: a whole year, no filter, up to
+	// search.MaxEvents events (the generated corpus has about 28,500 a
+	// year at 100,000 documents), the query and the merging timed apart.
+	const years = 7
+	var ql, ml []time.Duration
+	events, entries = 0, 0
+	for i := range years {
+		y := 2019 + i
+		q := search.EventQuery{From: time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(y, 12, 31, 0, 0, 0, 0, time.UTC)}
+		t0 := time.Now()
+		evs, err := es.Events(ctx, q)
+		if err != nil {
+			b.Fatal(err)
+		}
+		t1 := time.Now()
+		tl := timeline.Build(evs, timeline.Options{})
+		ql, ml = append(ql, t1.Sub(t0)), append(ml, time.Since(t1))
+		events += len(evs)
+		entries += len(tl.Entries) + len(tl.ToCheck)
+	}
+	slices.Sort(ql)
+	slices.Sort(ml)
+	b.ReportMetric(ms(ql[years/2]), "year-query-p50-ms")
+	b.ReportMetric(ms(ml[years/2]), "year-merge-p50-ms")
+	b.Logf("a whole year, no filter (%d years): query p50 %.0f ms, max %.0f ms; merge p50 %.0f ms, max %.0f ms (avg %d events, %d entries)",
+		years, ms(ql[years/2]), ms(ql[years-1]), ms(ml[years/2]), ms(ml[years-1]), events/years, entries/years)
 }
 
 // benchDocs is how many documents a benchmark generates: 100,000, or
