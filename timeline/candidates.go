@@ -144,17 +144,13 @@ func (x *candidates) offer(it, m *item, sim float64) {
 // count finds the candidates for it in the index.
 func (x *candidates) count(it *item) {
 	for i, v := range it.sig {
-		key := uint64(i)<<32 | uint64(v)
+		key := slotKey(i, v)
 		b, ok := x.slots[key]
 		if !ok {
 			continue
 		}
-		if b.drop(it) {
-			if b.one == nil {
-				delete(x.slots, key)
-				continue
-			}
-			x.slots[key] = b
+		if b = x.prune(it, key, b); b.one == nil {
+			continue
 		}
 		x.countOne(b.one)
 		for _, s := range b.more {
@@ -182,6 +178,22 @@ func (x *candidates) countOne(s *shape) {
 	if s.same++; s.same == leastSame {
 		x.found = append(x.found, s)
 	}
+}
+
+// slotKey is the index's key of a signature's slot i holding v.
+func slotKey(i int, v uint32) uint64 { return uint64(i)<<32 | uint64(v) }
+
+// prune takes the shapes expired for it out of the bucket b at key, and
+// returns what is left (nothing, b.one nil, when it took the bucket out).
+func (x *candidates) prune(it *item, key uint64, b bucket) bucket {
+	switch {
+	case !b.drop(it):
+	case b.one == nil:
+		delete(x.slots, key)
+	default:
+		x.slots[key] = b
+	}
+	return b
 }
 
 // drop takes the shapes expired for it out of b, and reports whether
@@ -239,7 +251,7 @@ func (x *candidates) index(it *item) {
 		s = &shape{sig: it.sig}
 		x.shapes[h] = s
 		for i, v := range it.sig {
-			key := uint64(i)<<32 | uint64(v)
+			key := slotKey(i, v)
 			b := x.slots[key]
 			if b.one == nil {
 				b.one = s
@@ -256,13 +268,7 @@ func (x *candidates) index(it *item) {
 // sweep takes every shape expired for it out of the index.
 func (x *candidates) sweep(it *item) {
 	for key, b := range x.slots {
-		switch {
-		case !b.drop(it):
-		case b.one == nil:
-			delete(x.slots, key)
-		default:
-			x.slots[key] = b
-		}
+		x.prune(it, key, b)
 	}
 	for h, s := range x.shapes {
 		if expired(it, s.end) {
