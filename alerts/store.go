@@ -33,12 +33,14 @@ type KV interface {
 //
 // Keys: subs bucket "sub.<id>" → Subscription, "status.<id>" → Status;
 // ledger bucket "story.<sub>.<story>" → Entry (what the subscription was
-// told of a story), "doc.<doc-id>" → DocState (what the stage has seen of
-// a document, across versions), "sig.<story>" → the story's MinHash.
+// told of a story), "sig.<story>" → the story's MinHash, and
+// "doc.<doc-id>" → DocState, which the stage wrote for every document
+// before a document's history travelled with it and reads now only for
+// messages published then.
 type Store struct {
 	Subs, Ledger KV
-	// bus reads the documents' states of a batch in one request and
-	// writes them without a wait each (Bus.Values, Bus.PutAsync).
+	// bus reads many keys in one request and writes them without a
+	// wait each (Bus.Values, Bus.PutAsync).
 	bus *bus.Bus
 }
 
@@ -296,13 +298,14 @@ func (s *Store) putEntryAsync(sub string, e *Entry) (func(context.Context) error
 	return s.putJSONAsync(ledgerKey(sub, e.Story), e)
 }
 
-// DocState is what the stage saw of a document before its current
-// version: the entities of every earlier version and the content hash of
-// the last, so a re-extraction or an edit that adds nothing is silent.
+// DocState is what the stage knows of a document's earlier versions:
+// the entities of every one and the content hash of the last, so a
+// re-extraction or an edit that adds nothing is silent. It comes from
+// the version's history (stateOf), or from the state the stage stored
+// for a message published before histories travelled.
 type DocState struct {
-	First    time.Time `json:"first"`
-	Entities []string  `json:"entities"`
-	Hash     string    `json:"hash"`
+	Entities []string `json:"entities"`
+	Hash     string   `json:"hash"`
 }
 
 // docStates reads the states of the documents ids in one request (a

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
 )
@@ -16,7 +17,8 @@ import (
 type subscriptions struct {
 	mu   sync.Mutex
 	subs map[string]*Subscription
-	gen  uint64 // bumped on every change
+	gen  uint64        // bumped on every change
+	next chan struct{} // closed at the next change
 }
 
 // watchSubscriptions starts the mirror and returns once it holds every
@@ -26,7 +28,7 @@ func watchSubscriptions(ctx context.Context, kv jetstream.KeyValue, onPut func(*
 	if err != nil {
 		return nil, fmt.Errorf("watch subscriptions: %w", err)
 	}
-	s := &subscriptions{subs: map[string]*Subscription{}}
+	s := &subscriptions{subs: map[string]*Subscription{}, next: make(chan struct{})}
 	ready := make(chan struct{})
 	go func() {
 		defer watch.Stop()
@@ -45,6 +47,8 @@ func watchSubscriptions(ctx context.Context, kv jetstream.KeyValue, onPut func(*
 				delete(s.subs, id)
 			}
 			s.gen++
+			close(s.next)
+			s.next = make(chan struct{})
 			s.mu.Unlock()
 			if put && onPut != nil {
 				onPut(&sub)
@@ -75,4 +79,50 @@ func (s *subscriptions) all() ([]*Subscription, uint64) {
 		out = append(out, sub)
 	}
 	return out, s.gen
+}
+
+// waitAny waits until there is a subscription and returns the earliest
+// creation time of those there are, or false once ctx is done. If there
+// is none when it is called or later, it calls idle once before waiting.
+func (s *subscriptions) waitAny(ctx context.Context, idle func()) (earliest time.Time, ok bool) {
+	idled := false
+	for {
+		s.mu.Lock()
+		n, next := len(s.subs), s.next
+		for _, sub := range s.subs {
+			if earliest.IsZero() || sub.Created.Before(earliest) {
+				earliest = sub.Created
+			}
+		}
+		s.mu.Unlock()
+		if n > 0 {
+			return earliest, true
+		}
+		if !idled {
+			idle()
+			idled = true
+		}
+		select {
+		case <-ctx.Done():
+			return time.Time{}, false
+		case <-next:
+		}
+	}
+}
+
+// waitNone waits until there is no subscription, or ctx is done.
+func (s *subscriptions) waitNone(ctx context.Context) {
+	for {
+		s.mu.Lock()
+		n, next := len(s.subs), s.next
+		s.mu.Unlock()
+		if n == 0 {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-next:
+		}
+	}
 }

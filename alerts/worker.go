@@ -64,6 +64,14 @@ func OpenStore(_ context.Context, b *bus.Bus) (*Store, error) {
 const nearDupWindow = 30 * 24 * time.Hour
 
 // Run matches until ctx is done.
+//
+// With no subscription there is nothing to match, and nothing to keep:
+// what the "only new" rules need of a document's earlier versions
+// travels with it (document.History). So the stage then has no consumer
+// at all, and costs the pipeline nothing; the first subscription creates
+// one that starts at the subscription's creation, less clockSkew, and
+// the last one's removal deletes it, since its place in the stream meant
+// nothing without a subscription.
 func (w *Worker) Run(ctx context.Context) error {
 	kv, err := w.bus.KeyValue(bus.BucketAlertSubs)
 	if err != nil {
@@ -100,91 +108,81 @@ func (w *Worker) Run(ctx context.Context) error {
 		}
 	}()
 	w.log.Info("alerts stage running", "consumer", bus.ConsumerAlerts)
-	// With no subscription the stage records only which entities each
-	// document has had, which a tagged message's headers say: its
-	// consumer then delivers them alone (bus.HeaderEntities), and whole
-	// messages while any subscription could match.
-	p, err := w.percolator()
-	if err != nil {
-		return err
-	}
 	st := bus.Stage{Name: bus.ConsumerAlerts, Stream: bus.StreamTagged, Schema: document.TaggedBusSchema,
-		MaxDeliver: bus.MaxDeliver, Batch: 100, HeadersOnly: p.Empty()}
-	headsOnly := st.HeadersOnly
-	return bus.Consume(ctx, w.bus, st, func(ctx context.Context, items []*bus.Item[document.TaggedHead]) {
-		// A batch delivered in the other mode is read all the same
-		// (tagged); the next ones come as this one's subscriptions need.
-		if p, err := w.percolator(); err == nil && p.Empty() != headsOnly {
-			if err := w.bus.SetHeadersOnly(ctx, st, p.Empty()); err != nil {
-				w.log.Warn("alerts consumer", "headers_only", p.Empty(), "err", err)
-			} else {
-				headsOnly = p.Empty()
+		MaxDeliver: bus.MaxDeliver, Batch: 100}
+	for {
+		earliest, ok := subs.waitAny(ctx, func() {
+			if err := w.bus.DeleteConsumer(ctx, st); err != nil && ctx.Err() == nil {
+				w.log.Warn("alerts consumer not deleted", "err", err)
 			}
+		})
+		if !ok {
+			return nil
 		}
-		ids := make([]string, len(items))
-		for i, it := range items {
-			ids[i] = it.Value.ID
+		st.StartTime = earliest.Add(-clockSkew)
+		cctx, cancel := context.WithCancel(ctx)
+		go func() {
+			subs.waitNone(cctx)
+			cancel()
+		}()
+		err := bus.Consume(cctx, w.bus, st, w.handle)
+		cancel()
+		switch {
+		case ctx.Err() != nil:
+			return nil
+		case errors.Is(err, bus.ErrConsumerGone):
+			// Deleted by a replica that saw no subscription a moment
+			// before this one saw one: made again, from the earliest
+			// subscription, and the ledger keeps what was alerted.
+			w.log.Warn("alerts consumer deleted while subscriptions remain; starting it again", "err", err)
+		case err != nil:
+			return err
 		}
-		states, bad, err := w.store.docStates(ctx, ids)
-		if err != nil {
-			for _, it := range items {
-				it.Err = err
-			}
-			return
-		}
-		// In order: a story's first copy must be in the ledger before its
-		// second is matched, and a document's state written by one item
-		// is the state the next version of it in the batch reads.
-		var n counts
-		for _, it := range items {
-			at := it.Value.TaggedAt
-			if at.IsZero() {
-				at = w.now()
-			}
-			if it.Err = bad[it.Value.ID]; it.Err != nil {
-				continue
-			}
-			p, err := w.percolator()
-			if err != nil {
-				it.Err = err
-				continue
-			}
-			t, err := tagged(ctx, w.bus, it, p)
-			if errors.Is(err, bus.ErrSuperseded) {
-				continue // its newer version comes after it
-			}
-			if err != nil {
-				it.Err = err
-				continue
-			}
-			it.Await, it.Err = w.process(ctx, p, t, at, &n, states)
-		}
-		n.save(ctx, w.store, w.log)
-	})
+	}
 }
 
-// tagged returns the document of an item the stage read as its head:
-// with no subscription to match, only the head's fields, for the state
-// the stage records is all it does with a document; otherwise the whole
-// message, decoded now (and fetched from the stream if it was delivered
-// without its body, in the batch that switched the consumer).
-func tagged(ctx context.Context, b *bus.Bus, it *bus.Item[document.TaggedHead], p *Percolator) (*document.Tagged, error) {
-	h := &it.Value
-	if p.Empty() {
-		t := &document.Tagged{Raw: document.Raw{Schema: h.Schema, ID: h.ID, ContentHash: h.ContentHash},
-			Entities: make([]document.Entity, len(h.Entities)), TaggedAt: h.TaggedAt}
-		for i, e := range h.Entities {
-			t.Entities[i] = document.Entity{Type: e.Type, ID: e.ID}
+// clockSkew is how much earlier than its earliest subscription a new
+// consumer starts: the stream's times are the server's, a subscription's
+// the clock of the process that made it. What it starts with that was
+// tagged before the subscription is not news to it (decide).
+const clockSkew = time.Minute
+
+// handle matches a batch of tagged documents.
+func (w *Worker) handle(ctx context.Context, items []*bus.Item[document.Tagged]) {
+	// Messages published before histories travelled have the state this
+	// stage kept for their documents then.
+	var legacy []string
+	for _, it := range items {
+		if it.Value.History == nil {
+			legacy = append(legacy, it.Value.ID)
 		}
-		return t, nil
 	}
-	t := new(document.Tagged)
-	// A message that does not decode is permanent (dead-lettered); one
-	// whose body could not be fetched is delivered again.
-	if err := it.DecodeAll(ctx, b, document.TaggedBusSchema, t); err != nil {
-		return nil, err
+	states, bad, err := w.store.docStates(ctx, legacy)
+	if err != nil {
+		for _, it := range items {
+			it.Err = err
+		}
+		return
 	}
-	return t, nil
+	// In order: a story's first copy must be in the ledger before its
+	// second is matched.
+	var n counts
+	for _, it := range items {
+		at := it.Value.TaggedAt
+		if at.IsZero() {
+			at = w.now()
+		}
+		if it.Err = bad[it.Value.ID]; it.Err != nil {
+			continue
+		}
+		p, err := w.percolator()
+		if err != nil {
+			it.Err = err
+			continue
+		}
+		it.Err = w.process(ctx, p, &it.Value, at, &n, states)
+	}
+	n.save(ctx, w.store, w.log)
 }
 
 // percolator returns the percolator for the current subscriptions,
@@ -213,7 +211,11 @@ func (w *Worker) percolator() (*Percolator, error) {
 func (w *Worker) Process(ctx context.Context, t *document.Tagged, taggedAt time.Time) error {
 	var n counts
 	defer n.save(ctx, w.store, w.log)
-	states, bad, err := w.store.docStates(ctx, []string{t.ID})
+	var legacy []string
+	if t.History == nil {
+		legacy = []string{t.ID}
+	}
+	states, bad, err := w.store.docStates(ctx, legacy)
 	if err != nil {
 		return err
 	}
@@ -224,40 +226,36 @@ func (w *Worker) Process(ctx context.Context, t *document.Tagged, taggedAt time.
 	if err != nil {
 		return err
 	}
-	await, err := w.process(ctx, p, t, taggedAt, &n, states)
-	if err != nil {
-		return err
-	}
-	return await(ctx)
+	return w.process(ctx, p, t, taggedAt, &n, states)
 }
 
-// process is Process for one document of a batch whose states were read
-// at once, matched by p: it tallies the alerts it makes in n, keeps the
-// document's new state in states for a later version of it in the batch,
-// and returns the wait for that state's write. With no subscription the
-// write is all the stage does with a document, and a wait for each one
-// in turn had cost more than the rest of its work.
-func (w *Worker) process(ctx context.Context, p *Percolator, t *document.Tagged, taggedAt time.Time, n *counts, states map[string]*DocState) (await func(context.Context) error, err error) {
-	ds := states[t.ID]
-	if hits := p.Match(t); len(hits) > 0 {
-		if err := w.alert(ctx, hits, t, ds, taggedAt, n); err != nil {
-			return nil, err
-		}
+// process is Process for one document of a batch, matched by p, with the
+// states of the batch's documents published before histories travelled;
+// it tallies the alerts it makes in n.
+func (w *Worker) process(ctx context.Context, p *Percolator, t *document.Tagged, taggedAt time.Time, n *counts, states map[string]*DocState) error {
+	hits := p.Match(t)
+	if len(hits) == 0 {
+		return nil
 	}
-	next := &DocState{First: taggedAt, Hash: t.ContentHash}
-	if ds != nil {
-		next.First, next.Entities = ds.First, slices.Clone(ds.Entities)
+	return w.alert(ctx, hits, t, stateOf(t, states), taggedAt, n)
+}
+
+// stateOf is what t's earlier versions held, from its history (nil for a
+// first version), or for a message published before histories travelled
+// the state this stage kept for its document then.
+func stateOf(t *document.Tagged, legacy map[string]*DocState) *DocState {
+	h := t.History
+	if h == nil {
+		return legacy[t.ID]
 	}
-	for _, e := range t.Entities {
-		if !slices.Contains(next.Entities, e.ID) {
-			next.Entities = append(next.Entities, e.ID)
-		}
+	if h.Hash == "" {
+		return nil
 	}
-	if await, err = w.store.putJSONAsync(docKey(t.ID), next); err != nil {
-		return nil, err
+	ds := &DocState{Hash: h.Hash, Entities: make([]string, len(h.Seen))}
+	for i, e := range h.Seen {
+		ds.Entities[i] = e.ID
 	}
-	states[t.ID] = next
-	return await, nil
+	return ds
 }
 
 // alertWave bounds the alerts sent before their acknowledgements are
@@ -520,7 +518,15 @@ func (c *counts) save(ctx context.Context, st *Store, log *slog.Logger) {
 // WaitMatched waits until the alerts stage has matched every tagged
 // document published so far, so `ingest` can exit knowing its alerts are
 // made (their delivery goes on in the stage processes).
+// With no subscription the stage has no consumer, and nothing to match.
 func WaitMatched(ctx context.Context, b *bus.Bus) error {
+	st, err := OpenStore(ctx, b)
+	if err != nil {
+		return err
+	}
+	if keys, err := listKeys(ctx, st.Subs, "sub.*"); err != nil || len(keys) == 0 {
+		return err
+	}
 	return b.WaitCaughtUp(ctx, nil, bus.Durable{Stream: bus.StreamTagged, Name: bus.ConsumerAlerts})
 }
 

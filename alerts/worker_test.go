@@ -12,10 +12,13 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/compoundwatch/compoundwatch/bus"
 	"github.com/compoundwatch/compoundwatch/document"
@@ -100,6 +103,16 @@ func TestOnlyNew(t *testing.T) {
 	var want []string
 	step := func(name string, tg *document.Tagged, at time.Time, add ...string) {
 		t.Helper()
+		// Each version carries its history, as the extractor stage
+		// gives it: what the tagged log held before it.
+		hs, err := b.TaggedHistories(ctx, []string{tg.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tg.History = hs[tg.ID]
+		if err := b.PublishTagged(ctx, deepCopy(t, *tg)); err != nil {
+			t.Fatal(err)
+		}
 		if err := w.Process(ctx, tg, at); err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
@@ -145,12 +158,12 @@ func TestOnlyNew(t *testing.T) {
 	}
 }
 
-// The running stage reads the states of a batch's documents in one
-// request and writes them without a wait each (acknowledging a document
-// only once its state is stored). An archive larger than a batch, tagged
-// before the subscription and re-extracted after it, makes one alert: for
-// the document whose new version gains a followed entity.
-func TestStageDocStates(t *testing.T) {
+// An archive larger than a batch, tagged before the subscription and
+// re-extracted after it, makes one alert: for the document whose new
+// version gains a followed entity. What the stage knows of the earlier
+// versions is the history each version carries: it writes no state of
+// its own for a document.
+func TestStageHistories(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	b, st := openStore(t)
@@ -160,6 +173,7 @@ func TestStageDocStates(t *testing.T) {
 	x := extractor.New(testGazetteer(t))
 	const n = 250 // more than a batch
 	ids, hashes := make([]string, n), make([]string, n)
+	var entities7 []document.EntityRef
 	publish := func(i int, text string, at time.Time) {
 		t.Helper()
 		raw := document.Raw{Source: fmt.Sprintf("/archive/%03d.txt", i), Title: "Archive", Text: text}
@@ -167,6 +181,11 @@ func TestStageDocStates(t *testing.T) {
 		tg := x.Extract(raw)
 		tg.TaggedAt = at
 		ids[i], hashes[i] = tg.ID, tg.ContentHash
+		if i == 7 && entities7 == nil {
+			for _, e := range tg.Entities {
+				entities7 = append(entities7, document.EntityRef{Type: e.Type, ID: e.ID})
+			}
+		}
 		if err := b.PublishTagged(ctx, tg); err != nil {
 			t.Fatal(err)
 		}
@@ -182,31 +201,33 @@ func TestStageDocStates(t *testing.T) {
 		publish(i, text(i)+" A lawyer for its owner declined to comment.", t0.Add(time.Minute))
 	}
 	waitMatched(ctx, t, b)
+	seen := entities7
 	publish(7, text(7)+" Prince Group chairman Chen Zhi was named in the filing.", t0.Add(2*time.Minute))
 	waitMatched(ctx, t, b)
 	want := []string{"new " + ids[7][:6]}
 	if got := kinds(t, b, sub); strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Errorf("alerts %v, want %v", got, want)
 	}
-	states, bad, err := st.docStates(ctx, ids)
-	if err != nil || bad != nil {
-		t.Fatal(err, bad)
+	hs, err := b.TaggedHistories(ctx, ids[7:8])
+	if err != nil {
+		t.Fatal(err)
 	}
-	if len(states) != n {
-		t.Errorf("%d documents have a state, want %d", len(states), n)
+	if h := hs[ids[7]]; h.Hash != hashes[7] || len(h.Seen) <= len(seen) || !slices.Equal(h.Seen[:len(seen)], seen) {
+		t.Errorf("history after the version that gained an entity: %+v; want hash %s and %v first, then more", h, hashes[7], seen)
 	}
-	if s := states[ids[7]]; s == nil || len(s.Entities) < 2 || !s.First.Equal(t0.Add(-time.Hour)) || s.Hash != hashes[7] {
-		t.Errorf("state of the document that gained an entity: %+v (its last version's hash %s)", s, hashes[7])
+	if keys, err := listKeys(ctx, st.Ledger, "doc.*"); err != nil || len(keys) > 0 {
+		t.Errorf("the stage wrote %d document states (%v), want none", len(keys), err)
 	}
 	stop()
 }
 
-// With no subscription the stage reads only each document's head
-// (document.TaggedHead) and records its state from it. A subscription
-// added later (here across a restart, as a new process finds it) sees
-// those states: an edit of a document that already named a followed
-// entity alerts nothing, and one that gains a followed entity alerts.
-func TestStageStatesWithoutSubscriptions(t *testing.T) {
+// With no subscription the stage has no consumer: it costs the pipeline
+// nothing. A subscription added later (here across a restart, as a new
+// process finds it) still knows each document's earlier versions from
+// the history they carry: an edit of a document that already named a
+// followed entity alerts nothing, and one that gains a followed entity
+// alerts.
+func TestStageIdleWithoutSubscriptions(t *testing.T) {
 	ctx := context.Background()
 	b, st := openStore(t)
 	x := extractor.New(testGazetteer(t))
@@ -229,24 +250,13 @@ func TestStageStatesWithoutSubscriptions(t *testing.T) {
 		chenZhi = " Prince Group chairman Chen Zhi was named in the filing."
 	)
 	stop := run()
-	a := publish("/archive/a.txt", huangLe, t0.Add(-time.Hour))
-	c := publish("/archive/c.txt", other, t0.Add(-time.Hour))
+	publish("/archive/a.txt", huangLe, t0.Add(-time.Hour))
+	publish("/archive/c.txt", other, t0.Add(-time.Hour))
 	waitMatched(ctx, t, b)
+	if consumerExists(t, b) {
+		t.Error("no subscription: the stage has a consumer")
+	}
 	stop()
-	states, bad, err := st.docStates(ctx, []string{a.ID, c.ID})
-	if err != nil || bad != nil {
-		t.Fatal(err, bad)
-	}
-	for _, tg := range []document.Tagged{a, c} {
-		s := states[tg.ID]
-		var ids []string
-		for _, e := range tg.Entities {
-			ids = append(ids, e.ID)
-		}
-		if s == nil || s.Hash != tg.ContentHash || !s.First.Equal(tg.TaggedAt) || strings.Join(s.Entities, ",") != strings.Join(ids, ",") {
-			t.Errorf("state of %s: %+v, want hash %s, first %v, entities %v", tg.Source, s, tg.ContentHash, tg.TaggedAt, ids)
-		}
-	}
 	sub := addSub(t, st, Spec{Entities: []string{"Huang Le", "Chen Zhi"}, Atom: true}, t0)
 	stop = run()
 	defer stop()
@@ -258,12 +268,22 @@ func TestStageStatesWithoutSubscriptions(t *testing.T) {
 	}
 }
 
-// TestStageHeadsOnlyUntilSubscribed: with no subscription the stage's
-// consumer delivers headers only (a tagged message's head is in them),
-// whole messages from the first batch after a subscription appears, so
-// that the subscription's first document is matched on its text, and
-// headers only again once the last subscription goes.
-func TestStageHeadsOnlyUntilSubscribed(t *testing.T) {
+// consumerExists reports whether the alerts stage's consumer exists.
+func consumerExists(t *testing.T, b *bus.Bus) bool {
+	t.Helper()
+	_, err := b.Pending(context.Background(), bus.StreamTagged, Stage)
+	if err != nil && !errors.Is(err, jetstream.ErrConsumerNotFound) {
+		t.Fatal(err)
+	}
+	return err == nil
+}
+
+// TestStageConsumerOnlyWhileSubscribed: the stage has a consumer only
+// while there is a subscription, one that starts at the subscription's
+// creation (less clockSkew), so that what was tagged while there was
+// none is neither matched nor kept; the last subscription's removal
+// deletes it, and the one after starts anew.
+func TestStageConsumerOnlyWhileSubscribed(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	b, st := openStore(t)
@@ -278,7 +298,6 @@ func TestStageHeadsOnlyUntilSubscribed(t *testing.T) {
 		}
 		return tg
 	}
-	headersOnly := func() bool { return natstest.ConsumerConfig(t, b.URL(), bus.StreamTagged, Stage).HeadersOnly }
 	w := newWorker(t, b)
 	stop := runWorker(t, ctx, w)
 	defer stop()
@@ -293,40 +312,45 @@ func TestStageHeadsOnlyUntilSubscribed(t *testing.T) {
 			return len(subs) == n
 		}
 	}
+	exists := func() bool { return consumerExists(t, b) }
+	gone := func() bool { return !consumerExists(t, b) }
 
 	const huangLe = "Police searched the Majestic 2 compound in Sihanoukville."
 	waitFor(t, "the stage to start", seen(0))
 	first := publish("/a.txt", huangLe)
 	waitMatched(ctx, t, b)
-	if !headersOnly() {
-		t.Error("no subscription: the consumer delivers whole messages")
+	if exists() {
+		t.Error("no subscription: the stage has a consumer")
 	}
 
 	sub := addSub(t, st, Spec{Query: "raided", Atom: true}, time.Now().UTC())
-	waitFor(t, "the stage to see the subscription", seen(1))
+	waitFor(t, "the consumer", exists)
+	cfg := natstest.ConsumerConfig(t, b.URL(), bus.StreamTagged, Stage)
+	if cfg.OptStartTime == nil || !cfg.OptStartTime.Equal(sub.Created.Add(-clockSkew)) {
+		t.Errorf("the consumer starts at %v, want %v", cfg.OptStartTime, sub.Created.Add(-clockSkew))
+	}
 	raided := publish("/b.txt", "Officers raided an office tower in Phnom Penh on Tuesday night.")
 	publish("/a.txt", huangLe+" Months later a task force raided it and seized servers.") // an edit, matched now
 	waitMatched(ctx, t, b)
 	if got, want := strings.Join(kinds(t, b, sub), ","), "new "+raided.ID[:6]+",new "+first.ID[:6]; got != want {
 		t.Errorf("alerts %q, want %q", got, want)
 	}
-	later := publish("/c.txt", "Investigators raided warehouses near Bavet after a tip from workers.")
-	waitMatched(ctx, t, b)
-	if headersOnly() {
-		t.Error("with a subscription: the consumer delivers headers only")
-	}
-	if got := kinds(t, b, sub); len(got) != 3 || got[2] != "new "+later.ID[:6] {
-		t.Errorf("alerts %q, want a third for %s", got, later.ID[:6])
-	}
 
 	if err := st.Remove(ctx, sub.ID); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "the stage to see the subscription go", seen(0))
-	publish("/d.txt", huangLe+" A fourth story.")
+	waitFor(t, "the consumer to go", gone)
+	publish("/d.txt", huangLe+" A fourth story: the building was raided again.")
 	waitMatched(ctx, t, b)
-	if !headersOnly() {
-		t.Error("the last subscription gone: the consumer delivers whole messages")
+
+	// Tagged before this subscription: /d.txt is not news to it.
+	sub = addSub(t, st, Spec{Query: "raided", Atom: true}, time.Now().UTC())
+	waitFor(t, "the consumer again", exists)
+	later := publish("/c.txt", "Investigators raided warehouses near Bavet after a tip from workers.")
+	waitMatched(ctx, t, b)
+	if got, want := strings.Join(kinds(t, b, sub), ","), "new "+later.ID[:6]; got != want {
+		t.Errorf("alerts %q, want %q", got, want)
 	}
 }
 
@@ -397,37 +421,66 @@ func TestStageManySubscriptions(t *testing.T) {
 	stop()
 }
 
-// A document state that does not decode fails its document, not the
-// batch it came in: the other documents of the batch get their states.
-func TestStageBadDocState(t *testing.T) {
+// A message published before histories travelled is read with the
+// state the stage kept for its document then; a state that does not
+// decode fails its document alone, not the batch it came in.
+func TestStageLegacyDocState(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	b, st := openStore(t)
+	sub := addSub(t, st, Spec{Entities: []string{"Huang Le"}, Atom: true}, time.Now().UTC().Add(-time.Hour))
 	x := extractor.New(testGazetteer(t))
-	var ids []string
 	var docs []document.Tagged
-	for i := range 3 {
-		raw := document.Raw{Source: fmt.Sprintf("/bad/%d.txt", i), Title: "Bad", Text: "Police searched the Majestic 2 compound in Sihanoukville."}
+	for i, text := range []string{
+		"Police searched the Majestic 2 compound in Sihanoukville.",
+		"Workers who left the Majestic 2 compound described locked gates and confiscated passports.",
+		"A court heard that wages at the Majestic 2 compound went unpaid for months.",
+		"Satellite images show new dormitories rising beside the Majestic 2 compound this spring.",
+	} {
+		raw := document.Raw{Source: fmt.Sprintf("/legacy/%d.txt", i), Title: "Legacy", Text: text}
 		raw.Finalize()
 		tg := x.Extract(raw)
-		ids, docs = append(ids, tg.ID), append(docs, tg)
+		tg.TaggedAt = time.Now().UTC()
+		docs = append(docs, tg)
 	}
-	if _, err := st.Ledger.Put(ctx, docKey(ids[1]), []byte("{not json")); err != nil {
+	// The states of an earlier version: 1 does not decode; 2 had the
+	// compound already, so its version is not news; 0 and 3 have none.
+	if _, err := st.Ledger.Put(ctx, docKey(docs[1].ID), []byte("{not json")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Ledger.Put(ctx, docKey(docs[2].ID), []byte(`{"entities":["huang-le-majestic-two"],"hash":"earlier"}`)); err != nil {
 		t.Fatal(err)
 	}
 	for _, tg := range docs {
-		if err := b.PublishTagged(ctx, tg); err != nil {
+		// As the bus published them before: no history.
+		if _, err := b.Publish(ctx, bus.TaggedSubject(tg.ID), tg.ID+":"+tg.ContentHash, document.TaggedBusSchema, tg, nil); err != nil {
 			t.Fatal(err)
 		}
 	}
 	go newWorker(t, b).Run(ctx)
-	waitFor(t, "the good documents' states", func() bool {
-		states, _, err := st.docStates(ctx, ids)
-		return err == nil && states[ids[0]] != nil && states[ids[2]] != nil
+	want := "new " + docs[0].ID[:6] + ",new " + docs[3].ID[:6]
+	waitFor(t, "the alerts of the documents with good states", func() bool {
+		as, err := Alerts(ctx, b, sub.ID, time.Time{})
+		return err == nil && len(as) >= 2
 	})
-	if _, bad, err := st.docStates(ctx, ids); err != nil || bad[ids[1]] == nil || !strings.Contains(bad[ids[1]].Error(), docKey(ids[1])) {
-		t.Errorf("the bad state: %v, %v; want a decode error naming its key", bad, err)
+	if got := strings.Join(kinds(t, b, sub), ","); got != want {
+		t.Errorf("alerts %q, want %q", got, want)
 	}
+}
+
+// deepCopy is tg through JSON: PublishTagged compacts what it is given,
+// and the caller still reads it whole.
+func deepCopy(t *testing.T, tg document.Tagged) document.Tagged {
+	t.Helper()
+	data, err := json.Marshal(tg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out document.Tagged
+	if err := json.Unmarshal(data, &out); err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
 
 type receiver struct {

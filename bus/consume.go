@@ -85,12 +85,6 @@ func (d *DeadLetter) PayloadSchema() string { return d.Schema }
 func (b *Bus) deadLetter(ctx context.Context, stage string, msg jetstream.Msg, reason error) error {
 	dl := DeadLetter{Schema: DeadSchema, Stage: stage, Reason: reason.Error(), Subject: msg.Subject(),
 		Header: msg.Headers(), Data: msg.Data(), At: time.Now().UTC()}
-	if bodiless(msg) {
-		// The letter keeps the message whole, not what was delivered.
-		if sm, err := b.stored(ctx, msg); err == nil {
-			dl.Header, dl.Data = sm.Header, sm.Data
-		}
-	}
 	id := stage + ":" + msg.Subject()
 	if md, err := msg.Metadata(); err == nil {
 		dl.Stream, dl.Sequence, dl.Delivered = md.Stream, md.Sequence.Stream, md.NumDelivered
@@ -152,13 +146,16 @@ type Stage struct {
 	// a running call becomes a run of its own, while one held back joins
 	// the documents that arrive meanwhile.
 	HoldPartial bool
-	// HeadersOnly has the server deliver the stage's messages without
-	// their bodies, for a stage that reads only what their headers hold
-	// (a tagged document's head: see HeaderEntities). A message whose
-	// body it turns out to need after all is fetched from its stream
-	// (Item.DecodeAll). SetHeadersOnly changes it while the stage runs.
-	HeadersOnly bool
+	// StartTime is where the consumer begins when this creates it: at
+	// the first message stored at or after it (zero: the stream's
+	// first). A consumer that exists keeps its place.
+	StartTime time.Time
 }
+
+// ErrConsumerGone reports that a stage's durable consumer was deleted
+// while the stage ran (DeleteConsumer, or an operator): its place in
+// the stream went with it, so Consume stops rather than ask it again.
+var ErrConsumerGone = errors.New("consumer deleted")
 
 // Item is one message handed to a stage, decoded.
 type Item[T any] struct {
@@ -178,17 +175,6 @@ type Item[T any] struct {
 	// a stage with its own retry schedule (webhooks) reads it.
 	Delivered int
 	msg       jetstream.Msg
-}
-
-// DecodeAll decodes the item's message again, whole, into v, checking
-// schema as Consume does. A stage that consumes a part of a payload (a
-// document.TaggedHead) calls it for the items that turn out to need the
-// rest; the message is the one delivered, not a later version. One
-// delivered without its body (Stage.HeadersOnly) is fetched from its
-// stream by sequence; ErrSuperseded says a newer version has replaced it
-// there, and the newer version is the one to handle.
-func (it *Item[T]) DecodeAll(ctx context.Context, b *Bus, schema string, v any) error {
-	return b.decodeMsg(ctx, it.msg, schema, v)
 }
 
 // Consume runs a stage until ctx is done: it fetches batches from the
@@ -222,7 +208,7 @@ func consume[T any](ctx context.Context, b *Bus, st Stage, handle func(ctx conte
 		if md, err := m.Metadata(); err == nil {
 			it.Delivered = int(md.NumDelivered)
 		}
-		return decoded[T]{it, b.decodeMsg(ctx, m, st.Schema, &it.Value)}
+		return decoded[T]{it, b.decode(ctx, m.Subject(), m.Headers(), m.Data(), st.Schema, &it.Value)}
 	}
 	// A batch that lingers is decoded while it gathers, so that a service
 	// the stage feeds (the indexer's search engine) gets the next batch
@@ -247,11 +233,6 @@ func consume[T any](ctx context.Context, b *Bus, st Stage, handle func(ctx conte
 			if !ok {
 				d = decode(m)
 			}
-			if errors.Is(d.err, ErrSuperseded) {
-				m.Ack()
-				b.obs.Settled(st.Name, OutcomeSuperseded)
-				continue
-			}
 			if d.err != nil {
 				b.settle(ctx, st, m, d.err)
 				continue
@@ -271,6 +252,11 @@ func consume[T any](ctx context.Context, b *Bus, st Stage, handle func(ctx conte
 			b.settle(ctx, st, it.msg, it.Err)
 		}
 	})
+}
+
+// gone reports whether a fetch failed because the consumer was deleted.
+func gone(err error) bool {
+	return errors.Is(err, jetstream.ErrConsumerDeleted) || errors.Is(err, jetstream.ErrConsumerNotFound)
 }
 
 // decoded is a message read into the item a handler gets, or why it
@@ -375,16 +361,28 @@ func (st Stage) maxAckPending() int {
 func (b *Bus) consumer(ctx context.Context, st Stage) (jetstream.Consumer, error) {
 	var c jetstream.Consumer
 	err := retry(ctx, func(ctx context.Context) error {
-		var err error
-		c, err = b.js.CreateOrUpdateConsumer(ctx, st.Stream, jetstream.ConsumerConfig{
+		cfg := jetstream.ConsumerConfig{
 			Durable:       st.Name,
 			AckPolicy:     jetstream.AckExplicitPolicy,
 			AckWait:       AckWait,
 			MaxDeliver:    st.MaxDeliver,
 			MaxAckPending: st.maxAckPending(),
 			DeliverPolicy: jetstream.DeliverAllPolicy,
-			HeadersOnly:   st.HeadersOnly,
-		})
+		}
+		if !st.StartTime.IsZero() {
+			start := st.StartTime.UTC()
+			cfg.DeliverPolicy, cfg.OptStartTime = jetstream.DeliverByStartTimePolicy, &start
+		}
+		// Where a consumer starts cannot be updated, and need not be:
+		// one that exists keeps its own.
+		if have, err := b.js.Consumer(ctx, st.Stream, st.Name); err == nil {
+			info := have.CachedInfo()
+			cfg.DeliverPolicy, cfg.OptStartSeq, cfg.OptStartTime = info.Config.DeliverPolicy, info.Config.OptStartSeq, info.Config.OptStartTime
+		} else if !errors.Is(err, jetstream.ErrConsumerNotFound) {
+			return err
+		}
+		var err error
+		c, err = b.js.CreateOrUpdateConsumer(ctx, st.Stream, cfg)
 		return err
 	})
 	if err != nil {
@@ -393,15 +391,15 @@ func (b *Bus) consumer(ctx context.Context, st Stage) (jetstream.Consumer, error
 	return c, nil
 }
 
-// SetHeadersOnly switches a running stage's consumer between delivering
-// headers only and whole messages (Stage.HeadersOnly); the server applies
-// it from the next delivery. The replicas of a stage share the consumer,
-// so it is one setting for all of them: each should derive it from state
-// they share (the alerts stage: whether any subscription exists).
-func (b *Bus) SetHeadersOnly(ctx context.Context, st Stage, on bool) error {
-	st.HeadersOnly = on
-	_, err := b.consumer(ctx, st)
-	return err
+// DeleteConsumer deletes a stage's durable consumer and with it the
+// stage's place in its stream; a stage running on it stops with
+// ErrConsumerGone. One that does not exist is no error.
+func (b *Bus) DeleteConsumer(ctx context.Context, st Stage) error {
+	err := b.js.DeleteConsumer(ctx, st.Stream, st.Name)
+	if err != nil && !errors.Is(err, jetstream.ErrConsumerNotFound) {
+		return fmt.Errorf("delete consumer %s on %s: %w", st.Name, st.Stream, err)
+	}
+	return nil
 }
 
 // settle acks, naks or dead-letters msg according to the handler's error:
@@ -463,6 +461,9 @@ func batches(ctx context.Context, c jetstream.Consumer, max, inflight int, linge
 			if ctx.Err() != nil {
 				return nil
 			}
+			if gone(err) {
+				return fmt.Errorf("fetch: %w: %w", ErrConsumerGone, err)
+			}
 			return fmt.Errorf("fetch: %w", err)
 		}
 		var batch []jetstream.Msg
@@ -473,6 +474,9 @@ func batches(ctx context.Context, c jetstream.Consumer, max, inflight int, linge
 		if err := first.Error(); err != nil && !errors.Is(err, jetstream.ErrNoMessages) && !errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
 			if errors.Is(err, nats.ErrConnectionClosed) {
 				return err
+			}
+			if gone(err) {
+				return fmt.Errorf("fetch: %w: %w", ErrConsumerGone, err)
 			}
 			time.Sleep(100 * time.Millisecond)
 		}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
+	"reflect"
 	"runtime/pprof"
 	"slices"
 	"strings"
@@ -1076,4 +1077,152 @@ func (c *tally) counts() map[string]int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return maps.Clone(c.n)
+}
+
+// TestTaggedHistories: each tagged version carries what the log held of
+// the versions before it, read when it is published, or for a batch at
+// once (TaggedHistories): the hash of the version before and every
+// entity of the earlier versions, each once in the order it first
+// appeared; a first version's history is empty, and a version the log
+// holds that does not decode counts as none.
+func TestTaggedHistories(t *testing.T) {
+	ctx := t.Context()
+	b := open(t, t.TempDir())
+	defer b.Close()
+	ent := func(typ, id string) document.Entity { return document.Entity{Type: typ, ID: id, Name: id} }
+	ref := func(typ, id string) document.EntityRef { return document.EntityRef{Type: typ, ID: id} }
+	versions := []document.Tagged{
+		{Raw: document.Raw{ID: "doc", ContentHash: "h1", Text: "one"},
+			Entities: []document.Entity{ent(document.Compound, "huang-le"), ent(document.Province, "svay-rieng")}},
+		{Raw: document.Raw{ID: "doc", ContentHash: "h2", Text: "two"},
+			Entities: []document.Entity{ent(document.Tycoon, "try-pheap"), ent(document.Compound, "huang-le")}},
+		{Raw: document.Raw{ID: "doc", ContentHash: "h3", Text: "three"}},
+	}
+	want := []*document.History{
+		{},
+		{Hash: "h1", Seen: []document.EntityRef{ref(document.Compound, "huang-le"), ref(document.Province, "svay-rieng")}},
+		{Hash: "h2", Seen: []document.EntityRef{ref(document.Compound, "huang-le"), ref(document.Province, "svay-rieng"), ref(document.Tycoon, "try-pheap")}},
+		{Hash: "h3", Seen: []document.EntityRef{ref(document.Compound, "huang-le"), ref(document.Province, "svay-rieng"), ref(document.Tycoon, "try-pheap")}},
+	}
+	last := func() *document.History {
+		t.Helper()
+		var h *document.History
+		err := bus.Replay(ctx, b, bus.StreamTagged, document.TaggedBusSchema, 10, func(ts []document.Tagged, _ int) error {
+			for _, tg := range ts {
+				if tg.ID == "doc" {
+					h = tg.History
+				}
+			}
+			return nil
+		}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return h
+	}
+	for i, v := range versions {
+		if err := b.PublishTagged(ctx, v); err != nil {
+			t.Fatal(err)
+		}
+		if got := last(); !reflect.DeepEqual(got, want[i]) {
+			t.Errorf("version %d carries %+v, want %+v", i+1, got, want[i])
+		}
+	}
+	// A batch's at once, a document the log does not hold among them.
+	hs, err := b.TaggedHistories(ctx, []string{"doc", "new"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(hs, map[string]*document.History{"doc": want[3], "new": {}}) {
+		t.Errorf("histories %+v, want %+v and an empty one", hs, want[3])
+	}
+	// A history given by the caller is the one published.
+	given := &document.History{Hash: "elsewhere", Seen: []document.EntityRef{ref(document.Compound, "kk-park")}}
+	if err := b.PublishTagged(ctx, document.Tagged{Raw: document.Raw{ID: "doc", ContentHash: "h4", Text: "four"}, History: given}); err != nil {
+		t.Fatal(err)
+	}
+	if got := last(); !reflect.DeepEqual(got, given) {
+		t.Errorf("published %+v, want the caller's %+v", got, given)
+	}
+	// Not a tagged document: no history, and tagging goes on.
+	if _, err := b.Publish(ctx, bus.TaggedSubject("junk"), "junk", document.TaggedBusSchema, "not an object", nil); err != nil {
+		t.Fatal(err)
+	}
+	if hs, err := b.TaggedHistories(ctx, []string{"junk"}); err != nil || !reflect.DeepEqual(hs["junk"], &document.History{}) {
+		t.Errorf("history after an undecodable version: %+v, %v; want an empty one", hs["junk"], err)
+	}
+}
+
+// TestConsumerStartAndDelete: a stage's consumer made with a StartTime
+// delivers what was stored from then on; one that exists keeps its place
+// whatever StartTime a later start gives; deleting it stops a stage
+// running on it with ErrConsumerGone, and deleting one that does not
+// exist is no error.
+func TestConsumerStartAndDelete(t *testing.T) {
+	ctx := t.Context()
+	b := open(t, t.TempDir())
+	defer b.Close()
+	publish := func(id string) {
+		t.Helper()
+		raw := &document.Raw{Source: id, Text: id}
+		if _, err := b.PublishRaw(ctx, raw); err != nil {
+			t.Fatal(err)
+		}
+	}
+	publish("before")
+	time.Sleep(20 * time.Millisecond)
+	start := time.Now()
+	publish("after")
+	st := bus.Stage{Name: "late", Stream: bus.StreamRaw, Schema: document.RawSchema, MaxDeliver: 3, StartTime: start}
+	run := func(st bus.Stage) (got chan string, done chan error, stop func()) {
+		got, done = make(chan string, 10), make(chan error, 1)
+		cctx, stop := context.WithCancel(ctx)
+		go func() {
+			done <- bus.Consume(cctx, b, st, func(_ context.Context, items []*bus.Item[document.Raw]) {
+				for _, it := range items {
+					got <- it.Value.Source
+				}
+			})
+		}()
+		return got, done, stop
+	}
+	next := func(got chan string) string {
+		t.Helper()
+		select {
+		case s := <-got:
+			return s
+		case <-time.After(10 * time.Second):
+			t.Fatal("nothing delivered")
+			return ""
+		}
+	}
+	got, done, stop := run(st)
+	if s := next(got); s != "after" {
+		t.Errorf("first delivery %q, want the message stored after the start", s)
+	}
+	stop()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	st.StartTime = time.Time{} // the stream's first, were it made now
+	publish("later")
+	got, done, stop = run(st)
+	defer stop()
+	if s := next(got); s != "later" {
+		t.Errorf("after a restart: %q, want the consumer to go on from its place", s)
+	}
+	if err := b.DeleteConsumer(ctx, st); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-done:
+		if !errors.Is(err, bus.ErrConsumerGone) {
+			t.Errorf("the stage stopped with %v, want ErrConsumerGone", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the stage runs on a deleted consumer")
+	}
+	if err := b.DeleteConsumer(ctx, st); err != nil {
+		t.Errorf("deleting it again: %v", err)
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	json "github.com/goccy/go-json"
@@ -362,9 +363,20 @@ func (b *Bus) PublishTagged(ctx context.Context, t document.Tagged) error {
 // (document.TaggedBusSchema): t is compacted in place (Tagged.Compact),
 // so the caller must not need its mentions', figures' and events' texts
 // after.
+//
+// t carries its history (document.History): the caller's, as a stage
+// publishing a batch looks them up at once (TaggedHistories), or else
+// looked up here.
 func (b *Bus) PublishTaggedAsync(ctx context.Context, t document.Tagged) (await func(context.Context) error, err error) {
 	if t.TaggedAt.IsZero() {
 		t.TaggedAt = time.Now().UTC()
+	}
+	if t.History == nil {
+		hs, err := b.TaggedHistories(ctx, []string{t.ID})
+		if err != nil {
+			return nil, err
+		}
+		t.History = hs[t.ID]
 	}
 	t.Schema = document.TaggedBusSchema
 	hdr := nats.Header{HeaderContentHash: {t.ContentHash}}
@@ -373,7 +385,6 @@ func (b *Bus) PublishTaggedAsync(ctx context.Context, t document.Tagged) (await 
 			return nil, err
 		}
 	}
-	setHead(hdr, &t)
 	t.Compact()
 	acked, err := b.PublishAsync(ctx, TaggedSubject(t.ID), t.ID+":"+t.ContentHash+":"+t.Extractor, document.TaggedBusSchema, t, hdr)
 	if err != nil {
@@ -383,6 +394,41 @@ func (b *Bus) PublishTaggedAsync(ctx context.Context, t document.Tagged) (await 
 		_, err := acked(ctx)
 		return err
 	}, nil
+}
+
+// TaggedHistories returns the history the next tagged version of each
+// document of ids carries (document.TaggedHead.Next of the version the
+// log holds, or an empty history where it holds none), looked up in one
+// request (a batch direct get). A version the log holds that does not
+// decode is logged and read as none: it is no reason to stop tagging.
+//
+// A version tagged while the one before it is still on its way to the
+// log (two replicas of the extractor given the two versions at once)
+// does not see it; the alerts stage's ledger still keeps every alert
+// made once.
+func (b *Bus) TaggedHistories(ctx context.Context, ids []string) (map[string]*document.History, error) {
+	subjects := make([]string, len(ids))
+	for i, id := range ids {
+		subjects[i] = TaggedSubject(id)
+	}
+	hs := make(map[string]*document.History, len(ids))
+	err := b.lastMsgs(ctx, StreamTagged, subjects, func(m *jetstream.RawStreamMsg) {
+		var h document.TaggedHead
+		if err := b.decode(ctx, m.Subject, m.Header, m.Data, "", &h); err != nil {
+			b.log.Warn("previous tagged version unreadable", "subject", m.Subject, "err", err)
+			return
+		}
+		hs[strings.TrimPrefix(m.Subject, SubjectTagged+".")] = h.Next()
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range ids {
+		if hs[id] == nil {
+			hs[id] = &document.History{}
+		}
+	}
+	return hs, nil
 }
 
 // publishMentions publishes one mention event per entity of t. Each says

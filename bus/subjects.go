@@ -28,10 +28,10 @@
 // beyond the window, publishers compare the content hash header with the
 // last message on the document's subject.
 //
-// A tagged message carries its head (document.TaggedHead) in headers too
-// (HeaderEntities, HeaderTaggedAt), so that a stage needing no more than
-// the head (the alerts stage with no subscription) reads CW_TAGGED
-// through a consumer that delivers headers only (Stage.HeadersOnly).
+// A tagged message carries its document's history (document.History):
+// what the log held of its earlier versions, read by the extractor stage
+// before it publishes the next (TaggedHistories), so that the alerts
+// stage needs no state of its own for each document.
 //
 // Payloads larger than the server's max payload go to the object store
 // bucket cw-bodies; the message then carries only the header Cw-Body with
@@ -75,23 +75,6 @@ const (
 	HeaderContentHash = "Cw-Content-Hash"
 	HeaderBody        = "Cw-Body"
 	HeaderReason      = "Cw-Reason"
-)
-
-// The head of a tagged message in its headers (see the package comment):
-// a consumer that delivers headers alone sends a few hundred bytes a
-// document instead of the whole message (12.5 KB on the benchmark's
-// articles). The id is the subject's last token and the content hash is
-// HeaderContentHash, as on every tagged message.
-const (
-	// HeaderEntities lists the document's entities as type:id pairs
-	// separated by single spaces, in the body's order; present and empty
-	// for a document without entities. A tagged message whose entities
-	// cannot be written so (an id with white space) goes without it,
-	// and a reader fetches its body instead.
-	HeaderEntities = "Cw-Entities"
-	// HeaderTaggedAt is the document's tagged_at, RFC 3339 with
-	// nanoseconds.
-	HeaderTaggedAt = "Cw-Tagged-At"
 )
 
 // Durable consumer names, one per stage: replicas of a stage share its

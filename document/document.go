@@ -89,6 +89,10 @@ type Tagged struct {
 	// TaggedAt is when the extractor stage tagged this version. Alerts
 	// use it to tell new documents from the archive.
 	TaggedAt time.Time `json:"tagged_at,omitzero"`
+	// History is what the tagged log held of the document's earlier
+	// versions when this one was tagged; nil outside the bus, and on
+	// messages published before it travelled.
+	History *History `json:"history,omitempty"`
 }
 
 // Entity types.

@@ -3,6 +3,7 @@ package document
 import (
 	"encoding/json"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -91,4 +92,39 @@ func clone(t *testing.T, d Tagged) Tagged {
 		t.Fatal(err)
 	}
 	return c
+}
+
+// TestHistoryNext: the history a version passes on is its own hash and
+// its entities added, each once and in the order first seen, to what
+// its own history had seen; a version without a history counts as its
+// document's first.
+func TestHistoryNext(t *testing.T) {
+	a, b, c := EntityRef{Compound, "huang-le"}, EntityRef{Tycoon, "ly-yong-phat"}, EntityRef{Province, "koh-kong"}
+	for _, tt := range []struct {
+		name string
+		head TaggedHead
+		want History
+	}{
+		{"first version", TaggedHead{ContentHash: "h1", Entities: []EntityRef{a, b}}, History{Hash: "h1", Seen: []EntityRef{a, b}}},
+		{"no entities", TaggedHead{ContentHash: "h1", History: &History{}}, History{Hash: "h1"}},
+		{"adds what is new", TaggedHead{ContentHash: "h2", Entities: []EntityRef{c, a}, History: &History{Hash: "h1", Seen: []EntityRef{a, b}}},
+			History{Hash: "h2", Seen: []EntityRef{a, b, c}}},
+		{"keeps what it lost", TaggedHead{ContentHash: "h3", History: &History{Hash: "h2", Seen: []EntityRef{a, b, c}}},
+			History{Hash: "h3", Seen: []EntityRef{a, b, c}}},
+		{"same id, another type", TaggedHead{ContentHash: "h2", Entities: []EntityRef{{Tycoon, "huang-le"}}, History: &History{Seen: []EntityRef{a}}},
+			History{Hash: "h2", Seen: []EntityRef{a, {Tycoon, "huang-le"}}}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var before []EntityRef
+			if tt.head.History != nil {
+				before = slices.Clone(tt.head.History.Seen)
+			}
+			if got := tt.head.Next(); !reflect.DeepEqual(*got, tt.want) {
+				t.Errorf("Next() = %+v, want %+v", *got, tt.want)
+			}
+			if tt.head.History != nil && !slices.Equal(tt.head.History.Seen, before) {
+				t.Errorf("Next changed the head's own history: %v, was %v", tt.head.History.Seen, before)
+			}
+		})
+	}
 }

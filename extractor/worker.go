@@ -47,11 +47,28 @@ func NewWorker(b *bus.Bus, x *Extractor, log *slog.Logger) *Worker {
 func (w *Worker) Run(ctx context.Context) error {
 	w.log.Info("extractor stage running", "extractor", w.x.Version())
 	return bus.Consume(ctx, w.bus, stage(), func(ctx context.Context, items []*bus.Item[document.Raw]) {
+		// The batch's histories in one request, not one a document; a
+		// document whose id is not its subject's is rejected below.
+		ids := make([]string, 0, len(items))
+		for _, it := range items {
+			if bus.RawSubject(it.Value.ID) == it.Subject {
+				ids = append(ids, it.Value.ID)
+			}
+		}
+		hs, err := w.bus.TaggedHistories(ctx, ids)
+		if err != nil {
+			for _, it := range items {
+				it.Err = err
+			}
+			return
+		}
 		bus.ForEach(ctx, items, runtime.GOMAXPROCS(0), func(ctx context.Context, it *bus.Item[document.Raw]) error {
 			if bus.RawSubject(it.Value.ID) != it.Subject {
 				return bus.Permanent(fmt.Errorf("%s: document id %q does not match its subject", it.Subject, it.Value.ID))
 			}
-			await, err := w.bus.PublishTaggedAsync(ctx, w.x.Extract(it.Value))
+			t := w.x.Extract(it.Value)
+			t.History = hs[t.ID]
+			await, err := w.bus.PublishTaggedAsync(ctx, t)
 			it.Await = await
 			return err
 		})

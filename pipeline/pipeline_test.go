@@ -211,3 +211,76 @@ func TestRestartKeepsPositions(t *testing.T) {
 		t.Fatalf("index holds %d, want 20", n)
 	}
 }
+
+// TestEditsAlertOnlyWhatTheyGain runs a document's versions through the
+// stages as `run` has them: the extractor stage gives each version the
+// history the log held (what the earlier versions named), and the alerts
+// stage, which keeps nothing of its own for a document, reads it. A
+// subscription made after the first version hears nothing of an edit
+// that adds no entity it follows, and one alert for the edit that gains
+// one.
+func TestEditsAlertOnlyWhatTheyGain(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	e := start(ctx, t, dir)
+	defer e.stop()
+	file := filepath.Join(dir, "story.txt")
+	const story = "Title: Raid\n\nPolice searched the Majestic 2 compound in Sihanoukville on Monday."
+	version := func(text string) {
+		t.Helper()
+		if err := os.WriteFile(file, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if c := e.ingest(t, file); c.Accepted != 1 {
+			t.Fatalf("ingest %+v, want the version accepted", c)
+		}
+		wctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		defer cancel()
+		if err := alerts.WaitMatched(wctx, e.bus); err != nil {
+			t.Fatal(err)
+		}
+	}
+	version(story)
+	g, err := gazetteer.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := alerts.OpenStore(ctx, e.bus)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub, err := alerts.Validator{Gazetteer: g}.New(alerts.Spec{Entities: []string{"Huang Le", "Chen Zhi"}, Atom: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Add(ctx, sub); err != nil {
+		t.Fatal(err)
+	}
+	// The stage's consumer, made for the subscription, before the edits.
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		if _, err := e.bus.Pending(ctx, bus.StreamTagged, bus.ConsumerAlerts); err == nil {
+			break
+		} else if time.Now().After(deadline) {
+			t.Fatalf("no alerts consumer after a subscription: %v", err)
+		}
+	}
+	version(story + " A lawyer for its owner declined to comment.")
+	version(story + " A lawyer for its owner declined to comment. Prince Group chairman Chen Zhi was named in the filing.")
+	as, err := alerts.Alerts(ctx, e.bus, sub.ID, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, a := range as {
+		var ids []string
+		for _, m := range a.Matches {
+			if m.Entity != nil {
+				ids = append(ids, m.Entity.ID)
+			}
+		}
+		got = append(got, a.Kind+" "+strings.Join(ids, "+"))
+	}
+	if want := "new huang-le-majestic-two+chen-zhi"; strings.Join(got, ",") != want {
+		t.Errorf("alerts %q, want %q", got, want)
+	}
+}
