@@ -1,9 +1,6 @@
 package document
 
-import (
-	"slices"
-	"time"
-)
+import "time"
 
 // Compact leaves out of t what a reader of TaggedBusSchema cuts back from
 // t.Text at the offsets beside it: the mentions' contexts, and the
@@ -109,12 +106,23 @@ type History struct {
 // document's first version.
 func (h *TaggedHead) Next() *History {
 	next := &History{Hash: h.ContentHash}
+	var before []EntityRef
 	if h.History != nil {
-		next.Seen = slices.Clip(h.History.Seen)
+		before = h.History.Seen
 	}
-	for _, e := range h.Entities {
-		if !slices.Contains(next.Seen, e) {
-			next.Seen = append(next.Seen, e)
+	// A set, not a search of the list: a hostile page can name
+	// thousands of candidates, and a page that changes every crawl
+	// carries them all on.
+	if n := len(before) + len(h.Entities); n > 0 {
+		next.Seen = make([]EntityRef, 0, n)
+		in := make(map[EntityRef]bool, n)
+		for _, list := range [][]EntityRef{before, h.Entities} {
+			for _, e := range list {
+				if !in[e] {
+					in[e] = true
+					next.Seen = append(next.Seen, e)
+				}
+			}
 		}
 	}
 	return next

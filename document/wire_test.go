@@ -111,6 +111,8 @@ func TestHistoryNext(t *testing.T) {
 			History{Hash: "h2", Seen: []EntityRef{a, b, c}}},
 		{"keeps what it lost", TaggedHead{ContentHash: "h3", History: &History{Hash: "h2", Seen: []EntityRef{a, b, c}}},
 			History{Hash: "h3", Seen: []EntityRef{a, b, c}}},
+		{"each once", TaggedHead{ContentHash: "h2", Entities: []EntityRef{b, b, a}, History: &History{Hash: "h1", Seen: []EntityRef{a}}},
+			History{Hash: "h2", Seen: []EntityRef{a, b}}},
 		{"same id, another type", TaggedHead{ContentHash: "h2", Entities: []EntityRef{{Tycoon, "huang-le"}}, History: &History{Seen: []EntityRef{a}}},
 			History{Hash: "h2", Seen: []EntityRef{a, {Tycoon, "huang-le"}}}},
 	} {
