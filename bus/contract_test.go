@@ -153,6 +153,8 @@ func TestPublishTaggedMentions(t *testing.T) {
 			"h1 doc1:province:svay-rieng new=yes",
 			"h2 doc1:compound:huang-le new=no",
 			"h2 doc1:tycoon:try-pheap new=yes",
+			"h3 doc1:province:svay-rieng new=no",
+			"h3 doc1:compound:kk-park new=yes",
 		}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -172,7 +174,7 @@ func TestPublishTaggedMentions(t *testing.T) {
 				}
 				return nil
 			}, func(s string, err error) { t.Errorf("%s: %v", s, err) })
-			if err != nil || strings.Join(tagged, ",") != "doc1 h2" {
+			if err != nil || strings.Join(tagged, ",") != "doc1 h3" {
 				t.Errorf("tagged log = %q, %v; want the last version", tagged, err)
 			}
 		})
@@ -267,8 +269,9 @@ func TestTaggedWire(t *testing.T) {
 	}
 }
 
-// publishVersions publishes three versions of one tagged document (the
-// first, its redelivery, an edit) and returns the mention events stream's
+// publishVersions publishes four versions of one tagged document (the
+// first, its redelivery, an edit, and an edit that names again what the
+// one before dropped) and returns the mention events stream's
 // account of them, one line each.
 func publishVersions(t *testing.T, b *bus.Bus) []string {
 	ctx := t.Context()
@@ -283,6 +286,9 @@ func publishVersions(t *testing.T, b *bus.Bus) []string {
 		version("h1", ent("compound", "huang-le"), ent("province", "svay-rieng")),
 		version("h1", ent("compound", "huang-le"), ent("province", "svay-rieng")), // redelivered: nothing new
 		version("h2", ent("compound", "huang-le"), ent("tycoon", "try-pheap")),    // edited: one new entity
+		// Named again after an edit that dropped it: not new, as the
+		// document had it before.
+		version("h3", ent("province", "svay-rieng"), ent("compound", "kk-park")),
 	}
 	for _, tg := range steps {
 		if err := b.PublishTagged(ctx, tg); err != nil {

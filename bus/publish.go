@@ -432,19 +432,20 @@ func (b *Bus) TaggedHistories(ctx context.Context, ids []string) (map[string]*do
 }
 
 // publishMentions publishes one mention event per entity of t. Each says
-// whether its entity is new to the document, compared with the version
-// the log holds, and carries a key of (document, entity) that an edit of
-// the text does not change, so that a reader can tell a new mention from
-// a re-announced one.
+// whether its entity is new to the document, named by none of the
+// versions before it (t.History, as the alerts stage reads it), and
+// carries a key of (document, entity) that an edit of the text does not
+// change, so that a reader can tell a new mention from a re-announced
+// one.
 //
 // The mention events go out before the tagged document: if the process
-// dies between the two, the redelivered raw document is compared against
-// the same previous version again, and the message ids (which include
-// the content hash) make the repeats harmless.
+// dies between the two, the redelivered raw document gets the same
+// history again, and the message ids (which include the content hash)
+// make the repeats harmless.
 func (b *Bus) publishMentions(ctx context.Context, t document.Tagged, hdr nats.Header) error {
-	before, err := b.previousEntities(ctx, t.ID)
-	if err != nil {
-		return err
+	before := make(map[document.EntityRef]bool, len(t.History.Seen))
+	for _, e := range t.History.Seen {
+		before[e] = true
 	}
 	msgs := make([]*nats.Msg, 0, len(t.Entities))
 	ids := make([]string, 0, len(t.Entities))
@@ -452,7 +453,7 @@ func (b *Bus) publishMentions(ctx context.Context, t document.Tagged, hdr nats.H
 		ev := document.MentionEvent{
 			Schema: document.MentionSchema, Key: document.MentionKey(t.ID, e.Type, e.ID),
 			EntityType: e.Type, EntityID: e.ID, EntityName: e.Name,
-			DocID: t.ID, ContentHash: t.ContentHash, New: !before[e.Type+"\x00"+e.ID],
+			DocID: t.ID, ContentHash: t.ContentHash, New: !before[document.EntityRef{Type: e.Type, ID: e.ID}],
 			Source: t.Source, Title: t.Title, Published: t.Published,
 			Count: len(e.Mentions), TaggedAt: t.TaggedAt,
 		}
@@ -473,31 +474,4 @@ func (b *Bus) publishMentions(ctx context.Context, t document.Tagged, hdr nats.H
 		ids = append(ids, ev.Key+":"+t.ContentHash)
 	}
 	return b.publishAll(ctx, msgs, ids)
-}
-
-// previousEntities returns the entities of the version of a document the
-// tagged log holds, as type+NUL+id keys.
-func (b *Bus) previousEntities(ctx context.Context, docID string) (map[string]bool, error) {
-	subject := TaggedSubject(docID)
-	m, err := b.last(ctx, StreamTagged, subject)
-	if err != nil || m == nil {
-		return nil, err
-	}
-	var prev struct {
-		Entities []struct {
-			Type string `json:"type"`
-			ID   string `json:"id"`
-		} `json:"entities"`
-	}
-	if err := b.decode(ctx, subject, m.Header, m.Data, "", &prev); err != nil {
-		// An unreadable previous version is no reason to stop tagging the
-		// new one; its entities then all count as new.
-		b.log.Warn("previous tagged version unreadable", "subject", subject, "err", err)
-		return nil, nil
-	}
-	seen := make(map[string]bool, len(prev.Entities))
-	for _, e := range prev.Entities {
-		seen[e.Type+"\x00"+e.ID] = true
-	}
-	return seen, nil
 }

@@ -200,8 +200,8 @@ type MentionEvent struct {
 	DocID      string `json:"doc_id"`
 	// ContentHash is the version of the document that was tagged.
 	ContentHash string `json:"content_hash"`
-	// New says the entity was not in the version of the document tagged
-	// before this one (true for a document's first version).
+	// New says no version of the document tagged before this one named
+	// the entity (true for a document's first version).
 	New       bool      `json:"new"`
 	Source    string    `json:"source"`
 	Title     string    `json:"title"`
