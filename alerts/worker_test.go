@@ -354,6 +354,41 @@ func TestStageConsumerOnlyWhileSubscribed(t *testing.T) {
 	}
 }
 
+// A consumer deleted under a running stage while a subscription remains
+// (a replica that saw none a moment before) is made again, from the
+// earliest subscription: nothing tagged since is missed, and nothing
+// already alerted is alerted twice.
+func TestStageConsumerDeletedUnderIt(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	b, st := openStore(t)
+	x := extractor.New(testGazetteer(t))
+	sub := addSub(t, st, Spec{Query: "raided", Atom: true}, time.Now().UTC())
+	stop := runWorker(t, ctx, newWorker(t, b))
+	defer stop()
+	publish := func(path, text string) document.Tagged {
+		t.Helper()
+		raw := document.Raw{Source: path, Title: "Story", Text: text}
+		raw.Finalize()
+		tg := x.Extract(raw)
+		if err := b.PublishTagged(ctx, tg); err != nil {
+			t.Fatal(err)
+		}
+		return tg
+	}
+	first := publish("/a.txt", "Officers raided an office tower in Phnom Penh on Tuesday night.")
+	waitMatched(ctx, t, b)
+	if err := b.DeleteConsumer(ctx, bus.Stage{Name: Stage, Stream: bus.StreamTagged}); err != nil {
+		t.Fatal(err)
+	}
+	second := publish("/b.txt", "Investigators raided warehouses near Bavet after a tip from workers.")
+	waitFor(t, "the consumer again", func() bool { return consumerExists(t, b) })
+	waitMatched(ctx, t, b)
+	if got, want := strings.Join(kinds(t, b, sub), ","), "new "+first.ID[:6]+",new "+second.ID[:6]; got != want {
+		t.Errorf("alerts %q, want %q", got, want)
+	}
+}
+
 // A document that many subscriptions match gets each of them its alerts
 // once, with the ledger read and written for all of them together: a
 // spun copy in the same batch as its story folds into it for every

@@ -219,11 +219,22 @@ const (
 	errCodeNotAvailable jetstream.ErrorCode = 10008
 )
 
+// A durable made again right after its deletion (the alerts stage's,
+// when subscriptions come and go) can find the old one's files still on
+// their way out: the server refuses it with the generic code of a
+// consumer it could not create and this description, and takes it a
+// moment later.
+const (
+	errCodeConsumerCreate jetstream.ErrorCode = 10012
+	consumerStoreFailed                       = "error creating store for consumer"
+)
+
 // transient reports whether err is one of those, or a timeout: worth a
 // second try, where any other refusal would be refused again.
 func transient(err error) bool {
 	var api *jetstream.APIError
-	if errors.As(err, &api) && (api.ErrorCode == errCodeNoPeers || api.ErrorCode == errCodeNotAvailable) {
+	if errors.As(err, &api) && (api.ErrorCode == errCodeNoPeers || api.ErrorCode == errCodeNotAvailable ||
+		api.ErrorCode == errCodeConsumerCreate && strings.HasPrefix(api.Description, consumerStoreFailed)) {
 		return true
 	}
 	return errors.Is(err, context.DeadlineExceeded) || errors.Is(err, nats.ErrTimeout)
