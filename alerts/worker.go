@@ -149,15 +149,11 @@ const clockSkew = time.Minute
 
 // handle matches a batch of tagged documents.
 func (w *Worker) handle(ctx context.Context, items []*bus.Item[document.Tagged]) {
-	// Messages published before histories travelled have the state this
-	// stage kept for their documents then.
-	var legacy []string
-	for _, it := range items {
-		if it.Value.History == nil {
-			legacy = append(legacy, it.Value.ID)
-		}
+	docs := make([]*document.Tagged, len(items))
+	for i, it := range items {
+		docs[i] = &it.Value
 	}
-	states, bad, err := w.store.docStates(ctx, legacy)
+	states, bad, err := w.legacyStates(ctx, docs...)
 	if err != nil {
 		for _, it := range items {
 			it.Err = err
@@ -211,11 +207,7 @@ func (w *Worker) percolator() (*Percolator, error) {
 func (w *Worker) Process(ctx context.Context, t *document.Tagged, taggedAt time.Time) error {
 	var n counts
 	defer n.save(ctx, w.store, w.log)
-	var legacy []string
-	if t.History == nil {
-		legacy = []string{t.ID}
-	}
-	states, bad, err := w.store.docStates(ctx, legacy)
+	states, bad, err := w.legacyStates(ctx, t)
 	if err != nil {
 		return err
 	}
@@ -227,6 +219,19 @@ func (w *Worker) Process(ctx context.Context, t *document.Tagged, taggedAt time.
 		return err
 	}
 	return w.process(ctx, p, t, taggedAt, &n, states)
+}
+
+// legacyStates reads, in one request, the states this stage stored for
+// those of docs that carry no history: messages published before
+// histories travelled. The others need none (stateOf).
+func (w *Worker) legacyStates(ctx context.Context, docs ...*document.Tagged) (states map[string]*DocState, bad map[string]error, err error) {
+	var ids []string
+	for _, t := range docs {
+		if t.History == nil {
+			ids = append(ids, t.ID)
+		}
+	}
+	return w.store.docStates(ctx, ids)
 }
 
 // process is Process for one document of a batch, matched by p, with the
