@@ -176,18 +176,12 @@ func TestStageHistories(t *testing.T) {
 	var entities7 []document.EntityRef
 	publish := func(i int, text string, at time.Time) {
 		t.Helper()
-		raw := document.Raw{Source: fmt.Sprintf("/archive/%03d.txt", i), Title: "Archive", Text: text}
-		raw.Finalize()
-		tg := x.Extract(raw)
-		tg.TaggedAt = at
+		tg := tagAndPublish(t, b, x, document.Raw{Source: fmt.Sprintf("/archive/%03d.txt", i), Title: "Archive", Text: text}, at)
 		ids[i], hashes[i] = tg.ID, tg.ContentHash
 		if i == 7 && entities7 == nil {
 			for _, e := range tg.Entities {
 				entities7 = append(entities7, document.EntityRef{Type: e.Type, ID: e.ID})
 			}
-		}
-		if err := b.PublishTagged(ctx, tg); err != nil {
-			t.Fatal(err)
 		}
 	}
 	text := func(i int) string {
@@ -234,14 +228,7 @@ func TestStageIdleWithoutSubscriptions(t *testing.T) {
 	t0 := time.Now().UTC()
 	publish := func(path, text string, at time.Time) document.Tagged {
 		t.Helper()
-		raw := document.Raw{Source: path, Title: "Archive", Text: text}
-		raw.Finalize()
-		tg := x.Extract(raw)
-		tg.TaggedAt = at
-		if err := b.PublishTagged(ctx, tg); err != nil {
-			t.Fatal(err)
-		}
-		return tg
+		return tagAndPublish(t, b, x, document.Raw{Source: path, Title: "Archive", Text: text}, at)
 	}
 	run := func() (stop func()) { return runWorker(t, ctx, newWorker(t, b)) }
 	const (
@@ -290,13 +277,7 @@ func TestStageConsumerOnlyWhileSubscribed(t *testing.T) {
 	x := extractor.New(testGazetteer(t))
 	publish := func(path, text string) document.Tagged {
 		t.Helper()
-		raw := document.Raw{Source: path, Title: "Story", Text: text}
-		raw.Finalize()
-		tg := x.Extract(raw)
-		if err := b.PublishTagged(ctx, tg); err != nil {
-			t.Fatal(err)
-		}
-		return tg
+		return tagAndPublish(t, b, x, document.Raw{Source: path, Title: "Story", Text: text}, time.Time{})
 	}
 	w := newWorker(t, b)
 	stop := runWorker(t, ctx, w)
@@ -368,13 +349,7 @@ func TestStageConsumerDeletedUnderIt(t *testing.T) {
 	defer stop()
 	publish := func(path, text string) document.Tagged {
 		t.Helper()
-		raw := document.Raw{Source: path, Title: "Story", Text: text}
-		raw.Finalize()
-		tg := x.Extract(raw)
-		if err := b.PublishTagged(ctx, tg); err != nil {
-			t.Fatal(err)
-		}
-		return tg
+		return tagAndPublish(t, b, x, document.Raw{Source: path, Title: "Story", Text: text}, time.Time{})
 	}
 	first := publish("/a.txt", "Officers raided an office tower in Phnom Penh on Tuesday night.")
 	waitMatched(ctx, t, b)
@@ -501,6 +476,19 @@ func TestStageLegacyDocState(t *testing.T) {
 	if got := strings.Join(kinds(t, b, sub), ","); got != want {
 		t.Errorf("alerts %q, want %q", got, want)
 	}
+}
+
+// tagAndPublish tags raw as the extractor stage does and publishes it,
+// tagged at at (when the bus publishes it, if zero), and returns it.
+func tagAndPublish(t *testing.T, b *bus.Bus, x *extractor.Extractor, raw document.Raw, at time.Time) document.Tagged {
+	t.Helper()
+	raw.Finalize()
+	tg := x.Extract(raw)
+	tg.TaggedAt = at
+	if err := b.PublishTagged(t.Context(), tg); err != nil {
+		t.Fatal(err)
+	}
+	return tg
 }
 
 // deepCopy is tg through JSON: PublishTagged compacts what it is given,
