@@ -200,15 +200,8 @@ func (x *candidates) prune(it *item, key uint64, b bucket) bucket {
 // there were any.
 func (b *bucket) drop(it *item) bool {
 	n := len(b.more)
-	live := b.more[:0]
-	for _, s := range b.more {
-		if !expired(it, s.end) {
-			live = append(live, s)
-		}
-	}
-	clear(b.more[len(live):])
-	b.more = live
-	changed := len(live) < n
+	b.more = slices.DeleteFunc(b.more, func(s *shape) bool { return expired(it, s.end) })
+	changed := len(b.more) < n
 	if b.one != nil && expired(it, b.one.end) {
 		b.one, changed = nil, true
 	}
