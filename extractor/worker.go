@@ -47,25 +47,25 @@ func NewWorker(b *bus.Bus, x *Extractor, log *slog.Logger) *Worker {
 func (w *Worker) Run(ctx context.Context) error {
 	w.log.Info("extractor stage running", "extractor", w.x.Version())
 	return bus.Consume(ctx, w.bus, stage(), func(ctx context.Context, items []*bus.Item[document.Raw]) {
-		// The batch's histories in one request, not one a document; a
-		// document whose id is not its subject's is rejected below.
+		// A document whose id is not its subject's is rejected; the
+		// others' histories are read in one request, not one each.
+		good := make([]*bus.Item[document.Raw], 0, len(items))
 		ids := make([]string, 0, len(items))
 		for _, it := range items {
-			if bus.RawSubject(it.Value.ID) == it.Subject {
-				ids = append(ids, it.Value.ID)
+			if bus.RawSubject(it.Value.ID) != it.Subject {
+				it.Err = bus.Permanent(fmt.Errorf("%s: document id %q does not match its subject", it.Subject, it.Value.ID))
+				continue
 			}
+			good, ids = append(good, it), append(ids, it.Value.ID)
 		}
 		hs, err := w.bus.TaggedHistories(ctx, ids)
 		if err != nil {
-			for _, it := range items {
+			for _, it := range good {
 				it.Err = err
 			}
 			return
 		}
-		bus.ForEach(ctx, items, runtime.GOMAXPROCS(0), func(ctx context.Context, it *bus.Item[document.Raw]) error {
-			if bus.RawSubject(it.Value.ID) != it.Subject {
-				return bus.Permanent(fmt.Errorf("%s: document id %q does not match its subject", it.Subject, it.Value.ID))
-			}
+		bus.ForEach(ctx, good, runtime.GOMAXPROCS(0), func(ctx context.Context, it *bus.Item[document.Raw]) error {
 			t := w.x.Extract(it.Value)
 			t.History = hs[t.ID]
 			await, err := w.bus.PublishTaggedAsync(ctx, t)

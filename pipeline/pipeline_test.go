@@ -137,7 +137,7 @@ func TestLargeDocument(t *testing.T) {
 	}
 }
 
-// TestPoisonMessage publishes garbage on a raw subject: it is
+// TestPoisonMessage publishes garbage on raw subjects: each is
 // dead-lettered with a reason, and a good document behind it still flows.
 func TestPoisonMessage(t *testing.T) {
 	dir := t.TempDir()
@@ -155,6 +155,12 @@ func TestPoisonMessage(t *testing.T) {
 	}
 	if _, err := e.bus.Publish(ctx, bus.RawSubject("cafe"), "cafe:1", document.RawSchema,
 		document.Raw{Schema: "compoundwatch.raw/v999", ID: "cafe"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	// An id that is not its subject's, and not a subject token either:
+	// rejected alone, without failing its batch's lookup of histories.
+	if _, err := e.bus.Publish(ctx, bus.RawSubject("beef"), "beef:1", document.RawSchema,
+		document.Raw{Schema: document.RawSchema, ID: "not beef", Text: "Workers left."}, nil); err != nil {
 		t.Fatal(err)
 	}
 	good := filepath.Join(dir, "good.txt")
@@ -178,11 +184,11 @@ func TestPoisonMessage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(reasons) != 2 {
-		t.Fatalf("%d dead letters, want 2", len(reasons))
+	if len(reasons) != 3 {
+		t.Fatalf("%d dead letters, want 3", len(reasons))
 	}
 	all := strings.Join(reasons, "\n")
-	if !strings.Contains(all, "v999") || !strings.Contains(all, "decode") {
+	if !strings.Contains(all, "v999") || !strings.Contains(all, "decode") || !strings.Contains(all, "does not match its subject") {
 		t.Errorf("dead-letter reasons do not say what was wrong:\n%s", all)
 	}
 }
