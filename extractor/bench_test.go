@@ -79,6 +79,7 @@ func BenchmarkExtractHostile(b *testing.B) {
 		{"yearless", "in June and in July "},
 		{"since", "since late June "},
 		{"one-name", "the Golden compound "},
+		{"weekdays", "on Monday, Tuesday "},
 	} {
 		for _, kb := range []int{40, 400} {
 			text := strings.Repeat(tc.unit, kb<<10/len(tc.unit))

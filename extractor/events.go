@@ -482,6 +482,14 @@ func (es *eventScanner) wordDate(i int) (dateExpr, bool) {
 		return d, false
 	}
 	if wd, ok := es.lx.weekdays.get(w); ok && t.has(fUpper) {
+		// "on Tuesday, March 4", "Monday 3 February 2025": the weekday
+		// only names the date after it. Read alone, it was taken for the
+		// last such weekday before publication, a second event on a day
+		// the text never gave.
+		if dd, ok := es.dayDateAt(i + 1); ok {
+			dd.first = i
+			return dd, true
+		}
 		switch es.wordAt(i - 1) {
 		case "on", "last", "since", "until", "this":
 			d.relative, d.weekday = "weekday", wd
@@ -489,6 +497,30 @@ func (es *eventScanner) wordDate(i int) (dateExpr, bool) {
 		}
 	}
 	return d, false
+}
+
+// dayDateAt reads a date of a given day starting at token j, or after a
+// comma there: what may follow a weekday.
+func (es *eventScanner) dayDateAt(j int) (dateExpr, bool) {
+	if es.isPunct(j, ",") {
+		j++
+	}
+	if j >= len(es.toks) {
+		return dateExpr{}, false
+	}
+	var (
+		d  dateExpr
+		ok bool
+	)
+	switch t := es.toks[j]; {
+	case t.kind == tWord && (es.monthAt(j) > 0 || t.has(fDigit) && t.has(fHyphen)):
+		// Not another weekday: "Monday Monday …" would read each
+		// pair again, quadratic in a hostile page.
+		d, ok = es.wordDate(j)
+	case t.kind == tNum:
+		d, ok = es.numDate(j)
+	}
+	return d, ok && d.day > 0 && d.relative == ""
 }
 
 // numDate reads a date that starts with a number: "27 October 2022", "2023",
