@@ -29,6 +29,18 @@ func TestEventDates(t *testing.T) {
 		{"weekday naming a full date", "The envoys met on Monday 3 February 2025 in Bangkok.", "2025-03-14", []ev{{"2025-02-03", "day"}}},
 		{"weekday naming an ISO date", "Charges were filed on Friday, 2025-02-07, in Kandal.", "2025-03-14", []ev{{"2025-02-07", "day"}}},
 		{"weekday and date as a deadline", "Workers have until Friday, March 21, to leave the site.", "2025-03-14", nil},
+		{"days with a dash", "Raids on 6–8 May 2024 freed 90 people.", "", []ev{{"2024-05-06", "day"}}},
+		{"days with a hyphen", "Raids on 6-8 May 2024 freed 90 people.", "", []ev{{"2024-05-06", "day"}}},
+		{"month first, days with a hyphen", "Raids on May 6-8, 2024 freed 90 people.", "", []ev{{"2024-05-06", "day"}}},
+		{"month first, days joined by a word", "Raids on May 6 and 7, 2024 freed 90 people.", "", []ev{{"2024-05-06", "day"}}},
+		{"days across months", "Raids on 30 May–2 June 2024 freed 90 people.", "", []ev{{"2024-05-30", "day"}}},
+		{"days across months, month first", "Raids on May 30 – June 2, 2024 freed 90 people.", "", []ev{{"2024-05-30", "day"}}},
+		{"days across years", "Raids on 30 December–2 January 2025 freed 90 people.", "", []ev{{"2024-12-30", "day"}}},
+		{"days without a year", "Inspectors visited the towers on 6–8 May.", "2024-06-20", []ev{{"2024-05-06", "day"}}},
+		{"a few days from one to another", "From 6 to 8 May 2024, police searched nine buildings.", "", []ev{{"2024-05-06", "day"}}},
+		{"a quarter from one day to another", "From 1 January to 31 March 2024, the hotline received 900 calls.", "", nil},
+		{"two dates joined by and", "Police raided the site on 6 May and 9 June 2024.", "", []ev{{"2024-05-06", "day"}, {"2024-06-09", "day"}}},
+		{"a count, not days", "Officers freed 12-14 people on 3 May 2024.", "", []ev{{"2024-05-03", "day"}}},
 		{"weekdays in a row", "Shifts ran Monday, Tuesday, Wednesday, with raids on Thursday.", "2025-03-14", []ev{{"2025-03-13", "day"}}},
 		{"yesterday", "Rescuers freed 40 workers yesterday.", "2024-03-15", []ev{{"2024-03-14", "day"}}},
 		{"month this year", "In January, officials announced a task force.", "2024-03-15", []ev{{"2024-01", "month"}}},
@@ -91,6 +103,10 @@ func TestEventFlags(t *testing.T) {
 	if len(got) != 2 || got[0].Flag != `date "1 July 2031" is after the publication date 2024-03-15` ||
 		got[1].Flag != `date "2 May 2032" is after the publication date 2024-03-15` {
 		t.Fatalf("two dates after publication: %s", describe(got))
+	}
+	got = findEvents("Raids on 30 May–2 June 2024 freed 90 people.", "", nil)
+	if len(got) != 1 || got[0].DateText != "30 May–2 June 2024" {
+		t.Fatalf("a range of days must keep its printed dates: %s", describe(got))
 	}
 	got = findEvents("In September, the ministry revoked two licences. Raids resumed in early 2023.", "", nil)
 	if len(got) != 2 || got[0].Date != "2022-09" || got[0].DateText != "September" ||

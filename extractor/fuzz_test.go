@@ -20,6 +20,7 @@ func FuzzExtract(f *testing.F) {
 		{"January 5, 2021\n\nRaid.\n\nMarch 20, 2012\n\nTask force.\n\nApril 9, 2021\n\nHotline.\n", ""},
 		{"Sites\t\nNorthtown\t12\nTOTAL\t1,052\n", "garbage"},
 		{"In mid-2022 and late 2023, Multiple-third of the compounds; round $40 billion; since January", ""},
+		{"Raids on 30 December–2 January 2025, 6-8 May, May 6 and 7, 2024, Tuesday, March 4 to 5; 12-14 people; Monday Monday, 31 April–2 May, 29-31 February", "2025-03-14"},
 		{"\xff\xfe 12\t\xe2\x80 $ % (1) May 2024-13-45 2033 one-third", "2024-02-30"},
 	} {
 		f.Add(s.text, s.published)
