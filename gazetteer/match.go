@@ -601,10 +601,12 @@ func caseOK(span, form string) bool {
 	return span == form || caseWordsOK(span, form)
 }
 
-// caseWordsOK is caseOK word by word.
+// caseWordsOK is caseOK word by word. A designator after the name
+// ("Sihanouk Province") may be in lower case, as news style writes it
+// ("in Sihanouk province").
 func caseWordsOK(span, form string) bool {
 	si, fi := 0, 0
-	for {
+	for first := true; ; first = false {
 		var sw, fw string
 		sw, si = nextWord(span, si)
 		fw, fi = nextWord(form, fi)
@@ -614,10 +616,20 @@ func caseWordsOK(span, form string) bool {
 		if sw == "&" || fw == "&" {
 			continue
 		}
-		if !wordCaseOK(sw, fw) {
+		if !wordCaseOK(sw, fw) && (first || !designator(sw, fw)) {
 			return false
 		}
 	}
+}
+
+// designator reports whether fw is a word that names the kind of an
+// administrative place, and sw that word in lower case.
+func designator(sw, fw string) bool {
+	switch fw {
+	case "Province", "District", "Commune", "City", "Municipality":
+		return sw == strings.ToLower(fw)
+	}
+	return false
 }
 
 // nextWord returns the word of s (letters, digits and marks, or a lone
