@@ -627,7 +627,8 @@ func caseWordsOK(span, form string) bool {
 func designator(sw, fw string) bool {
 	switch fw {
 	case "Province", "District", "Commune", "City", "Municipality":
-		return sw == strings.ToLower(fw)
+		// Only the first letter is a capital: no lowered copy to make.
+		return len(sw) == len(fw) && sw[0] == fw[0]|0x20 && sw[1:] == fw[1:]
 	}
 	return false
 }
