@@ -55,6 +55,7 @@ type dateExpr struct {
 	weekday          time.Weekday
 	vague            int
 	yearMissing      bool
+	noSuchDay        bool // "31 April 2024": a typo, dated to its month
 	span             bool // start of "2021 and 2022"
 	bareYear         bool // a plain "2023" with nothing around it
 	ranged           bool // part of "from X to Y": dates a statistic
@@ -62,6 +63,15 @@ type dateExpr struct {
 }
 
 func (d dateExpr) precision() string { return precisionOf(ymd{d.year, d.month, d.day}) }
+
+// noSuchDayCheck dates an expression whose day its month lacks ("31
+// April 2024", "February 30") to the month, flagged (prose): read as no
+// date at all, its month was then taken alone and the typo went unseen.
+func (d *dateExpr) noSuchDayCheck() {
+	if !validDate(max(d.year, 2000), d.month, d.day) {
+		d.day, d.noSuchDay = 0, true
+	}
+}
 
 type eventScanner struct {
 	scanner
@@ -433,9 +443,7 @@ func (es *eventScanner) wordDate(i int) (dateExpr, bool) {
 			} else {
 				d.yearMissing = true
 			}
-			if !validDate(max(d.year, 2000), d.month, d.day) {
-				return d, false
-			}
+			d.noSuchDayCheck()
 			return d, true
 		}
 		if y := es.yearAt(j); y > 0 {
@@ -728,7 +736,8 @@ func (es *eventScanner) numDate(i int) (dateExpr, bool) {
 			} else {
 				d.yearMissing = true
 			}
-			return d, validDate(max(d.year, 2000), d.month, d.day)
+			d.noSuchDayCheck()
+			return d, true
 		}
 	}
 	y := es.yearAt(i)
@@ -1122,7 +1131,7 @@ func (es *eventScanner) timelineEntries() []timelineEntry {
 	entries := es.sc.entries[:0]
 	defer func() { es.sc.entries = entries[:0] }()
 	for _, d := range es.exprs {
-		if d.year == 0 || d.month == 0 || d.ranged || d.span || d.yearMissing {
+		if d.year == 0 || d.month == 0 || d.ranged || d.span || d.yearMissing || d.noSuchDay {
 			continue
 		}
 		if d.first > 0 && es.toks[d.first-1].kind != tNL {
@@ -1406,6 +1415,13 @@ func (es *eventScanner) prose(published string) []document.Event {
 		// dates, and the articles of the benchmarks flag seven a document.
 		at, q := flags.Len(), es.sc.flag[:0]
 		switch {
+		case d.noSuchDay:
+			flags.Grow(256)
+			flags.WriteString("date ")
+			q = appendQuote(q, surface)
+			flags.Write(q)
+			flags.WriteString(" has no such day; dated to its month")
+			ev.DateText = surface
 		case havePub && date.y > pub.y:
 			flags.Grow(256)
 			flags.WriteString("date ")

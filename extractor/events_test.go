@@ -41,6 +41,8 @@ func TestEventDates(t *testing.T) {
 		{"a quarter from one day to another", "From 1 January to 31 March 2024, the hotline received 900 calls.", "", nil},
 		{"two dates joined by and", "Police raided the site on 6 May and 9 June 2024.", "", []ev{{"2024-05-06", "day"}, {"2024-06-09", "day"}}},
 		{"a count, not days", "Officers freed 12-14 people on 3 May 2024.", "", []ev{{"2024-05-03", "day"}}},
+		{"no such day", "Police said the tower was raided on 31 April 2024.", "", []ev{{"2024-04", "month"}}},
+		{"no such day, month first", "Guards left on February 30, 2023, officials said.", "", []ev{{"2023-02", "month"}}},
 		{"weekdays in a row", "Shifts ran Monday, Tuesday, Wednesday, with raids on Thursday.", "2025-03-14", []ev{{"2025-03-13", "day"}}},
 		{"yesterday", "Rescuers freed 40 workers yesterday.", "2024-03-15", []ev{{"2024-03-14", "day"}}},
 		{"month this year", "In January, officials announced a task force.", "2024-03-15", []ev{{"2024-01", "month"}}},
@@ -103,6 +105,11 @@ func TestEventFlags(t *testing.T) {
 	if len(got) != 2 || got[0].Flag != `date "1 July 2031" is after the publication date 2024-03-15` ||
 		got[1].Flag != `date "2 May 2032" is after the publication date 2024-03-15` {
 		t.Fatalf("two dates after publication: %s", describe(got))
+	}
+	got = findEvents("Police said the tower was raided on 31 April 2024.", "2024-06-20", nil)
+	if len(got) != 1 || got[0].Date != "2024-04" || got[0].DateText != "31 April 2024" ||
+		got[0].Flag != `date "31 April 2024" has no such day; dated to its month` {
+		t.Fatalf("a day its month lacks must be flagged: %s", describe(got))
 	}
 	got = findEvents("Raids on 30 May–2 June 2024 freed 90 people.", "", nil)
 	if len(got) != 1 || got[0].DateText != "30 May–2 June 2024" {
