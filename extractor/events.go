@@ -414,6 +414,10 @@ func (es *eventScanner) wordDate(i int) (dateExpr, bool) {
 		}
 		return d, false
 	}
+	if t.has(fDigit) && es.monthAt(i+1) > 0 {
+		// "5th March 2024": an ordinal day is a word, not a number.
+		return es.numDate(i)
+	}
 	if t.has(fHyphen) && !t.has(fDigit) {
 		// "mid-January", "late-March"
 		a, b, _ := strings.Cut(w, "-")
@@ -448,6 +452,10 @@ func (es *eventScanner) wordDate(i int) (dateExpr, bool) {
 		}
 		if y := es.yearAt(j); y > 0 {
 			d.year, d.last = y, j
+			return d, true
+		}
+		if es.isPunct(j, ",") && es.yearAt(j+1) > 0 && isMonthLead(es.wordAt(i-1)) {
+			d.year, d.last = es.yearAt(j+1), j+1 // "in March, 2024"
 			return d, true
 		}
 		// A month alone: only after words that introduce a time, so that

@@ -41,6 +41,8 @@ func TestEventDates(t *testing.T) {
 		{"a quarter from one day to another", "From 1 January to 31 March 2024, the hotline received 900 calls.", "", nil},
 		{"two dates joined by and", "Police raided the site on 6 May and 9 June 2024.", "", []ev{{"2024-05-06", "day"}, {"2024-06-09", "day"}}},
 		{"a count, not days", "Officers freed 12-14 people on 3 May 2024.", "", []ev{{"2024-05-03", "day"}}},
+		{"ordinal day first", "On 5th March 2024 the minister spoke in Kampot.", "", []ev{{"2024-03-05", "day"}}},
+		{"month, comma, year", "In March, 2019 the task force first met.", "2024-06-20", []ev{{"2019-03", "month"}}},
 		{"no such day", "Police said the tower was raided on 31 April 2024.", "", []ev{{"2024-04", "month"}}},
 		{"no such day, month first", "Guards left on February 30, 2023, officials said.", "", []ev{{"2023-02", "month"}}},
 		{"weekdays in a row", "Shifts ran Monday, Tuesday, Wednesday, with raids on Thursday.", "2025-03-14", []ev{{"2025-03-13", "day"}}},
