@@ -56,6 +56,7 @@ type dateExpr struct {
 	vague            int
 	yearMissing      bool
 	noSuchDay        bool // "31 April 2024": a typo, dated to its month
+	eitherWay        bool // "3/4/2024": day and month could swap; read day first
 	span             bool // start of "2021 and 2022"
 	bareYear         bool // a plain "2023" with nothing around it
 	ranged           bool // part of "from X to Y": dates a statistic
@@ -735,6 +736,12 @@ func (es *eventScanner) dateAt(i int) (d dateExpr, ok bool) {
 // numDate reads a date that starts with a number: "27 October 2022", "2023",
 // "2021 and 2022".
 func (es *eventScanner) numDate(i int) (dateExpr, bool) {
+	// Dates in digits: "5/3/2024", or one token of 8 to 10 bytes with dots.
+	if n := es.toks[i].end - es.toks[i].start; es.isPunct(i+1, "/") || n >= 8 && n <= 10 && strings.IndexByte(es.tok(i), '.') > 0 {
+		if d, ok := es.digitDate(i); ok {
+			return d, true
+		}
+	}
 	d := dateExpr{first: i, last: i}
 	if day := es.dayAt(i); day > 0 {
 		if m := es.monthAt(i + 1); m > 0 {
@@ -771,6 +778,61 @@ func (es *eventScanner) numDate(i int) (dateExpr, bool) {
 	}
 	if (es.isPunct(i+1, "–") || es.isPunct(i+1, "-")) && es.yearAt(i+2) > y {
 		d.span, d.bareYear, d.last = true, false, i+2
+	}
+	return d, true
+}
+
+// digitDate reads a date written in digits at token i: "2024/03/05",
+// "5/3/2024", "05.03.2024". With the year last, the day comes first, as
+// Cambodian and most writing outside the United States has it, unless
+// only the second number can be a day ("3/25/2024"); where slashes let
+// either be the day, the reading is flagged (eitherWay).
+func (es *eventScanner) digitDate(i int) (dateExpr, bool) {
+	d := dateExpr{first: i, last: i}
+	var p [3]string
+	slashed := es.isPunct(i+1, "/")
+	if w := es.tok(i); slashed {
+		// Five tokens written together: number, slash, number, slash, number.
+		for k := 1; k <= 4; k++ {
+			if i+k >= len(es.toks) || es.toks[i+k].has(fSpace) || k%2 == 0 && es.toks[i+k].kind != tNum || k%2 == 1 && !es.isPunct(i+k, "/") {
+				return d, false
+			}
+		}
+		p, d.last = [3]string{w, es.tok(i + 2), es.tok(i + 4)}, i+4
+	} else {
+		a, rest, _ := strings.Cut(w, ".")
+		b, c, ok := strings.Cut(rest, ".")
+		if !ok || strings.Contains(c, ".") {
+			return d, false
+		}
+		p = [3]string{a, b, c}
+	}
+	var n [3]int
+	for k, s := range p {
+		if len(s) == 0 || len(s) > 4 || len(s) == 3 {
+			return d, false
+		}
+		v, err := strconv.Atoi(s)
+		if err != nil {
+			return d, false
+		}
+		n[k] = v
+	}
+	switch {
+	case len(p[0]) == 4 && len(p[2]) <= 2:
+		d.year, d.month, d.day = n[0], n[1], n[2]
+	case len(p[2]) == 4 && len(p[0]) <= 2:
+		d.year, d.day, d.month = n[2], n[0], n[1]
+		if d.month > 12 && d.day <= 12 {
+			d.day, d.month = d.month, d.day // "3/25/2024"
+		}
+		// Dots are not a United States form: "05.03.2024" is the 5th.
+		d.eitherWay = slashed && d.day <= 12 && d.month <= 12 && d.day != d.month
+	default:
+		return d, false
+	}
+	if d.year < 1900 || d.year > 2100 || !validDate(d.year, d.month, d.day) {
+		return d, false
 	}
 	return d, true
 }
@@ -1423,6 +1485,13 @@ func (es *eventScanner) prose(published string) []document.Event {
 		// dates, and the articles of the benchmarks flag seven a document.
 		at, q := flags.Len(), es.sc.flag[:0]
 		switch {
+		case d.eitherWay:
+			flags.Grow(256)
+			flags.WriteString("date ")
+			q = appendQuote(q, surface)
+			flags.Write(q)
+			flags.WriteString(" reads as day and month either way; read day first")
+			ev.DateText = surface
 		case d.noSuchDay:
 			flags.Grow(256)
 			flags.WriteString("date ")

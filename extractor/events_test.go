@@ -43,6 +43,12 @@ func TestEventDates(t *testing.T) {
 		{"a count, not days", "Officers freed 12-14 people on 3 May 2024.", "", []ev{{"2024-05-03", "day"}}},
 		{"ordinal day first", "On 5th March 2024 the minister spoke in Kampot.", "", []ev{{"2024-03-05", "day"}}},
 		{"month, comma, year", "In March, 2019 the task force first met.", "2024-06-20", []ev{{"2019-03", "month"}}},
+		{"digits, year first", "Police raided the tower on 2024/03/05 at dawn.", "", []ev{{"2024-03-05", "day"}}},
+		{"digits with dots, day first", "A court in Kandal sat on 04.03.2024.", "", []ev{{"2024-03-04", "day"}}},
+		{"digits with slashes, day first", "Guards left the site on 25/3/2024.", "", []ev{{"2024-03-25", "day"}}},
+		{"digits with slashes, month first", "Guards left the site on 3/26/2024.", "", []ev{{"2024-03-26", "day"}}},
+		{"digits either way", "Guards left the site on 3/4/2024.", "", []ev{{"2024-04-03", "day"}}},
+		{"digits that are no date", "The ratio was 1/2/3, the version 1.2.3, and 3 / 4 / 2024 a typo.", "", nil},
 		{"no such day", "Police said the tower was raided on 31 April 2024.", "", []ev{{"2024-04", "month"}}},
 		{"no such day, month first", "Guards left on February 30, 2023, officials said.", "", []ev{{"2023-02", "month"}}},
 		{"weekdays in a row", "Shifts ran Monday, Tuesday, Wednesday, with raids on Thursday.", "2025-03-14", []ev{{"2025-03-13", "day"}}},
@@ -112,6 +118,11 @@ func TestEventFlags(t *testing.T) {
 	if len(got) != 1 || got[0].Date != "2024-04" || got[0].DateText != "31 April 2024" ||
 		got[0].Flag != `date "31 April 2024" has no such day; dated to its month` {
 		t.Fatalf("a day its month lacks must be flagged: %s", describe(got))
+	}
+	got = findEvents("Guards left the site on 3/4/2024.", "", nil)
+	if len(got) != 1 || got[0].DateText != "3/4/2024" ||
+		got[0].Flag != `date "3/4/2024" reads as day and month either way; read day first` {
+		t.Fatalf("a date in digits that reads either way must be flagged: %s", describe(got))
 	}
 	got = findEvents("Raids on 30 May–2 June 2024 freed 90 people.", "", nil)
 	if len(got) != 1 || got[0].DateText != "30 May–2 June 2024" {

@@ -21,6 +21,7 @@ func FuzzExtract(f *testing.F) {
 		{"Sites\t\nNorthtown\t12\nTOTAL\t1,052\n", "garbage"},
 		{"In mid-2022 and late 2023, Multiple-third of the compounds; round $40 billion; since January", ""},
 		{"Raids on 30 December–2 January 2025, 6-8 May, May 6 and 7, 2024, Tuesday, March 4 to 5; 12-14 people; Monday Monday, 31 April–2 May, 29-31 February", "2025-03-14"},
+		{"On 3/4/2024, 2024/03/05, 25/3/2024, 04.03.2024 and 1.2.3; 3/ 4/2024, 0/0/2024, 99/99/9999, 2024//3", ""},
 		{"\xff\xfe 12\t\xe2\x80 $ % (1) May 2024-13-45 2033 one-third", "2024-02-30"},
 	} {
 		f.Add(s.text, s.published)
