@@ -1484,29 +1484,14 @@ func (es *eventScanner) prose(published string) []document.Event {
 		// a dated sentence copied into a later article flags most of its
 		// dates, and the articles of the benchmarks flag seven a document.
 		at, q := flags.Len(), es.sc.flag[:0]
+		var why, whyMore string // a flag on the date as printed: date "…" why
 		switch {
 		case d.eitherWay:
-			flags.Grow(256)
-			flags.WriteString("date ")
-			q = appendQuote(q, surface)
-			flags.Write(q)
-			flags.WriteString(" reads as day and month either way; read day first")
-			ev.DateText = surface
+			why = " reads as day and month either way; read day first"
 		case d.noSuchDay:
-			flags.Grow(256)
-			flags.WriteString("date ")
-			q = appendQuote(q, surface)
-			flags.Write(q)
-			flags.WriteString(" has no such day; dated to its month")
-			ev.DateText = surface
+			why = " has no such day; dated to its month"
 		case havePub && date.y > pub.y:
-			flags.Grow(256)
-			flags.WriteString("date ")
-			q = appendQuote(q, surface)
-			flags.Write(q)
-			flags.WriteString(" is after the publication date ")
-			flags.WriteString(published)
-			ev.DateText = surface
+			why, whyMore = " is after the publication date ", published
 		case !havePub && d.year > 0 && !slices.Contains(plausible, d.year):
 			flags.Grow(256)
 			flags.WriteString("year ")
@@ -1522,6 +1507,15 @@ func (es *eventScanner) prose(published string) []document.Event {
 			flags.WriteString("no publication date: year inferred from the latest date in the text (")
 			flags.WriteString(ref.iso())
 			flags.WriteString(")")
+		}
+		if why != "" {
+			flags.Grow(256)
+			flags.WriteString("date ")
+			q = appendQuote(q, surface)
+			flags.Write(q)
+			flags.WriteString(why)
+			flags.WriteString(whyMore)
+			ev.DateText = surface
 		}
 		ev.Flag, es.sc.flag = flags.String()[at:], q
 		if ev.Precision == document.Year {
