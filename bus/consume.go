@@ -481,6 +481,12 @@ func batches(ctx context.Context, c jetstream.Consumer, max, inflight int, linge
 			time.Sleep(100 * time.Millisecond)
 		}
 		if len(batch) == 0 {
+			// A pull that reaches a consumer deleted since the last one
+			// gets no answer, only the fetch's timeout (the stage then
+			// ran on, idle, in one run of CI): ask whether it is there.
+			if _, err := c.Info(ctx); gone(err) {
+				return fmt.Errorf("fetch: %w: %w", ErrConsumerGone, err)
+			}
 			continue
 		}
 		if max > 1 {
