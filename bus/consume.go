@@ -254,9 +254,13 @@ func consume[T any](ctx context.Context, b *Bus, st Stage, handle func(ctx conte
 	})
 }
 
-// gone reports whether a fetch failed because the consumer was deleted.
-func gone(err error) bool {
-	return errors.Is(err, jetstream.ErrConsumerDeleted) || errors.Is(err, jetstream.ErrConsumerNotFound)
+// gone returns ErrConsumerGone, wrapping err, when err says the
+// consumer was deleted, and nil otherwise.
+func gone(err error) error {
+	if errors.Is(err, jetstream.ErrConsumerDeleted) || errors.Is(err, jetstream.ErrConsumerNotFound) {
+		return fmt.Errorf("fetch: %w: %w", ErrConsumerGone, err)
+	}
+	return nil
 }
 
 // decoded is a message read into the item a handler gets, or why it
@@ -461,8 +465,8 @@ func batches(ctx context.Context, c jetstream.Consumer, max, inflight int, linge
 			if ctx.Err() != nil {
 				return nil
 			}
-			if gone(err) {
-				return fmt.Errorf("fetch: %w: %w", ErrConsumerGone, err)
+			if err := gone(err); err != nil {
+				return err
 			}
 			return fmt.Errorf("fetch: %w", err)
 		}
@@ -475,8 +479,8 @@ func batches(ctx context.Context, c jetstream.Consumer, max, inflight int, linge
 			if errors.Is(err, nats.ErrConnectionClosed) {
 				return err
 			}
-			if gone(err) {
-				return fmt.Errorf("fetch: %w: %w", ErrConsumerGone, err)
+			if err := gone(err); err != nil {
+				return err
 			}
 			time.Sleep(100 * time.Millisecond)
 		}
@@ -484,8 +488,10 @@ func batches(ctx context.Context, c jetstream.Consumer, max, inflight int, linge
 			// A pull that reaches a consumer deleted since the last one
 			// gets no answer, only the fetch's timeout (the stage then
 			// ran on, idle, in one run of CI): ask whether it is there.
-			if _, err := c.Info(ctx); gone(err) {
-				return fmt.Errorf("fetch: %w: %w", ErrConsumerGone, err)
+			if _, err := c.Info(ctx); err != nil {
+				if err := gone(err); err != nil {
+					return err
+				}
 			}
 			continue
 		}
