@@ -251,6 +251,15 @@ func (s *scanner) monthAt(i int) int {
 	return m
 }
 
+// afterMonth returns the token after the month at token i and its
+// abbreviation's dot, if any ("Sept. 5").
+func (s *scanner) afterMonth(i int) int {
+	if s.isPunct(i+1, ".") {
+		return i + 2
+	}
+	return i + 1
+}
+
 // isMonthLead reports words that may introduce a month named without a
 // day or year.
 func isMonthLead(w string) bool {
@@ -433,10 +442,7 @@ func (es *eventScanner) wordDate(i int) (dateExpr, bool) {
 	}
 	if m := es.monthAt(i); m > 0 {
 		d.month = m
-		j := i + 1
-		if es.isPunct(j, ".") { // "Sept. 5"
-			j++
-		}
+		j := es.afterMonth(i)
 		if day := es.dayAt(j); day > 0 && es.yearAt(j) == 0 {
 			d.day, d.last = day, j
 			k := j + 1
@@ -621,10 +627,7 @@ func (es *eventScanner) rangeAhead(i int, d *dateExpr, ok bool) bool {
 // dayPairAfter reports whether two days joined by a hyphen follow token
 // i, a month, maybe after its abbreviation's dot ("Sept. 12-14").
 func (es *eventScanner) dayPairAfter(i int) bool {
-	j := i + 1
-	if j < len(es.toks) && es.toks[j].kind == tPunct && es.isPunct(j, ".") {
-		j++
-	}
+	j := es.afterMonth(i)
 	if j >= len(es.toks) || es.toks[j].kind != tWord || !es.toks[j].has(fDigit) {
 		return false // the common case, asked before dayPair's call
 	}
@@ -636,10 +639,7 @@ func (es *eventScanner) dayPairAfter(i int) bool {
 // i; next is the token after it.
 func (es *eventScanner) dayPart(i int) (p ymd, next int, monthFirst bool) {
 	if m := es.monthAt(i); m > 0 {
-		j := i + 1
-		if es.isPunct(j, ".") {
-			j++
-		}
+		j := es.afterMonth(i)
 		if day := es.dayAt(j); day > 0 && es.yearAt(j) == 0 {
 			return ymd{m: m, d: day}, j + 1, true
 		}
