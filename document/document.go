@@ -180,7 +180,12 @@ type Event struct {
 	DateText string `json:"date_text,omitempty"`
 	// Flag explains a doubt a reader should know of, such as a corrected
 	// typo in the year.
-	Flag  string `json:"flag,omitempty"`
+	Flag string `json:"flag,omitempty"`
+	// Until is the last day (YYYY-MM-DD) of a happening printed as a
+	// range of days ("12–14 April 2024"), which Date dates at its first:
+	// a calendar or timeline can then show the days it lasted. Empty for
+	// a single day or a coarser date.
+	Until string `json:"until,omitempty"`
 	Start int    `json:"start"`
 	End   int    `json:"end"`
 }

@@ -905,6 +905,12 @@ func (a ymd) before(b ymd) bool {
 	return a.d < b.d
 }
 
+// addDays is the day n days after a, a day.
+func (a ymd) addDays(n int) ymd {
+	t := time.Date(a.y, time.Month(a.m), a.d+n, 0, 0, 0, 0, time.UTC)
+	return ymd{t.Year(), int(t.Month()), t.Day()}
+}
+
 func (a ymd) iso() string {
 	var buf [16]byte
 	return string(a.appendISO(buf[:0]))
@@ -1441,8 +1447,7 @@ func (es *eventScanner) prose(published string) []document.Event {
 			case "next-day":
 				ok = ok && last.d > 0
 				if ok {
-					t := time.Date(last.y, time.Month(last.m), last.d+1, 0, 0, 0, 0, time.UTC)
-					date = ymd{t.Year(), int(t.Month()), t.Day()}
+					date = last.addDays(1)
 				}
 			case "same-month":
 				ok = ok && last.m > 0
@@ -1518,6 +1523,9 @@ func (es *eventScanner) prose(published string) []document.Event {
 			ev.DateText = surface
 		}
 		ev.Flag, es.sc.flag = flags.String()[at:], q
+		if d.days > 0 && date.d > 0 {
+			ev.Until = date.addDays(d.days).iso()
+		}
 		if ev.Precision == document.Year {
 			yearSeen[date.y] = true
 		}

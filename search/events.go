@@ -31,6 +31,7 @@ type Event struct {
 	Summary  string `json:"summary"`
 	DateText string `json:"date_text,omitempty"`
 	Flag     string `json:"flag,omitempty"`
+	Until    string `json:"until,omitempty"` // the last day of a range of days (document.Event.Until)
 	Start    int    `json:"start"`
 	End      int    `json:"end"`
 	// Entities holds the ids of the entities named in the event's
@@ -129,7 +130,7 @@ func EventsOf(d Doc) []Event {
 		}
 		e := Event{
 			ID: fmt.Sprintf("%s-%d", d.ID, i), DocID: d.ID, Date: ev.Date, Precision: ev.Precision, Day: days[i],
-			Summary: ev.Summary, DateText: ev.DateText, Flag: ev.Flag, Start: ev.Start, End: ev.End,
+			Summary: ev.Summary, DateText: ev.DateText, Flag: ev.Flag, Until: ev.Until, Start: ev.Start, End: ev.End,
 			Entities: []string{}, Compounds: []string{}, Tycoons: []string{}, Provinces: []string{},
 			Title: d.Title, URL: u, Outlet: d.Outlet, Published: d.Published, PublishedDate: d.PublishedDate,
 			DuplicateOf: d.DuplicateOf, Gap: nearestGap(dated, days[i]), Sig: sig[:],

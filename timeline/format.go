@@ -74,8 +74,10 @@ func Write(w io.Writer, format string, tl Timeline, stamp time.Time) error {
 }
 
 // DisplayDate writes an entry's date for readers: "13 July 2022", "March
-// 2023", "2023".
-func DisplayDate(date, precision string) string {
+// 2023", "2023", and a range of days as style guides print one: "6–8 May
+// 2024", "30 May – 2 June 2024", "30 December 2024 – 2 January 2025".
+// until is the range's last day, or "".
+func DisplayDate(date, until, precision string) string {
 	t, ok := search.PeriodStart(date)
 	if !ok {
 		return date
@@ -86,7 +88,27 @@ func DisplayDate(date, precision string) string {
 	case document.Month:
 		return t.Format("January 2006")
 	}
-	return t.Format("2 January 2006")
+	u, err := time.Parse(time.DateOnly, until)
+	switch {
+	case err != nil || !u.After(t):
+		return t.Format("2 January 2006")
+	case u.Year() != t.Year():
+		return t.Format("2 January 2006") + " – " + u.Format("2 January 2006")
+	case u.Month() != t.Month():
+		return t.Format("2 January") + " – " + u.Format("2 January 2006")
+	}
+	return t.Format("2") + "–" + u.Format("2 January 2006")
+}
+
+// Days is the number of days an entry covers for a calendar: the days of
+// its range, else one (a month or a year sits on its first day).
+func Days(e Entry) int {
+	t, ok := search.PeriodStart(e.Date)
+	u, err := time.Parse(time.DateOnly, e.Until)
+	if !ok || err != nil || e.Precision != document.Day || !u.After(t) {
+		return 1
+	}
+	return int(u.Sub(t).Hours()/24) + 1
 }
 
 // PlacementNote says where an imprecise date sits, or "" for a day.
@@ -150,7 +172,7 @@ func WriteMarkdown(w io.Writer, tl Timeline) error {
 }
 
 func mdEntry(b *strings.Builder, e Entry) {
-	fmt.Fprintf(b, "- **%s**", DisplayDate(e.Date, e.Precision))
+	fmt.Fprintf(b, "- **%s**", DisplayDate(e.Date, e.Until, e.Precision))
 	if n := PlacementNote(e.Precision); n != "" {
 		fmt.Fprintf(b, " (%s)", n)
 	}
@@ -231,10 +253,14 @@ func sourceLine(s Source, originals map[string]string, withURL bool) string {
 	if s.Published != "" {
 		parts = append(parts, "published "+s.Published)
 	}
+	read := s.Date
+	if s.Until != "" {
+		read += " to " + s.Until
+	}
 	if s.DateText != s.Date {
-		parts = append(parts, fmt.Sprintf("printed %q, read as %s", s.DateText, s.Date))
+		parts = append(parts, fmt.Sprintf("printed %q, read as %s", s.DateText, read))
 	} else {
-		parts = append(parts, "dates it "+s.Date)
+		parts = append(parts, "dates it "+read)
 	}
 	if orig := CopyName(s, originals); orig != "" {
 		parts = append(parts, "a copy of the "+orig+" report, counted once")
@@ -246,7 +272,7 @@ func sourceLine(s Source, originals map[string]string, withURL bool) string {
 }
 
 // CSVHeader is the CSV header row.
-var CSVHeader = []string{"id", "date", "precision", "headline", "summary", "entities", "sources", "flag", "section"}
+var CSVHeader = []string{"id", "date", "until", "precision", "headline", "summary", "entities", "sources", "flag", "section"}
 
 // WriteCSV writes one row per entry, then the "to check" items with their
 // reason in flag. It starts with a UTF-8 byte-order mark, which
@@ -274,7 +300,7 @@ func WriteCSV(w io.Writer, tl Timeline) error {
 		if e.Reason != "" {
 			flag = "to check: " + e.Reason
 		}
-		row := []string{e.ID, e.Date, e.Precision, e.Headline, e.Summary, strings.Join(ents, "; "), strings.Join(srcs, " | "), flag, section}
+		row := []string{e.ID, e.Date, e.Until, e.Precision, e.Headline, e.Summary, strings.Join(ents, "; "), strings.Join(srcs, " | "), flag, section}
 		for i, c := range row {
 			row[i] = CSVCell(c)
 		}
@@ -312,6 +338,7 @@ type TLJS struct {
 // TLJSSlide is a TimelineJS slide.
 type TLJSSlide struct {
 	StartDate   *TLJSDate `json:"start_date,omitempty"`
+	EndDate     *TLJSDate `json:"end_date,omitempty"` // the last day of a range of days
 	Text        TLJSText  `json:"text"`
 	Group       string    `json:"group,omitempty"`
 	UniqueID    string    `json:"unique_id,omitempty"`
@@ -352,6 +379,11 @@ func ToTimelineJS(tl Timeline) TLJS {
 		if e.Precision == document.Day {
 			d.Day = t.Day()
 		}
+		var end *TLJSDate
+		if n := Days(e); n > 1 {
+			u := t.AddDate(0, 0, n-1)
+			end = &TLJSDate{Year: u.Year(), Month: int(u.Month()), Day: u.Day()}
+		}
 		var body strings.Builder
 		fmt.Fprintf(&body, "<p>%s</p>", html.EscapeString(e.Summary))
 		if n := PlacementNote(e.Precision); n != "" {
@@ -377,15 +409,15 @@ func ToTimelineJS(tl Timeline) TLJS {
 				break
 			}
 		}
-		out.Events = append(out.Events, TLJSSlide{StartDate: d, Text: TLJSText{Headline: html.EscapeString(e.Headline), Text: body.String()},
+		out.Events = append(out.Events, TLJSSlide{StartDate: d, EndDate: end, Text: TLJSText{Headline: html.EscapeString(e.Headline), Text: body.String()},
 			Group: group, UniqueID: e.ID})
 	}
 	return out
 }
 
 // WriteICS writes the entries as all-day events of an RFC 5545 calendar:
-// DTSTART;VALUE=DATE with an exclusive DTEND the next day (a month or a
-// year sits on its first day and says so), CRLF line ends, lines folded
+// DTSTART;VALUE=DATE with an exclusive DTEND the day after its last (a
+// month or a year sits on its first day and says so), CRLF line ends, lines folded
 // at 75 octets without splitting a character (by golang-ical), UID from
 // the entry id, and the sources in DESCRIPTION and the first one's URL.
 func WriteICS(w io.Writer, tl Timeline, stamp time.Time) error {
@@ -400,7 +432,7 @@ func WriteICS(w io.Writer, tl Timeline, stamp time.Time) error {
 		ev := cal.AddEvent(UID(e))
 		ev.SetDtStampTime(stamp)
 		ev.SetAllDayStartAt(t)
-		ev.SetAllDayEndAt(t.AddDate(0, 0, 1))
+		ev.SetAllDayEndAt(t.AddDate(0, 0, Days(e)))
 		ev.SetSummary(e.Headline)
 		var d []string
 		d = append(d, e.Summary)

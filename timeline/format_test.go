@@ -12,6 +12,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/compoundwatch/compoundwatch/document"
 	"github.com/compoundwatch/compoundwatch/internal/repotest"
 	"github.com/compoundwatch/compoundwatch/search"
 	"github.com/compoundwatch/compoundwatch/timeline"
@@ -49,6 +50,7 @@ func TestMarkdownGolden(t *testing.T) {
 
 func TestCSVRoundTrip(t *testing.T) {
 	tl := raidTimeline(t)
+	tl.Entries = append(tl.Entries, talksTimeline(t).Entries...)
 	var b bytes.Buffer
 	if err := timeline.WriteCSV(&b, tl); err != nil {
 		t.Fatal(err)
@@ -67,20 +69,25 @@ func TestCSVRoundTrip(t *testing.T) {
 	if strings.Join(rows[0], ",") != strings.Join(timeline.CSVHeader, ",") {
 		t.Errorf("header %v", rows[0])
 	}
+	col := map[string]int{}
+	for i, name := range rows[0] {
+		col[name] = i
+	}
 	all := append(append([]timeline.Entry{}, tl.Entries...), tl.ToCheck...)
 	if len(rows)-1 != len(all) {
 		t.Fatalf("%d rows, want %d", len(rows)-1, len(all))
 	}
 	for i, e := range all {
 		r := rows[i+1]
-		if r[0] != e.ID || r[1] != e.Date || r[2] != e.Precision || r[3] != timeline.CSVCell(e.Headline) || r[4] != timeline.CSVCell(e.Summary) {
-			t.Errorf("row %d = %q, entry %+v", i+1, r[:5], e)
+		if r[col["id"]] != e.ID || r[col["date"]] != e.Date || r[col["until"]] != e.Until || r[col["precision"]] != e.Precision ||
+			r[col["headline"]] != timeline.CSVCell(e.Headline) || r[col["summary"]] != timeline.CSVCell(e.Summary) {
+			t.Errorf("row %d = %q, entry %+v", i+1, r, e)
 		}
-		if n := strings.Count(r[6], " | ") + 1; n != len(e.Sources) {
+		if n := strings.Count(r[col["sources"]], " | ") + 1; n != len(e.Sources) {
 			t.Errorf("row %d: %d sources joined, want %d", i+1, n, len(e.Sources))
 		}
 	}
-	if r := rows[len(rows)-1]; r[8] != "to check" || !strings.HasPrefix(r[7], "to check: date 2025-04-09 is after") {
+	if r := rows[len(rows)-1]; r[col["section"]] != "to check" || !strings.HasPrefix(r[col["flag"]], "to check: date 2025-04-09 is after") {
 		t.Errorf("to-check row %q", r)
 	}
 	if timeline.CSVCell("=1+1") != "'=1+1" || timeline.CSVCell("-3") != "'-3" || timeline.CSVCell("a=b") != "a=b" {
@@ -133,10 +140,12 @@ func TestJSONFields(t *testing.T) {
 
 // TestICSParses checks the calendar with an independent parser, Python's
 // icalendar (Debian python3-icalendar; .ci/run installs it): every event
-// keeps its date, its exclusive end and its UID.
+// keeps its date, its exclusive end (the day after a range's last) and
+// its UID.
 func TestICSParses(t *testing.T) {
 	python := repotest.Python(t, "icalendar", "python3-icalendar")
 	tl := raidTimeline(t)
+	tl.Entries = append(tl.Entries, talksTimeline(t).Entries...)
 	tl.Entries = append(tl.Entries, corpusTimeline(t).Entries...)
 	var b bytes.Buffer
 	stamp := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
@@ -179,15 +188,76 @@ json.dump(out, sys.stdout)
 	if len(got) != len(tl.Entries) {
 		t.Fatalf("parser found %d events, want %d", len(got), len(tl.Entries))
 	}
+	ranges := 0
 	for i, e := range tl.Entries {
 		start, _ := time.Parse(time.DateOnly, e.Date[:min(len(e.Date), 10)]+"-01-01"[min(len(e.Date), 10)-4:])
+		last := start
+		if e.Until != "" {
+			last, _ = time.Parse(time.DateOnly, e.Until)
+			ranges++
+		}
 		g := got[i]
-		if g.UID != timeline.UID(e) || g.Start != start.Format(time.DateOnly) || g.End != start.AddDate(0, 0, 1).Format(time.DateOnly) {
-			t.Errorf("event %d: parsed %s %s..%s, want %s %s", i, g.UID, g.Start, g.End, timeline.UID(e), start.Format(time.DateOnly))
+		if end := last.AddDate(0, 0, 1).Format(time.DateOnly); g.UID != timeline.UID(e) || g.Start != start.Format(time.DateOnly) || g.End != end {
+			t.Errorf("event %d: parsed %s %s..%s, want %s %s..%s", i, g.UID, g.Start, g.End, timeline.UID(e), start.Format(time.DateOnly), end)
 		}
 		if g.Summary != e.Headline || !strings.Contains(g.Description, e.Sources[0].Title) {
 			t.Errorf("event %d: summary %q, description %q", i, g.Summary, g.Description)
 		}
+	}
+	if ranges != 2 {
+		t.Errorf("%d ranges of days in the calendar, want the talks fixture's 2", ranges)
+	}
+}
+
+// talksTimeline is the fixture of ranges of days: talks that one outlet
+// dates "6–8 May 2025" and another "6 May 2025", and inspections "from
+// 30 June to 2 July 2025".
+func talksTimeline(t *testing.T) timeline.Timeline {
+	return timeline.Build(extractDir(t, "testdata/talks"), timeline.Options{})
+}
+
+// A happening printed as a range of days keeps its last day, the latest
+// that a source agreeing on its first gives, in every format.
+func TestRangeOfDays(t *testing.T) {
+	tl := talksTimeline(t)
+	if len(tl.Entries) != 2 || len(tl.ToCheck) != 0 {
+		t.Fatalf("%d entries, %d to check", len(tl.Entries), len(tl.ToCheck))
+	}
+	talks, visits := tl.Entries[0], tl.Entries[1]
+	if talks.Date != "2025-05-06" || talks.Until != "2025-05-08" || len(talks.Sources) != 2 ||
+		visits.Date != "2025-06-30" || visits.Until != "2025-07-02" {
+		t.Fatalf("entries %+v\n%+v", talks, visits)
+	}
+	for _, tt := range []struct{ date, until, precision, want string }{
+		{"2025-05-06", "2025-05-08", document.Day, "6–8 May 2025"},
+		{"2025-06-30", "2025-07-02", document.Day, "30 June – 2 July 2025"},
+		{"2024-12-30", "2025-01-02", document.Day, "30 December 2024 – 2 January 2025"},
+		{"2025-05-06", "", document.Day, "6 May 2025"},
+		{"2025-05-06", "2025-05-06", document.Day, "6 May 2025"},
+		{"2025-05-06", "2025-05-01", document.Day, "6 May 2025"},
+		{"2025-05", "2025-05-08", document.Month, "May 2025"},
+	} {
+		if got := timeline.DisplayDate(tt.date, tt.until, tt.precision); got != tt.want {
+			t.Errorf("DisplayDate(%s, %q, %s) = %q, want %q", tt.date, tt.until, tt.precision, got, tt.want)
+		}
+	}
+	var md bytes.Buffer
+	if err := timeline.WriteMarkdown(&md, tl); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "testdata/talks.md", md.Bytes())
+	ends := map[string]*timeline.TLJSDate{}
+	for _, s := range timeline.ToTimelineJS(tl).Events {
+		ends[s.UniqueID] = s.EndDate
+	}
+	if e := ends[talks.ID]; e == nil || *e != (timeline.TLJSDate{Year: 2025, Month: 5, Day: 8}) {
+		t.Errorf("TimelineJS end of the talks: %+v", e)
+	}
+	if e := ends[visits.ID]; e == nil || *e != (timeline.TLJSDate{Year: 2025, Month: 7, Day: 2}) {
+		t.Errorf("TimelineJS end of the inspections: %+v", e)
+	}
+	if e := ends[raidTimeline(t).Entries[0].ID]; e != nil {
+		t.Errorf("a single day has a TimelineJS end: %+v", e)
 	}
 }
 

@@ -45,8 +45,11 @@ type Timeline struct {
 type Entry struct {
 	// ID is derived from the earliest report's event, so it stays the
 	// same as later reports join the entry.
-	ID        string `json:"id"`
-	Date      string `json:"date"` // YYYY, YYYY-MM or YYYY-MM-DD
+	ID   string `json:"id"`
+	Date string `json:"date"` // YYYY, YYYY-MM or YYYY-MM-DD
+	// Until is the last day of a happening that lasted days, the latest
+	// that a source dating it as Date gives ("6–8 May 2024"), else "".
+	Until     string `json:"until,omitempty"`
 	Precision string `json:"precision"`
 	Headline  string `json:"headline"`
 	Summary   string `json:"summary"`
@@ -83,7 +86,8 @@ type Source struct {
 	// kept it (relative, corrected or inferred dates), else the ISO date
 	// it read.
 	DateText  string `json:"date_text"`
-	Date      string `json:"date"` // the date this source gives
+	Date      string `json:"date"`            // the date this source gives
+	Until     string `json:"until,omitempty"` // and the last day of its range of days
 	Precision string `json:"precision"`
 	// CopyOf names the doc id of an earlier source in the entry that this
 	// one copies (a near-duplicate or spun version): it is listed but not
@@ -390,7 +394,7 @@ func entryOf(c []*item, opts Options) Entry {
 	for k, it := range byReport {
 		ev := it.ev
 		src := Source{DocID: ev.DocID, Title: ev.Title, Outlet: ev.Outlet, URL: ev.URL, Published: ev.PublishedDate,
-			DateText: cmp.Or(ev.DateText, ev.Date), Date: ev.Date, Precision: ev.Precision}
+			DateText: cmp.Or(ev.DateText, ev.Date), Date: ev.Date, Until: ev.Until, Precision: ev.Precision}
 		for _, prev := range byReport[:k] {
 			if prev.ev.DocID != ev.DocID && isCopy(it, prev) {
 				src.CopyOf = prev.ev.DocID
@@ -414,6 +418,11 @@ func entryOf(c []*item, opts Options) Entry {
 		}
 	}
 	e.Date, e.Precision, e.Flag, e.DateNote = chooseDate(e.Sources)
+	for _, s := range e.Sources {
+		if s.Date == e.Date && s.Until > e.Until {
+			e.Until = s.Until // "6 May" and "6–8 May": it lasted until the 8th
+		}
+	}
 	return e
 }
 

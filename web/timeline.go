@@ -163,7 +163,7 @@ func (s *server) timelinePage(w http.ResponseWriter, r *http.Request) {
 }
 
 func entryView(e timeline.Entry) timelineEntry {
-	v := timelineEntry{Entry: e, Display: timeline.DisplayDate(e.Date, e.Precision), Placement: timeline.PlacementNote(e.Precision)}
+	v := timelineEntry{Entry: e, Display: timeline.DisplayDate(e.Date, e.Until, e.Precision), Placement: timeline.PlacementNote(e.Precision)}
 	originals := timeline.Originals(e.Sources)
 	for _, src := range e.Sources {
 		v.Sources = append(v.Sources, timelineSource{Source: src, Link: safeURL(src.URL), CopyOf: timeline.CopyName(src, originals)})

@@ -248,11 +248,13 @@ func TestTimelineJSLoads(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The year-month-day entries of a larger timeline too, with the same
-	// merge, and a month- and a year-precision entry.
+	// merge, a month- and a year-precision entry, and a range of days
+	// across a new year.
 	more := tl
 	more.Entries = append(more.Entries,
 		timeline.Entry{ID: "tl-month", Date: "2024-05", Precision: document.Month, Headline: "A month <b>only</b>", Summary: "Known to the month & no more."},
-		timeline.Entry{ID: "tl-year", Date: "2021", Precision: document.Year, Headline: "A year only", Summary: "Known to the year."})
+		timeline.Entry{ID: "tl-year", Date: "2021", Precision: document.Year, Headline: "A year only", Summary: "Known to the year."},
+		timeline.Entry{ID: "tl-days", Date: "2024-12-30", Until: "2025-01-02", Precision: document.Day, Headline: "Four days", Summary: "From one year into the next."})
 	tljs.Events = append(tljs.Events, timeline.ToTimelineJS(more).Events[len(tl.Entries):]...)
 	data, err := json.Marshal(tljs)
 	if err != nil {
@@ -275,6 +277,7 @@ const ce = console.error; console.error = (...a) => { window.__errors.push(a.joi
 		errs    []string
 		ids     []string
 		libErrs string
+		span    float64 // tl-days' end less its start, in days, as TimelineJS reads them
 	)
 	err = chromedp.Run(ctx,
 		chromedp.Navigate(lib.URL+"/"),
@@ -283,6 +286,8 @@ const ce = console.error; console.error = (...a) => { window.__errors.push(a.joi
 		chromedp.Evaluate(`window.__tl.config.isValid()`, &valid),
 		chromedp.Evaluate(`window.__tl.config.getErrors(' | ')`, &libErrs),
 		chromedp.Evaluate(`window.__tl.config.events.map(e => e.unique_id)`, &ids),
+		chromedp.Evaluate(`(() => { const e = window.__tl.config.events.find(e => e.unique_id === 'tl-days');
+			return e && e.end_date ? (e.end_date.getTime() - e.start_date.getTime()) / 86400000 : -1; })()`, &span),
 		chromedp.Evaluate(`window.__errors`, &errs),
 	)
 	if err != nil {
@@ -291,7 +296,10 @@ const ce = console.error; console.error = (...a) => { window.__errors.push(a.joi
 	if !valid || libErrs != "" || len(errs) > 0 {
 		t.Errorf("TimelineJS reports errors: valid %v, %q, console %q", valid, libErrs, errs)
 	}
-	if n != len(tljs.Events) || n != len(tl.Entries)+2 {
+	if span != 3 {
+		t.Errorf("TimelineJS reads the range of days 2024-12-30 to 2025-01-02 as %v days past its start, want 3", span)
+	}
+	if n != len(tljs.Events) || n != len(tl.Entries)+3 {
 		t.Errorf("TimelineJS holds %d events, exported %d", n, len(tljs.Events))
 	}
 	for i, e := range tljs.Events {

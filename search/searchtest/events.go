@@ -29,8 +29,11 @@ func EventFixtures() []search.Doc {
 			ev("2023-06-30", document.Day, "A court in Takeo jailed the River Star manager.", "river-star", "takeo"),
 			ev("2022-12-31", document.Day, "Lo Chen bought the River Star site.", "lo-chen", "river-star"),
 			ev("2024", document.Year, "Officials promised inspections.")),
-		mk("ev-c", "Gulf Times", "2023-06-01", nil,
-			ev("2023-05-15", document.Day, "Workers escaped from the Jade Bay compound at night.", "jade-bay")),
+		mk("ev-c", "Gulf Times", "2023-06-01", nil, func() document.Event {
+			e := ev("2023-05-15", document.Day, "Workers escaped from the Jade Bay compound over three nights.", "jade-bay")
+			e.DateText, e.Until = "15–17 May 2023", "2023-05-17"
+			return e
+		}()),
 	}
 }
 
@@ -98,6 +101,13 @@ func testEvents(t *testing.T, b search.Backend) {
 		}
 		if want := search.EventsOf(EventFixtures()[1])[1].Sig; len(want) == 0 || !slices.Equal(e.Sig, want) {
 			t.Errorf("stored signature %v, want %v", e.Sig, want)
+		}
+		got, err = es.Events(ctx(t), search.EventQuery{Outlets: []string{"Gulf Times"}, From: day("2023-05-01")})
+		if err != nil || len(got) != 1 {
+			t.Fatalf("%v, %v", got, err)
+		}
+		if e := got[0]; e.ID != "ev-c-0" || e.Until != "2023-05-17" || e.DateText != "15–17 May 2023" {
+			t.Errorf("a range of days must keep its last day and printed date: %+v", e)
 		}
 	})
 	t.Run("upsert with fewer events, then delete", func(t *testing.T) {
