@@ -42,7 +42,7 @@ type scratch struct {
 	// discovery's trigger words. Results are copied out of them at their
 	// final length.
 	figs     []document.Figure
-	seen     map[figureKey]bool
+	seen     map[figureKey]int
 	exprs    []dateExpr
 	entries  []timelineEntry
 	triggers []trigger

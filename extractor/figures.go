@@ -29,7 +29,9 @@ func findFigures(text string) []document.Figure {
 
 // figureKey identifies a fact for de-duplication: a fact repeated in a
 // document is kept once, at its first mention. Rows of a list or table
-// carry their label, so equal values in different rows stay apart.
+// carry their label, so equal values in different rows stay apart; and
+// one sentence does not state a fact twice, so "18 operations in the
+// zone and 18 operations outside it" are two.
 type figureKey struct {
 	value     float64
 	unit      string
@@ -40,7 +42,7 @@ type figureKey struct {
 type figureScanner struct {
 	scanner
 	out  []document.Figure
-	seen map[figureKey]bool
+	seen map[figureKey]int // the end of each fact's first mention
 	// mask marks the byte ranges already consumed by table rows.
 	masked []span
 }
@@ -49,7 +51,7 @@ type span struct{ start, end int }
 
 func figuresIn(s scanner) []document.Figure {
 	if s.sc.seen == nil {
-		s.sc.seen = map[figureKey]bool{}
+		s.sc.seen = map[figureKey]int{}
 	}
 	clear(s.sc.seen)
 	fs := &figureScanner{scanner: s, seen: s.sc.seen, out: s.sc.figs[:0]}
@@ -73,9 +75,15 @@ func figuresIn(s scanner) []document.Figure {
 			if !toks[i].has(fHyphen) && !shape.has(text[toks[i].start:toks[i].end]) {
 				continue // most words: wordNumber's first test, without a call
 			}
-			if next := fs.wordNumber(i); next > i {
-				i = next
+			next := 0
+			if toks[i].has(fDigit) && toks[i].has(fHyphen) {
+				if _, _, ok := parseRange(text[toks[i].start:toks[i].end]); ok {
+					next = fs.number(i) // "300-400", a range in one token
+				}
+			} else {
+				next = fs.wordNumber(i)
 			}
+			i = max(i, next)
 		}
 	}
 	sortFigures(fs.out)
@@ -102,12 +110,48 @@ func (fs *figureScanner) add(f document.Figure, label string) {
 		return
 	}
 	k := figureKey{value: f.Value, unit: f.Unit, qualifier: f.Qualifier, label: label}
-	if fs.seen[k] {
+	if end, ok := fs.seen[k]; !ok {
+		fs.seen[k] = f.End
+	} else if !fs.restated(f, end) {
 		return
 	}
-	fs.seen[k] = true
 	f.Text = fs.text[f.Start:f.End]
 	fs.out = append(fs.out, f)
+}
+
+// restated reports whether f, equal to a fact whose first mention ends
+// at end, is another fact: one in the same sentence that the figure just
+// before does not take in ("15 of the 120" names the 120 again). Each is
+// compared with the first mention, so that a run-on text saying one fact
+// over and over keeps the few within a sentence's length of the first.
+func (fs *figureScanner) restated(f document.Figure, end int) bool {
+	if end > f.Start || len(fs.out) > 0 && fs.out[len(fs.out)-1].End > f.Start {
+		return false
+	}
+	return sameSentence(fs.text[end:f.Start])
+}
+
+// sameSentence reports whether between, the text between two mentions,
+// ends no sentence: it holds no line break and no full stop, question or
+// exclamation mark before a space. An abbreviation's dot ("Gen. Sok")
+// reads as an end, which keeps a repeated fact once, as before; so does
+// text longer than a sentence (600 bytes) without any, such as a page
+// whose punctuation was lost, which also bounds the scan.
+func sameSentence(between string) bool {
+	if len(between) > 600 {
+		return false
+	}
+	for i := len(between) - 1; i >= 0; i-- {
+		switch between[i] {
+		case '\n':
+			return false
+		case '.', '?', '!':
+			if i+1 < len(between) && between[i+1] == ' ' {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // parseNumber reads "150,000" or "12.5". Commas must group thousands, so
@@ -135,6 +179,38 @@ func parseNumber(s string) (float64, bool) {
 	}
 	v, err := strconv.ParseFloat(s, 64)
 	return v, err == nil
+}
+
+// parseRange reads "300-400" or "13,700-68,800", a range joined by a
+// hyphen in one token (scanWord), low end first. Two years ("2019-2021")
+// and a low end not below the high ("Route 5-3") are refused; an
+// identifier such as "7-11" reads as a range, which only a counted noun
+// after it makes a figure.
+func parseRange(s string) (lo, hi float64, ok bool) {
+	a, b, found := strings.Cut(s, "-")
+	if !found || !numeric(a) || !numeric(b) {
+		return 0, 0, false // "2024-03-05", "COVID-19": refused before strconv, whose errors allocate
+	}
+	lo, ok1 := parseNumber(a)
+	hi, ok2 := parseNumber(b)
+	if !ok1 || !ok2 || lo >= hi || isYearToken(a) && isYearToken(b) {
+		return 0, 0, false
+	}
+	return lo, hi, true
+}
+
+// numeric reports whether s holds only digits, commas and dots, a digit
+// first: the bytes of a tNum token.
+func numeric(s string) bool {
+	if s == "" || !isDigit(s[0]) {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		if c := s[i]; !isDigit(c) && c != ',' && c != '.' {
+			return false
+		}
+	}
+	return true
 }
 
 // isYearToken reports whether a number token looks like a calendar year.
@@ -215,7 +291,13 @@ func (fs *figureScanner) number(i int) int {
 		return i
 	}
 	s := fs.tok(i)
-	v, ok := parseNumber(s)
+	var v, hi float64 // hi: the upper end of "300-400"
+	var ok bool
+	if fs.toks[i].kind == tNum {
+		v, ok = parseNumber(s)
+	} else {
+		v, hi, ok = parseRange(s)
+	}
 	if !ok {
 		return i
 	}
@@ -241,10 +323,13 @@ func (fs *figureScanner) number(i int) int {
 	// Scale word: "12.5 billion".
 	if sc, ok := fs.lx.scales.getFold(fs.wordAt(i + 1)); ok && (p.money || len(fs.wordAt(i+1)) > 2) {
 		p.value *= sc
+		hi *= sc
 		p.last = i + 1
 	}
 	// A range is one figure: its maximum, qualified "range".
-	if last, hi, ok := fs.rangeEnd(i, p.last, p.value); ok {
+	if hi > 0 {
+		p.value, p.qualifier = hi, "range"
+	} else if last, hi, ok := fs.rangeEnd(i, p.last, p.value); ok {
 		p.value, p.last, p.qualifier = hi, last, "range"
 		if fs.wordIs(p.first-1, "between") {
 			p.first--
@@ -282,6 +367,11 @@ func (fs *figureScanner) number(i int) int {
 			return fs.parenCount(i, v)
 		}
 	}
+	// A share: "1 in 10", "3 out of 4".
+	if !p.money && p.last == i && hi == 0 && fs.share(&p, v) {
+		p.percent, p.unit = true, "percent"
+		return fs.finish(p)
+	}
 	// Percent: "78%", "95 percent", "95 per cent".
 	if fs.isPunct(p.last+1, "%") && !fs.toks[p.last+1].has(fSpace) {
 		p.percent, p.last, p.unit = true, p.last+1, "percent"
@@ -305,6 +395,47 @@ func (fs *figureScanner) number(i int) int {
 		}
 	}
 	return fs.finish(p)
+}
+
+// share reads a share stated as a count of a whole, a of n: "one in
+// three", "two out of five", "1 in 10", after p's first token, whose
+// value is a. It sets p to the share as a percentage, taking in a
+// counted noun after it as the subject ("one in three victims").
+func (fs *figureScanner) share(p *phrase, a float64) bool {
+	j := p.first + 1
+	if j >= len(fs.toks) || fs.toks[j].end-fs.toks[j].start > 3 {
+		return false // neither "in" nor "out": most numbers, at a glance
+	}
+	switch {
+	case fs.wordAt(j) == "in":
+		j++
+	case fs.wordAt(j) == "out" && fs.wordAt(j+1) == "of":
+		j += 2
+	default:
+		return false
+	}
+	if j >= len(fs.toks) {
+		return false
+	}
+	var n float64
+	ok := false
+	switch t := fs.toks[j]; t.kind {
+	case tNum:
+		if isYearToken(fs.tok(j)) || fs.isMonth(j+1) {
+			return false // "two in 2023", "one in 5 May"
+		}
+		n, ok = parseNumber(fs.tok(j))
+	case tWord:
+		n, ok = fs.lx.numberWords.get(fs.wordAt(j))
+	}
+	if !ok || n <= a || n > 1000 || a != math.Trunc(a) || n != math.Trunc(n) {
+		return false
+	}
+	p.value, p.last, p.fraction = math.Round(a/n*1000)/10, j, true
+	if _, noun := fs.lx.units.get(fs.wordAt(j + 1)); noun || j+1 < len(fs.toks) && fs.toks[j+1].kind == tWord && isDemonym(fs.tok(j+1)) {
+		p.last, p.subject = j+1, fs.tok(j+1)
+	}
+	return true
 }
 
 // attached reports a digit token glued to letters or symbols that make it
@@ -432,6 +563,9 @@ func (fs *figureScanner) wordNumber(i int) int {
 	switch {
 	case w == "a" || w == "an" || w == "one":
 		next := fs.wordAt(i + 1)
+		if w == "one" && fs.share(&p, 1) {
+			break // "one in three"
+		}
 		if sc, ok := lx.scales.get(next); ok && len(next) > 2 {
 			p.value, p.last = sc, i+1
 		} else if next == "dozen" {
@@ -505,6 +639,8 @@ func (fs *figureScanner) wordNumber(i int) int {
 		p.value = v
 		if fs.wordAt(i+1) == "dozen" {
 			p.value, p.last = v*12, i+1
+		} else {
+			fs.share(&p, v)
 		}
 	}
 	if p.fraction {
@@ -540,7 +676,7 @@ func (fs *figureScanner) finish(p phrase) int {
 		p.unit = cmp.Or(p.currency, "USD")
 	case p.percent:
 		if p.fraction {
-			p.subject = fs.ofPhrase(p.last + 1)
+			p.subject = cmp.Or(p.subject, fs.ofPhrase(p.last+1))
 		}
 	default:
 		if !fs.unitAfter(&p) {
@@ -670,6 +806,11 @@ func (fs *figureScanner) unitAfter(p *phrase) bool {
 	if (fs.wordIs(j, "pairs") || fs.wordIs(j, "sets")) && fs.wordIs(j+1, "of") {
 		j += 2
 	}
+	// "25 more people", and "120,000 more" (see below); not "20 more than".
+	more := fs.wordAt(j) == "more" && fs.wordAt(j+1) != "than"
+	if more {
+		j++
+	}
 	unknown := 0
 	head := -1
 	victimHint := false
@@ -750,11 +891,26 @@ func (fs *figureScanner) unitAfter(p *phrase) bool {
 		return true
 	}
 	// An elliptical count in a list: "351 from Malaysia", "five in
-	// Pailin", "11 were sentenced", "113 in 2016".
-	if p.qualifier == "exact" {
-		if u, noun := fs.elliptical(p); u != "" {
-			p.unit, p.subject = u, noun
+	// Pailin", "11 were sentenced", "113 in 2016", "around 260 were
+	// from Indonesia".
+	if u, noun := fs.elliptical(p); u != "" {
+		p.unit, p.subject = u, noun
+		return true
+	}
+	// "120,000 more may be held": as many again of what was counted
+	// just before.
+	if more {
+		if prev, ok := fs.lastCount(p.first); ok {
+			p.unit, p.subject = prev.Unit, prev.Subject
 			return true
+		}
+	}
+	// "one in 10 was under 18": an age, not a count.
+	switch fs.wordAt(p.first) {
+	case "under", "over":
+		switch fs.wordAt(p.first - 1) {
+		case "was", "were", "is", "are", "be", "been", "aged":
+			return false
 		}
 	}
 	// A bare number counts only with a qualifier or in a comparison.
@@ -795,6 +951,12 @@ func isDemonym(w string) bool {
 			return w != "Philippines" && w != "Analysis" && w != "Thesis"
 		}
 	}
+	// Plurals that no suffix above tells ("two Britons", "three Dutch").
+	switch w {
+	case "Britons", "Dutch", "French", "Swiss", "Irish", "Welsh", "Danes", "Swedes", "Finns", "Poles",
+		"Turks", "Greeks", "Scots", "Czechs", "Uzbeks", "Kazakhs", "Tajiks", "Serbs", "Croats", "Arabs", "Kurds", "Uyghurs":
+		return true
+	}
 	// "70 Bangladeshi", "42 Pakistani": singular forms used as plurals.
 	return len(w) >= 7 && (strings.HasSuffix(w, "shi") || strings.HasSuffix(w, "ani"))
 }
@@ -831,14 +993,11 @@ func (fs *figureScanner) elliptical(p *phrase) (string, string) {
 	default:
 		return "", ""
 	}
-	if len(fs.out) == 0 {
+	if len(fs.out) == 0 || fs.toks[p.first].start-fs.out[len(fs.out)-1].End > 300 {
 		return "", ""
 	}
-	prev := fs.out[len(fs.out)-1]
-	if fs.toks[p.first].start-prev.End > 300 {
-		return "", ""
-	}
-	if prev.Unit == "percent" || prev.Unit == "USD" || lookupCode(fs.lx, prev.Unit) {
+	prev, ok := fs.lastCount(p.first)
+	if !ok {
 		return fs.unitBefore(p.first)
 	}
 	// Within one sentence the list continues the last count's unit.
@@ -849,6 +1008,20 @@ func (fs *figureScanner) elliptical(p *phrase) (string, string) {
 		return u, noun
 	}
 	return prev.Unit, prev.Subject
+}
+
+// lastCount is the figure recorded last, when it ends at most 300 bytes
+// before token i and counts things (a share or a sum of money does not
+// lend its unit to a bare number after it).
+func (fs *figureScanner) lastCount(i int) (document.Figure, bool) {
+	if len(fs.out) == 0 {
+		return document.Figure{}, false
+	}
+	prev := fs.out[len(fs.out)-1]
+	if fs.toks[i].start-prev.End > 300 || prev.Unit == "percent" || prev.Unit == "USD" || lookupCode(fs.lx, prev.Unit) {
+		return document.Figure{}, false
+	}
+	return prev, true
 }
 
 // comparison reports a bare number compared with a counted one: "166 cases
@@ -1053,7 +1226,15 @@ func (fs *figureScanner) tables() {
 			return
 		}
 		if caption == "" && prevLine.end > prevLine.start {
+			// A paragraph before the rows introduces them in its last
+			// sentence: "… held 15 nationalities. The largest groups
+			// by nationality were:" counts persons, not nationalities.
+			// A label such as "Table 1." is no sentence: a sentence
+			// has four words or more.
 			caption = strings.TrimSpace(text[prevLine.start:prevLine.end])
+			if k := strings.LastIndex(caption[:len(caption)-1], ". "); k >= 0 && strings.Count(caption[:k], " ") >= 3 {
+				caption = caption[k+2:]
+			}
 		}
 		// The caption and the labels are scanned in one scratch space.
 		var sc scratch
@@ -1328,6 +1509,15 @@ func plainWordEnd(text string, j int) int {
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
+// numberEnd returns the end of the number that starts at text[i], a digit:
+// its digits, and each "," or "." between two digits.
+func numberEnd(text string, i int) int {
+	for i < len(text) && (isDigit(text[i]) || (text[i] == ',' || text[i] == '.') && i+1 < len(text) && isDigit(text[i+1])) {
+		i++
+	}
+	return i
+}
+
 // inWord marks the bytes that may continue a word token: letters, digits,
 // the joiners of "150,000", "12.5", "one-third" and "Cambodia's", and every
 // byte of a non-ASCII rune.
@@ -1352,8 +1542,10 @@ func alnumAt(text string, i int) bool {
 
 // scanWord reads a word or number token starting at an alphanumeric rune.
 // Hyphens and apostrophes join when letters or digits follow them
-// ("one-third", "Cambodia’s"); "," and "." join only between digits so that
-// "150,000" and "12.5" stay one number.
+// ("one-third", "Cambodia’s"); "," and "." join only between digits of a
+// number, or of a range of two ("13,700-68,800"), so that "150,000" and
+// "12.5" stay one number; "13,700-68" and "800" were a range lost and a
+// count of 800.
 func scanWord(text string, i int) token {
 	start := i
 	allNum := true
@@ -1387,6 +1579,14 @@ func scanWord(text string, i int) token {
 			case (c == ',' || c == '.') && allNum && i > start && isDigit(text[i-1]) && i+1 < len(text) && isDigit(text[i+1]):
 				i++
 			case (c == '-' || c == '\'') && i > start && alnumAt(text, i+1):
+				if c == '-' && allNum && isDigit(text[i+1]) {
+					// "13,700-68,800": the range's second number is read
+					// here, its commas joined as the first's were.
+					fl |= fHyphen
+					i = numberEnd(text, i+1)
+					allNum, first = false, false
+					continue
+				}
 				if c == '-' {
 					fl |= fHyphen
 				} else {
@@ -1817,7 +2017,7 @@ func newLexicon() *lexicon {
 		her our your my across throughout through over under between among after before during
 		since until within without about around against like near per via upon toward towards
 		including involving where when what there here then so if because also still already yet
-		just only even all both some many most each every any such said says say told according
+		just only even all both some many most each every any said says say told according
 		who're they we he she it i you them him us more less fewer least than according
 		couldn't couldn’t wouldn't wouldn’t didn't didn’t weren't weren’t wasn't wasn’t aren't aren’t
 		isn't isn’t haven't haven’t hasn't hasn’t had't won't won’t can't can’t don't don’t

@@ -43,6 +43,8 @@ func TestFigures(t *testing.T) {
 		{"Round $15 million was seized.", []fig{{15e6, "USD", "about"}}},
 		{"Only 2 of the compounds were closed.", []fig{{2, "compounds", "exact"}}},
 		{"The same fact: 35 suspects were charged. Later, 35 suspects were charged again.", []fig{{35, "suspects", "exact"}}},
+		{"Police ran 18 raids in the zone and 18 raids outside it.", []fig{{18, "operations", "exact"}, {18, "operations", "exact"}}},
+		{"Of 40 suspects tried, 11 were jailed for life and 11 got ten years.", []fig{{40, "suspects", "exact"}, {11, "suspects", "exact"}, {11, "suspects", "exact"}}},
 
 		// Seized items, police and guards, operations, platforms, sanctions.
 		{"Officers seized 400 phones and 90 computers.", []fig{{400, "phones", "exact"}, {90, "computers", "exact"}}},
@@ -64,14 +66,28 @@ func TestFigures(t *testing.T) {
 		{"Guards held 300 to 400 workers in the annex.", []fig{{400, "people", "range"}}},
 		{"Bounties of between 20,000 and 80,000 yuan were offered.", []fig{{80000, "CNY", "range"}}},
 		{"The victims were aged between 15 and 17.", nil},
+		{"Police held 300-400 workers and 13,700-68,800 phones.", []fig{{400, "people", "range"}, {68800, "phones", "range"}}},
+		{"Rewards of 100,000-500,000 yuan (US$13,700-68,800) and fines of 3-5 million baht apply.", []fig{{500000, "CNY", "range"}, {68800, "USD", "range"}, {5e6, "THB", "range"}}},
+		{"The 2019-2021 surge ended; a 7-11 store and Route 5-3 stayed open.", nil},
 
 		// Per-place and per-nationality lists, number words included.
 		{"Police logged 14 cases: one case in Kep, five in Pailin and eight in Takeo.", []fig{{14, "cases", "exact"}, {1, "cases", "exact"}, {5, "cases", "exact"}, {8, "cases", "exact"}}},
 		{"The embassy flew home 90 Cambodians, including 61 from Malaysia and one from Oman.", []fig{{90, "people", "exact"}, {61, "people", "exact"}, {1, "people", "exact"}}},
+		{"The embassy named two Britons, three Dutch and 159 such cases.", []fig{{2, "people", "exact"}, {3, "people", "exact"}, {159, "cases", "exact"}}},
 		{"Among the detainees were 12 Koreans, 7 Bangladeshi and one Nepalese.", []fig{{12, "people", "exact"}, {7, "people", "exact"}, {1, "people", "exact"}}},
 		{"Officers questioned 30 foreigners, of whom 4 were suspects and 9 were trafficked victims.", []fig{{30, "people", "exact"}, {4, "suspects", "exact"}, {9, "victims", "exact"}}},
 		{"Police arrested 120 workers; 15 of the 120 were minors.", []fig{{120, "people", "exact"}, {15, "people", "exact"}}},
 		{"Detainees by nationality:\nVietnam: 48\nThailand: 19\n", []fig{{48, "people", "exact"}, {19, "people", "exact"}}},
+		{"Police held 90 foreigners of 15 nationalities. The largest groups by nationality were:\n\nLaos: 40\nChina: 12\n", []fig{{90, "people", "exact"}, {15, "nationalities", "exact"}, {40, "people", "exact"}, {12, "people", "exact"}}},
+		{"Officials freed 700 foreign workers. Around 260 were from Indonesia and a further 130 from Ethiopia.", []fig{{700, "people", "exact"}, {260, "people", "about"}, {130, "people", "exact"}}},
+		{"Some 100,000 people are held in scam centres, while at least 120,000 more may be held elsewhere.", []fig{{100000, "people", "about"}, {120000, "people", "at least"}}},
+		{"Police freed 40 workers on Monday and 25 more people on Tuesday.", []fig{{40, "people", "exact"}, {25, "people", "exact"}}},
+
+		// Shares: "one in three".
+		{"One in three victims had a university degree.", []fig{{33.3, "percent", "exact"}}},
+		{"Nearly two in five of the recruits were women, and 1 in 10 was under 18.", []fig{{40, "percent", "nearly"}, {10, "percent", "exact"}}},
+		{"Three out of four workers said their passports were taken.", []fig{{75, "percent", "exact"}}},
+		{"Police found one in Kampot and two in 2023.", nil},
 
 		// Not figures.
 		{"The trial lasted 18 months and the appeal four days.", nil},
