@@ -181,10 +181,11 @@ type Event struct {
 	// Flag explains a doubt a reader should know of, such as a corrected
 	// typo in the year.
 	Flag string `json:"flag,omitempty"`
-	// Until is the last day (YYYY-MM-DD) of a happening printed as a
-	// range of days ("12–14 April 2024"), which Date dates at its first:
-	// a calendar or timeline can then show the days it lasted. Empty for
-	// a single day or a coarser date.
+	// Until is the end of a happening printed as a range, which Date
+	// dates at its start, at Date's precision: the last day (YYYY-MM-DD)
+	// of "12–14 April 2024", the last month (YYYY-MM) of "August–
+	// September 2024". A calendar or timeline can then show how long it
+	// lasted. Empty for a single date.
 	Until string `json:"until,omitempty"`
 	Start int    `json:"start"`
 	End   int    `json:"end"`

@@ -50,6 +50,7 @@ type dateExpr struct {
 	first, last      int    // token range, inclusive
 	year, month, day int    // 0 when not given
 	days             int    // more days of a range of days ("12–14 April 2024": 2), dated at its first
+	months           int    // more months of a range of months ("August–September 2024": 1), dated at its first
 	relative         string // "this year", "last year", "last month", "this month", "yesterday", "today", "weekday", "last-month-name"
 	prev             string
 	weekday          time.Weekday
@@ -326,6 +327,8 @@ func (es *eventScanner) scanDates() {
 		if (!ok || d.year == 0) && es.rangeAhead(i, &d, ok) {
 			if r, isRange := es.dayRange(i); isRange {
 				d, ok = r, true
+			} else if r, isRange := es.monthRange(i); isRange {
+				d, ok = r, true
 			}
 		}
 		if !ok {
@@ -337,24 +340,33 @@ func (es *eventScanner) scanDates() {
 		i = d.last
 	}
 	// Comparisons of two periods: "grew from $3.3 billion in 2022 to $4.6
-	// billion in 2023" dates statistics, not happenings.
+	// billion in 2023", "In 2017 police made 203 arrests, against 113 in
+	// 2016", "345 victims in 2017, up from 298 in 2016" date statistics,
+	// not happenings.
 	for k := 0; k+1 < len(es.exprs); k++ {
 		a, b := &es.exprs[k], &es.exprs[k+1]
 		if b.first-a.last > 12 || !a.bareYear || !b.bareYear {
 			continue
 		}
-		to, from := false, false
+		to, from, versus := false, false, false
 		for t := a.last + 1; t < b.first; t++ {
 			if es.toks[t].kind == tNL {
-				to = false
+				to, versus = false, false
 				break
 			}
-			to = to || es.wordAt(t) == "to"
+			switch w := es.wordAt(t); w {
+			case "to":
+				to = true
+			case "against", "versus", "vs", "compared":
+				versus = true
+			case "from":
+				versus = versus || es.wordAt(t-1) == "up" || es.wordAt(t-1) == "down"
+			}
 		}
 		for t := a.first - 1; t >= 0 && t >= a.first-8 && es.toks[t].kind != tNL; t-- {
 			from = from || es.wordAt(t) == "from"
 		}
-		if to && from {
+		if to && from || versus {
 			a.ranged, b.ranged = true, true
 		}
 	}
@@ -381,6 +393,10 @@ func (es *eventScanner) maybeDateWord(t *token) bool {
 	case t.has(fDigit):
 		return true
 	case t.has(fUpper):
+		if t.has(fHyphen) {
+			// "August-September": a range of months is one token.
+			w, _, _ = strings.Cut(w, "-")
+		}
 		return shapeOK(&es.lx.dateShape, w)
 	}
 	if t.has(fHyphen) {
@@ -602,6 +618,52 @@ func (es *eventScanner) dayRange(i int) (dateExpr, bool) {
 	return d, true
 }
 
+// monthRange reads a range of months starting at token i: "August–
+// September 2024", "August to September 2024", "August-September 2024"
+// (one token), "December–January 2025". Read a date at a time, its first
+// month lost its year and the range was dated at its last. It is dated
+// at its first month, with the year printed at its end. Months joined by
+// "and" stay two dates ("in March and May 2024").
+func (es *eventScanner) monthRange(i int) (dateExpr, bool) {
+	d := dateExpr{first: i}
+	var from, to, j int
+	if es.toks[i].has(fHyphen) {
+		a, b, _ := strings.Cut(es.wordAt(i), "-")
+		from, _ = es.lx.months.get(a)
+		to, _ = es.lx.months.get(b)
+		j = i + 1
+	} else {
+		from = es.monthAt(i)
+		k := es.afterMonth(i)
+		if sep := es.rangeSep(k); sep == "" || sep == "and" {
+			return d, false
+		}
+		to = es.monthAt(k + 1)
+		j = es.afterMonth(k + 1)
+	}
+	if from == 0 || to == 0 || from == to {
+		return d, false
+	}
+	if es.isPunct(j, ",") && es.yearAt(j+1) > 0 {
+		j++
+	}
+	d.last = j - 1
+	d.year = es.yearAt(j)
+	if d.year > 0 {
+		d.last = j
+	} else {
+		d.yearMissing = true
+	}
+	d.month, d.months = from, to-from
+	if to < from {
+		d.months += 12
+		if d.year > 0 {
+			d.year-- // "December–January 2025"
+		}
+	}
+	return d, true
+}
+
 // rangeAhead is dayRange's screen, asked after the date read at token i
 // as a single one (d, ok), which a range of days fails or reads as its
 // first day alone: most dates and numbers fail it at a token.
@@ -610,7 +672,8 @@ func (es *eventScanner) rangeAhead(i int, d *dateExpr, ok bool) bool {
 	case ok && d.year == 0 && d.day > 0:
 		return es.rangeSep(d.last+1) != "" // "April 12–14, 2024", "30 April–2 May"
 	case ok && d.year == 0 && d.month > 0:
-		return es.dayPairAfter(d.last) // "on April 12-14"
+		// "on April 12-14", "in August–September 2024"
+		return es.dayPairAfter(d.last) || es.rangeSep(es.afterMonth(d.last)) != ""
 	case ok:
 		return false
 	}
@@ -620,6 +683,8 @@ func (es *eventScanner) rangeAhead(i int, d *dateExpr, ok bool) bool {
 		return t.end-t.start <= 2 && es.rangeSep(i+1) != "" // "12–14 April"
 	case t.has(fDigit):
 		return t.has(fHyphen) // "12-14 April"
+	case t.has(fHyphen):
+		return true // "August-September 2024", which maybeDateWord let through
 	}
 	return es.dayPairAfter(i) // "Raids in April 12-14"
 }
@@ -1481,7 +1546,7 @@ func (es *eventScanner) prose(published string) []document.Event {
 			continue
 		}
 		surface := es.text[es.toks[d.first].start:es.toks[d.last].end]
-		if d.yearMissing || d.anchored || d.relative != "" || d.vague != vagueNone || d.span || d.days > 0 {
+		if d.yearMissing || d.anchored || d.relative != "" || d.vague != vagueNone || d.span || d.days > 0 || d.months > 0 {
 			ev.DateText = surface
 		}
 		// The flags are written end to end into one builder, each a slice
@@ -1523,8 +1588,12 @@ func (es *eventScanner) prose(published string) []document.Event {
 			ev.DateText = surface
 		}
 		ev.Flag, es.sc.flag = flags.String()[at:], q
-		if d.days > 0 && date.d > 0 {
+		switch {
+		case d.days > 0 && date.d > 0:
 			ev.Until = date.addDays(d.days).iso()
+		case d.months > 0 && date.d == 0 && date.m > 0:
+			t := time.Date(date.y, time.Month(date.m+d.months), 1, 0, 0, 0, 0, time.UTC)
+			ev.Until = ymd{y: t.Year(), m: int(t.Month())}.iso()
 		}
 		if ev.Precision == document.Year {
 			yearSeen[date.y] = true

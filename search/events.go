@@ -31,7 +31,7 @@ type Event struct {
 	Summary  string `json:"summary"`
 	DateText string `json:"date_text,omitempty"`
 	Flag     string `json:"flag,omitempty"`
-	Until    string `json:"until,omitempty"` // the last day of a range of days (document.Event.Until)
+	Until    string `json:"until,omitempty"` // the end of a range of days or months (document.Event.Until)
 	Start    int    `json:"start"`
 	End      int    `json:"end"`
 	// Entities holds the ids of the entities named in the event's

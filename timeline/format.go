@@ -74,23 +74,30 @@ func Write(w io.Writer, format string, tl Timeline, stamp time.Time) error {
 }
 
 // DisplayDate writes an entry's date for readers: "13 July 2022", "March
-// 2023", "2023", and a range of days as style guides print one: "6–8 May
-// 2024", "30 May – 2 June 2024", "30 December 2024 – 2 January 2025".
-// until is the range's last day, or "".
+// 2023", "2023", and a range as style guides print one: "6–8 May 2024",
+// "30 May – 2 June 2024", "30 December 2024 – 2 January 2025",
+// "August–September 2024", "December 2024 – January 2025". until is the
+// range's end at the date's precision, or "".
 func DisplayDate(date, until, precision string) string {
 	t, ok := search.PeriodStart(date)
 	if !ok {
 		return date
 	}
+	u, ranged := rangeEnd(t, until, precision)
 	switch precision {
 	case document.Year:
 		return t.Format("2006")
 	case document.Month:
-		return t.Format("January 2006")
+		switch {
+		case !ranged:
+			return t.Format("January 2006")
+		case u.Year() != t.Year():
+			return t.Format("January 2006") + " – " + u.Format("January 2006")
+		}
+		return t.Format("January") + "–" + u.Format("January 2006")
 	}
-	u, err := time.Parse(time.DateOnly, until)
 	switch {
-	case err != nil || !u.After(t):
+	case !ranged:
 		return t.Format("2 January 2006")
 	case u.Year() != t.Year():
 		return t.Format("2 January 2006") + " – " + u.Format("2 January 2006")
@@ -100,12 +107,32 @@ func DisplayDate(date, until, precision string) string {
 	return t.Format("2") + "–" + u.Format("2 January 2006")
 }
 
+// rangeEnd reads until, the end of a range that starts at t: a day
+// (YYYY-MM-DD) for a date of day precision, a month (YYYY-MM) for one of
+// month precision. It reports false for no range, or one that does not
+// end after it starts.
+func rangeEnd(t time.Time, until, precision string) (time.Time, bool) {
+	layout := time.DateOnly
+	switch precision {
+	case document.Month:
+		layout = "2006-01"
+	case document.Year:
+		return time.Time{}, false
+	}
+	u, err := time.Parse(layout, until)
+	return u, err == nil && u.After(t)
+}
+
 // Days is the number of days an entry covers for a calendar: the days of
-// its range, else one (a month or a year sits on its first day).
+// its range, else one (a month or a year, and a range of months, sit on
+// their first day).
 func Days(e Entry) int {
 	t, ok := search.PeriodStart(e.Date)
-	u, err := time.Parse(time.DateOnly, e.Until)
-	if !ok || err != nil || e.Precision != document.Day || !u.After(t) {
+	if !ok || e.Precision != document.Day {
+		return 1
+	}
+	u, ranged := rangeEnd(t, e.Until, e.Precision)
+	if !ranged {
 		return 1
 	}
 	return int(u.Sub(t).Hours()/24) + 1
@@ -380,9 +407,11 @@ func ToTimelineJS(tl Timeline) TLJS {
 			d.Day = t.Day()
 		}
 		var end *TLJSDate
-		if n := Days(e); n > 1 {
-			u := t.AddDate(0, 0, n-1)
-			end = &TLJSDate{Year: u.Year(), Month: int(u.Month()), Day: u.Day()}
+		if u, ranged := rangeEnd(t, e.Until, e.Precision); ranged {
+			end = &TLJSDate{Year: u.Year(), Month: int(u.Month())}
+			if e.Precision == document.Day {
+				end.Day = u.Day()
+			}
 		}
 		var body strings.Builder
 		fmt.Fprintf(&body, "<p>%s</p>", html.EscapeString(e.Summary))

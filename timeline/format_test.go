@@ -191,8 +191,8 @@ json.dump(out, sys.stdout)
 	ranges := 0
 	for i, e := range tl.Entries {
 		start, _ := time.Parse(time.DateOnly, e.Date[:min(len(e.Date), 10)]+"-01-01"[min(len(e.Date), 10)-4:])
-		last := start
-		if e.Until != "" {
+		last := start // a month or a year sits on its first day, a range of them too
+		if e.Until != "" && e.Precision == document.Day {
 			last, _ = time.Parse(time.DateOnly, e.Until)
 			ranges++
 		}
@@ -209,24 +209,25 @@ json.dump(out, sys.stdout)
 	}
 }
 
-// talksTimeline is the fixture of ranges of days: talks that one outlet
-// dates "6–8 May 2025" and another "6 May 2025", and inspections "from
-// 30 June to 2 July 2025".
+// talksTimeline is the fixture of ranges: talks that one outlet dates
+// "6–8 May 2025" and another "6 May 2025", inspections "from 30 June to
+// 2 July 2025", and a sweep "during August–September 2025".
 func talksTimeline(t *testing.T) timeline.Timeline {
 	return timeline.Build(extractDir(t, "testdata/talks"), timeline.Options{})
 }
 
-// A happening printed as a range of days keeps its last day, the latest
-// that a source agreeing on its first gives, in every format.
-func TestRangeOfDays(t *testing.T) {
+// A happening printed as a range of days or months keeps its end, the
+// latest that a source agreeing on its start gives, in every format.
+func TestRanges(t *testing.T) {
 	tl := talksTimeline(t)
-	if len(tl.Entries) != 2 || len(tl.ToCheck) != 0 {
+	if len(tl.Entries) != 3 || len(tl.ToCheck) != 0 {
 		t.Fatalf("%d entries, %d to check", len(tl.Entries), len(tl.ToCheck))
 	}
-	talks, visits := tl.Entries[0], tl.Entries[1]
+	talks, visits, sweep := tl.Entries[0], tl.Entries[1], tl.Entries[2]
 	if talks.Date != "2025-05-06" || talks.Until != "2025-05-08" || len(talks.Sources) != 2 ||
-		visits.Date != "2025-06-30" || visits.Until != "2025-07-02" {
-		t.Fatalf("entries %+v\n%+v", talks, visits)
+		visits.Date != "2025-06-30" || visits.Until != "2025-07-02" ||
+		sweep.Date != "2025-08" || sweep.Until != "2025-09" || sweep.Precision != document.Month {
+		t.Fatalf("entries %+v\n%+v\n%+v", talks, visits, sweep)
 	}
 	for _, tt := range []struct{ date, until, precision, want string }{
 		{"2025-05-06", "2025-05-08", document.Day, "6–8 May 2025"},
@@ -236,6 +237,10 @@ func TestRangeOfDays(t *testing.T) {
 		{"2025-05-06", "2025-05-06", document.Day, "6 May 2025"},
 		{"2025-05-06", "2025-05-01", document.Day, "6 May 2025"},
 		{"2025-05", "2025-05-08", document.Month, "May 2025"},
+		{"2024-08", "2024-09", document.Month, "August–September 2024"},
+		{"2024-12", "2025-01", document.Month, "December 2024 – January 2025"},
+		{"2024-08", "2024-08", document.Month, "August 2024"},
+		{"2024", "2025", document.Year, "2024"},
 	} {
 		if got := timeline.DisplayDate(tt.date, tt.until, tt.precision); got != tt.want {
 			t.Errorf("DisplayDate(%s, %q, %s) = %q, want %q", tt.date, tt.until, tt.precision, got, tt.want)
@@ -255,6 +260,9 @@ func TestRangeOfDays(t *testing.T) {
 	}
 	if e := ends[visits.ID]; e == nil || *e != (timeline.TLJSDate{Year: 2025, Month: 7, Day: 2}) {
 		t.Errorf("TimelineJS end of the inspections: %+v", e)
+	}
+	if e := ends[sweep.ID]; e == nil || *e != (timeline.TLJSDate{Year: 2025, Month: 9}) {
+		t.Errorf("TimelineJS end of the sweep: %+v", e)
 	}
 	if e := ends[raidTimeline(t).Entries[0].ID]; e != nil {
 		t.Errorf("a single day has a TimelineJS end: %+v", e)

@@ -47,8 +47,9 @@ type Entry struct {
 	// same as later reports join the entry.
 	ID   string `json:"id"`
 	Date string `json:"date"` // YYYY, YYYY-MM or YYYY-MM-DD
-	// Until is the last day of a happening that lasted days, the latest
-	// that a source dating it as Date gives ("6–8 May 2024"), else "".
+	// Until is the end of a happening that lasted days or months, at
+	// Date's precision: the latest that a source dating it as Date gives
+	// ("6–8 May 2024", "August–September 2024"), else "".
 	Until     string `json:"until,omitempty"`
 	Precision string `json:"precision"`
 	Headline  string `json:"headline"`
@@ -87,7 +88,7 @@ type Source struct {
 	// it read.
 	DateText  string `json:"date_text"`
 	Date      string `json:"date"`            // the date this source gives
-	Until     string `json:"until,omitempty"` // and the last day of its range of days
+	Until     string `json:"until,omitempty"` // and the end of its range
 	Precision string `json:"precision"`
 	// CopyOf names the doc id of an earlier source in the entry that this
 	// one copies (a near-duplicate or spun version): it is listed but not

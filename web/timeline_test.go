@@ -254,7 +254,8 @@ func TestTimelineJSLoads(t *testing.T) {
 	more.Entries = append(more.Entries,
 		timeline.Entry{ID: "tl-month", Date: "2024-05", Precision: document.Month, Headline: "A month <b>only</b>", Summary: "Known to the month & no more."},
 		timeline.Entry{ID: "tl-year", Date: "2021", Precision: document.Year, Headline: "A year only", Summary: "Known to the year."},
-		timeline.Entry{ID: "tl-days", Date: "2024-12-30", Until: "2025-01-02", Precision: document.Day, Headline: "Four days", Summary: "From one year into the next."})
+		timeline.Entry{ID: "tl-days", Date: "2024-12-30", Until: "2025-01-02", Precision: document.Day, Headline: "Four days", Summary: "From one year into the next."},
+		timeline.Entry{ID: "tl-months", Date: "2024-08", Until: "2024-09", Precision: document.Month, Headline: "Two months", Summary: "August and September."})
 	tljs.Events = append(tljs.Events, timeline.ToTimelineJS(more).Events[len(tl.Entries):]...)
 	data, err := json.Marshal(tljs)
 	if err != nil {
@@ -278,6 +279,7 @@ const ce = console.error; console.error = (...a) => { window.__errors.push(a.joi
 		ids     []string
 		libErrs string
 		span    float64 // tl-days' end less its start, in days, as TimelineJS reads them
+		months  []int   // tl-months' start and end, year and month, as TimelineJS reads them
 	)
 	err = chromedp.Run(ctx,
 		chromedp.Navigate(lib.URL+"/"),
@@ -288,6 +290,8 @@ const ce = console.error; console.error = (...a) => { window.__errors.push(a.joi
 		chromedp.Evaluate(`window.__tl.config.events.map(e => e.unique_id)`, &ids),
 		chromedp.Evaluate(`(() => { const e = window.__tl.config.events.find(e => e.unique_id === 'tl-days');
 			return e && e.end_date ? (e.end_date.getTime() - e.start_date.getTime()) / 86400000 : -1; })()`, &span),
+		chromedp.Evaluate(`(() => { const e = window.__tl.config.events.find(e => e.unique_id === 'tl-months');
+			return e && e.end_date ? [e.start_date.data.year, e.start_date.data.month, e.end_date.data.year, e.end_date.data.month] : []; })()`, &months),
 		chromedp.Evaluate(`window.__errors`, &errs),
 	)
 	if err != nil {
@@ -299,7 +303,10 @@ const ce = console.error; console.error = (...a) => { window.__errors.push(a.joi
 	if span != 3 {
 		t.Errorf("TimelineJS reads the range of days 2024-12-30 to 2025-01-02 as %v days past its start, want 3", span)
 	}
-	if n != len(tljs.Events) || n != len(tl.Entries)+3 {
+	if !slices.Equal(months, []int{2024, 8, 2024, 9}) {
+		t.Errorf("TimelineJS reads the range of months 2024-08 to 2024-09 as %v", months)
+	}
+	if n != len(tljs.Events) || n != len(tl.Entries)+4 {
 		t.Errorf("TimelineJS holds %d events, exported %d", n, len(tljs.Events))
 	}
 	for i, e := range tljs.Events {
