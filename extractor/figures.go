@@ -72,18 +72,19 @@ func figuresIn(s scanner) []document.Figure {
 				i = next
 			}
 		case tWord:
-			if !toks[i].has(fHyphen) && !shape.has(text[toks[i].start:toks[i].end]) {
-				continue // most words: wordNumber's first test, without a call
-			}
-			next := 0
-			if toks[i].has(fDigit) && toks[i].has(fHyphen) {
-				if _, _, ok := parseRange(text[toks[i].start:toks[i].end]); ok {
-					next = fs.number(i) // "300-400", a range in one token
+			if !toks[i].has(fHyphen) {
+				if !shape.has(text[toks[i].start:toks[i].end]) {
+					continue // most words: wordNumber's first test, without a call
 				}
-			} else {
-				next = fs.wordNumber(i)
+			} else if toks[i].has(fDigit) {
+				if next := fs.number(i); next > i { // "300-400", a range in one token
+					i = next
+				}
+				continue
 			}
-			i = max(i, next)
+			if next := fs.wordNumber(i); next > i {
+				i = next
+			}
 		}
 	}
 	sortFigures(fs.out)
@@ -241,6 +242,18 @@ func (s *scanner) wordAt(i int) string {
 	return s.lowerTok(i)
 }
 
+// lenAt is the length of token i, or 0 past the last: a screen before
+// the tests of a short word, small enough to be inlined.
+func (s *scanner) lenAt(i int) int {
+	if i >= len(s.toks) {
+		return 0
+	}
+	return s.toks[i].end - s.toks[i].start
+}
+
+// inOrOut reports a length of "in" or "out", share's screen.
+func inOrOut(n int) bool { return n == 2 || n == 3 }
+
 // lowerTok returns token i with ASCII capitals folded.
 func (s *scanner) lowerTok(i int) string {
 	t := s.toks[i]
@@ -368,7 +381,7 @@ func (fs *figureScanner) number(i int) int {
 		}
 	}
 	// A share: "1 in 10", "3 out of 4".
-	if !p.money && p.last == i && hi == 0 && fs.share(&p, v) {
+	if !p.money && p.last == i && hi == 0 && inOrOut(fs.lenAt(i+1)) && fs.share(&p, v) {
 		p.percent, p.unit = true, "percent"
 		return fs.finish(p)
 	}
@@ -401,11 +414,11 @@ func (fs *figureScanner) number(i int) int {
 // three", "two out of five", "1 in 10", after p's first token, whose
 // value is a. It sets p to the share as a percentage, taking in a
 // counted noun after it as the subject ("one in three victims").
+//
+// Neither "in" nor "out" follows most numbers: callers ask lenAt first,
+// which is inlined, and spare the call.
 func (fs *figureScanner) share(p *phrase, a float64) bool {
 	j := p.first + 1
-	if j >= len(fs.toks) || fs.toks[j].end-fs.toks[j].start > 3 {
-		return false // neither "in" nor "out": most numbers, at a glance
-	}
 	switch {
 	case fs.wordAt(j) == "in":
 		j++
@@ -563,7 +576,7 @@ func (fs *figureScanner) wordNumber(i int) int {
 	switch {
 	case w == "a" || w == "an" || w == "one":
 		next := fs.wordAt(i + 1)
-		if w == "one" && fs.share(&p, 1) {
+		if w == "one" && inOrOut(fs.lenAt(i+1)) && fs.share(&p, 1) {
 			break // "one in three"
 		}
 		if sc, ok := lx.scales.get(next); ok && len(next) > 2 {
@@ -639,7 +652,7 @@ func (fs *figureScanner) wordNumber(i int) int {
 		p.value = v
 		if fs.wordAt(i+1) == "dozen" {
 			p.value, p.last = v*12, i+1
-		} else {
+		} else if inOrOut(fs.lenAt(i + 1)) {
 			fs.share(&p, v)
 		}
 	}
@@ -807,7 +820,7 @@ func (fs *figureScanner) unitAfter(p *phrase) bool {
 		j += 2
 	}
 	// "25 more people", and "120,000 more" (see below); not "20 more than".
-	more := fs.wordAt(j) == "more" && fs.wordAt(j+1) != "than"
+	more := fs.lenAt(j) == 4 && fs.wordAt(j) == "more" && fs.wordAt(j+1) != "than"
 	if more {
 		j++
 	}
@@ -1018,7 +1031,7 @@ func (fs *figureScanner) lastCount(i int) (document.Figure, bool) {
 		return document.Figure{}, false
 	}
 	prev := fs.out[len(fs.out)-1]
-	if fs.toks[i].start-prev.End > 300 || prev.Unit == "percent" || prev.Unit == "USD" || lookupCode(fs.lx, prev.Unit) {
+	if fs.toks[i].start-prev.End > 300 || prev.Unit == "percent" || isCurrency(prev.Unit) {
 		return document.Figure{}, false
 	}
 	return prev, true
@@ -1351,15 +1364,9 @@ func hasColonRow(text string) bool {
 	}
 }
 
-// lookupCode reports a currency code used as a unit ("CNY").
-func lookupCode(lx *lexicon, unit string) bool {
-	for _, c := range lx.currencyCodes.all() {
-		if c == unit {
-			return true
-		}
-	}
-	return false
-}
+// isCurrency reports a unit that is a currency: an ISO code ("USD",
+// "CNY"), where every counted unit is a lower-case noun.
+func isCurrency(unit string) bool { return len(unit) == 3 && 'A' <= unit[0] && unit[0] <= 'Z' }
 
 // colonRow reports a list row "Label: 275": a short capitalised label, a
 // colon and a single number.

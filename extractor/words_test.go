@@ -62,3 +62,23 @@ func TestWordTable(t *testing.T) {
 		t.Errorf("all yields %d words, want %d", n, len(m))
 	}
 }
+
+// isCurrency tells a sum of money from a count by the unit's form, which
+// holds while every currency unit is an ISO code and every counted unit a
+// lower-case noun.
+func TestCurrencyUnits(t *testing.T) {
+	lx := lex()
+	for w, code := range lx.currencyCodes.all() {
+		if !isCurrency(code) {
+			t.Errorf("currency %q's unit %q does not read as a currency", w, code)
+		}
+	}
+	for w, unit := range lx.units.all() {
+		if isCurrency(unit) {
+			t.Errorf("unit %q of %q reads as a currency", unit, w)
+		}
+	}
+	if isCurrency("percent") || !isCurrency("USD") {
+		t.Error("percent or USD misread")
+	}
+}
