@@ -365,7 +365,7 @@ type TLJS struct {
 // TLJSSlide is a TimelineJS slide.
 type TLJSSlide struct {
 	StartDate   *TLJSDate `json:"start_date,omitempty"`
-	EndDate     *TLJSDate `json:"end_date,omitempty"` // the last day of a range of days
+	EndDate     *TLJSDate `json:"end_date,omitempty"` // the end of a range of days or months
 	Text        TLJSText  `json:"text"`
 	Group       string    `json:"group,omitempty"`
 	UniqueID    string    `json:"unique_id,omitempty"`
@@ -446,9 +446,10 @@ func ToTimelineJS(tl Timeline) TLJS {
 
 // WriteICS writes the entries as all-day events of an RFC 5545 calendar:
 // DTSTART;VALUE=DATE with an exclusive DTEND the day after its last (a
-// month or a year sits on its first day and says so), CRLF line ends, lines folded
-// at 75 octets without splitting a character (by golang-ical), UID from
-// the entry id, and the sources in DESCRIPTION and the first one's URL.
+// month or a year sits on its first day and says so), CRLF line ends,
+// lines folded at 75 octets without splitting a character (by
+// golang-ical), UID from the entry id, and the sources in DESCRIPTION
+// and the first one's URL.
 func WriteICS(w io.Writer, tl Timeline, stamp time.Time) error {
 	cal := ics.NewCalendarFor("compoundwatch")
 	cal.SetMethod(ics.MethodPublish)
