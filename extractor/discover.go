@@ -156,7 +156,7 @@ func hasPrefixSimpleFold(s, w string) (int, bool) {
 }
 
 // ownerVerbs precede "by" in "owned by X".
-var ownerVerbs = setOf("owned", "led", "run", "headed", "chaired", "founded", "controlled")
+var ownerVerbs = setOf("owned", "led", "run", "headed", "chaired", "founded", "controlled", "operated", "developed")
 
 // triggers are the words discovery looks around, in the order the rules
 // apply: when two rules find a name at the same place, the earlier rule's
@@ -332,7 +332,11 @@ func discover(text string, toks []token, known []document.Entity, g *gazetteer.G
 			if !ownerVerbs.at(verb) || !ownerContext(text[max(0, p-len(verb)-60):p-len(verb)]) {
 				continue
 			}
-			if s, ok := personAfter(text, off, confOwnedBy); ok {
+			// A firm first: "owned by Sunrise Asia Development Co., Ltd."
+			// starts with three capitalised words, as a person's name does.
+			if s, ok := firmAfter(text, off, confOwnedBy); ok {
+				add(s)
+			} else if s, ok := personAfter(text, off, confOwnedBy); ok {
 				add(s)
 			}
 		case ruleRole:
@@ -794,6 +798,50 @@ func personAfter(text string, p int, conf float64) (found, bool) {
 		}
 	}
 	return found{typ: document.Tycoon, kind: "person", name: name, start: start, end: end, conf: conf}, true
+}
+
+// firmAfter reads a company's name after p, where white space starts: a
+// run of capitalised words ending in a company word (firmRE), with the
+// legal form that follows it ("Co., Ltd.", "Co. Ltd", "Company Limited").
+// A firm that owns or runs a site is what the tycoon type counts besides
+// persons, and its legal form marks it as a name more surely than any
+// capitalised run.
+func firmAfter(text string, p int, conf float64) (found, bool) {
+	w := text[p:min(len(text), p+120)]
+	sp := spaceEnd(w)
+	if sp == 0 {
+		return found{}, false
+	}
+	start := p + sp
+	if strings.HasPrefix(text[start:], "the ") {
+		start += len("the ") // "operated by the Blue River Group"
+	}
+	if start >= len(text) || text[start] < 'A' || text[start] > 'Z' {
+		return found{}, false // most places: no capital, no expression run
+	}
+	m := firmRE.FindStringIndex(w[sp-1:])
+	if m == nil {
+		return found{}, false
+	}
+	end := p + sp - 1 + m[1]
+	// The legal form after the company word ("Co., Ltd", "Co. Ltd",
+	// "Company Limited"); the name keeps no final dot, which may be a
+	// full stop.
+	j := end
+	if strings.HasPrefix(text[j:], ".") {
+		j++
+	}
+	for _, form := range []string{", Ltd", " Ltd", ", Limited", " Limited", ", Inc", " Inc"} {
+		if rest := text[j:]; strings.HasPrefix(rest, form) && (len(rest) == len(form) || !isRegexpWordByte(rest[len(form)])) {
+			end = j + len(form)
+			break
+		}
+	}
+	name := text[start:end]
+	if inLower(&notName, firstWord(name)) {
+		return found{}, false
+	}
+	return found{typ: document.Tycoon, kind: "company", name: name, start: start, end: start + len(name), conf: conf}, true
 }
 
 // spaceThenCapital is the start personAfterRE needs, white space (\s)

@@ -66,6 +66,14 @@ func TestDiscovery(t *testing.T) {
 		// very start of the text there is none (this crashed Extract).
 		{"role at the start of the text", "Zhou Tianming, chief executive of the Bright Harbour Group, resigned.", nil},
 		{"role at the start, one word in", "Tycoon Zhou Tianming, chief executive of the Bright Harbour Group, resigned.", []string{"tycoon:Zhou Tianming"}},
+		// Firms that own or run a site, with their legal form.
+		{"firm owning a site", "The casino is owned by Sunrise Asia Development Co., Ltd., a firm set up in 2021.",
+			[]string{"tycoon:Sunrise Asia Development Co., Ltd"}},
+		{"firm running a site", "The compound is operated by the Blue River Group and guarded by police.", []string{"tycoon:Blue River Group"}},
+		{"firm, full stop after its form", "The complex was developed by Hengfeng Investment Co. Ltd. Its towers are empty.",
+			[]string{"tycoon:Hengfeng Investment Co. Ltd"}},
+		{"an office is no firm", "The compound is owned by the Interior Ministry and run by the National Police.", nil},
+		{"a firm needs an owner's verb", "Sunrise Asia Development Co., Ltd. sells rice in Kampot.", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -100,6 +108,8 @@ func TestTycoonKinds(t *testing.T) {
 		{"Prince Group and its chairman were sanctioned.", "prince-holding-group", "company"},
 		{"Payments went through HuiOne in Cambodia.", "huione-group", "company"},
 		{"Try Pheap Group built the road.", "try-pheap-group", "company"},
+		{"The casino is run by Golden Orchid Holdings.", "candidate:tycoon:golden-orchid-holdings", "company"},
+		{"The casino is run by Chea Sovann.", "candidate:tycoon:chea-sovann", "person"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {
