@@ -27,7 +27,11 @@ type Event struct {
 	Precision string `json:"precision"`
 	// Day is the first day of the date's period in Unix seconds, so a
 	// month or a year sorts and filters at its start.
-	Day      int64  `json:"day"`
+	Day int64 `json:"day"`
+	// EndDay is, for a range (Until), the first day of its last day or
+	// month in Unix seconds, else 0: a window that a range reaches into
+	// holds it ("30 December–2 January" in a timeline of January).
+	EndDay   int64  `json:"end_day,omitempty"`
 	Summary  string `json:"summary"`
 	DateText string `json:"date_text,omitempty"`
 	Flag     string `json:"flag,omitempty"`
@@ -69,7 +73,8 @@ type EventQuery struct {
 	Entities  []string // entity ids of any type
 	Provinces []string
 	Outlets   []string
-	// From and To bound Event.Day, inclusive; zero is open.
+	// From and To bound the days an event covers, inclusive: Event.Day,
+	// or for a range Day to EndDay, must reach the window; zero is open.
 	From, To time.Time
 	// Limit caps the events returned (default and cap MaxEvents).
 	Limit int
@@ -128,8 +133,15 @@ func EventsOf(d Doc) []Event {
 		if days[i] < 0 {
 			continue
 		}
+		// The extractor reads ranges of at most a year; a longer one, from
+		// another producer on the bus, would index a month key for every
+		// month it spans, and is read as its start alone.
+		var end int64
+		if t, ok := PeriodStart(ev.Until); ok && t.Unix() > days[i] && t.Unix()-days[i] <= 366*24*3600 {
+			end = t.Unix()
+		}
 		e := Event{
-			ID: fmt.Sprintf("%s-%d", d.ID, i), DocID: d.ID, Date: ev.Date, Precision: ev.Precision, Day: days[i],
+			ID: fmt.Sprintf("%s-%d", d.ID, i), DocID: d.ID, Date: ev.Date, Precision: ev.Precision, Day: days[i], EndDay: end,
 			Summary: ev.Summary, DateText: ev.DateText, Flag: ev.Flag, Until: ev.Until, Start: ev.Start, End: ev.End,
 			Entities: []string{}, Compounds: []string{}, Tycoons: []string{}, Provinces: []string{},
 			Title: d.Title, URL: u, Outlet: d.Outlet, Published: d.Published, PublishedDate: d.PublishedDate,

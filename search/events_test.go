@@ -90,3 +90,29 @@ func BenchmarkEventsOf(b *testing.B) {
 		})
 	}
 }
+
+// A range's end is kept as EndDay when it is after the start and within a
+// year of it; anything else is read as its start alone.
+func TestEventsOfEndDay(t *testing.T) {
+	day := func(s string) int64 {
+		t, _ := search.PeriodStart(s)
+		return t.Unix()
+	}
+	for _, tt := range []struct {
+		date, until string
+		want        int64
+	}{
+		{"2024-12-30", "2025-01-02", day("2025-01-02")},
+		{"2024-08", "2024-09", day("2024-09")},
+		{"2024-05-06", "", 0},
+		{"2024-05-06", "2024-05-06", 0},
+		{"2024-05-06", "2024-05-01", 0},
+		{"2024-05-06", "9999-12-31", 0},
+		{"2024-05-06", "not a date", 0},
+	} {
+		d := search.Doc{ID: "d", Events: []document.Event{{Date: tt.date, Until: tt.until, Precision: document.Day}}}
+		if got := search.EventsOf(d)[0].EndDay; got != tt.want {
+			t.Errorf("%s until %q: EndDay %d, want %d", tt.date, tt.until, got, tt.want)
+		}
+	}
+}

@@ -123,6 +123,10 @@ func valuesOf(evs []search.Event) (eventValues, error) {
 	for i, e := range evs {
 		v.summaries[i] = e.Summary
 		v.months = append(v.months, monthKey(e.Day))
+		// A range is found by a window of any month it covers.
+		for m := time.Unix(e.Day, 0).UTC().AddDate(0, 1, 0); m.Unix() <= e.EndDay; m = m.AddDate(0, 1, 0) {
+			v.months = append(v.months, monthKey(m.Unix()))
+		}
 		v.entities = append(v.entities, e.Entities...)
 		v.provinces = append(v.provinces, e.Provinces...)
 		v.days = append(v.days, dateKey(e.Day))
@@ -348,7 +352,7 @@ func (x *Index) eventFilter(q search.EventQuery) func(search.Event) bool {
 	}
 	ws := x.an.words(q.Text)
 	return func(e search.Event) bool {
-		if e.Day < from || e.Day > to || !anyOf(q.Entities, e.Entities) || !anyOf(q.Provinces, e.Provinces) {
+		if max(e.Day, e.EndDay) < from || e.Day > to || !anyOf(q.Entities, e.Entities) || !anyOf(q.Provinces, e.Provinces) {
 			return false
 		}
 		if len(q.Outlets) > 0 && (e.Outlet == "" || !slices.Contains(q.Outlets, e.Outlet)) {

@@ -40,7 +40,7 @@ func (x *Index) eventSettings() *meilisearch.Settings {
 	return &meilisearch.Settings{
 		RankingRules:         []string{"sort", "words", "typo", "proximity", "attribute", "exactness"},
 		SearchableAttributes: []string{"summary"},
-		FilterableAttributes: []string{"day", "entities", "provinces", "outlet", "doc_id"},
+		FilterableAttributes: []string{"day", "end_day", "entities", "provinces", "outlet", "doc_id"},
 		SortableAttributes:   []string{"day"},
 		ProximityPrecision:   meilisearch.ByAttribute,
 		Pagination:           &meilisearch.Pagination{MaxTotalHits: search.MaxEvents},
@@ -275,7 +275,10 @@ func (x *Index) submitDeleteEvents(ctx context.Context, ids []string) ([]int64, 
 func (x *Index) Events(ctx context.Context, q search.EventQuery) ([]search.Event, error) {
 	var conds []string
 	if !q.From.IsZero() {
-		conds = append(conds, "day >= "+strconv.FormatInt(q.From.Unix(), 10))
+		// A range reaching into the window: events indexed without
+		// end_day (and single dates) match by their day alone.
+		from := strconv.FormatInt(q.From.Unix(), 10)
+		conds = append(conds, "(day >= "+from+" OR end_day >= "+from+")")
 	}
 	if !q.To.IsZero() {
 		conds = append(conds, "day <= "+strconv.FormatInt(q.To.Unix(), 10))

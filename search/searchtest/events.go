@@ -74,6 +74,8 @@ func testEvents(t *testing.T, b search.Backend) {
 		{"outlet", search.EventQuery{Outlets: []string{"Gulf Times"}}, []string{"ev-a-1", "ev-a-0", "ev-c-0"}},
 		{"text", search.EventQuery{Text: "compound workers"}, []string{"ev-a-0", "ev-c-0"}},
 		{"text and outlet", search.EventQuery{Text: "court jailed", Outlets: []string{"Delta Daily"}}, []string{"ev-b-0"}},
+		{"a range reaching into the window", search.EventQuery{From: day("2023-05-16"), To: day("2023-05-31")}, []string{"ev-c-0"}},
+		{"a range ending before the window", search.EventQuery{From: day("2023-05-18"), To: day("2023-05-31")}, []string{}},
 		{"limit", search.EventQuery{Limit: 2}, []string{"ev-b-1", "ev-a-1"}},
 		{"nothing", search.EventQuery{Entities: []string{"nowhere"}}, []string{}},
 	}
