@@ -542,6 +542,13 @@ func (es *eventScanner) wordDate(i int) (dateExpr, bool) {
 		case "on", "last", "since", "until", "this":
 			d.relative, d.weekday = "weekday", wd
 			return d, true
+		case "of":
+			// "in the early hours of Sunday", "on the night of Friday"
+			switch es.wordAt(i - 2) {
+			case "hours", "night", "morning", "afternoon", "evening":
+				d.relative, d.weekday = "weekday", wd
+				return d, true
+			}
 		}
 	}
 	return d, false
@@ -1468,8 +1475,10 @@ func (es *eventScanner) prose(published string) []document.Event {
 		switch d.prev {
 		case "of":
 			// "the crackdown of mid-2025", "the end of that month": a
-			// period named as a noun, not the time of a happening.
-			if d.day == 0 {
+			// period named as a noun, not the time of a happening; a day
+			// is one ("the night of 12 March", "the early hours of
+			// Sunday").
+			if d.day == 0 && d.relative != "weekday" {
 				continue
 			}
 		case "by", "until", "till":
