@@ -123,10 +123,10 @@ func rangeEnd(t time.Time, until, precision string) (time.Time, bool) {
 	return u, err == nil && u.After(t)
 }
 
-// Days is the number of days an entry covers for a calendar: the days of
-// its range, else one (a month or a year, and a range of months, sit on
-// their first day).
-func Days(e Entry) int {
+// calendarDays is the number of days an entry covers in a calendar: the
+// days of its range, else one (a month or a year, and a range of months,
+// sit on their first day).
+func calendarDays(e Entry) int {
 	t, ok := search.PeriodStart(e.Date)
 	if !ok || e.Precision != document.Day {
 		return 1
@@ -462,7 +462,7 @@ func WriteICS(w io.Writer, tl Timeline, stamp time.Time) error {
 		ev := cal.AddEvent(UID(e))
 		ev.SetDtStampTime(stamp)
 		ev.SetAllDayStartAt(t)
-		ev.SetAllDayEndAt(t.AddDate(0, 0, Days(e)))
+		ev.SetAllDayEndAt(t.AddDate(0, 0, calendarDays(e)))
 		ev.SetSummary(e.Headline)
 		var d []string
 		d = append(d, e.Summary)
