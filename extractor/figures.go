@@ -863,6 +863,12 @@ func (fs *figureScanner) unitAfter(p *phrase) bool {
 		if lx.stopNouns.at(w) {
 			return false
 		}
+		if w == "and" && unknown > 0 && fs.unitWithin(j+1, 2) {
+			// "two online gambling and scam sites": modifiers joined
+			// before their noun; each side gets its own.
+			unknown = 0
+			continue
+		}
 		if lx.function.at(w) {
 			break
 		}
@@ -939,6 +945,16 @@ func (fs *figureScanner) unitAfter(p *phrase) bool {
 	}
 	p.unit, p.subject = u, noun
 	return true
+}
+
+// unitWithin reports a counted noun among the n words from token j.
+func (fs *figureScanner) unitWithin(j, n int) bool {
+	for k := j; k < j+n && k < len(fs.toks) && fs.toks[k].kind == tWord; k++ {
+		if _, ok := fs.lx.units.get(fs.wordAt(k)); ok {
+			return true
+		}
+	}
+	return false
 }
 
 // adjectiveLike accepts modifiers by their ending ("scamming",

@@ -73,6 +73,8 @@ func TestFigures(t *testing.T) {
 		// Per-place and per-nationality lists, number words included.
 		{"Police logged 14 cases: one case in Kep, five in Pailin and eight in Takeo.", []fig{{14, "cases", "exact"}, {1, "cases", "exact"}, {5, "cases", "exact"}, {8, "cases", "exact"}}},
 		{"The embassy flew home 90 Cambodians, including 61 from Malaysia and one from Oman.", []fig{{90, "people", "exact"}, {61, "people", "exact"}, {1, "people", "exact"}}},
+		{"Police struck two online gambling and scam sites in Kampot.", []fig{{2, "sites", "exact"}}},
+		{"Police freed 40 men and women and 12 children and teenagers.", []fig{{40, "people", "exact"}, {12, "people", "exact"}}},
 		{"The embassy named two Britons, three Dutch and 159 such cases.", []fig{{2, "people", "exact"}, {3, "people", "exact"}, {159, "cases", "exact"}}},
 		{"Among the detainees were 12 Koreans, 7 Bangladeshi and one Nepalese.", []fig{{12, "people", "exact"}, {7, "people", "exact"}, {1, "people", "exact"}}},
 		{"Officers questioned 30 foreigners, of whom 4 were suspects and 9 were trafficked victims.", []fig{{30, "people", "exact"}, {4, "suspects", "exact"}, {9, "victims", "exact"}}},
