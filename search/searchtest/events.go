@@ -30,8 +30,8 @@ func EventFixtures() []search.Doc {
 			ev("2022-12-31", document.Day, "Lo Chen bought the River Star site.", "lo-chen", "river-star"),
 			ev("2024", document.Year, "Officials promised inspections.")),
 		mk("ev-c", "Gulf Times", "2023-06-01", nil, func() document.Event {
-			e := ev("2023-05-15", document.Day, "Workers escaped from the Jade Bay compound over three nights.", "jade-bay")
-			e.DateText, e.Until = "15–17 May 2023", "2023-05-17"
+			e := ev("2023-05-15", document.Day, "Workers escaped from the Jade Bay compound over three weeks.", "jade-bay")
+			e.DateText, e.Until = "15 May–2 June 2023", "2023-06-02"
 			return e
 		}()),
 	}
@@ -75,7 +75,8 @@ func testEvents(t *testing.T, b search.Backend) {
 		{"text", search.EventQuery{Text: "compound workers"}, []string{"ev-a-0", "ev-c-0"}},
 		{"text and outlet", search.EventQuery{Text: "court jailed", Outlets: []string{"Delta Daily"}}, []string{"ev-b-0"}},
 		{"a range reaching into the window", search.EventQuery{From: day("2023-05-16"), To: day("2023-05-31")}, []string{"ev-c-0"}},
-		{"a range ending before the window", search.EventQuery{From: day("2023-05-18"), To: day("2023-05-31")}, []string{}},
+		{"a range reaching into the next month", search.EventQuery{From: day("2023-06-01"), To: day("2023-06-15")}, []string{"ev-c-0"}},
+		{"a range ending before the window", search.EventQuery{From: day("2023-06-03"), To: day("2023-06-15")}, []string{}},
 		{"limit", search.EventQuery{Limit: 2}, []string{"ev-b-1", "ev-a-1"}},
 		{"nothing", search.EventQuery{Entities: []string{"nowhere"}}, []string{}},
 	}
@@ -108,7 +109,7 @@ func testEvents(t *testing.T, b search.Backend) {
 		if err != nil || len(got) != 1 {
 			t.Fatalf("%v, %v", got, err)
 		}
-		if e := got[0]; e.ID != "ev-c-0" || e.Until != "2023-05-17" || e.DateText != "15–17 May 2023" {
+		if e := got[0]; e.ID != "ev-c-0" || e.Until != "2023-06-02" || e.DateText != "15 May–2 June 2023" {
 			t.Errorf("a range of days must keep its last day and printed date: %+v", e)
 		}
 	})
