@@ -62,6 +62,7 @@ type dateExpr struct {
 	bareYear         bool // a plain "2023" with nothing around it
 	ranged           bool // part of "from X to Y": dates a statistic
 	anchored         bool // year taken from an earlier date of the paragraph
+	inToken          bool // a Chinese date that is part of its token ("警方于2025年3月5日突袭"): hanDateIn finds it again
 }
 
 func (d dateExpr) precision() string { return precisionOf(ymd{d.year, d.month, d.day}) }
@@ -202,7 +203,7 @@ func headingLine(line string) bool {
 	}
 	r, _ := utf8.DecodeLastRuneInString(line)
 	switch r {
-	case '.', '!', '?', '"', '”', '’', ')', ':', ';', ',':
+	case '.', '!', '?', '"', '”', '’', ')', ':', ';', ',', '。', '！', '？', '」', '）':
 		return false
 	}
 	return len(strings.Fields(line)) < 15
@@ -444,6 +445,11 @@ func (es *eventScanner) wordDate(i int) (dateExpr, bool) {
 		// "5th March 2024": an ordinal day is a word, not a number.
 		return es.numDate(i)
 	}
+	if t.has(fDigit) && w[len(w)-1] >= utf8.RuneSelf {
+		if d, ok := es.hanDate(i); ok {
+			return d, true
+		}
+	}
 	if t.has(fHyphen) && !t.has(fDigit) {
 		// "mid-January", "late-March"
 		a, b, _ := strings.Cut(w, "-")
@@ -552,6 +558,68 @@ func (es *eventScanner) wordDate(i int) (dateExpr, bool) {
 		}
 	}
 	return d, false
+}
+
+// hanDate reads a date written in Chinese in token i: "2025年3月5日",
+// "2024年12月", "3月6日". A run of Han characters and digits is one
+// token, so a date may sit inside one ("警方于2025年3月5日突袭"): a date
+// with its year is read there, one without ("3月6日") only as a whole
+// token, where nothing else can be meant.
+func (es *eventScanner) hanDate(i int) (dateExpr, bool) {
+	w := es.tok(i)
+	date, from, to := hanDateIn(w)
+	if date.m == 0 {
+		return dateExpr{}, false
+	}
+	d := dateExpr{first: i, last: i, year: date.y, month: date.m, day: date.d, inToken: from > 0 || to < len(w)}
+	if d.year == 0 {
+		if d.inToken || d.day == 0 {
+			return dateExpr{}, false
+		}
+		d.yearMissing = true
+	}
+	if d.day > 0 {
+		d.noSuchDayCheck()
+	}
+	return d, true
+}
+
+// hanDateIn finds the first date written in Chinese in w: its year (0
+// when not written, or not one of 1900 to 2100), month and day (0 when
+// not written), and its bytes, w[from:to]; a month of 0 when there is
+// none. The digits are checked before strconv, whose errors allocate: a
+// word may hold 月 with none before it ("本月", this month).
+func hanDateIn(w string) (date ymd, from, to int) {
+	const nian, yue, ri = "年", "月", "日"
+	k := strings.Index(w, yue)
+	if k < 0 {
+		return ymd{}, 0, 0
+	}
+	from = k
+	for from > 0 && k-from < 3 && isDigit(w[from-1]) {
+		from--
+	}
+	if from == k || k-from > 2 || from > 0 && isDigit(w[from-1]) {
+		return ymd{}, 0, 0
+	}
+	date.m, _ = strconv.Atoi(w[from:k])
+	if date.m < 1 || date.m > 12 {
+		return ymd{}, 0, 0
+	}
+	if y := from - len(nian); y >= 4 && w[y:from] == nian && isYearToken(w[y-4:y]) && (y == 4 || !isDigit(w[y-5])) {
+		date.y, _ = strconv.Atoi(w[y-4 : y])
+		from = y - 4
+	}
+	to = k + len(yue)
+	b := 0
+	for b < 2 && to+b < len(w) && isDigit(w[to+b]) {
+		b++
+	}
+	if b > 0 && strings.HasPrefix(w[to+b:], ri) {
+		date.d, _ = strconv.Atoi(w[to : to+b])
+		to += b + len(ri)
+	}
+	return date, from, to
 }
 
 // dayRange reads a range of days starting at token i: "12–14 April
@@ -1555,6 +1623,10 @@ func (es *eventScanner) prose(published string) []document.Event {
 			continue
 		}
 		surface := es.text[es.toks[d.first].start:es.toks[d.last].end]
+		if d.inToken {
+			_, from, to := hanDateIn(surface)
+			surface = surface[from:to]
+		}
 		if d.yearMissing || d.anchored || d.relative != "" || d.vague != vagueNone || d.span || d.days > 0 || d.months > 0 {
 			ev.DateText = surface
 		}

@@ -27,6 +27,11 @@ func TestEventDates(t *testing.T) {
 		{"weekday after the hours of", "In the early hours of Sunday, guards moved 300 workers to a new site.", "2025-03-20", []ev{{"2025-03-16", "day", ""}}},
 		{"weekday after the night of", "Police raided the towers on the night of Friday.", "2025-03-20", []ev{{"2025-03-14", "day", ""}}},
 		{"a period of a week day is no date", "The events of Sunday school were cancelled.", "2025-03-20", nil},
+		{"Chinese date", "2025年3月5日，警方突袭了一处园区。", "", []ev{{"2025-03-05", "day", ""}}},
+		{"Chinese date inside a clause", "警方于2024年12月突袭另一园区。", "", []ev{{"2024-12", "month", ""}}},
+		{"Chinese month and day", "3月6日，警方又逮捕了45人。", "2025-03-08", []ev{{"2025-03-06", "day", ""}}},
+		{"Chinese month and day inside a clause are no date", "警方于3月6日逮捕了45人。", "2025-03-08", nil},
+		{"Chinese this month is no date", "警方本月逮捕了45人。", "2025-03-08", nil},
 		{"weekday without publication date", "On Monday, police raided a compound near the border.", "", nil},
 		{"weekday naming a date", "Guards fled on Tuesday, March 4, before the raid.", "2025-03-14", []ev{{"2025-03-04", "day", ""}}},
 		{"weekday naming a full date", "The envoys met on Monday 3 February 2025 in Bangkok.", "2025-03-14", []ev{{"2025-02-03", "day", ""}}},
@@ -135,6 +140,13 @@ func TestEventFlags(t *testing.T) {
 	if len(got) != 1 || got[0].DateText != "3/4/2024" ||
 		got[0].Flag != `date "3/4/2024" reads as day and month either way; read day first` {
 		t.Fatalf("a date in digits that reads either way must be flagged: %s", describe(got))
+	}
+	// A date inside a run of Han characters is printed as itself, and a
+	// full stop of Chinese ends its sentence.
+	got = findEvents("报告称2023年2月30日发生突袭。警方于2024年3月再次突袭。", "", nil)
+	if len(got) != 2 || got[0].DateText != "2023年2月30日" || got[0].Flag != `date "2023年2月30日" has no such day; dated to its month` ||
+		got[0].Summary != "报告称2023年2月30日发生突袭。" || got[1].Summary != "警方于2024年3月再次突袭。" {
+		t.Fatalf("a Chinese date inside its token must be flagged as printed, in its own sentence: %s", describe(got))
 	}
 	got = findEvents("Raids on 30 May–2 June 2024 freed 90 people.", "", nil)
 	if len(got) != 1 || got[0].DateText != "30 May–2 June 2024" {

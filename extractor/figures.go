@@ -1755,8 +1755,24 @@ func (s *scanner) isPunct(i int, p string) bool {
 // space, can start a sentence. Most tokens fail it, and the scan for a
 // sentence's edges asks it of every token on the way.
 func (s *scanner) mayStartSentence(i int) bool {
-	k := s.toks[i-1].kind
-	return k == tNL || k == tPunct && s.toks[i].has(fSpace)
+	p := &s.toks[i-1]
+	// A mark of three bytes may be a Chinese full stop, which no space
+	// follows (fullStopAt tells, in sentenceStartsAt): the test stays
+	// small enough to be inlined in sentence's loops.
+	return p.kind == tNL || p.kind == tPunct && (s.toks[i].has(fSpace) || p.end-p.start == 3)
+}
+
+// fullStopAt reports a full stop of Chinese or Japanese text at token i,
+// "。", "！" or "？", which ends a sentence with no space after it.
+func (s *scanner) fullStopAt(i int) bool {
+	if s.toks[i].end-s.toks[i].start != 3 {
+		return false
+	}
+	switch s.tok(i) {
+	case "。", "！", "？":
+		return true
+	}
+	return false
 }
 
 // sentenceStartsAt reports whether a sentence begins at token i: after a
@@ -1774,7 +1790,7 @@ func (s *scanner) sentenceStartsAt(i int) bool {
 		return true
 	}
 	if !s.toks[i].has(fSpace) {
-		return false
+		return s.toks[p].kind == tPunct && s.fullStopAt(p) // "。", which no space follows
 	}
 	// Skip closing quotes and brackets.
 	for p >= 0 && s.toks[p].kind == tPunct && isCloser(s.tok(p)) {
@@ -1784,7 +1800,7 @@ func (s *scanner) sentenceStartsAt(i int) bool {
 		return false
 	}
 	switch s.tok(p) {
-	case "!", "?", "…":
+	case "!", "?", "…", "。", "！", "？":
 		return true
 	case ".":
 	default:
