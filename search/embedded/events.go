@@ -124,10 +124,13 @@ func valuesOf(evs []search.Event) (eventValues, error) {
 		v.summaries[i] = e.Summary
 		v.months = append(v.months, monthKey(e.Day))
 		// A range is found by a window of any month it covers: the
-		// months that start after its day, up to its end.
-		d := time.Unix(e.Day, 0).UTC()
-		for m := time.Date(d.Year(), d.Month()+1, 1, 0, 0, 0, 0, time.UTC); m.Unix() <= e.EndDay; m = m.AddDate(0, 1, 0) {
-			v.months = append(v.months, monthKey(m.Unix()))
+		// months that start after its day, up to its end. Most events
+		// are no range, and skip the date arithmetic.
+		if e.EndDay > e.Day {
+			d := time.Unix(e.Day, 0).UTC()
+			for m := time.Date(d.Year(), d.Month()+1, 1, 0, 0, 0, 0, time.UTC); m.Unix() <= e.EndDay; m = m.AddDate(0, 1, 0) {
+				v.months = append(v.months, monthKey(m.Unix()))
+			}
 		}
 		v.entities = append(v.entities, e.Entities...)
 		v.provinces = append(v.provinces, e.Provinces...)
