@@ -664,15 +664,9 @@ func (es *eventScanner) dayRange(i int) (dateExpr, bool) {
 	case from.m == 0:
 		from.m = to.m
 	}
-	if es.isPunct(j, ",") && es.yearAt(j+1) > 0 {
-		j++
-	}
-	last := j - 1
-	if y := es.yearAt(j); y > 0 {
-		to.y, last = y, j
-	} else {
-		d.yearMissing = true
-	}
+	var last int
+	to.y, last = es.endYear(j)
+	d.yearMissing = to.y == 0
 	from.y = to.y
 	if to.m < from.m {
 		from.y-- // "30 December–2 January 2025"
@@ -719,16 +713,8 @@ func (es *eventScanner) monthRange(i int) (dateExpr, bool) {
 	if from == 0 || to == 0 || from == to {
 		return d, false
 	}
-	if es.isPunct(j, ",") && es.yearAt(j+1) > 0 {
-		j++
-	}
-	d.last = j - 1
-	d.year = es.yearAt(j)
-	if d.year > 0 {
-		d.last = j
-	} else {
-		d.yearMissing = true
-	}
+	d.year, d.last = es.endYear(j)
+	d.yearMissing = d.year == 0
 	d.month, d.months = from, to-from
 	if to < from {
 		d.months += 12
@@ -737,6 +723,19 @@ func (es *eventScanner) monthRange(i int) (dateExpr, bool) {
 		}
 	}
 	return d, true
+}
+
+// endYear reads the year printed at the end of a range, at token j or
+// after a comma there ("12–14 April, 2024"): the year, or 0, and the
+// range's last token.
+func (es *eventScanner) endYear(j int) (year, last int) {
+	if es.isPunct(j, ",") && es.yearAt(j+1) > 0 {
+		j++
+	}
+	if y := es.yearAt(j); y > 0 {
+		return y, j
+	}
+	return 0, j - 1
 }
 
 // rangeAhead is dayRange's screen, asked after the date read at token i
@@ -867,6 +866,9 @@ func (es *eventScanner) dateAt(i int) (d dateExpr, ok bool) {
 	}
 	if (!ok || d.year == 0) && es.rangeAhead(i, &d, ok) {
 		if r, isRange := es.dayRange(i); isRange {
+			return r, true
+		}
+		if r, isRange := es.monthRange(i); isRange {
 			return r, true
 		}
 	}
