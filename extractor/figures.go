@@ -68,14 +68,23 @@ func figuresIn(s scanner) []document.Figure {
 		}
 		switch toks[i].kind {
 		case tNum:
+			if i+1 < len(toks) && toks[i+1].has(fHan) {
+				if next := fs.hanFigures(i); next > i { // "162 名外國疑犯"
+					i = next
+					continue
+				}
+			}
 			if next := fs.number(i); next > i {
 				i = next
 			}
 		case tWord:
-			if !toks[i].has(fHyphen) {
+			if !toks[i].has(fHyphen | fHan) {
 				if !shape.has(text[toks[i].start:toks[i].end]) {
 					continue // most words: wordNumber's first test, without a call
 				}
+			} else if toks[i].has(fHan) {
+				i = fs.hanFigures(i)
+				continue
 			} else if toks[i].has(fDigit) {
 				if next := fs.number(i); next > i { // "300-400", a range in one token
 					i = next
@@ -134,7 +143,7 @@ func (fs *figureScanner) restated(f document.Figure, end int) bool {
 
 // sameSentence reports whether between, the text between two mentions,
 // ends no sentence: it holds no line break and no full stop, question or
-// exclamation mark before a space. An abbreviation's dot ("Gen. Sok")
+// exclamation mark before a space, nor a Chinese one. An abbreviation's dot ("Gen. Sok")
 // reads as an end, which keeps a repeated fact once, as before; so does
 // text longer than a sentence (600 bytes) without any, such as a page
 // whose punctuation was lost, which also bounds the scan.
@@ -148,6 +157,10 @@ func sameSentence(between string) bool {
 			return false
 		case '.', '?', '!':
 			if i+1 < len(between) && between[i+1] == ' ' {
+				return false
+			}
+		case 0x82, 0x81, 0x9f: // the last byte of "。", "！", "？"
+			if i >= 2 && (between[i-2:i+1] == "。" || between[i-2:i+1] == "！" || between[i-2:i+1] == "？") {
 				return false
 			}
 		}
@@ -1423,6 +1436,7 @@ const (
 	fHyphen                   // word containing an internal hyphen
 	fJoin                     // word joined across an apostrophe or a non-breaking hyphen
 	fCaps                     // word holding an ASCII capital letter anywhere
+	fHan                      // word holding a Chinese character: hanFigures reads its numbers
 )
 
 type token struct {
@@ -1599,7 +1613,9 @@ func scanWord(text string, i int) token {
 				}
 				allNum = false
 				i++
-			case (c == ',' || c == '.') && allNum && i > start && isDigit(text[i-1]) && i+1 < len(text) && isDigit(text[i+1]):
+			case (c == ',' || c == '.') && (allNum || fl&fHan != 0) && i > start && isDigit(text[i-1]) && i+1 < len(text) && isDigit(text[i+1]):
+				// "1.5" in "约1.5亿美元" too: Chinese sets a number
+				// inside its word.
 				i++
 			case (c == '-' || c == '\'') && i > start && alnumAt(text, i+1):
 				if c == '-' && allNum && isDigit(text[i+1]) {
@@ -1628,6 +1644,9 @@ func scanWord(text string, i int) token {
 		case r != utf8.RuneError && unicode.IsLetter(r):
 			if first && unicode.IsUpper(r) {
 				fl |= fUpper
+			}
+			if isHan(r) {
+				fl |= fHan
 			}
 			allNum = false
 			i += w

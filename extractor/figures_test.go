@@ -91,6 +91,21 @@ func TestFigures(t *testing.T) {
 		{"Three out of four workers said their passports were taken.", []fig{{75, "percent", "exact"}}},
 		{"Police found one in Kampot and two in 2023.", nil},
 
+		// Written in Chinese: counters, scale words, numerals, qualifiers
+		// before and after, Hong Kong's spaces, both scripts.
+		{"警方在西港一处园区解救逾300名外籍务工人员，抓获45名嫌疑人。", []fig{{300, "people", "more than"}, {45, "suspects", "exact"}}},
+		{"该团伙涉嫌洗钱约1.5亿美元，另有28萬元人民幣被凍結。", []fig{{1.5e8, "USD", "about"}, {280000, "CNY", "exact"}}},
+		{"當局共搗破 14 個詐騙據點，拘捕 162 名外國疑犯，包括 50 名中國人、36 名印度人及21 越南人。", []fig{{14, "sites", "exact"}, {162, "suspects", "exact"}, {50, "suspects", "exact"}, {36, "suspects", "exact"}, {21, "suspects", "exact"}}},
+		{"去年至今，专案组查处了五千余名涉诈人员，来自23个国家。", []fig{{5000, "people", "more than"}, {23, "countries", "exact"}}},
+		{"至少两百人被困在3座园区内，近三十名受害者已获救。", []fig{{200, "people", "at least"}, {3, "compounds", "exact"}, {30, "victims", "nearly"}}},
+		{"据估计有3000至4000人仍在园区工作，占总数的30%。", []fig{{4000, "people", "range"}, {30, "percent", "exact"}}},
+		{"警方缴获1,200部手机、300台电脑和86本护照，立案12起诈骗案。", []fig{{1200, "phones", "exact"}, {300, "computers", "exact"}, {86, "passports", "exact"}, {12, "cases", "exact"}}},
+		{"被骗金额累计达1亿5000万元，涉案人员约有3.2万人左右。", []fig{{1.5e8, "CNY", "exact"}, {32000, "people", "about"}}},
+		{"十余名工人逃出，其中一名男子受伤，另有1名保安被捕。", []fig{{10, "people", "more than"}, {1, "people", "exact"}}},
+		{"警方于2025年3月5日突袭第2号楼，18岁的他在园区待了24小时。中柬两国警方此后开展了3次联合行动。", []fig{{3, "operations", "exact"}}},
+		{"数百人排队，成千上万人离开园区，上千名工人滞留，A7园区和第15名嫌疑人另案处理。", nil},
+		{"百分之四十的受害者是女性。", []fig{{40, "percent", "exact"}}},
+
 		// Not figures.
 		{"The trial lasted 18 months and the appeal four days.", nil},
 		{"Cambodia stayed on Tier 2 for a second year.", nil},
