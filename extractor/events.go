@@ -294,7 +294,7 @@ var plainDateLeads = [16]uint32{
 // It takes the lexicon's tables and the text, which scanDates reads once
 // rather than through the scanner at every token.
 func dateLead(leads *[2][16]uint32, text string, t *token) bool {
-	return t.flags&(fDigit|fHyphen) != 0 || leads[t.flags/fUpper&1][(t.end-t.start)&15]>>(text[t.start]|0x20-'a')&1 != 0
+	return t.flags&(fDigit|fHyphen|fHan) != 0 || leads[t.flags/fUpper&1][(t.end-t.start)&15]>>(text[t.start]|0x20-'a')&1 != 0
 }
 
 // scanDates collects every date expression in text order.
@@ -393,6 +393,8 @@ func (es *eventScanner) maybeDateWord(t *token) bool {
 	switch {
 	case t.has(fDigit):
 		return true
+	case t.has(fHan):
+		return strings.Contains(w, "月") // "七月十四日"
 	case t.has(fUpper):
 		if t.has(fHyphen) {
 			// "August-September": a range of months is one token.
@@ -418,6 +420,11 @@ func (es *eventScanner) maybeDateWord(t *token) bool {
 func (es *eventScanner) wordDate(i int) (dateExpr, bool) {
 	d := dateExpr{first: i, last: i}
 	t := es.toks[i]
+	if t.has(fHan) {
+		// Before the hyphen's reading: a hyphen between Han characters
+		// joins them ("妙瓦底-水沟谷").
+		return es.hanDate(i)
+	}
 	w := es.wordAt(i)
 	if t.has(fDigit) && t.has(fHyphen) {
 		a, b, _ := strings.Cut(w, "-")
@@ -444,11 +451,6 @@ func (es *eventScanner) wordDate(i int) (dateExpr, bool) {
 	if t.has(fDigit) && es.monthAt(i+1) > 0 {
 		// "5th March 2024": an ordinal day is a word, not a number.
 		return es.numDate(i)
-	}
-	if t.has(fDigit) && w[len(w)-1] >= utf8.RuneSelf {
-		if d, ok := es.hanDate(i); ok {
-			return d, true
-		}
 	}
 	if t.has(fHyphen) && !t.has(fDigit) {
 		// "mid-January", "late-March"
@@ -561,20 +563,80 @@ func (es *eventScanner) wordDate(i int) (dateExpr, bool) {
 }
 
 // hanDate reads a date written in Chinese in token i: "2025年3月5日",
-// "2024年12月", "3月6日". A run of Han characters and digits is one
-// token, so a date may sit inside one ("警方于2025年3月5日突袭"): a date
-// with its year is read there, one without ("3月6日") only as a whole
-// token, where nothing else can be meant.
+// "2024年12月", "3月6日", "七月十四日", "今年10月", "本月7日". A run of
+// Han characters and digits is one token, so a date may sit inside one
+// ("警方于2025年3月5日突袭"). A month without its year or a word that
+// tells it ("今年", this year) is read only as a whole token, where
+// nothing else can be meant.
 func (es *eventScanner) hanDate(i int) (dateExpr, bool) {
 	w := es.tok(i)
-	date, from, to := hanDateIn(w)
-	if date.m == 0 {
+	date, from, to, rel := hanDateIn(w)
+	if date.m == 0 && rel == "" {
 		return dateExpr{}, false
 	}
-	d := dateExpr{first: i, last: i, year: date.y, month: date.m, day: date.d, inToken: from > 0 || to < len(w)}
-	if d.year == 0 {
-		if d.inToken || d.day == 0 {
+	d := dateExpr{first: i, last: i, year: date.y, month: date.m, day: date.d, inToken: from > 0 || to < len(w), relative: rel}
+	if d.year == 0 && rel == "" {
+		if d.inToken && d.day == 0 {
 			return dateExpr{}, false
+		}
+		d.yearMissing = true
+	}
+	if d.day > 0 && rel == "" {
+		d.noSuchDayCheck()
+	}
+	return d, true
+}
+
+// hanSince reports whether d, a date written in Chinese, opens a period
+// that runs to the time of writing: 自 (or 从) before it and 以来 after it
+// in its sentence, which ends before token to.
+func (es *eventScanner) hanSince(d dateExpr, to int) bool {
+	if !es.toks[d.first].has(fHan) && (d.first+1 >= len(es.toks) || !es.toks[d.first+1].has(fHan)) {
+		return false
+	}
+	start := es.toks[d.first].start
+	if d.inToken {
+		_, from, _, _ := hanDateIn(es.tok(d.first))
+		start += from
+	}
+	before := strings.TrimSuffix(es.text[:start], " ")
+	if !hasAnySuffix(before, "自", "从", "從") {
+		return false
+	}
+	after := es.text[start:es.toks[to-1].end]
+	return strings.Contains(after, "以来") || strings.Contains(after, "以來")
+}
+
+// hanSpacedDate reads a date written in Chinese with spaces around its
+// digits, as Hong Kong's press prints it: "2025 年 12 月 1 日", "2025 年
+// 12 月", "12 月 1 日"; token i is its first number.
+func (es *eventScanner) hanSpacedDate(i int) (dateExpr, bool) {
+	num := func(k int) int {
+		if k >= len(es.toks) || es.toks[k].kind != tNum || es.toks[k].end-es.toks[k].start > 4 {
+			return 0
+		}
+		v, _ := strconv.Atoi(es.tok(k))
+		return v
+	}
+	is := func(k int, w string) bool { return k < len(es.toks) && es.tok(k) == w }
+	d := dateExpr{first: i}
+	j := i
+	if y := num(j); y >= 1900 && y <= 2100 && is(j+1, "年") {
+		d.year, j = y, j+2
+	}
+	m := num(j)
+	if m < 1 || m > 12 || j+1 >= len(es.toks) || !strings.HasPrefix(es.tok(j+1), "月") {
+		return d, false
+	}
+	d.month, d.last = m, j+1
+	if is(j+1, "月") && j+3 < len(es.toks) {
+		if day := num(j + 2); day >= 1 && day <= 31 && hasAnyPrefix(es.tok(j+3), "日", "号", "號") {
+			d.day, d.last = day, j+3
+		}
+	}
+	if d.year == 0 {
+		if d.day == 0 {
+			return d, false
 		}
 		d.yearMissing = true
 	}
@@ -584,42 +646,94 @@ func (es *eventScanner) hanDate(i int) (dateExpr, bool) {
 	return d, true
 }
 
+func hasAnySuffix(s string, suffixes ...string) bool {
+	for _, x := range suffixes {
+		if strings.HasSuffix(s, x) {
+			return true
+		}
+	}
+	return false
+}
+
+func hasAnyPrefix(s string, prefixes ...string) bool {
+	for _, p := range prefixes {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return false
+}
+
 // hanDateIn finds the first date written in Chinese in w: its year (0
 // when not written, or not one of 1900 to 2100), month and day (0 when
-// not written), and its bytes, w[from:to]; a month of 0 when there is
-// none. The digits are checked before strconv, whose errors allocate: a
-// word may hold 月 with none before it ("本月", this month).
-func hanDateIn(w string) (date ymd, from, to int) {
-	const nian, yue, ri = "年", "月", "日"
+// not written), its bytes, w[from:to], and the word that tells its year
+// or month (rel: "this-year-month" for 今年, "last-year-month" for 去年,
+// "this-month-day" for 本月); a month of 0 and no rel when there is none.
+// The month and the day are digits or numerals ("七月十四日"). The
+// digits are checked before strconv, whose errors allocate: a word may
+// hold 月 with none before it ("本月", this month).
+func hanDateIn(w string) (date ymd, from, to int, rel string) {
+	const nian, yue = "年", "月"
 	k := strings.Index(w, yue)
 	if k < 0 {
-		return ymd{}, 0, 0
+		return ymd{}, 0, 0, ""
+	}
+	to = k + len(yue)
+	if strings.HasSuffix(w[:k], "本") {
+		// "本月7日": a day of the month of publication.
+		if day, e := hanDayAt(w, to); day > 0 {
+			return ymd{d: day}, k - len("本"), e, "this-month-day"
+		}
+		return ymd{}, 0, 0, ""
 	}
 	from = k
 	for from > 0 && k-from < 3 && isDigit(w[from-1]) {
 		from--
 	}
-	if from == k || k-from > 2 || from > 0 && isDigit(w[from-1]) {
-		return ymd{}, 0, 0
+	switch {
+	case from < k && k-from <= 2 && (from == 0 || !isDigit(w[from-1])):
+		date.m, _ = strconv.Atoi(w[from:k])
+	case from == k:
+		// A month in numerals: "七月", "十二月".
+		for n := 0; n < 2 && from > 0; n++ {
+			r, size := utf8.DecodeLastRuneInString(w[:from])
+			if hanDigit(r) < 1 && r != '十' {
+				break
+			}
+			from -= size
+		}
+		if from < k {
+			if v, e, ok := hanNumberAt(w, from); ok && e == k && v == float64(int(v)) {
+				date.m = int(v)
+			}
+		}
 	}
-	date.m, _ = strconv.Atoi(w[from:k])
 	if date.m < 1 || date.m > 12 {
-		return ymd{}, 0, 0
+		return ymd{}, 0, 0, ""
 	}
 	if y := from - len(nian); y >= 4 && w[y:from] == nian && isYearToken(w[y-4:y]) && (y == 4 || !isDigit(w[y-5])) {
 		date.y, _ = strconv.Atoi(w[y-4 : y])
 		from = y - 4
+	} else if strings.HasSuffix(w[:from], "今年") {
+		rel, from = "this-year-month", from-len("今年")
+	} else if strings.HasSuffix(w[:from], "去年") {
+		rel, from = "last-year-month", from-len("去年")
 	}
-	to = k + len(yue)
-	b := 0
-	for b < 2 && to+b < len(w) && isDigit(w[to+b]) {
-		b++
+	if day, e := hanDayAt(w, to); day > 0 {
+		date.d, to = day, e
 	}
-	if b > 0 && strings.HasPrefix(w[to+b:], ri) {
-		date.d, _ = strconv.Atoi(w[to : to+b])
-		to += b + len(ri)
+	return date, from, to, rel
+}
+
+// hanDayAt reads the day at w[p:], "5日", "14号" or "十四日", and
+// returns it with the end of its word; 0 when there is none.
+func hanDayAt(w string, p int) (day, end int) {
+	v, e, ok := hanNumberAt(w, p)
+	if !ok || e-p > 6 || v != float64(int(v)) || v < 1 || v > 31 || !hasAnyPrefix(w[e:], "日", "号", "號") {
+		return 0, 0
 	}
-	return date, from, to
+	_, size := utf8.DecodeRuneInString(w[e:])
+	return int(v), e + size
 }
 
 // dayRange reads a range of days starting at token i: "12–14 April
@@ -881,6 +995,11 @@ func (es *eventScanner) numDate(i int) (dateExpr, bool) {
 	// Dates in digits: "5/3/2024", or one token of 8 to 10 bytes with dots.
 	if n := es.toks[i].end - es.toks[i].start; es.isPunct(i+1, "/") || n >= 8 && n <= 10 && strings.IndexByte(es.tok(i), '.') > 0 {
 		if d, ok := es.digitDate(i); ok {
+			return d, true
+		}
+	}
+	if i+1 < len(es.toks) && es.toks[i+1].has(fHan) {
+		if d, ok := es.hanSpacedDate(i); ok {
 			return d, true
 		}
 	}
@@ -1306,6 +1425,19 @@ func resolve(d dateExpr, ref ymd, haveRef bool, published ymd, havePub bool) (ym
 			return ymd{y: ref.y - 1, m: 12}, haveRef
 		}
 		return ymd{y: ref.y, m: ref.m - 1}, haveRef
+	case "this-year-month", "last-year-month":
+		// "今年10月", "去年6月": the year is told; the month and day are written.
+		y := ref.y
+		if d.relative == "last-year-month" {
+			y--
+		}
+		return ymd{y, d.month, d.day}, haveRef
+	case "this-month-day":
+		// "本月7日": a day of the reference month.
+		if d.day > daysIn(ref.y, ref.m) || ref.m == 0 {
+			return ymd{}, false
+		}
+		return ymd{ref.y, ref.m, d.day}, haveRef
 	case "last-month-name":
 		// "last July": the latest July strictly before the reference month.
 		y := ref.y
@@ -1535,8 +1667,11 @@ func (es *eventScanner) prose(published string) []document.Event {
 			case "in", "for", "during", "throughout":
 			default:
 				// "since 2019", "operating since 2002": background, not a
-				// happening.
-				continue
+				// happening. Chinese says "in" with 在 or 于 before the
+				// year, in the word before it ("他在 2011 年移居").
+				if !hasAnySuffix(d.prev, "在", "于", "於") {
+					continue
+				}
 			}
 			if yearSeen[d.year] || es.wordAt(d.first-2) == "born" {
 				continue // "born in 1980" dates a person
@@ -1575,6 +1710,9 @@ func (es *eventScanner) prose(published string) []document.Event {
 		}
 		if sent.deadline {
 			continue
+		}
+		if es.hanSince(d, to) {
+			continue // "自 2 月 20 日…以來": a period, as "since" is
 		}
 		if d.prev == "since" && d.yearMissing && es.otherDateInSentence(k, from, to) {
 			continue // "said on 18 July 2025 that … since late June": a period
@@ -1626,7 +1764,7 @@ func (es *eventScanner) prose(published string) []document.Event {
 		}
 		surface := es.text[es.toks[d.first].start:es.toks[d.last].end]
 		if d.inToken {
-			_, from, to := hanDateIn(surface)
+			_, from, to, _ := hanDateIn(surface)
 			surface = surface[from:to]
 		}
 		if d.yearMissing || d.anchored || d.relative != "" || d.vague != vagueNone || d.span || d.days > 0 || d.months > 0 {
