@@ -48,6 +48,9 @@ var dropAlias = map[string][]string{
 	// The Vietnamese side of the Bavet crossing; reports use it for the
 	// border gate and the casino complex, not for Svay Rieng.
 	"svay-rieng": {"Moc Bai", "Mộc Bài", "Moc Bai border gate", "木牌"},
+	// 国公 is also the middle of 中国公民, "Chinese citizens"; the
+	// province keeps its name with 省 (addZH) and 戈公.
+	"koh-kong": {"国公"},
 }
 
 // guard: aliases that are also ordinary words, brand names or common
@@ -101,6 +104,12 @@ var addAliases = map[string][]string{
 // addZH: Chinese names for records whose reference entry has none.
 var addZH = map[string][]string{
 	"huang-le-majestic-two": {"黄乐"},
+	// Traditional characters, as Hong Kong's and Taiwan's press print them.
+	"phnom-penh":          {"金邊"},
+	"kampot":              {"貢布"},
+	"kk-park":             {"KK園區"},
+	"golden-triangle-sez": {"金三角經濟特區", "金三角特区", "金三角特區"},
+	"koh-kong":            {"国公省", "國公省"},
 }
 
 func applyCurated(f *schema.File) {
@@ -108,6 +117,7 @@ func applyCurated(f *schema.File) {
 		for _, a := range dropAlias[e.ID] {
 			e.Aliases = remove(e.Aliases, a)
 			e.Guarded = remove(e.Guarded, a)
+			e.ZH = remove(e.ZH, a)
 			for i := range e.Places {
 				e.Places[i].Aliases = remove(e.Places[i].Aliases, a)
 			}
@@ -115,8 +125,11 @@ func applyCurated(f *schema.File) {
 		}
 		e.Aliases = appendUnique(e.Aliases, addAliases[e.ID]...)
 		if zh := addZH[e.ID]; len(zh) > 0 {
+			if len(e.ZH) == 0 {
+				// The Chinese names are all ours, not the reference's.
+				e.ScriptsUnverified = appendUnique(e.ScriptsUnverified, "zh")
+			}
 			e.ZH = appendUnique(e.ZH, zh...)
-			e.ScriptsUnverified = appendUnique(e.ScriptsUnverified, "zh")
 		}
 		for _, a := range headOnly[e.ID] {
 			e.HeadOnly = appendUnique(e.HeadOnly, a)
