@@ -394,7 +394,8 @@ func (es *eventScanner) maybeDateWord(t *token) bool {
 	case t.has(fDigit):
 		return true
 	case t.has(fHan):
-		return strings.Contains(w, "月") // "七月十四日"
+		// "七月十四日", "19日", "同年"
+		return strings.Contains(w, "月") || strings.Contains(w, "日") || strings.Contains(w, "年") || strings.Contains(w, "号") || strings.Contains(w, "號")
 	case t.has(fUpper):
 		if t.has(fHyphen) {
 			// "August-September": a range of months is one token.
@@ -577,7 +578,10 @@ func (es *eventScanner) hanDate(i int) (dateExpr, bool) {
 	d := dateExpr{first: i, last: i, year: date.y, month: date.m, day: date.d, inToken: from > 0 || to < len(w), relative: rel}
 	if d.year == 0 && rel == "" {
 		if d.inToken && d.day == 0 {
-			return dateExpr{}, false
+			// "10月中", "3月底": a part of a month is one too.
+			if d.vague = hanPart(w[to:]); d.vague == vagueNone {
+				return dateExpr{}, false
+			}
 		}
 		d.yearMissing = true
 	}
@@ -585,6 +589,20 @@ func (es *eventScanner) hanDate(i int) (dateExpr, bool) {
 		d.noSuchDayCheck()
 	}
 	return d, true
+}
+
+// wideStop reports whether token i is a Chinese mark of punctuation
+// ("。", "、", and the full-width "，", "（"), after which Chinese sets
+// no space.
+func (es *eventScanner) wideStop(i int) bool {
+	t := es.toks[i]
+	return t.kind == tPunct && t.end-t.start == 3 && (es.text[t.start] == 0xe3 || es.text[t.start] == 0xef)
+}
+
+// hanYear reports whether token i, a year, is written in Chinese: 年
+// follows it.
+func (es *eventScanner) hanYear(i int) bool {
+	return i+1 < len(es.toks) && es.toks[i+1].has(fHan) && strings.HasPrefix(es.tok(i+1), "年")
 }
 
 // hanSince reports whether d, a date written in Chinese, opens a period
@@ -607,6 +625,20 @@ func (es *eventScanner) hanSince(d dateExpr, to int) bool {
 	return strings.Contains(after, "以来") || strings.Contains(after, "以來")
 }
 
+// hanPart reads the part of a month written after it: 初 or 上旬 the
+// start, 中 or 中旬 the middle, 底, 末 or 下旬 the end.
+func hanPart(after string) int {
+	switch {
+	case hasAnyPrefix(after, "初", "上旬"):
+		return vagueEarly
+	case hasAnyPrefix(after, "中旬", "中"):
+		return vagueMid
+	case hasAnyPrefix(after, "底", "末", "下旬"):
+		return vagueLate
+	}
+	return vagueNone
+}
+
 // hanSpacedDate reads a date written in Chinese with spaces around its
 // digits, as Hong Kong's press prints it: "2025 年 12 月 1 日", "2025 年
 // 12 月", "12 月 1 日"; token i is its first number.
@@ -625,6 +657,11 @@ func (es *eventScanner) hanSpacedDate(i int) (dateExpr, bool) {
 		d.year, j = y, j+2
 	}
 	m := num(j)
+	if d.year == 0 && m >= 1 && m <= 31 && j+1 < len(es.toks) && hasAnyPrefix(es.tok(j+1), "日", "号", "號") && (j == 0 || !strings.HasSuffix(es.tok(j-1), "月")) {
+		// "（18 日）": a day of the month alone (hanDayOrYearIn).
+		d.day, d.last, d.relative = m, j+1, "month-day"
+		return d, true
+	}
 	if m < 1 || m > 12 || j+1 >= len(es.toks) || !strings.HasPrefix(es.tok(j+1), "月") {
 		return d, false
 	}
@@ -676,7 +713,7 @@ func hanDateIn(w string) (date ymd, from, to int, rel string) {
 	const nian, yue = "年", "月"
 	k := strings.Index(w, yue)
 	if k < 0 {
-		return ymd{}, 0, 0, ""
+		return hanDayOrYearIn(w)
 	}
 	to = k + len(yue)
 	if strings.HasSuffix(w[:k], "本") {
@@ -723,6 +760,27 @@ func hanDateIn(w string) (date ymd, from, to int, rel string) {
 		date.d, to = day, e
 	}
 	return date, from, to, rel
+}
+
+// hanDayOrYearIn finds, in a word without 月, a day of the month alone
+// ("19日", rel "month-day": the latest such day by the publication date)
+// or a year told by the year before it ("同年", "翌年": rel "same-year",
+// "next-year").
+func hanDayOrYearIn(w string) (date ymd, from, to int, rel string) {
+	for _, y := range [...]struct{ word, rel string }{{"同年", "same-year"}, {"翌年", "next-year"}, {"次年", "next-year"}, {"隔年", "next-year"}} {
+		if strings.HasPrefix(w, y.word) {
+			return ymd{}, 0, len(y.word), y.rel
+		}
+	}
+	for i := 0; i < len(w); i++ {
+		if !isDigit(w[i]) || i > 0 && isDigit(w[i-1]) {
+			continue
+		}
+		if day, e := hanDayAt(w, i); day > 0 && e-i <= 2+len("日") {
+			return ymd{d: day}, i, e, "month-day"
+		}
+	}
+	return ymd{}, 0, 0, ""
 }
 
 // hanDayAt reads the day at w[p:], "5日", "14号" or "十四日", and
@@ -1025,7 +1083,7 @@ func (es *eventScanner) numDate(i int) (dateExpr, bool) {
 	if _, unit := es.lx.units.get(es.wordAt(i + 1)); unit {
 		return d, false
 	}
-	if i > 0 && !es.toks[i].has(fSpace) && es.toks[i-1].kind != tNL && !es.isPunct(i-1, "(") {
+	if i > 0 && !es.toks[i].has(fSpace) && es.toks[i-1].kind != tNL && !es.isPunct(i-1, "(") && !es.wideStop(i-1) {
 		return d, false
 	}
 	d.year = y
@@ -1432,6 +1490,21 @@ func resolve(d dateExpr, ref ymd, haveRef bool, published ymd, havePub bool) (ym
 			y--
 		}
 		return ymd{y, d.month, d.day}, haveRef
+	case "month-day":
+		// "19日": the latest 19th by the publication date.
+		if !havePub || published.d == 0 {
+			return ymd{}, false
+		}
+		y, m := published.y, published.m
+		if d.day > published.d {
+			if m--; m == 0 {
+				y, m = y-1, 12
+			}
+		}
+		if d.day > daysIn(y, m) {
+			return ymd{}, false
+		}
+		return ymd{y, m, d.day}, true
 	case "this-month-day":
 		// "本月7日": a day of the reference month.
 		if d.day > daysIn(ref.y, ref.m) || ref.m == 0 {
@@ -1669,8 +1742,8 @@ func (es *eventScanner) prose(published string) []document.Event {
 				// "since 2019", "operating since 2002": background, not a
 				// happening. Chinese says "in" with 在 or 于 before the
 				// year, in the word before it ("他在 2011 年移居").
-				if !hasAnySuffix(d.prev, "在", "于", "於") {
-					continue
+				if !hasAnySuffix(d.prev, "在", "于", "於") && !(d.prev == "" && es.hanYear(d.first)) {
+					continue // a year opening its sentence, "2018 年，…", tells when too
 				}
 			}
 			if yearSeen[d.year] || es.wordAt(d.first-2) == "born" {
@@ -1720,7 +1793,7 @@ func (es *eventScanner) prose(published string) []document.Event {
 		var date ymd
 		ok := true
 		switch d.relative {
-		case "same-day", "next-day", "same-month", "same-year", "that-month-name":
+		case "same-day", "next-day", "same-month", "same-year", "next-year", "that-month-name":
 			// Anaphora take the last date stated before them.
 			date, ok = last, haveLast
 			switch d.relative {
@@ -1736,6 +1809,8 @@ func (es *eventScanner) prose(published string) []document.Event {
 				date.d = 0
 			case "same-year":
 				date.m, date.d = 0, 0
+			case "next-year":
+				date = ymd{y: last.y + 1}
 			case "that-month-name":
 				date = ymd{y: last.y, m: d.month}
 			}
@@ -1758,7 +1833,7 @@ func (es *eventScanner) prose(published string) []document.Event {
 			ev.Precision = precisionOf(date)
 		}
 		last, haveLast = date, true
-		anaphor := strings.HasPrefix(d.relative, "same-") || d.relative == "next-day" || d.relative == "that-month-name"
+		anaphor := strings.HasPrefix(d.relative, "same-") || d.relative == "next-day" || d.relative == "next-year" || d.relative == "that-month-name"
 		if !anaphor && keptInSentence(evs, dates, ev.Start, date) {
 			continue
 		}
@@ -1793,7 +1868,9 @@ func (es *eventScanner) prose(published string) []document.Event {
 			flags.Write(q)
 			flags.WriteString("); probably a typo")
 			ev.DateText = surface
-		case !havePub && (d.yearMissing || d.relative != ""):
+		case !havePub && (d.yearMissing || d.relative != "" && !anaphor):
+			// An anaphor's year is its antecedent's ("同年", "that
+			// year"), not one inferred.
 			flags.Grow(256)
 			flags.WriteString("no publication date: year inferred from the latest date in the text (")
 			flags.WriteString(ref.iso())
