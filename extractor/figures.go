@@ -43,6 +43,9 @@ type figureScanner struct {
 	scanner
 	out  []document.Figure
 	seen map[figureKey]int // the end of each fact's first mention
+	// hanLast is the last figure read in Chinese, repeat or not: the
+	// total a breakdown after it counts in (hanTotalUnit).
+	hanLast document.Figure
 	// mask marks the byte ranges already consumed by table rows.
 	masked []span
 }

@@ -105,6 +105,9 @@ func TestFigures(t *testing.T) {
 		{"警方于2025年3月5日突袭第2号楼，18岁的他在园区待了24小时。中柬两国警方此后开展了3次联合行动。", []fig{{3, "operations", "exact"}}},
 		{"数百人排队，成千上万人离开园区，上千名工人滞留，A7园区和第15名嫌疑人另案处理。", nil},
 		{"百分之四十的受害者是女性。", []fig{{40, "percent", "exact"}}},
+		{"有120名本地人员被认定是受害者，9名嫌疑人分别是6名中国籍及3名越南籍人士。", []fig{{120, "victims", "exact"}, {9, "suspects", "exact"}, {6, "suspects", "exact"}, {3, "suspects", "exact"}}},
+		{"警方移交了30名受害者（含12名中国人）。逮捕80名嫌疑人。又逮捕80人，其中9名女性。", []fig{{30, "victims", "exact"}, {12, "victims", "exact"}, {80, "suspects", "exact"}, {9, "suspects", "exact"}}},
+		{"超過400名涉嫌從事網絡詐騙的嫌犯被捕，6名获救的受害者回国，同比下降12.5%。", []fig{{400, "suspects", "more than"}, {6, "victims", "exact"}}},
 
 		// Not figures.
 		{"The trial lasted 18 months and the appeal four days.", nil},

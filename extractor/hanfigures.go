@@ -46,6 +46,7 @@ func (fs *figureScanner) hanFigures(i int) int {
 		}
 		f.End = end
 		fs.add(f, "")
+		fs.hanLast = f // kept even when add drops it as a repeat: a breakdown may follow
 		// Continue after the figure: in this token, or in the token that
 		// holds its end, which is then read from its start only if the
 		// figure ends inside it (a number after the counter's noun).
@@ -152,7 +153,7 @@ func (fs *figureScanner) hanFigure(p int) (document.Figure, int, bool) {
 		f.Start = from
 	}
 	if f.Unit == "people" {
-		f.Unit = fs.hanTotalUnit(f.Value, f.Start)
+		f.Unit = cmp.Or(hanCalled(text[end:]), fs.hanTotalUnit(f.Value, f.Start))
 	}
 	f.Value = roundValue(f.Value)
 	return f, end, true
@@ -172,10 +173,7 @@ func (fs *figureScanner) hanTotalUnit(v float64, start int) string {
 			return f.Unit
 		}
 	}
-	if len(fs.out) == 0 {
-		return "people"
-	}
-	t := fs.out[len(fs.out)-1]
+	t := fs.hanLast
 	if t.Unit != "suspects" && t.Unit != "victims" || t.End > start {
 		return "people"
 	}
@@ -183,7 +181,7 @@ func (fs *figureScanner) hanTotalUnit(v float64, start int) string {
 	if !sameSentence(between) {
 		return "people"
 	}
-	for _, w := range [...]string{"包括", "包含", "其中", "当中", "當中"} {
+	for _, w := range [...]string{"包括", "含", "其中", "当中", "當中", "分别", "分別"} {
 		if strings.Contains(between, w) {
 			return t.Unit
 		}
@@ -193,6 +191,28 @@ func (fs *figureScanner) hanTotalUnit(v float64, start int) string {
 		return t.Unit // the breakdown goes on: "50 名中國人、36 名印度人及32 南韓人"
 	}
 	return "people"
+}
+
+// hanCalled reads what the rest of a clause calls the people just
+// counted: "799名柬籍人员被认定是受害者" are victims. The clause ends at
+// Chinese punctuation, or 60 bytes on.
+func hanCalled(rest string) string {
+	rest = rest[:min(len(rest), 60)]
+	for _, stop := range [...]string{"，", "。", "；", "、", "\n"} {
+		if i := strings.Index(rest, stop); i >= 0 {
+			rest = rest[:i]
+		}
+	}
+	for _, is := range [...]string{"是", "为", "為"} {
+		switch i := strings.Index(rest, is); {
+		case i < 0:
+		case strings.HasPrefix(rest[i+len(is):], "受害"):
+			return "victims"
+		case hasAnyPrefix(rest[i+len(is):], "嫌疑", "嫌犯", "疑犯"):
+			return "suspects"
+		}
+	}
+	return ""
 }
 
 // hanNounBefore returns the Han characters right before text[p], up to
@@ -480,7 +500,11 @@ func hanNoun(text string, p int) string {
 			i += w
 			continue
 		}
-		if !isHan(r) || strings.ContainsRune("的被在于於和及与與从從已将將等都也还還是为為并並遭获獲到至向后後时時", r) {
+		if (r == '从' || r == '從') && hasAnyPrefix(text[i+w:], "事") {
+			i += w // "从事", to engage in: "涉嫌從事科技詐騙的嫌犯"
+			continue
+		}
+		if !isHan(r) || strings.ContainsRune("的被在于於和及与與从從已将將等都也还還是为為并並遭到至向后後时時", r) {
 			break
 		}
 		i += w
