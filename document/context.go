@@ -140,3 +140,22 @@ func (t *Tagged) CutContexts() {
 		}
 	}
 }
+
+// LastBreak returns the byte offset in s of its last place to cut a line
+// short: a space, or a Chinese mark that ends a clause ("，", "；", "、",
+// "：", "。"), which the cut leaves out. Chinese sets no space between
+// words, so a text cut at spaces only was cut inside a number
+// ("已破案件200…" for 2000). It is -1 when s has none.
+func LastBreak(s string) int {
+	for i := len(s) - 1; i >= 0; i-- {
+		switch c := s[i]; {
+		case c == ' ':
+			return i
+		case c >= 0x80 && utf8.RuneStart(c):
+			if r, _ := utf8.DecodeRuneInString(s[i:]); strings.ContainsRune("，；、：。", r) {
+				return i
+			}
+		}
+	}
+	return -1
+}

@@ -105,3 +105,23 @@ func FuzzCollapseSpace(f *testing.F) {
 		}
 	})
 }
+
+func TestLastBreak(t *testing.T) {
+	for _, tc := range []struct {
+		s    string
+		want int
+	}{
+		{"", -1},
+		{"word", -1},
+		{"two words", 3},
+		{"已破案件2000余起，所涉金额", len("已破案件2000余起")},
+		{"a，b c", len("a，b")},
+		{"黄乐。", len("黄乐")},
+		{"（全角）", -1},
+		{"\xff\xbc\x8c", -1},
+	} {
+		if got := LastBreak(tc.s); got != tc.want {
+			t.Errorf("LastBreak(%q) = %d, want %d", tc.s, got, tc.want)
+		}
+	}
+}

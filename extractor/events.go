@@ -2110,8 +2110,8 @@ func summarize(s string) string {
 		return s
 	}
 	// The cut comes before the first rune of a word that would end past
-	// the limit, and goes back to the last space if that keeps more than
-	// half. A space is not a word's: one just past the limit stays in,
+	// the limit, and goes back to the last space (or Chinese clause mark)
+	// if that keeps more than half. A space is not a word's: one just past the limit stays in,
 	// to be cut at.
 	cut := 0
 	for cut < len(s) {
@@ -2122,7 +2122,7 @@ func summarize(s string) string {
 		cut += w
 	}
 	out := s[:cut]
-	if sp := strings.LastIndexByte(out, ' '); sp > summaryLimit/2 {
+	if sp := document.LastBreak(out); sp > summaryLimit/2 {
 		out = out[:sp]
 	}
 	return out + " …"

@@ -79,6 +79,9 @@ func summarizePlain(s string) string {
 			b.WriteByte(' ')
 			pending = false
 		}
+		if strings.ContainsRune("，；、：。", r) && b.Len()+w <= summaryLimit {
+			lastSpace = b.Len() // a Chinese clause mark, cut before
+		}
 		if b.Len()+w > summaryLimit {
 			out := b.String()
 			if lastSpace > summaryLimit/2 {
@@ -100,6 +103,7 @@ func TestSummarize(t *testing.T) {
 		{"space just past the limit", strings.Repeat("a", 150) + " " + strings.Repeat("b", 149) + " tail", strings.Repeat("a", 150) + " " + strings.Repeat("b", 149) + " …"},
 		{"no space in the second half", "a " + strings.Repeat("x", 400), "a " + strings.Repeat("x", 298) + " …"},
 		{"runes kept whole", strings.Repeat("黄", 120), strings.Repeat("黄", 100) + " …"},
+		{"cut before a Chinese clause mark", strings.Repeat("黄", 60) + "，" + strings.Repeat("乐", 60), strings.Repeat("黄", 60) + " …"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := summarize(tc.s); got != tc.want {
@@ -108,7 +112,7 @@ func TestSummarize(t *testing.T) {
 		})
 	}
 	r := rand.New(rand.NewPCG(5, 6))
-	pieces := []string{"a", "b", " ", " ", "\x01", "\t", "\n", "\u00a0", "\u2009", "é", "黄", "\xff", "\x7f", "word", "xx ", "~", "!", "abcdefgh", "    "}
+	pieces := []string{"a", "b", " ", " ", "\x01", "\t", "\n", "\u00a0", "\u2009", "é", "黄", "\xff", "\x7f", "word", "xx ", "~", "!", "abcdefgh", "    ", "，", "。"}
 	for range 100000 {
 		s := randomString(r, pieces, 200)
 		if got, want := summarize(s), summarizePlain(s); got != want {

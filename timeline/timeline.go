@@ -529,20 +529,19 @@ func chooseDate(srcs []Source) (date, precision, flag, note string) {
 }
 
 // Headline shortens an event sentence to one line of at most 100
-// characters, cut at a word.
+// characters, cut at a word (or before a Chinese clause mark).
 func Headline(s string) string {
 	s = strings.Join(strings.Fields(s), " ")
 	const max = 100
 	if utf8.RuneCountInString(s) <= max {
 		return s
 	}
-	runes := []rune(s)
-	cut := max - 1
-	for i := cut; i > max/2; i-- {
-		if runes[i] == ' ' {
-			cut = i
-			break
-		}
+	out := string([]rune(s)[:max])
+	if b := document.LastBreak(out); b >= 0 && utf8.RuneCountInString(out[:b]) > max/2 {
+		out = out[:b]
+	} else {
+		_, w := utf8.DecodeLastRuneInString(out)
+		out = out[:len(out)-w]
 	}
-	return strings.TrimRight(string(runes[:cut]), " ,;:") + "…"
+	return strings.TrimRight(out, " ,;:") + "…"
 }

@@ -103,3 +103,18 @@ func TestRaidAcrossOutlets(t *testing.T) {
 		t.Errorf("court entry %s with %d sources", court.Date, len(court.Sources))
 	}
 }
+
+func TestHeadline(t *testing.T) {
+	long := strings.Repeat("word ", 30) // 150 bytes, 30 words
+	for _, tc := range []struct{ s, want string }{
+		{"Raids in Poipet.", "Raids in Poipet."},
+		{long, strings.TrimSpace(long[:100]) + "…"},
+		{strings.Repeat("x", 120), strings.Repeat("x", 99) + "…"},
+		{strings.Repeat("黄", 70) + "，" + strings.Repeat("乐", 40), strings.Repeat("黄", 70) + "…"},
+		{strings.Repeat("黄", 30) + "，" + strings.Repeat("乐", 90), strings.Repeat("黄", 30) + "，" + strings.Repeat("乐", 68) + "…"},
+	} {
+		if got := timeline.Headline(tc.s); got != tc.want {
+			t.Errorf("Headline(%q)\n = %q\nwant %q", tc.s, got, tc.want)
+		}
+	}
+}
