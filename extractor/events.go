@@ -393,15 +393,15 @@ func (es *eventScanner) maybeDateWord(t *token) bool {
 	switch {
 	case t.has(fDigit):
 		return true
-	case t.has(fHan):
-		// "七月十四日", "19日", "同年"
-		return strings.Contains(w, "月") || strings.Contains(w, "日") || strings.Contains(w, "年") || strings.Contains(w, "号") || strings.Contains(w, "號")
 	case t.has(fUpper):
 		if t.has(fHyphen) {
 			// "August-September": a range of months is one token.
 			w, _, _ = strings.Cut(w, "-")
 		}
 		return shapeOK(&es.lx.dateShape, w)
+	case t.has(fHan):
+		// "七月十四日", "19日", "同年"
+		return strings.Contains(w, "月") || strings.Contains(w, "日") || strings.Contains(w, "年") || strings.Contains(w, "号") || strings.Contains(w, "號")
 	}
 	if t.has(fHyphen) {
 		return strings.HasPrefix(w, "mid-") || strings.HasPrefix(w, "early-") || strings.HasPrefix(w, "late-")
@@ -605,13 +605,11 @@ func (es *eventScanner) hanYear(i int) bool {
 	return i+1 < len(es.toks) && es.toks[i+1].has(fHan) && strings.HasPrefix(es.tok(i+1), "年")
 }
 
-// hanSince reports whether d, a date written in Chinese, opens a period
+// hanSince reports whether d, a date written in Chinese (its token or
+// the next holds Han characters: the caller tests it), opens a period
 // that runs to the time of writing: 自 (or 从) before it and 以来 after it
 // in its sentence, which ends before token to.
 func (es *eventScanner) hanSince(d dateExpr, to int) bool {
-	if !es.toks[d.first].has(fHan) && (d.first+1 >= len(es.toks) || !es.toks[d.first+1].has(fHan)) {
-		return false
-	}
 	start := es.toks[d.first].start
 	if d.inToken {
 		_, from, _, _ := hanDateIn(es.tok(d.first))
@@ -1784,7 +1782,7 @@ func (es *eventScanner) prose(published string) []document.Event {
 		if sent.deadline {
 			continue
 		}
-		if es.hanSince(d, to) {
+		if (es.toks[d.first].flags|es.toks[min(d.first+1, len(es.toks)-1)].flags)&fHan != 0 && es.hanSince(d, to) {
 			continue // "自 2 月 20 日…以來": a period, as "since" is
 		}
 		if d.prev == "since" && d.yearMissing && es.otherDateInSentence(k, from, to) {

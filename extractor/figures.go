@@ -43,9 +43,13 @@ type figureScanner struct {
 	scanner
 	out  []document.Figure
 	seen map[figureKey]int // the end of each fact's first mention
-	// hanLast is the last figure read in Chinese, repeat or not: the
-	// total a breakdown after it counts in (hanTotalUnit).
-	hanLast document.Figure
+	// hanLast is the unit and end of the last figure read in Chinese,
+	// repeat or not: the total a breakdown after it counts in
+	// (hanTotalUnit).
+	hanLast struct {
+		unit string
+		end  int
+	}
 	// mask marks the byte ranges already consumed by table rows.
 	masked []span
 }

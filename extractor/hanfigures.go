@@ -30,7 +30,7 @@ func (fs *figureScanner) hanFigures(i int) int {
 			// counts nothing; a number starts with a digit, a numeral
 			// or a scale word (hanNumberAt).
 			r, w := utf8.DecodeRuneInString(text[p:])
-			if hanDigit(r) < 0 && !strings.ContainsRune("十廿卅百千万萬", r) {
+			if !hanNumeral(r) {
 				p += w
 				continue
 			}
@@ -46,7 +46,7 @@ func (fs *figureScanner) hanFigures(i int) int {
 		}
 		f.End = end
 		fs.add(f, "")
-		fs.hanLast = f // kept even when add drops it as a repeat: a breakdown may follow
+		fs.hanLast.unit, fs.hanLast.end = f.Unit, f.End // kept even when add drops f as a repeat: a breakdown may follow
 		// Continue after the figure: in this token, or in the token that
 		// holds its end, which is then read from its start only if the
 		// figure ends inside it (a number after the counter's noun).
@@ -74,6 +74,9 @@ func (fs *figureScanner) hanFigure(p int) (document.Figure, int, bool) {
 		return document.Figure{}, p, false
 	}
 	numEnd := end
+	if next, _ := utf8.DecodeRuneInString(text[end:]); !isDigit(text[p]) && !strings.ContainsRune(hanFollowers, next) && !hasSuffixAt(text, p, "百分之") {
+		return document.Figure{}, numEnd, false // "金三角": a numeral in a name
+	}
 	if p > 0 && (ascii26(text[p-1]) || hasSuffixAt(text, p, "第")) || end < len(text) && ascii26(text[end]) {
 		return document.Figure{}, numEnd, false // "第二", "A7园区": a rank or a name
 	}
@@ -174,21 +177,21 @@ func (fs *figureScanner) hanTotalUnit(v float64, start int) string {
 		}
 	}
 	t := fs.hanLast
-	if t.Unit != "suspects" && t.Unit != "victims" || t.End > start {
+	if t.unit != "suspects" && t.unit != "victims" || t.end > start {
 		return "people"
 	}
-	between := fs.text[t.End:start]
+	between := fs.text[t.end:start]
 	if !sameSentence(between) {
 		return "people"
 	}
 	for _, w := range [...]string{"包括", "含", "其中", "当中", "當中", "分别", "分別"} {
 		if strings.Contains(between, w) {
-			return t.Unit
+			return t.unit
 		}
 	}
 	switch strings.TrimSpace(between) {
 	case "、", "及", "和", "与", "與", "以及":
-		return t.Unit // the breakdown goes on: "50 名中國人、36 名印度人及32 南韓人"
+		return t.unit // the breakdown goes on: "50 名中國人、36 名印度人及32 南韓人"
 	}
 	return "people"
 }
@@ -317,18 +320,19 @@ func orOne(n float64) float64 {
 }
 
 // hanLeadScale reports whether a scale word r at text[p:end] may start a
-// number: 十, 廿 and 卅 always; 百, 千 and 万 when 余 or 多 follows and
-// no word of vagueness comes before ("千余人", not "数千余人").
+// number: 十, 廿 and 卅, and 百, 千 and 万 when 余 or 多 follows
+// ("千余人"), unless a word of vagueness comes before ("数十亿",
+// "数千余人").
 func hanLeadScale(text string, p, end int, r rune) bool {
+	before, _ := utf8.DecodeLastRuneInString(text[:p])
+	if strings.ContainsRune("数數上成几幾", before) || hasAnySuffix(text[:p], "数以", "數以") {
+		return false // "数十亿", "几百", "上千", "數以十億": no amount
+	}
 	switch r {
 	case '十', '廿', '卅':
 		return true
 	}
-	if hanPrefix(text, end, hanMore) == "" {
-		return false
-	}
-	before, _ := utf8.DecodeLastRuneInString(text[:p])
-	return !strings.ContainsRune("数數上成几幾", before)
+	return hanPrefix(text, end, hanMore) != ""
 }
 
 // hanScale returns the value of the scale word at text[p], or 0.
@@ -345,6 +349,15 @@ func hanScale(text string, p int) float64 {
 		return 100
 	}
 	return 0
+}
+
+// hanNumeral reports a numeral or a scale word, which may start a number.
+func hanNumeral(r rune) bool {
+	switch r {
+	case '零', '〇', '一', '二', '两', '兩', '三', '四', '五', '六', '七', '八', '九', '十', '廿', '卅', '百', '千', '万', '萬':
+		return true
+	}
+	return false
 }
 
 func hanDigit(r rune) int {
@@ -403,6 +416,13 @@ func hanPrefix(text string, p int, list []string) string {
 	}
 	return ""
 }
+
+// hanFollowers are the characters that may follow a number in numerals
+// that counts something: the first of a counter or a currency, "多" or
+// "余", a range's joiner or a percent sign; a screen before the lists
+// (hanCounters, hanCurrencies) are read, which names holding a numeral
+// ("金三角") pass through.
+const hanFollowers = "名位人个個座处處家间間起宗件部台支本次国國美泰瑞港新令比缅緬基越日欧歐元多余餘至到～–—-~%％"
 
 // hanQualifiers are the words before a number that qualify it, longest
 // first where one ends another ("不少于" before "至少", "将近" before
