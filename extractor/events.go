@@ -690,14 +690,7 @@ func hasAnySuffix(s string, suffixes ...string) bool {
 	return false
 }
 
-func hasAnyPrefix(s string, prefixes ...string) bool {
-	for _, p := range prefixes {
-		if strings.HasPrefix(s, p) {
-			return true
-		}
-	}
-	return false
-}
+func hasAnyPrefix(s string, prefixes ...string) bool { return hanPrefix(s, 0, prefixes) != "" }
 
 // hanDateIn finds the first date written in Chinese in w: its year (0
 // when not written, or not one of 1900 to 2100), month and day (0 when

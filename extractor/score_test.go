@@ -49,8 +49,8 @@ var devsetZhThresholds = map[string]float64{
 	"compounds": 0.55,
 	"tycoons":   0.80,
 	"provinces": 0.90,
-	"figures":   0.80,
-	"events":    0.65,
+	"figures":   0.90,
+	"events":    0.80,
 }
 
 // heldoutZhThresholds are the bars for the held-out reports in Chinese.
