@@ -236,12 +236,7 @@ func hanNounBefore(text string, p int) string {
 // in a verb of change: a rise or a fall is no share of anything.
 func hanChange(before string) bool {
 	before = strings.TrimSuffix(strings.TrimSuffix(before, " "), "了")
-	for _, w := range [...]string{"下降", "上升", "增长", "增長", "增加", "减少", "減少", "下跌", "上涨", "上漲", "降", "升", "跌", "涨", "漲", "增", "减", "減"} {
-		if strings.HasSuffix(before, w) {
-			return true
-		}
-	}
-	return false
+	return hasAnySuffix(before, "下降", "上升", "增长", "增長", "增加", "减少", "減少", "下跌", "上涨", "上漲", "降", "升", "跌", "涨", "漲", "增", "减", "減")
 }
 
 // hanNumberAt reads a number at text[p]: digits ("300", "1.5", "1,200")
@@ -288,7 +283,7 @@ func hanNumberAt(text string, p int) (float64, int, bool) {
 			if num == 0 {
 				num = 1
 			}
-			section += num * hanSmallScale(r)
+			section += num * hanScaleOf(r)
 			num, seen = 0, true
 		case '万', '萬', '亿', '億':
 			if !seen && !hanLeadScale(text, p, i+w, r) {
@@ -335,29 +330,42 @@ func hanLeadScale(text string, p, end int, r rune) bool {
 	return hanPrefix(text, end, hanMore) != ""
 }
 
-// hanScale returns the value of the scale word at text[p], or 0.
+// hanScale returns the value of the scale word at text[p] from 百 up,
+// or 0: one that may follow a number's digits ("140 億", "6300余万").
 func hanScale(text string, p int) float64 {
 	r, _ := utf8.DecodeRuneInString(text[p:])
-	switch r {
-	case '万', '萬':
-		return 1e4
-	case '亿', '億':
-		return 1e8
-	case '千':
-		return 1e3
-	case '百':
-		return 100
+	if v := hanScaleOf(r); v >= 100 {
+		return v
 	}
 	return 0
 }
 
-// hanNumeral reports a numeral or a scale word, which may start a number.
-func hanNumeral(r rune) bool {
+// hanScaleOf returns the value of the scale word r (十, 廿, 卅, 百, 千,
+// 万, 亿 and their traditional forms), or 0.
+func hanScaleOf(r rune) float64 {
 	switch r {
-	case '零', '〇', '一', '二', '两', '兩', '三', '四', '五', '六', '七', '八', '九', '十', '廿', '卅', '百', '千', '万', '萬':
-		return true
+	case '十':
+		return 10
+	case '廿':
+		return 20
+	case '卅':
+		return 30
+	case '百':
+		return 100
+	case '千':
+		return 1e3
+	case '万', '萬':
+		return 1e4
+	case '亿', '億':
+		return 1e8
 	}
-	return false
+	return 0
+}
+
+// hanNumeral reports a numeral or a scale word below 亿, which may start
+// a number (hanNumberAt).
+func hanNumeral(r rune) bool {
+	return hanDigit(r) >= 0 || hanScaleOf(r) > 0 && hanScaleOf(r) < 1e8
 }
 
 func hanDigit(r rune) int {
@@ -384,20 +392,6 @@ func hanDigit(r rune) int {
 		return 9
 	}
 	return -1
-}
-
-func hanSmallScale(r rune) float64 {
-	switch r {
-	case '十':
-		return 10
-	case '廿':
-		return 20
-	case '卅':
-		return 30
-	case '百':
-		return 100
-	}
-	return 1000
 }
 
 // ascii26 reports an ASCII letter: a number joined to one is part of a
