@@ -651,7 +651,7 @@ func (es *eventScanner) hanSpacedDate(i int) (dateExpr, bool) {
 	is := func(k int, w string) bool { return k < len(es.toks) && es.tok(k) == w }
 	d := dateExpr{first: i}
 	j := i
-	if y := num(j); y >= 1900 && y <= 2100 && is(j+1, "年") {
+	if y := es.yearAt(j); y > 0 && is(j+1, "年") {
 		d.year, j = y, j+2
 	}
 	m := num(j)
