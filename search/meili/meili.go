@@ -113,6 +113,8 @@ const (
 	postTag = "\x02/cw-mark\x03"
 	// cropWords is the snippet length in words.
 	cropWords = 30
+	// cropMarker stands for the text a snippet leaves out at either end.
+	cropMarker = "…"
 )
 
 // settings returns the index settings the backend relies on.
@@ -121,7 +123,7 @@ func (x *Index) settings() *meilisearch.Settings {
 		// Date sort first, so "sort by date" is a date order; without a
 		// sort it is a no-op and relevance decides.
 		RankingRules:         []string{"sort", "words", "typo", "proximity", "attribute", "exactness"},
-		SearchableAttributes: []string{"title", "entity_names", "text"},
+		SearchableAttributes: []string{"title", titleHans, "entity_names", "text", textHans},
 		FilterableAttributes: search.FilterableAttributes(),
 		SortableAttributes:   []string{"published"},
 		Synonyms:             search.ExpandSynonyms(x.opts.Synonyms),
@@ -370,8 +372,16 @@ func (x *Index) Upsert(ctx context.Context, docs []search.Doc) ([]search.Rejecti
 			rej = append(rej, search.Rejection{ID: d.ID, Reason: "encode: " + err.Error()})
 			continue
 		}
-		if len(b) > search.MaxDocBytes || len(b)+2 > x.opts.MaxBatchBytes {
-			rej = append(rej, search.Rejection{ID: d.ID, Reason: fmt.Sprintf("document too large: %d bytes, at most %d", len(b), min(search.MaxDocBytes, x.opts.MaxBatchBytes-2))})
+		if len(b) > search.MaxDocBytes {
+			rej = append(rej, search.Rejection{ID: d.ID, Reason: fmt.Sprintf("document too large: %d bytes, at most %d", len(b), search.MaxDocBytes)})
+			continue
+		}
+		if b, err = withHans(b, d); err != nil {
+			rej = append(rej, search.Rejection{ID: d.ID, Reason: "encode: " + err.Error()})
+			continue
+		}
+		if len(b)+2 > x.opts.MaxBatchBytes {
+			rej = append(rej, search.Rejection{ID: d.ID, Reason: fmt.Sprintf("document too large: %d bytes as sent, at most %d", len(b), x.opts.MaxBatchBytes-2)})
 			continue
 		}
 		// Batches bounded by count and bytes.

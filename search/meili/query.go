@@ -92,14 +92,15 @@ func (x *Index) Search(ctx context.Context, q search.Query) (*search.Result, err
 	if err != nil {
 		return nil, fmt.Errorf("meili index %s: %w", x.uid, err)
 	}
+	text := search.Simplify(q.Text) // see withHans
 	req := &meilisearch.SearchRequest{
-		Query:                 q.Text,
+		Query:                 text,
 		MatchingStrategy:      meilisearch.Last,
 		Facets:                q.Facets,
-		AttributesToCrop:      []string{"text"},
+		AttributesToCrop:      []string{"text", textHans},
 		CropLength:            cropWords,
-		CropMarker:            "…",
-		AttributesToHighlight: []string{"text"},
+		CropMarker:            cropMarker,
+		AttributesToHighlight: []string{"text", textHans},
 		HighlightPreTag:       preTag,
 		HighlightPostTag:      postTag,
 		ShowRankingScore:      true,
@@ -126,7 +127,7 @@ func (x *Index) Search(ctx context.Context, q search.Query) (*search.Result, err
 	var resp *meilisearch.SearchResponse
 	err = x.retryFor(ctx, x.opts.SearchRetryBudget, "search", func(ctx context.Context) error {
 		var err error
-		resp, err = x.ix.SearchWithContext(ctx, q.Text, req)
+		resp, err = x.ix.SearchWithContext(ctx, text, req)
 		return err
 	})
 	if code := apiCode(err); badFilterCode(code) {
@@ -151,10 +152,11 @@ func (x *Index) Search(ctx context.Context, q search.Query) (*search.Result, err
 		}
 		if raw, ok := h["_formatted"]; ok {
 			var f struct {
-				Text string `json:"text"`
+				Text     string `json:"text"`
+				TextHans string `json:"text_hans"`
 			}
 			if err := json.Unmarshal(raw, &f); err == nil {
-				hit.Snippet = search.MarkHTML(f.Text, preTag, postTag)
+				hit.Snippet = search.MarkHTML(snippet(f.Text, f.TextHans, hit.Doc.Text), preTag, postTag)
 			}
 		}
 		out.Hits = append(out.Hits, hit)
