@@ -58,7 +58,9 @@ func TestPercolator(t *testing.T) {
 	typo := mk(Spec{Query: "trafficking victims"})
 	filtered := mk(Spec{Query: "raid", Provinces: []string{"Banteay Meanchey"}})
 	outlet := mk(Spec{Outlets: []string{"Mekong Wire"}})
-	p, err := NewPercolator([]*Subscription{zh, both, typo, filtered, outlet}, nil)
+	fraud := mk(Spec{Query: "诈骗园区"})   // scam compound, simplified
+	fraudHant := mk(Spec{Query: "詐騙"}) // scam, traditional
+	p, err := NewPercolator([]*Subscription{zh, both, typo, filtered, outlet, fraud, fraudHant}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,6 +75,15 @@ func TestPercolator(t *testing.T) {
 		{"Chinese script", "",
 			"警方周一搜查了黄乐园区，发现三百名工人。",
 			[]*Subscription{zh, both}},
+		// Police raided a scam compound on Tuesday and freed fifty
+		// workers, in traditional characters, and the same in
+		// simplified ones: saved searches in either script match both.
+		{"traditional script", "",
+			"警方週二突襲一處詐騙園區，解救了五十名勞工。",
+			[]*Subscription{fraud, fraudHant}},
+		{"simplified script", "",
+			"警方周二突袭一处诈骗园区，解救了五十名劳工。",
+			[]*Subscription{fraud, fraudHant}},
 		{"query with a typo", "",
 			"A report on trafficing victims held near the border.",
 			[]*Subscription{typo}},

@@ -92,7 +92,7 @@ const mergeFloor = 100
 // with other fields fails to open instead of sorting and faceting wrong.
 const (
 	schemaKey     = "cw_schema"
-	schemaVersion = "5" // 3: the events index; 4: one events record per document; 5: words of Khmer, Thai, Lao and Myanmar (Words)
+	schemaVersion = "6" // 3: the events index; 4: one events record per document; 5: words of Khmer, Thai, Lao and Myanmar (Words); 6: traditional Chinese folded to simplified (simplify)
 )
 
 // ErrFormat reports an index written by another version of this package.

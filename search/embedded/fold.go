@@ -10,12 +10,16 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/registry"
+
+	"github.com/compoundwatch/compoundwatch/search"
 )
 
-// foldName is bleve's asciifolding char filter, which folds rune by
-// rune, applied to the runs of non-ASCII bytes only: bleve's converts
-// the whole text to runes and back, about twenty bytes allocated per
-// byte, though ASCII folds to itself and articles are mostly ASCII.
+// foldName is the index's char filter: bleve's asciifolding filter,
+// which folds rune by rune, applied to the runs of non-ASCII bytes only
+// (bleve's converts the whole text to runes and back, about twenty bytes
+// allocated per byte, though ASCII folds to itself and articles are
+// mostly ASCII), then traditional Chinese characters folded to
+// simplified ones (search.AppendSimplified).
 const foldName = "cw_asciifolding"
 
 type foldFilter struct{ analysis.CharFilter }
@@ -37,7 +41,7 @@ func (f foldFilter) Filter(in []byte) []byte {
 		if j < 0 {
 			j = len(in)
 		}
-		out = append(out, f.CharFilter.Filter(in[:j])...)
+		out = search.AppendSimplified(out, f.CharFilter.Filter(in[:j]))
 		in = in[j:]
 	}
 	return out

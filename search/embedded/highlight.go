@@ -24,11 +24,11 @@ type span struct{ start, end int }
 // text field, so a snippet marks exactly what matched.
 type highlighter struct {
 	words map[string]int // term → index of the query word that matched it
-	fold  *asciifolding.AsciiFoldingFilter
+	fold  foldFilter     // the index's, so a term is marked where it matched
 }
 
 func newHighlighter(alts [][]qword) *highlighter {
-	h := &highlighter{words: map[string]int{}, fold: asciifolding.New()}
+	h := &highlighter{words: map[string]int{}, fold: foldFilter{asciifolding.New()}}
 	n := 0
 	for _, ws := range alts {
 		for _, w := range ws {

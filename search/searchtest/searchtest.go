@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/compoundwatch/compoundwatch/search"
 )
@@ -41,6 +42,67 @@ func Run(t *testing.T, open func(t *testing.T) search.Backend) {
 	t.Run("Empty", func(t *testing.T) { testEmpty(t, open(t)) })
 	t.Run("Events", func(t *testing.T) { testEvents(t, open(t)) })
 	t.Run("Unspaced", func(t *testing.T) { testUnspaced(t, open(t)) })
+	t.Run("Scripts", func(t *testing.T) { testScripts(t, open(t)) })
+}
+
+// testScripts: Chinese in traditional characters and in simplified ones
+// find each other, as Hong Kong and Taiwan outlets report in the one and
+// the mainland's and Cambodia's Chinese press in the other; the snippet
+// marks the word as its document writes it.
+func testScripts(t *testing.T, b search.Backend) {
+	Load(t, b, []search.Doc{
+		// Police freed forty foreign workers from a scam compound in
+		// Sihanoukville; its boss, a man named Chen, is on the run.
+		{ID: "zh-hans", Title: "警方突袭诈骗园区", Text: "警方在西港一处诈骗园区解救了四十名外籍劳工，园区老板陈某在逃。"},
+		// The same in traditional characters, with twenty workers and
+		// the man arrested.
+		{ID: "zh-hant", Title: "警方突襲詐騙園區", Text: "警方在西港一處詐騙園區解救了二十名外籍勞工，園區負責人陳某被捕。"},
+		// A casino in Phnom Penh closed yesterday.
+		{ID: "zh-casino", Title: "金边赌场停业", Text: "金边一家赌场昨日停业。"},
+		{ID: "en-raid", Title: "Raid", Text: "Police freed workers in Sihanoukville."},
+	})
+	for _, c := range []struct {
+		q    string
+		want []string
+	}{
+		{"诈骗", []string{"zh-hans", "zh-hant"}}, // fraud, simplified
+		{"詐騙", []string{"zh-hans", "zh-hant"}}, // fraud, traditional
+		{"陈某", []string{"zh-hans", "zh-hant"}}, // Chen
+		{"陳某", []string{"zh-hans", "zh-hant"}},
+		{"園區", []string{"zh-hans", "zh-hant"}}, // compound
+		{"賭場", []string{"zh-casino"}},          // casino, traditional
+		{"金邊", []string{"zh-casino"}},          // Phnom Penh, traditional
+	} {
+		r := mustSearch(t, b, search.Query{Text: c.q})
+		checkSet(t, c.q, r, c.want)
+		for _, h := range r.Hits {
+			marks := marked(h.Snippet)
+			n := 0
+			for _, m := range marks {
+				n += utf8.RuneCountInString(m)
+				if !strings.Contains(h.Doc.Title+"\n"+h.Doc.Text, m) {
+					t.Errorf("%s: snippet of %s %q marks %q, not in its text", c.q, h.Doc.ID, h.Snippet, m)
+				}
+			}
+			if n < utf8.RuneCountInString(c.q) {
+				t.Errorf("%s: snippet of %s %q does not mark the word", c.q, h.Doc.ID, h.Snippet)
+			}
+		}
+	}
+}
+
+// marked lists the texts between <mark> and </mark> in a snippet.
+func marked(snippet string) []string {
+	var out []string
+	for {
+		_, rest, ok := strings.Cut(snippet, "<mark>")
+		if !ok {
+			return out
+		}
+		m, rest, _ := strings.Cut(rest, "</mark>")
+		out = append(out, m)
+		snippet = rest
+	}
 }
 
 // testUnspaced: words of Khmer and Thai, written without spaces between
