@@ -187,8 +187,8 @@ func (b *Bus) embedded(o Options) (string, error) {
 	return url, nil
 }
 
-// retry covers the first requests to a cluster that is forming or
-// restarting: they time out while a leader is elected, and a stream with
+// retry covers requests to a cluster that is forming, restarting or
+// failing over: they time out while a leader is elected, and a stream with
 // more replicas than the nodes that have joined so far cannot be placed.
 // Each attempt has a deadline of its own: a request sent before the
 // cluster has a leader gets no answer at all.
@@ -229,15 +229,16 @@ const (
 	consumerStoreFailed                       = "error creating store for consumer"
 )
 
-// transient reports whether err is one of those, or a timeout: worth a
-// second try, where any other refusal would be refused again.
+// transient reports whether err is one of those, a timeout, or no
+// responders (a stream between leaders): worth a second try, where any
+// other refusal would be refused again.
 func transient(err error) bool {
 	var api *jetstream.APIError
 	if errors.As(err, &api) && (api.ErrorCode == errCodeNoPeers || api.ErrorCode == errCodeNotAvailable ||
 		api.ErrorCode == errCodeConsumerCreate && strings.HasPrefix(api.Description, consumerStoreFailed)) {
 		return true
 	}
-	return errors.Is(err, context.DeadlineExceeded) || errors.Is(err, nats.ErrTimeout)
+	return errors.Is(err, context.DeadlineExceeded) || errors.Is(err, nats.ErrTimeout) || errors.Is(err, nats.ErrNoResponders)
 }
 
 // Close closes the connection, which sends what it holds first, and then

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"slices"
 	"strings"
 	"time"
@@ -112,9 +113,14 @@ func (b *Bus) startPublish(ctx context.Context, subject, msgID, schema string, v
 }
 
 // sendAsync sends m without waiting for the server's acknowledgement; a
-// message that could not be sent is counted here.
+// message that could not be sent is counted here. One that could not be
+// sent for the connection's sake is no error yet: its future fails, and
+// awaitAck sends it again.
 func (b *Bus) sendAsync(m *nats.Msg, msgID string) (jetstream.PubAckFuture, error) {
 	f, err := b.js.PublishMsgAsync(m, jetstream.WithMsgID(msgID))
+	if resendable(err) {
+		return unsent(m, err), nil
+	}
 	if err != nil {
 		err = fmt.Errorf("publish %s: %w", m.Subject, err)
 		b.obs.Published(streamOf(m.Subject), err)
@@ -123,12 +129,91 @@ func (b *Bus) sendAsync(m *nats.Msg, msgID string) (jetstream.PubAckFuture, erro
 	return f, nil
 }
 
+// unsentFuture is the future of a message whose send failed: its error is
+// waiting.
+type unsentFuture struct {
+	m   *nats.Msg
+	err chan error
+}
+
+func unsent(m *nats.Msg, err error) unsentFuture {
+	f := unsentFuture{m, make(chan error, 1)}
+	f.err <- err
+	return f
+}
+
+func (f unsentFuture) Ok() <-chan *jetstream.PubAck { return nil }
+func (f unsentFuture) Err() <-chan error            { return f.err }
+func (f unsentFuture) Msg() *nats.Msg               { return f.m }
+
 // awaitAck waits for the server's acknowledgement of an asynchronous
-// publish and counts it.
+// publish and counts it. A publish that a server going away left without
+// an answer is sent again (resend).
 func (b *Bus) awaitAck(ctx context.Context, f jetstream.PubAckFuture) (*jetstream.PubAck, error) {
 	ack, err := waitAck(ctx, f)
+	if resendable(err) {
+		ack, err = b.resend(ctx, f.Msg(), err)
+	}
 	b.obs.Published(streamOf(f.Msg().Subject), err)
 	return ack, err
+}
+
+// resendFor is how long a message is sent again while the cluster fails
+// over: electing a stream's new leader takes seconds, longer on a busy
+// host.
+const resendFor = 30 * time.Second
+
+// resend sends m again, with its message id, until the server
+// acknowledges it or resendFor has passed. When the server a client
+// publishes through dies, nats.go fails every acknowledgement still
+// pending (nats.ErrDisconnected) as it starts to reconnect, whether or
+// not the stream stored the message, and a send can fail on the broken
+// connection before the client notices; while a stream has no leader, a
+// publish finds no responders. The stream's deduplication stores m once
+// however often it arrives, so resending loses nothing and repeats
+// nothing, and `ingest` of a folder rejects no document for a node that
+// was killed mid-way (TestResendAcrossRestart, TestClusterKill). A repeat
+// reported after a lost answer is taken for m's own first send, stored
+// before the answer was lost: it is reported as no repeat.
+//
+// The first resend goes at once: while the client reconnects it holds
+// what is sent and flushes it to the next server. Later ones wait,
+// doubling from 50 ms to 2 s, for a leader.
+func (b *Bus) resend(ctx context.Context, m *nats.Msg, err error) (*jetstream.PubAck, error) {
+	deadline := time.Now().Add(resendFor)
+	lost := false
+	for attempt, wait := 0, 50*time.Millisecond; resendable(err) && time.Now().Before(deadline); attempt++ {
+		lost = lost || !errors.Is(err, nats.ErrNoResponders)
+		if attempt > 0 {
+			select {
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			case <-time.After(wait):
+			}
+			wait = min(2*wait, 2*time.Second)
+		}
+		b.log.Debug("publishing again", "subject", m.Subject, "attempt", attempt+1, "err", err)
+		var f jetstream.PubAckFuture
+		if f, err = b.js.PublishMsgAsync(m); err != nil {
+			err = fmt.Errorf("publish %s: %w", m.Subject, err)
+			continue
+		}
+		var ack *jetstream.PubAck
+		if ack, err = waitAck(ctx, f); err == nil {
+			ack.Duplicate = ack.Duplicate && !lost
+			return ack, nil
+		}
+	}
+	return nil, err
+}
+
+// resendable tells the errors of a publish that a server going away or a
+// cluster failing over gives, which resend waits out: not a closed
+// connection (the bus is closing), a bad subject or a full stream.
+func resendable(err error) bool {
+	var op *net.OpError
+	return errors.Is(err, nats.ErrDisconnected) || errors.Is(err, nats.ErrNoResponders) ||
+		errors.Is(err, nats.ErrReconnectBufExceeded) || errors.As(err, &op)
 }
 
 func waitAck(ctx context.Context, f jetstream.PubAckFuture) (*jetstream.PubAck, error) {
@@ -299,29 +384,24 @@ func (b *Bus) lastHashes(ctx context.Context, stream string, subjects []string) 
 
 // lastMsgs calls each with the latest message on each of subjects in
 // stream that has one, asking for up to rawLookupMax subjects a request
-// (a batch direct get) rather than a request a subject.
+// (a batch direct get) rather than a request a subject. A lookup that
+// times out is asked again (retry): while a cluster fails over, the
+// stream's servers do not answer for seconds, and `ingest` would reject
+// the batch.
 func (b *Bus) lastMsgs(ctx context.Context, stream string, subjects []string, each func(*jetstream.RawStreamMsg)) error {
 	for chunk := range slices.Chunk(subjects, rawLookupMax) {
-		if err := b.lastMsgsOf(ctx, stream, chunk, each); err != nil {
+		if err := retry(ctx, func(ctx context.Context) error { return b.lastMsgsOf(ctx, stream, chunk, each) }); err != nil {
 			return fmt.Errorf("looking up %d subjects in %s: %w", len(chunk), stream, err)
 		}
 	}
 	return nil
 }
 
-// lookupTimeout bounds a batched lookup whose context has no deadline.
-const lookupTimeout = 5 * time.Second
-
+// lastMsgsOf is one lookup of lastMsgs, under retry's deadline. The
+// answers end with an end-of-batch message; a lookup that times out ends
+// the iteration just as quietly, which would make every subject not yet
+// answered look empty. The deadline tells the two apart.
 func (b *Bus) lastMsgsOf(ctx context.Context, stream string, subjects []string, each func(*jetstream.RawStreamMsg)) error {
-	// The answers end with an end-of-batch message; a lookup that times
-	// out ends the iteration just as quietly, which would make every
-	// subject not yet answered look empty. A deadline of our own tells
-	// the two apart.
-	if _, ok := ctx.Deadline(); !ok {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, lookupTimeout)
-		defer cancel()
-	}
 	msgs, err := jetstreamext.GetLastMsgsFor(ctx, b.js, stream, subjects, jetstreamext.GetLastMsgsBatchSize(len(subjects)))
 	if err != nil {
 		return err
