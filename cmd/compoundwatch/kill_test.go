@@ -161,3 +161,18 @@ func lastLine(s string) string {
 	lines := strings.Split(strings.TrimSpace(s), "\n")
 	return lines[len(lines)-1]
 }
+
+// rejections returns the first n lines of an ingest's output that
+// report a rejected document, and how many there were in all.
+func rejections(out string, n int) string {
+	var lines []string
+	all := 0
+	for l := range strings.Lines(out) {
+		if strings.Contains(l, "rejected") && strings.Contains(l, "err=") {
+			if all++; len(lines) < n {
+				lines = append(lines, strings.TrimSpace(l))
+			}
+		}
+	}
+	return fmt.Sprintf("%s\n(%d lines in all)", strings.Join(lines, "\n"), all)
+}
