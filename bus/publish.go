@@ -163,13 +163,21 @@ func (b *Bus) awaitAck(ctx context.Context, f jetstream.PubAckFuture) (*jetstrea
 // host.
 const resendFor = 30 * time.Second
 
+// ackTimeout is how long an asynchronous publish waits for its
+// acknowledgement. A message sent to a stream whose leader has just died
+// can get no answer at all, and nats.go waits for ever by default: an
+// `ingest` hung in TestClusterKill with one such publish. The error it
+// gets instead (jetstream.ErrAsyncPublishTimeout) is resent.
+const ackTimeout = 5 * time.Second
+
 // resend sends m again, with its message id, until the server
 // acknowledges it or resendFor has passed. When the server a client
 // publishes through dies, nats.go fails every acknowledgement still
 // pending (nats.ErrDisconnected) as it starts to reconnect, whether or
 // not the stream stored the message, and a send can fail on the broken
 // connection before the client notices; while a stream has no leader, a
-// publish finds no responders. The stream's deduplication stores m once
+// publish finds no responders (jetstream.ErrNoStreamResponse, once
+// nats.go's own two retries are spent) or no answer at all (ackTimeout). The stream's deduplication stores m once
 // however often it arrives, so resending loses nothing and repeats
 // nothing, and `ingest` of a folder rejects no document for a node that
 // was killed mid-way (TestResendAcrossRestart, TestClusterKill). A repeat
@@ -183,7 +191,7 @@ func (b *Bus) resend(ctx context.Context, m *nats.Msg, err error) (*jetstream.Pu
 	deadline := time.Now().Add(resendFor)
 	lost := false
 	for attempt, wait := 0, 50*time.Millisecond; resendable(err) && time.Now().Before(deadline); attempt++ {
-		lost = lost || !errors.Is(err, nats.ErrNoResponders)
+		lost = lost || !errors.Is(err, nats.ErrNoResponders) && !errors.Is(err, jetstream.ErrNoStreamResponse)
 		if attempt > 0 {
 			select {
 			case <-ctx.Done():
@@ -213,6 +221,7 @@ func (b *Bus) resend(ctx context.Context, m *nats.Msg, err error) (*jetstream.Pu
 func resendable(err error) bool {
 	var op *net.OpError
 	return errors.Is(err, nats.ErrDisconnected) || errors.Is(err, nats.ErrNoResponders) ||
+		errors.Is(err, jetstream.ErrNoStreamResponse) || errors.Is(err, jetstream.ErrAsyncPublishTimeout) ||
 		errors.Is(err, nats.ErrReconnectBufExceeded) || errors.As(err, &op)
 }
 
