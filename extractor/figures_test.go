@@ -108,6 +108,10 @@ func TestFigures(t *testing.T) {
 		{"有120名本地人员被认定是受害者，9名嫌疑人分别是6名中国籍及3名越南籍人士。", []fig{{120, "victims", "exact"}, {9, "suspects", "exact"}, {6, "suspects", "exact"}, {3, "suspects", "exact"}}},
 		{"警方移交了30名受害者（含12名中国人）。逮捕80名嫌疑人。又逮捕80人，其中9名女性。", []fig{{30, "victims", "exact"}, {12, "victims", "exact"}, {80, "suspects", "exact"}, {9, "suspects", "exact"}}},
 		{"超過400名涉嫌從事網絡詐騙的嫌犯被捕，6名获救的受害者回国，同比下降12.5%。", []fig{{400, "suspects", "more than"}, {6, "victims", "exact"}}},
+		// Currencies of the region, one named before its number, and
+		// Taiwan's 兆.
+		{"受害人損失逾 120 萬坡幣，另有約 3,000 元港幣及港幣約 2,450 元被凍結。", []fig{{1.2e6, "SGD", "more than"}, {3000, "HKD", "about"}, {2450, "HKD", "about"}}},
+		{"工资为每月50万缅元，罚款新台幣5000元，诈骗总额约新台幣2.3兆元，另有300万韩元。", []fig{{500000, "MMK", "exact"}, {5000, "TWD", "exact"}, {2.3e12, "TWD", "about"}, {3e6, "KRW", "exact"}}},
 
 		// Not figures.
 		{"The trial lasted 18 months and the appeal four days.", nil},

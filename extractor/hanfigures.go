@@ -100,6 +100,7 @@ func (fs *figureScanner) hanFigure(p int) (document.Figure, int, bool) {
 	if end < len(text) && text[end] == ' ' {
 		end++ // "162 名外國疑犯"
 	}
+	curFrom := -1 // where a currency named before the number starts
 	switch code, w := hanCurrency(text, end); {
 	case hasSuffixAt(text, p, "百分之"):
 		f.Unit, f.Start, end = "percent", p-len("百分之"), numEnd
@@ -108,6 +109,15 @@ func (fs *figureScanner) hanFigure(p int) (document.Figure, int, bool) {
 	case strings.HasPrefix(text[end:], "％"):
 		f.Unit, end = "percent", end+len("％")
 	case code != "":
+		if w == len("元") {
+			// "3,000 元港幣", "港幣約 3,490 元": 元 is the unit of a
+			// currency named after it or before the number.
+			if c, cw := hanCurrency(text, end+w); c != "" && cw > w {
+				code, w = c, w+cw
+			} else if c, from := hanCurrencyBefore(text, f.Start); c != "" {
+				code, curFrom = c, from
+			}
+		}
 		f.Unit, end = code, end+w
 	default:
 		counter := hanPrefix(text, end, hanCounters)
@@ -149,7 +159,11 @@ func (fs *figureScanner) hanFigure(p int) (document.Figure, int, bool) {
 		return document.Figure{}, numEnd, false // "同比下降36.8%": a change, not a share
 	}
 	f.Qualifier = cmp.Or(after, "exact")
-	if q, from := hanQualifierBefore(text, f.Start); q != "" {
+	q, from := hanQualifierBefore(text, f.Start)
+	if q == "" && curFrom >= 0 {
+		q, from = hanQualifierBefore(text, curFrom) // "约新台幣2.3兆元"
+	}
+	if q != "" {
 		if after != "range" {
 			f.Qualifier = q
 		}
@@ -285,14 +299,14 @@ func hanNumberAt(text string, p int) (float64, int, bool) {
 			}
 			section += num * hanScaleOf(r)
 			num, seen = 0, true
-		case '万', '萬', '亿', '億':
+		case '万', '萬', '亿', '億', '兆':
 			if !seen && !hanLeadScale(text, p, i+w, r) {
 				return 0, 0, false
 			}
 			if r == '万' || r == '萬' {
 				total += orOne(section+num) * 1e4
 			} else {
-				total = orOne(total+section+num) * 1e8
+				total = orOne(total+section+num) * hanScaleOf(r)
 			}
 			section, num, seen = 0, 0, true
 		default:
@@ -341,7 +355,7 @@ func hanScale(text string, p int) float64 {
 }
 
 // hanScaleOf returns the value of the scale word r (十, 廿, 卅, 百, 千,
-// 万, 亿 and their traditional forms), or 0.
+// 万, 亿, 兆 and their traditional forms), or 0.
 func hanScaleOf(r rune) float64 {
 	switch r {
 	case '十':
@@ -358,6 +372,8 @@ func hanScaleOf(r rune) float64 {
 		return 1e4
 	case '亿', '億':
 		return 1e8
+	case '兆':
+		return 1e12 // Taiwan's trillion: "約新台幣1.17兆元"
 	}
 	return 0
 }
@@ -416,7 +432,7 @@ func hanPrefix(text string, p int, list []string) string {
 // "余", a range's joiner or a percent sign; a screen before the lists
 // (hanCounters, hanCurrencies) are read, which names holding a numeral
 // ("金三角") pass through.
-const hanFollowers = "名位人个個座处處家间間起宗件部台支本次国國美泰瑞港新令比缅緬基越日欧歐元多余餘至到～–—-~%％"
+const hanFollowers = "名位人个個座处處家间間起宗件部台支本次国國美泰瑞港新坡令比缅緬基韩韓越日欧歐元多余餘至到～–—-~%％"
 
 // hanQualifiers are the words before a number that qualify it, longest
 // first where one ends another ("不少于" before "至少", "将近" before
@@ -484,7 +500,9 @@ var hanCurrencies = [...]struct{ word, code string }{
 	{"瑞尔", "KHR"}, {"瑞爾", "KHR"},
 	{"港元", "HKD"}, {"港币", "HKD"}, {"港幣", "HKD"},
 	{"新台币", "TWD"}, {"新臺幣", "TWD"}, {"新台幣", "TWD"}, {"台币", "TWD"}, {"台幣", "TWD"},
-	{"令吉", "MYR"}, {"比索", "PHP"}, {"缅币", "MMK"}, {"緬幣", "MMK"}, {"基普", "LAK"},
+	{"新加坡元", "SGD"}, {"新元", "SGD"}, {"新币", "SGD"}, {"新幣", "SGD"}, {"坡币", "SGD"}, {"坡幣", "SGD"},
+	{"令吉", "MYR"}, {"比索", "PHP"}, {"缅币", "MMK"}, {"緬幣", "MMK"}, {"缅元", "MMK"}, {"緬元", "MMK"}, {"基普", "LAK"},
+	{"韩元", "KRW"}, {"韓元", "KRW"},
 	{"越南盾", "VND"}, {"日元", "JPY"}, {"日圓", "JPY"}, {"欧元", "EUR"}, {"歐元", "EUR"},
 	{"元", "CNY"},
 }
@@ -496,6 +514,23 @@ func hanCurrency(text string, p int) (string, int) {
 		}
 	}
 	return "", 0
+}
+
+// hanCurrencyBefore returns the code of a currency named before the
+// number at p, past its qualifier, and where the name starts: the
+// number's 元 is then that currency's unit, not the yuan ("港幣約 3,490
+// 元", "新台幣5000元").
+func hanCurrencyBefore(text string, p int) (string, int) {
+	if _, from := hanQualifierBefore(text, p); from < p {
+		p = from
+	}
+	before := strings.TrimSuffix(text[:p], " ")
+	for _, c := range hanCurrencies[:len(hanCurrencies)-1] { // not 元
+		if strings.HasSuffix(before, c.word) {
+			return c.code, len(before) - len(c.word)
+		}
+	}
+	return "", -1
 }
 
 // hanCounters are the measure words between a number and its noun.
