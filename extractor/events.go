@@ -63,6 +63,7 @@ type dateExpr struct {
 	ranged           bool // part of "from X to Y": dates a statistic
 	anchored         bool // year taken from an earlier date of the paragraph
 	inToken          bool // a Chinese date that is part of its token ("警方于2025年3月5日突袭"): hanDateIn finds it again
+	ahead            bool // a date the text plans ("預定於4月13日"): without its year, the next such date
 }
 
 func (d dateExpr) precision() string { return precisionOf(ymd{d.year, d.month, d.day}) }
@@ -587,8 +588,63 @@ func (es *eventScanner) hanDate(i int) (dateExpr, bool) {
 	}
 	if d.day > 0 && rel == "" {
 		d.noSuchDayCheck()
+		hanRange(&d, w, to)
+	}
+	// What the clause says before the date, in its token: a run of Han
+	// characters and digits ends at punctuation.
+	before := w[:from]
+	if hasAnySuffix(before, "截至", "截止", "截止到") {
+		d.ranged = true // "截至12月18日，已有4039名…": the date of a tally
+	}
+	if d.yearMissing {
+		for _, plan := range [...]string{"預定", "预定", "将于", "將於", "将在", "將在", "计划于", "計劃於", "计划在", "計劃在", "拟于", "擬於", "即将", "即將", "预计", "預計"} {
+			if strings.Contains(before, plan) {
+				d.ahead = true // "移民總局則預定於4月13日把…嫌犯遣返"
+				break
+			}
+		}
 	}
 	return d, true
+}
+
+// hanRange reads the end of a range of days written in Chinese after the
+// date d, which ends at w[to]: "1月16日至20日", "6月27日至12月18日". The
+// range is dated at its first day, with its length in d.days; one that
+// the text calls a period ("…期间", "短短5天之間") or that lasts more
+// than a week dates a tally, not a happening (ranged), as "from … to …"
+// does in English.
+func hanRange(d *dateExpr, w string, to int) {
+	sep := hanRangeSep(w, to)
+	if sep == 0 {
+		return
+	}
+	q := to + sep
+	end := ymd{m: d.month} // its year is the first day's, or the next
+	var after int
+	if day, e := hanDayAt(w, q); day > 0 {
+		end.d, after = day, e
+	} else if date, from, e, rel := hanDateIn(w[q:]); from == 0 && rel == "" && date.m > 0 && date.d > 0 {
+		end, after = date, q+e
+	} else {
+		return
+	}
+	// A year to count the days in when the text gives none; a range
+	// that runs into the next year ends in it.
+	y := cmp.Or(d.year, 2001)
+	first := time.Date(y, time.Month(d.month), d.day, 0, 0, 0, 0, time.UTC)
+	last := time.Date(cmp.Or(end.y, y), time.Month(end.m), end.d, 0, 0, 0, 0, time.UTC)
+	if end.y == 0 && last.Before(first) {
+		last = last.AddDate(1, 0, 0)
+	}
+	days := int(last.Sub(first).Hours() / 24)
+	if days <= 0 {
+		return
+	}
+	d.days = days
+	rest := w[after:]
+	if days > 7 || strings.Contains(rest, "期间") || strings.Contains(rest, "期間") || strings.Contains(rest, "之间") || strings.Contains(rest, "之間") {
+		d.ranged = true
+	}
 }
 
 // wideStop reports whether token i is a Chinese mark of punctuation
@@ -1515,6 +1571,15 @@ func resolve(d dateExpr, ref ymd, haveRef bool, published ymd, havePub bool) (ym
 	}
 	if !haveRef {
 		return ymd{}, false
+	}
+	if d.ahead {
+		// The earliest such month (and day) not before the reference:
+		// a plan.
+		y := ref.y
+		if d.month < ref.m || d.month == ref.m && d.day > 0 && d.day < ref.d {
+			y++
+		}
+		return ymd{y, d.month, d.day}, true
 	}
 	// The latest such month (and day) not after the reference: texts
 	// report the past. Without a publication date the reference is only
