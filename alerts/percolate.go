@@ -325,7 +325,7 @@ func sentenceStart(text string, i int) int {
 				return j + 1
 			}
 		}
-		if j >= 2 && isCJKStop(text[j-2:j+1]) {
+		if j >= 2 && document.IsFullStop(text[j-2:j+1]) {
 			return j + 1
 		}
 	}
@@ -347,7 +347,7 @@ func sentenceEnd(text string, i int) int {
 				return j + 1
 			}
 		}
-		if j+3 <= len(text) && isCJKStop(text[j:j+3]) {
+		if j+3 <= len(text) && document.IsFullStop(text[j:j+3]) {
 			return j + 3
 		}
 	}
@@ -356,8 +356,6 @@ func sentenceEnd(text string, i int) int {
 	}
 	return hi
 }
-
-func isCJKStop(s string) bool { return s == "。" || s == "！" || s == "？" }
 
 // figuresNear returns the document's figures in the sentences of ms.
 func figuresNear(t *document.Tagged, ms []MentionRef) []FigureRef {

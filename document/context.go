@@ -141,6 +141,18 @@ func (t *Tagged) CutContexts() {
 	}
 }
 
+// IsFullStop reports whether s is a full stop of Chinese or Japanese
+// text, "。", "！" or "？", which ends a sentence with no space after it.
+// The extractor's sentences and the alerts' quoted passages end at the
+// same marks.
+func IsFullStop(s string) bool {
+	switch s {
+	case "。", "！", "？":
+		return true
+	}
+	return false
+}
+
 // LastBreak returns the byte offset in s of its last place to cut a line
 // short: a space, or a Chinese mark that ends a clause ("，", "；", "、",
 // "：", "。"), which the cut leaves out. Chinese sets no space between

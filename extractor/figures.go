@@ -167,7 +167,7 @@ func sameSentence(between string) bool {
 				return false
 			}
 		case 0x82, 0x81, 0x9f: // the last byte of "。", "！", "？"
-			if i >= 2 && isFullStop(between[i-2:i+1]) {
+			if i >= 2 && document.IsFullStop(between[i-2:i+1]) {
 				return false
 			}
 		}
@@ -1791,16 +1791,7 @@ func (s *scanner) mayStartSentence(i int) bool {
 // fullStopAt reports a full stop of Chinese or Japanese text at token i,
 // "。", "！" or "？", which ends a sentence with no space after it.
 func (s *scanner) fullStopAt(i int) bool {
-	return s.toks[i].end-s.toks[i].start == 3 && isFullStop(s.tok(i))
-}
-
-// isFullStop reports whether w is "。", "！" or "？".
-func isFullStop(w string) bool {
-	switch w {
-	case "。", "！", "？":
-		return true
-	}
-	return false
+	return s.toks[i].end-s.toks[i].start == 3 && document.IsFullStop(s.tok(i))
 }
 
 // sentenceStartsAt reports whether a sentence begins at token i: after a
