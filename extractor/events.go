@@ -401,8 +401,9 @@ func (es *eventScanner) maybeDateWord(t *token) bool {
 		}
 		return shapeOK(&es.lx.dateShape, w)
 	case t.has(fHan):
-		// "七月十四日", "19日", "同年"
-		return strings.Contains(w, "月") || strings.Contains(w, "日") || strings.Contains(w, "年") || strings.Contains(w, "号") || strings.Contains(w, "號")
+		// "七月十四日", "19日", "同年", "今天", "周三", "星期三", "禮拜三"
+		return strings.Contains(w, "月") || strings.Contains(w, "日") || strings.Contains(w, "年") || strings.Contains(w, "号") || strings.Contains(w, "號") ||
+			strings.Contains(w, "天") || strings.Contains(w, "周") || strings.Contains(w, "週") || strings.Contains(w, "期") || strings.Contains(w, "拜")
 	}
 	if t.has(fHyphen) {
 		return strings.HasPrefix(w, "mid-") || strings.HasPrefix(w, "early-") || strings.HasPrefix(w, "late-")
@@ -577,9 +578,13 @@ func (es *eventScanner) hanDate(i int) (dateExpr, bool) {
 		return dateExpr{}, false
 	}
 	d := dateExpr{first: i, last: i, year: date.y, month: date.m, day: date.d, inToken: from > 0 || to < len(w), relative: rel}
+	if rel == "weekday" {
+		d.weekday = hanWeekday(w[from:to])
+	}
 	if d.year == 0 && rel == "" {
-		if d.inToken && d.day == 0 {
-			// "10月中", "3月底": a part of a month is one too.
+		if d.inToken && d.day == 0 && !strings.HasPrefix(w[to:], "份") {
+			// "10月中", "3月底": a part of a month is one too, and so
+			// is a month with 份 ("八月份").
 			if d.vague = hanPart(w[to:]); d.vague == vagueNone {
 				return dateExpr{}, false
 			}
@@ -588,6 +593,8 @@ func (es *eventScanner) hanDate(i int) (dateExpr, bool) {
 	}
 	if d.day > 0 && rel == "" {
 		d.noSuchDayCheck()
+	}
+	if d.day > 0 && (rel == "" || rel == "this-year-month" || rel == "last-year-month") {
 		hanRange(&d, w, to)
 	}
 	// What the clause says before the date, in its token: a run of Han
@@ -609,10 +616,11 @@ func (es *eventScanner) hanDate(i int) (dateExpr, bool) {
 
 // hanRange reads the end of a range of days written in Chinese after the
 // date d, which ends at w[to]: "1月16日至20日", "6月27日至12月18日". The
-// range is dated at its first day, with its length in d.days; one that
-// the text calls a period ("…期间", "短短5天之間") or that lasts more
-// than a week dates a tally, not a happening (ranged), as "from … to …"
-// does in English.
+// range is dated at its first day, with its length in d.days. One that
+// lasts more than a week, or that the text says a count was made between
+// its ends ("短短5天之間", "之間累計抓了4851人"), dates a tally, not a
+// happening (ranged), as "from … to …" does in English; "11月18日至22日
+// 期間軍方清剿…" is a sweep of five days.
 func hanRange(d *dateExpr, w string, to int) {
 	sep := hanRangeSep(w, to)
 	if sep == 0 {
@@ -642,7 +650,7 @@ func hanRange(d *dateExpr, w string, to int) {
 	}
 	d.days = days
 	rest := w[after:]
-	if days > 7 || strings.Contains(rest, "期间") || strings.Contains(rest, "期間") || strings.Contains(rest, "之间") || strings.Contains(rest, "之間") {
+	if days > 7 || strings.Contains(rest, "之间") || strings.Contains(rest, "之間") || strings.Contains(rest, "累计") || strings.Contains(rest, "累計") {
 		d.ranged = true
 	}
 }
@@ -827,7 +835,47 @@ func hanDayOrYearIn(w string) (date ymd, from, to int, rel string) {
 			return ymd{d: day}, i, e, "month-day"
 		}
 	}
+	return hanDayWordIn(w)
+}
+
+// hanDayWordIn finds a day told by a word, resolved against the
+// publication date: 今天 (rel "today"), 昨天 or 昨日 ("yesterday"), or a
+// weekday ("weekday": 周三, 週三, 星期三, 禮拜三; hanWeekday reads which).
+// 今日 is left out: it begins the names of papers and sites ("今日柬埔寨").
+// A weekday of last or next week (上周三, 下週一), of every week (每周一)
+// or after a count of weeks (一周三次) is no day of the week the text was
+// written in, and is left unread.
+func hanDayWordIn(w string) (date ymd, from, to int, rel string) {
+	for _, r := range [...]struct{ word, rel string }{{"今天", "today"}, {"昨天", "yesterday"}, {"昨日", "yesterday"}} {
+		if i := strings.Index(w, r.word); i >= 0 {
+			return ymd{}, i, i + len(r.word), r.rel
+		}
+	}
+	for _, lead := range [...]string{"星期", "禮拜", "礼拜", "週", "周"} {
+		i := strings.Index(w, lead)
+		if i < 0 {
+			continue
+		}
+		e := i + len(lead)
+		prev, _ := utf8.DecodeLastRuneInString(w[:i])
+		if strings.ContainsRune("上下每几幾数數", prev) || hanDigit(prev) >= 0 || prev < utf8.RuneSelf && isDigit(byte(prev)) {
+			continue // "上周三", "每周一", "一周三次": not a day of this week
+		}
+		if day, size := utf8.DecodeRuneInString(w[e:]); strings.ContainsRune("一二三四五六日天", day) {
+			return ymd{}, i, e + size, "weekday"
+		}
+	}
 	return ymd{}, 0, 0, ""
+}
+
+// hanWeekday is the weekday a word hanDayWordIn read names by its last
+// character: 一 Monday to 六 Saturday, 日 or 天 Sunday.
+func hanWeekday(s string) time.Weekday {
+	r, _ := utf8.DecodeLastRuneInString(s)
+	if d := hanDigit(r); d >= 1 && d <= 6 {
+		return time.Weekday(d)
+	}
+	return time.Sunday
 }
 
 // hanDayAt reads the day at w[p:], "5日", "14号" or "十四日", and
