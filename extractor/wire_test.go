@@ -22,7 +22,7 @@ import (
 func TestBusRoundTrip(t *testing.T) {
 	x := testExtractor(t)
 	texts := map[string][]string{"generated": generatedDocs(50), "articles": repotest.Articles(t, 200)}
-	for _, c := range []corpus{examplesCorpus(t), sharedCorpus(t), devsetCorpus(t, "devset2", devset2Thresholds), devsetCorpus(t, "devset-zh", devsetZhThresholds), devsetCorpus(t, "heldout-zh", heldoutZhThresholds)} {
+	for _, c := range []corpus{examplesCorpus(t), sharedCorpus(t), devsetCorpus(t, "devset2", devset2Thresholds), devsetCorpus(t, "devset-zh", devsetZhThresholds), devsetCorpus(t, "heldout-zh", heldoutZhThresholds), devsetCorpus(t, "heldout-zh2", heldoutZh2Thresholds)} {
 		for _, base := range c.docNames {
 			text, _ := c.read(t, base)
 			texts[c.name] = append(texts[c.name], text)
