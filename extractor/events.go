@@ -402,8 +402,7 @@ func (es *eventScanner) maybeDateWord(t *token) bool {
 		return shapeOK(&es.lx.dateShape, w)
 	case t.has(fHan):
 		// "七月十四日", "19日", "同年", "今天", "周三", "星期三", "禮拜三"
-		return strings.Contains(w, "月") || strings.Contains(w, "日") || strings.Contains(w, "年") || strings.Contains(w, "号") || strings.Contains(w, "號") ||
-			strings.Contains(w, "天") || strings.Contains(w, "周") || strings.Contains(w, "週") || strings.Contains(w, "期") || strings.Contains(w, "拜")
+		return strings.ContainsAny(w, "月日年号號天周週期拜")
 	}
 	if t.has(fHyphen) {
 		return strings.HasPrefix(w, "mid-") || strings.HasPrefix(w, "early-") || strings.HasPrefix(w, "late-")
@@ -603,14 +602,8 @@ func (es *eventScanner) hanDate(i int) (dateExpr, bool) {
 	if hasAnySuffix(before, "截至", "截止", "截止到") {
 		d.ranged = true // "截至12月18日，已有4039名…": the date of a tally
 	}
-	if d.yearMissing {
-		for _, plan := range [...]string{"預定", "预定", "将于", "將於", "将在", "將在", "计划于", "計劃於", "计划在", "計劃在", "拟于", "擬於", "即将", "即將", "预计", "預計"} {
-			if strings.Contains(before, plan) {
-				d.ahead = true // "移民總局則預定於4月13日把…嫌犯遣返"
-				break
-			}
-		}
-	}
+	// A date the text plans: "移民總局則預定於4月13日把…嫌犯遣返".
+	d.ahead = d.yearMissing && containsAny(before, "預定", "预定", "将于", "將於", "将在", "將在", "计划于", "計劃於", "计划在", "計劃在", "拟于", "擬於", "即将", "即將", "预计", "預計")
 	return d, true
 }
 
@@ -649,8 +642,7 @@ func hanRange(d *dateExpr, w string, to int) {
 		return
 	}
 	d.days = days
-	rest := w[after:]
-	if days > 7 || strings.Contains(rest, "之间") || strings.Contains(rest, "之間") || strings.Contains(rest, "累计") || strings.Contains(rest, "累計") {
+	if days > 7 || containsAny(w[after:], "之间", "之間", "累计", "累計") {
 		d.ranged = true
 	}
 }
@@ -684,7 +676,7 @@ func (es *eventScanner) hanSince(d dateExpr, to int) bool {
 		return false
 	}
 	after := es.text[start:es.toks[to-1].end]
-	return strings.Contains(after, "以来") || strings.Contains(after, "以來")
+	return containsAny(after, "以来", "以來")
 }
 
 // hanPart reads the part of a month written after it: 初 or 上旬 the
@@ -755,6 +747,15 @@ func hasAnySuffix(s string, suffixes ...string) bool {
 }
 
 func hasAnyPrefix(s string, prefixes ...string) bool { return hanPrefix(s, 0, prefixes) != "" }
+
+func containsAny(s string, words ...string) bool {
+	for _, w := range words {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
+}
 
 // hanDateIn finds the first date written in Chinese in w: its year (0
 // when not written, or not one of 1900 to 2100), month and day (0 when

@@ -198,10 +198,8 @@ func (fs *figureScanner) hanTotalUnit(v float64, start int) string {
 	if !sameSentence(between) {
 		return "people"
 	}
-	for _, w := range [...]string{"包括", "含", "其中", "当中", "當中", "分别", "分別"} {
-		if strings.Contains(between, w) {
-			return t.unit
-		}
+	if containsAny(between, "包括", "含", "其中", "当中", "當中", "分别", "分別") {
+		return t.unit
 	}
 	switch strings.TrimSpace(between) {
 	case "、", "及", "和", "与", "與", "以及":
