@@ -148,13 +148,8 @@ func TestClusterKill(t *testing.T) {
 	for name := range streamNames(ctx, js) {
 		var info *jetstream.StreamInfo
 		for try := 0; try < 100; try++ {
-			rctx, cancel := context.WithTimeout(ctx, 2*time.Second)
-			s, err := js.Stream(rctx, name)
-			if err == nil {
-				info, err = s.Info(rctx)
-			}
-			cancel()
-			if err == nil && info.Cluster != nil && len(info.Cluster.Replicas) == 2 && allCurrent(info.Cluster.Replicas) {
+			info = streamInfo(ctx, js, name)
+			if info != nil && info.Cluster != nil && len(info.Cluster.Replicas) == 2 && allCurrent(info.Cluster.Replicas) {
 				break
 			}
 			time.Sleep(200 * time.Millisecond)
@@ -170,33 +165,37 @@ func TestClusterKill(t *testing.T) {
 // deadline of its own: one lost while the cluster elects its leaders
 // gets no answer at all, and waited out the test's whole context.
 func consumerInfo(ctx context.Context, js jetstream.JetStream, stream, durable string) *jetstream.ConsumerInfo {
-	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
-	defer cancel()
-	c, err := js.Consumer(ctx, stream, durable)
-	if err != nil {
-		return nil
-	}
-	info, err := c.Info(ctx)
-	if err != nil {
-		return nil
-	}
-	return info
+	return briefly(ctx, func(ctx context.Context) (*jetstream.ConsumerInfo, error) {
+		c, err := js.Consumer(ctx, stream, durable)
+		if err != nil {
+			return nil, err
+		}
+		return c.Info(ctx)
+	})
 }
 
 // streamInfo is the stream's info, or nil while the cluster cannot
 // answer.
 func streamInfo(ctx context.Context, js jetstream.JetStream, stream string) *jetstream.StreamInfo {
+	return briefly(ctx, func(ctx context.Context) (*jetstream.StreamInfo, error) {
+		st, err := js.Stream(ctx, stream)
+		if err != nil {
+			return nil, err
+		}
+		return st.Info(ctx)
+	})
+}
+
+// briefly asks f with a deadline of 2 s: nil, not an error, when the
+// cluster does not answer in time.
+func briefly[T any](ctx context.Context, f func(context.Context) (*T, error)) *T {
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
-	st, err := js.Stream(ctx, stream)
+	v, err := f(ctx)
 	if err != nil {
 		return nil
 	}
-	info, err := st.Info(ctx)
-	if err != nil {
-		return nil
-	}
-	return info
+	return v
 }
 
 // acknowledged is how many of the messages a consumer has been given
