@@ -193,12 +193,18 @@ func (b *Bus) embedded(o Options) (string, error) {
 // Each attempt has a deadline of its own: a request sent before the
 // cluster has a leader gets no answer at all.
 func retry(ctx context.Context, f func(ctx context.Context) error) error {
+	return retryWhile(ctx, transient, f)
+}
+
+// retryWhile is retry for the errors again tells: eight attempts, the
+// first at once, the later ones after waits growing by 200 ms.
+func retryWhile(ctx context.Context, again func(error) bool, f func(ctx context.Context) error) error {
 	var err error
 	for i := range 8 {
 		actx, cancel := context.WithTimeout(ctx, 5*time.Second)
 		err = f(actx)
 		cancel()
-		if err == nil || ctx.Err() != nil || !transient(err) {
+		if err == nil || ctx.Err() != nil || !again(err) {
 			return err
 		}
 		select {

@@ -151,17 +151,12 @@ func (f unsentFuture) Msg() *nats.Msg               { return f.m }
 // an answer is sent again (resend).
 func (b *Bus) awaitAck(ctx context.Context, f jetstream.PubAckFuture) (*jetstream.PubAck, error) {
 	ack, err := waitAck(ctx, f)
-	if resendable(err) {
+	if resendable(err) && ctx.Err() == nil {
 		ack, err = b.resend(ctx, f.Msg(), err)
 	}
 	b.obs.Published(streamOf(f.Msg().Subject), err)
 	return ack, err
 }
-
-// resendFor is how long a message is sent again while the cluster fails
-// over: electing a stream's new leader takes seconds, longer on a busy
-// host.
-const resendFor = 30 * time.Second
 
 // ackTimeout is how long an asynchronous publish waits for its
 // acknowledgement. A message sent to a stream whose leader has just died
@@ -170,59 +165,53 @@ const resendFor = 30 * time.Second
 // gets instead (jetstream.ErrAsyncPublishTimeout) is resent.
 const ackTimeout = 5 * time.Second
 
-// resend sends m again, with its message id, until the server
-// acknowledges it or resendFor has passed. When the server a client
+// resend sends m again, with its message id, as retryWhile retries a
+// request, until the server acknowledges it. When the server a client
 // publishes through dies, nats.go fails every acknowledgement still
 // pending (nats.ErrDisconnected) as it starts to reconnect, whether or
 // not the stream stored the message, and a send can fail on the broken
 // connection before the client notices; while a stream has no leader, a
 // publish finds no responders (jetstream.ErrNoStreamResponse, once
-// nats.go's own two retries are spent) or no answer at all (ackTimeout). The stream's deduplication stores m once
-// however often it arrives, so resending loses nothing and repeats
-// nothing, and `ingest` of a folder rejects no document for a node that
-// was killed mid-way (TestResendAcrossRestart, TestClusterKill). A repeat
-// reported after a lost answer is taken for m's own first send, stored
-// before the answer was lost: it is reported as no repeat.
+// nats.go's own two retries are spent) or no answer at all (ackTimeout).
+// The stream's deduplication stores m once however often it arrives, so
+// resending loses nothing and repeats nothing, and `ingest` of a folder
+// rejects no document for a node that was killed mid-way
+// (TestResendAcrossRestart, TestClusterKill). A repeat reported after a
+// lost answer is taken for m's own first send, stored before the answer
+// was lost: it is reported as no repeat.
 //
 // The first resend goes at once: while the client reconnects it holds
-// what is sent and flushes it to the next server. Later ones wait,
-// doubling from 50 ms to 2 s, for a leader.
+// what is sent and flushes it to the next server.
 func (b *Bus) resend(ctx context.Context, m *nats.Msg, err error) (*jetstream.PubAck, error) {
-	deadline := time.Now().Add(resendFor)
 	lost := false
-	for attempt, wait := 0, 50*time.Millisecond; resendable(err) && time.Now().Before(deadline); attempt++ {
+	var ack *jetstream.PubAck
+	err = retryWhile(ctx, resendable, func(ctx context.Context) error {
 		lost = lost || !errors.Is(err, nats.ErrNoResponders) && !errors.Is(err, jetstream.ErrNoStreamResponse)
-		if attempt > 0 {
-			select {
-			case <-ctx.Done():
-				return nil, ctx.Err()
-			case <-time.After(wait):
-			}
-			wait = min(2*wait, 2*time.Second)
+		b.log.Debug("publishing again", "subject", m.Subject, "err", err)
+		f, perr := b.js.PublishMsgAsync(m)
+		if perr != nil {
+			err = fmt.Errorf("publish %s: %w", m.Subject, perr)
+			return err
 		}
-		b.log.Debug("publishing again", "subject", m.Subject, "attempt", attempt+1, "err", err)
-		var f jetstream.PubAckFuture
-		if f, err = b.js.PublishMsgAsync(m); err != nil {
-			err = fmt.Errorf("publish %s: %w", m.Subject, err)
-			continue
-		}
-		var ack *jetstream.PubAck
-		if ack, err = waitAck(ctx, f); err == nil {
-			ack.Duplicate = ack.Duplicate && !lost
-			return ack, nil
-		}
+		ack, err = waitAck(ctx, f)
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
-	return nil, err
+	ack.Duplicate = ack.Duplicate && !lost
+	return ack, nil
 }
 
 // resendable tells the errors of a publish that a server going away or a
 // cluster failing over gives, which resend waits out: not a closed
-// connection (the bus is closing), a bad subject or a full stream.
+// connection (the bus is closing), a bad subject or a full stream. An
+// attempt's own deadline is one too; retryWhile stops at the caller's.
 func resendable(err error) bool {
 	var op *net.OpError
 	return errors.Is(err, nats.ErrDisconnected) || errors.Is(err, nats.ErrNoResponders) ||
 		errors.Is(err, jetstream.ErrNoStreamResponse) || errors.Is(err, jetstream.ErrAsyncPublishTimeout) ||
-		errors.Is(err, nats.ErrReconnectBufExceeded) || errors.As(err, &op)
+		errors.Is(err, nats.ErrReconnectBufExceeded) || errors.Is(err, context.DeadlineExceeded) || errors.As(err, &op)
 }
 
 func waitAck(ctx context.Context, f jetstream.PubAckFuture) (*jetstream.PubAck, error) {
