@@ -1,9 +1,10 @@
 package meili
 
 import (
-	"encoding/json"
 	"strings"
 	"unicode/utf8"
+
+	json "github.com/goccy/go-json"
 
 	"github.com/compoundwatch/compoundwatch/search"
 )
