@@ -620,7 +620,7 @@ func hanRange(d *dateExpr, w string, to int) {
 		return
 	}
 	q := to + sep
-	end := ymd{m: d.month} // its year is the first day's, or the next
+	end := ymd{m: d.month}
 	var after int
 	if day, e := hanDayAt(w, q); day > 0 {
 		end.d, after = day, e
@@ -629,16 +629,16 @@ func hanRange(d *dateExpr, w string, to int) {
 	} else {
 		return
 	}
-	// A year to count the days in when the text gives none; a range
-	// that runs into the next year ends in it.
-	y := cmp.Or(d.year, 2001)
-	first := time.Date(y, time.Month(d.month), d.day, 0, 0, 0, 0, time.UTC)
-	last := time.Date(cmp.Or(end.y, y), time.Month(end.m), end.d, 0, 0, 0, 0, time.UTC)
-	if end.y == 0 && last.Before(first) {
-		last = last.AddDate(1, 0, 0)
+	first := ymd{d.year, d.month, d.day}
+	if end.y == 0 {
+		// The first day's year, or the next for a range that runs
+		// into it ("12月30日至1月2日").
+		if end.y = first.y; end.before(first) {
+			end.y++
+		}
 	}
-	days := int(last.Sub(first).Hours() / 24)
-	if days <= 0 {
+	days, ok := first.daysTo(end)
+	if !ok || days <= 0 {
 		return
 	}
 	d.days = days
@@ -939,13 +939,8 @@ func (es *eventScanner) dayRange(i int) (dateExpr, bool) {
 	if to.m < from.m {
 		from.y-- // "30 December–2 January 2025"
 	}
-	if !validDate(max(from.y, 2000), from.m, from.d) || !validDate(max(to.y, 2000), to.m, to.d) {
-		return d, false
-	}
-	a := time.Date(max(from.y, 2000), time.Month(from.m), from.d, 0, 0, 0, 0, time.UTC)
-	b := time.Date(max(from.y, 2000)+to.y-from.y, time.Month(to.m), to.d, 0, 0, 0, 0, time.UTC)
-	days := int(b.Sub(a).Hours() / 24)
-	if days <= 0 || days > 366 {
+	days, ok := from.daysTo(to)
+	if !ok || days <= 0 || days > 366 {
 		return d, false
 	}
 	d.year, d.month, d.day, d.days, d.last = from.y, from.m, from.d, days, last
@@ -1304,7 +1299,7 @@ func validDate(y, m, d int) bool {
 	if m < 1 || m > 12 || d < 1 {
 		return false
 	}
-	return d <= time.Date(y, time.Month(m)+1, 0, 0, 0, 0, 0, time.UTC).Day()
+	return d <= daysIn(y, m)
 }
 
 // ymd is a resolved calendar date; zero fields are unknown.
@@ -1318,6 +1313,21 @@ func (a ymd) before(b ymd) bool {
 		return a.m < b.m
 	}
 	return a.d < b.d
+}
+
+// daysTo is the number of days from a to b, and whether both are
+// dates. A year not written (0, or -1 for the year before one not
+// written) counts as 2000, and b's year keeps its distance from a's, so
+// that a range of days without its year still has February's days.
+func (a ymd) daysTo(b ymd) (int, bool) {
+	y := max(a.y, 2000)
+	by := y + b.y - a.y
+	if !validDate(y, a.m, a.d) || !validDate(by, b.m, b.d) {
+		return 0, false
+	}
+	t := time.Date(y, time.Month(a.m), a.d, 0, 0, 0, 0, time.UTC)
+	u := time.Date(by, time.Month(b.m), b.d, 0, 0, 0, 0, time.UTC)
+	return int(u.Sub(t).Hours() / 24), true
 }
 
 // addDays is the day n days after a, a day.
