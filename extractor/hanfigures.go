@@ -213,10 +213,8 @@ func (fs *figureScanner) hanTotalUnit(v float64, start int) string {
 // Chinese punctuation, or 60 bytes on.
 func hanCalled(rest string) string {
 	rest = rest[:min(len(rest), 60)]
-	for _, stop := range [...]string{"，", "。", "；", "、", "\n"} {
-		if i := strings.Index(rest, stop); i >= 0 {
-			rest = rest[:i]
-		}
+	if i := strings.IndexAny(rest, "，。；、\n"); i >= 0 {
+		rest = rest[:i]
 	}
 	for _, is := range [...]string{"是", "为", "為"} {
 		switch i := strings.Index(rest, is); {
