@@ -22,13 +22,7 @@ import (
 // becomes one character, so a text and its fold have the same number of
 // runes.
 func AppendSimplified(dst, b []byte) []byte {
-	// The table starts at U+346E, whose encoding starts with 0xE3: a
-	// run of Latin letters with accents, or of quotes and dashes, has
-	// nothing to fold.
-	i := slices.IndexFunc(b, func(c byte) bool { return c >= 0xe3 })
-	if i < 0 {
-		return append(dst, b...)
-	}
+	i := hanLead(b)
 	dst, b = append(dst, b[:i]...), b[i:]
 	for len(b) > 0 {
 		r, n := utf8.DecodeRune(b)
@@ -45,12 +39,27 @@ func AppendSimplified(dst, b []byte) []byte {
 // Simplify returns s folded as AppendSimplified folds it, and s itself
 // when it has no traditional character.
 func Simplify(s string) string {
-	for i, r := range s {
+	k := hanLead(s)
+	for i, r := range s[k:] {
 		if _, ok := simplified(r); ok {
-			return string(AppendSimplified([]byte(s[:i]), []byte(s[i:])))
+			return string(AppendSimplified([]byte(s[:k+i]), []byte(s[k+i:])))
 		}
 	}
 	return s
+}
+
+// hanLead is the index of the first byte of b that may start a character
+// the table folds, or len(b). The table starts at U+346E, whose encoding
+// starts with 0xE3, and no byte from 0xE3 up continues a sequence: a run
+// of Latin letters with accents, or of quotes and dashes, is passed over
+// byte by byte without decoding.
+func hanLead[T ~string | ~[]byte](b T) int {
+	for i := 0; i < len(b); i++ {
+		if b[i] >= 0xe3 {
+			return i
+		}
+	}
+	return len(b)
 }
 
 func simplified(r rune) (rune, bool) {

@@ -66,3 +66,31 @@ func BenchmarkSimplify(b *testing.B) {
 		dst = AppendSimplified(dst[:0], hant)
 	}
 }
+
+// FuzzSimplify holds Simplify and AppendSimplified, which pass over the
+// bytes that start no folded character, to a plain reading of every
+// rune through a map of the table.
+func FuzzSimplify(f *testing.F) {
+	f.Add("詐騙園區 in Café, “quoted” \xe8\xa9 and \xff騙")
+	m := make(map[rune]rune, len(hantFrom))
+	for i, r := range hantFrom {
+		m[r] = hantTo[i]
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var want []byte
+		for i, r := range s {
+			if to, ok := m[r]; ok {
+				want = utf8.AppendRune(want, to)
+			} else {
+				_, n := utf8.DecodeRuneInString(s[i:])
+				want = append(want, s[i:i+n]...)
+			}
+		}
+		if got := Simplify(s); got != string(want) {
+			t.Errorf("Simplify(%q) = %q, want %q", s, got, want)
+		}
+		if got := AppendSimplified(nil, []byte(s)); string(got) != string(want) {
+			t.Errorf("AppendSimplified(%q) = %q, want %q", s, got, want)
+		}
+	})
+}
