@@ -2226,8 +2226,8 @@ func summarize(s string) string {
 	}
 	// The cut comes before the first rune of a word that would end past
 	// the limit, and goes back to the last space (or Chinese clause mark)
-	// if that keeps more than half. A space is not a word's: one just past the limit stays in,
-	// to be cut at.
+	// if that keeps more than half. A space is not a word's: one just
+	// past the limit stays in, to be cut at.
 	cut := 0
 	for cut < len(s) {
 		r, w := utf8.DecodeRuneInString(s[cut:])

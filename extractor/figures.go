@@ -150,10 +150,10 @@ func (fs *figureScanner) restated(f document.Figure, end int) bool {
 
 // sameSentence reports whether between, the text between two mentions,
 // ends no sentence: it holds no line break and no full stop, question or
-// exclamation mark before a space, nor a Chinese one. An abbreviation's dot ("Gen. Sok")
-// reads as an end, which keeps a repeated fact once, as before; so does
-// text longer than a sentence (600 bytes) without any, such as a page
-// whose punctuation was lost, which also bounds the scan.
+// exclamation mark before a space, nor a Chinese one. An abbreviation's
+// dot ("Gen. Sok") reads as an end, which keeps a repeated fact once, as
+// before; so does text longer than a sentence (600 bytes) without any,
+// such as a page whose punctuation was lost, which also bounds the scan.
 func sameSentence(between string) bool {
 	if len(between) > 600 {
 		return false
