@@ -278,8 +278,9 @@ func (q *cquery) match(d *doc) Match {
 		if !slices.ContainsFunc(d.termWords[tok.term], func(w int) bool { return slices.Contains(q.words, w) }) {
 			continue
 		}
-		// Pairs of clusters of a Khmer or Thai word overlap (Words):
-		// one passage for the word, as search marks it.
+		// Pairs of clusters of a Khmer or Thai word, and of Chinese
+		// characters, overlap (Words): one passage for the word, as
+		// search marks it.
 		if n := len(m.Mentions); n > 0 && tok.start < m.Mentions[n-1].End {
 			start := m.Mentions[n-1].Start
 			m.Mentions[n-1] = mention(d.t.Text, d.t.Text[start:tok.end], start, tok.end)

@@ -84,6 +84,12 @@ func TestPercolator(t *testing.T) {
 		{"simplified script", "",
 			"警方周二突袭一处诈骗园区，解救了五十名劳工。",
 			[]*Subscription{fraud, fraudHant}},
+		// Fraud suspects were seen in a park (公园) near the
+		// neighbourhood (社区): 园 and 区 are there, and 诈骗, but not
+		// 园区, the pair the query asks for.
+		{"characters of the query apart", "",
+			"有人在社区附近的公园里看到诈骗嫌疑人。",
+			[]*Subscription{fraudHant}},
 		{"query with a typo", "",
 			"A report on trafficing victims held near the border.",
 			[]*Subscription{typo}},

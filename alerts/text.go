@@ -31,10 +31,13 @@ type token struct {
 
 // tokens segments text into folded words with offsets, as the index
 // does (embedded.Words).
-func (an analyzer) tokens(text string) []token {
+func (an analyzer) tokens(text string) []token { return an.split(text, embedded.Words) }
+
+// split segments text into folded words with offsets, as words does.
+func (an analyzer) split(text string, words func([]byte, func(start, end int) bool)) []token {
 	var out []token
 	b := []byte(text)
-	embedded.Words(b, func(start, end int) bool {
+	words(b, func(start, end int) bool {
 		if t := an.fold(b[start:end]); t != "" {
 			out = append(out, token{term: t, start: start, end: end})
 		}
@@ -70,9 +73,9 @@ type qword struct {
 	typos int
 }
 
-// qwords reads a query's words as tokens reads a document's.
+// qwords reads a query's words as search does (embedded.QueryWords).
 func (an analyzer) qwords(s string) []qword {
-	ts := an.tokens(s)
+	ts := an.split(s, embedded.QueryWords)
 	out := make([]qword, len(ts))
 	for i, t := range ts {
 		out[i] = qword{term: t.term, typos: search.Typos(t.term)}

@@ -92,7 +92,7 @@ const mergeFloor = 100
 // with other fields fails to open instead of sorting and faceting wrong.
 const (
 	schemaKey     = "cw_schema"
-	schemaVersion = "6" // 3: the events index; 4: one events record per document; 5: words of Khmer, Thai, Lao and Myanmar (Words); 6: traditional Chinese folded to simplified (simplify)
+	schemaVersion = "7" // 3: the events index; 4: one events record per document; 5: words of Khmer, Thai, Lao and Myanmar (Words); 6: traditional Chinese folded to simplified (simplify); 7: pairs of Chinese characters (Words)
 )
 
 // ErrFormat reports an index written by another version of this package.
@@ -170,7 +170,7 @@ func Open(dir string, opts Options) (*Index, error) {
 		idx.Close()
 		return nil, fmt.Errorf("embedded index %s: events: %w", dir, err)
 	}
-	an, err := newAnalyzer(idx)
+	an, err := newAnalyzer(idx.Mapping())
 	if err != nil {
 		idx.Close()
 		ev.Close()
@@ -494,17 +494,15 @@ func (x *Index) Close() error {
 // Dir is where the index lives.
 func (x *Index) Dir() string { return x.dir }
 
-// Analyzer returns the analyzer the index splits and folds text with, so
-// that a matcher outside the index (the alerts percolator) reads text and
-// queries exactly as search does.
+// Analyzer returns the analyzer the index folds queries with, so that a
+// matcher outside the index (the alerts percolator), splitting texts
+// with Words and queries with QueryWords, folds each of their words
+// exactly as search does: a word of either comes out of it whole.
 func Analyzer() (analysis.Analyzer, error) {
 	m, err := newMapping()
 	if err != nil {
 		return nil, err
 	}
-	a := m.AnalyzerNamed(analyzerName)
-	if a == nil {
-		return nil, fmt.Errorf("analyzer %s missing from the index mapping", analyzerName)
-	}
-	return a, nil
+	an, err := newAnalyzer(m)
+	return an.query, err
 }

@@ -244,7 +244,7 @@ func (x *Index) Events(ctx context.Context, q search.EventQuery) ([]search.Event
 			must = append(must, terms(f.field, f.vals))
 		}
 	}
-	if ws := x.an.words(q.Text); len(ws) > 0 {
+	if ws := x.an.queryWords(q.Text); len(ws) > 0 {
 		for i, w := range ws {
 			if i == len(ws)-1 {
 				p := bleve.NewPrefixQuery(w)
@@ -355,7 +355,7 @@ func (x *Index) eventFilter(q search.EventQuery) func(search.Event) bool {
 	anyOf := func(want, have []string) bool {
 		return len(want) == 0 || slices.ContainsFunc(have, func(v string) bool { return slices.Contains(want, v) })
 	}
-	ws := x.an.words(q.Text)
+	ws := x.an.queryWords(q.Text)
 	return func(e search.Event) bool {
 		if max(e.Day, e.EndDay) < from || e.Day > to || !anyOf(q.Entities, e.Entities) || !anyOf(q.Provinces, e.Provinces) {
 			return false

@@ -81,36 +81,34 @@ func (h *highlighter) match(tok string) int {
 // as pairs of clusters (Words): it is split into the stretches its
 // matching pairs cover, merged where they overlap, and the text between
 // them, so that a snippet marks "ពលករ" inside "បានរំដោះពលករ" as
-// Meilisearch marks the word its dictionary found.
+// Meilisearch marks the word its dictionary found. A run of Chinese
+// characters, a token each here, was indexed as its characters and their
+// pairs: the stretches its matching words cover are marked the same way,
+// and the other characters stay tokens of their own.
 func (h *highlighter) matchAll(text string, toks []span) ([]span, []int) {
 	out := make([]span, 0, len(toks))
 	matched := make([]int, 0, len(toks))
-	for _, t := range toks {
-		word := text[t.start:t.end]
-		if r, _ := utf8.DecodeRuneInString(word); !search.Unspaced(r) {
-			out = append(out, t)
-			matched = append(matched, h.match(word)+1)
-			continue
-		}
-		pos := t.start
+	// marks appends the stretches of run that its matching words cover,
+	// with gap for the text between them.
+	marks := func(run span, gap func(from, to int)) {
+		pos := run.start
 		var cur span // the stretch being merged
 		m := 0
 		flush := func() {
 			if m == 0 {
 				return
 			}
-			if pos < cur.start {
-				out, matched = append(out, span{pos, cur.start}), append(matched, 0)
-			}
+			gap(pos, cur.start)
 			out, matched = append(out, cur), append(matched, m)
 			pos, m = cur.end, 0
 		}
+		word := text[run.start:run.end]
 		Words([]byte(word), func(s, e int) bool {
 			i := h.match(word[s:e])
 			if i < 0 {
 				return true
 			}
-			s, e = s+t.start, e+t.start
+			s, e = s+run.start, e+run.start
 			if m > 0 && s < cur.end {
 				cur.end = max(cur.end, e)
 				return true
@@ -120,11 +118,44 @@ func (h *highlighter) matchAll(text string, toks []span) ([]span, []int) {
 			return true
 		})
 		flush()
-		if pos < t.end {
-			out, matched = append(out, span{pos, t.end}), append(matched, 0)
+		gap(pos, run.end)
+	}
+	for k := 0; k < len(toks); k++ {
+		t := toks[k]
+		r, _ := utf8.DecodeRuneInString(text[t.start:t.end])
+		switch {
+		case search.Unspaced(r):
+			marks(t, func(from, to int) {
+				if from < to {
+					out, matched = append(out, span{from, to}), append(matched, 0)
+				}
+			})
+		case unicode.Is(unicode.Han, r):
+			j := k
+			for j+1 < len(toks) && toks[j+1].start == toks[j].end && hanAt(text, toks[j+1].start) {
+				j++
+			}
+			run := toks[k : j+1]
+			marks(span{t.start, toks[j].end}, func(from, to int) {
+				for _, c := range run {
+					if from <= c.start && c.end <= to {
+						out, matched = append(out, c), append(matched, 0)
+					}
+				}
+			})
+			k = j
+		default:
+			out = append(out, t)
+			matched = append(matched, h.match(text[t.start:t.end])+1)
 		}
 	}
 	return out, matched
+}
+
+// hanAt reports whether a Chinese character starts at text[i].
+func hanAt(text string, i int) bool {
+	r, _ := utf8.DecodeRuneInString(text[i:])
+	return unicode.Is(unicode.Han, r)
 }
 
 // snippet returns about cropWords words of text around the best cluster

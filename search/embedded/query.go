@@ -39,20 +39,29 @@ func fieldBoosts() []fieldBoost {
 const derivedBoost = 0.7
 
 // analyzer is the index's text analyzer, used on queries too so that
-// they are folded and split like the indexed text.
-type analyzer struct{ a analysis.Analyzer }
+// they are folded and split like the indexed text; query is the same but
+// for its tokenizer, which keeps only the pairs of a run of Chinese
+// characters (QueryWords).
+type analyzer struct{ a, query analysis.Analyzer }
 
-func newAnalyzer(idx bleve.Index) (analyzer, error) {
-	a := idx.Mapping().AnalyzerNamed(analyzerName)
-	if a == nil {
+func newAnalyzer(m mapping.IndexMapping) (analyzer, error) {
+	a, ok := m.AnalyzerNamed(analyzerName).(*analysis.DefaultAnalyzer)
+	if !ok {
 		return analyzer{}, fmt.Errorf("analyzer %s missing from the index mapping", analyzerName)
 	}
-	return analyzer{a}, nil
+	q := *a
+	q.Tokenizer = queryTokenizer{}
+	return analyzer{a: a, query: &q}, nil
 }
 
 // words splits and folds s as the index does.
-func (an analyzer) words(s string) []string {
-	ts := an.a.Analyze([]byte(s))
+func (an analyzer) words(s string) []string { return analyze(an.a, s) }
+
+// queryWords splits and folds a query.
+func (an analyzer) queryWords(s string) []string { return analyze(an.query, s) }
+
+func analyze(a analysis.Analyzer, s string) []string {
+	ts := a.Analyze([]byte(s))
 	out := make([]string, 0, len(ts))
 	for _, t := range ts {
 		out = append(out, string(t.Term))
@@ -60,7 +69,7 @@ func (an analyzer) words(s string) []string {
 	return out
 }
 
-func (an analyzer) normPhrase(s string) string { return strings.Join(an.words(s), " ") }
+func (an analyzer) normPhrase(s string) string { return strings.Join(an.queryWords(s), " ") }
 
 // qword is one query word and how it may match.
 type qword struct {
@@ -76,7 +85,7 @@ type qword struct {
 // a prefix (search as you type), words of 5+ / 9+ characters tolerate 1 /
 // 2 typos, numbers never do.
 func (an analyzer) parseText(s string) []qword {
-	ws := an.words(s)
+	ws := an.queryWords(s)
 	// Meilisearch considers at most 10 query words.
 	if len(ws) > 10 {
 		ws = ws[:10]

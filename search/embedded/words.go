@@ -30,6 +30,13 @@ const tokenizerName = "cw_unicode"
 // indexed at all, and a query in them, having no word, matched
 // everything.
 //
+// Chinese, which UAX #29 splits into characters, gives each character and
+// each pair of adjacent ones (a character and the pair it starts share a
+// start). A query asks for the pairs of its runs (QueryWords), so that
+// 园区 (compound) finds the word and not every text that holds 园 and 区
+// somewhere, such as one on a park (公园) and a neighbourhood (社区); a
+// query of one character still finds it alone.
+//
 // The percolator of package alerts reads texts with Words too, so that a
 // saved search matches exactly what search would find.
 //
@@ -40,6 +47,53 @@ const tokenizerName = "cw_unicode"
 // splitting an article. TestWordsASCII holds the two to the same
 // segments.
 func Words(text []byte, yield func(start, end int) bool) {
+	words(text, func(start, end int, _ kind) bool { return yield(start, end) })
+}
+
+// QueryWords calls yield with the words of a query, as Words splits a
+// text but with only the pairs of a run of two Chinese characters or
+// more: the query's word is then the sequence of its pairs, as it is in
+// Khmer.
+func QueryWords(text []byte, yield func(start, end int) bool) {
+	held, pairEnd := -1, -1 // a character not yet known to start no pair; the end of the last pair
+	heldEnd := 0
+	ok := true
+	words(text, func(start, end int, k kind) bool {
+		if h := held; h >= 0 {
+			held = -1
+			if (k != hanPair || start != h) && !yield(h, heldEnd) {
+				ok = false
+				return false
+			}
+		}
+		switch {
+		case k == hanChar && start < pairEnd:
+			return true // inside the pair before it
+		case k == hanChar:
+			held, heldEnd = start, end
+			return true
+		case k == hanPair:
+			pairEnd = end
+		}
+		ok = yield(start, end)
+		return ok
+	})
+	if ok && held >= 0 {
+		yield(held, heldEnd)
+	}
+}
+
+// kind tells a Chinese character and a pair of them from other words.
+type kind uint8
+
+const (
+	plain kind = iota
+	hanChar
+	hanPair
+)
+
+// words is Words with the kind of each word.
+func words(text []byte, yield func(start, end int, k kind) bool) {
 	if !utf8.Valid(text) {
 		// The segmenter stops at a stray byte; where depends on what
 		// is around it.
@@ -51,7 +105,7 @@ func Words(text []byte, yield func(start, end int) bool) {
 		case c&wbWord != 0:
 			end := asciiWordEnd(text, i)
 			if asciiSettled(text, end) {
-				if !yield(i, end) {
+				if !yield(i, end, plain) {
 					return
 				}
 				i = end
@@ -163,33 +217,59 @@ func certainBreak(text []byte, i int) int {
 // segmentWords is Words by package segment alone, for text that starts
 // at a boundary and ends at one, at offset off of the whole text. It
 // returns false when yield did.
-func segmentWords(text []byte, off int, yield func(start, end int) bool) bool {
+func segmentWords(text []byte, off int, yield func(start, end int, k kind) bool) bool {
 	seg := segment.NewWordSegmenterDirect(text)
-	pos, run := 0, -1 // run: start of the current run of unspaced text
+	pos := 0
+	run, han := -1, -1 // starts of the current run of unspaced text and of Chinese characters
+	var chars []int    // the starts of the run of Chinese characters
+	// flush yields the words of the open run, which ends at end; at
+	// most one is open.
 	flush := func(end int) bool {
+		if han >= 0 {
+			han = -1
+			chars = append(chars, end)
+			for k := 0; k+1 < len(chars); k++ {
+				if !yield(off+chars[k], off+chars[k+1], hanChar) ||
+					k+2 < len(chars) && !yield(off+chars[k], off+chars[k+2], hanPair) {
+					return false
+				}
+			}
+			chars = chars[:0]
+		}
 		if run < 0 {
 			return true
 		}
 		start := run
 		run = -1
-		return pairs(text[start:end], func(s, e int) bool { return yield(off+start+s, off+start+e) })
+		return pairs(text[start:end], func(s, e int) bool { return yield(off+start+s, off+start+e, plain) })
 	}
 	for seg.Segment() {
 		b := seg.Bytes()
 		start := pos
 		pos += len(b)
-		if seg.Type() == segment.None {
-			if r, _ := utf8.DecodeRune(b); search.Unspaced(r) && (unicode.IsLetter(r) || unicode.IsMark(r)) {
-				if run < 0 {
-					run = start
+		switch r, _ := utf8.DecodeRune(b); {
+		case seg.Type() == segment.None && search.Unspaced(r) && (unicode.IsLetter(r) || unicode.IsMark(r)):
+			if run < 0 {
+				if !flush(start) {
+					return false
 				}
-				continue
+				run = start
 			}
+			continue
+		case seg.Type() == segment.Ideo && unicode.Is(unicode.Han, r):
+			if han < 0 {
+				if !flush(start) {
+					return false
+				}
+				han = start
+			}
+			chars = append(chars, start)
+			continue
 		}
 		if !flush(start) {
 			return false
 		}
-		if seg.Type() != segment.None && !yield(off+start, off+pos) {
+		if seg.Type() != segment.None && !yield(off+start, off+pos, plain) {
 			return false
 		}
 	}
@@ -236,6 +316,19 @@ func (tokenizer) Tokenize(input []byte) analysis.TokenStream {
 		chunk = append(chunk, analysis.Token{Term: input[start:end], Start: start, End: end,
 			Position: len(out) + 1, Type: analysis.AlphaNumeric})
 		out = append(out, &chunk[len(chunk)-1])
+		return true
+	})
+	return out
+}
+
+// queryTokenizer is tokenizer for queries (QueryWords).
+type queryTokenizer struct{}
+
+func (queryTokenizer) Tokenize(input []byte) analysis.TokenStream {
+	var out analysis.TokenStream
+	QueryWords(input, func(start, end int) bool {
+		out = append(out, &analysis.Token{Term: input[start:end], Start: start, End: end,
+			Position: len(out) + 1, Type: analysis.AlphaNumeric})
 		return true
 	})
 	return out

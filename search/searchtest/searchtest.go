@@ -60,6 +60,9 @@ func testScripts(t *testing.T, b search.Backend) {
 		// A casino in Phnom Penh closed yesterday.
 		{ID: "zh-casino", Title: "金边赌场停业", Text: "金边一家赌场昨日停业。"},
 		{ID: "en-raid", Title: "Raid", Text: "Police freed workers in Sihanoukville."},
+		// A park (公园) in the neighbourhood (社区) reopened: 园 and 区,
+		// but not the word 园区.
+		{ID: "zh-park", Title: "社区公园重新开放", Text: "社区附近的公园昨天重新开放。"},
 	})
 	checkQueries(t, b, []queryCase{
 		{"诈骗", []string{"zh-hans", "zh-hant"}}, // fraud, simplified
@@ -67,12 +70,14 @@ func testScripts(t *testing.T, b search.Backend) {
 		{"陈某", []string{"zh-hans", "zh-hant"}}, // Chen
 		{"陳某", []string{"zh-hans", "zh-hant"}},
 		{"園區", []string{"zh-hans", "zh-hant"}}, // compound
-		{"賭場", []string{"zh-casino"}},          // casino, traditional
-		{"金邊", []string{"zh-casino"}},          // Phnom Penh, traditional
+		{"园区", []string{"zh-hans", "zh-hant"}},
+		{"公园", []string{"zh-park"}},   // park
+		{"賭場", []string{"zh-casino"}}, // casino, traditional
+		{"金邊", []string{"zh-casino"}}, // Phnom Penh, traditional
 	}, func(q string, h search.Hit) string {
 		// The marks are the document's own characters, as many as
-		// the query's: Meilisearch marks 诈骗 as one word, the
-		// embedded index each character.
+		// the query's: Meilisearch marks 诈骗 as one word, and so does
+		// the embedded index, from its pairs of characters.
 		n := 0
 		for _, m := range marked(h.Snippet) {
 			n += utf8.RuneCountInString(m)
@@ -135,6 +140,9 @@ func testUnspaced(t *testing.T, b search.Backend) {
 		// Police searched a casino in Poipet.
 		{ID: "th-raid", Title: "ตำรวจ", Text: "ตำรวจบุกค้นคาสิโนในปอยเปต"},
 		{ID: "en-raid", Title: "Raid", Text: "Police freed workers in Sihanoukville."},
+		// A park (公园) in the neighbourhood (社区) reopened: 园 and 区,
+		// but not the word 园区.
+		{ID: "zh-park", Title: "社区公园重新开放", Text: "社区附近的公园昨天重新开放。"},
 	})
 	checkQueries(t, b, []queryCase{
 		{"ប៉ូលិស", []string{"km-raid"}},      // police
