@@ -140,9 +140,6 @@ func testUnspaced(t *testing.T, b search.Backend) {
 		// Police searched a casino in Poipet.
 		{ID: "th-raid", Title: "ตำรวจ", Text: "ตำรวจบุกค้นคาสิโนในปอยเปต"},
 		{ID: "en-raid", Title: "Raid", Text: "Police freed workers in Sihanoukville."},
-		// A park (公园) in the neighbourhood (社区) reopened: 园 and 区,
-		// but not the word 园区.
-		{ID: "zh-park", Title: "社区公园重新开放", Text: "社区附近的公园昨天重新开放。"},
 	})
 	checkQueries(t, b, []queryCase{
 		{"ប៉ូលិស", []string{"km-raid"}},      // police
