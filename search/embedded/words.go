@@ -46,58 +46,20 @@ const tokenizerName = "cw_unicode"
 // state machine over the whole Unicode word-break table, four-fifths of
 // splitting an article. TestWordsASCII holds the two to the same
 // segments.
-func Words(text []byte, yield func(start, end int) bool) {
-	words(text, func(start, end int, _ kind) bool { return yield(start, end) })
-}
+func Words(text []byte, yield func(start, end int) bool) { words(text, false, yield) }
 
 // QueryWords calls yield with the words of a query, as Words splits a
 // text but with only the pairs of a run of two Chinese characters or
 // more: the query's word is then the sequence of its pairs, as it is in
 // Khmer.
-func QueryWords(text []byte, yield func(start, end int) bool) {
-	held, pairEnd := -1, -1 // a character not yet known to start no pair; the end of the last pair
-	heldEnd := 0
-	ok := true
-	words(text, func(start, end int, k kind) bool {
-		if h := held; h >= 0 {
-			held = -1
-			if (k != hanPair || start != h) && !yield(h, heldEnd) {
-				ok = false
-				return false
-			}
-		}
-		switch {
-		case k == hanChar && start < pairEnd:
-			return true // inside the pair before it
-		case k == hanChar:
-			held, heldEnd = start, end
-			return true
-		case k == hanPair:
-			pairEnd = end
-		}
-		ok = yield(start, end)
-		return ok
-	})
-	if ok && held >= 0 {
-		yield(held, heldEnd)
-	}
-}
+func QueryWords(text []byte, yield func(start, end int) bool) { words(text, true, yield) }
 
-// kind tells a Chinese character and a pair of them from other words.
-type kind uint8
-
-const (
-	plain kind = iota
-	hanChar
-	hanPair
-)
-
-// words is Words with the kind of each word.
-func words(text []byte, yield func(start, end int, k kind) bool) {
+// words is Words, or QueryWords for a query.
+func words(text []byte, query bool, yield func(start, end int) bool) {
 	if !utf8.Valid(text) {
 		// The segmenter stops at a stray byte; where depends on what
 		// is around it.
-		segmentWords(text, 0, yield)
+		segmentWords(text, 0, query, yield)
 		return
 	}
 	for i := 0; i < len(text); {
@@ -105,7 +67,7 @@ func words(text []byte, yield func(start, end int, k kind) bool) {
 		case c&wbWord != 0:
 			end := asciiWordEnd(text, i)
 			if asciiSettled(text, end) {
-				if !yield(i, end, plain) {
+				if !yield(i, end) {
 					return
 				}
 				i = end
@@ -122,7 +84,7 @@ func words(text []byte, yield func(start, end int, k kind) bool) {
 		// Other characters near i, which is a boundary: the segmenter
 		// takes them up to the next certain boundary.
 		end := certainBreak(text, i+1)
-		if !segmentWords(text[i:end], i, yield) {
+		if !segmentWords(text[i:end], i, query, yield) {
 			return
 		}
 		i = end
@@ -215,9 +177,9 @@ func certainBreak(text []byte, i int) int {
 }
 
 // segmentWords is Words by package segment alone, for text that starts
-// at a boundary and ends at one, at offset off of the whole text. It
-// returns false when yield did.
-func segmentWords(text []byte, off int, yield func(start, end int, k kind) bool) bool {
+// at a boundary and ends at one, at offset off of the whole text, for a
+// query when query is set. It returns false when yield did.
+func segmentWords(text []byte, off int, query bool, yield func(start, end int) bool) bool {
 	seg := segment.NewWordSegmenterDirect(text)
 	pos := 0
 	run, han := -1, -1 // starts of the current run of unspaced text and of Chinese characters
@@ -228,9 +190,10 @@ func segmentWords(text []byte, off int, yield func(start, end int, k kind) bool)
 		if han >= 0 {
 			han = -1
 			chars = append(chars, end)
+			alone := !query || len(chars) == 2 // a query keeps a character only without a neighbour
 			for k := 0; k+1 < len(chars); k++ {
-				if !yield(off+chars[k], off+chars[k+1], hanChar) ||
-					k+2 < len(chars) && !yield(off+chars[k], off+chars[k+2], hanPair) {
+				if alone && !yield(off+chars[k], off+chars[k+1]) ||
+					k+2 < len(chars) && !yield(off+chars[k], off+chars[k+2]) {
 					return false
 				}
 			}
@@ -241,7 +204,7 @@ func segmentWords(text []byte, off int, yield func(start, end int, k kind) bool)
 		}
 		start := run
 		run = -1
-		return pairs(text[start:end], func(s, e int) bool { return yield(off+start+s, off+start+e, plain) })
+		return pairs(text[start:end], func(s, e int) bool { return yield(off+start+s, off+start+e) })
 	}
 	for seg.Segment() {
 		b := seg.Bytes()
@@ -269,7 +232,7 @@ func segmentWords(text []byte, off int, yield func(start, end int, k kind) bool)
 		if !flush(start) {
 			return false
 		}
-		if seg.Type() != segment.None && !yield(off+start, off+pos, plain) {
+		if seg.Type() != segment.None && !yield(off+start, off+pos) {
 			return false
 		}
 	}

@@ -20,7 +20,7 @@ func sameWords(t *testing.T, text string) {
 	type span struct{ start, end int }
 	var got, want []span
 	Words([]byte(text), func(s, e int) bool { got = append(got, span{s, e}); return true })
-	segmentWords([]byte(text), 0, func(s, e int, _ kind) bool { want = append(want, span{s, e}); return true })
+	segmentWords([]byte(text), 0, false, func(s, e int) bool { want = append(want, span{s, e}); return true })
 	if !slices.Equal(got, want) {
 		t.Fatalf("Words(%q) = %v, the segmenter %v", text, got, want)
 	}
