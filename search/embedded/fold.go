@@ -11,7 +11,7 @@ import (
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/registry"
 
-	"github.com/compoundwatch/compoundwatch/search"
+	"github.com/compoundwatch/compoundwatch/internal/hant"
 )
 
 // foldName is the index's char filter: bleve's asciifolding filter,
@@ -19,7 +19,7 @@ import (
 // (bleve's converts the whole text to runes and back, about twenty bytes
 // allocated per byte, though ASCII folds to itself and articles are
 // mostly ASCII), then traditional Chinese characters folded to
-// simplified ones (search.AppendSimplified).
+// simplified ones (hant.AppendSimplified).
 const foldName = "cw_asciifolding"
 
 type foldFilter struct{ analysis.CharFilter }
@@ -41,7 +41,7 @@ func (f foldFilter) Filter(in []byte) []byte {
 		if j < 0 {
 			j = len(in)
 		}
-		out = search.AppendSimplified(out, f.CharFilter.Filter(in[:j]))
+		out = hant.AppendSimplified(out, f.CharFilter.Filter(in[:j]))
 		in = in[j:]
 	}
 	return out

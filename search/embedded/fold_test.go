@@ -6,13 +6,13 @@ import (
 
 	"github.com/blevesearch/bleve/v2/analysis/char/asciifolding"
 
-	"github.com/compoundwatch/compoundwatch/search"
+	"github.com/compoundwatch/compoundwatch/internal/hant"
 )
 
 // refFold is the index's fold written plainly: bleve's filter over the
-// whole text, then search.Simplify.
+// whole text, then hant.Simplify.
 func refFold(in []byte) []byte {
-	return []byte(search.Simplify(string(asciifolding.New().Filter(bytes.Clone(in)))))
+	return []byte(hant.Simplify(string(asciifolding.New().Filter(bytes.Clone(in)))))
 }
 
 // TestFoldFilter checks the ASCII shortcut against refFold, and that the output never shares the input's bytes.

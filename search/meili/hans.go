@@ -6,11 +6,12 @@ import (
 
 	json "github.com/goccy/go-json"
 
+	"github.com/compoundwatch/compoundwatch/internal/hant"
 	"github.com/compoundwatch/compoundwatch/search"
 )
 
 // A document written in traditional Chinese characters is sent with its
-// title and text folded to simplified ones (search.Simplify) in two more
+// title and text folded to simplified ones (hant.Simplify) in two more
 // searchable attributes, and a query is folded the same way, so that a
 // search in either script finds both, as on the embedded index.
 // Meilisearch folds only some characters itself (詐 and 诈, 陳 and 陈, not
@@ -23,7 +24,7 @@ const (
 // withHans appends the folded title and text to b, d's JSON object, when
 // d has a traditional character.
 func withHans(b []byte, d search.Doc) ([]byte, error) {
-	title, text := search.Simplify(d.Title), search.Simplify(d.Text)
+	title, text := hant.Simplify(d.Title), hant.Simplify(d.Text)
 	if title == d.Title && text == d.Text {
 		return b, nil
 	}
@@ -143,7 +144,7 @@ func snippet(text, hans, orig string) string {
 	if hans == "" || strings.Contains(text, preTag) || !strings.Contains(hans, preTag) {
 		return text
 	}
-	if s, ok := unfoldSnippet(hans, search.Simplify(orig), orig); ok {
+	if s, ok := unfoldSnippet(hans, hant.Simplify(orig), orig); ok {
 		return s
 	}
 	return text

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/compoundwatch/compoundwatch/internal/hant"
 	"github.com/compoundwatch/compoundwatch/search"
 )
 
@@ -16,7 +17,7 @@ func TestUnfoldSnippet(t *testing.T) {
 	// Police raided a scam compound in Bavet and freed 20 workers; the
 	// compound's boss was arrested. Written for this test.
 	orig := "警方突襲巴域一處詐騙園區，解救了20名勞工；園區負責人被捕。"
-	hans := search.Simplify(orig)
+	hans := hant.Simplify(orig)
 	for _, c := range []struct {
 		name, formatted, want string
 		ok                    bool
@@ -78,11 +79,11 @@ func TestWithHans(t *testing.T) {
 		if back["id"] != d.ID || back["text"] != d.Text {
 			t.Errorf("%s: fields lost: %q", d.ID, got)
 		}
-		if hans := search.Simplify(d.Text); hans == d.Text {
+		if hans := hant.Simplify(d.Text); hans == d.Text {
 			if string(got) != string(b) {
 				t.Errorf("%s: %q changed to %q", d.ID, b, got)
 			}
-		} else if back[textHans] != hans || back[titleHans] != search.Simplify(d.Title) {
+		} else if back[textHans] != hans || back[titleHans] != hant.Simplify(d.Title) {
 			t.Errorf("%s: fold missing: %q", d.ID, got)
 		}
 	}
@@ -98,7 +99,7 @@ func FuzzUnfoldSnippet(f *testing.F) {
 		if !utf8.ValidString(orig) || strings.ContainsAny(orig, "\x02\x03…") {
 			return
 		}
-		hans := search.Simplify(orig)
+		hans := hant.Simplify(orig)
 		rs := []rune(hans)
 		n := len(rs)
 		if n == 0 {
@@ -120,7 +121,7 @@ func FuzzUnfoldSnippet(f *testing.F) {
 		if !ok {
 			t.Fatalf("unfoldSnippet(%q, %q, %q) failed", formatted, hans, orig)
 		}
-		if search.Simplify(got) != formatted {
+		if hant.Simplify(got) != formatted {
 			t.Errorf("unfoldSnippet(%q) = %q, whose fold differs", formatted, got)
 		}
 		plain := strings.NewReplacer(preTag, "", postTag, "", cropMarker, "").Replace(got)

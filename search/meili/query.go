@@ -10,6 +10,7 @@ import (
 
 	"github.com/meilisearch/meilisearch-go"
 
+	"github.com/compoundwatch/compoundwatch/internal/hant"
 	"github.com/compoundwatch/compoundwatch/search"
 )
 
@@ -92,7 +93,7 @@ func (x *Index) Search(ctx context.Context, q search.Query) (*search.Result, err
 	if err != nil {
 		return nil, fmt.Errorf("meili index %s: %w", x.uid, err)
 	}
-	text := search.Simplify(q.Text) // see withHans
+	text := hant.Simplify(q.Text) // see withHans
 	req := &meilisearch.SearchRequest{
 		Query:                 text,
 		MatchingStrategy:      meilisearch.Last,

@@ -1,4 +1,4 @@
-package search
+package hant
 
 import (
 	"slices"
@@ -36,10 +36,10 @@ func TestSimplify(t *testing.T) {
 // entry; folding is idempotent; and a character is always one character.
 func TestHantTable(t *testing.T) {
 	if len(hantFrom) != len(hantTo) || len(hantFrom) < 4000 {
-		t.Fatalf("table of %d and %d entries: regenerate hant_table.go", len(hantFrom), len(hantTo))
+		t.Fatalf("table of %d and %d entries: regenerate table.go", len(hantFrom), len(hantTo))
 	}
 	if !slices.IsSorted(hantFrom[:]) {
-		t.Fatal("hantFrom is not in order: regenerate hant_table.go")
+		t.Fatal("hantFrom is not in order: regenerate table.go")
 	}
 	for i, f := range hantFrom {
 		if i > 0 && hantFrom[i-1] == f {
