@@ -46,16 +46,16 @@ var devset2Thresholds = map[string]float64{
 
 // devsetZhThresholds are the bars for the reports written in Chinese.
 var devsetZhThresholds = map[string]float64{
-	"compounds": 0.55,
-	"tycoons":   0.80,
-	"provinces": 0.90,
+	"compounds": 0.95,
+	"tycoons":   0.95,
+	"provinces": 0.95,
 	"figures":   0.90,
 	"events":    0.80,
 }
 
 // heldoutZhThresholds are the bars for the held-out reports in Chinese.
 var heldoutZhThresholds = map[string]float64{
-	"compounds": 0.0, // one compound in the set: no bar
+	"compounds": 0.90, // one compound in the set
 	"tycoons":   0.90,
 	"provinces": 0.90,
 	"figures":   0.70,
@@ -66,7 +66,7 @@ var heldoutZhThresholds = map[string]float64{
 // Chinese, below its scores: compounds and tycoons it names that the
 // gazetteer does not know have no bar.
 var heldoutZh2Thresholds = map[string]float64{
-	"compounds": 0.0, // two compounds in the set, neither in the gazetteer
+	"compounds": 0.6, // two compounds in the set, one in the gazetteer
 	"tycoons":   0.5, // five of its eight are not in the gazetteer
 	"provinces": 0.9,
 	"figures":   0.8,

@@ -112,6 +112,9 @@ func TestFind(t *testing.T) {
 			[]string{"province:preah-sihanouk=Sihanouk province"}},
 		{"Khmer and Chinese script", "ខេត្តកំពត និង 西哈努克省", []string{"province:kampot=កំពត", "province:preah-sihanouk=西哈努克省"}},
 		{"diacritics and case", "PHNOM PENH and Phnum Pénh", []string{"province:phnom-penh=PHNOM PENH|Phnum Pénh"}},
+		{"traditional characters for simplified names", "柬埔寨警方在金邊截獲一批人，他們原本要被送往水溝谷。",
+			[]string{"province:phnom-penh=金邊", "compound:shwe-kokko-yatai-new-city=水溝谷"}},
+		{"a space where Latin meets Chinese", "軍方突擊 KK 園區後，又搜查了KK园区旁的宿舍。", []string{"compound:kk-park=KK 園區|KK园区"}},
 		{"hyphen, apostrophe, spaces", "O-Smach Resort, O'Smach, and O  Smach\nResort",
 			[]string{"compound:osmach-resort=O-Smach Resort|O  Smach\nResort", "province:oddar-meanchey=O-Smach|O'Smach|O  Smach"}},
 		{"ampersand", "Jin Bei Casino and Hotel", []string{"compound:jin-bei-casino-hotel=Jin Bei Casino and Hotel"}},
@@ -366,7 +369,7 @@ func TestGeneratedFileIsCurrent(t *testing.T) {
 
 func FuzzFind(f *testing.F) {
 	g := defaultGaz(f)
-	for _, s := range []string{"Huang Le compound", "Kep province", "O-Smach\u0301 Resort", "K.B Hotel & Casino"} {
+	for _, s := range []string{"Huang Le compound", "Kep province", "O-Smach\u0301 Resort", "K.B Hotel & Casino", "軍方突擊 KK 園區", "㑮水溝谷KK園區"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, text string) {

@@ -137,12 +137,14 @@ func (b *matcherBuilder) addEntry(rec int, typ string, e *schema.Entry) error {
 	}
 	inPlace := false
 	add := func(s string, g guardKind) error {
-		for _, form := range withoutParens(s) {
-			if rg, ok := restricted[key(form)]; ok && rg > g {
-				g = rg
-			}
-			if err := b.add(form, target{rec: int32(rec), typ: ti, guard: g, place: inPlace}); err != nil {
-				return err
+		for _, short := range withoutParens(s) {
+			for _, form := range hanSpacings(short) {
+				if rg, ok := restricted[key(form)]; ok && rg > g {
+					g = rg
+				}
+				if err := b.add(form, target{rec: int32(rec), typ: ti, guard: g, place: inPlace}); err != nil {
+					return err
+				}
 			}
 		}
 		return nil
@@ -192,6 +194,37 @@ func withoutParens(s string) []string {
 		return []string{s}
 	}
 	return []string{short, s}
+}
+
+// hanSpacings returns s and, where a Latin letter or digit meets a Chinese
+// character in it, s with a space at each such meeting and s with none:
+// Hong Kong's press prints "KK 園區" where the mainland's prints "KK园区",
+// and a space is a separator to the fold, while two Chinese characters
+// side by side are not.
+func hanSpacings(s string) []string {
+	var spaced, joined []byte
+	meets := false
+	prev := rune(-1) // the rune before the spaces just passed, or -1
+	for i, r := range s {
+		if r == ' ' {
+			continue
+		}
+		if han := unicode.Is(unicode.Han, r); prev >= 0 && (han && isWordRune(prev) || !han && isWordRune(r) && unicode.Is(unicode.Han, prev)) {
+			meets = true
+			spaced = append(spaced, ' ')
+		} else if prev >= 0 && s[i-1] == ' ' {
+			spaced, joined = append(spaced, ' '), append(joined, ' ')
+		}
+		spaced, joined = utf8.AppendRune(spaced, r), utf8.AppendRune(joined, r)
+		prev = r
+	}
+	out := []string{s}
+	for _, f := range [...][]byte{spaced, joined} {
+		if meets && string(f) != s {
+			out = append(out, string(f))
+		}
+	}
+	return out
 }
 
 func (b *matcherBuilder) addVocabulary(f *schema.File) error {

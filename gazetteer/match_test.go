@@ -3,6 +3,7 @@ package gazetteer
 import (
 	"bytes"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -39,6 +40,24 @@ func TestPhrasesAt(t *testing.T) {
 			if got := p.at(b, i); got != want {
 				t.Fatalf("phrases %q at %d of %q: %d, want %d", keys, i, b, got, want)
 			}
+		}
+	}
+}
+
+func TestHanSpacings(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want []string
+	}{
+		{"KK园区", []string{"KK园区", "KK 园区"}},
+		{"KK 園區", []string{"KK 園區", "KK園區"}},
+		{"A 区 B9栋", []string{"A 区 B9栋", "A 区 B9 栋", "A区B9栋"}},
+		{"水沟谷", []string{"水沟谷"}},
+		{"Shwe Kokko", []string{"Shwe Kokko"}},
+		{"ក្រុង 金边", []string{"ក្រុង 金边"}}, // Khmer is not spaced from Chinese
+	} {
+		if got := hanSpacings(c.in); !slices.Equal(got, c.want) {
+			t.Errorf("hanSpacings(%q) = %q, want %q", c.in, got, c.want)
 		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/compoundwatch/compoundwatch/internal/ascii"
+	"github.com/compoundwatch/compoundwatch/internal/hant"
 	"github.com/compoundwatch/compoundwatch/internal/sorted"
 )
 
@@ -23,7 +24,7 @@ const (
 )
 
 // folded is text normalised for matching: lower case, no Latin diacritics,
-// "&" spelt "and", separators collapsed.
+// Chinese in simplified characters, "&" spelt "and", separators collapsed.
 //
 // The map back to the original text is kept as shift points rather than an
 // offset per byte: in running text the distance between a folded byte and
@@ -248,7 +249,11 @@ func fold(dst *folded, text string, t *trie) {
 		case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r):
 			// Bytes of a copied rune map to themselves, so the shift
 			// stays put across runs of Han or Khmer.
-			if lr := unicode.ToLower(r); lr != r && utf8.RuneLen(lr) == size {
+			lr := unicode.ToLower(r)
+			if s, ok := hant.Rune(r); ok {
+				lr = s // 水溝谷 is 水沟谷 (internal/hant)
+			}
+			if lr != r && utf8.RuneLen(lr) == size {
 				var buf [utf8.UTFMax]byte
 				utf8.EncodeRune(buf[:], lr)
 				for k := range size {

@@ -10,7 +10,7 @@ import (
 // at every position of folded texts whose pieces shift it: runs of
 // spaces, "&", letters with diacritics, Han and Khmer, invalid bytes.
 func TestOrigAt(t *testing.T) {
-	pieces := []string{"a", "Bc", " ", "  ", "\n\t", "&", "é", "Ǆ", "ß", "黄乐", "ក្រុង", "\xff", "-", ".", "K.B", "ﬁ"}
+	pieces := []string{"a", "Bc", " ", "  ", "\n\t", "&", "é", "Ǆ", "ß", "黄乐", "園區", "㑮", "ក្រុង", "\xff", "-", ".", "K.B", "ﬁ"}
 	rng := rand.New(rand.NewPCG(29, 31))
 	for range 2000 {
 		var b strings.Builder

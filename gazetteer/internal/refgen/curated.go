@@ -101,15 +101,23 @@ var addAliases = map[string][]string{
 	"mds-henghe-thmorda-sez": {"MDS Thmor Da SEZ", "Henghe Thmorda SEZ"},
 }
 
-// addZH: Chinese names for records whose reference entry has none.
+// addZH: Chinese names the reference lacks, as Chinese-language outlets
+// print them. One script is enough: the fold reads traditional characters
+// as simplified ones (internal/hant), and "KK 园区" as "KK园区".
 var addZH = map[string][]string{
-	"huang-le-majestic-two": {"黄乐"},
-	// Traditional characters, as Hong Kong's and Taiwan's press print them.
-	"phnom-penh":          {"金邊"},
-	"kampot":              {"貢布"},
-	"kk-park":             {"KK園區"},
-	"golden-triangle-sez": {"金三角經濟特區", "金三角特区", "金三角特區"},
-	"koh-kong":            {"国公省", "國公省"},
+	"huang-le-majestic-two": {"黄乐", "皇乐园区"},
+	// The zone's own name, without 经济特区, is the one news reports use.
+	"shwe-kokko-yatai-new-city": {"水沟谷"},
+	"ly-kuong":                  {"黄继茂"},
+	"golden-triangle-sez":       {"金三角特区"},
+	"koh-kong":                  {"国公省"},
+}
+
+// addPlaceZH: Chinese names of towns the reference lacks, by the record
+// and the town's name.
+var addPlaceZH = map[string]map[string][]string{
+	// Taiwan's press writes Bavet 巴威特, the mainland's 巴域.
+	"svay-rieng": {"Bavet": {"巴威特"}},
 }
 
 func applyCurated(f *schema.File) {
@@ -124,6 +132,9 @@ func applyCurated(f *schema.File) {
 			e.Places = slices.DeleteFunc(e.Places, func(p schema.Place) bool { return fold(p.Name) == fold(a) })
 		}
 		e.Aliases = appendUnique(e.Aliases, addAliases[e.ID]...)
+		for i := range e.Places {
+			e.Places[i].ZH = appendUnique(e.Places[i].ZH, addPlaceZH[e.ID][e.Places[i].Name]...)
+		}
 		if zh := addZH[e.ID]; len(zh) > 0 {
 			if len(e.ZH) == 0 {
 				// The Chinese names are all ours, not the reference's.
