@@ -105,10 +105,17 @@ var addAliases = map[string][]string{
 // print them. One script is enough: the fold reads traditional characters
 // as simplified ones (internal/hant), and "KK 园区" as "KK园区".
 var addZH = map[string][]string{
+	// 皇乐 reads huáng lè as 黄乐 does. A Chinese report of Ly Kuong's
+	// arrest (m.163.com, dy/article/KJHR32TP05566LWO) calls his compound
+	// 皇乐园区 and him 黄继茂, taken on 15 January with the title of a lord
+	// (oknha) and a past at the head of Sihanoukville's casino
+	// association: the court's order detaining Ly Kuong is of 15 January
+	// 2026, and CamboJA (2023) names him the owner of Majestic Two, the
+	// Huang Le compound.
 	"huang-le-majestic-two": {"黄乐", "皇乐园区"},
+	"ly-kuong":              {"黄继茂"},
 	// The zone's own name, without 经济特区, is the one news reports use.
 	"shwe-kokko-yatai-new-city": {"水沟谷"},
-	"ly-kuong":                  {"黄继茂"},
 	"golden-triangle-sez":       {"金三角特区"},
 	"koh-kong":                  {"国公省"},
 }
