@@ -138,6 +138,8 @@ func TestFind(t *testing.T) {
 		{"Science and Technology Park is part of the name", "guards at Golden Fortune Science and Technology Park",
 			[]string{"compound:golden-fortune-science-technology-park=Golden Fortune Science and Technology Park"}},
 		{"a region is not a site", "bosses from Laukkaing and the Kokang Self-Administered Zone", nil},
+		{"but it is context for a guarded name", "果敢的明学昌已死亡。", []string{"tycoon:ming-xuechang=明学昌"}},
+		{"a guarded name without context", "明学昌已死亡。", nil},
 		{"another region", "traffickers moved workers through Tangyan", nil},
 		{"a firm is not the site", "Jinbei Group and the Zun Yuan Technology Incorporated", nil},
 		{"the site beside its firm", "Jinbei 4 casino is run by the Jinbei Group", []string{"compound:jin-bei-casino-hotel=Jinbei 4 casino"}},

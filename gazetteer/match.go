@@ -425,8 +425,15 @@ func (g *Gazetteer) AppendFind(dst []document.Entity, text string, opt FindOptio
 					if t.guard == gHeadOnly && !head {
 						continue
 					}
-					// A region is not a site; "Jinbei Group" is the firm.
-					if g.records[t.rec].Kind == "region" || m.firmAfter(f.b, end, head) {
+					// A region is not a site, but it says what the text is
+					// about as a context word does: the guarded names of
+					// Kokang's bosses (明学昌) are kept beside 果敢.
+					// "Jinbei Group" is the firm.
+					if g.records[t.rec].Kind == "region" {
+						cue = true
+						continue
+					}
+					if m.firmAfter(f.b, end, head) {
 						continue
 					}
 				} else if t.guard == gHeadOnly {
@@ -461,10 +468,11 @@ func (g *Gazetteer) AppendFind(dst []document.Entity, text string, opt FindOptio
 	return g.entities(dst, text, f, hits)
 }
 
-// applyGuards keeps a guarded mention only in a text about Cambodia (a
-// context word or an unguarded mention) or next to a place cue ("Kep
-// province"). An unguarded mention of an entity linked to a guarded one
-// is an unguarded mention, so links need no test of their own.
+// applyGuards keeps a guarded mention only in a text about Cambodia or a
+// scam region (a context word, a region such as Kokang, or an unguarded
+// mention) or next to a place cue ("Kep province"). An unguarded mention
+// of an entity linked to a guarded one is an unguarded mention, so links
+// need no test of their own.
 func (m *matcher) applyGuards(b []byte, hits []hit, cue bool) []hit {
 	if cue || slices.ContainsFunc(hits, func(h hit) bool { return h.guard != gGuarded }) {
 		return hits

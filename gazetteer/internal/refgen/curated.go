@@ -116,8 +116,21 @@ var addZH = map[string][]string{
 	"ly-kuong":              {"黄继茂"},
 	// The zone's own name, without 经济特区, is the one news reports use.
 	"shwe-kokko-yatai-new-city": {"水沟谷"},
-	"golden-triangle-sez":       {"金三角特区"},
-	"koh-kong":                  {"国公省"},
+	// The Chinese names of bosses the reference names in pinyin only, as
+	// Chinese reports of their trials and sanctions print them (Kokang's
+	// families, Liberty Times and ttnews.tw; Alice Guo, Yahoo News
+	// Taiwan; Dong Lecheng, Liberty Times). As persons' names they are
+	// guarded.
+	"ming-guoping":   {"明国平"},
+	"ming-zhenzhen":  {"明珍珍"},
+	"liu-zhengxiang": {"刘正祥"},
+	"wei-chaoren":    {"魏超仁"},
+	"alice-guo":      {"郭华萍"},
+	"dong-lecheng":   {"董勒成"},
+	// The name under which the Chinese press reported its sanctions.
+	"osmach-resort":       {"奥斯玛度假村"},
+	"golden-triangle-sez": {"金三角特区"},
+	"koh-kong":            {"国公省"},
 }
 
 // addPlaceZH: Chinese names of towns the reference lacks, by the record

@@ -33,8 +33,9 @@ const Header = `# Gazetteer of scam compounds, tycoons and Cambodian provinces.
 # To override, copy this file, edit it and point compoundwatch at the copy
 # (a user file replaces this one entirely). Keys:
 #   aliases   match anywhere (a capitalised alias needs the same capitals)
-#   guarded   match only in texts about Cambodia, next to a place word
-#             ("province", "town"…) or beside a linked entity
+#   guarded   match only in texts about Cambodia or a region of kind
+#             "region" (Kokang), next to a place word ("province",
+#             "town"…) or beside a linked entity
 #   head_only match only when a head noun follows ("Bokor compound")
 #   uncertain the reference could not confirm the record; shown to users
 `
