@@ -184,6 +184,10 @@ var triggers = [...]struct {
 	{", owner of", ruleRole, false}, {", boss of", ruleRole, false}, {", president of", ruleRole, false},
 }
 
+// hanWord is the trigger findTriggers lists at a word holding a Chinese
+// character, for hanDiscover.
+const hanWord = uint8(len(triggers))
+
 const (
 	ruleHead = iota
 	ruleQuote
@@ -284,6 +288,9 @@ func discover(text string, toks []token, known []document.Entity, g *gazetteer.G
 
 	sc.triggers = findTriggers(sc.triggers, text, toks)
 	for _, h := range sc.triggers {
+		if h.trigger == hanWord {
+			continue
+		}
 		rule, at = int(h.trigger), h.at
 		p, w := h.at, triggers[h.trigger].word
 		switch triggers[h.trigger].rule {
@@ -376,11 +383,15 @@ func discover(text string, toks []token, known []document.Entity, g *gazetteer.G
 			}
 		}
 	}
+	rule, at = len(triggers), 0
+	sc.hanFound = hanDiscover(sc.hanFound[:0], text, toks, sc.triggers, known, sc)
+	for _, f := range sc.hanFound {
+		add(f)
+	}
 	// Relatives and co-accused of a known tycoon: "Bai Suocheng, his son
 	// Bai Yingcang"; "Liu Zhengxiang, Liu Zhengmao". A listed name must
 	// share the known person's family name, so a list mixing tycoons and
 	// officials does not turn the officials into tycoons.
-	rule, at = len(triggers), 0
 	for _, e := range known {
 		if e.Type != document.Tycoon || e.Kind != "person" {
 			continue
@@ -439,19 +450,26 @@ func discover(text string, toks []token, known []document.Entity, g *gazetteer.G
 		// found by counting on, not by a scan of them all at each
 		// occurrence (a text repeating one name thousands of times was
 		// quadratic in them).
+		//
+		// A name in Chinese is looked for as printed (its Name is in
+		// simplified characters), and anywhere: the script has no spaces.
+		name, han := e.Name, hasHan(e.Name)
+		if han {
+			name = e.Mentions[0].Text
+		}
 		spanned, k := len(e.Mentions), 0
 		for off := 0; ; {
-			j := strings.Index(text[off:], e.Name)
+			j := strings.Index(text[off:], name)
 			if j < 0 {
 				break
 			}
 			a := off + j
-			b := a + len(e.Name)
+			b := a + len(name)
 			off = b
 			for k < spanned && e.Mentions[k].Start < a {
 				k++
 			}
-			if !wordEdge(text, a, b) || overlaps(a, b) || k < spanned && e.Mentions[k].Start == a {
+			if !han && !wordEdge(text, a, b) || overlaps(a, b) || k < spanned && e.Mentions[k].Start == a {
 				continue
 			}
 			e.Mentions = append(e.Mentions, mention(text, a, b))
@@ -493,7 +511,12 @@ var triggerBytes = func() (t [3][256]uint32) {
 // findTriggers appends to dst[:0] the occurrences of the triggers in
 // text, in text order. Every rule needs its word where a token starts, after a joiner
 // inside a word ("ex-tycoon") or, for " by", just before a word, so the
-// token scan tells where to look.
+// token scan tells where to look. A word holding a Chinese character
+// (fHan) is listed too, as a trigger hanWord at its start, for discovery
+// in Chinese: it takes the path of the tokens that may hold a trigger, so
+// a text in English pays no more for it than a wider mask. (A list of
+// its own, or the word's index, cost the loop a fifth more: the values
+// it keeps no longer fit in registers.)
 func findTriggers(dst []trigger, text string, toks []token) []trigger {
 	out := dst[:0]
 	at := func(p int, set uint32) {
@@ -519,7 +542,7 @@ func findTriggers(dst []trigger, text string, toks []token) []trigger {
 			// and its next two bytes are the token's first two.
 			before = triggersOf(' ', text[p], c1)
 		}
-		if set|before|uint32(t.flags&(fHyphen|fJoin)) == 0 || t.kind != tWord && t.kind != tPunct {
+		if set|before|uint32(t.flags&(fHyphen|fJoin|fHan)) == 0 || t.kind != tWord && t.kind != tPunct {
 			continue
 		}
 		if before != 0 {
@@ -527,6 +550,9 @@ func findTriggers(dst []trigger, text string, toks []token) []trigger {
 		}
 		if set != 0 {
 			at(t.start, set)
+		}
+		if t.has(fHan) {
+			out = append(out, trigger{hanWord, p})
 		}
 		if !t.has(fHyphen | fJoin) {
 			continue

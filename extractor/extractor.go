@@ -46,6 +46,12 @@ type scratch struct {
 	exprs    []dateExpr
 	entries  []timelineEntry
 	triggers []trigger
+	// hanWords, families and hanFound are discovery's in Chinese
+	// (hanDiscover): the words it reads, the family names of the bosses
+	// found, and what it found.
+	hanWords []int
+	families []rune
+	hanFound []found
 	flag     []byte // prose's buffer for a flag's quoted date or years
 	evs      []document.Event
 	dates    []ymd

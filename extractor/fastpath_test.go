@@ -408,12 +408,31 @@ func TestFindTriggers(t *testing.T) {
 		"special economic zone", "SEZ", "Hotel", "resort", "tycoon", "tycoons", "Oknha", "oknha",
 		"crime boss", "scam centre", "scam center", "scam park", "businessman", "magnate", "kingpin",
 		", chief executive of", ", chairman of", ", owner of", "ex", "Huione", "2024", "co",
+		"头目", "陈志", "KK园区", "、", "“",
 	}
 	r := rand.New(rand.NewPCG(11, 17))
 	for n := range 3000 {
 		text := randomString(r, pieces, 1+n%40)
 		toks := tokenize(nil, text)
-		got, want := findTriggers(nil, text, toks), findTriggersPlain(text, toks)
+		all := findTriggers(nil, text, toks)
+		// The words holding a Chinese character are listed as hanWord,
+		// and every trigger comes in text order.
+		var hans, wantHans []int
+		for _, tr := range all {
+			if tr.trigger == hanWord {
+				hans = append(hans, tr.at)
+			}
+		}
+		for _, tk := range toks {
+			if tk.kind == tWord && tk.has(fHan) {
+				wantHans = append(wantHans, tk.start)
+			}
+		}
+		if !slices.Equal(hans, wantHans) || !slices.IsSortedFunc(all, func(a, b trigger) int { return a.at - b.at }) {
+			t.Fatalf("%q: Chinese words at %v, want %v; in text order: %v", text, hans, wantHans, all)
+		}
+		got := slices.DeleteFunc(all, func(t trigger) bool { return t.trigger == hanWord })
+		want := findTriggersPlain(text, toks)
 		if !slices.Equal(got, want) {
 			t.Fatalf("%q:\n got %v\nwant %v", text, got, want)
 		}

@@ -23,6 +23,7 @@ func FuzzExtract(f *testing.F) {
 		{"Raids on 30 December–2 January 2025, 6-8 May, May 6 and 7, 2024, Tuesday, March 4 to 5; 12-14 people; Monday Monday, 31 April–2 May, 29-31 February", "2025-03-14"},
 		{"On 3/4/2024, 2024/03/05, 25/3/2024, 04.03.2024 and 1.2.3; 3/ 4/2024, 0/0/2024, 99/99/9999, 2024//3", ""},
 		{"\xff\xfe 12\t\xe2\x80 $ % (1) May 2024-13-45 2033 one-third", "2024-02-30"},
+		{"頭目王德海、王德福和“金龍園區”，首犯李明則在逃；QQ园区、ZZ 賭場、“银河”赌场，老闆𫝈偉明", "2024-06-01"},
 	} {
 		f.Add(s.text, s.published)
 	}
