@@ -228,7 +228,7 @@ func (h *hanPeople) byRole(off int, word string) {
 				h.person(r+len(role), r+len(role)+n)
 				h.list(listNext(h.text, parenEnd(h.text, r+len(role)+n)), familyOf(h.text[r+len(role):]))
 			}
-			if e := listEnd(h.text, r); e >= 0 {
+			if e := listEnd(h.text, r, true, "等"); e >= 0 {
 				for _, nm := range hanListBefore(h.text, e, max(0, e-120)) {
 					h.person(nm[0], nm[1])
 				}
@@ -303,14 +303,14 @@ func familyOf(s string) rune {
 	return r
 }
 
-// hanName returns the length in bytes of the name that starts at p: a
-// family name of hanSurnames and one or two characters, ended by the end
-// of the run or by a character of hanAfterName; 0 if there is none.
+// hanName returns the length in bytes of the name that starts at p, of
+// three or two characters (wholeName), ended by the end of the run or by
+// a character of hanAfterName; 0 if there is none.
 func hanName(text string, p int) int {
-	var rs [4]rune
-	var ends [4]int
-	n, q := 0, p
-	for n < 4 && q < len(text) {
+	var ends [4]int // of the first four characters
+	var next [4]rune
+	n := 0
+	for q := p; n < 4 && q < len(text); n++ {
 		r, w := utf8.DecodeRuneInString(text[q:])
 		if !isHan(r) {
 			break
@@ -318,38 +318,32 @@ func hanName(text string, p int) int {
 		if s, ok := hant.Rune(r); ok {
 			r = s
 		}
-		rs[n], q = r, q+w
-		ends[n] = q - p
-		n++
+		q += w
+		ends[n], next[n] = q-p, r
 	}
-	if n < 2 || !surnames.has(rs[0]) || afterName.has(rs[1]) {
-		return 0
-	}
-	after := func(k int) bool { return k >= n || afterName.has(rs[k]) }
-	switch {
-	case n >= 3 && !afterName.has(rs[2]) && after(3):
-		return ends[2]
-	case after(2):
-		return ends[1]
+	for _, k := range []int{3, 2} {
+		if n >= k && (n == k || afterName.has(next[k])) && wholeName(text[p:p+ends[k-1]]) {
+			return ends[k-1]
+		}
 	}
 	return 0
 }
 
-// hanListBefore reads the names listed in text[floor:e], last first: each
-// between two 、 is read whole ("、潘宪等"), the first one (with no 、
-// before it) as the name of three or two characters that ends there
-// ("引来杨立强、"). It returns the names it could read, [start, end)
-// each, up to the first part that is not one.
-func hanListBefore(text string, e, floor int) [][2]int {
+// listBefore reads the items listed in text[floor:e], last first: each
+// between two 、 (span bytes at most) is read whole ("、潘宪等"), the first
+// one, with no 、 before it, from where first finds its start
+// ("引来杨立强、"). It returns the items valid accepts, [start, end) each,
+// up to the first part that is not one.
+func listBefore(text string, e, floor, span int, first func(e int) int, valid func(string) bool) [][2]int {
 	var out [][2]int
 	for e > floor {
-		a := -1
-		if k := strings.LastIndex(text[max(floor, e-12):e], "、"); k >= 0 {
-			a = max(floor, e-12) + k + len("、")
+		var a int
+		if k := strings.LastIndex(text[max(floor, e-span):e], "、"); k >= 0 {
+			a = max(floor, e-span) + k + len("、")
 		} else {
-			a = hanNameBefore(text, e, floor)
+			a = first(e)
 		}
-		if a < 0 || !wholeName(text[a:e]) {
+		if a < floor || a >= e || !valid(text[a:e]) {
 			break
 		}
 		out = append(out, [2]int{a, e})
@@ -359,6 +353,12 @@ func hanListBefore(text string, e, floor int) [][2]int {
 		e = a - len("、")
 	}
 	return out
+}
+
+// hanListBefore reads the names listed in text[floor:e] (listBefore): the
+// first one as the name of three or two characters that ends there.
+func hanListBefore(text string, e, floor int) [][2]int {
+	return listBefore(text, e, floor, 12, func(e int) int { return hanNameBefore(text, e, floor) }, wholeName)
 }
 
 // hanNameBefore returns where a name of three or two characters ending at e
@@ -403,24 +403,31 @@ func wholeName(s string) bool {
 	return true
 }
 
-// listEnd returns where a list of names ends before a role word at r
-// ("杨立强、潘宪等“金主”", "白所成、白应苍6名…头目"): at 等 or at a count of
-// names, with at most a dozen characters and no clause mark between; -1
-// where there is none.
-func listEnd(text string, r int) int {
+// listEnd returns where a list ends before the word at r that sums it
+// up ("杨立强、潘宪等“金主”", "白所成、白应苍6名…头目", "…、苍胜科技园都是…据点"):
+// at the last of words, or at a count's first digit if counted, with no
+// clause mark or 、 between it and r, and at most fifteen characters;
+// -1 where there is none.
+func listEnd(text string, r int, counted bool, words ...string) int {
 	from := max(0, r-45)
 	gap := text[from:r]
-	cut := max(strings.LastIndex(gap, "，"), strings.LastIndex(gap, "。"), strings.LastIndex(gap, "；"),
-		strings.LastIndex(gap, "、"), strings.LastIndex(gap, ","))
-	if cut >= 0 {
-		gap, from = gap[cut+1:], from+cut+1
+	k := lastClauseMark(gap)
+	if i := strings.LastIndex(gap, "、"); i >= 0 {
+		k = max(k, i+len("、"))
 	}
-	if k := strings.LastIndex(gap, "等"); k >= 0 {
-		return from + k
+	if k >= 0 {
+		gap, from = gap[k:], from+k
 	}
-	for k := 0; k < len(gap); k++ {
-		if isDigit(gap[k]) {
+	for _, w := range words {
+		if k := strings.LastIndex(gap, w); k >= 0 {
 			return from + k
+		}
+	}
+	if counted {
+		for k := 0; k < len(gap); k++ {
+			if isDigit(gap[k]) {
+				return from + k
+			}
 		}
 	}
 	return -1
@@ -535,38 +542,20 @@ func hanSites(out []found, text string, toks []token, i int, site bool) []found 
 // 、, the first from a clause mark or, in a run, as two characters and
 // a site noun.
 func hanSiteList(out []found, text string, r int) []found {
-	from := max(0, r-45)
-	gap := text[from:r]
-	if k := lastClauseMark(gap); k >= 0 {
-		gap, from = gap[k:], from+k
-	}
-	e := strings.LastIndex(gap, "等")
-	if e < 0 {
-		e = strings.LastIndex(gap, "都是")
-	}
+	e := listEnd(text, r, false, "等", "都是")
 	if e < 0 {
 		return out
 	}
-	e += from
-	var names [][2]int
-	for {
-		a := -1
-		if k := strings.LastIndex(text[max(0, e-27):e], "、"); k >= 0 {
-			a = max(0, e-27) + k + len("、")
-		} else if k := lastClauseMark(text[max(0, e-27):e]); k >= 0 {
-			a = max(0, e-27) + k
-		} else if noun := siteNounSuffix(hant.Simplify(text[max(0, e-15):e])); noun != "" {
-			a = e - len(noun) - 6 // "租下天子酒店"
+	first := func(e int) int {
+		if k := lastClauseMark(text[max(0, e-27):e]); k >= 0 {
+			return max(0, e-27) + k
 		}
-		if a < 0 || a >= e || !siteName(text[a:e]) {
-			break
+		if noun := siteNounSuffix(hant.Simplify(text[max(0, e-15):e])); noun != "" {
+			return e - len(noun) - 6 // "租下天子酒店"
 		}
-		names = append(names, [2]int{a, e})
-		if !strings.HasSuffix(text[:a], "、") {
-			break
-		}
-		e = a - len("、")
+		return -1
 	}
+	names := listBefore(text, e, max(0, e-200), 27, first, siteName)
 	// A list of people that a 园区 follows ("巫鸿明、罗建章等金主进驻园区")
 	// names no site: one of the names must end in a site noun.
 	if len(names) < 2 || !slices.ContainsFunc(names, func(nm [2]int) bool {
