@@ -490,25 +490,12 @@ func hanSites(out []found, text string, toks []token, i int, site bool) []found 
 			}
 		}
 	}
-	for _, sum := range []string{"据点"} {
-		for from := 0; ; {
-			j := strings.Index(simple[from:], sum)
-			if j < 0 {
-				break
-			}
-			from += j + len(sum)
-			if len(simple) == len(word) {
-				out = hanSiteList(out, text, t.start+from-len(sum))
-			}
-		}
-	}
-	// Capitals right before a park or a casino, inside the word ("从KK园区
-	// 逃出" is one word) or as the word before, a space away at most
-	// ("KK 園區"). The word's fold has its offsets where it has its length.
+	// The rest reads offsets in the word's fold, which keeps them where
+	// it keeps the word's length.
 	if len(simple) != len(word) {
 		return out
 	}
-	for _, noun := range hanSiteNouns[:2] {
+	for _, noun := range []string{"园区", "赌场", "据点"} {
 		for from := 0; ; {
 			j := strings.Index(simple[from:], noun)
 			if j < 0 {
@@ -517,6 +504,12 @@ func hanSites(out []found, text string, toks []token, i int, site bool) []found 
 			j += from
 			from = j + len(noun)
 			out = hanSiteList(out, text, t.start+j)
+			if noun == "据点" {
+				continue // a strongpoint sums sites up, and ends no name
+			}
+			// Capitals right before a park or a casino, inside the word
+			// ("从KK园区逃出" is one word) or as the word before, a space
+			// away at most ("KK 園區").
 			r := j
 			for r > 0 && ascii.IsAlnum(word[r-1]) {
 				r--
