@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/text/width"
 
 	"github.com/compoundwatch/compoundwatch/bus"
 	"github.com/compoundwatch/compoundwatch/document"
@@ -42,7 +44,7 @@ func (a *app) entitiesCmd() *cobra.Command {
 						}
 						continue
 					}
-					fmt.Fprintf(a.stdout, "%-9s %-40s %3d docs  %s\n", c.Type, c.Name, c.Count, c.ID)
+					fmt.Fprintf(a.stdout, "%-9s %s %3d docs  %s\n", c.Type, padColumns(c.Name, 40), c.Count, c.ID)
 					for _, p := range c.Proposals {
 						fmt.Fprintf(a.stdout, "          likely the same as %s (%s), confidence %.2f: %s\n", p.Name, p.ID, p.Confidence, p.Evidence)
 					}
@@ -139,4 +141,29 @@ func (a *app) candidates(ctx context.Context, b *bus.Bus) ([]extractor.Candidate
 		return nil, replayErr
 	}
 	return cands, nil
+}
+
+// padColumns pads s with spaces to n columns of a terminal, where a
+// Chinese character takes two and a combining mark none, so that the
+// counts after names in any script line up; fmt pads by runes.
+func padColumns(s string, n int) string {
+	cols := 0
+	for _, r := range s {
+		switch {
+		case unicode.Is(unicode.Mn, r):
+		case wide(r):
+			cols += 2
+		default:
+			cols++
+		}
+	}
+	if cols >= n {
+		return s
+	}
+	return s + strings.Repeat(" ", n-cols)
+}
+
+func wide(r rune) bool {
+	k := width.LookupRune(r).Kind()
+	return k == width.EastAsianWide || k == width.EastAsianFullwidth
 }
