@@ -1931,7 +1931,7 @@ func (es *eventScanner) prose(published string) []document.Event {
 			}
 		default:
 			if d.yearMissing && d.relative == "" {
-				d = es.anchor(q, d, pub, havePub)
+				d = es.anchor(q, d, ref, pub, havePub)
 			}
 			date, ok = resolve(d, ref, haveRef, pub, havePub)
 		}
@@ -2105,7 +2105,7 @@ func (es *eventScanner) otherDateInSentence(k, from, to int) bool {
 // search back through the earlier dates, each time over every token
 // since, made a paragraph of dates without years cubic in them (40 KB of
 // them took 28.4 s, BenchmarkExtractHostile).
-func (es *eventScanner) anchor(q int, d dateExpr, pub ymd, havePub bool) dateExpr {
+func (es *eventScanner) anchor(q int, d dateExpr, ref ymd, pub ymd, havePub bool) dateExpr {
 	if q < 0 {
 		return d
 	}
@@ -2117,10 +2117,16 @@ func (es *eventScanner) anchor(q int, d dateExpr, pub ymd, havePub bool) dateExp
 	if a.month > 0 && d.month < a.month {
 		y++
 	}
-	if c := (ymd{y, d.month, d.day}); !havePub || !pub.before(c) {
-		d.year, d.yearMissing = y, false
-		d.anchored = true
+	// A year turned forward must not pass the publication date or,
+	// without one, a season after the latest date the text states, as
+	// resolve allows: "2025年10月17日…；在此之前…于9月17日" is no September
+	// of the year after.
+	c := ymd{y, d.month, d.day}
+	if havePub && pub.before(c) || !havePub && y > a.year && (c.y-ref.y)*12+c.m-ref.m > 3 {
+		return d
 	}
+	d.year, d.yearMissing = y, false
+	d.anchored = true
 	return d
 }
 
