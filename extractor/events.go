@@ -1931,7 +1931,7 @@ func (es *eventScanner) prose(published string) []document.Event {
 			}
 		default:
 			if d.yearMissing && d.relative == "" {
-				d = es.anchor(q, d, ref, pub, havePub)
+				d = es.anchor(q, d, ref, haveRef, pub, havePub)
 			}
 			date, ok = resolve(d, ref, haveRef, pub, havePub)
 		}
@@ -2105,7 +2105,7 @@ func (es *eventScanner) otherDateInSentence(k, from, to int) bool {
 // search back through the earlier dates, each time over every token
 // since, made a paragraph of dates without years cubic in them (40 KB of
 // them took 28.4 s, BenchmarkExtractHostile).
-func (es *eventScanner) anchor(q int, d dateExpr, ref ymd, pub ymd, havePub bool) dateExpr {
+func (es *eventScanner) anchor(q int, d dateExpr, ref ymd, haveRef bool, pub ymd, havePub bool) dateExpr {
 	if q < 0 {
 		return d
 	}
@@ -2122,7 +2122,7 @@ func (es *eventScanner) anchor(q int, d dateExpr, ref ymd, pub ymd, havePub bool
 	// resolve allows: "2025年10月17日…；在此之前…于9月17日" is no September
 	// of the year after.
 	c := ymd{y, d.month, d.day}
-	if havePub && pub.before(c) || !havePub && y > a.year && (c.y-ref.y)*12+c.m-ref.m > 3 {
+	if havePub && pub.before(c) || !havePub && haveRef && y > a.year && (c.y-ref.y)*12+c.m-ref.m > 3 {
 		return d
 	}
 	d.year, d.yearMissing = y, false
