@@ -836,7 +836,37 @@ func hanDayOrYearIn(w string) (date ymd, from, to int, rel string) {
 			return ymd{d: day}, i, e, "month-day"
 		}
 	}
+	if day, from, to := hanNumeralDayIn(w); day > 0 {
+		return ymd{d: day}, from, to, "month-day"
+	}
 	return hanDayWordIn(w)
+}
+
+// hanNumeralDayIn finds a day of the month alone written in numerals
+// ("警方於四日突擊", "十七日进入公海"), and returns it with its bytes; 0
+// when there is none. A count of days reads the same ("為期五日", "三日
+// 內", "數日"), so a numeral after a word that counts or measures, or a
+// day that a span or a trip follows, is no date; nor is 一日 (one day) or
+// 日 in a longer number.
+func hanNumeralDayIn(w string) (day, from, to int) {
+	for i, r := range w {
+		if hanDigit(r) < 0 && r != '十' && r != '廿' && r != '卅' || r == '两' || r == '兩' {
+			continue // 两 counts: "两日" is two days
+		}
+		prev, _ := utf8.DecodeLastRuneInString(w[:i])
+		if i > 0 && (hanNumeral(prev) || strings.ContainsRune("数數几幾第每连連前后後近逾约約期时時达達共历歷隔周週星礼禮今昨明了", prev)) {
+			continue
+		}
+		d, e := hanDayAt(w, i)
+		if d < 2 {
+			continue
+		}
+		if next, _ := utf8.DecodeRuneInString(w[e:]); strings.ContainsRune("内內后後前游遊间間来來之以余餘多", next) {
+			continue
+		}
+		return d, i, e
+	}
+	return 0, 0, 0
 }
 
 // hanDayWordIn finds a day told by a word, resolved against the

@@ -50,7 +50,7 @@ var devsetZhThresholds = map[string]float64{
 	"tycoons":   0.95,
 	"provinces": 0.95,
 	"figures":   0.90,
-	"events":    0.80,
+	"events":    0.88,
 }
 
 // devsetZh2Thresholds are the bars for the second development set in
