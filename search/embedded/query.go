@@ -50,7 +50,7 @@ func newAnalyzer(m mapping.IndexMapping) (analyzer, error) {
 		return analyzer{}, fmt.Errorf("analyzer %s missing from the index mapping", analyzerName)
 	}
 	q := *a
-	q.Tokenizer = queryTokenizer{}
+	q.Tokenizer = tokenizer{query: true}
 	return analyzer{a: a, query: &q}, nil
 }
 

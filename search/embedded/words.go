@@ -264,34 +264,22 @@ func pairs(run []byte, yield func(start, end int) bool) bool {
 	return true
 }
 
-// tokenizer is the Tokenizer of tokenizerName.
-type tokenizer struct{}
+// tokenizer is the Tokenizer of tokenizerName, which splits with Words,
+// and with query set the one of queries, which splits with QueryWords.
+type tokenizer struct{ query bool }
 
 // Tokenize allocates the tokens in chunks, as bleve's unicode tokenizer
 // does: a text has thousands.
-func (tokenizer) Tokenize(input []byte) analysis.TokenStream {
+func (t tokenizer) Tokenize(input []byte) analysis.TokenStream {
 	chunk := make([]analysis.Token, 0, len(input)/6+1)
 	out := make(analysis.TokenStream, 0, cap(chunk))
-	Words(input, func(start, end int) bool {
+	words(input, t.query, func(start, end int) bool {
 		if len(chunk) == cap(chunk) {
 			chunk = make([]analysis.Token, 0, max(64, cap(chunk)/2))
 		}
 		chunk = append(chunk, analysis.Token{Term: input[start:end], Start: start, End: end,
 			Position: len(out) + 1, Type: analysis.AlphaNumeric})
 		out = append(out, &chunk[len(chunk)-1])
-		return true
-	})
-	return out
-}
-
-// queryTokenizer is tokenizer for queries (QueryWords).
-type queryTokenizer struct{}
-
-func (queryTokenizer) Tokenize(input []byte) analysis.TokenStream {
-	var out analysis.TokenStream
-	QueryWords(input, func(start, end int) bool {
-		out = append(out, &analysis.Token{Term: input[start:end], Start: start, End: end,
-			Position: len(out) + 1, Type: analysis.AlphaNumeric})
 		return true
 	})
 	return out
