@@ -182,22 +182,16 @@ func certainBreak(text []byte, i int) int {
 func segmentWords(text []byte, off int, query bool, yield func(start, end int) bool) bool {
 	seg := segment.NewWordSegmenterDirect(text)
 	pos := 0
-	run, han := -1, -1 // starts of the current run of unspaced text and of Chinese characters
-	var chars []int    // the starts of the run of Chinese characters
+	run := -1       // start of the current run of unspaced text
+	var chars []int // the starts of the current run of Chinese characters
 	// flush yields the words of the open run, which ends at end; at
-	// most one is open.
+	// most one is open. A text's Chinese characters are words of their
+	// own too; a query's only without a neighbour.
 	flush := func(end int) bool {
-		if han >= 0 {
-			han = -1
-			chars = append(chars, end)
-			alone := !query || len(chars) == 2 // a query keeps a character only without a neighbour
-			for k := 0; k+1 < len(chars); k++ {
-				if alone && !yield(off+chars[k], off+chars[k+1]) ||
-					k+2 < len(chars) && !yield(off+chars[k], off+chars[k+2]) {
-					return false
-				}
-			}
+		if len(chars) > 0 {
+			ok := units(append(chars, end), off, !query, yield)
 			chars = chars[:0]
+			return ok
 		}
 		if run < 0 {
 			return true
@@ -220,11 +214,8 @@ func segmentWords(text []byte, off int, query bool, yield func(start, end int) b
 			}
 			continue
 		case seg.Type() == segment.Ideo && unicode.Is(unicode.Han, r):
-			if han < 0 {
-				if !flush(start) {
-					return false
-				}
-				han = start
+			if len(chars) == 0 && !flush(start) {
+				return false
 			}
 			chars = append(chars, start)
 			continue
@@ -252,12 +243,17 @@ func pairs(run []byte, yield func(start, end int) bool) bool {
 		// under the one before: one cluster.
 		joined = r == '\u17d2' || r == '\u1039'
 	}
-	starts = append(starts, len(run))
-	if len(starts) == 2 {
-		return yield(starts[0], starts[1])
-	}
-	for k := 0; k+2 < len(starts); k++ {
-		if !yield(starts[k], starts[k+2]) {
+	return units(append(starts, len(run)), 0, false, yield)
+}
+
+// units calls yield with the pairs of adjacent units of a run, whose
+// starts and end are bounds (at offset off), and with each unit too if
+// singles is set, or if the run has only one.
+func units(bounds []int, off int, singles bool, yield func(start, end int) bool) bool {
+	singles = singles || len(bounds) == 2
+	for k := 0; k+1 < len(bounds); k++ {
+		if singles && !yield(off+bounds[k], off+bounds[k+1]) ||
+			k+2 < len(bounds) && !yield(off+bounds[k], off+bounds[k+2]) {
 			return false
 		}
 	}
