@@ -1677,12 +1677,17 @@ func resolve(d dateExpr, ref ymd, haveRef bool, published ymd, havePub bool) (ym
 	// of July 18, 2025" and "videos posted on July 20").
 	y := ref.y
 	if d.month > ref.m || d.month == ref.m && d.day > ref.d {
-		if havePub || d.month-ref.m > 3 {
+		if havePub || pastSeason(ref, ymd{y, d.month, d.day}) {
 			y--
 		}
 	}
 	return ymd{y, d.month, d.day}, true
 }
+
+// pastSeason reports whether c is more than a season (three months)
+// after ref, the latest date a text without a publication date states:
+// as far as the text may have been written after it.
+func pastSeason(ref, c ymd) bool { return (c.y-ref.y)*12+c.m-ref.m > 3 }
 
 // timelineEntry is a dated heading line and the body that follows it.
 type timelineEntry struct {
@@ -2152,7 +2157,7 @@ func (es *eventScanner) anchor(q int, d dateExpr, ref ymd, haveRef bool, pub ymd
 	// resolve allows: "2025年10月17日…；在此之前…于9月17日" is no September
 	// of the year after.
 	c := ymd{y, d.month, d.day}
-	if havePub && pub.before(c) || !havePub && haveRef && y > a.year && (c.y-ref.y)*12+c.m-ref.m > 3 {
+	if havePub && pub.before(c) || !havePub && haveRef && y > a.year && pastSeason(ref, c) {
 		return d
 	}
 	d.year, d.yearMissing = y, false
