@@ -130,7 +130,7 @@ func hanDiscover(out []found, text string, toks []token, trigs []trigger, known 
 			}
 			if f := familyOf(m.Text); f >= 0 {
 				h.families = append(h.families, f)
-				h.list(listNext(text, parenEnd(text, m.End)), f)
+				h.listAfter(m.End, f)
 			}
 		}
 	}
@@ -226,7 +226,7 @@ func (h *hanPeople) byRole(off int, word string) {
 			r := off + j
 			if n := hanName(h.text, r+len(role)); n > 0 {
 				h.person(r+len(role), r+len(role)+n)
-				h.list(listNext(h.text, parenEnd(h.text, r+len(role)+n)), familyOf(h.text[r+len(role):]))
+				h.listAfter(r+len(role)+n, familyOf(h.text[r+len(role):]))
 			}
 			if e := listEnd(h.text, r, true, "等"); e >= 0 {
 				for _, nm := range hanListBefore(h.text, e, max(0, e-120)) {
@@ -259,16 +259,21 @@ func (h *hanPeople) byRole(off int, word string) {
 	}
 }
 
-// list reads the names listed from p, each of family f and after the
-// one before ("明学昌（已死亡）、明国安（另案处理）、明国平"); p < 0 reads none.
-func (h *hanPeople) list(p int, f rune) {
-	for p >= 0 && f >= 0 {
+// listAfter reads the names of family f listed after a name that ends at
+// e, each after the one before, past a note in brackets
+// ("明学昌（已死亡）、明国安（另案处理）、明国平").
+func (h *hanPeople) listAfter(e int, f rune) {
+	for f >= 0 {
+		p := listNext(h.text, parenEnd(h.text, e))
+		if p < 0 {
+			return
+		}
 		n := hanName(h.text, p)
 		if n == 0 || familyOf(h.text[p:]) != f {
 			return
 		}
 		h.person(p, p+n)
-		p = listNext(h.text, parenEnd(h.text, p+n))
+		e = p + n
 	}
 }
 
