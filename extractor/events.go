@@ -574,6 +574,9 @@ func (es *eventScanner) hanDate(i int) (dateExpr, bool) {
 	w := es.tok(i)
 	date, from, to, rel := hanDateIn(w)
 	if date.m == 0 && rel == "" {
+		if date.y > 0 {
+			return es.hanYearDate(i, date.y, from, to)
+		}
 		return dateExpr{}, false
 	}
 	d := dateExpr{first: i, last: i, year: date.y, month: date.m, day: date.d, inToken: from > 0 || to < len(w), relative: rel}
@@ -604,6 +607,42 @@ func (es *eventScanner) hanDate(i int) (dateExpr, bool) {
 	}
 	// A date the text plans: "移民總局則預定於4月13日把…嫌犯遣返".
 	d.ahead = d.yearMissing && containsAny(before, "預定", "预定", "将于", "將於", "将在", "將在", "计划于", "計劃於", "计划在", "計劃在", "拟于", "擬於", "即将", "即將", "预计", "預計")
+	return d, true
+}
+
+// hanYearDate reads a year written alone in Chinese inside token i, at
+// w[from:to] ("在2016年由…创办"), where the clause says it is when a
+// thing happened: after 在, 于 or 於 (in), or opening its sentence or
+// clause ("。2012年出狱后，…", "；2022年，他出任…"), as prose asks of a
+// plain year in English ("in 2016"). Other years inside a word count or
+// compare ("单是2024年就骗走…", "比2023年激增"), bound a period
+// ("2019年以来", "2016年前", "1990年代") or own a noun ("2023年的损失",
+// where English says "of 2023"), and are not read. A year up to
+// a second ("2019年至2021年") dates a span, and one with 初, 底 or 末
+// after it is a part of the year ("2024年底"), as "late 2024" is. 中
+// after a year is too often the start of the next word ("2024年中国…")
+// to be read as its middle.
+func (es *eventScanner) hanYearDate(i, year, from, to int) (dateExpr, bool) {
+	w := es.tok(i)
+	before, part, after := w[:from], w[from+4+len("年"):to], w[to:]
+	opens := from == 0 && (i == 0 || es.toks[i-1].kind == tNL || hasAnyPrefix(es.tok(i-1), "。", "，", "；", "：", "！", "？"))
+	if !opens && !hasAnySuffix(before, "在", "于", "於") {
+		return dateExpr{}, false
+	}
+	if hasAnyPrefix(after, "的", "代", "前", "后", "後", "以前", "以后", "以後", "之前", "之后", "之後", "以来", "以來", "间", "間") {
+		return dateExpr{}, false
+	}
+	d := dateExpr{first: i, last: i, year: year, inToken: true}
+	switch {
+	case part == "初":
+		d.vague = vagueEarly
+	case part != "":
+		d.vague = vagueLate
+	case hasAnyPrefix(after, "至", "到", "-", "－", "—", "~", "～"):
+		d.ranged = true
+	default:
+		d.bareYear = true
+	}
 	return d, true
 }
 
@@ -839,7 +878,41 @@ func hanDayOrYearIn(w string) (date ymd, from, to int, rel string) {
 	if day, from, to := hanNumeralDayIn(w); day > 0 {
 		return ymd{d: day}, from, to, "month-day"
 	}
-	return hanDayWordIn(w)
+	if date, from, to, rel = hanDayWordIn(w); rel != "" {
+		return date, from, to, rel
+	}
+	if y, from, to := hanYearIn(w); y > 0 {
+		return ymd{y: y}, from, to, ""
+	}
+	return ymd{}, 0, 0, ""
+}
+
+// hanYearIn finds a year written alone in digits before 年 in w
+// ("在2016年由…创办", "2012年出狱后"), and returns it with its bytes, 年
+// included and the part of the year after it if one is written
+// ("2024年底"); 0 when there is none. hanDayOrYearIn asks for it last,
+// so that a word with a day in it reads as before.
+func hanYearIn(w string) (y, from, to int) {
+	const nian = "年"
+	for k := 0; ; {
+		j := strings.Index(w[k:], nian)
+		if j < 0 {
+			return 0, 0, 0
+		}
+		j += k
+		if j >= 4 && isYearToken(w[j-4:j]) && (j == 4 || !isDigit(w[j-5])) {
+			y, _ = strconv.Atoi(w[j-4 : j])
+			to = j + len(nian)
+			for _, part := range [...]string{"初", "底", "末"} {
+				if strings.HasPrefix(w[to:], part) {
+					to += len(part)
+					break
+				}
+			}
+			return y, j - 4, to
+		}
+		k = j + len(nian)
+	}
 }
 
 // hanNumeralDayIn finds a day of the month alone written in numerals
@@ -1891,8 +1964,9 @@ func (es *eventScanner) prose(published string) []document.Event {
 			default:
 				// "since 2019", "operating since 2002": background, not a
 				// happening. Chinese says "in" with 在 or 于 before the
-				// year, in the word before it ("他在 2011 年移居").
-				if !hasAnySuffix(d.prev, "在", "于", "於") && !(d.prev == "" && es.hanYear(d.first)) {
+				// year, in the word before it ("他在 2011 年移居"); a
+				// year inside a word hanYearDate has read so already.
+				if !d.inToken && !hasAnySuffix(d.prev, "在", "于", "於") && !(d.prev == "" && es.hanYear(d.first)) {
 					continue // a year opening its sentence, "2018 年，…", tells when too
 				}
 			}
