@@ -1619,7 +1619,12 @@ func oneDigitApart(a, b int) bool {
 }
 
 // reference is the date relative expressions are resolved against: the
-// publication date, or else the end of the latest plausible date stated.
+// publication date, or else the end of the latest plausible date stated
+// with more than its year ("late 2024", "June 2024", a span of years). A
+// year alone says when a thing happened, which in an undated profile is
+// often long before the writing ("in 2016 he founded…", "in 2022 he
+// became adviser to then prime minister Hun Sen"): taken as the time of
+// writing, it dated the page's "on 14 October" and "今年6月" years early.
 func (es *eventScanner) reference(published string) (ymd, bool) {
 	if p, ok := parsePublished(published); ok {
 		if p.m == 0 {
@@ -1633,7 +1638,7 @@ func (es *eventScanner) reference(published string) (ymd, bool) {
 	var ref ymd
 	found := false
 	for _, d := range es.exprs {
-		if d.year == 0 || !slices.Contains(plausible, d.year) {
+		if d.year == 0 || d.bareYear || !slices.Contains(plausible, d.year) {
 			continue
 		}
 		end := ymd{d.year, d.month, d.day}

@@ -60,7 +60,7 @@ var devsetZh2Thresholds = map[string]float64{
 	"tycoons":   0.85,
 	"provinces": 0.90,
 	"figures":   0.85,
-	"events":    0.75,
+	"events":    0.85,
 }
 
 // heldoutZhThresholds are the bars for the held-out reports in Chinese.
