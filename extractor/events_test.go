@@ -221,3 +221,18 @@ func TestTimeline(t *testing.T) {
 		}
 	}
 }
+
+// TestSummaryAbbreviations checks where a sentence ends after a word
+// that may be an abbreviation: a title's ("Sen. Warren") runs on, the end
+// of Hun Sen's name ends the sentence.
+func TestSummaryAbbreviations(t *testing.T) {
+	for _, tc := range []struct{ text, want string }{
+		{"In 2022 the tycoon became adviser to Hun Sen. The compound was raided in 2024.", "The compound was raided in 2024."},
+		{"The bill was signed on 5 May 2024 by Sen. Warren and others.", "The bill was signed on 5 May 2024 by Sen. Warren and others."},
+	} {
+		got := findEvents(tc.text, "", nil)
+		if len(got) == 0 || got[len(got)-1].Summary != tc.want {
+			t.Errorf("%q: got %s, want the last summary %q", tc.text, describe(got), tc.want)
+		}
+	}
+}

@@ -1827,7 +1827,7 @@ func (s *scanner) sentenceStartsAt(i int) bool {
 	}
 	if p > 0 && s.toks[p-1].kind == tWord {
 		w := s.tok(p - 1)
-		if utf8.RuneCountInString(w) == 1 || s.lx.abbrev.at(s.wordAt(p-1)) {
+		if utf8.RuneCountInString(w) == 1 || s.lx.abbrev.at(s.wordAt(p-1)) && !s.hunSen(p-1) {
 			return false
 		}
 	}
@@ -1842,6 +1842,14 @@ func (s *scanner) sentenceStartsAt(i int) bool {
 		return isOpener(s.tok(i))
 	}
 	return true
+}
+
+// hunSen reports whether the word at i, read as an abbreviation, is the
+// end of Hun Sen's name, which ends in the Senator's "Sen" and stands at
+// the end of countless sentences of Cambodian news ("… adviser to Hun
+// Sen. The firm …").
+func (s *scanner) hunSen(i int) bool {
+	return s.wordAt(i) == "sen" && s.wordAt(i-1) == "hun"
 }
 
 func isCloser(p string) bool {
