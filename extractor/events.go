@@ -579,6 +579,11 @@ func (es *eventScanner) hanDate(i int) (dateExpr, bool) {
 		}
 		return dateExpr{}, false
 	}
+	if date.d > 0 && hasAnyPrefix(w[to:], "电", "電") {
+		// A dateline, "（新华社金边8日电）": the day the dispatch was
+		// filed, which the story's own dates follow.
+		return dateExpr{}, false
+	}
 	d := dateExpr{first: i, last: i, year: date.y, month: date.m, day: date.d, inToken: from > 0 || to < len(w), relative: rel}
 	if rel == "weekday" {
 		d.weekday = hanWeekday(w[from:to])

@@ -44,6 +44,7 @@ func TestEventDates(t *testing.T) {
 		{"Chinese years inside a word", "他在2014年入籍。2018年，他开设银行；2020年底公司迁往金边。", "", []ev{{"2014", "year", ""}, {"2018", "year", ""}, {"2020", "year", ""}}},
 		{"Chinese years inside a word that count, compare or bound are no dates", "单是2024年就骗走100亿美元，比2023年激增。自2019年以来园区扩张，2016年前并无园区，2022年的损失更高。在2019年至2021年间，园区扩张。", "2025-01-01", nil},
 		{"a year alone does not date an undated page", "In 2016 he founded the company.\n\nOn 5 March, police raided it.", "", []ev{{"2016", "year", ""}}},
+		{"Chinese dateline", "（新华社金边8日电）柬埔寨警方7日突袭园区。（中央社2025年12月9日電）", "2025-12-09", []ev{{"2025-12-07", "day", ""}}},
 		{"Chinese part of a month", "英美于10月中宣布制裁，警方3月底再次行动。", "2025-10-24", []ev{{"2025-10", "month", ""}, {"2025-03", "month", ""}}},
 		{"Chinese with spaces", "江西警方自 2025 年 12 月 1 日起執行任務，12 月 3 日完成。", "", []ev{{"2025-12-01", "day", ""}, {"2025-12-03", "day", ""}}},
 		{"Chinese plan", "移民局預定於4月13日遣返這批疑犯，警方3月30日已將他們集中。", "2025-04-10", []ev{{"2025-04-13", "day", ""}, {"2025-03-30", "day", ""}}},
