@@ -2039,7 +2039,10 @@ func newLexicon() *lexicon {
 		employees staff labourers laborers detainees prisoners residents passengers others
 		hostages captives escapees returnees deportees jobseekers job-seekers recruits members
 		defendants co-defendants relatives police policemen policewomen officers personnel troops
-		soldiers guards ringleaders bosses scammers arrests woman women man person child`)
+		soldiers guards ringleaders bosses scammers arrests woman women man person child
+		traffickers smugglers managers supervisors recruiters brokers accomplices fraudsters
+		kingpins masterminds executives criminals offenders fugitives inmates convicts gangsters
+		henchmen enforcers`)
 	addUnit("victims", "victims survivors")
 	addUnit("suspects", "suspects")
 	addUnit("sites", `sites locations areas buildings condominiums condos premises facilities venues
@@ -2119,7 +2122,7 @@ func newLexicon() *lexicon {
 
 	m.namePrev = set(`tier level phase article section chapter no number vol volume issue part step
 		route highway road gate building block room floor line version episode grade category class
-		rank ranked ranking aged age ages page pages item figure table chart annex appendix paragraph
+		rank ranked ranking top aged age ages page pages item figure table chart annex appendix paragraph
 		clause rule act resolution decree sub-decree prakas code zone street st unit plot lot kilometre
 		kilometer km mile`)
 

@@ -38,6 +38,8 @@ func TestFigures(t *testing.T) {
 		{"Officials counted 1.2 million foreign workers in the sector.", []fig{{1.2e6, "people", "exact"}}},
 		{"Seven provinces reported new sites, with up to 80 compounds in all.", []fig{{7, "provinces", "exact"}, {80, "compounds", "up to"}}},
 		{"About 2,500 Thais and 300 Vietnamese were questioned.", []fig{{2500, "people", "about"}, {300, "people", "exact"}}},
+		{"Police arrested 23 suspected managers and 9 traffickers.", []fig{{23, "people", "exact"}, {9, "people", "exact"}}},
+		{"He tops a list of the top 10 fugitives wanted for fraud.", nil},
 		{"Investigators traced workers of 20 nationalities.", []fig{{20, "nationalities", "exact"}}},
 		{"Greater than 90 trafficked persons were identified.", []fig{{90, "victims", "more than"}}},
 		{"Round $15 million was seized.", []fig{{15e6, "USD", "about"}}},
