@@ -328,6 +328,8 @@ func discover(text string, toks []token, known []document.Entity, g *gazetteer.G
 			}
 			if s, ok := personAfter(text, end, confTycoon); ok {
 				add(s)
+			} else if s, ok := personAppositive(text, p, confTycoon); ok {
+				add(s)
 			}
 		case ruleOwner:
 			off := p + len(w)
@@ -375,7 +377,7 @@ func discover(text string, toks []token, known []document.Entity, g *gazetteer.G
 				continue
 			}
 			a, b, ok := appositive(text, p)
-			if !ok {
+			if !ok || siteNounOfPerson(text[off:min(len(text), off+20)]) {
 				continue
 			}
 			if name := text[a:b]; !inLower(&notName, firstWord(name)) && !sentenceStart(text, a) {
@@ -805,6 +807,73 @@ func appositive(text string, p int) (a, b int, ok bool) {
 	}
 	return start, comma, true
 }
+
+// personAppositive reads the name a role at p describes after it: "Yim
+// Leak, a Cambodian businessman", "Chen Zhi, the Chinese-born tycoon".
+// Between the article and the role stand at most two words, each a
+// nationality or origin (capitalised: "Cambodian", "Chinese-born") or
+// one of roleModifiers ("wealthy", "casino"); any other word ("Hun To,
+// a nephew of businessman …") means the role is not the name's.
+func personAppositive(text string, p int, conf float64) (found, bool) {
+	pos := p
+	for k := 0; ; k++ {
+		if pos < 2 || text[pos-1] != ' ' {
+			return found{}, false
+		}
+		ws := pos - 1
+		for ws > 0 && (ascii.IsAlnum(text[ws-1]) || text[ws-1] == '-') {
+			ws--
+		}
+		w := text[ws : pos-1]
+		if (w == "a" || w == "an" || w == "the") && ws >= 2 && text[ws-2:ws] == ", " {
+			pos = ws - 2
+			break
+		}
+		if k == 2 || w == "" || !('A' <= w[0] && w[0] <= 'Z') && !roleModifiers.at(w) {
+			return found{}, false
+		}
+		pos = ws
+	}
+	lo := max(0, pos-60)
+	m := personBeforeRE.FindStringSubmatchIndex(text[lo:pos])
+	if m == nil {
+		return found{}, false
+	}
+	// The name is read again as personAfter reads one, from the space
+	// before it, so that the same words are refused.
+	a, b := lo+m[2], lo+m[3]
+	if a == 0 || text[a-1] != ' ' && text[a-1] != '\n' {
+		return found{}, false
+	}
+	s, ok := personAfter(text, a-1, conf)
+	return s, ok && s.end == b
+}
+
+// siteNounOfPerson reports whether after, the text after a site noun,
+// starts with a noun for a person that the site noun qualifies: "Sok
+// Dara, a casino tycoon" names a person, not a casino.
+func siteNounOfPerson(after string) bool {
+	if !strings.HasPrefix(after, " ") {
+		return false
+	}
+	w := after[1:]
+	if i := strings.IndexFunc(w, func(r rune) bool { return !unicode.IsLetter(r) }); i >= 0 {
+		w = w[:i]
+	}
+	return personNouns.at(w) || personNouns.at(strings.TrimSuffix(w, "s")) || personNouns.at(strings.TrimSuffix(w, "es"))
+}
+
+// personNouns are the nouns for persons that a site noun may qualify
+// ("casino tycoon", "compound bosses"), in the singular.
+var personNouns = setOf("tycoon", "boss", "magnate", "kingpin", "owner", "operator", "mogul", "king",
+	"businessman", "businessmen", "manager", "worker", "employee", "guard", "staff")
+
+// roleModifiers are the lower-case words that may stand between an
+// article and a business figure's role in an appositive ("a wealthy
+// businessman", "the casino tycoon").
+var roleModifiers = setOf("wealthy", "prominent", "powerful", "influential", "notorious", "rich", "billionaire",
+	"millionaire", "well-connected", "well-known", "alleged", "reputed", "fugitive", "local", "former",
+	"casino", "property", "real-estate", "gambling", "business", "scam", "crime", "shipping", "construction")
 
 // personAfter reads a two- or three-word name right after position p.
 func personAfter(text string, p int, conf float64) (found, bool) {

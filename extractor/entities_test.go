@@ -62,6 +62,9 @@ func TestDiscovery(t *testing.T) {
 		{"role in a named firm", "Police held Zhou Tianming, chief executive of the Bright Harbour Group, at dawn.", []string{"tycoon:Zhou Tianming"}},
 		{"role in a firm, other words", "They met Chea Sovann, founder of Mekong Star Holdings.", []string{"tycoon:Chea Sovann"}},
 		{"role in an office is not a tycoon", "They met Chea Sovann, chairman of the National Committee.", nil},
+		{"role after the name", "Police named Sok Dara, a wealthy Cambodian businessman, and Lim Heng, the casino tycoon, fled.",
+			[]string{"tycoon:Sok Dara", "tycoon:Lim Heng"}},
+		{"role of someone else after the name", "Sok Dara, a nephew of the businessman, and Lim Heng, a former general, fled.", nil},
 		// The role rule reads a name from the space before it: at the
 		// very start of the text there is none (this crashed Extract).
 		{"role at the start of the text", "Zhou Tianming, chief executive of the Bright Harbour Group, resigned.", nil},
