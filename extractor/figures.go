@@ -786,10 +786,25 @@ func (fs *figureScanner) qualifierBefore(i int) (int, string) {
 			continue
 		}
 		if q, ok := fs.lx.qualifiers.get(string(buf[:l])); ok {
+			if k == 1 && n > 1 && q == "over" && overParticleVerb(words[1]) {
+				break // "handed over 260 nationals": the verb's, not the number's
+			}
 			return i - k, q
 		}
 	}
 	return i, "exact"
+}
+
+// overParticleVerb reports whether w is a verb that takes "over" as its
+// particle (hand over, turn over, take over, sign over): a number after
+// "handed over" is no "over 260".
+func overParticleVerb(w string) bool {
+	switch strings.ToLower(w) {
+	case "hand", "hands", "handed", "handing", "turn", "turns", "turned", "turning",
+		"take", "takes", "took", "taken", "taking", "sign", "signs", "signed", "signing":
+		return true
+	}
+	return false
 }
 
 // unitAfter finds the counted noun after a number ("62 Indonesian

@@ -40,6 +40,7 @@ func TestFigures(t *testing.T) {
 		{"About 2,500 Thais and 300 Vietnamese were questioned.", []fig{{2500, "people", "about"}, {300, "people", "exact"}}},
 		{"Police arrested 23 suspected managers and 9 traffickers.", []fig{{23, "people", "exact"}, {9, "people", "exact"}}},
 		{"He tops a list of the top 10 fugitives wanted for fraud.", nil},
+		{"Police handed over 260 Thai nationals; just over 40 others and over 12 suspects stayed.", []fig{{260, "people", "exact"}, {40, "people", "over"}, {12, "suspects", "over"}}},
 		{"Investigators traced workers of 20 nationalities.", []fig{{20, "nationalities", "exact"}}},
 		{"Greater than 90 trafficked persons were identified.", []fig{{90, "victims", "more than"}}},
 		{"Round $15 million was seized.", []fig{{15e6, "USD", "about"}}},
