@@ -83,6 +83,17 @@ var heldoutZh2Thresholds = map[string]float64{
 	"events":    0.7,
 }
 
+// heldoutEnThresholds are the bars for the held-out reports in English,
+// below the scores of their one measurement (2026-12-07): compounds
+// 0.800, tycoons 0.952, provinces 1.000, figures 0.675, events 0.750.
+var heldoutEnThresholds = map[string]float64{
+	"compounds": 0.75, // three of its eight sites not in the gazetteer
+	"tycoons":   0.9,
+	"provinces": 0.95,
+	"figures":   0.6,
+	"events":    0.7,
+}
+
 // scoreTypes fixes the order of the types in reports.
 var scoreTypes = []string{"compounds", "tycoons", "provinces", "figures", "events"}
 
@@ -534,6 +545,14 @@ func TestScoreHeldoutZh(t *testing.T) {
 
 func TestScoreHeldoutZh2(t *testing.T) {
 	runScore(t, devsetCorpus(t, "heldout-zh2", heldoutZh2Thresholds))
+}
+
+// TestScoreHeldoutEn scores reports in English that were built and
+// annotated without reading the extractor's code, and never used to
+// change its rules: how the rules fare on English text they were not
+// fitted to, which the development sets, tuned on, no longer tell.
+func TestScoreHeldoutEn(t *testing.T) {
+	runScore(t, devsetCorpus(t, "heldout-en", heldoutEnThresholds))
 }
 
 // TestExamplesDiscovery checks the examples' promise: their gold holds
