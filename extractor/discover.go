@@ -755,29 +755,12 @@ func appositive(text string, p int) (a, b int, ok bool) {
 		lo += j + 1
 	}
 	// The lower-case words before the noun, the article first among them.
-	comma, first := -1, ""
-	for k, pos := 1, p; k <= 4; k++ {
-		if pos-1 <= lo || text[pos-1] != ' ' {
-			return 0, 0, false
-		}
-		ws := pos - 1
-		for ws > lo && ('a' <= text[ws-1] && text[ws-1] <= 'z' || text[ws-1] == '-') {
-			ws--
-		}
-		w := text[ws : pos-1]
-		if w == "" {
-			return 0, 0, false
-		}
-		if k == 1 {
-			first = w
-		}
-		if (w == "a" || w == "an" || w == "the") && ws-2 >= lo && text[ws-2:ws] == ", " && (k <= 3 || first == "scam") {
-			comma = ws - 2
-			break
-		}
-		pos = ws
+	n := 2
+	if strings.HasSuffix(text[lo:p], " scam ") {
+		n = 3
 	}
-	if comma < 0 {
+	comma, ok := articleBefore(text, lo, p, n, lowerWord)
+	if !ok {
 		return 0, 0, false
 	}
 	// The name: the last word must be whole and capitalised; the first may
@@ -815,24 +798,9 @@ func appositive(text string, p int) (a, b int, ok bool) {
 // one of roleModifiers ("wealthy", "casino"); any other word ("Hun To,
 // a nephew of businessman …") means the role is not the name's.
 func personAppositive(text string, p int, conf float64) (found, bool) {
-	pos := p
-	for k := 0; ; k++ {
-		if pos < 2 || text[pos-1] != ' ' {
-			return found{}, false
-		}
-		ws := pos - 1
-		for ws > 0 && (ascii.IsAlnum(text[ws-1]) || text[ws-1] == '-') {
-			ws--
-		}
-		w := text[ws : pos-1]
-		if (w == "a" || w == "an" || w == "the") && ws >= 2 && text[ws-2:ws] == ", " {
-			pos = ws - 2
-			break
-		}
-		if k == 2 || w == "" || !('A' <= w[0] && w[0] <= 'Z') && !roleModifiers.at(w) {
-			return found{}, false
-		}
-		pos = ws
+	pos, ok := articleBefore(text, 0, p, 2, roleModifier)
+	if !ok {
+		return found{}, false
 	}
 	lo := max(0, pos-60)
 	m := personBeforeRE.FindStringSubmatchIndex(text[lo:pos])
@@ -847,6 +815,51 @@ func personAppositive(text string, p int, conf float64) (found, bool) {
 	}
 	s, ok := personAfter(text, a-1, conf)
 	return s, ok && s.end == b
+}
+
+// articleBefore finds the ", a", ", an" or ", the" that opens an
+// appositive whose noun starts at p ("Clark Sun Valley Hub, a compound",
+// "Yim Leak, a Cambodian businessman"): it walks back over at most n
+// words that modifier accepts, not past lo, and returns the comma's
+// position.
+func articleBefore(text string, lo, p, n int, modifier func(w string) bool) (comma int, ok bool) {
+	for k := 0; k <= n; k++ {
+		if p-1 <= lo || text[p-1] != ' ' {
+			return 0, false
+		}
+		ws := p - 1
+		for ws > lo && (ascii.IsAlnum(text[ws-1]) || text[ws-1] == '-') {
+			ws--
+		}
+		w := text[ws : p-1]
+		if (w == "a" || w == "an" || w == "the") && ws-2 >= lo && text[ws-2:ws] == ", " {
+			return ws - 2, true
+		}
+		if w == "" || !modifier(w) {
+			return 0, false
+		}
+		p = ws
+	}
+	return 0, false
+}
+
+// lowerWord reports whether w is written in lower-case ASCII letters and
+// hyphens: a site's appositive describes it in such words ("a sprawling
+// compound").
+func lowerWord(w string) bool {
+	for i := 0; i < len(w); i++ {
+		if c := w[i]; (c < 'a' || c > 'z') && c != '-' {
+			return false
+		}
+	}
+	return true
+}
+
+// roleModifier reports whether w may describe a business figure's role in
+// an appositive: a nationality or origin, capitalised ("Cambodian",
+// "Chinese-born"), or one of roleModifiers.
+func roleModifier(w string) bool {
+	return 'A' <= w[0] && w[0] <= 'Z' || roleModifiers.at(w)
 }
 
 // siteNounOfPerson reports whether after, the text after a site noun,
