@@ -37,8 +37,6 @@ var (
 	quotedRE = regexp.MustCompile(`^[“"]((?:\p{Lu}[\p{L}\p{N}]+)(?: \p{Lu}[\p{L}\p{N}]+){0,3})[”"]`)
 	// personAfterRE: two or three capitalised words at the start.
 	personAfterRE = regexp.MustCompile(`^\s+(\p{Lu}\p{Ll}+(?:[ -]\p{Lu}\p{Ll}+){1,2})(?:[’']s)?\b`)
-	// personBeforeRE: two or three capitalised words at the end.
-	personBeforeRE = regexp.MustCompile(`(?:^|[^\p{L}])(\p{Lu}\p{Ll}+(?:[ -]\p{Lu}\p{Ll}+){1,2})$`)
 	// firmRE: a company's name ending in a company word.
 	firmRE = regexp.MustCompile(`^ (?:the )?(?:\p{Lu}[\p{L}&.-]*\s){1,4}(?:Group|Co|Company|Ltd|Limited|Holdings?|Corporation|Corp|Inc)\b`)
 )
@@ -356,18 +354,7 @@ func discover(text string, toks []token, known []document.Entity, g *gazetteer.G
 			if !firmRE.MatchString(text[end:min(len(text), end+80)]) {
 				continue
 			}
-			m := personBeforeRE.FindStringSubmatchIndex(text[max(0, p-60):p])
-			if m == nil {
-				continue
-			}
-			// The name is read again as personAfter reads one, from the
-			// space before it; a name at the very start of the text has
-			// none, and is left to the other rules.
-			a, b := max(0, p-60)+m[2], max(0, p-60)+m[3]
-			if a == 0 || text[a-1] != ' ' {
-				continue
-			}
-			if s, ok := personAfter(text, a-1, confOwnedBy); ok && s.end == b {
+			if s, ok := personBefore(text, p, confOwnedBy); ok {
 				add(s)
 			}
 		case ruleAppositive:
@@ -798,23 +785,72 @@ func appositive(text string, p int) (a, b int, ok bool) {
 // one of roleModifiers ("wealthy", "casino"); any other word ("Hun To,
 // a nephew of businessman …") means the role is not the name's.
 func personAppositive(text string, p int, conf float64) (found, bool) {
-	pos, ok := articleBefore(text, 0, p, 2, roleModifier)
+	comma, ok := articleBefore(text, 0, p, 2, roleModifier)
 	if !ok {
 		return found{}, false
 	}
-	lo := max(0, pos-60)
-	m := personBeforeRE.FindStringSubmatchIndex(text[lo:pos])
-	if m == nil {
-		return found{}, false
-	}
-	// The name is read again as personAfter reads one, from the space
-	// before it, so that the same words are refused.
-	a, b := lo+m[2], lo+m[3]
-	if a == 0 || text[a-1] != ' ' && text[a-1] != '\n' {
+	return personBefore(text, comma, conf)
+}
+
+// personBefore reads a name of two or three capitalised words that ends
+// at end ("Liu Zhengqi" of "Liu Zhengqi, chief executive of …"), within
+// the 60 bytes before it. The name is read again as personAfter reads
+// one, from the white space before it, so that the same words are
+// refused; a name at the very start of the text has none, and is left to
+// the other rules.
+func personBefore(text string, end int, conf float64) (found, bool) {
+	a := capitalsBefore(text, max(0, end-60), end)
+	if a < 0 || a == 0 || spaceEnd(text[a-1:a]) == 0 {
 		return found{}, false
 	}
 	s, ok := personAfter(text, a-1, conf)
-	return s, ok && s.end == b
+	return s, ok && s.end == end
+}
+
+// capitalsBefore returns where the last two or three capitalised words
+// before end start, -1 when there are fewer than two: each an upper-case
+// letter then lower-case ones, joined by a space or a hyphen, not reading
+// before lo, and not inside a longer word. It is personBeforeRE (in the
+// tests) without the regexp, which tried every start in the 60 bytes.
+func capitalsBefore(text string, lo, end int) int {
+	starts := [3]int{}
+	n := 0
+	for i := end; n < 3; {
+		j := i
+		for j > lo {
+			r, size := utf8.DecodeLastRuneInString(text[lo:j])
+			if !unicode.IsLower(r) {
+				break
+			}
+			j -= size
+		}
+		if j == i || j == lo {
+			break
+		}
+		r, size := utf8.DecodeLastRuneInString(text[lo:j])
+		if !unicode.IsUpper(r) {
+			break
+		}
+		j -= size
+		starts[n] = j
+		n++
+		if j == lo || text[j-1] != ' ' && text[j-1] != '-' {
+			break
+		}
+		i = j - 1
+	}
+	// The first word must not continue a longer one: where a letter
+	// precedes it, the name starts a word later.
+	for ; n >= 2; n-- {
+		a := starts[n-1]
+		if a == lo {
+			return a
+		}
+		if r, _ := utf8.DecodeLastRuneInString(text[lo:a]); !unicode.IsLetter(r) {
+			return a
+		}
+	}
+	return -1
 }
 
 // articleBefore finds the ", a", ", an" or ", the" that opens an

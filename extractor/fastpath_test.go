@@ -3,6 +3,7 @@ package extractor
 import (
 	"fmt"
 	"math/rand/v2"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -669,5 +670,29 @@ func TestDateLead(t *testing.T) {
 	}
 	if seen < 1000 {
 		t.Fatalf("only %d date words: the test reads too few", seen)
+	}
+}
+
+// personBeforeRE is capitalsBefore's definition: two or three capitalised
+// words at the end, not inside a longer word.
+var personBeforeRE = regexp.MustCompile(`(?:^|[^\p{L}])(\p{Lu}\p{Ll}+(?:[ -]\p{Lu}\p{Ll}+){1,2})$`)
+
+func TestCapitalsBefore(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 12))
+	pieces := []string{"Chen", "Zhi", "Liu", "Ly", "Yong", "said", "x", "A", "Bb", " ", "-", ",", "\n", "É", "Éva", "é", "Ông", "\xff", "McD", "ZHI", "'s"}
+	texts := []string{"", "Chen Zhi", "said Chen Zhi", "Police Chen Zhi", "Aa Bb Cc Dd", "xAa Bb Cc", "McDonald Chen", "Ly Yong-Phat", "A Bb Cc"}
+	for range 50000 {
+		texts = append(texts, randomString(r, pieces, 12))
+	}
+	for _, text := range texts {
+		for _, lo := range []int{0, min(3, len(text))} {
+			want := -1
+			if m := personBeforeRE.FindStringSubmatchIndex(text[lo:]); m != nil {
+				want = lo + m[2]
+			}
+			if got := capitalsBefore(text, lo, len(text)); got != want {
+				t.Fatalf("capitalsBefore(%q, %d) = %d, want %d", text, lo, got, want)
+			}
+		}
 	}
 }
