@@ -64,6 +64,7 @@ type dateExpr struct {
 	anchored         bool // year taken from an earlier date of the paragraph
 	inToken          bool // a Chinese date that is part of its token ("警方于2025年3月5日突袭"): hanDateIn finds it again
 	ahead            bool // a date the text plans ("預定於4月13日"): without its year, the next such date
+	later            int  // the count of "two days later" (relative "later-days", "later-months", "later-years")
 }
 
 func (d dateExpr) precision() string { return precisionOf(ymd{d.year, d.month, d.day}) }
@@ -278,15 +279,16 @@ func isMonthLead(w string) bool {
 // plain lower-case date word of n letters (n below 16). By first letter
 // alone, "the", "to" and "make" passed too: a third of the words.
 var plainDateLeads = [16]uint32{
-	3: 1 << ('d' - 'a'),            // day
-	4: 1 << ('y' - 'a'),            // year
-	5: 1<<('m'-'a') | 1<<('t'-'a'), // month, today
-	9: 1 << ('y' - 'a'),            // yesterday
+	3: 1 << ('d' - 'a'),                           // day
+	4: 1 << ('y' - 'a'),                           // year
+	5: 1<<('m'-'a') | 1<<('t'-'a') | 1<<('l'-'a'), // month, today, later
+	9: 1 << ('y' - 'a'),                           // yesterday
 }
 
 // dateLead is maybeDateWord's first test of word t, which rules out nearly
 // every word with one test on a bitmap: most words are plain lower case,
-// dates only as "day", "year", "month", "today" or "yesterday", and a
+// dates only as "day", "year", "month", "today", "yesterday" or "later"
+// ("two days later"), and a
 // capitalised word is one only as a month or a weekday, so their length
 // and first letter tell (a byte outside 'a'..'z' shifts its bit out). A
 // capitalised word had gone to maybeDateWord whatever its shape, and the
@@ -410,7 +412,7 @@ func (es *eventScanner) maybeDateWord(t *token) bool {
 	switch len(w) {
 	case 3, 4, 5, 9:
 		switch w {
-		case "day", "year", "month", "today", "yesterday":
+		case "day", "year", "month", "today", "yesterday", "later":
 			return true
 		}
 	}
@@ -510,14 +512,16 @@ func (es *eventScanner) wordDate(i int) (dateExpr, bool) {
 	case "yesterday", "today":
 		d.relative = w
 		return d, true
+	case "later":
+		return es.laterDate(i)
 	case "day", "month", "year":
 		// Anaphora: "the same day", "the following day", "that month".
 		switch prev := es.wordAt(i - 1); {
 		case prev == "same" && es.wordAt(i-2) == "the":
 			d.relative, d.first = "same-"+w, i-2
 			return d, true
-		case (prev == "following" || prev == "next") && es.wordAt(i-2) == "the" && w == "day":
-			d.relative, d.first = "next-day", i-2
+		case (prev == "following" || prev == "next") && es.wordAt(i-2) == "the":
+			d.relative, d.first = "next-"+w, i-2
 			return d, true
 		case prev == "that":
 			d.relative, d.first = "same-"+w, i-1
@@ -613,6 +617,56 @@ func (es *eventScanner) hanDate(i int) (dateExpr, bool) {
 	// A date the text plans: "移民總局則預定於4月13日把…嫌犯遣返".
 	d.ahead = d.yearMissing && containsAny(before, "預定", "预定", "将于", "將於", "将在", "將在", "计划于", "計劃於", "计划在", "計劃在", "拟于", "擬於", "即将", "即將", "预计", "預計")
 	return d, true
+}
+
+// laterDate reads a count of days, weeks, months or years after the last
+// date stated, which ends at token i, "later": "two days later", "a week
+// later", "18 months later" (prose dates it from that date, relative
+// "later-days", "later-months" or "later-years", the count in later). A
+// span without a count ("days later", "weeks later") tells no date.
+func (es *eventScanner) laterDate(i int) (dateExpr, bool) {
+	d := dateExpr{first: i - 2, last: i}
+	n := 0
+	switch w := es.wordAt(i - 2); {
+	case w == "a" || w == "an" || w == "one":
+		n = 1
+	case es.toks[max(i-2, 0)].kind == tNum && i >= 2:
+		n, _ = strconv.Atoi(es.tok(i - 2))
+	default:
+		if v, ok := es.lx.numberWords.get(w); ok && v == float64(int(v)) {
+			n = int(v)
+		}
+	}
+	if n < 1 || n > 100 {
+		return d, false
+	}
+	switch es.wordAt(i - 1) {
+	case "day", "days":
+		d.relative, d.later = "later-days", n
+	case "week", "weeks":
+		d.relative, d.later = "later-days", 7*n
+	case "month", "months":
+		d.relative, d.later = "later-months", n
+	case "year", "years":
+		d.relative, d.later = "later-years", n
+	default:
+		return d, false
+	}
+	return d, true
+}
+
+// presentState reports whether tokens from to to, the rest of a
+// sentence, hold a verb of the present ("is", "are", "remains"): after
+// "three years later" such a clause tells how things stand when the text
+// was written, where a happening is told in the past ("was raided").
+func (es *eventScanner) presentState(from, to int) bool {
+	for i := from; i < to; i++ {
+		switch es.wordAt(i) {
+		case "is", "are", "remains", "remain", "has", "have":
+			return true
+		}
+	}
+	return false
 }
 
 // hanYearDate reads a year written alone in Chinese inside token i, at
@@ -2024,23 +2078,35 @@ func (es *eventScanner) prose(published string) []document.Event {
 		if d.prev == "since" && d.yearMissing && es.otherDateInSentence(k, from, to) {
 			continue // "said on 18 July 2025 that … since late June": a period
 		}
+		if d.later > 0 && es.presentState(d.last+1, to) {
+			continue // "Three years later, this phenomenon is …": the time of writing
+		}
 		var date ymd
 		ok := true
 		switch d.relative {
-		case "same-day", "next-day", "same-month", "same-year", "next-year", "that-month-name":
+		case "same-day", "next-day", "same-month", "next-month", "same-year", "next-year", "that-month-name",
+			"later-days", "later-months", "later-years":
 			// Anaphora take the last date stated before them.
 			date, ok = last, haveLast
 			switch d.relative {
 			case "same-day":
 				ok = ok && last.d > 0
-			case "next-day":
+			case "next-day", "later-days":
 				ok = ok && last.d > 0
 				if ok {
-					date = last.addDays(1)
+					date = last.addDays(max(d.later, 1))
 				}
 			case "same-month":
 				ok = ok && last.m > 0
 				date.d = 0
+			case "next-month", "later-months":
+				ok = ok && last.m > 0
+				if ok {
+					m := last.y*12 + last.m - 1 + max(d.later, 1)
+					date = ymd{y: m / 12, m: m%12 + 1}
+				}
+			case "later-years":
+				date = ymd{y: last.y + d.later}
 			case "same-year":
 				date.m, date.d = 0, 0
 			case "next-year":
@@ -2067,7 +2133,7 @@ func (es *eventScanner) prose(published string) []document.Event {
 			ev.Precision = precisionOf(date)
 		}
 		last, haveLast = date, true
-		anaphor := strings.HasPrefix(d.relative, "same-") || d.relative == "next-day" || d.relative == "next-year" || d.relative == "that-month-name"
+		anaphor := strings.HasPrefix(d.relative, "same-") || strings.HasPrefix(d.relative, "next-") || strings.HasPrefix(d.relative, "later-") || d.relative == "that-month-name"
 		if !anaphor && keptInSentence(evs, dates, ev.Start, date) {
 			continue
 		}
