@@ -440,6 +440,7 @@ func TestVariants(t *testing.T) {
 		{document.Tycoon, "Ming Zhen Zhen", []string{"ming-zhenzhen"}},
 		{document.Tycoon, "Kuong Lee", []string{"ly-kuong"}},
 		{document.Tycoon, "Ming Xuechen", []string{"~ming-xuechang"}},
+		{document.Tycoon, "Xiao Cheng", nil},           // two letters from Xiao Long, but another given name
 		{document.Tycoon, "Ly Kuong", nil},             // known as written
 		{document.Compound, "Sunrise Bay Casino", nil}, // nothing like it
 		{document.Tycoon, "Hun Sen", nil},

@@ -238,7 +238,14 @@ func (g *Gazetteer) Variants(typ, name string) []Variant {
 			if k[0] != vk[0] || editDistance(k, vks, 2) > 2 {
 				continue
 			}
-			add(g.variants[k], false)
+			refs := g.variants[k]
+			if typ != document.Compound {
+				// A person's given name two letters from another is
+				// another name where its first letter differs ("Xiao
+				// Cheng", a victim, and "Xiao Long").
+				refs = sameLastInitial(refs, name)
+			}
+			add(refs, false)
 		}
 	}
 	if len(out) == 0 {
@@ -248,6 +255,29 @@ func (g *Gazetteer) Variants(typ, name string) []Variant {
 		return nil // known as written
 	}
 	slices.SortFunc(out, func(a, b Variant) int { return strings.Compare(a.ID, b.ID) })
+	return out
+}
+
+// sameLastInitial returns the refs whose alias's last word starts, up to
+// spelling (variantKey), as name's last word does.
+func sameLastInitial(refs []variantRef, name string) []variantRef {
+	initial := func(s string) byte {
+		var b [64]byte
+		if i := strings.LastIndexAny(s, " -"); i >= 0 {
+			s = s[i+1:]
+		}
+		if k := appendVariantKey(b[:0], s); len(k) > 0 {
+			return k[0]
+		}
+		return 0
+	}
+	want := initial(name)
+	var out []variantRef
+	for _, v := range refs {
+		if initial(v.alias) == want {
+			out = append(out, v)
+		}
+	}
 	return out
 }
 
