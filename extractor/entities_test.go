@@ -200,6 +200,8 @@ func TestVariantLinking(t *testing.T) {
 			nil, []string{"Alice Leal Guo -> alice-guo"}},
 		{"a near spelling is only proposed", "Wenzhou police named Ming Xuechen and Ming Guoping.",
 			nil, []string{"Ming Xuechen -> ming-xuechang"}},
+		{"a spelling met twice is one candidate", "Investigators asked about Ming Xuechen. Ming Xuechen did not reply.",
+			nil, []string{"Ming Xuechen -> ming-xuechang"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

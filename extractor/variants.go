@@ -69,7 +69,7 @@ func personVariants(dst []document.Entity, s scanner, g *gazetteer.Gazetteer, ta
 				continue
 			}
 			if vs := g.Variants(document.Tycoon, name); len(vs) > 0 {
-				out = append(out, variantCandidate(text, name, a, b, vs, ""))
+				out = addCandidate(out, variantCandidate(text, name, a, b, vs, ""))
 				skip = i + n
 				break
 			}
@@ -79,7 +79,7 @@ func personVariants(dst []document.Entity, s scanner, g *gazetteer.Gazetteer, ta
 				if id, ok := g.Resolve(document.Tycoon, short); ok {
 					if r, _ := g.Entity(id); r.Kind == "person" {
 						v := gazetteer.Variant{ID: r.ID, Name: r.Name, Alias: short, Exact: true}
-						out = append(out, variantCandidate(text, name, a, b, []gazetteer.Variant{v}, "middle name"))
+						out = addCandidate(out, variantCandidate(text, name, a, b, []gazetteer.Variant{v}, "middle name"))
 						skip = i + n
 						break
 					}
@@ -88,6 +88,19 @@ func personVariants(dst []document.Entity, s scanner, g *gazetteer.Gazetteer, ta
 		}
 	}
 	return out
+}
+
+// addCandidate appends e to out, or adds its mention to the entity out
+// already holds under e's ID: a name spelled the same way three times is
+// one entity with three mentions, as discovery makes it.
+func addCandidate(out []document.Entity, e document.Entity) []document.Entity {
+	for i := range out {
+		if out[i].ID == e.ID {
+			out[i].Mentions = append(out[i].Mentions, e.Mentions...)
+			return out
+		}
+	}
+	return append(out, e)
 }
 
 // spans are the mentions of some entities, for free.
