@@ -553,7 +553,8 @@ func (es *eventScanner) wordDate(i int) (dateExpr, bool) {
 			return dd, true
 		}
 		switch es.wordAt(i - 1) {
-		case "on", "last", "since", "until", "this":
+		case "on", "last", "since", "until", "this", "said":
+			// "said Tuesday", as wire copy writes it, dates the saying.
 			d.relative, d.weekday = "weekday", wd
 			return d, true
 		case "of":
@@ -2049,6 +2050,14 @@ func (es *eventScanner) prose(published string) []document.Event {
 			}
 		case "by", "until", "till":
 			continue // deadlines and states ("by 25 August")
+		case "old":
+			continue // an age: "24 years old this year"
+		case "born":
+			continue // "born 4 July 1991" dates a person
+		case "on", "in":
+			if es.wordAt(d.first-2) == "born" {
+				continue // "he was born on 4 July 1991"
+			}
 		}
 		line := es.lineOf(d.first)
 		if _, meta := metadataLine(line); meta || headingLine(line) {

@@ -48,6 +48,8 @@ func TestEventDates(t *testing.T) {
 		{"counts of days, weeks and months later", "Police raided the site on March 3, 2025. Two days later, they arrested the owner. A week later, 40 left. The following month, a court jailed him. Two years later he was freed.", "2027-06-01",
 			[]ev{{"2025-03-03", "day", ""}, {"2025-03-05", "day", ""}, {"2025-03-12", "day", ""}, {"2025-04", "month", ""}, {"2027", "year", ""}}},
 		{"later without a count or of a state is no date", "The trade took off in mid-2021. Three years later, the industry is everywhere. Days later, it closed.", "", []ev{{"2021", "year", ""}}},
+		{"ages and births are no events", "He is 24 years old this year. His boss was born on 4 July 1991, and his partner born 3 May 1988.", "2025-11-20", nil},
+		{"a weekday after said", "The ministry said Tuesday that 40 workers were freed.", "2025-11-20", []ev{{"2025-11-18", "day", ""}}},
 		{"Chinese part of a month", "英美于10月中宣布制裁，警方3月底再次行动。", "2025-10-24", []ev{{"2025-10", "month", ""}, {"2025-03", "month", ""}}},
 		{"Chinese with spaces", "江西警方自 2025 年 12 月 1 日起執行任務，12 月 3 日完成。", "", []ev{{"2025-12-01", "day", ""}, {"2025-12-03", "day", ""}}},
 		{"Chinese plan", "移民局預定於4月13日遣返這批疑犯，警方3月30日已將他們集中。", "2025-04-10", []ev{{"2025-04-13", "day", ""}, {"2025-03-30", "day", ""}}},
