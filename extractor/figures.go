@@ -86,6 +86,12 @@ func figuresIn(s scanner) []document.Figure {
 			}
 		case tWord:
 			if !toks[i].has(fHyphen | fHan) {
+				if toks[i].has(fDigit) {
+					if next := fs.number(i); next > i { // "VND200", "$12m": an amount in one word
+						i = next
+					}
+					continue
+				}
 				if !shape.has(text[toks[i].start:toks[i].end]) {
 					continue // most words: wordNumber's first test, without a call
 				}
@@ -326,15 +332,25 @@ func (fs *figureScanner) number(i int) int {
 	s := fs.tok(i)
 	var v, hi float64 // hi: the upper end of "300-400"
 	var ok bool
-	if fs.toks[i].kind == tNum {
+	code, scale := "", 0.0 // of an amount in one word, "VND200", "12m"
+	switch {
+	case fs.toks[i].kind == tNum:
 		v, ok = parseNumber(s)
-	} else {
+	case fs.toks[i].has(fHyphen):
 		v, hi, ok = parseRange(s)
+	default:
+		var num string
+		if code, num, scale = fs.gluedAmount(s); num != "" {
+			v, ok = parseNumber(num)
+		}
 	}
 	if !ok {
 		return i
 	}
 	p := phrase{first: i, last: i, value: v}
+	if code != "" {
+		p.money, p.currency = true, code
+	}
 	// Attached to something that makes it an identifier, a time or a ratio;
 	// a glued range ("13,700-68,800") is read below.
 	if fs.attached(i) && !fs.gluedRange(i) {
@@ -352,6 +368,12 @@ func (fs *figureScanner) number(i int) int {
 		p.money, p.currency, p.first = true, code, i-1
 	} else if i > 0 && fs.toks[i-1].kind == tPunct && fs.lx.currencies.at(fs.tok(i-1)) {
 		return i
+	}
+	if scale > 0 {
+		if !p.money {
+			return i // "12m" alone is as likely metres
+		}
+		p.value *= scale
 	}
 	// Scale word: "12.5 billion".
 	if sc, ok := fs.lx.scales.getFold(fs.wordAt(i + 1)); ok && (p.money || len(fs.wordAt(i+1)) > 2) {
@@ -408,24 +430,13 @@ func (fs *figureScanner) number(i int) int {
 	// Percent: "78%", "95 percent", "95 per cent".
 	if fs.isPunct(p.last+1, "%") && !fs.toks[p.last+1].has(fSpace) {
 		p.percent, p.last, p.unit = true, p.last+1, "percent"
-	} else if w := fs.wordAt(p.last + 1); w == "percent" || w == "pct" {
+	} else if w := fs.wordAt(p.last + 1); w == "percent" || w == "pct" && fs.tok(p.last+1) != "PCT" {
 		p.percent, p.last, p.unit = true, p.last+1, "percent"
 	} else if w == "per" && fs.wordAt(p.last+2) == "cent" {
 		p.percent, p.last, p.unit = true, p.last+2, "percent"
 	}
-	// Currency after: "5 million dollars", "20 USD", "10 billion yuan".
-	if !p.percent {
-		w := fs.wordAt(p.last + 1)
-		switch {
-		case w == "usd" || w == "dollars" && !p.money:
-			p.money, p.last = true, p.last+1
-		case w == "us" && fs.wordAt(p.last+2) == "dollars":
-			p.money, p.last = true, p.last+2
-		case fs.lx.currencyCodes.at(w) != "" && !p.money:
-			p.money, p.currency, p.last = true, fs.lx.currencyCodes.at(w), p.last+1
-		case fs.lx.currencies.at(w):
-			return p.last
-		}
+	if !p.percent && !fs.currencyAfter(&p) {
+		return p.last
 	}
 	return fs.finish(p)
 }
@@ -500,6 +511,43 @@ func (fs *figureScanner) attached(i int) bool {
 	return false
 }
 
+// gluedAmount reads an amount written as one word: a currency's code
+// before its digits ("VND200", "VNĐ25", "KHR4000") or a scale after them
+// ("12m", "4.5bn", as "$12m" and "US$4.5bn" are printed). It returns the
+// currency (ISO code, or ""), the digits, and the scale (0 for none); no
+// digits where s is not such a word ("K99", "14th").
+func (fs *figureScanner) gluedAmount(s string) (code, num string, scale float64) {
+	rest := s
+	if strings.HasPrefix(rest, "VNĐ") {
+		code, rest = "VND", rest[len("VNĐ"):]
+	} else if len(rest) > 3 && isUpperASCII(rest[0]) && isUpperASCII(rest[1]) && isUpperASCII(rest[2]) {
+		if code = fs.lx.currencyCodes.at(strings.ToLower(rest[:3])); code == "" {
+			return "", "", 0
+		}
+		rest = rest[3:]
+	}
+	n := 0
+	for n < len(rest) && (isDigit(rest[n]) || n > 0 && (rest[n] == '.' || rest[n] == ',') && n+1 < len(rest) && isDigit(rest[n+1])) {
+		n++
+	}
+	if n == 0 || !isDigit(rest[0]) {
+		return "", "", 0
+	}
+	if n < len(rest) {
+		sc, ok := fs.lx.scales.getFold(rest[n:])
+		if !ok {
+			return "", "", 0
+		}
+		scale = sc
+	}
+	if code == "" && scale == 0 {
+		return "", "", 0
+	}
+	return code, rest[:n], scale
+}
+
+func isUpperASCII(c byte) bool { return 'A' <= c && c <= 'Z' }
+
 // gluedRange reports "13,700-68,800": a number, a dash and a number with
 // no spaces between them.
 func (fs *figureScanner) gluedRange(i int) bool {
@@ -572,6 +620,9 @@ func (fs *figureScanner) currencyBefore(i int) string {
 	case tPunct:
 		return fs.lx.currencyCodes.at(s)
 	case tWord:
+		if s == "VNĐ" {
+			return "VND" // Vietnam's press writes the đồng's Đ
+		}
 		if len(s) == 3 && s != "USD" && 'A' <= s[0] && s[0] <= 'Z' && 'A' <= s[1] && s[1] <= 'Z' && 'A' <= s[2] && s[2] <= 'Z' {
 			return fs.lx.currencyCodes.at(fs.lowerTok(i - 1))
 		}
@@ -694,7 +745,28 @@ func (fs *figureScanner) wordNumber(i int) int {
 	if fs.isMonth(p.last+1) || fs.isMonth(i-1) {
 		return i
 	}
+	if !fs.currencyAfter(&p) {
+		return p.last
+	}
 	return fs.finish(p)
+}
+
+// currencyAfter reads a currency written after the number of p: "5
+// million dollars", "20 USD", "10 billion yuan", "ten thousand dollars".
+// It reports false where a currency that is kept as no figure follows.
+func (fs *figureScanner) currencyAfter(p *phrase) bool {
+	w := fs.wordAt(p.last + 1)
+	switch {
+	case w == "usd" || w == "dollars" && !p.money:
+		p.money, p.last = true, p.last+1
+	case w == "us" && fs.wordAt(p.last+2) == "dollars":
+		p.money, p.last = true, p.last+2
+	case fs.lx.currencyCodes.at(w) != "" && !p.money:
+		p.money, p.currency, p.last = true, fs.lx.currencyCodes.at(w), p.last+1
+	case fs.lx.currencies.at(w):
+		return false
+	}
+	return true
 }
 
 // finish resolves the qualifier and the unit of a numeric phrase and records
@@ -2057,10 +2129,10 @@ func newLexicon() *lexicon {
 		soldiers guards ringleaders bosses scammers arrests woman women man person child
 		traffickers smugglers managers supervisors recruiters brokers accomplices fraudsters
 		kingpins masterminds executives criminals offenders fugitives inmates convicts gangsters
-		henchmen enforcers`)
+		henchmen enforcers thugs cleaners cooks drivers`)
 	addUnit("victims", "victims survivors")
 	addUnit("suspects", "suspects")
-	addUnit("sites", `sites locations areas buildings condominiums condos premises facilities venues
+	addUnit("sites", `sites locations spots areas buildings condominiums condos premises facilities venues
 		centers centres casinos hotels complexes hotspots properties`)
 	addUnit("compounds", "compounds")
 	addUnit("countries", "countries")
@@ -2112,7 +2184,7 @@ func newLexicon() *lexicon {
 		stranded different separate registered unregistered active known confirmed reported
 		estimated online scam scamming fraud fraudulent suspicious male female adult elderly
 		international domestic migrant overseas non-cambodian cambodian chinese vietnamese thai
-		human private military mainland mobile desktop such
+		human private military mainland mobile desktop such major minor large small big huge serious
 		indonesian filipino malaysian korean japanese taiwanese burmese lao laotian indian
 		african american european asian`)
 

@@ -89,7 +89,7 @@ var devset3Thresholds = map[string]float64{
 	"compounds": 0.8,
 	"tycoons":   0.85,
 	"provinces": 0.95,
-	"figures":   0.7,
+	"figures":   0.78,
 	"events":    0.8,
 }
 
