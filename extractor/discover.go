@@ -794,17 +794,15 @@ func personAppositive(text string, p int, conf float64) (found, bool) {
 
 // personBefore reads a name of two or three capitalised words that ends
 // at end ("Liu Zhengqi" of "Liu Zhengqi, chief executive of …"), within
-// the 60 bytes before it. The name is read again as personAfter reads
-// one, from the white space before it, so that the same words are
-// refused; a name at the very start of the text has none, and is left to
-// the other rules.
+// the 60 bytes before it and after white space, as personAfter reads one
+// (a name at the very start of the text is left to the other rules), and
+// refuses the same words.
 func personBefore(text string, end int, conf float64) (found, bool) {
 	a := capitalsBefore(text, max(0, end-60), end)
-	if a < 0 || a == 0 || spaceEnd(text[a-1:a]) == 0 {
+	if a <= 0 || spaceEnd(text[a-1:a]) == 0 {
 		return found{}, false
 	}
-	s, ok := personAfter(text, a-1, conf)
-	return s, ok && s.end == end
+	return personName(text, a, end, conf)
 }
 
 // capitalsBefore returns where the last two or three capitalised words
@@ -934,14 +932,19 @@ func personAfter(text string, p int, conf float64) (found, bool) {
 	if m == nil {
 		return found{}, false
 	}
-	start, end := p+m[2], p+m[3]
-	name := text[start:end]
+	return personName(text, p+m[2], p+m[3], conf)
+}
+
+// personName is the person named text[a:b], unless one of its words is a
+// title's, an office's or a firm's (notPerson, notName).
+func personName(text string, a, b int, conf float64) (found, bool) {
+	name := text[a:b]
 	for w := range strings.FieldsFuncSeq(name, func(r rune) bool { return r == ' ' || r == '-' }) {
 		if inLower(&notPerson, w) || inLower(&notName, w) {
 			return found{}, false
 		}
 	}
-	return found{typ: document.Tycoon, kind: "person", name: name, start: start, end: end, conf: conf}, true
+	return found{typ: document.Tycoon, kind: "person", name: name, start: a, end: b, conf: conf}, true
 }
 
 // firmAfter reads a company's name after p, where white space starts: a
