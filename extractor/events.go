@@ -518,13 +518,13 @@ func (es *eventScanner) wordDate(i int) (dateExpr, bool) {
 		// Anaphora: "the same day", "the following day", "that month".
 		switch prev := es.wordAt(i - 1); {
 		case prev == "same" && es.wordAt(i-2) == "the":
-			d.relative, d.first = "same-"+w, i-2
+			d.relative, d.first = anaphor(false, w), i-2
 			return d, true
 		case (prev == "following" || prev == "next") && es.wordAt(i-2) == "the":
-			d.relative, d.first = "next-"+w, i-2
+			d.relative, d.first = anaphor(true, w), i-2
 			return d, true
 		case prev == "that":
-			d.relative, d.first = "same-"+w, i-1
+			d.relative, d.first = anaphor(false, w), i-1
 			return d, true
 		}
 		if w == "day" {
@@ -620,6 +620,28 @@ func (es *eventScanner) hanDate(i int) (dateExpr, bool) {
 	return d, true
 }
 
+// anaphor names the date that "the same day" or, with next, "the
+// following month" tells, for a unit of day, month or year; a constant,
+// where building the name allocated it for every such date read.
+func anaphor(next bool, unit string) string {
+	switch unit {
+	case "day":
+		if next {
+			return "next-day"
+		}
+		return "same-day"
+	case "month":
+		if next {
+			return "next-month"
+		}
+		return "same-month"
+	}
+	if next {
+		return "next-year"
+	}
+	return "same-year"
+}
+
 // laterDate reads a count of days, weeks, months or years after the last
 // date stated, which ends at token i, "later": "two days later", "a week
 // later", "18 months later" (prose dates it from that date, relative
@@ -631,7 +653,7 @@ func (es *eventScanner) laterDate(i int) (dateExpr, bool) {
 	switch w := es.wordAt(i - 2); {
 	case w == "a" || w == "an" || w == "one":
 		n = 1
-	case es.toks[max(i-2, 0)].kind == tNum && i >= 2:
+	case i >= 2 && es.toks[i-2].kind == tNum:
 		n, _ = strconv.Atoi(es.tok(i - 2))
 	default:
 		if v, ok := es.lx.numberWords.get(w); ok && v == float64(int(v)) {
