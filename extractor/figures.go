@@ -517,16 +517,9 @@ func (fs *figureScanner) attached(i int) bool {
 // currency (ISO code, or ""), the digits, and the scale (0 for none); no
 // digits where s is not such a word ("K99", "14th").
 func (fs *figureScanner) gluedAmount(s string) (code, num string, scale float64) {
-	rest := s
-	if strings.HasPrefix(rest, "VNĐ") {
-		code, rest = "VND", rest[len("VNĐ"):]
-	} else if len(rest) > 3 && isUpperASCII(rest[0]) && isUpperASCII(rest[1]) && isUpperASCII(rest[2]) {
-		if code = fs.lx.currencyCodes.at(strings.ToLower(rest[:3])); code == "" {
-			return "", "", 0
-		}
-		rest = rest[3:]
-	}
-	n := 0
+	code, n := fs.codePrefix(s)
+	rest := s[n:]
+	n = 0
 	for n < len(rest) && (isDigit(rest[n]) || n > 0 && (rest[n] == '.' || rest[n] == ',') && n+1 < len(rest) && isDigit(rest[n+1])) {
 		n++
 	}
@@ -546,7 +539,29 @@ func (fs *figureScanner) gluedAmount(s string) (code, num string, scale float64)
 	return code, rest[:n], scale
 }
 
-func isUpperASCII(c byte) bool { return 'A' <= c && c <= 'Z' }
+// codePrefix returns the ISO code of the currency s starts with, written
+// as its code in capitals ("VND200", "KHR 4,000") or as Vietnam's press
+// writes the đồng ("VNĐ25"), and the code's length; "" and 0 where s
+// starts with none.
+func (fs *figureScanner) codePrefix(s string) (code string, n int) {
+	if strings.HasPrefix(s, "VNĐ") {
+		return "VND", len("VNĐ")
+	}
+	if len(s) < 3 {
+		return "", 0
+	}
+	var low [3]byte
+	for k := range low {
+		if c := s[k]; c < 'A' || c > 'Z' {
+			return "", 0
+		}
+		low[k] = s[k] | 0x20
+	}
+	if code = fs.lx.currencyCodes.at(string(low[:])); code == "" {
+		return "", 0
+	}
+	return code, 3
+}
 
 // gluedRange reports "13,700-68,800": a number, a dash and a number with
 // no spaces between them.
@@ -620,11 +635,8 @@ func (fs *figureScanner) currencyBefore(i int) string {
 	case tPunct:
 		return fs.lx.currencyCodes.at(s)
 	case tWord:
-		if s == "VNĐ" {
-			return "VND" // Vietnam's press writes the đồng's Đ
-		}
-		if len(s) == 3 && s != "USD" && 'A' <= s[0] && s[0] <= 'Z' && 'A' <= s[1] && s[1] <= 'Z' && 'A' <= s[2] && s[2] <= 'Z' {
-			return fs.lx.currencyCodes.at(fs.lowerTok(i - 1))
+		if code, n := fs.codePrefix(s); n == len(s) && s != "USD" {
+			return code
 		}
 	}
 	return ""
