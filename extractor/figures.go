@@ -87,8 +87,13 @@ func figuresIn(s scanner) []document.Figure {
 		case tWord:
 			if !toks[i].has(fHyphen | fHan) {
 				if toks[i].has(fDigit) {
-					if next := fs.number(i); next > i { // "VND200", "$12m": an amount in one word
-						i = next
+					// "VND200", "$12m": an amount in one word. Most words
+					// with digits are names and ordinals ("K99", "14th"),
+					// which gluedAmount turns away before number's tests.
+					if _, num, _ := fs.gluedAmount(text[toks[i].start:toks[i].end]); num != "" {
+						if next := fs.number(i); next > i {
+							i = next
+						}
 					}
 					continue
 				}
@@ -635,8 +640,10 @@ func (fs *figureScanner) currencyBefore(i int) string {
 	case tPunct:
 		return fs.lx.currencyCodes.at(s)
 	case tWord:
-		if code, n := fs.codePrefix(s); n == len(s) && s != "USD" {
-			return code
+		if (len(s) == 3 || len(s) == len("VNĐ")) && s != "USD" {
+			if code, n := fs.codePrefix(s); n == len(s) {
+				return code
+			}
 		}
 	}
 	return ""
