@@ -1521,6 +1521,12 @@ func (a ymd) addDays(n int) ymd {
 	return ymd{t.Year(), int(t.Month()), t.Day()}
 }
 
+// addMonths is the month n months after a's month.
+func (a ymd) addMonths(n int) ymd {
+	t := time.Date(a.y, time.Month(a.m+n), 1, 0, 0, 0, 0, time.UTC)
+	return ymd{y: t.Year(), m: int(t.Month())}
+}
+
 func (a ymd) iso() string {
 	var buf [16]byte
 	return string(a.appendISO(buf[:0]))
@@ -2133,8 +2139,7 @@ func (es *eventScanner) prose(published string) []document.Event {
 			case "next-month", "later-months":
 				ok = ok && last.m > 0
 				if ok {
-					m := last.y*12 + last.m - 1 + max(d.later, 1)
-					date = ymd{y: m / 12, m: m%12 + 1}
+					date = last.addMonths(max(d.later, 1))
 				}
 			case "later-years":
 				date = ymd{y: last.y + d.later}
@@ -2221,8 +2226,7 @@ func (es *eventScanner) prose(published string) []document.Event {
 		case d.days > 0 && date.d > 0:
 			ev.Until = date.addDays(d.days).iso()
 		case d.months > 0 && date.d == 0 && date.m > 0:
-			t := time.Date(date.y, time.Month(date.m+d.months), 1, 0, 0, 0, 0, time.UTC)
-			ev.Until = ymd{y: t.Year(), m: int(t.Month())}.iso()
+			ev.Until = date.addMonths(d.months).iso()
 		}
 		if ev.Precision == document.Year {
 			yearSeen[date.y] = true
