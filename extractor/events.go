@@ -985,12 +985,7 @@ func hanYearIn(w string) (y, from, to int) {
 		if j >= 4 && isYearToken(w[j-4:j]) && (j == 4 || !isDigit(w[j-5])) {
 			y, _ = strconv.Atoi(w[j-4 : j])
 			to = j + len(nian)
-			for _, part := range [...]string{"初", "底", "末"} {
-				if strings.HasPrefix(w[to:], part) {
-					to += len(part)
-					break
-				}
-			}
+			to += len(hanPrefix(w, to, []string{"初", "底", "末"}))
 			return y, j - 4, to
 		}
 		k = j + len(nian)
