@@ -51,7 +51,7 @@ type dateExpr struct {
 	year, month, day int    // 0 when not given
 	days             int    // more days of a range of days ("12–14 April 2024": 2), dated at its first
 	months           int    // more months of a range of months ("August–September 2024": 1), dated at its first
-	relative         string // "this year", "last year", "last month", "this month", "yesterday", "today", "weekday", "last-month-name"
+	relative         string // "this year", "last year", "last month", "this month", "last week", "this week", "yesterday", "today", "weekday", "last-month-name"
 	prev             string
 	weekday          time.Weekday
 	vague            int
@@ -280,15 +280,15 @@ func isMonthLead(w string) bool {
 // alone, "the", "to" and "make" passed too: a third of the words.
 var plainDateLeads = [16]uint32{
 	3: 1 << ('d' - 'a'),                           // day
-	4: 1 << ('y' - 'a'),                           // year
+	4: 1<<('y'-'a') | 1<<('w'-'a'),                // year, week
 	5: 1<<('m'-'a') | 1<<('t'-'a') | 1<<('l'-'a'), // month, today, later
 	9: 1 << ('y' - 'a'),                           // yesterday
 }
 
 // dateLead is maybeDateWord's first test of word t, which rules out nearly
 // every word with one test on a bitmap: most words are plain lower case,
-// dates only as "day", "year", "month", "today", "yesterday" or "later"
-// ("two days later"), and a
+// dates only as "day", "year", "month", "week" ("last week"), "today",
+// "yesterday" or "later" ("two days later"), and a
 // capitalised word is one only as a month or a weekday, so their length
 // and first letter tell (a byte outside 'a'..'z' shifts its bit out). A
 // capitalised word had gone to maybeDateWord whatever its shape, and the
@@ -412,7 +412,7 @@ func (es *eventScanner) maybeDateWord(t *token) bool {
 	switch len(w) {
 	case 3, 4, 5, 9:
 		switch w {
-		case "day", "year", "month", "today", "yesterday", "later":
+		case "day", "year", "week", "month", "today", "yesterday", "later":
 			return true
 		}
 	}
@@ -514,6 +514,22 @@ func (es *eventScanner) wordDate(i int) (dateExpr, bool) {
 		return d, true
 	case "later":
 		return es.laterDate(i)
+	case "week":
+		// "last week", "earlier this week": the week before publication,
+		// or the week of it. Other weeks ("a week", "the week") are
+		// spans or need the day of a date the text gives.
+		switch prev := es.wordAt(i - 1); prev {
+		case "last", "this":
+			if es.wordAt(i-2) == "the" {
+				return d, false // "over the last week": a duration
+			}
+			d.relative, d.first = prev+" week", i-1
+			if prev == "this" && es.wordAt(i-2) == "earlier" {
+				d.first--
+			}
+			return d, true
+		}
+		return d, false
 	case "day", "month", "year":
 		// Anaphora: "the same day", "the following day", "that month".
 		switch prev := es.wordAt(i - 1); {
@@ -1769,6 +1785,27 @@ func resolve(d dateExpr, ref ymd, haveRef bool, published ymd, havePub bool) (ym
 			t = t.AddDate(0, 0, -back)
 		}
 		return ymd{t.Year(), int(t.Month()), t.Day()}, true
+	case "last week", "this week":
+		// The week is told by the publication date; the event is dated
+		// to the month that holds all of its days, or to the year.
+		if !havePub || published.d == 0 {
+			return ymd{}, false
+		}
+		// "this week": from its Monday to the publication date; "last
+		// week": the seven days before that Monday.
+		t := time.Date(published.y, time.Month(published.m), published.d, 0, 0, 0, 0, time.UTC)
+		monday := published.addDays(-((int(t.Weekday()) + 6) % 7))
+		first, end := monday, published
+		if d.relative == "last week" {
+			first, end = monday.addDays(-7), monday.addDays(-1)
+		}
+		switch {
+		case first.y == end.y && first.m == end.m:
+			return ymd{y: first.y, m: first.m}, true
+		case first.y == end.y:
+			return ymd{y: first.y}, true
+		}
+		return ymd{}, false
 	case "this year":
 		return ymd{y: ref.y}, haveRef
 	case "last year":
