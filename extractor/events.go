@@ -2115,8 +2115,8 @@ func (es *eventScanner) prose(published string) []document.Event {
 		case "born":
 			continue // "born 4 July 1991" dates a person
 		case "on", "in":
-			if es.wordAt(d.first-2) == "born" {
-				continue // "he was born on 4 July 1991"
+			if es.bornBefore(d.first - 2) {
+				continue // "he was born on 4 July 1991", "born in Fujian, China on July 4, 1991"
 			}
 		}
 		line := es.lineOf(d.first)
@@ -2317,6 +2317,21 @@ func (es *eventScanner) qualifyingClause(d dateExpr) bool {
 		return false
 	}
 	return es.isPunct(k-1, ",") || es.wordAt(k-1) == "was" && es.isPunct(k-3, ",") && (es.wordAt(k-2) == "which" || es.wordAt(k-2) == "that")
+}
+
+// bornBefore reports "born" at token j or before a place that follows it
+// ("born in Fujian, China on …"): the date after dates a person.
+func (es *eventScanner) bornBefore(j int) bool {
+	for stop := j - 8; j >= 0 && j > stop; j-- {
+		switch t := es.toks[j]; {
+		case es.wordAt(j) == "born":
+			return true
+		case t.kind == tWord && (t.has(fUpper) || es.wordAt(j) == "in"), es.isPunct(j, ","):
+		default:
+			return false
+		}
+	}
+	return false
 }
 
 // captionLine reports a photo caption ("Photo: …", "Pictured: …"). Its
