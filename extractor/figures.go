@@ -937,6 +937,12 @@ func (fs *figureScanner) unitAfter(p *phrase) bool {
 						return true
 					}
 				}
+				// "9,340 of the 10,119 people": the whole names its unit
+				// in a noun after it (not one it refers back to).
+				if w := (phrase{first: j, last: j, value: whole}); whole > p.value && fs.unitAfter(&w) && !w.percent && w.headEnd > fs.toks[j].end {
+					p.unit, p.subject, p.headEnd = w.unit, w.subject, w.headEnd
+					return true
+				}
 				return false
 			}
 		}

@@ -87,6 +87,8 @@ func TestFigures(t *testing.T) {
 		{"Among the detainees were 12 Koreans, 7 Bangladeshi and one Nepalese.", []fig{{12, "people", "exact"}, {7, "people", "exact"}, {1, "people", "exact"}}},
 		{"Officers questioned 30 foreigners, of whom 4 were suspects and 9 were trafficked victims.", []fig{{30, "people", "exact"}, {4, "suspects", "exact"}, {9, "victims", "exact"}}},
 		{"Police arrested 120 workers; 15 of the 120 were minors.", []fig{{120, "people", "exact"}, {15, "people", "exact"}}},
+		{"About 3,200 of the 4,500 workers held until May have gone home.", []fig{{3200, "people", "about"}, {4500, "people", "exact"}}},
+		{"Only 30 of the 90 were paid.", nil},
 		{"Detainees by nationality:\nVietnam: 48\nThailand: 19\n", []fig{{48, "people", "exact"}, {19, "people", "exact"}}},
 		{"Police held 90 foreigners of 15 nationalities. The largest groups by nationality were:\n\nLaos: 40\nChina: 12\n", []fig{{90, "people", "exact"}, {15, "nationalities", "exact"}, {40, "people", "exact"}, {12, "people", "exact"}}},
 		{"Officials freed 700 foreign workers. Around 260 were from Indonesia and a further 130 from Ethiopia.", []fig{{700, "people", "exact"}, {260, "people", "about"}, {130, "people", "exact"}}},
