@@ -342,7 +342,15 @@ func (fs *figureScanner) number(i int) int {
 	case fs.toks[i].kind == tNum:
 		v, ok = parseNumber(s)
 	case fs.toks[i].has(fHyphen):
-		v, hi, ok = parseRange(s)
+		if v, hi, ok = parseRange(s); !ok {
+			// "US$180-million": a scale joined by a hyphen, read as one
+			// glued to its number is ("$12m"), for money only.
+			if a, b, _ := strings.Cut(s, "-"); len(b) > 2 && numeric(a) {
+				if scale, ok = fs.lx.scales.getFold(b); ok {
+					v, ok = parseNumber(a)
+				}
+			}
+		}
 	default:
 		var num string
 		if code, num, scale = fs.gluedAmount(s); num != "" {

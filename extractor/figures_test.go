@@ -42,6 +42,7 @@ func TestFigures(t *testing.T) {
 		{"He tops a list of the top 10 fugitives wanted for fraud.", nil},
 		{"They laundered US$4.5m and $12m, and seized VNĐ25 million and KHR4000.", []fig{{4.5e6, "USD", "exact"}, {12e6, "USD", "exact"}, {25e6, "VND", "exact"}, {4000, "KHR", "exact"}}},
 		{"The tower is 12m tall; blocks K99 and A7 were sealed.", nil},
+		{"It was planned as a US$180-million office complex with a 3-million-strong workforce and 40-million plans.", []fig{{180e6, "USD", "exact"}}},
 		{"He demanded ten thousand dollars and five thousand baht.", []fig{{10000, "USD", "exact"}, {5000, "THB", "exact"}}},
 		{"About 20 PCT police joined; prices rose 5 pct.", []fig{{20, "people", "about"}, {5, "percent", "exact"}}},
 		{"Three security thugs and four Cambodian cleaners fled from five different spots.", []fig{{3, "people", "exact"}, {4, "people", "exact"}, {5, "sites", "exact"}}},
