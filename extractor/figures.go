@@ -1020,7 +1020,9 @@ func (fs *figureScanner) unitAfter(p *phrase) bool {
 		}
 		_, nextIsUnit := lx.units.get(fs.wordAt(j + 1))
 		nextIsUnit = nextIsUnit || j+1 < len(fs.toks) && fs.toks[j+1].kind == tWord && isDemonym(fs.tok(j+1))
-		if unknown < 2 && (lx.adjectives.at(w) || t.has(fUpper) || adjectiveLike(w) || nextIsUnit) {
+		// Two modifiers, or a third just before the noun: "about 200
+		// major online fraud cases".
+		if (unknown < 2 || unknown == 2 && nextIsUnit) && (lx.adjectives.at(w) || t.has(fUpper) || adjectiveLike(w) || nextIsUnit) {
 			unknown++
 			continue
 		}
