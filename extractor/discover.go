@@ -627,6 +627,9 @@ func compoundBefore(text string, p int, w string) (found, bool) {
 			return found{}, false
 		}
 	}
+	if landmarkBefore(text[max(0, start-60):start]) {
+		return found{}, false // "a building across from the Sokha Vegas Casino"
+	}
 	titleHead := unicode.IsUpper(rune(text[p]))
 	// Hotels and resorts are named only with a capitalised head ("X Hotel");
 	// "a Sihanoukville hotel" is a description.
@@ -655,6 +658,27 @@ func compoundBefore(text string, p int, w string) (found, bool) {
 		kind = "SEZ"
 	}
 	return found{typ: document.Compound, kind: kind, name: text[start:headEnd], start: start, end: headEnd, conf: conf}, true
+}
+
+// landmarkBefore reports a place named to locate another, which before
+// holds up to the name: "opposite", "next to", "across from", then maybe
+// "the" or a town's possessive ("across from Sihanoukville’s"). A site
+// named so is where a raid was not, and a casino given as a landmark is
+// no scam site of the report's; a known one is still tagged.
+func landmarkBefore(before string) bool {
+	s := strings.TrimRight(before, " ")
+	if k := strings.LastIndexByte(s, ' '); k >= 0 {
+		switch w := s[k+1:]; {
+		case w == "the", strings.HasSuffix(w, "’s") && nameWord(w), strings.HasSuffix(w, "'s") && nameWord(w):
+			s = strings.TrimRight(s[:k], " ")
+		}
+	}
+	for _, prep := range []string{"opposite", "next to", "across from", "across the street from", "beside", "behind", "in front of", "near", "close to"} {
+		if len(s) >= len(prep) && equalFoldASCII(s[len(s)-len(prep):], prep) && (len(s) == len(prep) || !isWordByte(s, len(s)-len(prep)-1)) {
+			return true
+		}
+	}
+	return false
 }
 
 // asciiWordEnd reports whether text has the lower-case word w at p, in

@@ -59,6 +59,8 @@ func TestDiscovery(t *testing.T) {
 		{"two heads stay together", "police froze assets linked to the Lanxin Resort Casino near the border",
 			[]string{"compound:Lanxin Resort Casino"}},
 		{"another pair of heads", "staff of the Hailong Hotel Casino were questioned", []string{"compound:Hailong Hotel Casino"}},
+		{"a landmark is no site", "Police raided a building across from Kampot’s Moon River Casino, a shop next to the Blue Lotus Hotel and the Jade Crown casino.",
+			[]string{"compound:Jade Crown casino"}},
 		{"role in a named firm", "Police held Zhou Tianming, chief executive of the Bright Harbour Group, at dawn.", []string{"tycoon:Zhou Tianming"}},
 		{"role in a firm, other words", "They met Chea Sovann, founder of Mekong Star Holdings.", []string{"tycoon:Chea Sovann"}},
 		{"role in an office is not a tycoon", "They met Chea Sovann, chairman of the National Committee.", nil},
