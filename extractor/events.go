@@ -800,20 +800,38 @@ func (es *eventScanner) hanYear(i int) bool {
 
 // hanSince reports whether d, a date written in Chinese (its token or
 // the next holds Han characters: the caller tests it), opens a period
-// that runs to the time of writing: 自 (or 从) before it and 以来 after it
-// in its sentence, which ends before token to.
+// that runs to the time of writing: 起 right after it, or 自 (or 从)
+// before it and 以来 after it in its sentence, which ends before token to.
 func (es *eventScanner) hanSince(d dateExpr, to int) bool {
 	start := es.toks[d.first].start
 	if d.inToken {
 		_, from, _, _ := hanDateIn(es.tok(d.first))
 		start += from
 	}
+	// "今年1月中旬起，…", "从今年2月起高调展开打击": a date that 起 follows
+	// (past a part of the month) opens a period, as "since" does, with
+	// 自 or 从 before it or not; 起诉 (charged), 起获 (seized) and the
+	// like are verbs.
+	end := es.toks[d.last].end
+	if d.inToken {
+		_, _, to, _ := hanDateIn(es.tok(d.first))
+		end = es.toks[d.first].start + to
+	}
+	after := strings.TrimPrefix(es.text[end:], " ")
+	for _, part := range []string{"中旬", "上旬", "下旬", "初", "底", "末", "中"} {
+		if strings.HasPrefix(after, part) {
+			after = after[len(part):]
+			break
+		}
+	}
+	if rest, ok := strings.CutPrefix(after, "起"); ok && !hasAnyPrefix(rest, "诉", "訴", "获", "獲", "飞", "飛", "火", "义", "義", "草", "航") {
+		return true
+	}
 	before := strings.TrimSuffix(es.text[:start], " ")
 	if !hasAnySuffix(before, "自", "从", "從") {
 		return false
 	}
-	after := es.text[start:es.toks[to-1].end]
-	return containsAny(after, "以来", "以來")
+	return containsAny(es.text[start:es.toks[to-1].end], "以来", "以來")
 }
 
 // hanPart reads the part of a month written after it: 初 or 上旬 the
