@@ -325,9 +325,9 @@ func orOne(n float64) float64 {
 }
 
 // hanLeadScale reports whether a scale word r at text[p:end] may start a
-// number: 十, 廿 and 卅, and 百, 千 and 万 when 余 or 多 follows
-// ("千余人"), unless a word of vagueness comes before ("数十亿",
-// "数千余人").
+// number: 十, 廿 and 卅; 百, 千 and 万 when 余 or 多 follows ("千余人");
+// and 百 and 千 before a second scale word after a qualifier ("逾百億");
+// unless a word of vagueness comes before ("数十亿", "数千余人").
 func hanLeadScale(text string, p, end int, r rune) bool {
 	before, _ := utf8.DecodeLastRuneInString(text[:p])
 	if strings.ContainsRune("数數上成几幾", before) || hasAnySuffix(text[:p], "数以", "數以") {
@@ -336,6 +336,14 @@ func hanLeadScale(text string, p, end int, r rune) bool {
 	switch r {
 	case '十', '廿', '卅':
 		return true
+	}
+	if q, _ := hanQualifierBefore(text, p); q != "" && (r == '百' || r == '千') {
+		// "逾百億美元", "近千万元": a qualifier and a second scale
+		// word make the round amount a figure.
+		next, _ := utf8.DecodeRuneInString(text[end:])
+		if strings.ContainsRune("万萬亿億", next) {
+			return true
+		}
 	}
 	return hanPrefix(text, end, hanMore) != ""
 }
