@@ -131,6 +131,12 @@ func (fs *figureScanner) hanFigure(p int) (document.Figure, int, bool) {
 				f.Unit = u
 			}
 		}
+		if f.Unit == "" && counter == "" {
+			// "新台幣1.2兆": a currency named before, and no 元 after.
+			if c, from := hanCurrencyBefore(text, f.Start); c != "" {
+				f.Unit, curFrom = c, from
+			}
+		}
 		if f.Unit == "" || text[p:numEnd] == "一" {
 			// "一名男子", "一处园区": 一 alone is the article "a" as
 			// often as it is a count of one; "1名" is a count.
