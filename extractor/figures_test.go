@@ -111,6 +111,7 @@ func TestFigures(t *testing.T) {
 		{"當局共搗破 14 個詐騙據點，拘捕 162 名外國疑犯，包括 50 名中國人、36 名印度人及21 越南人。", []fig{{14, "sites", "exact"}, {162, "suspects", "exact"}, {50, "suspects", "exact"}, {36, "suspects", "exact"}, {21, "suspects", "exact"}}},
 		{"去年至今，专案组查处了五千余名涉诈人员，来自23个国家。", []fig{{5000, "people", "more than"}, {23, "countries", "exact"}}},
 		{"至少两百人被困在3座园区内，近三十名受害者已获救。", []fig{{200, "people", "at least"}, {3, "compounds", "exact"}, {30, "victims", "nearly"}}},
+		{"九个人被捕，八个保安逃走，3个人账户被冻结。", []fig{{9, "people", "exact"}, {8, "people", "exact"}}},
 		{"損失約新台幣1.2兆，另有港幣 300 萬。", []fig{{1.2e12, "TWD", "about"}, {3e6, "HKD", "exact"}}},
 		{"集团诈骗逾百億美元，洗钱近千万元；数百亿元、百亿级平台和百万富翁不算。", []fig{{1e10, "USD", "more than"}, {1e7, "CNY", "nearly"}}},
 		{"据估计有3000至4000人仍在园区工作，占总数的30%。", []fig{{4000, "people", "range"}, {30, "percent", "exact"}}},

@@ -543,6 +543,9 @@ func hanCurrencyBefore(text string, p int) (string, int) {
 	return "", -1
 }
 
+// hanPersonNouns are people counted with 个 ("八个保安").
+var hanPersonNouns = []string{"保安", "工人", "员工", "員工", "男子", "女子", "孩子", "青年", "外国人", "外國人", "中国人", "中國人"}
+
 // hanCounters are the measure words between a number and its noun.
 var hanCounters = []string{"名", "位", "人", "个", "個", "座", "处", "處", "家", "间", "間", "起", "宗", "件", "部", "台", "支", "本", "次", "国", "國"}
 
@@ -646,6 +649,13 @@ func hanUnitEnd(counter, noun, number string) (unit string, end int) {
 			return "cases", end
 		case has("平台", "网站", "網站"):
 			return "platforms", end
+		case noun == "人":
+			// "九个人": people counted with the common counter; 人 must
+			// stand alone, as "个人账户" is personal.
+			return "people", len(noun)
+		}
+		if w := hanPrefix(noun, 0, hanPersonNouns); w != "" {
+			return "people", len(w) // "八个保安"
 		}
 	case "起", "宗", "件":
 		if has("案") {
