@@ -383,8 +383,8 @@ func (fs *figureScanner) number(i int) int {
 		return i
 	}
 	if scale > 0 {
-		if !p.money {
-			return i // "12m" alone is as likely metres
+		if !p.money && fs.lx.currencyCodes.at(fs.wordAt(i+1)) == "" {
+			return i // "12m" alone is as likely metres; "50m won" is money
 		}
 		p.value *= scale
 	}
@@ -559,6 +559,15 @@ func (fs *figureScanner) gluedAmount(s string) (code, num string, scale float64)
 func (fs *figureScanner) codePrefix(s string) (code string, n int) {
 	if strings.HasPrefix(s, "VNĐ") {
 		return "VND", len("VNĐ")
+	}
+	// The Philippine press writes the peso "P" ("P60,000") and Malaysia's
+	// the ringgit "RM" ("RM500"); a "P" before a number without a comma
+	// is as often a label ("P2").
+	if len(s) > 2 && s[0] == 'P' && isDigit(s[1]) && strings.IndexByte(s, ',') > 0 {
+		return "PHP", 1
+	}
+	if len(s) > 2 && s[0] == 'R' && s[1] == 'M' && isDigit(s[2]) {
+		return "MYR", 2
 	}
 	if len(s) < 3 {
 		return "", 0
@@ -788,7 +797,8 @@ func (fs *figureScanner) currencyAfter(p *phrase) bool {
 		p.money, p.last = true, p.last+1
 	case w == "us" && fs.wordAt(p.last+2) == "dollars":
 		p.money, p.last = true, p.last+2
-	case fs.lx.currencyCodes.at(w) != "" && !p.money:
+	case fs.lx.currencyCodes.at(w) != "" && !p.money && (w != "won" || p.value >= 1000):
+		// "won" is the verb after a small number ("the 12 won").
 		p.money, p.currency, p.last = true, fs.lx.currencyCodes.at(w), p.last+1
 	case fs.lx.currencies.at(w):
 		return false
@@ -1706,6 +1716,24 @@ func alnumAt(text string, i int) bool {
 	return r != utf8.RuneError && (unicode.IsLetter(r) || unicode.IsDigit(r))
 }
 
+// codeThenDigits reports one to three capitals and then digits: the
+// start of an amount glued to its currency ("P60", "VND200").
+func codeThenDigits(w string) bool {
+	k := 0
+	for k < len(w) && k < 3 && 'A' <= w[k] && w[k] <= 'Z' {
+		k++
+	}
+	if k == 0 || k == len(w) {
+		return false
+	}
+	for ; k < len(w); k++ {
+		if !isDigit(w[k]) {
+			return false
+		}
+	}
+	return true
+}
+
 // scanWord reads a word or number token starting at an alphanumeric rune.
 // Hyphens and apostrophes join when letters or digits follow them
 // ("one-third", "Cambodia’s"); "," and "." join only between digits of a
@@ -1742,9 +1770,10 @@ func scanWord(text string, i int) token {
 				}
 				allNum = false
 				i++
-			case (c == ',' || c == '.') && (allNum || fl&fHan != 0) && i > start && isDigit(text[i-1]) && i+1 < len(text) && isDigit(text[i+1]):
+			case (c == ',' || c == '.') && i > start && isDigit(text[i-1]) && i+1 < len(text) && isDigit(text[i+1]) && (allNum || fl&fHan != 0 || codeThenDigits(text[start:i])):
 				// "1.5" in "约1.5亿美元" too: Chinese sets a number
-				// inside its word.
+				// inside its word; and an amount glued to its
+				// currency's code, "P60,000", "VND200,000".
 				i++
 			case (c == '-' || c == '\'') && i > start && alnumAt(text, i+1):
 				if c == '-' && allNum && isDigit(text[i+1]) {
@@ -2261,6 +2290,14 @@ func newLexicon() *lexicon {
 		"kyat": "MMK", "kyats": "MMK", "mmk": "MMK",
 		"dong": "VND", "vnd": "VND", "₫": "VND",
 		"usd": "USD", "dollars": "USD",
+		// Where victims and money come from: Korea, Japan, Malaysia,
+		// India, Europe and Britain ("pounds" also weigh, so only £).
+		"won": "KRW", "krw": "KRW", "₩": "KRW",
+		"yen": "JPY", "jpy": "JPY",
+		"ringgit": "MYR", "myr": "MYR",
+		"rupee": "INR", "rupees": "INR", "inr": "INR", "₹": "INR",
+		"euro": "EUR", "euros": "EUR", "eur": "EUR", "€": "EUR",
+		"£": "GBP", "gbp": "GBP",
 	}
 
 	for i, w := range strings.Fields("january february march april may june july august september october november december") {
