@@ -177,9 +177,10 @@ var triggers = [...]struct {
 	{" by", ruleOwner, false},
 	{"compound", ruleAppositive, false}, {"casino", ruleAppositive, false}, {"scam center", ruleAppositive, false},
 	{"scam centre", ruleAppositive, false}, {"scam park", ruleAppositive, false},
-	// People by their role in a named firm: "X, chief executive of the Y Group".
-	{", chief executive of", ruleRole, false}, {", chairman of", ruleRole, false}, {", founder of", ruleRole, false},
-	{", owner of", ruleRole, false}, {", boss of", ruleRole, false}, {", president of", ruleRole, false},
+	// People by their role in a named firm: "X, chief executive of the Y
+	// Group", "X, the top boss of Y Corp.".
+	{"chief executive of", ruleRole, false}, {"chairman of", ruleRole, false}, {"founder of", ruleRole, false},
+	{"owner of", ruleRole, false}, {"boss of", ruleRole, false}, {"president of", ruleRole, false},
 }
 
 // hanWord is the trigger findTriggers lists at a word holding a Chinese
@@ -348,14 +349,17 @@ func discover(text string, toks []token, known []document.Entity, g *gazetteer.G
 			}
 		case ruleRole:
 			// "Liu Zhengqi, chief executive of the Fully Light Group": the
-			// firm must be named, so officials ("chairman of the committee")
-			// are left out.
+			// firm must be named, or be a known site ("Zhang Jie, the
+			// president of Lucky South 99"), so officials ("chairman of
+			// the committee") are left out.
 			end := p + len(w)
-			if !firmRE.MatchString(text[end:min(len(text), end+80)]) {
+			if !firmRE.MatchString(text[end:min(len(text), end+80)]) && !knownSiteAt(known, text, end) {
 				continue
 			}
-			if s, ok := personBefore(text, p, confOwnedBy); ok {
-				add(s)
+			if comma, ok := roleComma(text, p); ok {
+				if s, ok := personBefore(text, comma, confOwnedBy); ok {
+					add(s)
+				}
 			}
 		case ruleAppositive:
 			// "Clark Sun Valley Hub, a compound".
@@ -899,6 +903,41 @@ func articleBefore(text string, lo, p, n int, modifier func(w string) bool) (com
 		p = ws
 	}
 	return 0, false
+}
+
+// roleComma finds the comma that sets off a role starting at p from the
+// name before it: ", chief executive of", ", co-founder of", ", the top
+// boss of", ", its former owner of".
+func roleComma(text string, p int) (int, bool) {
+	for p > 0 && text[p-1] == '-' { // "co-founder", "ex-boss"
+		p = runStart(text, max(0, p-8), p-1)
+	}
+	if p >= 2 && text[p-2:p] == ", " {
+		return p - 2, true
+	}
+	return articleBefore(text, max(0, p-40), p, 2, func(w string) bool {
+		return roleModifiers.at(w) || w == "top" || w == "then" || w == "chief"
+	})
+}
+
+// knownSiteAt reports a known compound named at text[p:], after a space
+// and maybe "the".
+func knownSiteAt(known []document.Entity, text string, p int) bool {
+	p += spaceEnd(text[p:])
+	if rest, ok := strings.CutPrefix(text[p:], "the "); ok {
+		p = len(text) - len(rest)
+	}
+	for _, e := range known {
+		if e.Type != document.Compound {
+			continue
+		}
+		for _, m := range e.Mentions {
+			if m.Start == p {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // lowerWord reports whether w is written in lower-case ASCII letters and
