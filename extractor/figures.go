@@ -2199,7 +2199,7 @@ func newLexicon() *lexicon {
 	addUnit("sites", `sites locations spots areas buildings condominiums condos premises facilities venues
 		centers centres casinos hotels complexes hotspots properties`)
 	addUnit("compounds", "compounds")
-	addUnit("countries", "countries")
+	addUnit("countries", "countries nations")
 	addUnit("nationalities", "nationalities")
 	addUnit("provinces", "provinces")
 	addUnit("complaints", "complaints")
