@@ -479,7 +479,7 @@ func (es *eventScanner) wordDate(i int) (dateExpr, bool) {
 			}
 			if y := es.yearAt(k); y > 0 {
 				d.year, d.last = y, k
-			} else {
+			} else if !es.yearTold(&d, j+1) {
 				d.yearMissing = true
 			}
 			d.noSuchDayCheck()
@@ -498,6 +498,9 @@ func (es *eventScanner) wordDate(i int) (dateExpr, bool) {
 		lead := es.wordAt(i - 1)
 		if !isMonthLead(lead) && !(lead == "" && es.wordAt(i-2) == "mid") {
 			return d, false
+		}
+		if es.yearTold(&d, j) {
+			return d, true
 		}
 		d.yearMissing = true
 		switch lead {
@@ -634,6 +637,27 @@ func (es *eventScanner) hanDate(i int) (dateExpr, bool) {
 	// A date the text plans: "移民總局則預定於4月13日把…嫌犯遣返".
 	d.ahead = d.yearMissing && containsAny(before, "預定", "预定", "将于", "將於", "将在", "將在", "计划于", "計劃於", "计划在", "計劃在", "拟于", "擬於", "即将", "即將", "预计", "預計")
 	return d, true
+}
+
+// yearTold reads "this year" or "last year" at token k, after a month
+// (and day) without a year: "in August this year", "on March 5 last
+// year" are one date, whose year is told as "今年10月" tells it. Read
+// apart, the month took the reference's year, wrong for "last year", and
+// the year was a second event.
+func (es *eventScanner) yearTold(d *dateExpr, k int) bool {
+	if es.wordAt(k+1) != "year" {
+		return false
+	}
+	switch es.wordAt(k) {
+	case "this":
+		d.relative = "this-year-month"
+	case "last":
+		d.relative = "last-year-month"
+	default:
+		return false
+	}
+	d.last = k + 1
+	return true
 }
 
 // anaphor names the date that "the same day" or, with next, "the
@@ -2122,8 +2146,8 @@ func (es *eventScanner) prose(published string) []document.Event {
 			// "the crackdown of mid-2025", "the end of that month": a
 			// period named as a noun, not the time of a happening; a day
 			// is one ("the night of 12 March", "the early hours of
-			// Sunday").
-			if d.day == 0 && d.relative != "weekday" {
+			// Sunday"), but not the day of a tally ("as of June 5").
+			if d.day == 0 && d.relative != "weekday" || es.wordAt(d.first-2) == "as" {
 				continue
 			}
 		case "by", "until", "till":

@@ -50,6 +50,8 @@ func TestEventDates(t *testing.T) {
 			[]ev{{"2025-03-03", "day", ""}, {"2025-03-05", "day", ""}, {"2025-03-12", "day", ""}, {"2025-04", "month", ""}, {"2027", "year", ""}}},
 		{"later without a count or of a state is no date", "The trade took off in mid-2021. Three years later, the industry is everywhere. Days later, it closed.", "", []ev{{"2021", "year", ""}}},
 		{"ages and births are no events", "He is 24 years old this year. His boss was born on 4 July 1991, and his partner born 3 May 1988. Their aide was born in Kandal, Cambodia on 2 June 1990.", "2025-11-20", nil},
+		{"a month of this year or last year is one date", "Police raided the site in August this year. The boss fled on March 5 last year.", "2024-10-01", []ev{{"2024-08", "month", ""}, {"2023-03-05", "day", ""}}},
+		{"the day of a tally is no event", "As of June 5, 2024, 300 people had been freed; cases rose as of August this year.", "2024-10-01", nil},
 		{"last week and this week", "Police raided the tower last week. Earlier this week, 40 workers walked out.", "2025-10-28", []ev{{"2025-10", "month", ""}, {"2025-10", "month", ""}}},
 		{"a week across two months is dated to its year", "Police raided the tower last week. Earlier this week, 40 workers walked out.", "2025-10-01", []ev{{"2025-09", "month", ""}, {"2025", "year", ""}}},
 		{"a week as a span, or without a publication date, is no date", "Over the last week, raids went on. A week of raids followed.\n\nThey left last week.", "", nil},
