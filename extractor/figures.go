@@ -1052,8 +1052,7 @@ func (fs *figureScanner) unitAfter(p *phrase) bool {
 			p.unit = fs.previousPersonUnit(p.first)
 		}
 		if p.unit == "people" {
-			next := fs.wordAt(head + 1)
-			if victimHint || next == "trafficked" {
+			if victimHint || fs.traffickedAfter(head) {
 				p.unit = "victims"
 			} else if u := fs.inheritedUnit(p.first); u != "" {
 				p.unit = u
@@ -1259,6 +1258,21 @@ func (fs *figureScanner) previousPersonUnit(i int) string {
 		}
 	}
 	return "people"
+}
+
+// traffickedAfter reports "trafficked" in the clause after the counted
+// noun at head, within five words: "215 people trafficked into",
+// "215 people thought to have been trafficked".
+func (fs *figureScanner) traffickedAfter(head int) bool {
+	for k := head + 1; k <= head+6 && k < len(fs.toks) && fs.toks[k].kind == tWord; k++ {
+		switch fs.wordAt(k) {
+		case "trafficked":
+			return true
+		case "not", "never", "none":
+			return false // "12 workers who were not trafficked"
+		}
+	}
+	return false
 }
 
 // inheritedUnit applies to persons counted as part of an earlier total:
