@@ -353,13 +353,12 @@ func discover(text string, toks []token, known []document.Entity, g *gazetteer.G
 			// president of Lucky South 99"), so officials ("chairman of
 			// the committee") are left out.
 			end := p + len(w)
-			if !firmRE.MatchString(text[end:min(len(text), end+80)]) && !knownSiteAt(known, text, end) {
+			comma, ok := roleComma(text, p)
+			if !ok || !firmRE.MatchString(text[end:min(len(text), end+80)]) && !knownSiteAt(known, text, end) {
 				continue
 			}
-			if comma, ok := roleComma(text, p); ok {
-				if s, ok := personBefore(text, comma, confOwnedBy); ok {
-					add(s)
-				}
+			if s, ok := personBefore(text, comma, confOwnedBy); ok {
+				add(s)
 			}
 		case ruleAppositive:
 			// "Clark Sun Valley Hub, a compound".
@@ -631,9 +630,6 @@ func compoundBefore(text string, p int, w string) (found, bool) {
 			return found{}, false
 		}
 	}
-	if landmarkBefore(text[max(0, start-60):start]) {
-		return found{}, false // "a building across from the Sokha Vegas Casino"
-	}
 	titleHead := unicode.IsUpper(rune(text[p]))
 	// Hotels and resorts are named only with a capitalised head ("X Hotel");
 	// "a Sihanoukville hotel" is a description.
@@ -657,6 +653,9 @@ func compoundBefore(text string, p int, w string) (found, bool) {
 			}
 		}
 	}
+	if landmarkBefore(text[max(0, start-60):start]) {
+		return found{}, false // "a building across from the Sokha Vegas Casino"
+	}
 	kind := w
 	if w == "special economic zone" || w == "sez" {
 		kind = "SEZ"
@@ -670,19 +669,36 @@ func compoundBefore(text string, p int, w string) (found, bool) {
 // named so is where a raid was not, and a casino given as a landmark is
 // no scam site of the report's; a known one is still tagged.
 func landmarkBefore(before string) bool {
-	s := strings.TrimRight(before, " ")
-	if k := strings.LastIndexByte(s, ' '); k >= 0 {
-		switch w := s[k+1:]; {
-		case w == "the", strings.HasSuffix(w, "’s") && nameWord(w), strings.HasSuffix(w, "'s") && nameWord(w):
-			s = strings.TrimRight(s[:k], " ")
-		}
+	s, w := lastWord(before)
+	if w == "the" || (strings.HasSuffix(w, "’s") || strings.HasSuffix(w, "'s")) && nameWord(w) {
+		s, w = lastWord(s)
 	}
-	for _, prep := range []string{"opposite", "next to", "across from", "across the street from", "beside", "behind", "in front of", "near", "close to"} {
-		if len(s) >= len(prep) && equalFoldASCII(s[len(s)-len(prep):], prep) && (len(s) == len(prep) || !isWordByte(s, len(s)-len(prep)-1)) {
-			return true
-		}
+	switch {
+	case equalFoldASCII(w, "opposite"), equalFoldASCII(w, "beside"), equalFoldASCII(w, "behind"), equalFoldASCII(w, "near"):
+		return true
+	case equalFoldASCII(w, "to"): // "next to", "close to"
+		_, w = lastWord(s)
+		return equalFoldASCII(w, "next") || equalFoldASCII(w, "close")
+	case equalFoldASCII(w, "from"): // "across from"
+		_, w = lastWord(s)
+		return equalFoldASCII(w, "across")
+	case equalFoldASCII(w, "of"): // "in front of"
+		s, w = lastWord(s)
+		_, in := lastWord(s)
+		return equalFoldASCII(w, "front") && equalFoldASCII(in, "in")
 	}
 	return false
+}
+
+// lastWord splits s, trimmed of spaces at its end, at its last space: the
+// text before and the last word.
+func lastWord(s string) (before, w string) {
+	e := len(s)
+	for e > 0 && s[e-1] == ' ' {
+		e--
+	}
+	k := strings.LastIndexByte(s[:e], ' ')
+	return s[:k+1], s[k+1 : e]
 }
 
 // asciiWordEnd reports whether text has the lower-case word w at p, in

@@ -2365,12 +2365,23 @@ func (es *eventScanner) qualifyingClause(d dateExpr) bool {
 // ("born in Fujian, China on …"): the date after dates a person.
 func (es *eventScanner) bornBefore(j int) bool {
 	for stop := j - 8; j >= 0 && j > stop; j-- {
-		switch t := es.toks[j]; {
-		case es.wordAt(j) == "born":
-			return true
-		case t.kind == tWord && (t.has(fUpper) || es.wordAt(j) == "in"), es.isPunct(j, ","):
-		default:
+		switch t := &es.toks[j]; {
+		case t.kind == tPunct:
+			if es.text[t.start] != ',' {
+				return false
+			}
+		case t.kind != tWord:
 			return false
+		case t.has(fUpper):
+			if t.end-t.start == 4 && es.wordAt(j) == "born" {
+				return true // "Born on 4 July 1991, he …"
+			}
+		case t.end-t.start == 2:
+			if es.wordAt(j) != "in" {
+				return false
+			}
+		default:
+			return t.end-t.start == 4 && es.wordAt(j) == "born"
 		}
 	}
 	return false

@@ -1265,11 +1265,16 @@ func (fs *figureScanner) previousPersonUnit(i int) string {
 // "215 people thought to have been trafficked".
 func (fs *figureScanner) traffickedAfter(head int) bool {
 	for k := head + 1; k <= head+6 && k < len(fs.toks) && fs.toks[k].kind == tWord; k++ {
-		switch fs.wordAt(k) {
-		case "trafficked":
-			return true
-		case "not", "never", "none":
-			return false // "12 workers who were not trafficked"
+		switch n := fs.lenAt(k); {
+		case n == len("trafficked"):
+			if fs.wordAt(k) == "trafficked" {
+				return true
+			}
+		case n == 3 || n == 4 || n == 5:
+			switch fs.wordAt(k) {
+			case "not", "never", "none":
+				return false // "12 workers who were not trafficked"
+			}
 		}
 	}
 	return false
@@ -1731,7 +1736,11 @@ func alnumAt(text string, i int) bool {
 }
 
 // codeThenDigits reports one to three capitals and then digits: the
-// start of an amount glued to its currency ("P60", "VND200").
+// start of an amount glued to its currency ("P60", "VND200"). It is kept
+// out of scanWord, where, inlined, it cost the word loop registers on
+// every word for a test that few words reach.
+//
+//go:noinline
 func codeThenDigits(w string) bool {
 	k := 0
 	for k < len(w) && k < 3 && 'A' <= w[k] && w[k] <= 'Z' {
@@ -1784,7 +1793,7 @@ func scanWord(text string, i int) token {
 				}
 				allNum = false
 				i++
-			case (c == ',' || c == '.') && i > start && isDigit(text[i-1]) && i+1 < len(text) && isDigit(text[i+1]) && (allNum || fl&fHan != 0 || codeThenDigits(text[start:i])):
+			case (c == ',' || c == '.') && (allNum || fl&(fHan|fDigit) != 0) && i > start && isDigit(text[i-1]) && i+1 < len(text) && isDigit(text[i+1]) && (allNum || fl&fHan != 0 || codeThenDigits(text[start:i])):
 				// "1.5" in "约1.5亿美元" too: Chinese sets a number
 				// inside its word; and an amount glued to its
 				// currency's code, "P60,000", "VND200,000".
