@@ -1054,7 +1054,7 @@ func (fs *figureScanner) unitAfter(p *phrase) bool {
 		if p.unit == "people" {
 			if victimHint || fs.traffickedAfter(head) {
 				p.unit = "victims"
-			} else if u := fs.inheritedUnit(p.first); u != "" {
+			} else if u := fs.inheritedUnit(p.first, head); u != "" {
 				p.unit = u
 			}
 		}
@@ -1280,16 +1280,34 @@ func (fs *figureScanner) traffickedAfter(head int) bool {
 	return false
 }
 
+// partNouns name the people of a total by sex or age.
+var partNouns = setOf("men", "women", "boys", "girls", "children", "minors", "males", "females", "adults", "teenagers")
+
 // inheritedUnit applies to persons counted as part of an earlier total:
 // "358 victims …, involving 265 women", "261 victims (216 non-Cambodians;
-// 45 Cambodians)". The part takes the total's unit.
-func (fs *figureScanner) inheritedUnit(i int) string {
+// 45 Cambodians)", "The 59 suspects, 44 men and 15 women". The part
+// takes the total's unit. Token i is the part's number, head its noun.
+func (fs *figureScanner) inheritedUnit(i, head int) string {
 	if len(fs.out) == 0 {
 		return ""
 	}
 	last := fs.out[len(fs.out)-1]
 	if last.Unit != "victims" && last.Unit != "suspects" {
 		return ""
+	}
+	// A list of parts right after the total, by sex, age or origin:
+	// ", " after the total, then " and " after a part read so ("57
+	// suspects and eight Chinese" are two groups).
+	if at := fs.toks[i].start; last.End <= at && (partNouns.at(fs.wordAt(head)) || isDemonym(fs.tok(head))) {
+		switch fs.text[last.End:at] {
+		case ", ":
+			return last.Unit
+		case " and ":
+			// Table rows come first in fs.out, wherever they stand.
+			if n := len(fs.out); n >= 2 && fs.out[n-2].Unit == last.Unit && fs.out[n-2].End <= last.Start && fs.text[fs.out[n-2].End:last.Start] == ", " {
+				return last.Unit
+			}
+		}
 	}
 	from, _ := fs.sentence(i)
 	if last.Start < fs.toks[from].start {
