@@ -616,7 +616,7 @@ func (es *eventScanner) hanDate(i int) (dateExpr, bool) {
 		if d.inToken && d.day == 0 && !strings.HasPrefix(w[to:], "份") {
 			// "10月中", "3月底": a part of a month is one too, and so
 			// is a month with 份 ("八月份").
-			if d.vague = hanPart(w[to:]); d.vague == vagueNone {
+			if d.vague, _ = hanPart(w[to:]); d.vague == vagueNone {
 				return dateExpr{}, false
 			}
 		}
@@ -756,10 +756,8 @@ func (es *eventScanner) hanYearDate(i, year, from, to int) (dateExpr, bool) {
 	}
 	d := dateExpr{first: i, last: i, year: year, inToken: true}
 	switch {
-	case part == "初":
-		d.vague = vagueEarly
 	case part != "":
-		d.vague = vagueLate
+		d.vague, _ = hanPart(part)
 	case hasAnyPrefix(after, "至", "到", "-", "－", "—", "~", "～"):
 		d.ranged = true
 	default:
@@ -827,28 +825,18 @@ func (es *eventScanner) hanYear(i int) bool {
 // that runs to the time of writing: 起 right after it, or 自 (or 从)
 // before it and 以来 after it in its sentence, which ends before token to.
 func (es *eventScanner) hanSince(d dateExpr, to int) bool {
-	start := es.toks[d.first].start
+	start, end := es.toks[d.first].start, es.toks[d.last].end
 	if d.inToken {
-		_, from, _, _ := hanDateIn(es.tok(d.first))
-		start += from
+		_, from, to, _ := hanDateIn(es.tok(d.first))
+		start, end = start+from, start+to
 	}
 	// "今年1月中旬起，…", "从今年2月起高调展开打击": a date that 起 follows
 	// (past a part of the month) opens a period, as "since" does, with
 	// 自 or 从 before it or not; 起诉 (charged), 起获 (seized) and the
 	// like are verbs.
-	end := es.toks[d.last].end
-	if d.inToken {
-		_, _, to, _ := hanDateIn(es.tok(d.first))
-		end = es.toks[d.first].start + to
-	}
 	after := strings.TrimPrefix(es.text[end:], " ")
-	for _, part := range []string{"中旬", "上旬", "下旬", "初", "底", "末", "中"} {
-		if strings.HasPrefix(after, part) {
-			after = after[len(part):]
-			break
-		}
-	}
-	if rest, ok := strings.CutPrefix(after, "起"); ok && !hasAnyPrefix(rest, "诉", "訴", "获", "獲", "飞", "飛", "火", "义", "義", "草", "航") {
+	_, n := hanPart(after)
+	if rest, ok := strings.CutPrefix(after[n:], "起"); ok && !hasAnyPrefix(rest, "诉", "訴", "获", "獲", "飞", "飛", "火", "义", "義", "草", "航") {
 		return true
 	}
 	before := strings.TrimSuffix(es.text[:start], " ")
@@ -858,19 +846,23 @@ func (es *eventScanner) hanSince(d dateExpr, to int) bool {
 	return containsAny(es.text[start:es.toks[to-1].end], "以来", "以來")
 }
 
-// hanPart reads the part of a month written after it: 初 or 上旬 the
-// start, 中 or 中旬 the middle, 底, 末 or 下旬 the end.
-func hanPart(after string) int {
-	switch {
-	case hasAnyPrefix(after, "初", "上旬"):
-		return vagueEarly
-	case hasAnyPrefix(after, "中旬", "中"):
-		return vagueMid
-	case hasAnyPrefix(after, "底", "末", "下旬"):
-		return vagueLate
+// hanPart reads the part of a month or year written after it, and its
+// length in bytes: 初 or 上旬 the start, 中 or 中旬 the middle, 底, 末 or
+// 下旬 the end.
+func hanPart(after string) (vague, n int) {
+	for _, p := range hanParts {
+		if strings.HasPrefix(after, p.word) {
+			return p.vague, len(p.word)
+		}
 	}
-	return vagueNone
+	return vagueNone, 0
 }
+
+// hanParts are the parts hanPart reads, 中旬 before 中.
+var hanParts = [...]struct {
+	word  string
+	vague int
+}{{"初", vagueEarly}, {"上旬", vagueEarly}, {"中旬", vagueMid}, {"中", vagueMid}, {"底", vagueLate}, {"末", vagueLate}, {"下旬", vagueLate}}
 
 // hanSpacedDate reads a date written in Chinese with spaces around its
 // digits, as Hong Kong's press prints it: "2025 年 12 月 1 日", "2025 年
