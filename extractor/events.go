@@ -527,9 +527,6 @@ func (es *eventScanner) wordDate(i int) (dateExpr, bool) {
 				return d, false // "over the last week": a duration
 			}
 			d.relative, d.first = prev+" week", i-1
-			if prev == "this" && es.wordAt(i-2) == "earlier" {
-				d.first--
-			}
 			return d, true
 		}
 		return d, false
@@ -1480,7 +1477,7 @@ func (es *eventScanner) digitDate(i int) (dateExpr, bool) {
 // modifiers extends a year or month back over "early", "mid", "late", "the
 // end of", "early and" ("early and mid-2024").
 func (es *eventScanner) modifiers(d *dateExpr) {
-	if d.relative == "this year" && es.wordAt(d.first-1) == "earlier" {
+	if (d.relative == "this year" || d.relative == "this week") && es.wordAt(d.first-1) == "earlier" {
 		d.first--
 	}
 	if d.day > 0 || d.relative != "" {
