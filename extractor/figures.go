@@ -342,16 +342,9 @@ func (fs *figureScanner) number(i int) int {
 	case fs.toks[i].kind == tNum:
 		v, ok = parseNumber(s)
 	case fs.toks[i].has(fHyphen):
-		if v, hi, ok = parseRange(s); !ok {
-			// "US$180-million": a scale joined by a hyphen, read as one
-			// glued to its number is ("$12m"), for money only.
-			if a, b, _ := strings.Cut(s, "-"); len(b) > 2 && numeric(a) {
-				if scale, ok = fs.lx.scales.getFold(b); ok {
-					v, ok = parseNumber(a)
-				}
-			}
-		}
-	default:
+		v, hi, ok = parseRange(s)
+	}
+	if !ok && fs.toks[i].kind != tNum {
 		var num string
 		if code, num, scale = fs.gluedAmount(s); num != "" {
 			v, ok = parseNumber(num)
@@ -526,7 +519,8 @@ func (fs *figureScanner) attached(i int) bool {
 
 // gluedAmount reads an amount written as one word: a currency's code
 // before its digits ("VND200", "VNĐ25", "KHR4000") or a scale after them
-// ("12m", "4.5bn", as "$12m" and "US$4.5bn" are printed). It returns the
+// ("12m", "4.5bn", "180-million", as "$12m", "US$4.5bn" and
+// "US$180-million" are printed). It returns the
 // currency (ISO code, or ""), the digits, and the scale (0 for none); no
 // digits where s is not such a word ("K99", "14th").
 func (fs *figureScanner) gluedAmount(s string) (code, num string, scale float64) {
@@ -540,7 +534,15 @@ func (fs *figureScanner) gluedAmount(s string) (code, num string, scale float64)
 		return "", "", 0
 	}
 	if n < len(rest) {
-		sc, ok := fs.lx.scales.getFold(rest[n:])
+		// A scale glued on ("12m") or joined by a hyphen ("180-million",
+		// not "3-m").
+		unit := rest[n:]
+		if unit[0] == '-' {
+			if unit = unit[1:]; len(unit) <= 2 {
+				return "", "", 0
+			}
+		}
+		sc, ok := fs.lx.scales.getFold(unit)
 		if !ok {
 			return "", "", 0
 		}
