@@ -923,7 +923,7 @@ func articleBefore(text string, lo, p, n int, modifier func(w string) bool) (com
 
 // roleComma finds the comma that sets off a role starting at p from the
 // name before it: ", chief executive of", ", co-founder of", ", the top
-// boss of", ", its former owner of".
+// boss of", ", a former owner of".
 func roleComma(text string, p int) (int, bool) {
 	for p > 0 && text[p-1] == '-' { // "co-founder", "ex-boss"
 		p = runStart(text, max(0, p-8), p-1)
@@ -931,9 +931,7 @@ func roleComma(text string, p int) (int, bool) {
 	if p >= 2 && text[p-2:p] == ", " {
 		return p - 2, true
 	}
-	return articleBefore(text, max(0, p-40), p, 2, func(w string) bool {
-		return roleModifiers.at(w) || w == "top" || w == "then" || w == "chief"
-	})
+	return articleBefore(text, max(0, p-40), p, 2, roleModifier)
 }
 
 // knownSiteAt reports a known compound named at text[p:], after a space
@@ -996,10 +994,11 @@ var personNouns = setOf("tycoon", "boss", "magnate", "kingpin", "owner", "operat
 
 // roleModifiers are the lower-case words that may stand between an
 // article and a business figure's role in an appositive ("a wealthy
-// businessman", "the casino tycoon").
+// businessman", "the casino tycoon", "the top boss of").
 var roleModifiers = setOf("wealthy", "prominent", "powerful", "influential", "notorious", "rich", "billionaire",
 	"millionaire", "well-connected", "well-known", "alleged", "reputed", "fugitive", "local", "former",
-	"casino", "property", "real-estate", "gambling", "business", "scam", "crime", "shipping", "construction")
+	"casino", "property", "real-estate", "gambling", "business", "scam", "crime", "shipping", "construction",
+	"top", "then", "chief")
 
 // personAfter reads a two- or three-word name right after position p.
 func personAfter(text string, p int, conf float64) (found, bool) {
