@@ -1266,7 +1266,7 @@ func (fs *figureScanner) previousPersonUnit(i int) string {
 // noun at head, within five words: "215 people trafficked into",
 // "215 people thought to have been trafficked".
 func (fs *figureScanner) traffickedAfter(head int) bool {
-	for k := head + 1; k <= head+6 && k < len(fs.toks) && fs.toks[k].kind == tWord; k++ {
+	for k := head + 1; k <= head+5 && k < len(fs.toks) && fs.toks[k].kind == tWord; k++ {
 		switch n := fs.lenAt(k); {
 		case n == len("trafficked"):
 			if fs.wordAt(k) == "trafficked" {
