@@ -370,6 +370,8 @@ func (fs *figureScanner) number(i int) int {
 		}
 	} else if w := fs.wordAt(i - 1); w == "usd" || w == "us$" {
 		p.money, p.first = true, i-1
+	} else if k := fs.rupeesBefore(i); k >= 0 {
+		p.money, p.currency, p.first = true, "INR", k // "Rs 500 crore", "Rs. 2,000"
 	} else if code := fs.currencyBefore(i); code != "" {
 		p.money, p.currency, p.first = true, code, i-1
 	} else if i > 0 && fs.toks[i-1].kind == tPunct && fs.lx.currencies.at(fs.tok(i-1)) {
@@ -645,6 +647,19 @@ func (fs *figureScanner) rangeEnd(i, last int, lo float64) (int, float64, bool) 
 		return 0, 0, false
 	}
 	return end, hi, true
+}
+
+// rupeesBefore returns the token of "Rs" or "Rs." written before the
+// number at i, as India's press writes the rupee, or -1.
+func (fs *figureScanner) rupeesBefore(i int) int {
+	k := i - 1
+	if fs.isPunct(k, ".") {
+		k--
+	}
+	if k >= 0 && fs.lenAt(k) == 2 && fs.tok(k) == "Rs" {
+		return k
+	}
+	return -1
 }
 
 // currencyBefore is the ISO code of a currency written before the number at
@@ -2191,6 +2206,8 @@ func newLexicon() *lexicon {
 		scales: map[string]float64{
 			"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
 			"bn": 1e9, "mn": 1e6, "mln": 1e6, "m": 1e6, "k": 1e3, "b": 1e9, "tn": 1e12,
+			// India's press counts in lakhs and crores ("Rs 500 crore").
+			"lakh": 1e5, "lakhs": 1e5, "crore": 1e7, "crores": 1e7,
 		},
 		fractions: map[string]float64{
 			"half": 50, "third": 33.3, "thirds": 66.7, "quarter": 25, "quarters": 75,

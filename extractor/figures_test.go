@@ -55,6 +55,7 @@ func TestFigures(t *testing.T) {
 		{"Round $15 million was seized.", []fig{{15e6, "USD", "about"}}},
 		{"Only 2 of the compounds were closed.", []fig{{2, "compounds", "exact"}}},
 		{"The workers came from 28 nations.", []fig{{28, "countries", "exact"}}},
+		{"The ring took Rs 500 crore; around Rs 70 lakh and Rs. 2,000 were seized.", []fig{{5e9, "INR", "exact"}, {7e6, "INR", "about"}, {2000, "INR", "exact"}}},
 		{"The 59 suspects, 44 men and 15 women, were held; police held 57 Cambodian suspects and eight Chinese.", []fig{{59, "suspects", "exact"}, {44, "suspects", "exact"}, {15, "suspects", "exact"}, {57, "suspects", "exact"}, {8, "people", "exact"}}},
 		{"Police freed 215 people thought to have been trafficked, and 12 workers who were not trafficked.", []fig{{215, "victims", "exact"}, {12, "people", "exact"}}},
 		{"Police handled about 200 major online fraud cases.", []fig{{200, "cases", "about"}}},
