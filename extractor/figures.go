@@ -774,6 +774,9 @@ func (fs *figureScanner) wordNumber(i int) int {
 			return i
 		}
 		p.value = v
+		if fs.isPunct(i-1, "(") && fs.isPunct(i+1, ")") {
+			return fs.parenCount(i, v) // "Myanmar (five)" in a list
+		}
 		if fs.wordAt(i+1) == "dozen" {
 			p.value, p.last = v*12, i+1
 		} else if inOrOut(fs.lenAt(i + 1)) {
@@ -1447,7 +1450,7 @@ func (fs *figureScanner) tables() {
 			if k >= 0 {
 				cell, label = strings.TrimSpace(trimmed[k+1:]), strings.TrimSpace(trimmed[:k])
 			}
-			v, ok := parseNumber(cell)
+			v, ok := fs.cellNumber(cell)
 			if !ok || label == "" || strings.ContainsAny(label, "\t") {
 				if len(rows) == 0 && caption == "" {
 					caption = strings.TrimSpace(s)
@@ -1546,7 +1549,7 @@ func (fs *figureScanner) tables() {
 			end += pos
 		}
 		l := line{pos, end}
-		if (strings.IndexByte(text[pos:end], '\t') >= 0 || colonRow(text[pos:end])) && strings.TrimSpace(text[pos:end]) != "" {
+		if (strings.IndexByte(text[pos:end], '\t') >= 0 || fs.colonRow(text[pos:end])) && strings.TrimSpace(text[pos:end]) != "" {
 			if len(block) == 0 {
 				before = prev
 			}
@@ -1590,9 +1593,18 @@ func hasColonRow(text string) bool {
 // "CNY"), where every counted unit is a lower-case noun.
 func isCurrency(unit string) bool { return len(unit) == 3 && 'A' <= unit[0] && unit[0] <= 'Z' }
 
-// colonRow reports a list row "Label: 275": a short capitalised label, a
-// colon and a single number.
-func colonRow(line string) bool {
+// cellNumber reads a table cell or a list row's number: digits, or a
+// number in words ("Burundian: two").
+func (fs *figureScanner) cellNumber(cell string) (float64, bool) {
+	if v, ok := parseNumber(cell); ok {
+		return v, true
+	}
+	return fs.lx.numberWords.get(strings.ToLower(cell))
+}
+
+// colonRow reports a list row "Label: 275" or "Label: two": a short
+// capitalised label, a colon and a single number.
+func (fs *figureScanner) colonRow(line string) bool {
 	label, cell, ok := strings.Cut(strings.TrimSpace(line), ":")
 	if !ok || label == "" || len(label) > 40 || label[0] < 'A' || label[0] > 'Z' || strings.Count(label, " ") > 3 {
 		return false
@@ -1601,7 +1613,7 @@ func colonRow(line string) bool {
 	if cell == "" || isYearToken(cell) {
 		return false
 	}
-	_, ok = parseNumber(cell)
+	_, ok = fs.cellNumber(cell)
 	return ok
 }
 
