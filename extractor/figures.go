@@ -403,8 +403,9 @@ func (fs *figureScanner) number(i int) int {
 		return i
 	}
 	if !p.money && isYearToken(s) {
-		// A year, unless a count noun follows directly ("2000 workers").
-		if _, ok := fs.lx.units.get(fs.wordAt(i + 1)); !ok || fs.isMonth(i-2) {
+		// A year, unless a count noun follows directly ("2000 workers"),
+		// and then still a year after "the" ("the 2024 reports").
+		if _, ok := fs.lx.units.get(fs.wordAt(i + 1)); !ok || fs.isMonth(i-2) || fs.wordAt(i-1) == "the" {
 			return i
 		}
 	}

@@ -58,6 +58,7 @@ func TestFigures(t *testing.T) {
 		{"The ring took Rs 500 crore; around Rs 70 lakh and Rs. 2,000 were seized.", []fig{{5e9, "INR", "exact"}, {7e6, "INR", "about"}, {2000, "INR", "exact"}}},
 		{"Victims came from Thailand (12), Laos (27) and Myanmar (five).", []fig{{12, "victims", "exact"}, {27, "victims", "exact"}, {5, "victims", "exact"}}},
 		{"By nationality the group was:\nChinese: 15\nBurundian: two\nIndian: two", []fig{{15, "people", "exact"}, {2, "people", "exact"}, {2, "people", "exact"}}},
+		{"Among the 2024 reports about 10 are unresolved; 2000 workers left.", []fig{{10, "reports", "about"}, {2000, "people", "exact"}}},
 		{"The 59 suspects, 44 men and 15 women, were held; police held 57 Cambodian suspects and eight Chinese.", []fig{{59, "suspects", "exact"}, {44, "suspects", "exact"}, {15, "suspects", "exact"}, {57, "suspects", "exact"}, {8, "people", "exact"}}},
 		{"Police freed 215 people thought to have been trafficked, and 12 workers who were not trafficked.", []fig{{215, "victims", "exact"}, {12, "people", "exact"}}},
 		{"Police handled about 200 major online fraud cases.", []fig{{200, "cases", "about"}}},
