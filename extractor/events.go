@@ -2157,6 +2157,9 @@ func (es *eventScanner) prose(published string) []document.Event {
 		if d.prev == "since" && d.month == 0 {
 			continue // "since the start of 2020": background
 		}
+		if es.dateline(d) {
+			continue // "KUALA LUMPUR, Sept 20 —": the day the story was filed
+		}
 		if es.qualifyingClause(d) {
 			continue // "the Magnitsky Act, passed on 14 December 2012,": dates the noun
 		}
@@ -2374,6 +2377,25 @@ func (es *eventScanner) bornBefore(j int) bool {
 		}
 	}
 	return false
+}
+
+// dateline reports a wire story's dateline: the date d opens its line
+// after a place and a comma, and a dash or the agency's name follows it
+// ("KUALA LUMPUR, Sept 20 —", "PHNOM PENH, Jan 5 (Reuters) -"). It is
+// the day the story was filed, as "（新华社金边8日电）" is, and the
+// story's own dates follow; it still tells the year of those.
+func (es *eventScanner) dateline(d dateExpr) bool {
+	if !es.isPunct(d.first-1, ",") {
+		return false
+	}
+	if j := d.last + 1; !es.isPunct(j, "—") && !es.isPunct(j, "–") && !es.isPunct(j, "-") && !es.isPunct(j, "(") {
+		return false
+	}
+	k := d.first - 2
+	for n := 0; n < 4 && k >= 0 && es.toks[k].kind == tWord && es.toks[k].has(fUpper); n++ {
+		k--
+	}
+	return k < d.first-2 && (k < 0 || es.toks[k].kind == tNL)
 }
 
 // captionLine reports a photo caption ("Photo: …", "Pictured: …"). Its

@@ -45,6 +45,8 @@ func TestEventDates(t *testing.T) {
 		{"Chinese years inside a word that count, compare or bound are no dates", "单是2024年就骗走100亿美元，比2023年激增。自2019年以来园区扩张，2016年前并无园区，2022年的损失更高。在2019年至2021年间，园区扩张。", "2025-01-01", nil},
 		{"a year alone does not date an undated page", "In 2016 he founded the company.\n\nOn 5 March, police raided it.", "", []ev{{"2016", "year", ""}}},
 		{"Chinese date that opens a period", "今年1月中旬起，政府不断加强打击。从2月起警方高调行动。法院3月5日起诉了45人。", "2025-03-08", []ev{{"2025-03-05", "day", ""}}},
+		{"wire datelines", "KUALA LUMPUR, Sept 20 — Police raided a compound on Sept 18.\n\nPHNOM PENH, Jan 5 (Reuters) - More followed.", "2025-09-21", []ev{{"2025-09-18", "day", ""}}},
+		{"an undated page's dateline still tells the year", "BANGKOK, March 3, 2025 – Police raided a compound on March 1.", "", []ev{{"2025-03-01", "day", ""}}},
 		{"Chinese dateline", "（新华社金边8日电）柬埔寨警方7日突袭园区。（中央社2025年12月9日電）", "2025-12-09", []ev{{"2025-12-07", "day", ""}}},
 		{"counts of days, weeks and months later", "Police raided the site on March 3, 2025. Two days later, they arrested the owner. A week later, 40 left. The following month, a court jailed him. Two years later he was freed.", "2027-06-01",
 			[]ev{{"2025-03-03", "day", ""}, {"2025-03-05", "day", ""}, {"2025-03-12", "day", ""}, {"2025-04", "month", ""}, {"2027", "year", ""}}},
