@@ -997,7 +997,7 @@ func (fs *figureScanner) unitAfter(p *phrase) bool {
 	}
 	unknown := 0
 	head := -1
-	victimHint := false
+	victimHint, suspectHint := false, false
 	for ; j < len(fs.toks) && j <= p.last+7; j++ {
 		t := fs.toks[j]
 		if t.kind == tPunct {
@@ -1046,8 +1046,11 @@ func (fs *figureScanner) unitAfter(p *phrase) bool {
 		if j == p.last+1 && (w == "received" || w == "faced") {
 			break // "five received death sentences": see elliptical
 		}
-		if w == "trafficked" || w == "trafficking" {
+		switch w {
+		case "trafficked", "trafficking":
 			victimHint = true
+		case "suspected", "alleged", "accused":
+			suspectHint = true // "61 suspected scammers"
 		}
 		_, nextIsUnit := lx.units.get(fs.wordAt(j + 1))
 		nextIsUnit = nextIsUnit || j+1 < len(fs.toks) && fs.toks[j+1].kind == tWord && isDemonym(fs.tok(j+1))
@@ -1075,6 +1078,8 @@ func (fs *figureScanner) unitAfter(p *phrase) bool {
 		if p.unit == "people" {
 			if victimHint || fs.traffickedAfter(head) {
 				p.unit = "victims"
+			} else if suspectHint {
+				p.unit = "suspects"
 			} else if u := fs.inheritedUnit(p.first, head); u != "" {
 				p.unit = u
 			}
