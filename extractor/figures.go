@@ -716,20 +716,26 @@ func (fs *figureScanner) wordNumber(i int) int {
 			return i
 		}
 	case w == "half":
-		// "Half of Cambodia’s GDP", not "the first half of 2023".
-		if fs.wordAt(i+1) != "of" {
+		// "Half of Cambodia’s GDP", "half the country's GDP", not "the
+		// first half of 2023" or "half the year".
+		j := i + 1 // the whole's first word, past "of"
+		switch fs.wordAt(j) {
+		case "of":
+			j++
+		case "the", "its", "their":
+		default:
 			return i
 		}
 		switch fs.wordAt(i - 1) {
 		case "first", "second", "latter", "last", "the":
 			return i
 		}
-		if fs.isMonth(i+2) || (i+2 < len(fs.toks) && fs.toks[i+2].kind == tNum) {
+		if fs.isMonth(j) || (j < len(fs.toks) && fs.toks[j].kind == tNum) {
 			return i
 		}
-		switch fs.wordAt(i + 2) {
-		case "the", "this", "that", "next", "last":
-			if _, t := lx.months.get(fs.wordAt(i + 3)); t || lx.stopNouns.at(fs.wordAt(i+3)) {
+		switch fs.wordAt(j) {
+		case "the", "this", "that", "next", "last", "its", "their":
+			if _, t := lx.months.get(fs.wordAt(j + 1)); t || lx.stopNouns.at(fs.wordAt(j+1)) {
 				return i
 			}
 		}

@@ -25,6 +25,7 @@ func TestFigures(t *testing.T) {
 		{"Inspectors said 12 percent of the sites were still active.", []fig{{12, "percent", "exact"}}},
 		{"Roughly two-thirds of the victims were men.", []fig{{66.7, "percent", "about"}}},
 		{"Half of the buildings had barred windows.", []fig{{50, "percent", "exact"}}},
+		{"The returns equal half the country's GDP; half the year passed and half its time.", []fig{{50, "percent", "exact"}}},
 		{"More than a third of the casinos changed owners.", []fig{{33.3, "percent", "more than"}}},
 		{"Authorities received more than a thousand complaints last year.", []fig{{1000, "complaints", "more than"}}},
 		{"The hotline logged a dozen requests on its first day.", []fig{{12, "requests", "exact"}}},
