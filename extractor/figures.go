@@ -708,7 +708,7 @@ func (fs *figureScanner) wordNumber(i int) int {
 			p.value, p.last = sc, i+1
 		} else if next == "dozen" {
 			p.value, p.last = 12, i+1
-		} else if w == "one" && next != "" && (lx.units.at(next) != "" || isDemonym(fs.tok(i+1)) || next == "from" || next == "in") {
+		} else if w == "one" && next != "" && (lx.units.at(next) != "" || isDemonym(fs.tok(i+1)) || fs.onePerson(i+1) || next == "from" || next == "in") {
 			p.value = 1 // "one Vietnamese", "one from Saudi Arabia"
 		} else if f, ok := lx.fractions.get(next); (next == "third" || next == "quarter" || next == "fifth" || next == "tenth") && ok && w != "an" && fs.wordAt(i+2) == "of" {
 			p.value, p.last, p.fraction = f, i+1, true
@@ -1028,10 +1028,12 @@ func (fs *figureScanner) unitAfter(p *phrase) bool {
 			}
 			break
 		}
-		if isDemonym(fs.tok(j)) {
+		if isDemonym(fs.tok(j)) || p.value == 1 && fs.onePerson(j) {
 			p.unit, head = "people", j
 			if u2, ok := lx.units.get(fs.wordAt(j + 1)); ok {
 				p.unit, head = u2, j+1
+			} else if p.value == 1 && fs.wordAt(j+1) == "national" {
+				head = j + 1 // "one Indian national"
 			} else if lx.stopNouns.at(fs.wordAt(j + 1)) {
 				return false
 			}
@@ -1310,6 +1312,18 @@ func (fs *figureScanner) traffickedAfter(head int) bool {
 		}
 	}
 	return false
+}
+
+// onePerson reports the singular of a demonym at token j ("Malaysian",
+// "Nepali"), which counts a person after "one" ("one Malaysian and two
+// Taiwanese", "one Indian national") where no other noun follows it:
+// "one Indian air force plane" is a plane.
+func (fs *figureScanner) onePerson(j int) bool {
+	if j >= len(fs.toks) || fs.toks[j].kind != tWord || fs.lenAt(j) > 30 || !isDemonym(fs.tok(j)+"s") {
+		return false
+	}
+	next := fs.wordAt(j + 1)
+	return next == "" || next == "national" || fs.lx.function.at(next)
 }
 
 // partNouns name the people of a total by sex or age.

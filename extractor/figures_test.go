@@ -56,6 +56,7 @@ func TestFigures(t *testing.T) {
 		{"Round $15 million was seized.", []fig{{15e6, "USD", "about"}}},
 		{"Only 2 of the compounds were closed.", []fig{{2, "compounds", "exact"}}},
 		{"The workers came from 28 nations.", []fig{{28, "countries", "exact"}}},
+		{"They were 83 Chinese, one Malaysian and two Taiwanese; one Indian national was charged. One Indian air force plane left.", []fig{{83, "people", "exact"}, {1, "people", "exact"}, {2, "people", "exact"}, {1, "people", "exact"}}},
 		{"Police caught 61 suspected scammers and 12 alleged recruiters, and freed 40 suspected trafficking victims.", []fig{{61, "suspects", "exact"}, {12, "suspects", "exact"}, {40, "victims", "exact"}}},
 		{"The ring took Rs 500 crore; around Rs 70 lakh and Rs. 2,000 were seized.", []fig{{5e9, "INR", "exact"}, {7e6, "INR", "about"}, {2000, "INR", "exact"}}},
 		{"Victims came from Thailand (12), Laos (27) and Myanmar (five).", []fig{{12, "victims", "exact"}, {27, "victims", "exact"}, {5, "victims", "exact"}}},
