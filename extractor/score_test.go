@@ -126,7 +126,7 @@ var devset5Thresholds = map[string]float64{
 	"compounds": 0.45,
 	"tycoons":   0.9,
 	"provinces": 0.95,
-	"figures":   0.74,
+	"figures":   0.77,
 	"events":    0.76,
 }
 
