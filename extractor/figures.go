@@ -529,14 +529,10 @@ func (fs *figureScanner) attached(i int) bool {
 func (fs *figureScanner) gluedAmount(s string) (code, num string, scale float64) {
 	code, n := fs.codePrefix(s)
 	rest := s[n:]
-	n = 0
-	for n < len(rest) && (isDigit(rest[n]) || n > 0 && (rest[n] == '.' || rest[n] == ',') && n+1 < len(rest) && isDigit(rest[n+1])) {
-		n++
-	}
-	if n == 0 || !isDigit(rest[0]) {
+	if rest == "" || !isDigit(rest[0]) {
 		return "", "", 0
 	}
-	if n < len(rest) {
+	if n = numberEnd(rest, 0); n < len(rest) {
 		// A scale glued on ("12m") or joined by a hyphen ("180-million",
 		// not "3-m").
 		unit := rest[n:]
