@@ -69,6 +69,18 @@ type dateExpr struct {
 
 func (d dateExpr) precision() string { return precisionOf(ymd{d.year, d.month, d.day}) }
 
+// anaphoric reports a date told by the last one stated before it: "the
+// same day", "the following month" (anaphor), "that July", "two days
+// later" (laterDate).
+func (d dateExpr) anaphoric() bool {
+	switch d.relative {
+	case "same-day", "next-day", "same-month", "next-month", "same-year", "next-year", "that-month-name",
+		"later-days", "later-months", "later-years":
+		return true
+	}
+	return false
+}
+
 // noSuchDayCheck dates an expression whose day its month lacks ("31
 // April 2024", "February 30") to the month, flagged (prose): read as no
 // date at all, its month was then taken alone and the typo went unseen.
@@ -2186,9 +2198,9 @@ func (es *eventScanner) prose(published string) []document.Event {
 		}
 		var date ymd
 		ok := true
-		switch d.relative {
-		case "same-day", "next-day", "same-month", "next-month", "same-year", "next-year", "that-month-name",
-			"later-days", "later-months", "later-years":
+		anaphoric := d.anaphoric()
+		switch {
+		case anaphoric:
 			// Anaphora take the last date stated before them.
 			date, ok = last, haveLast
 			switch d.relative {
@@ -2235,8 +2247,7 @@ func (es *eventScanner) prose(published string) []document.Event {
 			ev.Precision = precisionOf(date)
 		}
 		last, haveLast = date, true
-		anaphor := strings.HasPrefix(d.relative, "same-") || strings.HasPrefix(d.relative, "next-") || strings.HasPrefix(d.relative, "later-") || d.relative == "that-month-name"
-		if !anaphor && keptInSentence(evs, dates, ev.Start, date) {
+		if !anaphoric && keptInSentence(evs, dates, ev.Start, date) {
 			continue
 		}
 		surface := es.text[es.toks[d.first].start:es.toks[d.last].end]
@@ -2270,7 +2281,7 @@ func (es *eventScanner) prose(published string) []document.Event {
 			flags.Write(q)
 			flags.WriteString("); probably a typo")
 			ev.DateText = surface
-		case !havePub && (d.yearMissing || d.relative != "" && !anaphor):
+		case !havePub && (d.yearMissing || d.relative != "" && !anaphoric):
 			// An anaphor's year is its antecedent's ("同年", "that
 			// year"), not one inferred.
 			flags.Grow(256)
