@@ -1575,6 +1575,13 @@ func (a ymd) addDays(n int) ymd {
 	return ymd{t.Year(), int(t.Month()), t.Day()}
 }
 
+// onOrBefore is the latest day that falls on weekday wd: a itself, or
+// one of the six days before it.
+func (a ymd) onOrBefore(wd time.Weekday) ymd {
+	t := time.Date(a.y, time.Month(a.m), a.d, 0, 0, 0, 0, time.UTC)
+	return a.addDays(-((int(t.Weekday()) - int(wd) + 7) % 7))
+}
+
 // addMonths is the month n months after a's month.
 func (a ymd) addMonths(n int) ymd {
 	t := time.Date(a.y, time.Month(a.m+n), 1, 0, 0, 0, 0, time.UTC)
@@ -1819,15 +1826,13 @@ func resolve(d dateExpr, ref ymd, haveRef bool, published ymd, havePub bool) (ym
 		if !havePub || published.d == 0 {
 			return ymd{}, false
 		}
-		t := time.Date(published.y, time.Month(published.m), published.d, 0, 0, 0, 0, time.UTC)
 		switch d.relative {
 		case "yesterday":
-			t = t.AddDate(0, 0, -1)
+			return published.addDays(-1), true
 		case "weekday":
-			back := (int(t.Weekday()) - int(d.weekday) + 7) % 7
-			t = t.AddDate(0, 0, -back)
+			return published.onOrBefore(d.weekday), true
 		}
-		return ymd{t.Year(), int(t.Month()), t.Day()}, true
+		return published, true
 	case "last week", "this week":
 		// The week is told by the publication date; the event is dated
 		// to the month that holds all of its days, or to the year.
@@ -1836,8 +1841,7 @@ func resolve(d dateExpr, ref ymd, haveRef bool, published ymd, havePub bool) (ym
 		}
 		// "this week": from its Monday to the publication date; "last
 		// week": the seven days before that Monday.
-		t := time.Date(published.y, time.Month(published.m), published.d, 0, 0, 0, 0, time.UTC)
-		monday := published.addDays(-((int(t.Weekday()) + 6) % 7))
+		monday := published.onOrBefore(time.Monday)
 		first, end := monday, published
 		if d.relative == "last week" {
 			first, end = monday.addDays(-7), monday.addDays(-1)
