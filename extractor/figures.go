@@ -90,7 +90,7 @@ func figuresIn(s scanner) []document.Figure {
 					// "VND200", "$12m": an amount in one word. Most words
 					// with digits are names and ordinals ("K99", "14th"),
 					// which gluedAmount turns away before number's tests.
-					if _, num, _ := fs.gluedAmount(text[toks[i].start:toks[i].end]); num != "" {
+					if _, num, _ := fs.gluedAmount(text[toks[i].start:toks[i].end], fs.scaleAfter(i)); num != "" {
 						if next := fs.number(i); next > i {
 							i = next
 						}
@@ -346,7 +346,7 @@ func (fs *figureScanner) number(i int) int {
 	}
 	if !ok && fs.toks[i].kind != tNum {
 		var num string
-		if code, num, scale = fs.gluedAmount(s); num != "" {
+		if code, num, scale = fs.gluedAmount(s, fs.scaleAfter(i)); num != "" {
 			v, ok = parseNumber(num)
 		}
 	}
@@ -525,9 +525,10 @@ func (fs *figureScanner) attached(i int) bool {
 // ("12m", "4.5bn", "180-million", as "$12m", "US$4.5bn" and
 // "US$180-million" are printed). It returns the
 // currency (ISO code, or ""), the digits, and the scale (0 for none); no
-// digits where s is not such a word ("K99", "14th").
-func (fs *figureScanner) gluedAmount(s string) (code, num string, scale float64) {
-	code, n := fs.codePrefix(s)
+// digits where s is not such a word ("K99", "14th"). scaled says a scale
+// word follows s ("P5 million").
+func (fs *figureScanner) gluedAmount(s string, scaled bool) (code, num string, scale float64) {
+	code, n := fs.codePrefix(s, scaled)
 	rest := s[n:]
 	if rest == "" || !isDigit(rest[0]) {
 		return "", "", 0
@@ -556,15 +557,16 @@ func (fs *figureScanner) gluedAmount(s string) (code, num string, scale float64)
 // codePrefix returns the ISO code of the currency s starts with, written
 // as its code in capitals ("VND200", "KHR 4,000") or as Vietnam's press
 // writes the đồng ("VNĐ25"), and the code's length; "" and 0 where s
-// starts with none.
-func (fs *figureScanner) codePrefix(s string) (code string, n int) {
+// starts with none. scaled says a scale word follows s.
+func (fs *figureScanner) codePrefix(s string, scaled bool) (code string, n int) {
 	if strings.HasPrefix(s, "VNĐ") {
 		return "VND", len("VNĐ")
 	}
-	// The Philippine press writes the peso "P" ("P60,000") and Malaysia's
-	// the ringgit "RM" ("RM500"); a "P" before a number without a comma
-	// is as often a label ("P2").
-	if len(s) > 2 && s[0] == 'P' && isDigit(s[1]) && strings.IndexByte(s, ',') > 0 {
+	// The Philippine press writes the peso "P" ("P60,000", "P112.5
+	// million") and Malaysia's the ringgit "RM" ("RM500"); a "P" before a
+	// number with neither a comma nor a scale word is as often a label
+	// ("P2").
+	if len(s) > 1 && s[0] == 'P' && isDigit(s[1]) && (scaled || strings.IndexByte(s, ',') > 0) {
 		return "PHP", 1
 	}
 	if len(s) > 2 && s[0] == 'R' && s[1] == 'M' && isDigit(s[2]) {
@@ -646,6 +648,14 @@ func (fs *figureScanner) rangeEnd(i, last int, lo float64) (int, float64, bool) 
 	return end, hi, true
 }
 
+// scaleAfter reports a scale word of three letters or more after token i
+// ("5 million", not "5 m").
+func (fs *figureScanner) scaleAfter(i int) bool {
+	w := fs.wordAt(i + 1)
+	_, ok := fs.lx.scales.getFold(w)
+	return ok && len(w) > 2
+}
+
 // rupeesBefore returns the token of "Rs" or "Rs." written before the
 // number at i, as India's press writes the rupee, or -1.
 func (fs *figureScanner) rupeesBefore(i int) int {
@@ -672,7 +682,7 @@ func (fs *figureScanner) currencyBefore(i int) string {
 		return fs.lx.currencyCodes.at(s)
 	case tWord:
 		if (len(s) == 3 || len(s) == len("VNĐ")) && s != "USD" {
-			if code, n := fs.codePrefix(s); n == len(s) {
+			if code, n := fs.codePrefix(s, false); n == len(s) {
 				return code
 			}
 		}
