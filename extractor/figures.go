@@ -833,10 +833,26 @@ func (fs *figureScanner) currencyAfter(p *phrase) bool {
 	case fs.lx.currencyCodes.at(w) != "" && !p.money && (w != "won" || p.value >= 1000):
 		// "won" is the verb after a small number ("the 12 won").
 		p.money, p.currency, p.last = true, fs.lx.currencyCodes.at(w), p.last+1
+	case !p.money && p.last+2 < len(fs.toks) && fs.toks[p.last+1].has(fUpper) && fs.countryCurrency(p.last+2) != "":
+		// The country's adjective first: "3,000 Thai Baht", "500
+		// Philippine pesos".
+		p.money, p.currency, p.last = true, fs.countryCurrency(p.last+2), p.last+2
 	case fs.lx.currencies.at(w):
 		return false
 	}
 	return true
+}
+
+// countryCurrency is the ISO code of a currency word at token i that a
+// country's adjective may name ("Thai baht"), or "": not the dollar, which
+// many countries have, nor "won", which is also a verb.
+func (fs *figureScanner) countryCurrency(i int) string {
+	switch w := fs.wordAt(i); w {
+	case "dollars", "usd", "won":
+		return ""
+	default:
+		return fs.lx.currencyCodes.at(w)
+	}
 }
 
 // finish resolves the qualifier and the unit of a numeric phrase and records
@@ -2297,11 +2313,11 @@ func newLexicon() *lexicon {
 		soldiers guards ringleaders bosses scammers arrests woman women man person child
 		traffickers smugglers managers supervisors recruiters brokers accomplices fraudsters
 		kingpins masterminds executives criminals offenders fugitives inmates convicts gangsters
-		henchmen enforcers thugs cleaners cooks drivers`)
+		henchmen enforcers thugs cleaners cooks drivers commanders`)
 	addUnit("victims", "victims survivors")
 	addUnit("suspects", "suspects")
 	addUnit("sites", `sites locations spots areas buildings condominiums condos premises facilities venues
-		centers centres casinos hotels complexes hotspots properties`)
+		centers centres casinos hotels complexes hotspots properties villas parks`)
 	addUnit("compounds", "compounds")
 	addUnit("countries", "countries nations")
 	addUnit("nationalities", "nationalities")
@@ -2353,6 +2369,7 @@ func newLexicon() *lexicon {
 		estimated online scam scamming fraud fraudulent suspicious male female adult elderly
 		international domestic migrant overseas non-cambodian cambodian chinese vietnamese thai
 		human private military mainland mobile desktop such major minor large small big huge serious
+		notorious cyber
 		indonesian filipino malaysian korean japanese taiwanese burmese lao laotian indian
 		african american european asian`)
 
