@@ -423,7 +423,14 @@ func (g *Gazetteer) AppendFind(dst []document.Entity, text string, opt FindOptio
 					var head bool
 					end, head = m.extend(f.b, e, p.endsDigit)
 					if t.guard == gHeadOnly && !head {
-						continue
+						// A name read only with its head may take it in
+						// the plural ("the Heng Heng compounds") or from
+						// the end of a list.
+						if n := m.heads.pluralAt(f.b, e+1); e < len(f.b) && f.b[e] == soft && n > 0 {
+							end = e + 1 + n
+						} else if !m.listedBeforeHead(f, text, e) {
+							continue
+						}
 					}
 					// A region is not a site, but it says what the text is
 					// about as a context word does: the guarded names of
@@ -600,6 +607,89 @@ func (m *matcher) extend(b []byte, e int, endsDigit bool) (end int, head bool) {
 	return end, head
 }
 
+// listedBeforeHead reports a name, ending at e in the folded text, that a
+// list carries to a plural head noun: "Moc Bai" in "the Crown, Moc Bai
+// and Heng Heng compounds", where the head that names every site of the
+// list is printed once, after the last. The list is read forward from e:
+// names of up to four words, each starting with a capital or a digit in
+// the text, joined by commas and a last "and" (or "&"), then perhaps one
+// lower-case word ("waterfall resorts") and the plural. A hard
+// separator in the folded text must be a comma in the text: a full stop
+// folds alike.
+func (m *matcher) listedBeforeHead(f *folded, text string, e int) bool {
+	b := f.b
+	last := false // past the list's "and"
+	for range 6 {
+		// The separator before the next name.
+		switch {
+		case e < len(b) && b[e] == hard && text[f.origAt(e)] == ',':
+			e++
+			if hasWordAt(b, e, "and") {
+				e, last = e+len("and "), true
+			}
+		case e < len(b) && b[e] == soft && hasWordAt(b, e+1, "and"):
+			e, last = e+1+len("and "), true
+		default:
+			return false
+		}
+		// The next name's words.
+		words := 0
+		for words < 4 && wordAt(b, e) && capitalAt(text, f.origAt(e)) {
+			words++
+			e = wordEnd(b, e)
+			if e >= len(b) || b[e] != soft {
+				break
+			}
+			if last {
+				if m.heads.pluralAt(b, e+1) > 0 {
+					return true
+				}
+				// One lower-case word between the name and the head.
+				if d := e + 1; wordAt(b, d) && !capitalAt(text, f.origAt(d)) {
+					k := wordEnd(b, d)
+					return k < len(b) && b[k] == soft && m.heads.pluralAt(b, k+1) > 0
+				}
+			}
+			if !wordAt(b, e+1) || !capitalAt(text, f.origAt(e+1)) {
+				break
+			}
+			e++ // the space before the name's next word
+		}
+		if words == 0 || last {
+			return false
+		}
+	}
+	return false
+}
+
+// hasWordAt reports the ASCII word w at i in the folded text b, followed
+// by a separator.
+func hasWordAt(b []byte, i int, w string) bool {
+	return i+len(w) < len(b) && string(b[i:i+len(w)]) == w && !wordAt(b, i+len(w))
+}
+
+// wordEnd returns the end of the word at i in the folded text b.
+func wordEnd(b []byte, i int) int {
+	for i < len(b) && wordAt(b, i) {
+		_, n := utf8.DecodeRune(b[i:])
+		i += n
+	}
+	return i
+}
+
+// capitalAt reports a capital or a digit at text[i], as a name's word
+// starts.
+func capitalAt(text string, i int) bool {
+	if i >= len(text) {
+		return false
+	}
+	if c := text[i]; c < utf8.RuneSelf {
+		return 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+	}
+	r, _ := utf8.DecodeRuneInString(text[i:])
+	return unicode.IsUpper(r)
+}
+
 // phrases is a list of folded phrases (head nouns, place cues, company
 // words), also by first byte: a position of the text is tried against the
 // phrases that start with its byte, not against all of them, and extend
@@ -628,6 +718,27 @@ func (p *phrases) at(b []byte, i int) int {
 	for _, h := range p.byFirst[b[i]] {
 		if bytes.HasPrefix(b[i:], h) && !wordAt(b, i+len(h)) {
 			return len(h)
+		}
+	}
+	return 0
+}
+
+// pluralAt returns the length of the first phrase, in the list's order,
+// that b holds at i as a whole word in the plural ("compounds",
+// "complexes"), or 0.
+func (p *phrases) pluralAt(b []byte, i int) int {
+	if i >= len(b) {
+		return 0
+	}
+	for _, h := range p.byFirst[b[i]] {
+		if !bytes.HasPrefix(b[i:], h) {
+			continue
+		}
+		switch j := i + len(h); {
+		case j < len(b) && b[j] == 's' && !wordAt(b, j+1):
+			return len(h) + 1
+		case j+1 < len(b) && b[j] == 'e' && b[j+1] == 's' && !wordAt(b, j+2):
+			return len(h) + 2
 		}
 	}
 	return 0
