@@ -296,6 +296,13 @@ func discover(text string, toks []token, known []document.Entity, g *gazetteer.G
 		case ruleHead:
 			if s, ok := compoundBefore(text, p, w); ok {
 				add(s)
+			} else {
+				sc.hanFound = siteList(sc.hanFound[:0], text, p, w, func(name string) bool {
+					return isKnown(name) || startsSite(known, spans, text, name)
+				})
+				for _, s := range sc.hanFound {
+					add(s)
+				}
 			}
 		case ruleQuote:
 			// A quoted name right after a site noun: casino "Powerlong".
@@ -608,27 +615,9 @@ func compoundBefore(text string, p int, w string) (found, bool) {
 	if !ok {
 		return found{}, false
 	}
-	end := p - 1
-	// The words of the name, split at white space and hyphens.
-	words := make([]string, 0, 8)
-	for w := range strings.FieldsFuncSeq(text[start:end], isSpaceOrHyphen) {
-		words = append(words, w)
-	}
-	// Drop leading descriptive words ("The", "Chinese", "Notorious").
-	for len(words) > 0 && inLower(&notName, words[0]) {
-		start = strings.Index(text[start:end], words[1%len(words)]) + start
-		words = words[1:]
-	}
-	if len(words) == 0 {
+	start, words, ok := siteWords(text, start, p-1)
+	if !ok {
 		return found{}, false
-	}
-	if r, _ := utf8.DecodeRuneInString(words[0]); nameWord(words[0]) && !unicode.IsUpper(r) {
-		return found{}, false // "239 casino": a count, not a name
-	}
-	for _, w := range words {
-		if inLower(&notName, w) || inLower(&notPerson, w) && w != "International" {
-			return found{}, false
-		}
 	}
 	titleHead := unicode.IsUpper(rune(text[p]))
 	// Hotels and resorts are named only with a capitalised head ("X Hotel");
@@ -638,7 +627,7 @@ func compoundBefore(text string, p int, w string) (found, bool) {
 	}
 	// One capitalised word at the start of a sentence is not evidence of a
 	// name ("Casinos…", "Police compound").
-	if len(words) == 1 && sentenceStart(text, start) {
+	if words == 1 && sentenceStart(text, start) {
 		return found{}, false
 	}
 	conf := confLowerHead
@@ -661,6 +650,140 @@ func compoundBefore(text string, p int, w string) (found, bool) {
 		kind = "SEZ"
 	}
 	return found{typ: document.Compound, kind: kind, name: text[start:headEnd], start: start, end: headEnd, conf: conf}, true
+}
+
+// siteWords trims the descriptive words that start the name
+// text[start:end] ("The", "Chinese", "Notorious") and reports where it
+// then starts, how many words it has, and whether it can name a site: no
+// word of it describes, or names an office or a firm, and it does not
+// start with a bare count ("239 casino").
+func siteWords(text string, start, end int) (int, int, bool) {
+	// The words of the name, split at white space and hyphens.
+	words := make([]string, 0, 8)
+	for w := range strings.FieldsFuncSeq(text[start:end], isSpaceOrHyphen) {
+		words = append(words, w)
+	}
+	for len(words) > 0 && inLower(&notName, words[0]) {
+		start = strings.Index(text[start:end], words[1%len(words)]) + start
+		words = words[1:]
+	}
+	if len(words) == 0 {
+		return start, 0, false
+	}
+	if r, _ := utf8.DecodeRuneInString(words[0]); nameWord(words[0]) && !unicode.IsUpper(r) {
+		return start, 0, false
+	}
+	for _, w := range words {
+		if inLower(&notName, w) || inLower(&notPerson, w) && w != "International" {
+			return start, 0, false
+		}
+	}
+	return start, len(words), true
+}
+
+// siteList appends to out the sites listed before the plural of the head
+// noun w at p: "the Crown, Moc Bai and Heng Heng compounds", "the Htee
+// Lawng Shu and A1 waterfall resorts". The list is the evidence of names,
+// where one name before a plural ("Chinese casinos", "the Jinbei
+// casinos") as often describes or counts a chain. Each site takes the
+// singular head into its name ("Moc Bai compound"), so that it is one
+// candidate wherever it is written so; the last is mentioned with the
+// head as printed, the others bare, and one lower-case word before the
+// head ("waterfall") goes with each. A name that named reports is no
+// candidate: a place the gazetteer knows ("the Poipet and Bavet
+// compounds"), or a site already found ("Crown" after "the Crown
+// casino").
+func siteList(out []found, text string, p int, w string, named func(string) bool) []found {
+	if !asciiWordEnd(text, p, w+"s") || p < 2 || text[p-1] != ' ' {
+		return out
+	}
+	headEnd := p + len(w) + 1
+	head := text[p : p+len(w)]
+	lo := max(0, p-160)
+	for lo > 0 && !utf8.RuneStart(text[lo]) {
+		lo--
+	}
+	q := p // the last name ends one space before q
+	if s := runStart(text, lo, p-1); s < p-1 && s > lo && text[s-1] == ' ' {
+		switch d := text[s : p-1]; {
+		case d == "and" || d == "or" || d == "the" || d == "of":
+			return out
+		case ascii.LowerEnd(d, 0) == len(d):
+			q, head = s, text[s:p+len(w)]
+		}
+	}
+	a, ok := nameBefore(text, lo, q)
+	if !ok {
+		return out
+	}
+	// The list, read back from its last name: "and" (or "&") before the
+	// last, commas before the others.
+	type span struct{ a, b int }
+	names := append(make([]span, 0, 4), span{a, q - 1})
+	for k := a; ; {
+		var e int
+		switch before := text[lo:k]; {
+		case len(names) == 1 && strings.HasSuffix(before, ", and "):
+			e = k - len(", and ")
+		case len(names) == 1 && strings.HasSuffix(before, " and "):
+			e = k - len(" and ")
+		case len(names) == 1 && strings.HasSuffix(before, " & "):
+			e = k - len(" & ")
+		case len(names) > 1 && strings.HasSuffix(before, ", "):
+			e = k - len(", ")
+		default:
+			e = -1
+		}
+		if e < 0 {
+			break
+		}
+		s, ok := nameEndingAt(text, lo, e)
+		if !ok {
+			break
+		}
+		names = append(names, span{s, e})
+		k = s
+	}
+	if len(names) < 2 {
+		return out
+	}
+	for i, n := range slices.Backward(names) {
+		start, words, ok := siteWords(text, n.a, n.b)
+		if !ok || words == 1 && sentenceStart(text, start) || named(text[start:n.b]) {
+			continue
+		}
+		end := n.b
+		if i == 0 {
+			end = headEnd
+		}
+		out = append(out, found{typ: document.Compound, kind: w, name: text[start:n.b] + " " + head,
+			start: start, end: end, conf: confLowerHead})
+	}
+	return out
+}
+
+// startsSite reports a site, known or found so far, with a mention that
+// starts with the words of name.
+func startsSite(known []document.Entity, found []found, text, name string) bool {
+	starts := func(m string) bool {
+		return len(m) > len(name) && strings.HasPrefix(m, name) && m[len(name)] == ' '
+	}
+	for _, e := range known {
+		if e.Type != document.Compound {
+			continue
+		}
+		for _, m := range e.Mentions {
+			if starts(m.Text) {
+				return true
+			}
+		}
+	}
+	for _, f := range found {
+		if f.typ == document.Compound && starts(text[f.start:f.end]) {
+			return true
+		}
+	}
+	return false
 }
 
 // landmarkBefore reports a place named to locate another, which before
@@ -717,10 +840,15 @@ func asciiWordEnd(text string, p int, w string) bool {
 // is not a letter, digit or apostrophe, or at lo; the longest such name
 // wins.
 func nameBefore(text string, lo, p int) (int, bool) {
-	end := p - 1
-	if end < lo || text[end] != ' ' {
+	if p-1 < lo || text[p-1] != ' ' {
 		return 0, false
 	}
+	return nameEndingAt(text, lo, p-1)
+}
+
+// nameEndingAt is nameBefore for a name that ends at end, whatever
+// follows it ("Crown" in "Crown, Moc Bai").
+func nameEndingAt(text string, lo, end int) (int, bool) {
 	start := -1
 	for range 4 {
 		s := runStart(text, lo, end)
