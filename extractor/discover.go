@@ -353,6 +353,8 @@ func discover(text string, toks []token, known []document.Entity, g *gazetteer.G
 				add(s)
 			} else if s, ok := personAfter(text, off, confOwnedBy); ok {
 				add(s)
+			} else if s, ok := titledOwnerAfter(text, off, confOwnedBy); ok {
+				add(s)
 			}
 		case ruleRole:
 			// "Liu Zhengqi, chief executive of the Fully Light Group": the
@@ -397,9 +399,12 @@ func discover(text string, toks []token, known []document.Entity, g *gazetteer.G
 		}
 		family := firstWord(e.Name)
 		for _, mt := range e.Mentions {
-			after := text[mt.End:min(len(text), mt.End+60)]
+			// The name in Chinese after it is passed over: "Su Liangsheng
+			// (苏良生), Su Jinde (苏金德)".
+			end := mt.End + hanInParens(text[mt.End:])
+			after := text[end:min(len(text), end+60)]
 			if k := kinWordEnd(after); k >= 0 {
-				if s, ok := personAfter(text, mt.End+k, confOwnedBy); ok {
+				if s, ok := personAfter(text, end+k, confOwnedBy); ok {
 					add(s)
 				}
 			}
@@ -410,11 +415,11 @@ func discover(text string, toks []token, known []document.Entity, g *gazetteer.G
 				// The name personAfter would read starts after the white
 				// space that follows sep; one that does not start with the
 				// family name is not read (the expression is the cost).
-				rest := text[mt.End+len(sep):]
+				rest := text[end+len(sep):]
 				if !strings.HasPrefix(rest[spaceEnd(rest):], family) {
 					continue
 				}
-				if s, ok := personAfter(text, mt.End+len(sep)-1, confOwnedBy); ok && firstWord(s.name) == family {
+				if s, ok := personAfter(text, end+len(sep)-1, confOwnedBy); ok && firstWord(s.name) == family {
 					add(s)
 				}
 			}
@@ -1139,6 +1144,73 @@ func personAfter(text string, p int, conf float64) (found, bool) {
 		return found{}, false
 	}
 	return personName(text, p+m[2], p+m[3], conf)
+}
+
+// ownerTitles may stand before an owner's name, after "owned by" and
+// words such as "the former Thai" ("owned by the former Thai MP Watthana
+// Asavahem"): a politician's or a business figure's, never an office of
+// the state ("led by Interior Minister Sar Kheng"). "Tycoon",
+// "businessman" and "magnate" are rulePerson's, which reads the name
+// after them.
+var ownerTitles = setOf("mp", "lawmaker", "politician", "businesswoman")
+
+// titledOwnerAfter reads an owner's name after p, where up to three
+// words ("the", "former", a nationality) and then one of ownerTitles
+// stand before it.
+func titledOwnerAfter(text string, p int, conf float64) (found, bool) {
+	rest := text[p:min(len(text), p+60)]
+	i := spaceEnd(rest)
+	if i == 0 {
+		return found{}, false
+	}
+	for range 4 {
+		j := strings.IndexByte(rest[i:], ' ')
+		if j <= 0 {
+			return found{}, false
+		}
+		w := rest[i : i+j]
+		switch {
+		case inLower(&ownerTitles, w):
+			return personAfter(text, p+i+j, conf)
+		case w == "the" || w == "former" || w == "late":
+		case 'A' <= w[0] && w[0] <= 'Z' && inLower(&notName, w) && w != "The":
+			// A nationality ("Thai", "Chinese").
+		default:
+			return found{}, false
+		}
+		i += j + 1
+	}
+	return found{}, false
+}
+
+// hanInParens returns the length of a name in Chinese characters in
+// brackets at the start of s, perhaps after a space (" (苏良生)"), or 0.
+func hanInParens(s string) int {
+	i := 0
+	if strings.HasPrefix(s, " ") {
+		i++
+	}
+	var closing string
+	switch {
+	case strings.HasPrefix(s[i:], "("):
+		i, closing = i+1, ")"
+	case strings.HasPrefix(s[i:], "（"):
+		i, closing = i+len("（"), "）"
+	default:
+		return 0
+	}
+	n := 0
+	for n < 8 && i < len(s) {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if !isHan(r) {
+			break
+		}
+		i, n = i+size, n+1
+	}
+	if n < 2 || !strings.HasPrefix(s[i:], closing) {
+		return 0
+	}
+	return i + len(closing)
 }
 
 // personName is the person named text[a:b], unless one of its words is a

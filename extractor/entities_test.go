@@ -86,6 +86,9 @@ func TestDiscovery(t *testing.T) {
 		{"firm running a site", "The compound is operated by the Blue River Group and guarded by police.", []string{"tycoon:Blue River Group"}},
 		{"firm, full stop after its form", "The complex was developed by Hengfeng Investment Co. Ltd. Its towers are empty.",
 			[]string{"tycoon:Hengfeng Investment Co. Ltd"}},
+		{"an owner after a title", "The casino was owned by the former Thai MP Somchai Rattanakul and later run by Police General Chan Dara.",
+			[]string{"tycoon:Somchai Rattanakul"}},
+		{"a relative listed with a name in Chinese", "It named Su Liangsheng (苏良生), Su Jinde (苏金德) and Wang Hai.", []string{"tycoon:Su Jinde"}},
 		{"an office is no firm", "The compound is owned by the Interior Ministry and run by the National Police.", nil},
 		{"a firm needs an owner's verb", "Sunrise Asia Development Co., Ltd. sells rice in Kampot.", nil},
 	}

@@ -51,10 +51,15 @@ func FuzzExtract(f *testing.F) {
 			}
 		}
 		for _, e := range tagged.Entities {
-			for _, m := range e.Mentions {
+			for i, m := range e.Mentions {
 				check("mention "+e.ID, m.Start, m.End)
 				if text[m.Start:m.End] != m.Text {
 					t.Fatalf("mention %q != text[%d:%d] %q", m.Text, m.Start, m.End, text[m.Start:m.End])
+				}
+				// Each place is mentioned once, in text order: two rules
+				// that read one name must not give it twice.
+				if i > 0 && m.Start <= e.Mentions[i-1].Start {
+					t.Fatalf("%s: mention at %d after one at %d", e.ID, m.Start, e.Mentions[i-1].Start)
 				}
 			}
 		}
