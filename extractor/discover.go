@@ -39,6 +39,9 @@ var (
 	personAfterRE = regexp.MustCompile(`^\s+(\p{Lu}\p{Ll}+(?:[ -]\p{Lu}\p{Ll}+){1,2})(?:[’']s)?\b`)
 	// firmRE: a company's name ending in a company word.
 	firmRE = regexp.MustCompile(`^ (?:the )?(?:\p{Lu}[\p{L}&.-]*\s){1,4}(?:Group|Co|Company|Ltd|Limited|Holdings?|Corporation|Corp|Inc)\b`)
+	// firmTailRE: the rest of a company's name after a site's head noun
+	// ("Fontana Resort and Country Club Inc", "Golden Sand Hotel Co.").
+	firmTailRE = regexp.MustCompile(`^(?: (?:and|&))?(?: \p{Lu}[\p{L}.-]*){0,3} (?:Group|Co|Company|Ltd|Limited|Holdings?|Corporation|Corp|Inc)\b`)
 )
 
 // notName are capitalised words that start sentences or describe rather
@@ -649,6 +652,9 @@ func compoundBefore(text string, p int, w string) (found, bool) {
 	}
 	if landmarkBefore(text[max(0, start-60):start]) {
 		return found{}, false // "a building across from the Sokha Vegas Casino"
+	}
+	if titleHead && headEnd < len(text) && text[headEnd] == ' ' && firmTailRE.MatchString(text[headEnd:min(len(text), headEnd+80)]) {
+		return found{}, false // "Fontana Resort and Country Club Inc" is a firm
 	}
 	kind := w
 	if w == "special economic zone" || w == "sez" {

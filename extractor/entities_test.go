@@ -66,6 +66,8 @@ func TestDiscovery(t *testing.T) {
 		{"a listed name a site already has", "A man fell at the Jade Crown casino. Crowds left the Jade Crown and Blue Lotus compounds.",
 			[]string{"compound:Jade Crown casino", "compound:Blue Lotus compound"}},
 		{"descriptions listed before a plural head", "The Thai and Chinese casinos closed; Poipet and Bavet compounds emptied; Casinos and hotels shut.", nil},
+		{"a firm named for its site is no site", "They hid at land of Fontana Resort and Country Club Inc and of Golden Sand Hotel Co., not at the Blue Lotus Resort.",
+			[]string{"compound:Blue Lotus Resort"}},
 		{"role in a named firm", "Police held Zhou Tianming, chief executive of the Bright Harbour Group, at dawn.", []string{"tycoon:Zhou Tianming"}},
 		{"role in a firm, other words", "They met Chea Sovann, founder of Mekong Star Holdings.", []string{"tycoon:Chea Sovann"}},
 		{"role in an office is not a tycoon", "They met Chea Sovann, chairman of the National Committee.", nil},
