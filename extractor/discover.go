@@ -106,9 +106,10 @@ func kinWordEnd(s string) int {
 // isRegexpWordByte reports an ASCII word character as \b sees one.
 func isRegexpWordByte(c byte) bool { return ascii.IsAlnum(c) || c == '_' }
 
-// ownerWords name what an owner owns: "the K99 Group, led by X".
+// ownerWords name what an owner owns: "the K99 Group, led by X", "Grand
+// Diamond City, formerly owned by X".
 var ownerWords = []string{"group", "co", "ltd", "company", "firm", "casino", "compound", "hotel", "resort",
-	"complex", "building", "property", "properties", "syndicate", "gang"}
+	"complex", "building", "property", "properties", "syndicate", "gang", "city"}
 
 // ownerContext reports an owner word in s, in any case, between ASCII word
 // edges (as \b sees them; "Co." ends at the dot).

@@ -90,6 +90,8 @@ func TestDiscovery(t *testing.T) {
 			[]string{"tycoon:Hengfeng Investment Co. Ltd"}},
 		{"an owner after a title", "The casino was owned by the former Thai MP Somchai Rattanakul and later run by Police General Chan Dara.",
 			[]string{"tycoon:Somchai Rattanakul"}},
+		{"an owner of a city", "They include Grand Lotus City, formerly owned by the former Thai MP Somchai Rattanakul. The city is run by Governor Kuoch Chamroeun.",
+			[]string{"tycoon:Somchai Rattanakul"}},
 		{"a relative listed with a name in Chinese", "It named Su Liangsheng (苏良生), Su Jinde (苏金德) and Wang Hai.", []string{"tycoon:Su Jinde"}},
 		{"an office is no firm", "The compound is owned by the Interior Ministry and run by the National Police.", nil},
 		{"a firm needs an owner's verb", "Sunrise Asia Development Co., Ltd. sells rice in Kampot.", nil},
