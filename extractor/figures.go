@@ -1232,6 +1232,15 @@ func (fs *figureScanner) elliptical(p *phrase) (string, string) {
 	if len(fs.out) == 0 || fs.toks[p.first].start-fs.out[len(fs.out)-1].End > 300 {
 		return "", ""
 	}
+	if fs.wordAt(p.first-1) == "the" {
+		// "the three had been employed": the group of three counted
+		// before, whatever was counted last.
+		for _, f := range slices.Backward(fs.out) {
+			if f.Value == p.value {
+				return f.Unit, f.Subject
+			}
+		}
+	}
 	prev, ok := fs.lastCount(p.first)
 	if !ok {
 		return fs.unitBefore(p.first)
