@@ -706,22 +706,29 @@ func siteWords(text string, start, end int) (int, int, bool) {
 // compounds"), or a site already found ("Crown" after "the Crown
 // casino").
 func siteList(out []found, text string, p int, w string, named func(string) bool) []found {
-	if !asciiWordEnd(text, p, w+"s") || p < 2 || text[p-1] != ' ' {
+	// The trigger matched w at p: the plural's "s" must end the word.
+	headEnd := p + len(w) + 1
+	if headEnd > len(text) || text[headEnd-1] != 's' || headEnd < len(text) && isRegexpWordByte(text[headEnd]) ||
+		p < 2 || text[p-1] != ' ' {
 		return out
 	}
-	headEnd := p + len(w) + 1
 	head := text[p : p+len(w)]
 	lo := max(0, p-160)
 	for lo > 0 && !utf8.RuneStart(text[lo]) {
 		lo--
 	}
 	q := p // the last name ends one space before q
-	if s := runStart(text, lo, p-1); s < p-1 && s > lo && text[s-1] == ' ' {
-		switch d := text[s : p-1]; {
-		case d == "and" || d == "or" || d == "the" || d == "of":
+	// Most plurals follow a lower-case word ("the", "scam"): the name's
+	// test is asked only where a capital may start the word before the
+	// head, or the word before that one.
+	if s := lowerStart(text, lo, p-1); s < p-1 && s > lo && text[s-1] == ' ' {
+		switch d := text[s : p-1]; d {
+		case "and", "or", "the", "of":
 			return out
-		case ascii.LowerEnd(d, 0) == len(d):
-			q, head = s, text[s:p+len(w)]
+		}
+		q, head = s, text[s:p+len(w)]
+		if s := lowerStart(text, lo, q-1); s < q-1 && s > lo && text[s-1] == ' ' {
+			return out // "the scam compounds"
 		}
 	}
 	a, ok := nameBefore(text, lo, q)
@@ -796,6 +803,16 @@ func startsSite(known []document.Entity, found []found, text, name string) bool 
 		}
 	}
 	return false
+}
+
+// lowerStart returns where the run of lower-case ASCII letters ending at
+// end starts, reading back no further than lo: end where text[end-1] is
+// no such letter.
+func lowerStart(text string, lo, end int) int {
+	for end > lo && 'a' <= text[end-1] && text[end-1] <= 'z' {
+		end--
+	}
+	return end
 }
 
 // landmarkBefore reports a place named to locate another, which before
