@@ -365,8 +365,17 @@ func (fs *figureScanner) number(i int) int {
 	// Currency before: "$12.5", "US$ 5", "USD 5", "LAK 100 million", "¥500".
 	if fs.isPunct(i-1, "$") && !fs.toks[i].has(fSpace) {
 		p.money, p.first = true, i-1
-		if w := fs.wordAt(i - 2); (w == "us" || w == "usd") && !fs.toks[i-1].has(fSpace) {
-			p.first = i - 2
+		if !fs.toks[i-1].has(fSpace) {
+			// The letters before "$" tell whose dollar: "US$5", "NT$4.5
+			// billion", "HK$2 million".
+			switch w := fs.wordAt(i - 2); w {
+			case "us", "usd":
+				p.first = i - 2
+			default:
+				if code := dollarCode(w); code != "" {
+					p.first, p.currency = i-2, code
+				}
+			}
 		}
 	} else if w := fs.wordAt(i - 1); w == "usd" || w == "us$" {
 		p.money, p.first = true, i-1
@@ -841,6 +850,22 @@ func (fs *figureScanner) currencyAfter(p *phrase) bool {
 		return false
 	}
 	return true
+}
+
+// dollarCode is the ISO code of a dollar other than the US one that the
+// region's press writes with the letters w before "$", or "".
+func dollarCode(w string) string {
+	switch w {
+	case "nt":
+		return "TWD"
+	case "hk":
+		return "HKD"
+	case "s":
+		return "SGD"
+	case "a":
+		return "AUD"
+	}
+	return ""
 }
 
 // countryCurrency is the ISO code of a currency word at token i that a
