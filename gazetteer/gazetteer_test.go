@@ -128,6 +128,7 @@ func TestFind(t *testing.T) {
 			[]string{"province:takeo=Takeo", "province:kep=Kep", "province:pailin=Pailin"}},
 		{"guarded with a place cue", "Kep province", []string{"province:kep=Kep"}},
 		{"stop phrase", "Kampot pepper from Cambodia", nil},
+		{"a newspaper is no place", "the Phnom Penh Post reports from Phnom Penh", []string{"province:phnom-penh=Phnom Penh"}},
 		{"Moc Bai is not mapped", "the Moc Bai border gate in Cambodia", nil},
 		{"a head-only name takes its head in the plural", "the Heng Heng compounds", []string{"compound:heng-heng-bavet=Heng Heng compounds"}},
 		{"or from the end of a list", "crowds left the Crown, Moc Bai and Heng Heng compounds",

@@ -34,6 +34,8 @@ var (
 	stopPhrases = []string{
 		"Kampot pepper", "Phsar Kandal", "Psar Kandal", "Angkor Beer", "Angkor Air", "Angkor Observer",
 		"Crown Resorts", "Kep Air Base", "Takeo Prefecture", "Westport Ireland",
+		// A newspaper, cited as a source, not the capital as a place.
+		"Phnom Penh Post",
 	}
 )
 
