@@ -281,7 +281,8 @@ func (s *scanner) afterMonth(i int) int {
 func isMonthLead(w string) bool {
 	switch w {
 	case "in", "since", "last", "this", "early", "late", "mid", "until", "by", "during", "from",
-		"through", "throughout", "of", "between", "before", "after", "till", "and", "to", "that":
+		"through", "throughout", "of", "between", "before", "after", "till", "and", "to", "that",
+		"a", "an": // "in an April raid"
 		return true
 	}
 	return false
@@ -581,8 +582,9 @@ func (es *eventScanner) wordDate(i int) (dateExpr, bool) {
 			return dd, true
 		}
 		switch es.wordAt(i - 1) {
-		case "on", "last", "since", "until", "this", "said":
-			// "said Tuesday", as wire copy writes it, dates the saying.
+		case "on", "last", "since", "until", "this", "said", "early", "late":
+			// "said Tuesday", as wire copy writes it, dates the saying;
+			// so do "early Saturday" and "late Friday".
 			d.relative, d.weekday = "weekday", wd
 			return d, true
 		case "of":

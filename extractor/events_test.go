@@ -26,6 +26,8 @@ func TestEventDates(t *testing.T) {
 		{"weekday", "On Monday, police raided a compound near the border.", "2024-03-15", []ev{{"2024-03-11", "day", ""}}},
 		{"weekday after the hours of", "In the early hours of Sunday, guards moved 300 workers to a new site.", "2025-03-20", []ev{{"2025-03-16", "day", ""}}},
 		{"weekday after the night of", "Police raided the towers on the night of Friday.", "2025-03-20", []ev{{"2025-03-14", "day", ""}}},
+		{"weekday early or late, as wire copy writes it", "The 64 came home early Saturday; the flight had left late Friday.", "2025-10-18", []ev{{"2025-10-18", "day", ""}, {"2025-10-17", "day", ""}}},
+		{"month after an article", "Eighteen people were held in an April raid and three in a June sweep.", "2017-07-27", []ev{{"2017-04", "month", ""}, {"2017-06", "month", ""}}},
 		{"a period of a week day is no date", "The events of Sunday school were cancelled.", "2025-03-20", nil},
 		{"Chinese date", "2025年3月5日，警方突袭了一处园区。", "", []ev{{"2025-03-05", "day", ""}}},
 		{"Chinese date inside a clause", "警方于2024年12月突袭另一园区。", "", []ev{{"2024-12", "month", ""}}},
