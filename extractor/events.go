@@ -401,6 +401,52 @@ func (es *eventScanner) scanDates() {
 	}
 }
 
+// theDay reads a day of the month named by its ordinal after "on the", as
+// the Korean and Japanese press in English writes it: "on the 20th of
+// last month", "on the 5th of this month", "on the 28th of October",
+// and "on the 20th" alone, the latest 20th by the publication date. A
+// noun after the ordinal makes it no day ("on the 5th floor", "on the
+// 3rd day").
+func (es *eventScanner) theDay(i int) (dateExpr, bool) {
+	d := dateExpr{first: i - 1, last: i}
+	w := es.wordAt(i)
+	if len(w) < 3 || isDigit(w[len(w)-1]) {
+		return d, false // an ordinal, not "on the 20"
+	}
+	if d.day = es.dayAt(i); d.day == 0 {
+		return d, false
+	}
+	switch next := es.wordAt(i + 1); next {
+	case "of":
+		if m := es.monthAt(i + 2); m > 0 {
+			d.month, d.last = m, i+2
+			if y := es.yearAt(i + 3); y > 0 {
+				d.year, d.last = y, i+3
+			} else {
+				d.yearMissing = true
+			}
+			d.noSuchDayCheck()
+			return d, true
+		}
+		switch es.wordAt(i + 2) {
+		case "this", "last":
+			if es.wordAt(i+3) != "month" {
+				return d, false
+			}
+			d.relative, d.last = es.wordAt(i+2)+"-month-day", i+3
+			return d, true
+		}
+		return d, false
+	case "", "to", "at", "in", "and", "when", "after", "before", "with", "by", "for", "from":
+		if next == "" && i+1 < len(es.toks) && es.toks[i+1].kind == tWord {
+			return d, false // a word that is not ASCII
+		}
+		d.relative = "month-day"
+		return d, true
+	}
+	return d, false
+}
+
 // maybeDateWord rejects most words cheaply, before any hashing: date words
 // are capitalised (months, week days), carry digits ("mid-2021") or are one
 // of a few short words.
@@ -468,6 +514,9 @@ func (es *eventScanner) wordDate(i int) (dateExpr, bool) {
 	if t.has(fDigit) && es.monthAt(i+1) > 0 {
 		// "5th March 2024": an ordinal day is a word, not a number.
 		return es.numDate(i)
+	}
+	if t.has(fDigit) && es.wordAt(i-1) == "the" && es.wordAt(i-2) == "on" {
+		return es.theDay(i)
 	}
 	if t.has(fHyphen) && !t.has(fDigit) {
 		// "mid-January", "late-March"
@@ -1889,11 +1938,22 @@ func resolve(d dateExpr, ref ymd, haveRef bool, published ymd, havePub bool) (ym
 		}
 		return ymd{y, m, d.day}, true
 	case "this-month-day":
-		// "本月7日": a day of the reference month.
+		// "本月7日", "the 5th of this month": a day of the reference month.
 		if d.day > daysIn(ref.y, ref.m) || ref.m == 0 {
 			return ymd{}, false
 		}
 		return ymd{ref.y, ref.m, d.day}, haveRef
+	case "last-month-day":
+		// "the 20th of last month": a day of the month before the
+		// reference's.
+		y, m := ref.y, ref.m-1
+		if m == 0 {
+			y, m = y-1, 12
+		}
+		if d.day > daysIn(y, m) || ref.m == 0 {
+			return ymd{}, false
+		}
+		return ymd{y, m, d.day}, haveRef
 	case "last-month-name":
 		// "last July": the latest July strictly before the reference month.
 		y := ref.y
