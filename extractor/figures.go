@@ -1229,6 +1229,16 @@ func isDemonym(w string) bool {
 // under 15").
 func (fs *figureScanner) elliptical(p *phrase) (string, string) {
 	j := p.last + 1
+	if fs.isPunct(j, "(") {
+		// A share in brackets goes with the count: "22 (about 71%) were
+		// jailed".
+		for k := j + 1; k < len(fs.toks) && k <= j+6 && fs.toks[k].kind != tNL; k++ {
+			if fs.isPunct(k, ")") {
+				j = k + 1
+				break
+			}
+		}
+	}
 	w := fs.wordAt(j)
 	switch w {
 	case "were", "was", "received", "got", "had", "faced":
@@ -1288,6 +1298,10 @@ func (fs *figureScanner) lastCount(i int) (document.Figure, bool) {
 		return document.Figure{}, false
 	}
 	prev := fs.out[len(fs.out)-1]
+	if n := len(fs.out); prev.Unit == "percent" && n > 1 && fs.out[n-2].End <= prev.Start &&
+		strings.TrimSpace(fs.text[fs.out[n-2].End:prev.Start]) == "(" {
+		prev = fs.out[n-2] // "22 (about 71%)": the share is the count's
+	}
 	if fs.toks[i].start-prev.End > 300 || prev.Unit == "percent" || isCurrency(prev.Unit) {
 		return document.Figure{}, false
 	}

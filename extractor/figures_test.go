@@ -50,6 +50,7 @@ func TestFigures(t *testing.T) {
 		{"Recruits were promised 3,000 Thai Baht a month, or 500 Philippine pesos a day; tips were 40 Singapore dollars.", []fig{{3000, "THB", "exact"}, {500, "PHP", "exact"}}},
 		{"Police held three Chinese nationals. Staff searched the five villas in the park. An aide said the three had been employed there.", []fig{{3, "people", "exact"}, {5, "sites", "exact"}}},
 		{"They seized more than NT$4.5 billion, HK$2 million, S$300,000 and US$5 million.", []fig{{4.5e9, "TWD", "more than"}, {2e6, "HKD", "exact"}, {300000, "SGD", "exact"}, {5e6, "USD", "exact"}}},
+		{"Of 31 defendants, 22 (about 71%) were jailed for one to nine years. Beyond these, six were given suspended sentences.", []fig{{31, "people", "exact"}, {22, "people", "exact"}, {71, "percent", "about"}, {6, "people", "exact"}}},
 		{"Agents found some P112.5 million in the safes and P5 million more; block P5 was empty.", []fig{{112.5e6, "PHP", "about"}, {5e6, "PHP", "exact"}}},
 		{"It was planned as a US$180-million office complex with a 3-million-strong workforce and 40-million plans.", []fig{{180e6, "USD", "exact"}}},
 		{"He demanded ten thousand dollars and five thousand baht.", []fig{{10000, "USD", "exact"}, {5000, "THB", "exact"}}},
