@@ -46,6 +46,7 @@ func TestFigures(t *testing.T) {
 		{"They demanded 50m won (£26,000), then 3 million yen, €1.2 million and 30,000 ringgit.", []fig{{5e7, "KRW", "exact"}, {26000, "GBP", "exact"}, {3e6, "JPY", "exact"}, {1.2e6, "EUR", "exact"}, {30000, "MYR", "exact"}}},
 		{"Each got P60,000, the firm paid P450,000 and RM1,500, and VND200,000 went missing.", []fig{{60000, "PHP", "exact"}, {450000, "PHP", "exact"}, {1500, "MYR", "exact"}, {200000, "VND", "exact"}}},
 		{"The 12 won gold, 500 pounds of meth were seized and P2 was full.", nil},
+		{"Prosecutors questioned 10 witnesses.", []fig{{10, "people", "exact"}}},
 		{"The militia ran two notorious cyber scam parks and five villas; four of its top commanders were named.", []fig{{2, "sites", "exact"}, {5, "sites", "exact"}, {4, "people", "exact"}}},
 		{"Recruits were promised 3,000 Thai Baht a month, or 500 Philippine pesos a day; tips were 40 Singapore dollars.", []fig{{3000, "THB", "exact"}, {500, "PHP", "exact"}}},
 		{"Police held three Chinese nationals. Staff searched the five villas in the park. An aide said the three had been employed there.", []fig{{3, "people", "exact"}, {5, "sites", "exact"}}},
