@@ -1254,11 +1254,16 @@ func (fs *figureScanner) elliptical(p *phrase) (string, string) {
 			}
 		}
 	case "from", "in":
-		// A place or a year must follow: "five in Pailin", "113 in 2016".
-		if j+1 >= len(fs.toks) {
+		// A place or a year must follow: "five in Pailin", "113 in 2016",
+		// "73 from the Republic of Korea".
+		k := j + 1
+		if fs.wordAt(k) == "the" {
+			k++
+		}
+		if k >= len(fs.toks) {
 			return "", ""
 		}
-		if n := fs.toks[j+1]; !(n.kind == tWord && n.has(fUpper)) && !(n.kind == tNum && isYearToken(fs.tok(j+1))) {
+		if n := fs.toks[k]; !(n.kind == tWord && n.has(fUpper)) && !(n.kind == tNum && isYearToken(fs.tok(k)) && k == j+1) {
 			return "", ""
 		}
 	default:
