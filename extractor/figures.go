@@ -1095,6 +1095,18 @@ func (fs *figureScanner) unitAfter(p *phrase) bool {
 			unknown = 0
 			continue
 		}
+		if w == "and" && unknown > 0 && j+1 < len(fs.toks) && fs.toks[j+1].kind == tNum {
+			// "57 foreign and 358 Filipino workers": the second count's
+			// noun is the first's too.
+			q := phrase{first: j + 1, last: j + 1}
+			if v, ok := parseNumber(fs.tok(j + 1)); ok {
+				q.value = v
+				if fs.unitAfter(&q) && !q.percent && q.unit != "" && !isCurrency(q.unit) {
+					p.unit, p.subject, p.headEnd = q.unit, q.subject, fs.toks[j-1].end
+					return true
+				}
+			}
+		}
 		if lx.function.at(w) {
 			break
 		}
