@@ -1154,7 +1154,8 @@ func (fs *figureScanner) unitAfter(p *phrase) bool {
 		return true
 	}
 	// An elliptical count in a list: "351 from Malaysia", "five in
-	// Pailin", "11 were sentenced", "113 in 2016", "around 260 were
+	// Pailin", "11 were sentenced", "the remaining 1,083 are waiting",
+	// "13,117 have been deported", "113 in 2016", "around 260 were
 	// from Indonesia".
 	if u, noun := fs.elliptical(p); u != "" {
 		p.unit, p.subject = u, noun
@@ -1253,8 +1254,8 @@ func (fs *figureScanner) elliptical(p *phrase) (string, string) {
 	}
 	w := fs.wordAt(j)
 	switch w {
-	case "were", "was", "received", "got", "had", "faced":
-		if w == "were" || w == "was" {
+	case "were", "was", "are", "received", "got", "had", "have", "faced":
+		if w == "were" || w == "was" || w == "are" {
 			for k := j + 1; k < len(fs.toks) && k <= j+4 && fs.toks[k].kind == tWord; k++ {
 				kw := fs.wordAt(k)
 				if u, ok := fs.lx.units.get(kw); ok {
