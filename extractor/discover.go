@@ -301,10 +301,10 @@ func discover(text string, toks []token, known []document.Entity, g *gazetteer.G
 			if s, ok := compoundBefore(text, p, w); ok {
 				add(s)
 			} else {
-				sc.hanFound = siteList(sc.hanFound[:0], text, p, w, func(name string) bool {
+				sc.sites = siteList(sc.sites[:0], text, p, w, func(name string) bool {
 					return isKnown(name) || startsSite(known, spans, text, name)
 				})
-				for _, s := range sc.hanFound {
+				for _, s := range sc.sites {
 					add(s)
 				}
 			}

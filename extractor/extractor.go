@@ -52,7 +52,8 @@ type scratch struct {
 	hanWords []int
 	families []rune
 	hanFound []found
-	flag     []byte // prose's buffer for a flag's quoted date or years
+	sites    []found // siteList's names before one plural head noun
+	flag     []byte  // prose's buffer for a flag's quoted date or years
 	evs      []document.Event
 	dates    []ymd
 	// known holds the gazetteer's entities until findEntities copies them

@@ -834,6 +834,10 @@ func (fs *figureScanner) wordNumber(i int) int {
 // It reports false where a currency that is kept as no figure follows.
 func (fs *figureScanner) currencyAfter(p *phrase) bool {
 	w := fs.wordAt(p.last + 1)
+	country := "" // "3,000 Thai Baht", "500 Philippine pesos"
+	if !p.money && p.last+2 < len(fs.toks) && fs.toks[p.last+1].has(fUpper) {
+		country = fs.countryCurrency(p.last + 2)
+	}
 	switch {
 	case w == "usd" || w == "dollars" && !p.money:
 		p.money, p.last = true, p.last+1
@@ -842,10 +846,9 @@ func (fs *figureScanner) currencyAfter(p *phrase) bool {
 	case fs.lx.currencyCodes.at(w) != "" && !p.money && (w != "won" || p.value >= 1000):
 		// "won" is the verb after a small number ("the 12 won").
 		p.money, p.currency, p.last = true, fs.lx.currencyCodes.at(w), p.last+1
-	case !p.money && p.last+2 < len(fs.toks) && fs.toks[p.last+1].has(fUpper) && fs.countryCurrency(p.last+2) != "":
-		// The country's adjective first: "3,000 Thai Baht", "500
-		// Philippine pesos".
-		p.money, p.currency, p.last = true, fs.countryCurrency(p.last+2), p.last+2
+	case country != "":
+		// The country's adjective first.
+		p.money, p.currency, p.last = true, country, p.last+2
 	case fs.lx.currencies.at(w):
 		return false
 	}
