@@ -1130,6 +1130,14 @@ func (fs *figureScanner) unitAfter(p *phrase) bool {
 			unknown++
 			continue
 		}
+		if j == p.last+1 {
+			// A verb right after the count: "Of the rescued victims, 29
+			// remain".
+			if u, noun := fs.ofWhole(p.first); u != "" {
+				p.unit, p.subject = u, noun
+				return true
+			}
+		}
 		return false
 	}
 	if head >= 0 {
@@ -1160,6 +1168,10 @@ func (fs *figureScanner) unitAfter(p *phrase) bool {
 	// Pailin", "11 were sentenced", "the remaining 1,083 are waiting",
 	// "13,117 have been deported", "113 in 2016", "around 260 were
 	// from Indonesia".
+	if u, noun := fs.ofWhole(p.first); u != "" {
+		p.unit, p.subject = u, noun // "of the suspects arrested there, 31 have"
+		return true
+	}
 	if u, noun := fs.elliptical(p); u != "" {
 		p.unit, p.subject = u, noun
 		return true
@@ -1383,6 +1395,37 @@ func (fs *figureScanner) previousPersonUnit(i int) string {
 		}
 	}
 	return "people"
+}
+
+// ofWhole is the unit of the whole that the clause of a bare count at i
+// names before it: "Of the rescued victims, 29 were held", "of the
+// suspects arrested there, 31 have been charged". "" where the clause
+// does not start so, or names no counted noun ("Of the group, 30").
+func (fs *figureScanner) ofWhole(i int) (unit, noun string) {
+	if !fs.isPunct(i-1, ",") {
+		return "", ""
+	}
+	k := i - 2
+	for k >= 0 && i-2-k < 8 && fs.toks[k].kind == tWord {
+		k--
+	}
+	if k >= 0 && fs.toks[k].kind != tNL && !fs.isPunct(k, ";") && !fs.isPunct(k, ".") {
+		return "", ""
+	}
+	if fs.wordAt(k+1) != "of" {
+		return "", ""
+	}
+	switch fs.wordAt(k + 2) {
+	case "the", "those", "these", "their":
+	default:
+		return "", ""
+	}
+	for j := k + 3; j < i-1; j++ {
+		if u, ok := fs.lx.units.get(fs.wordAt(j)); ok {
+			return u, fs.tok(j)
+		}
+	}
+	return "", ""
 }
 
 // traffickedAfter reports "trafficked" in the clause after the counted
