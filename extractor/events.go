@@ -362,7 +362,7 @@ func (es *eventScanner) scanDates() {
 	// not happenings.
 	for k := 0; k+1 < len(es.exprs); k++ {
 		a, b := &es.exprs[k], &es.exprs[k+1]
-		if b.first-a.last > 12 || !a.bareYear || !b.bareYear {
+		if b.first-a.last > 12 || !(a.bareYear && b.bareYear || es.countedMonth(a) && es.countedMonth(b)) {
 			continue
 		}
 		to, from, versus := false, false, false
@@ -445,6 +445,21 @@ func (es *eventScanner) theDay(i int) (dateExpr, bool) {
 		return d, true
 	}
 	return d, false
+}
+
+// countedMonth reports a month with no day that dates the number just
+// before it: "163 in June", "136 this month", as a comparison of two
+// months' tallies writes them ("fell from 163 in June to 136 this
+// month").
+func (es *eventScanner) countedMonth(d *dateExpr) bool {
+	if d.day != 0 || d.month == 0 && d.relative != "this month" && d.relative != "last month" {
+		return false
+	}
+	k := d.first - 1
+	if es.wordAt(k) == "in" {
+		k--
+	}
+	return k >= 0 && es.toks[k].kind == tNum
 }
 
 // maybeDateWord rejects most words cheaply, before any hashing: date words

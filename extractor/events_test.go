@@ -31,6 +31,8 @@ func TestEventDates(t *testing.T) {
 		{"a day by its ordinal", "Suspects came on the 20th of last month to the court. Police raided it on the 3rd. A hearing was held on the 5th of this month, and a meeting on the 28th of October.",
 			"2025-12-09", []ev{{"2025-11-20", "day", ""}, {"2025-12-03", "day", ""}, {"2025-12-05", "day", ""}, {"2025-10-28", "day", ""}}},
 		{"an ordinal before a noun is no day", "He lived on the 5th floor and left on the 3rd day, not on the 20 of them.", "2025-12-09", nil},
+		{"two months' tallies compared", "Licensed casinos fell from 163 in June to 136 this month, and from 40 in May to 12 in August.", "2020-01-03", nil},
+		{"months of happenings", "Police moved from Phnom Penh in June to Bavet in August.", "2020-01-03", []ev{{"2019-06", "month", ""}, {"2019-08", "month", ""}}},
 		{"a period of a week day is no date", "The events of Sunday school were cancelled.", "2025-03-20", nil},
 		{"Chinese date", "2025年3月5日，警方突袭了一处园区。", "", []ev{{"2025-03-05", "day", ""}}},
 		{"Chinese date inside a clause", "警方于2024年12月突袭另一园区。", "", []ev{{"2024-12", "month", ""}}},
