@@ -1172,6 +1172,10 @@ func (fs *figureScanner) unitAfter(p *phrase) bool {
 		p.unit, p.subject = u, noun // "of the suspects arrested there, 31 have"
 		return true
 	}
+	if u, noun := fs.numberOf(p); u != "" {
+		p.unit, p.subject = u, noun // "took the number of people … to 38"
+		return true
+	}
 	if u, noun := fs.elliptical(p); u != "" {
 		p.unit, p.subject = u, noun
 		return true
@@ -1426,6 +1430,58 @@ func (fs *figureScanner) ofWhole(i int) (unit, noun string) {
 		}
 	}
 	return "", ""
+}
+
+// numberOf is the unit of a bare count that "the number of" names: "took
+// the number of people caught up in the crisis to 38", "put the number of
+// Chinese nationals who left at 447,676", "brings to 72 the number of
+// Taiwanese rescued". "" where no such phrase names a counted noun, or
+// where the count before it is not reached "to" or "at".
+func (fs *figureScanner) numberOf(p *phrase) (unit, noun string) {
+	k := -1 // the token of "number"
+	if fs.wordAt(p.last+1) == "the" && fs.wordAt(p.last+2) == "number" {
+		k = p.last + 2
+	} else if w := fs.wordAt(p.first - 1); w == "to" || w == "at" {
+		for j := p.first - 2; j >= 0 && j >= p.first-20 && fs.toks[j].kind != tNL && !fs.isPunct(j, "."); j-- {
+			if fs.lenAt(j) == len("number") && fs.wordAt(j) == "number" && fs.wordAt(j-1) == "the" {
+				k = j
+				break
+			}
+		}
+	}
+	if k < 0 || fs.wordAt(k+1) != "of" {
+		return "", ""
+	}
+	for j := k + 2; j <= k+5 && j < len(fs.toks) && fs.toks[j].kind == tWord; j++ {
+		u, ok := fs.lx.units.get(fs.wordAt(j))
+		if !ok && isDemonym(fs.tok(j)) {
+			u, ok = "people", true
+		}
+		if !ok {
+			continue
+		}
+		end := j + 9 // the phrase's words, up to the count after it
+		if k < p.first {
+			end = min(end, p.first)
+		}
+		if u == "people" && fs.traffickingIn(j+1, end) {
+			u = "victims" // "the number of Taiwanese rescued from human trafficking schemes"
+		}
+		return u, fs.tok(j)
+	}
+	return "", ""
+}
+
+// traffickingIn reports a word of trafficking among the words of tokens
+// from to to, up to the first punctuation: "rescued from human
+// trafficking schemes", "caught up in the human-trafficking crisis".
+func (fs *figureScanner) traffickingIn(from, to int) bool {
+	for j := from; j < to && j < len(fs.toks) && fs.toks[j].kind == tWord; j++ {
+		if w := fs.wordAt(j); strings.Contains(w, "trafficking") || strings.Contains(w, "trafficked") {
+			return true
+		}
+	}
+	return false
 }
 
 // traffickedAfter reports "trafficked" in the clause after the counted

@@ -49,6 +49,8 @@ func TestFigures(t *testing.T) {
 		{"Prosecutors questioned 10 witnesses.", []fig{{10, "people", "exact"}}},
 		{"Of 14,200 detainees, 13,117 have been deported and the remaining 1,083 are waiting.", []fig{{14200, "people", "exact"}, {13117, "people", "exact"}, {1083, "people", "exact"}}},
 		{"Police confirmed 25 cases; of the suspects arrested there, 31 have been charged. Of the rescued victims, 29 remain held. Of the group, the rest left.", []fig{{25, "cases", "exact"}, {31, "suspects", "exact"}, {29, "victims", "exact"}}},
+		{"The raid took the number of people caught up in the human-trafficking crisis to 38. Officials put the number of Chinese nationals who left at 447,676. It brings to 72 the number of Taiwanese rescued from trafficking schemes. The number of workers grew; 40 left.",
+			[]fig{{38, "victims", "exact"}, {447676, "people", "exact"}, {72, "victims", "exact"}}},
 		{"Teams found 57 foreign and 358 Filipino workers, 12 young and 3 old.", []fig{{57, "people", "exact"}, {358, "people", "exact"}}},
 		{"Cambodia deported 209 foreigners: 73 from the Republic of Korea and 136 from Myanmar, not the 12 in the rest.", []fig{{209, "people", "exact"}, {73, "people", "exact"}, {136, "people", "exact"}}},
 		{"The militia ran two notorious cyber scam parks and five villas; four of its top commanders were named.", []fig{{2, "sites", "exact"}, {5, "sites", "exact"}, {4, "people", "exact"}}},
