@@ -401,6 +401,23 @@ func (es *eventScanner) scanDates() {
 	}
 }
 
+// monthYearAt reads into d, whose day is read, the month at token i and
+// the year after it, if any: "5 March 2024", "the 28th of October".
+func (es *eventScanner) monthYearAt(d *dateExpr, i int) bool {
+	m := es.monthAt(i)
+	if m == 0 {
+		return false
+	}
+	d.month, d.last = m, i
+	if y := es.yearAt(i + 1); y > 0 {
+		d.year, d.last = y, i+1
+	} else {
+		d.yearMissing = true
+	}
+	d.noSuchDayCheck()
+	return true
+}
+
 // theDay reads a day of the month named by its ordinal after "on the", as
 // the Korean and Japanese press in English writes it: "on the 20th of
 // last month", "on the 5th of this month", "on the 28th of October",
@@ -418,14 +435,7 @@ func (es *eventScanner) theDay(i int) (dateExpr, bool) {
 	}
 	switch next := es.wordAt(i + 1); next {
 	case "of":
-		if m := es.monthAt(i + 2); m > 0 {
-			d.month, d.last = m, i+2
-			if y := es.yearAt(i + 3); y > 0 {
-				d.year, d.last = y, i+3
-			} else {
-				d.yearMissing = true
-			}
-			d.noSuchDayCheck()
+		if es.monthYearAt(&d, i+2) {
 			return d, true
 		}
 		switch es.wordAt(i + 2) {
@@ -1459,16 +1469,11 @@ func (es *eventScanner) numDate(i int) (dateExpr, bool) {
 	}
 	d := dateExpr{first: i, last: i}
 	if day := es.dayAt(i); day > 0 {
-		if m := es.monthAt(i + 1); m > 0 {
-			d.day, d.month, d.last = day, m, i+1
-			if y := es.yearAt(i + 2); y > 0 {
-				d.year, d.last = y, i+2
-			} else {
-				d.yearMissing = true
-			}
-			d.noSuchDayCheck()
+		d.day = day
+		if es.monthYearAt(&d, i+1) {
 			return d, true
 		}
+		d.day = 0
 	}
 	y := es.yearAt(i)
 	if y == 0 {
