@@ -731,6 +731,11 @@ func siteList(out []found, text string, p int, w string, named func(string) bool
 			return out // "the scam compounds"
 		}
 	}
+	// No "and" within the reach of a last name of four words: no list,
+	// and the name is not read ("the Chinese casinos").
+	if near := text[max(lo, q-64):q]; !strings.Contains(near, " and ") && !strings.Contains(near, " & ") {
+		return out
+	}
 	a, ok := nameBefore(text, lo, q)
 	if !ok {
 		return out
@@ -1211,8 +1216,11 @@ func titledOwnerAfter(text string, p int, conf float64) (found, bool) {
 // brackets at the start of s, perhaps after a space (" (苏良生)"), or 0.
 func hanInParens(s string) int {
 	i := 0
-	if strings.HasPrefix(s, " ") {
+	if len(s) > 1 && s[0] == ' ' {
 		i++
+	}
+	if len(s) <= i || s[i] != '(' && s[i] != "（"[0] {
+		return 0 // most names: no bracket
 	}
 	var closing string
 	switch {

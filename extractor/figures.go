@@ -834,8 +834,10 @@ func (fs *figureScanner) wordNumber(i int) int {
 // It reports false where a currency that is kept as no figure follows.
 func (fs *figureScanner) currencyAfter(p *phrase) bool {
 	w := fs.wordAt(p.last + 1)
-	country := "" // "3,000 Thai Baht", "500 Philippine pesos"
-	if !p.money && p.last+2 < len(fs.toks) && fs.toks[p.last+1].has(fUpper) {
+	// "3,000 Thai Baht", "500 Philippine pesos": a currency's word is of
+	// three ("yen") to eight ("renminbi") letters.
+	country := ""
+	if n := fs.lenAt(p.last + 2); !p.money && n >= 3 && n <= 8 && fs.toks[p.last+1].has(fUpper) {
 		country = fs.countryCurrency(p.last + 2)
 	}
 	switch {
@@ -1304,7 +1306,7 @@ func (fs *figureScanner) elliptical(p *phrase) (string, string) {
 	if len(fs.out) == 0 || fs.toks[p.first].start-fs.out[len(fs.out)-1].End > 300 {
 		return "", ""
 	}
-	if fs.wordAt(p.first-1) == "the" {
+	if p.first > 0 && fs.lenAt(p.first-1) == len("the") && fs.wordAt(p.first-1) == "the" {
 		// "the three had been employed": the group of three counted
 		// before, whatever was counted last.
 		for _, f := range slices.Backward(fs.out) {
@@ -1439,9 +1441,9 @@ func (fs *figureScanner) ofWhole(i int) (unit, noun string) {
 // where the count before it is not reached "to" or "at".
 func (fs *figureScanner) numberOf(p *phrase) (unit, noun string) {
 	k := -1 // the token of "number"
-	if fs.wordAt(p.last+1) == "the" && fs.wordAt(p.last+2) == "number" {
+	if fs.lenAt(p.last+1) == len("the") && fs.wordAt(p.last+1) == "the" && fs.wordAt(p.last+2) == "number" {
 		k = p.last + 2
-	} else if w := fs.wordAt(p.first - 1); w == "to" || w == "at" {
+	} else if w := fs.wordAt(p.first - 1); len(w) == 2 && (w == "to" || w == "at") {
 		for j := p.first - 2; j >= 0 && j >= p.first-20 && fs.toks[j].kind != tNL && !fs.isPunct(j, "."); j-- {
 			if fs.lenAt(j) == len("number") && fs.wordAt(j) == "number" && fs.wordAt(j-1) == "the" {
 				k = j
