@@ -834,12 +834,6 @@ func (fs *figureScanner) wordNumber(i int) int {
 // It reports false where a currency that is kept as no figure follows.
 func (fs *figureScanner) currencyAfter(p *phrase) bool {
 	w := fs.wordAt(p.last + 1)
-	// "3,000 Thai Baht", "500 Philippine pesos": a currency's word is of
-	// three ("yen") to eight ("renminbi") letters.
-	country := ""
-	if n := fs.lenAt(p.last + 2); !p.money && n >= 3 && n <= 8 && fs.toks[p.last+1].has(fUpper) {
-		country = fs.countryCurrency(p.last + 2)
-	}
 	switch {
 	case w == "usd" || w == "dollars" && !p.money:
 		p.money, p.last = true, p.last+1
@@ -848,11 +842,14 @@ func (fs *figureScanner) currencyAfter(p *phrase) bool {
 	case fs.lx.currencyCodes.at(w) != "" && !p.money && (w != "won" || p.value >= 1000):
 		// "won" is the verb after a small number ("the 12 won").
 		p.money, p.currency, p.last = true, fs.lx.currencyCodes.at(w), p.last+1
-	case country != "":
-		// The country's adjective first.
-		p.money, p.currency, p.last = true, country, p.last+2
 	case fs.lx.currencies.at(w):
 		return false
+	case w != "" && !p.money && fs.toks[p.last+1].has(fUpper):
+		// The country's adjective first: "3,000 Thai Baht", "500
+		// Philippine pesos".
+		if code := fs.countryCurrency(p.last + 2); code != "" {
+			p.money, p.currency, p.last = true, code, p.last+2
+		}
 	}
 	return true
 }
