@@ -449,6 +449,9 @@ func discover(text string, toks []token, known []document.Entity, g *gazetteer.G
 		}
 		e := &out[i]
 		e.Confidence = max(e.Confidence, s.conf)
+		if n := len(e.Mentions); n > 0 && e.Mentions[n-1].Start == s.start {
+			continue // two rules read one name: "頭目王坎…首犯" (seed han-name-read-twice)
+		}
 		e.Mentions = append(e.Mentions, mention(text, s.start, s.end))
 	}
 	for i := range out {
