@@ -1947,33 +1947,28 @@ func resolve(d dateExpr, ref ymd, haveRef bool, published ymd, havePub bool) (ym
 		if !havePub || published.d == 0 {
 			return ymd{}, false
 		}
-		y, m := published.y, published.m
+		month := ymd{y: published.y, m: published.m}
 		if d.day > published.d {
-			if m--; m == 0 {
-				y, m = y-1, 12
-			}
+			month = published.addMonths(-1)
 		}
-		if d.day > daysIn(y, m) {
+		if d.day > daysIn(month.y, month.m) {
 			return ymd{}, false
 		}
-		return ymd{y, m, d.day}, true
-	case "this-month-day":
-		// "本月7日", "the 5th of this month": a day of the reference month.
-		if d.day > daysIn(ref.y, ref.m) || ref.m == 0 {
+		return ymd{month.y, month.m, d.day}, true
+	case "this-month-day", "last-month-day":
+		// "本月7日", "the 5th of this month": a day of the reference month;
+		// "the 20th of last month", of the month before it.
+		if ref.m == 0 {
 			return ymd{}, false
 		}
-		return ymd{ref.y, ref.m, d.day}, haveRef
-	case "last-month-day":
-		// "the 20th of last month": a day of the month before the
-		// reference's.
-		y, m := ref.y, ref.m-1
-		if m == 0 {
-			y, m = y-1, 12
+		month := ymd{y: ref.y, m: ref.m}
+		if d.relative == "last-month-day" {
+			month = ref.addMonths(-1)
 		}
-		if d.day > daysIn(y, m) || ref.m == 0 {
+		if d.day > daysIn(month.y, month.m) {
 			return ymd{}, false
 		}
-		return ymd{y, m, d.day}, haveRef
+		return ymd{month.y, month.m, d.day}, haveRef
 	case "last-month-name":
 		// "last July": the latest July strictly before the reference month.
 		y := ref.y
