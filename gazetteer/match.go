@@ -563,7 +563,7 @@ func templeAround(b []byte, start, end int) bool {
 		return true
 	}
 	for _, w := range []string{"pagoda", "temple"} {
-		if end+1+len(w) <= len(b) && b[end] == soft && string(b[end+1:end+1+len(w)]) == w && !wordAt(b, end+1+len(w)) {
+		if end < len(b) && b[end] == soft && hasWordAt(b, end+1, w) {
 			return true
 		}
 	}
@@ -662,10 +662,10 @@ func (m *matcher) listedBeforeHead(f *folded, text string, e int) bool {
 	return false
 }
 
-// hasWordAt reports the ASCII word w at i in the folded text b, followed
-// by a separator.
+// hasWordAt reports the ASCII word w at i in the folded text b, whole:
+// followed by a separator or the end.
 func hasWordAt(b []byte, i int, w string) bool {
-	return i+len(w) < len(b) && string(b[i:i+len(w)]) == w && !wordAt(b, i+len(w))
+	return i+len(w) <= len(b) && string(b[i:i+len(w)]) == w && !wordAt(b, i+len(w))
 }
 
 // wordEnd returns the end of the word at i in the folded text b.
