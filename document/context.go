@@ -142,12 +142,13 @@ func (t *Tagged) CutContexts() {
 }
 
 // IsFullStop reports whether s is a full stop of Chinese or Japanese
-// text, "。", "！" or "？", which ends a sentence with no space after it.
+// text, "。", "！" or "？", which ends a sentence with no space after it,
+// or of Khmer, "។" or "៕", which a space may follow or not.
 // The extractor's sentences and the alerts' quoted passages end at the
 // same marks.
 func IsFullStop(s string) bool {
 	switch s {
-	case "。", "！", "？":
+	case "。", "！", "？", "។", "៕":
 		return true
 	}
 	return false

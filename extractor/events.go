@@ -63,6 +63,7 @@ type dateExpr struct {
 	ranged           bool // part of "from X to Y": dates a statistic
 	anchored         bool // year taken from an earlier date of the paragraph
 	inToken          bool // a Chinese date that is part of its token ("警方于2025年3月5日突袭"): hanDateIn finds it again
+	khmer            bool // a date written in Khmer: khmerDate finds its bytes again
 	ahead            bool // a date the text plans ("預定於4月13日"): without its year, the next such date
 	later            int  // the count of "two days later" (relative "later-days", "later-months", "later-years")
 }
@@ -217,7 +218,7 @@ func headingLine(line string) bool {
 	}
 	r, _ := utf8.DecodeLastRuneInString(line)
 	switch r {
-	case '.', '!', '?', '"', '”', '’', ')', ':', ';', ',', '。', '！', '？', '」', '）':
+	case '.', '!', '?', '"', '”', '’', ')', ':', ';', ',', '。', '！', '？', '」', '）', '។', '៕':
 		return false
 	}
 	return len(strings.Fields(line)) < 15
@@ -310,7 +311,7 @@ var plainDateLeads = [16]uint32{
 // It takes the lexicon's tables and the text, which scanDates reads once
 // rather than through the scanner at every token.
 func dateLead(leads *[2][16]uint32, text string, t *token) bool {
-	return t.flags&(fDigit|fHyphen|fHan) != 0 || leads[t.flags/fUpper&1][(t.end-t.start)&15]>>(text[t.start]|0x20-'a')&1 != 0
+	return t.flags&(fDigit|fHyphen|fHan|fKhmer) != 0 || leads[t.flags/fUpper&1][(t.end-t.start)&15]>>(text[t.start]|0x20-'a')&1 != 0
 }
 
 // scanDates collects every date expression in text order.
@@ -489,6 +490,8 @@ func (es *eventScanner) maybeDateWord(t *token) bool {
 	case t.has(fHan):
 		// "七月十四日", "19日", "同年", "今天", "周三", "星期三", "禮拜三"
 		return strings.ContainsAny(w, "月日年号號天周週期拜")
+	case t.has(fKhmer):
+		return true // khmerDate looks for its words
 	}
 	if t.has(fHyphen) {
 		return strings.HasPrefix(w, "mid-") || strings.HasPrefix(w, "early-") || strings.HasPrefix(w, "late-")
@@ -512,6 +515,9 @@ func (es *eventScanner) wordDate(i int) (dateExpr, bool) {
 		// Before the hyphen's reading: a hyphen between Han characters
 		// joins them ("妙瓦底-水沟谷").
 		return es.hanDate(i)
+	}
+	if t.has(fKhmer) {
+		return es.khmerDate(i)
 	}
 	w := es.wordAt(i)
 	if t.has(fDigit) && t.has(fHyphen) {
@@ -2332,7 +2338,10 @@ func (es *eventScanner) prose(published string) []document.Event {
 			continue
 		}
 		surface := es.text[es.toks[d.first].start:es.toks[d.last].end]
-		if d.inToken {
+		if d.khmer {
+			r, _ := es.khmerRead(d.first)
+			surface = es.text[r.at:r.end]
+		} else if d.inToken {
 			_, from, to, _ := hanDateIn(surface)
 			surface = surface[from:to]
 		}

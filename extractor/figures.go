@@ -43,10 +43,10 @@ type figureScanner struct {
 	scanner
 	out  []document.Figure
 	seen map[figureKey]int // the end of each fact's first mention
-	// hanLast is the unit and end of the last figure read in Chinese,
-	// repeat or not: the total a breakdown after it counts in
-	// (hanTotalUnit).
-	hanLast struct {
+	// lastRead is the unit and end of the last figure read in Chinese
+	// or Khmer, repeat or not: the total a breakdown after it counts in
+	// (hanTotalUnit, khmerTotalUnit).
+	lastRead struct {
 		unit string
 		end  int
 	}
@@ -75,8 +75,14 @@ func figuresIn(s scanner) []document.Figure {
 		}
 		switch toks[i].kind {
 		case tNum:
-			if i+1 < len(toks) && toks[i+1].has(fHan) {
-				if next := fs.hanFigures(i); next > i { // "162 名外國疑犯"
+			if i+1 < len(toks) && toks[i+1].has(fHan|fKhmer) {
+				next := i
+				if toks[i+1].has(fHan) {
+					next = fs.hanFigures(i) // "162 名外國疑犯"
+				} else {
+					next = fs.khmerFigures(i) // "28 នាក់"
+				}
+				if next > i {
 					i = next
 					continue
 				}
@@ -85,7 +91,7 @@ func figuresIn(s scanner) []document.Figure {
 				i = next
 			}
 		case tWord:
-			if !toks[i].has(fHyphen | fHan) {
+			if !toks[i].has(fHyphen | fHan | fKhmer) {
 				if toks[i].has(fDigit) {
 					// "VND200", "$12m": an amount in one word. Most words
 					// with digits are names and ordinals ("K99", "14th"),
@@ -102,6 +108,9 @@ func figuresIn(s scanner) []document.Figure {
 				}
 			} else if toks[i].has(fHan) {
 				i = fs.hanFigures(i)
+				continue
+			} else if toks[i].has(fKhmer) {
+				i = fs.khmerFigures(i)
 				continue
 			} else if toks[i].has(fDigit) {
 				if next := fs.number(i); next > i { // "300-400", a range in one token
@@ -177,7 +186,7 @@ func sameSentence(between string) bool {
 			if i+1 < len(between) && between[i+1] == ' ' {
 				return false
 			}
-		case 0x82, 0x81, 0x9f: // the last byte of "。", "！", "？"
+		case 0x82, 0x81, 0x9f, 0x94, 0x95: // the last byte of "。", "！", "？", "។", "៕"
 			if i >= 2 && document.IsFullStop(between[i-2:i+1]) {
 				return false
 			}
@@ -1847,25 +1856,28 @@ const (
 	tNL                   // one or more line breaks
 )
 
+// tokFlags describes a token beyond its kind.
+type tokFlags uint8
+
 // Token flags.
 const (
-	fSpace  uint8 = 1 << iota // whitespace separates this token from the previous one
-	fUpper                    // word starting with an upper-case letter
-	fDigit                    // word containing a digit ("K99", "mid-2021", "14th")
-	fPara                     // tNL token spanning a blank line
-	fHyphen                   // word containing an internal hyphen
-	fJoin                     // word joined across an apostrophe or a non-breaking hyphen
-	fCaps                     // word holding an ASCII capital letter anywhere
-	fHan                      // word holding a Chinese character: hanFigures reads its numbers
+	fSpace  tokFlags = 1 << iota // whitespace separates this token from the previous one
+	fUpper                       // word starting with an upper-case letter
+	fDigit                       // word containing a digit ("K99", "mid-2021", "14th")
+	fHyphen                      // word containing an internal hyphen
+	fJoin                        // word joined across an apostrophe or a non-breaking hyphen
+	fCaps                        // word holding an ASCII capital letter anywhere
+	fHan                         // word holding a Chinese character: hanFigures reads its numbers
+	fKhmer                       // word holding a Khmer character: khmerFigures and khmerDate read it
 )
 
 type token struct {
 	start, end int
 	kind       tokKind
-	flags      uint8
+	flags      tokFlags
 }
 
-func (t token) has(f uint8) bool { return t.flags&f != 0 }
+func (t token) has(f tokFlags) bool { return t.flags&f != 0 }
 
 // tokenize appends the tokens of text to dst[:0]. It accepts any bytes: an
 // invalid UTF-8 byte becomes a one-byte punctuation token, so offsets stay
@@ -1877,18 +1889,11 @@ func tokenize(dst []token, text string) []token {
 		c := text[i]
 		switch {
 		case c == '\n':
-			j, nl := i, 0
+			j := i
 			for j < len(text) && (text[j] == '\n' || text[j] == '\r' || text[j] == ' ' || text[j] == '\t') {
-				if text[j] == '\n' {
-					nl++
-				}
 				j++
 			}
-			var fl uint8 = fSpace
-			if nl > 1 {
-				fl |= fPara
-			}
-			toks = append(toks, token{start: i, end: i + 1, kind: tNL, flags: fl})
+			toks = append(toks, token{start: i, end: i + 1, kind: tNL, flags: fSpace})
 			i, space = j, true
 		case c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v':
 			i++
@@ -1921,7 +1926,7 @@ func tokenize(dst []token, text string) []token {
 				}
 				continue
 			}
-			var fl uint8
+			var fl tokFlags
 			if space {
 				fl = fSpace
 			}
@@ -1930,7 +1935,7 @@ func tokenize(dst []token, text string) []token {
 		default:
 			r, w := utf8.DecodeRuneInString(text[i:])
 			switch {
-			case r != utf8.RuneError && unicode.IsLetter(r):
+			case r != utf8.RuneError && (unicode.IsLetter(r) || khmerWordRune(r)):
 				t := scanWord(text, i)
 				if space {
 					t.flags |= fSpace
@@ -1941,7 +1946,7 @@ func tokenize(dst []token, text string) []token {
 				i += w
 				space = true
 			default:
-				var fl uint8
+				var fl tokFlags
 				if space {
 					fl = fSpace
 				}
@@ -2028,7 +2033,7 @@ func codeThenDigits(w string) bool {
 func scanWord(text string, i int) token {
 	start := i
 	allNum := true
-	var fl uint8
+	var fl tokFlags
 	first := true
 	for i < len(text) {
 		c := text[i]
@@ -2084,6 +2089,13 @@ func scanWord(text string, i int) token {
 		}
 		r, w := utf8.DecodeRuneInString(text[i:])
 		switch {
+		case khmerWordRune(r) || r == zeroWidthSpace && fl&fKhmer != 0:
+			// Khmer sets no space between words, and its vowel signs
+			// and digits are no letters: a run of the script is one
+			// word, which khmerFigures and khmerDate read.
+			fl |= fKhmer
+			allNum = false
+			i += w
 		case r != utf8.RuneError && unicode.IsLetter(r):
 			if first && unicode.IsUpper(r) {
 				fl |= fUpper
@@ -2224,8 +2236,8 @@ func (s *scanner) mayStartSentence(i int) bool {
 	return p.kind == tNL || p.kind == tPunct && (s.toks[i].has(fSpace) || p.end-p.start == 3)
 }
 
-// fullStopAt reports a full stop of Chinese or Japanese text at token i,
-// "。", "！" or "？", which ends a sentence with no space after it.
+// fullStopAt reports a full stop of Chinese, Japanese or Khmer text at
+// token i (document.IsFullStop), after which no space need follow.
 func (s *scanner) fullStopAt(i int) bool {
 	return s.toks[i].end-s.toks[i].start == 3 && document.IsFullStop(s.tok(i))
 }
@@ -2255,7 +2267,7 @@ func (s *scanner) sentenceStartsAt(i int) bool {
 		return false
 	}
 	switch s.tok(p) {
-	case "!", "?", "…", "。", "！", "？":
+	case "!", "?", "…", "。", "！", "？", "។", "៕":
 		return true
 	case ".":
 	default:

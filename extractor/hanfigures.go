@@ -46,7 +46,7 @@ func (fs *figureScanner) hanFigures(i int) int {
 		}
 		f.End = end
 		fs.add(f, "")
-		fs.hanLast.unit, fs.hanLast.end = f.Unit, f.End // kept even when add drops f as a repeat: a breakdown may follow
+		fs.lastRead.unit, fs.lastRead.end = f.Unit, f.End // kept even when add drops f as a repeat: a breakdown may follow
 		// Continue after the figure: in this token, or in the token that
 		// holds its end, which is then read from its start only if the
 		// figure ends inside it (a number after the counter's noun).
@@ -196,7 +196,7 @@ func (fs *figureScanner) hanTotalUnit(v float64, start int) string {
 			return f.Unit
 		}
 	}
-	t := fs.hanLast
+	t := fs.lastRead
 	if t.unit != "suspects" && t.unit != "victims" || t.end > start {
 		return "people"
 	}

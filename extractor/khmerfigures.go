@@ -1,0 +1,250 @@
+package extractor
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	"github.com/compoundwatch/compoundwatch/document"
+)
+
+// Figures written in Khmer are read as the Chinese ones are (hanFigures),
+// from the bytes around a number: a count is a number and its counter,
+// the counted noun usually before it ("ជនសង្ស័យចំនួន៧នាក់", seven
+// suspects), and the qualifier before that ("ជាង ២០០នាក់", more than
+// 200). A number without a counter, currency or percent counts nothing
+// here: ages, times, house and street numbers have none.
+
+// khmerCounters are the counters and currencies after a number, with the
+// unit each gives; "" where the noun before the number tells it
+// (khmerDevice).
+var khmerCounters = [...]struct{ word, unit string }{
+	{"នាក់", "people"}, {"រូប", "people"},
+	{"គ្រឿង", ""}, {"ដើម", ""},
+	{"កន្លែង", "sites"}, {"ទីតាំង", "sites"},
+	{"ករណី", "cases"}, {"សំណុំរឿង", "cases"},
+	{"ប្រទេស", "countries"}, {"សញ្ជាតិ", "nationalities"},
+	{"ពាក្យបណ្តឹង", "complaints"}, {"ពាក្យបណ្ដឹង", "complaints"}, {"បណ្តឹង", "complaints"}, {"បណ្ដឹង", "complaints"},
+	{"ដុល្លារ", "USD"}, {"រៀល", "KHR"}, {"បាត", "THB"}, {"យ័ន", "CNY"}, {"យាន់", "CNY"}, {"យាន", "CNY"},
+	{"ដុង", "VND"}, {"រីងហ្គីត", "MYR"},
+	{"ភាគរយ", "percent"}, {"%", "percent"},
+}
+
+// khmerNouns tell what a count of people or things counts, the noun
+// written before the number or after its counter.
+var khmerNouns = [...]struct{ word, unit string }{
+	{"ជនសង្ស័យ", "suspects"}, {"ជនជាប់សង្ស័យ", "suspects"}, {"ជនល្មើស", "suspects"},
+	{"ជនជាប់ចោទ", "suspects"}, {"ជនត្រូវចោទ", "suspects"}, {"ឧក្រិដ្ឋជន", "suspects"},
+	{"ជនរងគ្រោះ", "victims"},
+	{"ទូរស័ព្ទ", "phones"}, {"ទូរសព្ទ", "phones"}, {"ទូរស័ព្វ", "phones"},
+	{"កុំព្យូទ័រយួរដៃ", "laptops"}, {"ឡាប់ថប", "laptops"}, {"ឡាបថប", "laptops"}, {"laptop", "laptops"}, {"LAPTOP", "laptops"}, {"Laptop", "laptops"},
+	{"កុំព្យូទ័រ", "computers"}, {"កំព្យូទ័រ", "computers"},
+	{"iPad", "tablets"}, {"IPAD", "tablets"}, {"ថេប្លេត", "tablets"},
+	{"លិខិតឆ្លងដែន", "passports"}, {"កាំភ្លើង", "firearms"},
+}
+
+// khmerQualifiers are written before a number, "ចំនួន" (a number of)
+// between them or not.
+var khmerQualifiers = [...]struct{ word, q string }{
+	{"មិនតិចជាង", "at least"}, {"យ៉ាងហោចណាស់", "at least"}, {"យ៉ាងតិចបំផុត", "at least"}, {"យ៉ាងតិច", "at least"},
+	{"ច្រើនជាង", "more than"}, {"ជាង", "more than"},
+	{"ប្រមាណជា", "about"}, {"ប្រមាណ", "about"}, {"ប្រហែលជា", "about"}, {"ប្រហែល", "about"},
+	{"ស្ទើរតែ", "nearly"}, {"ជិត", "nearly"},
+	{"រហូតទៅដល់", "up to"}, {"រហូតដល់", "up to"}, {"ដល់ទៅ", "up to"},
+	{"សរុប", "exact"},
+}
+
+// khmerBreakdown are the words that open a part of the count before
+// them: "ក្នុងនោះស្រី ២៣នាក់" (among them 23 women).
+var khmerBreakdown = [...]string{"ក្នុងនោះ", "ក្នុងចំណោម", "រួមមាន", "ដែលមាន", "ស្រី", "ប្រុស", "កុមារ", "ជនជាតិ"}
+
+// khmerFigures reads the figures in token i, a Khmer word or a number a
+// Khmer word follows, and returns the last token it used up (i when it
+// found none).
+func (fs *figureScanner) khmerFigures(i int) int {
+	text := fs.text
+	last := i
+	for p := fs.toks[i].start; p < fs.toks[i].end; {
+		f, end, ok := fs.khmerFigure(p)
+		if !ok {
+			if end <= p {
+				_, w := utf8.DecodeRuneInString(text[p:])
+				end = p + w
+			}
+			p = end
+			continue
+		}
+		fs.add(f, "")
+		fs.lastRead.unit, fs.lastRead.end = f.Unit, f.End
+		p = f.End
+		for last+1 < len(fs.toks) && fs.toks[last+1].end <= p {
+			last++
+		}
+		if p > fs.toks[i].end {
+			break
+		}
+	}
+	return last
+}
+
+// khmerFigure reads the figure whose number starts at text[p], if one
+// does. It returns the byte after the figure; or, when it reads none,
+// after the number (p when none starts there).
+func (fs *figureScanner) khmerFigure(p int) (document.Figure, int, bool) {
+	text := fs.text
+	v, end, words, ok := khmerNumberAt(text, p)
+	if !ok {
+		return document.Figure{}, p, false
+	}
+	numEnd := end
+	if w, _ := khmerWordBefore(text, p, "ទី", "លេខ", "អាយុ", "ឆ្នាំ", "ម៉ោង"); w != "" || p > 0 && ascii26(text[p-1]) {
+		return document.Figure{}, numEnd, false // "ថ្ងៃទី២៣", "ផ្ទះលេខ៣២២", "A7": a day, an address, a name
+	}
+	f := document.Figure{Value: v, Start: p, Qualifier: "exact"}
+	// A range: "ពី ៥០ ទៅ ៦០នាក់", "៥០-៦០នាក់".
+	j := skipSpace(text, end)
+	if sep := khmerWordAt(text, j, "ទៅ", "ដល់", "-", "–"); sep != "" {
+		if hi, e, _, ok := khmerNumberAt(text, skipSpace(text, j+len(sep))); ok && hi > v {
+			f.Value, f.Qualifier, end = hi, "range", e
+			j = skipSpace(text, end)
+		}
+	}
+	unit := ""
+	counter := ""
+	for _, c := range khmerCounters {
+		if strings.HasPrefix(text[j:], c.word) {
+			unit, counter = c.unit, c.word
+			break
+		}
+	}
+	if counter == "" {
+		return document.Figure{}, numEnd, false
+	}
+	end = j + len(counter)
+	if unit == "USD" && strings.HasPrefix(text[end:], "អាមេរិក") {
+		end += len("អាមេរិក")
+	}
+	noun := khmerNounBefore(text, f.Start)
+	switch {
+	case unit == "" && (noun == "people" || noun == "suspects" || noun == "victims"):
+		return document.Figure{}, numEnd, false // "គ្រឿង" after people: no device
+	case unit == "":
+		if noun == "" {
+			return document.Figure{}, numEnd, false // a device the text does not name
+		}
+		unit = noun
+	case unit == "people":
+		if noun == "suspects" || noun == "victims" {
+			unit = noun
+		} else if u := khmerCalled(text[end:]); u != "" {
+			unit = u
+		} else {
+			unit = fs.khmerTotalUnit(v, f.Start)
+		}
+	}
+	if words && v == 1 && unit == "people" {
+		return document.Figure{}, numEnd, false // "មួយនាក់": "one", as often as "a"
+	}
+	f.Unit, f.End = unit, end
+	if f.Qualifier != "range" {
+		if q, from := khmerQualifierBefore(text, f.Start); q != "" {
+			f.Qualifier, f.Start = q, from
+		}
+	}
+	f.Value = roundValue(f.Value)
+	return f, end, true
+}
+
+// skipSpace passes over the spaces at text[i].
+func skipSpace(text string, i int) int {
+	for i < len(text) && text[i] == ' ' {
+		i++
+	}
+	return i
+}
+
+// khmerQualifierBefore reads the qualifier before a number at text[p],
+// and where it starts: "ជាង ២០០", "ចំនួនជាង២០០", "ប្រមាណជា ៥០០".
+func khmerQualifierBefore(text string, p int) (string, int) {
+	i := p
+	if w, from := khmerWordBefore(text, i, "ចំនួន"); w != "" {
+		i = from
+	}
+	for _, q := range khmerQualifiers {
+		if w, from := khmerWordBefore(text, i, q.word); w != "" {
+			return q.q, from
+		}
+	}
+	if i < p {
+		// "សរុបចំនួន": the qualifier before "ចំនួន".
+		for _, q := range khmerQualifiers {
+			if w, from := khmerWordBefore(text, i, q.word); w != "" {
+				return q.q, from
+			}
+		}
+	}
+	return "", p
+}
+
+// khmerNounBefore returns the unit that the noun last named before a
+// number at text[p] tells, within its phrase (the text back to the space
+// before it, "ចំនួន" and a qualifier passed over) or the phrase before.
+func khmerNounBefore(text string, p int) string {
+	from := max(0, p-150)
+	for from < p && !utf8.RuneStart(text[from]) {
+		from++
+	}
+	before := text[from:p]
+	if i := strings.LastIndexAny(before, "។\n"); i >= 0 {
+		before = before[i+1:]
+	}
+	best, at := "", -1
+	for _, n := range khmerNouns {
+		if i := strings.LastIndex(before, n.word); i > at {
+			best, at = n.unit, i
+		}
+	}
+	return best
+}
+
+// khmerCalled reads what the rest of a clause calls the people just
+// counted: "២៥០នាក់ ដែលជាជនរងគ្រោះ" are victims.
+func khmerCalled(rest string) string {
+	rest = rest[:min(len(rest), 90)]
+	if i := strings.IndexAny(rest, "។\n"); i >= 0 {
+		rest = rest[:i]
+	}
+	i := strings.Index(rest, "ជា")
+	if i < 0 {
+		return ""
+	}
+	for _, n := range khmerNouns {
+		if (n.unit == "suspects" || n.unit == "victims") && strings.HasPrefix(rest[i+len("ជា"):], n.word) {
+			return n.unit
+		}
+	}
+	return ""
+}
+
+// khmerTotalUnit tells whom a count of people counts from the count
+// before it, as hanTotalUnit does for Chinese: a part of a count of
+// suspects or victims in the same sentence ("ជនសង្ស័យ ២៨នាក់ ក្នុងនោះស្រី
+// ៥នាក់") has its unit, and so does the same number again.
+func (fs *figureScanner) khmerTotalUnit(v float64, start int) string {
+	for _, f := range fs.out {
+		if f.Value == v && (f.Unit == "suspects" || f.Unit == "victims") && f.End <= start {
+			return f.Unit
+		}
+	}
+	t := fs.lastRead
+	if t.unit != "suspects" && t.unit != "victims" || t.end > start {
+		return "people"
+	}
+	between := fs.text[t.end:start]
+	if !sameSentence(between) || strings.Contains(between, "។") {
+		return "people"
+	}
+	if containsAny(between, khmerBreakdown[:]...) {
+		return t.unit
+	}
+	return "people"
+}
