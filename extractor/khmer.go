@@ -54,7 +54,11 @@ func khmerDigitsAt(text string, i int) (v float64, end, n int, ok bool) {
 		}
 		if (text[j] == ',' || text[j] == '.') && len(b) > 0 {
 			if _, w := khmerDigitAt(text, j+1); w > 0 {
-				b = append(b, text[j])
+				sep := text[j]
+				if sep == '.' && khmerGroupAt(text, j+1) {
+					sep = ',' // "២.៧០០": Khmer print groups thousands with a full stop too
+				}
+				b = append(b, sep)
 				j++
 				continue
 			}
@@ -66,6 +70,21 @@ func khmerDigitsAt(text string, i int) (v float64, end, n int, ok bool) {
 	}
 	v, ok = parseNumber(string(b))
 	return v, j, n, ok
+}
+
+// khmerGroupAt reports whether exactly three digits start at text[i]:
+// a group of thousands after a separator, not a decimal fraction, which
+// print seldom gives three places.
+func khmerGroupAt(text string, i int) bool {
+	for n := 0; n < 3; n++ {
+		_, w := khmerDigitAt(text, i)
+		if w == 0 {
+			return false
+		}
+		i += w
+	}
+	_, w := khmerDigitAt(text, i)
+	return w == 0
 }
 
 // khmerScales are the words that multiply the number before them, the

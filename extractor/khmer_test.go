@@ -39,6 +39,13 @@ func TestKhmerFigures(t *testing.T) {
 		{"cases and countries", "មានករណី ៥០ករណី ពីជនមកពី ១២ប្រទេស។", []fig{{50, "cases", "exact", "៥០ករណី"}, {12, "countries", "exact", "១២ប្រទេស"}}},
 		{"ages, times, days and addresses are none", "បុរសអាយុ៣២ឆ្នាំ ត្រូវចាប់នៅម៉ោង៤និង៣០នាទី ថ្ងៃទី២៣ នៅផ្ទះលេខ៣២២ ផ្លូវ៩៥៦។", nil},
 		{"a number with no counter is none", "ក្រុមលេខ ៥ និង ៨០០ នៅទីនោះ។", nil},
+		{"a full stop groups thousands", "ពលករប្រមាណ ២.៧០០នាក់ ត្រូវបានបញ្ជូនទៅវិញ។", []fig{{2700, "people", "about", "ប្រមាណ ២.៧០០នាក់"}}},
+		{"a decimal is no group", "ក្រុមនោះយកបាន ១.៥លានដុល្លារ។", []fig{{1.5e6, "USD", "exact", "១.៥លានដុល្លារ"}}},
+		{"the noun before ចំនួន, no counter", "ប៉ូលិសបានឆែកទីតាំងចំនួន២ នៅក្រុងនោះ។", []fig{{2, "sites", "exact", "២"}}},
+		{"casinos are sites", "ប៉ូលិសបានបង្ក្រាបកាស៊ីណូចំនួន៣ ក្នុងក្រុង។", []fig{{3, "sites", "exact", "៣"}}},
+		{"a count after a Latin name", "គេរឹបអូសបាន LAPTOP០៣គ្រឿង។", []fig{{3, "laptops", "exact", "០៣គ្រឿង"}}},
+		{"the noun is in the number's phrase", "ដកហូតកាំភ្លើងខ្លីបីដើម គ្រាប់មួយចំនួន និងកាំបិតតូច២ដើម។", []fig{{3, "firearms", "exact", "បីដើម"}}},
+		{"one place is a place", "ពួកគេរស់នៅក្នុងអគារមួយកន្លែង។", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -75,6 +82,7 @@ func TestKhmerDates(t *testing.T) {
 		{"yesterday", "កាលពីម្សិលមិញ មន្ត្រីបានប្រកាសលទ្ធផល។", "2024-05-10", []ev{{"2024-05-09", "ម្សិលមិញ"}}},
 		{"a weekday alone", "កាលពីថ្ងៃអង្គារ ប៉ូលិសបានរកឃើញពលករ។", "2024-05-10", []ev{{"2024-05-07", "ថ្ងៃអង្គារ"}}},
 		{"month and year", "នៅខែមករា ឆ្នាំ២០២០ ក្រុមហ៊ុនបានបើក។", "", []ev{{"2020-01", ""}}},
+		{"a month as often misspelt", "កាលពីថ្ងៃទី២ ខែវិច្ឆកា ឆ្នាំ២០១៥ នគរបាលបានប្រកាស។", "", []ev{{"2015-11-02", ""}}},
 		{"the start of a month this year", "នៅដើមខែមីនា ឆ្នាំនេះ មានការបង្ក្រាបមួយទៀត។", "2024-05-10", []ev{{"2024-03", "ដើមខែមីនា ឆ្នាំនេះ"}}},
 		{"a year after in", "នៅឆ្នាំ២០២២ ក្រុមហ៊ុននេះបានបើកអគារថ្មី។", "", []ev{{"2022", ""}}},
 		{"a day of this month", "កាលពីថ្ងៃទី២០ ប៉ូលិសបានចាប់ខ្លួនមនុស្ស។", "2024-05-25", []ev{{"2024-05-20", "ថ្ងៃទី២០"}}},

@@ -20,8 +20,15 @@ type khmerRead struct {
 	at, end int
 }
 
-// khmerMonths are the months of the solar calendar, January first.
-var khmerMonths = [...]string{"មករា", "កុម្ភៈ", "មីនា", "មេសា", "ឧសភា", "មិថុនា", "កក្កដា", "សីហា", "កញ្ញា", "តុលា", "វិច្ឆិកា", "ធ្នូ"}
+// khmerMonths are the months of the solar calendar, with the spellings
+// seen in print ("វិច្ឆកា" for "វិច្ឆិកា").
+var khmerMonths = [...]struct {
+	name  string
+	month int
+}{
+	{"មករា", 1}, {"កុម្ភៈ", 2}, {"កុម្ភះ", 2}, {"មីនា", 3}, {"មេសា", 4}, {"ឧសភា", 5}, {"មិថុនា", 6},
+	{"កក្កដា", 7}, {"សីហា", 8}, {"កញ្ញា", 9}, {"តុលា", 10}, {"វិច្ឆិកា", 11}, {"វិច្ឆកា", 11}, {"ធ្នូ", 12},
+}
 
 // khmerWeekdays are the days of the week after "ថ្ងៃ", Sunday first.
 var khmerWeekdays = [...]string{"អាទិត្យ", "ច័ន្ទ", "អង្គារ", "ពុធ", "ព្រហស្បតិ៍", "សុក្រ", "សៅរ៍"}
@@ -212,9 +219,9 @@ func khmerMonthAt(text string, i int) (month, end int) {
 	if strings.HasPrefix(text[j:], "ខែ") {
 		j = skipSpace(text, j+len("ខែ"))
 	}
-	for k, m := range khmerMonths {
-		if strings.HasPrefix(text[j:], m) {
-			return k + 1, j + len(m)
+	for _, m := range khmerMonths {
+		if strings.HasPrefix(text[j:], m.name) {
+			return m.month, j + len(m.name)
 		}
 	}
 	return 0, i

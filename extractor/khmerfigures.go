@@ -96,7 +96,7 @@ func (fs *figureScanner) khmerFigure(p int) (document.Figure, int, bool) {
 		return document.Figure{}, p, false
 	}
 	numEnd := end
-	if w, _ := khmerWordBefore(text, p, "ទី", "លេខ", "អាយុ", "ឆ្នាំ", "ម៉ោង"); w != "" || p > 0 && ascii26(text[p-1]) {
+	if w, _ := khmerWordBefore(text, p, "ទី", "លេខ", "អាយុ", "ឆ្នាំ", "ម៉ោង"); w != "" || isDigit(text[p]) && p > 0 && ascii26(text[p-1]) {
 		return document.Figure{}, numEnd, false // "ថ្ងៃទី២៣", "ផ្ទះលេខ៣២២", "A7": a day, an address, a name
 	}
 	f := document.Figure{Value: v, Start: p, Qualifier: "exact"}
@@ -117,7 +117,21 @@ func (fs *figureScanner) khmerFigure(p int) (document.Figure, int, bool) {
 		}
 	}
 	if counter == "" {
-		return document.Figure{}, numEnd, false
+		// "ទីតាំងចំនួន២": the noun before "ចំនួន" (a number of) counts
+		// what no counter follows.
+		w, from := khmerWordBefore(text, p, "ចំនួន")
+		if w == "" || words {
+			return document.Figure{}, numEnd, false
+		}
+		if unit = khmerCountedBefore(text, from); unit == "" {
+			return document.Figure{}, numEnd, false
+		}
+		f.Unit, f.End = unit, end
+		if q, from := khmerQualifierBefore(text, f.Start); q != "" && f.Qualifier != "range" {
+			f.Qualifier, f.Start = q, from
+		}
+		f.Value = roundValue(f.Value)
+		return f, end, true
 	}
 	end = j + len(counter)
 	if unit == "USD" && strings.HasPrefix(text[end:], "អាមេរិក") {
@@ -141,8 +155,8 @@ func (fs *figureScanner) khmerFigure(p int) (document.Figure, int, bool) {
 			unit = fs.khmerTotalUnit(v, f.Start)
 		}
 	}
-	if words && v == 1 && unit == "people" {
-		return document.Figure{}, numEnd, false // "មួយនាក់": "one", as often as "a"
+	if words && v == 1 && (unit == "people" || unit == "sites") {
+		return document.Figure{}, numEnd, false // "មួយនាក់", "មួយកន្លែង": "one", as often as "a"
 	}
 	f.Unit, f.End = unit, end
 	if f.Qualifier != "range" {
@@ -186,24 +200,64 @@ func khmerQualifierBefore(text string, p int) (string, int) {
 }
 
 // khmerNounBefore returns the unit that the noun last named before a
-// number at text[p] tells, within its phrase (the text back to the space
-// before it, "ចំនួន" and a qualifier passed over) or the phrase before.
+// number at text[p] tells: Khmer writes a noun, its modifiers and the
+// number with no space between them ("ទូរស័ព្ទដៃ១២០គ្រឿង"), and puts a
+// space between phrases, so the noun is in the number's phrase or, where
+// the number opens its own, in the phrase before ("កុំព្យូទ័រ ៣៥ គ្រឿង").
+// A phrase of only "ចំនួន" (a number of) or a qualifier looks one further.
 func khmerNounBefore(text string, p int) string {
-	from := max(0, p-150)
-	for from < p && !utf8.RuneStart(text[from]) {
-		from++
+	end := p
+	for range 3 {
+		for end > 0 && text[end-1] == ' ' {
+			end--
+		}
+		from := strings.LastIndexAny(text[:end], " \n។") + 1
+		phrase := text[from:end]
+		best, at := "", -1
+		for _, n := range khmerNouns {
+			if i := strings.LastIndex(phrase, n.word); i > at {
+				best, at = n.unit, i
+			}
+		}
+		if best != "" || !khmerFiller(phrase) {
+			return best
+		}
+		end = from
 	}
-	before := text[from:p]
-	if i := strings.LastIndexAny(before, "។\n"); i >= 0 {
-		before = before[i+1:]
+	return ""
+}
+
+// khmerFiller reports a phrase that names nothing: "ចំនួន" or a
+// qualifier.
+func khmerFiller(phrase string) bool {
+	if phrase == "ចំនួន" {
+		return true
 	}
-	best, at := "", -1
-	for _, n := range khmerNouns {
-		if i := strings.LastIndex(before, n.word); i > at {
-			best, at = n.unit, i
+	for _, q := range khmerQualifiers {
+		if phrase == q.word || phrase == "ចំនួន"+q.word || phrase == q.word+"ចំនួន" {
+			return true
 		}
 	}
-	return best
+	return false
+}
+
+// khmerCountedBefore returns the unit that the noun ending at text[e]
+// counts, when no counter follows its number ("ទីតាំងចំនួន២", two sites).
+func khmerCountedBefore(text string, e int) string {
+	for _, c := range khmerCounters {
+		if c.unit != "" && c.unit != "people" && strings.HasSuffix(text[:e], c.word) {
+			return c.unit
+		}
+	}
+	for _, n := range khmerNouns {
+		if (n.unit == "suspects" || n.unit == "victims") && strings.HasSuffix(text[:e], n.word) {
+			return n.unit
+		}
+	}
+	if hasAnySuffix(text[:e], "កាស៊ីណូ", "កាសុីណូ", "អគារ") {
+		return "sites" // "កាស៊ីណូចំនួន២": casinos and buildings are sites
+	}
+	return ""
 }
 
 // khmerCalled reads what the rest of a clause calls the people just

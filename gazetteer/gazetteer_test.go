@@ -129,6 +129,8 @@ func TestFind(t *testing.T) {
 		{"guarded with a place cue", "Kep province", []string{"province:kep=Kep"}},
 		{"stop phrase", "Kampot pepper from Cambodia", nil},
 		{"a newspaper is no place", "the Phnom Penh Post reports from Phnom Penh", []string{"province:phnom-penh=Phnom Penh"}},
+		{"they in Khmer is not Puok", "ពួកគេត្រូវបានចាប់ខ្លួននៅស្រុកពួក", []string{"province:siem-reap=ពួក"}},
+		{"half in Khmer is not Kandal", "ពាក់កណ្តាលអធ្រាត្រ នៅខេត្តកណ្តាល", []string{"province:kandal=កណ្តាល"}},
 		{"Moc Bai is not mapped", "the Moc Bai border gate in Cambodia", nil},
 		{"a head-only name takes its head in the plural", "the Heng Heng compounds", []string{"compound:heng-heng-bavet=Heng Heng compounds"}},
 		{"or from the end of a list", "crowds left the Crown, Moc Bai and Heng Heng compounds",

@@ -36,6 +36,9 @@ var (
 		"Crown Resorts", "Kep Air Base", "Takeo Prefecture", "Westport Ireland",
 		// A newspaper, cited as a source, not the capital as a place.
 		"Phnom Penh Post",
+		// Khmer words that hold a place's Khmer name: "ពួកគេ" (they)
+		// Puok's, "ពាក់កណ្តាល" (half, the middle) Kandal's.
+		"ពួកគេ", "ពួកវា", "ពួកយើង", "ពួកខ្ញុំ", "ពាក់កណ្តាល", "ពាក់កណ្ដាល", "កណ្តាលក្រុង", "ផ្សារកណ្តាល",
 	}
 )
 
