@@ -187,9 +187,13 @@ var triggers = [...]struct {
 	{"owner of", ruleRole, false}, {"boss of", ruleRole, false}, {"president of", ruleRole, false},
 }
 
-// hanWord is the trigger findTriggers lists at a word holding a Chinese
-// character, for hanDiscover.
-const hanWord = uint8(len(triggers))
+// hanWord and khmerWord are the triggers findTriggers lists at a word
+// holding a Chinese character, for hanDiscover, and at a Khmer word, for
+// khmerSites.
+const (
+	hanWord   = uint8(len(triggers))
+	khmerWord = hanWord + 1
+)
 
 const (
 	ruleHead = iota
@@ -291,7 +295,7 @@ func discover(text string, toks []token, known []document.Entity, g *gazetteer.G
 
 	sc.triggers = findTriggers(sc.triggers, text, toks)
 	for _, h := range sc.triggers {
-		if h.trigger == hanWord {
+		if h.trigger >= hanWord {
 			continue
 		}
 		rule, at = int(h.trigger), h.at
@@ -389,8 +393,13 @@ func discover(text string, toks []token, known []document.Entity, g *gazetteer.G
 		}
 	}
 	rule, at = len(triggers), 0
-	sc.hanFound = hanDiscover(sc.hanFound[:0], text, toks, sc.triggers, known, sc)
-	for _, f := range sc.hanFound {
+	sc.scriptFound = hanDiscover(sc.scriptFound[:0], text, toks, sc.triggers, known, sc)
+	for _, tr := range sc.triggers {
+		if tr.trigger == khmerWord {
+			sc.scriptFound = khmerSites(sc.scriptFound, text, toks[tokenAt(toks, tr.at)])
+		}
+	}
+	for _, f := range sc.scriptFound {
 		add(f)
 	}
 	// Relatives and co-accused of a known tycoon: "Bai Suocheng, his son
@@ -553,7 +562,7 @@ func findTriggers(dst []trigger, text string, toks []token) []trigger {
 			// and its next two bytes are the token's first two.
 			before = triggersOf(' ', text[p], c1)
 		}
-		if set|before|uint32(t.flags&(fHyphen|fJoin|fHan)) == 0 || t.kind != tWord && t.kind != tPunct {
+		if set|before|uint32(t.flags&(fHyphen|fJoin|fHan|fKhmer)) == 0 || t.kind != tWord && t.kind != tPunct {
 			continue
 		}
 		if before != 0 {
@@ -562,8 +571,12 @@ func findTriggers(dst []trigger, text string, toks []token) []trigger {
 		if set != 0 {
 			at(t.start, set)
 		}
-		if t.has(fHan) {
-			out = append(out, trigger{hanWord, p})
+		if t.has(fHan | fKhmer) {
+			if t.has(fHan) {
+				out = append(out, trigger{hanWord, p})
+			} else {
+				out = append(out, trigger{khmerWord, p})
+			}
 		}
 		if !t.has(fHyphen | fJoin) {
 			continue

@@ -46,16 +46,16 @@ type scratch struct {
 	exprs    []dateExpr
 	entries  []timelineEntry
 	triggers []trigger
-	// hanWords, families and hanFound are discovery's in Chinese
-	// (hanDiscover): the words it reads, the family names of the bosses
-	// found, and what it found.
-	hanWords []int
-	families []rune
-	hanFound []found
-	sites    []found // siteList's names before one plural head noun
-	flag     []byte  // prose's buffer for a flag's quoted date or years
-	evs      []document.Event
-	dates    []ymd
+	// hanWords and families are discovery's in Chinese (hanDiscover):
+	// the words it reads and the family names of the bosses found;
+	// scriptFound is what it and khmerSites found.
+	hanWords    []int
+	families    []rune
+	scriptFound []found
+	sites       []found // siteList's names before one plural head noun
+	flag        []byte  // prose's buffer for a flag's quoted date or years
+	evs         []document.Event
+	dates       []ymd
 	// known holds the gazetteer's entities until findEntities copies them
 	// into its result.
 	known []document.Entity

@@ -104,15 +104,7 @@ func hanDiscover(out []found, text string, toks []token, trigs []trigger, known 
 		if tr.trigger != hanWord {
 			continue
 		}
-		i, j := 0, len(toks) // the token that starts at tr.at
-		for i < j {
-			if h := int(uint(i+j) >> 1); toks[h].start < tr.at {
-				i = h + 1
-			} else {
-				j = h
-			}
-		}
-		hans = append(hans, i)
+		hans = append(hans, tokenAt(toks, tr.at))
 	}
 	if len(hans) == 0 {
 		return out
@@ -153,6 +145,19 @@ func hanDiscover(out []found, text string, toks []token, trigs []trigger, known 
 		h.kin(t.start, text[t.start:t.end])
 	}
 	return h.out
+}
+
+// tokenAt returns the index of the token that starts at p.
+func tokenAt(toks []token, p int) int {
+	i, j := 0, len(toks)
+	for i < j {
+		if h := int(uint(i+j) >> 1); toks[h].start < p {
+			i = h + 1
+		} else {
+			j = h
+		}
+	}
+	return i
 }
 
 // hanCues reports whether word holds the first character of a role or a

@@ -1,6 +1,7 @@
 package extractor
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/compoundwatch/compoundwatch/document"
@@ -124,5 +125,34 @@ func TestKhmerSentences(t *testing.T) {
 		if evs[i].Summary != want {
 			t.Errorf("event %d summary %q, want %q", i, evs[i].Summary, want)
 		}
+	}
+}
+
+func TestKhmerSites(t *testing.T) {
+	tests := []struct {
+		name string
+		text string
+		want []string
+	}{
+		{"a name in guillemets", "ប៉ូលិសបានចុះឆែកកាស៊ីណូ «មេចេស៊ី» នៅក្រុងព្រះសីហនុ។", []string{"កាស៊ីណូ «មេចេស៊ី»"}},
+		{"a name in capitals", "ប៉ូលិសបានឆែកអគារ MORGAN និងខុនដូHANA។", []string{"អគារ MORGAN", "ខុនដូHANA"}},
+		{"two words in capitals", "សមត្ថកិច្ចបានបិទកាស៊ីណូ GOLDEN FORTUNE កាលពីម្សិលមិញ។", []string{"កាស៊ីណូ GOLDEN FORTUNE"}},
+		{"a name not in capitals is none", "គេបានឆែកអគារ Morgan និងកាស៊ីណូStar5។", nil},
+		{"a site noun with no name is none", "ប៉ូលិសបានឆែកអគារមួយ។", nil},
+		{"an unclosed guillemet is none", "ប៉ូលិសបានឆែកកាស៊ីណូ «មេចេស៊ី។ ហើយ»", nil},
+	}
+	x := testExtractor(t)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []string
+			for _, e := range x.Extract(document.Raw{Text: tt.text}).Entities {
+				if e.Type == document.Compound && !e.Known {
+					got = append(got, e.Mentions[0].Text)
+				}
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("%q: sites %q, want %q", tt.text, got, tt.want)
+			}
+		})
 	}
 }
