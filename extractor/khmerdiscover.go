@@ -8,8 +8,8 @@ import (
 )
 
 // Sites named in Khmer reports: a Khmer noun for a site, then its name in
-// guillemets ("កាស៊ីណូ «មេចេស៊ី»") or in Latin letters ("អគារ MORGAN",
-// "ខុនដូ HANA"), which the press prints in capitals. A name in Khmer
+// guillemets ("កាស៊ីណូ «មេចេស៊ី»") or in Latin letters ("អគារ ORCHID",
+// "ខុនដូ LOTUS"), which the press prints in capitals. A name in Khmer
 // script with no marks around it has no edge to read: Khmer sets no
 // space between the words of a phrase.
 
@@ -48,8 +48,8 @@ func khmerSites(out []found, text string, t token) []found {
 }
 
 // khmerSiteName reads the name after a site noun that ends at text[q]: in
-// guillemets, or one or two words in Latin capitals ("MORGAN", "GOLDEN
-// FORTUNE", "K99"), a space before it or not; "Star5" and "Morgan" are
+// guillemets, or one or two words in Latin capitals ("ORCHID", "GOLDEN
+// FORTUNE", "K99"), a space before it or not; "Star5" and "Orchid" are
 // not read, as a Khmer report prints a site's Latin name in capitals. It
 // returns the end of the name, 0 when none follows.
 func khmerSiteName(text string, q int) int {

@@ -138,6 +138,17 @@ var addZH = map[string][]string{
 	"koh-kong":            {"国公省"},
 }
 
+// addKM: Khmer names the reference lacks or could not check
+// (km_unverified), as Khmer-language outlets print them.
+var addKM = map[string][]string{
+	// Oknha.news and Wikipedia's article print លី យ៉ុងផាត់, the
+	// reference's unchecked spelling.
+	"ly-yong-phat": {"លី យ៉ុងផាត់"},
+	// RFA's Khmer service (2023-06-28), on the casino owner made a Neak
+	// Oknha, owner of the Huang Le compound's buildings.
+	"ly-kuong": {"លី គួង"},
+}
+
 // addPlaceZH: Chinese names of towns the reference lacks, by the record
 // and the town's name.
 var addPlaceZH = map[string]map[string][]string{
@@ -167,6 +178,7 @@ func applyCurated(f *schema.File) {
 			}
 			e.ZH = appendUnique(e.ZH, zh...)
 		}
+		e.KM = appendUnique(e.KM, addKM[e.ID]...)
 		for _, a := range headOnly[e.ID] {
 			e.HeadOnly = appendUnique(e.HeadOnly, a)
 		}
