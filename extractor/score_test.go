@@ -146,6 +146,34 @@ var heldoutKmThresholds = map[string]float64{
 	"events":    0.85,
 }
 
+// devsetKm2Thresholds are the bars for the second development set in
+// Khmer, about named sites and bosses, below its scores. Scored first
+// (2026-12-07, at d4592e7, before any rule was written from it):
+// compounds 0.500, tycoons 0.667, provinces 0.833, figures 0.667, events
+// 0.815; before the Khmer readers (68e8bf7): 0.000, 0.000, 0.769, 0.000,
+// 0.000.
+var devsetKm2Thresholds = map[string]float64{
+	"compounds": 0.45,
+	"tycoons":   0.6,
+	"provinces": 0.8,
+	"figures":   0.6,
+	"events":    0.8,
+}
+
+// heldoutKm2Thresholds are the bars for the second held-out set in
+// Khmer, below the scores of its one measurement (2026-12-07, at
+// d4592e7, before any rule was written from devset-km2): no compounds in
+// its gold (a false one would score 0), tycoons 0.800, provinces 0.889,
+// figures 0.846, events 0.833. Before the Khmer readers (68e8bf7):
+// tycoons 0.800, provinces 0.800, figures and events 0.000.
+var heldoutKm2Thresholds = map[string]float64{
+	"compounds": 0,
+	"tycoons":   0.75,
+	"provinces": 0.85,
+	"figures":   0.8,
+	"events":    0.8,
+}
+
 // devsetKmThresholds are the bars for the development set in Khmer,
 // below its scores. Scored first (2026-12-07, at 604da05, the Khmer
 // readers written before the set was read): compounds 0.000 (one site,
@@ -820,4 +848,17 @@ func TestScoreDevsetKm(t *testing.T) {
 // were not fitted to.
 func TestScoreHeldoutKm(t *testing.T) {
 	runScore(t, devsetCorpus(t, "heldout-km", heldoutKmThresholds))
+}
+
+// TestScoreDevsetKm2 scores a second development set in Khmer, about the
+// sites and bosses that Khmer reports name.
+func TestScoreDevsetKm2(t *testing.T) {
+	runScore(t, devsetCorpus(t, "devset-km2", devsetKm2Thresholds))
+}
+
+// TestScoreHeldoutKm2 scores a second held-out set in Khmer (stories of
+// 2024 to 2026), built (2026-12-07) without reading the extractor's code
+// and measured once, before the rules of devset-km2 were written.
+func TestScoreHeldoutKm2(t *testing.T) {
+	runScore(t, devsetCorpus(t, "heldout-km2", heldoutKm2Thresholds))
 }
