@@ -451,6 +451,13 @@ func (g *Gazetteer) AppendFind(dst []document.Entity, text string, opt FindOptio
 				if ke := ks; !caseOK(text[so:f.origFrom(&ke, e)], t.form) {
 					continue
 				}
+				if t.guard == gGuarded && khmerAt(f.b, s) && !khmerAdminBefore(f.b, s) {
+					// A guarded name in Khmer is an ordinary word too
+					// ("ពួក", a group; "កណ្តាល", the middle), in every
+					// text: it names the place only after an
+					// administrative word ("ស្រុកពួក", "ខេត្តកណ្តាល").
+					continue
+				}
 				hits = append(hits, hit{rec: t.rec, typ: t.typ, guard: t.guard, start: s, end: end, ostart: so, multi: t.multi, place: t.place})
 				done[t.typ] = true
 				lastEnd[t.typ] = end
@@ -484,7 +491,31 @@ func (m *matcher) applyGuards(b []byte, hits []hit, cue bool) []hit {
 	if cue || slices.ContainsFunc(hits, func(h hit) bool { return h.guard != gGuarded }) {
 		return hits
 	}
-	return slices.DeleteFunc(hits, func(h hit) bool { return !m.placeCue(b, h.end) })
+	// Those left in Khmer follow an administrative word, a place cue.
+	return slices.DeleteFunc(hits, func(h hit) bool { return !m.placeCue(b, h.end) && !khmerAt(b, h.start) })
+}
+
+// khmerAt reports a Khmer letter at b[i] (U+1780–U+17FF: E1 9E or E1 9F).
+func khmerAt(b []byte, i int) bool {
+	return i+1 < len(b) && b[i] == 0xE1 && (b[i+1] == 0x9E || b[i+1] == 0x9F)
+}
+
+// khmerAdmin are the words for a province, district, town, commune and
+// the capital, which Khmer writes before a place's name.
+var khmerAdmin = [...]string{"ខេត្ត", "ស្រុក", "ក្រុង", "ខណ្ឌ", "ឃុំ", "សង្កាត់", "រាជធានី"}
+
+// khmerAdminBefore reports an administrative word right before b[i], a
+// space between them or not.
+func khmerAdminBefore(b []byte, i int) bool {
+	if i > 0 && b[i-1] == soft {
+		i--
+	}
+	for _, w := range khmerAdmin {
+		if len(w) <= i && string(b[i-len(w):i]) == w {
+			return true
+		}
+	}
+	return false
 }
 
 // firmAfter reports a company word right after e, or within the three

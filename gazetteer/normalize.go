@@ -252,6 +252,8 @@ func fold(dst *folded, text string, t *trie) {
 			lr := unicode.ToLower(r)
 			if s, ok := hant.Rune(r); ok {
 				lr = s // 水溝谷 is 水沟谷 (internal/hant)
+			} else if r == 'ដ' && i >= 3 && text[i-3:i] == "\u17d2" {
+				lr = 'ត' // subscript da and ta are written alike: "កណ្ដាល" is "កណ្តាល"
 			}
 			if lr != r && utf8.RuneLen(lr) == size {
 				var buf [utf8.UTFMax]byte

@@ -36,9 +36,6 @@ var (
 		"Crown Resorts", "Kep Air Base", "Takeo Prefecture", "Westport Ireland",
 		// A newspaper, cited as a source, not the capital as a place.
 		"Phnom Penh Post",
-		// Khmer words that hold a place's Khmer name: "ពួកគេ" (they)
-		// Puok's, "ពាក់កណ្តាល" (half, the middle) Kandal's.
-		"ពួកគេ", "ពួកវា", "ពួកយើង", "ពួកខ្ញុំ", "ពាក់កណ្តាល", "ពាក់កណ្ដាល", "កណ្តាលក្រុង", "ផ្សារកណ្តាល",
 	}
 )
 
@@ -82,6 +79,13 @@ var guard = map[string][]string{
 	"trans-asia-international":               {"Trans Asia"},
 	"oriental-paris-casino-bavet":            {"Oriental Paris"},
 	"my-casino-kampot":                       {"My Casino"},
+	// Khmer names that are ordinary words: "កណ្តាល" the middle, "ពួក" a
+	// group ("ពួកគេ", they; "បក្សពួក", accomplices), "សំបូរ" plenty and a
+	// personal name. A guarded Khmer name is the place only after an
+	// administrative word ("ខេត្តកណ្តាល", "ស្រុកពួក"; see the matcher).
+	"kandal":    {"កណ្តាល"},
+	"siem-reap": {"ពួក"},
+	"kratie":    {"សំបូរ"},
 }
 
 // headOnly: names that alone mean something else ("Amber", "Garden City").
@@ -142,11 +146,15 @@ var addZH = map[string][]string{
 // (km_unverified), as Khmer-language outlets print them.
 var addKM = map[string][]string{
 	// Oknha.news and Wikipedia's article print លី យ៉ុងផាត់, the
-	// reference's unchecked spelling.
-	"ly-yong-phat": {"លី យ៉ុងផាត់"},
+	// reference's unchecked spelling; Property Area's Khmer site prints
+	// លី យ៉ងផាត់.
+	"ly-yong-phat": {"លី យ៉ុងផាត់", "លី យ៉ងផាត់"},
 	// RFA's Khmer service (2023-06-28), on the casino owner made a Neak
-	// Oknha, owner of the Huang Le compound's buildings.
-	"ly-kuong": {"លី គួង"},
+	// Oknha, owner of the Huang Le compound's buildings, which it calls
+	// បរិវេណអគារ ហួង លី (the Huang Le buildings' grounds); the name is
+	// read with "building" before it, as it is also a person's.
+	"ly-kuong":              {"លី គួង"},
+	"huang-le-majestic-two": {"អគារ ហួង លី"},
 }
 
 // addPlaceZH: Chinese names of towns the reference lacks, by the record
@@ -186,14 +194,18 @@ func applyCurated(f *schema.File) {
 			inPlace := false
 			for i := range e.Places {
 				p := &e.Places[i]
-				if fold(p.Name) == fold(a) || slices.ContainsFunc(p.Aliases, func(s string) bool { return fold(s) == fold(a) }) {
+				if fold(p.Name) == fold(a) || p.KM == a || slices.ContainsFunc(p.Aliases, func(s string) bool { return fold(s) == fold(a) }) {
 					p.Aliases = remove(p.Aliases, a)
+					if p.KM == a {
+						p.KM = ""
+					}
 					p.Guarded = appendUnique(p.Guarded, a)
 					inPlace = true
 				}
 			}
 			if !inPlace || slices.ContainsFunc(e.Aliases, func(s string) bool { return fold(s) == fold(a) }) {
 				e.Aliases = remove(e.Aliases, a)
+				e.KM = remove(e.KM, a)
 				e.Guarded = appendUnique(e.Guarded, a)
 			}
 		}
