@@ -2504,6 +2504,9 @@ func (es *eventScanner) dateline(d dateExpr) bool {
 // raid a casino on July 18, 2025"), not when it dates the picture.
 func captionLine(line string) bool {
 	line = strings.TrimSpace(line)
+	if line != "" && line[0] >= utf8.RuneSelf {
+		return hasAnyPrefix(line, "រូបឯកសារ", "រូបថត") // a file photo, a photo
+	}
 	for _, p := range []string{"Photo:", "Photo ", "Pictured", "Caption:", "Image:"} {
 		if len(line) >= len(p) && strings.EqualFold(line[:len(p)], p) {
 			return true

@@ -32,7 +32,13 @@ func TestKhmerFigures(t *testing.T) {
 		{"a device the text does not name is none", "ដកហូតម៉ាស៊ីន ៦គ្រឿង។", nil},
 		{"dollars with a scale word", "ក្រុមនេះឆបោកបានប្រមាណ ២លានដុល្លារអាមេរិក។", []fig{{2e6, "USD", "about", "ប្រមាណ ២លានដុល្លារអាមេរិក"}}},
 		{"riel with a scale word after a space", "ពួកគេត្រូវពិន័យ ៥០០ ម៉ឺនរៀល។", []fig{{5e6, "KHR", "exact", "៥០០ ម៉ឺនរៀល"}}},
-		{"a percentage", "ការឆបោកកើនឡើង ៣០ភាគរយ។", []fig{{30, "percent", "exact", "៣០ភាគរយ"}}},
+		{"a percentage", "ស្ត្រីមានចំនួន ៣០ភាគរយ នៃជនរងគ្រោះ។", []fig{{30, "percent", "exact", "៣០ភាគរយ"}}},
+		{"a change is no figure", "ការឆបោកកើនឡើង ៣០ភាគរយ ហើយករណីថយចុះ១២៤ករណី។", nil},
+		{"provinces counted", "ក្រុមការងារបានចុះទៅ ២៥ខេត្ត។", []fig{{25, "provinces", "exact", "២៥ខេត្ត"}}},
+		{"a province's name after a number is no count", "ជនសង្ស័យ ៥នាក់ ត្រូវបាននាំទៅ ៣ ខេត្តព្រះសីហនុ។", []fig{{5, "suspects", "exact", "៥នាក់"}}},
+		{"a bare count counts its sentence's suspects", "ជនសង្ស័យដែលត្រូវបញ្ជូនទៅតុលាការ មានចំនួន៨៣នាក់។", []fig{{83, "suspects", "exact", "៨៣នាក់"}}},
+		{"and its victims", "គេបានរកឃើញជនរងគ្រោះក្នុង ៨៧ ករណី ដែលស្មើនឹងប្រមាណ ៨៦៥ នាក់។", []fig{{87, "cases", "exact", "៨៧ ករណី"}, {865, "victims", "about", "ប្រមាណ ៨៦៥ នាក់"}}},
+		{"a count with a noun of its own keeps it", "ជនសង្ស័យបានវាយប៉ូលិស ៣នាក់។", []fig{{3, "people", "exact", "៣នាក់"}}},
 		{"a range is one figure", "ពី ៥០ ទៅ ៦០នាក់ បានរត់គេចខ្លួន។", []fig{{60, "people", "range", "៥០ ទៅ ៦០នាក់"}}},
 		{"number words before a counter", "ប៉ូលិសចាប់ជនជាតិវៀតណាមបីនាក់ និងកន្លែងដប់ប្រាំកន្លែង។", []fig{{3, "people", "exact", "បីនាក់"}, {15, "sites", "exact", "ដប់ប្រាំកន្លែង"}}},
 		{"hundreds in words", "មានមនុស្សបីរយនាក់។", []fig{{300, "people", "exact", "បីរយនាក់"}}},
@@ -83,6 +89,8 @@ func TestKhmerDates(t *testing.T) {
 		{"yesterday", "កាលពីម្សិលមិញ មន្ត្រីបានប្រកាសលទ្ធផល។", "2024-05-10", []ev{{"2024-05-09", "ម្សិលមិញ"}}},
 		{"a weekday alone", "កាលពីថ្ងៃអង្គារ ប៉ូលិសបានរកឃើញពលករ។", "2024-05-10", []ev{{"2024-05-07", "ថ្ងៃអង្គារ"}}},
 		{"month and year", "នៅខែមករា ឆ្នាំ២០២០ ក្រុមហ៊ុនបានបើក។", "", []ev{{"2020-01", ""}}},
+		{"a year compared with is a statistic's", "អត្រាជួញដូរមនុស្សបានធ្លាក់ចុះ បើប្រៀបធៀបនឹងរយៈពេលដូចគ្នាកាលពីឆ្នាំ២០២១។", "2022-08-19", nil},
+		{"a photo's date is none", "រូបឯកសារ៖ អគារមួយនៅថ្ងៃទី២១ ខែកញ្ញា ឆ្នាំ២០២២។", "", nil},
 		{"a month as often misspelt", "កាលពីថ្ងៃទី២ ខែវិច្ឆកា ឆ្នាំ២០១៥ នគរបាលបានប្រកាស។", "", []ev{{"2015-11-02", ""}}},
 		{"the start of a month this year", "នៅដើមខែមីនា ឆ្នាំនេះ មានការបង្ក្រាបមួយទៀត។", "2024-05-10", []ev{{"2024-03", "ដើមខែមីនា ឆ្នាំនេះ"}}},
 		{"a year after in", "នៅឆ្នាំ២០២២ ក្រុមហ៊ុននេះបានបើកអគារថ្មី។", "", []ev{{"2022", ""}}},
@@ -140,6 +148,7 @@ func TestKhmerSites(t *testing.T) {
 		{"a name not in capitals is none", "គេបានឆែកអគារ Orchid និងកាស៊ីណូStar5។", nil},
 		{"a site noun with no name is none", "ប៉ូលិសបានឆែកអគារមួយ។", nil},
 		{"an unclosed guillemet is none", "ប៉ូលិសបានឆែកកាស៊ីណូ «មេចេស៊ី។ ហើយ»", nil},
+		{"a name after named", "គេបានឃើញអគារឈ្មោះ Silver Lake Tower នៅទីនោះ។", []string{"Silver Lake Tower"}},
 	}
 	x := testExtractor(t)
 	for _, tt := range tests {

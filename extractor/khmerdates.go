@@ -187,13 +187,23 @@ func (es *eventScanner) khmerDateAt(p int) (khmerRead, bool) {
 }
 
 // khmerCues reads what the words before a date say of it: "ចាប់តាំងពី"
-// (since), "គិតមកដល់" (as of), "ពី … ដល់" (from … to) and "មុន" (before)
-// date a period or a tally, not a happening.
+// (since), "គិតមកដល់" (as of), "ពី … ដល់" (from … to), "មុន" (before)
+// and a comparison earlier in the sentence date a period or a tally, not
+// a happening.
 func (es *eventScanner) khmerCues(d khmerRead) (khmerRead, bool) {
 	w, _ := khmerWordBefore(es.text, d.at, "ចាប់តាំងពី", "តាំងពី", "ចាប់ពី", "គិតមកដល់", "គិតត្រឹម", "ត្រឹម", "រហូតដល់", "ដល់", "មុន", "កាលពី", "ពី")
 	switch w {
 	case "", "កាលពី":
 	default:
+		d.ranged = true
+	}
+	// "បើប្រៀបធៀបនឹង … ឆ្នាំ២០២១", compared with 2021: a statistic's
+	// period, as two years compared are in English.
+	before := es.text[max(0, d.at-150):d.at]
+	if i := strings.LastIndexAny(before, "។\n"); i >= 0 {
+		before = before[i+1:]
+	}
+	if strings.Contains(before, "ធៀប") {
 		d.ranged = true
 	}
 	return d, true

@@ -39,7 +39,14 @@ func khmerSites(out []found, text string, t token) []found {
 			j += from
 			from = j + len(noun)
 			p := t.start + j
-			if e := khmerSiteName(text, t.start+from); e > 0 {
+			if n := t.start + from; strings.HasPrefix(text[n:], "ឈ្មោះ") {
+				// "អគារឈ្មោះ Great Wall Park", a building named …: the
+				// name alone, in capitals or as a title.
+				n = skipSpace(text, n+len("ឈ្មោះ"))
+				if e := titleWords(text, n); e > n {
+					out = append(out, found{typ: document.Compound, name: text[n:e], start: n, end: e, conf: confQuoted})
+				}
+			} else if e := khmerSiteName(text, n); e > 0 {
 				out = append(out, found{typ: document.Compound, name: text[p:e], start: p, end: e, conf: confQuoted})
 			}
 		}
@@ -89,4 +96,28 @@ func capsWord(s string) int {
 		return 0
 	}
 	return n
+}
+
+// titleWords returns the end of the one to four words at text[i] that
+// start with a Latin capital ("Great Wall Park", "ORCHID"), i when none.
+func titleWords(text string, i int) int {
+	e := i
+	for n := 0; n < 4; n++ {
+		j := e
+		if n > 0 {
+			if j >= len(text) || text[j] != ' ' {
+				break
+			}
+			j++
+		}
+		if j >= len(text) || text[j] < 'A' || text[j] > 'Z' {
+			break
+		}
+		k := j + 1
+		for k < len(text) && ascii.IsAlnum(text[k]) {
+			k++
+		}
+		e = k
+	}
+	return e
 }

@@ -22,7 +22,7 @@ var khmerCounters = [...]struct{ word, unit string }{
 	{"គ្រឿង", ""}, {"ដើម", ""},
 	{"កន្លែង", "sites"}, {"ទីតាំង", "sites"},
 	{"ករណី", "cases"}, {"សំណុំរឿង", "cases"},
-	{"ប្រទេស", "countries"}, {"សញ្ជាតិ", "nationalities"},
+	{"ប្រទេស", "countries"}, {"សញ្ជាតិ", "nationalities"}, {"រាជធានី-ខេត្ត", "provinces"}, {"ខេត្ត", "provinces"},
 	{"ពាក្យបណ្តឹង", "complaints"}, {"ពាក្យបណ្ដឹង", "complaints"}, {"បណ្តឹង", "complaints"}, {"បណ្ដឹង", "complaints"},
 	{"ដុល្លារ", "USD"}, {"រៀល", "KHR"}, {"បាត", "THB"}, {"យ័ន", "CNY"}, {"យាន់", "CNY"}, {"យាន", "CNY"},
 	{"ដុង", "VND"}, {"រីងហ្គីត", "MYR"},
@@ -35,6 +35,9 @@ var khmerNouns = [...]struct{ word, unit string }{
 	{"ជនសង្ស័យ", "suspects"}, {"ជនជាប់សង្ស័យ", "suspects"}, {"ជនល្មើស", "suspects"},
 	{"ជនជាប់ចោទ", "suspects"}, {"ជនត្រូវចោទ", "suspects"}, {"ឧក្រិដ្ឋជន", "suspects"},
 	{"ជនរងគ្រោះ", "victims"},
+	// People of no side, named so that a count of them is not read as
+	// the suspects named before them in the phrase.
+	{"ប៉ូលិស", "people"}, {"នគរបាល", "people"}, {"មន្ត្រី", "people"}, {"កម្លាំង", "people"}, {"ពលករ", "people"}, {"បុគ្គលិក", "people"},
 	{"ទូរស័ព្ទ", "phones"}, {"ទូរសព្ទ", "phones"}, {"ទូរស័ព្វ", "phones"},
 	{"កុំព្យូទ័រយួរដៃ", "laptops"}, {"ឡាប់ថប", "laptops"}, {"ឡាបថប", "laptops"}, {"laptop", "laptops"}, {"LAPTOP", "laptops"}, {"Laptop", "laptops"},
 	{"កុំព្យូទ័រ", "computers"}, {"កំព្យូទ័រ", "computers"},
@@ -116,6 +119,9 @@ func (fs *figureScanner) khmerFigure(p int) (document.Figure, int, bool) {
 			break
 		}
 	}
+	if counter == "ខេត្ត" && j > end {
+		counter = "" // "៥ ខេត្តព្រះសីហនុ": a province's name, no count of provinces
+	}
 	if counter == "" {
 		// "ទីតាំងចំនួន២": the noun before "ចំនួន" (a number of) counts
 		// what no counter follows.
@@ -154,6 +160,9 @@ func (fs *figureScanner) khmerFigure(p int) (document.Figure, int, bool) {
 		} else {
 			unit = fs.khmerTotalUnit(v, f.Start)
 		}
+	}
+	if w, _ := khmerWordBefore(text, f.Start, "ថយចុះ", "កើនឡើង", "ធ្លាក់ចុះ", "កើន"); w != "" {
+		return document.Figure{}, numEnd, false // "ថយចុះ១២៤ករណី": a change, no count
 	}
 	if words && v == 1 && (unit == "people" || unit == "sites") {
 		return document.Figure{}, numEnd, false // "មួយនាក់", "មួយកន្លែង": "one", as often as "a"
@@ -219,12 +228,52 @@ func khmerNounBefore(text string, p int) string {
 				best, at = n.unit, i
 			}
 		}
-		if best != "" || !khmerFiller(phrase) {
+		if best != "" {
 			return best
+		}
+		if !khmerFiller(phrase) {
+			if khmerBare(phrase) {
+				return khmerSentenceNoun(text, from)
+			}
+			return ""
 		}
 		end = from
 	}
 	return ""
+}
+
+// khmerBare reports a phrase of function words only ("មានចំនួន", there
+// are; "ដែលស្មើនឹងប្រមាណ", which comes to about): a count with no noun of
+// its own counts what its sentence is about.
+func khmerBare(phrase string) bool {
+	for phrase != "" {
+		w := khmerWordAt(phrase, 0, "មាន", "ចំនួន", "ដែល", "ស្មើនឹង", "គឺ", "ជា", "បាន", "នូវ", "សរុប", "ប្រមាណ", "ប្រហែល", "ជាង", "ជិត")
+		if w == "" {
+			return false
+		}
+		phrase = phrase[len(w):]
+	}
+	return true
+}
+
+// khmerSentenceNoun returns the unit of the suspects or victims last
+// named in the sentence before text[p].
+func khmerSentenceNoun(text string, p int) string {
+	from := max(0, p-600)
+	before := text[from:p]
+	if i := strings.LastIndexAny(before, "។\n"); i >= 0 {
+		before = before[i+1:]
+	}
+	best, at := "", -1
+	for _, n := range khmerNouns {
+		if n.unit != "suspects" && n.unit != "victims" {
+			continue
+		}
+		if i := strings.LastIndex(before, n.word); i > at {
+			best, at = n.unit, i
+		}
+	}
+	return best
 }
 
 // khmerFiller reports a phrase that names nothing: "ចំនួន" or a
