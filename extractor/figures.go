@@ -45,7 +45,7 @@ type figureScanner struct {
 	seen map[figureKey]int // the end of each fact's first mention
 	// lastRead is the unit and end of the last figure read in Chinese
 	// or Khmer, repeat or not: the total a breakdown after it counts in
-	// (hanTotalUnit, khmerTotalUnit).
+	// (totalUnit).
 	lastRead struct {
 		unit string
 		end  int

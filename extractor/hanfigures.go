@@ -20,22 +20,31 @@ import (
 // hanFigures reads the figures written in Chinese that start in token i,
 // a word holding Han characters or a number followed by one, and returns
 // the last token it used up (i when it found none), so that the English
-// scanner does not read the same number again.
+// scanner does not read the same number again. Names ("金三角", "陈志")
+// hold no number, or one that counts nothing; a number starts with a
+// digit, a numeral or a scale word (hanNumberAt).
 func (fs *figureScanner) hanFigures(i int) int {
+	return fs.wordFigures(i, hanNumeral, fs.hanFigure)
+}
+
+// wordFigures reads the figures in token i, a word of a script that sets
+// no space between a number, its counter and its noun (Chinese, Khmer),
+// or a number such a word follows: read reads the figure whose number
+// starts at a byte (returning the byte after it, or after the number it
+// passed over), at each digit and at each rune that numeral accepts. It
+// returns the last token it used up (i when it found none).
+func (fs *figureScanner) wordFigures(i int, numeral func(rune) bool, read func(p int) (document.Figure, int, bool)) int {
 	text := fs.text
 	last := i
 	for p := fs.toks[i].start; p < fs.toks[i].end; {
 		if c := text[p]; !isDigit(c) {
-			// Names ("金三角", "陈志") hold no number, or one that
-			// counts nothing; a number starts with a digit, a numeral
-			// or a scale word (hanNumberAt).
 			r, w := utf8.DecodeRuneInString(text[p:])
-			if !hanNumeral(r) {
+			if !numeral(r) {
 				p += w
 				continue
 			}
 		}
-		f, end, ok := fs.hanFigure(p)
+		f, end, ok := read(p)
 		if !ok {
 			if end <= p { // "零": no number
 				_, w := utf8.DecodeRuneInString(text[p:])
@@ -176,21 +185,20 @@ func (fs *figureScanner) hanFigure(p int) (document.Figure, int, bool) {
 		f.Start = from
 	}
 	if f.Unit == "people" {
-		f.Unit = cmp.Or(hanCalled(text[end:]), fs.hanTotalUnit(f.Value, f.Start))
+		f.Unit = cmp.Or(hanCalled(text[end:]), fs.totalUnit(f.Value, f.Start, hanPartOf))
 	}
 	f.Value = roundValue(f.Value)
 	return f, end, true
 }
 
-// hanTotalUnit tells whom a count of people counts, when what the text
-// says of them elsewhere does. A count in a breakdown has the unit of its
-// total: "拘捕了162名外國疑犯，包括50名中國人" counts 50 suspects; the
-// total is the last figure found, in the same sentence, with the
-// breakdown's word (包括, 其中, 当中) between the two, or a list going on
-// from a count that had it. And the same number of people as an earlier
+// totalUnit tells whom a count of people counts, when what the text
+// says of them elsewhere does. The same number of people as an earlier
 // count of suspects or victims is that count again ("462名犯罪嫌疑人" …
-// "逮捕462人"), which add then keeps once.
-func (fs *figureScanner) hanTotalUnit(v float64, start int) string {
+// "逮捕462人"), which add then keeps once. And a count in a breakdown
+// has the unit of its total, the last figure read (lastRead) in the same
+// sentence, where partOf finds the text between the two opens or goes on
+// with a breakdown.
+func (fs *figureScanner) totalUnit(v float64, start int, partOf func(between string) bool) string {
 	for _, f := range fs.out {
 		if f.Value == v && (f.Unit == "suspects" || f.Unit == "victims") && f.End <= start {
 			return f.Unit
@@ -200,18 +208,25 @@ func (fs *figureScanner) hanTotalUnit(v float64, start int) string {
 	if t.unit != "suspects" && t.unit != "victims" || t.end > start {
 		return "people"
 	}
-	between := fs.text[t.end:start]
-	if !sameSentence(between) {
-		return "people"
-	}
-	if containsAny(between, "包括", "含", "其中", "当中", "當中", "分别", "分別") {
+	if between := fs.text[t.end:start]; sameSentence(between) && partOf(between) {
 		return t.unit
+	}
+	return "people"
+}
+
+// hanPartOf reports the words of a breakdown in Chinese: "拘捕了162名外國疑犯，
+// 包括50名中國人" counts 50 suspects (包括, 其中, 当中), and so does a
+// list going on from a count that had it ("50 名中國人、36 名印度人及32
+// 南韓人").
+func hanPartOf(between string) bool {
+	if containsAny(between, "包括", "含", "其中", "当中", "當中", "分别", "分別") {
+		return true
 	}
 	switch strings.TrimSpace(between) {
 	case "、", "及", "和", "与", "與", "以及":
-		return t.unit // the breakdown goes on: "50 名中國人、36 名印度人及32 南韓人"
+		return true
 	}
-	return "people"
+	return false
 }
 
 // hanCalled reads what the rest of a clause calls the people just

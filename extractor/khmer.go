@@ -118,6 +118,17 @@ var khmerNumerals = [...]struct {
 	{"ប៉ែតសិប", 80}, {"កៅសិប", 90},
 }
 
+// khmerNumeralStart reports a rune that may start a number in Khmer: a
+// Khmer digit, or the first letter of a number word (ម មួយ, ព ពីរ, ប បី,
+// ដ ដប់, ស សាមសិប, ហ ហាសិប, ច ចិតសិប, ក កៅសិប).
+func khmerNumeralStart(r rune) bool {
+	switch r {
+	case 'ម', 'ព', 'ប', 'ដ', 'ស', 'ហ', 'ច', 'ក':
+		return true
+	}
+	return r >= 0x17E0 && r <= 0x17E9
+}
+
 func khmerNumeralAt(text string, i int) (float64, int) {
 	for _, n := range khmerNumerals {
 		if strings.HasPrefix(text[i:], n.word) {

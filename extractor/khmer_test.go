@@ -61,13 +61,8 @@ func TestKhmerFigures(t *testing.T) {
 			for _, f := range got {
 				have = append(have, fig{f.Value, f.Unit, f.Qualifier, f.Text})
 			}
-			if len(have) != len(tt.want) {
-				t.Fatalf("%q:\n got %v\nwant %v", tt.text, have, tt.want)
-			}
-			for i := range have {
-				if have[i] != tt.want[i] {
-					t.Errorf("%q: figure %d = %v, want %v", tt.text, i, have[i], tt.want[i])
-				}
+			if !slices.Equal(have, tt.want) {
+				t.Errorf("%q:\n got %v\nwant %v", tt.text, have, tt.want)
 			}
 		})
 	}
@@ -108,13 +103,8 @@ func TestKhmerDates(t *testing.T) {
 			for _, e := range got {
 				have = append(have, ev{e.Date, e.DateText})
 			}
-			if len(have) != len(tt.want) {
-				t.Fatalf("%q:\n got %v\nwant %v", tt.text, have, tt.want)
-			}
-			for i := range have {
-				if have[i] != tt.want[i] {
-					t.Errorf("%q: event %d = %v, want %v", tt.text, i, have[i], tt.want[i])
-				}
+			if !slices.Equal(have, tt.want) {
+				t.Errorf("%q:\n got %v\nwant %v", tt.text, have, tt.want)
 			}
 		})
 	}

@@ -115,13 +115,9 @@ func (es *eventScanner) khmerDateAt(p int) (khmerRead, bool) {
 			d.month, q = m, e
 		} else {
 			// A day of the month the text is in, or of a month it names.
-			r := skipSpace(text, q)
-			switch {
-			case strings.HasPrefix(text[r:], "ខែនេះ"):
-				d.relative, d.end = "this-month-day", r+len("ខែនេះ")
-			case strings.HasPrefix(text[r:], "ខែមុន"):
-				d.relative, d.end = "last-month-day", r+len("ខែមុន")
-			default:
+			if which, e := khmerThisOrLastMonth(text, skipSpace(text, q)); e > 0 {
+				d.relative, d.end = which+"-month-day", e
+			} else {
 				d.relative, d.end = "month-day", q
 			}
 			return es.khmerCues(d)
@@ -129,15 +125,11 @@ func (es *eventScanner) khmerDateAt(p int) (khmerRead, bool) {
 	case strings.HasPrefix(text[q:], "ខែ"):
 		m, e := khmerMonthAt(text, q)
 		if m == 0 {
-			r := q + len("ខែ")
-			switch {
-			case strings.HasPrefix(text[r:], "នេះ"):
-				d.relative, d.end = "this month", r+len("នេះ")
-			case strings.HasPrefix(text[r:], "មុន"):
-				d.relative, d.end = "last month", r+len("មុន")
-			default:
+			which, e := khmerThisOrLastMonth(text, q)
+			if e == 0 {
 				return khmerRead{}, false
 			}
+			d.relative, d.end = which+" month", e
 			return es.khmerCues(d)
 		}
 		d.month, q = m, e
@@ -207,6 +199,19 @@ func (es *eventScanner) khmerCues(d khmerRead) (khmerRead, bool) {
 		d.ranged = true
 	}
 	return d, true
+}
+
+// khmerThisOrLastMonth reads "ខែនេះ" (this month) or "ខែមុន" (last
+// month) at text[i], and returns "this" or "last" and its end (0 when
+// neither is there).
+func khmerThisOrLastMonth(text string, i int) (which string, end int) {
+	switch {
+	case strings.HasPrefix(text[i:], "ខែនេះ"):
+		return "this", i + len("ខែនេះ")
+	case strings.HasPrefix(text[i:], "ខែមុន"):
+		return "last", i + len("ខែមុន")
+	}
+	return "", 0
 }
 
 // khmerDayAt reads "ទី២៣" (the 23rd) at text[i], the day of a date.

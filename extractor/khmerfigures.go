@@ -2,7 +2,6 @@ package extractor
 
 import (
 	"strings"
-	"unicode/utf8"
 
 	"github.com/compoundwatch/compoundwatch/document"
 )
@@ -64,29 +63,7 @@ var khmerBreakdown = [...]string{"ក្នុងនោះ", "ក្នុងច
 // Khmer word follows, and returns the last token it used up (i when it
 // found none).
 func (fs *figureScanner) khmerFigures(i int) int {
-	text := fs.text
-	last := i
-	for p := fs.toks[i].start; p < fs.toks[i].end; {
-		f, end, ok := fs.khmerFigure(p)
-		if !ok {
-			if end <= p {
-				_, w := utf8.DecodeRuneInString(text[p:])
-				end = p + w
-			}
-			p = end
-			continue
-		}
-		fs.add(f, "")
-		fs.lastRead.unit, fs.lastRead.end = f.Unit, f.End
-		p = f.End
-		for last+1 < len(fs.toks) && fs.toks[last+1].end <= p {
-			last++
-		}
-		if p > fs.toks[i].end {
-			break
-		}
-	}
-	return last
+	return fs.wordFigures(i, khmerNumeralStart, fs.khmerFigure)
 }
 
 // khmerFigure reads the figure whose number starts at text[p], if one
@@ -158,7 +135,7 @@ func (fs *figureScanner) khmerFigure(p int) (document.Figure, int, bool) {
 		} else if u := khmerCalled(text[end:]); u != "" {
 			unit = u
 		} else {
-			unit = fs.khmerTotalUnit(v, f.Start)
+			unit = fs.totalUnit(v, f.Start, khmerPartOf)
 		}
 	}
 	if w, _ := khmerWordBefore(text, f.Start, "ថយចុះ", "កើនឡើង", "ធ្លាក់ចុះ", "កើន"); w != "" {
@@ -328,26 +305,8 @@ func khmerCalled(rest string) string {
 	return ""
 }
 
-// khmerTotalUnit tells whom a count of people counts from the count
-// before it, as hanTotalUnit does for Chinese: a part of a count of
-// suspects or victims in the same sentence ("ជនសង្ស័យ ២៨នាក់ ក្នុងនោះស្រី
-// ៥នាក់") has its unit, and so does the same number again.
-func (fs *figureScanner) khmerTotalUnit(v float64, start int) string {
-	for _, f := range fs.out {
-		if f.Value == v && (f.Unit == "suspects" || f.Unit == "victims") && f.End <= start {
-			return f.Unit
-		}
-	}
-	t := fs.lastRead
-	if t.unit != "suspects" && t.unit != "victims" || t.end > start {
-		return "people"
-	}
-	between := fs.text[t.end:start]
-	if !sameSentence(between) || strings.Contains(between, "។") {
-		return "people"
-	}
-	if containsAny(between, khmerBreakdown[:]...) {
-		return t.unit
-	}
-	return "people"
+// khmerPartOf reports the words of a breakdown in Khmer: "ជនសង្ស័យ
+// ២៨នាក់ ក្នុងនោះស្រី ៥នាក់" counts five suspects (totalUnit).
+func khmerPartOf(between string) bool {
+	return containsAny(between, khmerBreakdown[:]...)
 }
