@@ -593,6 +593,19 @@ func findTriggers(dst []trigger, text string, toks []token) []trigger {
 	return out
 }
 
+// tokenAt returns the index of the token that starts at p.
+func tokenAt(toks []token, p int) int {
+	i, j := 0, len(toks)
+	for i < j {
+		if h := int(uint(i+j) >> 1); toks[h].start < p {
+			i = h + 1
+		} else {
+			j = h
+		}
+	}
+	return i
+}
+
 // triggerSet returns the set of triggers the first three bytes at p allow.
 func triggerSet(text string, p int) uint32 {
 	c1, c2 := twoAfter(text, p)

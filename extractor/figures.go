@@ -76,7 +76,7 @@ func figuresIn(s scanner) []document.Figure {
 		switch toks[i].kind {
 		case tNum:
 			if i+1 < len(toks) && toks[i+1].has(fHan|fKhmer) {
-				next := i
+				var next int
 				if toks[i+1].has(fHan) {
 					next = fs.hanFigures(i) // "162 名外國疑犯"
 				} else {

@@ -147,19 +147,6 @@ func hanDiscover(out []found, text string, toks []token, trigs []trigger, known 
 	return h.out
 }
 
-// tokenAt returns the index of the token that starts at p.
-func tokenAt(toks []token, p int) int {
-	i, j := 0, len(toks)
-	for i < j {
-		if h := int(uint(i+j) >> 1); toks[h].start < p {
-			i = h + 1
-		} else {
-			j = h
-		}
-	}
-	return i
-}
-
 // hanCues reports whether word holds the first character of a role or a
 // "以…为首" (hanRoles, hanLeads), of a kin word (hanKin), or of a noun
 // that ends or sums up an unquoted site (园区, 赌场, 据点). Most words hold

@@ -14,8 +14,8 @@ import (
 // as not ("កាលពីព្រឹកថ្ងៃទី២០"): khmerDate returns the date's own bytes,
 // and finds them again for the event's surface (dateExpr.khmer).
 
-// khmerRead is a date read in Khmer and its bytes.
-type khmerRead struct {
+// khmerSpan is a date read in Khmer and its bytes.
+type khmerSpan struct {
 	dateExpr
 	at, end int
 }
@@ -44,11 +44,11 @@ func (es *eventScanner) khmerDate(i int) (dateExpr, bool) {
 }
 
 // khmerRead is khmerDate with the date's bytes.
-func (es *eventScanner) khmerRead(i int) (khmerRead, bool) {
+func (es *eventScanner) khmerRead(i int) (khmerSpan, bool) {
 	text := es.text
 	t := es.toks[i]
 	for p := t.start; p < t.end; {
-		q := strings.Index(text[p:t.end], "\xe1\x9e") // where a Khmer letter that may start ថ, ខ, ឆ or ម starts
+		q := strings.Index(text[p:t.end], "\xe1\x9e") // the next letter of U+1780–U+17BF, where ថ, ខ, ឆ and ម are
 		if q < 0 {
 			break
 		}
@@ -66,14 +66,14 @@ func (es *eventScanner) khmerRead(i int) (khmerRead, bool) {
 		}
 		p += 3
 	}
-	return khmerRead{}, false
+	return khmerSpan{}, false
 }
 
 // khmerDateAt reads a date starting at text[p], with what the words
 // before it say of it.
-func (es *eventScanner) khmerDateAt(p int) (khmerRead, bool) {
+func (es *eventScanner) khmerDateAt(p int) (khmerSpan, bool) {
 	text := es.text
-	d := khmerRead{at: p}
+	d := khmerSpan{at: p}
 	q := p
 	switch {
 	case strings.HasPrefix(text[q:], "ម្សិលមិញ"):
@@ -102,10 +102,10 @@ func (es *eventScanner) khmerDateAt(p int) (khmerRead, bool) {
 		day, e := khmerDayAt(text, skipSpace(text, q))
 		if day == 0 {
 			if wd < 0 {
-				return khmerRead{}, false
+				return khmerSpan{}, false
 			}
 			if _, w := khmerDigitAt(text, skipSpace(text, q)); w > 0 {
-				return khmerRead{}, false // "ថ្ងៃព្រហស្បតិ៍ ៥កើត": a lunar date
+				return khmerSpan{}, false // "ថ្ងៃព្រហស្បតិ៍ ៥កើត": a lunar date
 			}
 			d.relative, d.weekday, d.end = "weekday", time.Weekday(wd), q
 			return d, true
@@ -127,7 +127,7 @@ func (es *eventScanner) khmerDateAt(p int) (khmerRead, bool) {
 		if m == 0 {
 			which, e := khmerThisOrLastMonth(text, q)
 			if e == 0 {
-				return khmerRead{}, false
+				return khmerSpan{}, false
 			}
 			d.relative, d.end = which+" month", e
 			return es.khmerCues(d)
@@ -148,17 +148,17 @@ func (es *eventScanner) khmerDateAt(p int) (khmerRead, bool) {
 	case strings.HasPrefix(text[q:], "ឆ្នាំ"):
 		y, e := khmerYearAt(text, q)
 		if y == 0 {
-			return khmerRead{}, false
+			return khmerSpan{}, false
 		}
 		// A year alone dates a happening only after "in" ("នៅឆ្នាំ២០១៩",
 		// in 2019), as an English one does.
 		if w, _ := khmerWordBefore(text, p, "នៅ", "ក្នុង", "កាលពី", "នា", "កាល"); w == "" {
-			return khmerRead{}, false
+			return khmerSpan{}, false
 		}
 		d.year, d.end = y, e
 		return es.khmerCues(d)
 	default:
-		return khmerRead{}, false
+		return khmerSpan{}, false
 	}
 	// The year after a month: "ឆ្នាំ២០២៣", "២០២៣", "ឆ្នាំនេះ", "ឆ្នាំមុន".
 	r := skipSpace(text, q)
@@ -182,7 +182,7 @@ func (es *eventScanner) khmerDateAt(p int) (khmerRead, bool) {
 // (since), "គិតមកដល់" (as of), "ពី … ដល់" (from … to), "មុន" (before)
 // and a comparison earlier in the sentence date a period or a tally, not
 // a happening.
-func (es *eventScanner) khmerCues(d khmerRead) (khmerRead, bool) {
+func (es *eventScanner) khmerCues(d khmerSpan) (khmerSpan, bool) {
 	w, _ := khmerWordBefore(es.text, d.at, "ចាប់តាំងពី", "តាំងពី", "ចាប់ពី", "គិតមកដល់", "គិតត្រឹម", "ត្រឹម", "រហូតដល់", "ដល់", "មុន", "កាលពី", "ពី")
 	switch w {
 	case "", "កាលពី":

@@ -13,8 +13,7 @@ import (
 // script with no marks around it has no edge to read: Khmer sets no
 // space between the words of a phrase.
 
-// khmerSiteNouns are the nouns of a site, the longest first where one
-// begins another.
+// khmerSiteNouns are the nouns of a site.
 var khmerSiteNouns = [...]string{
 	"តំបន់សេដ្ឋកិច្ចពិសេស", // special economic zone
 	"កាស៊ីណូ", "កាសុីណូ", // casino, as typed either way
@@ -26,8 +25,8 @@ var khmerSiteNouns = [...]string{
 	"ភូមិគ្រឹះ",  // villa
 }
 
-// khmerSites appends to out the sites named after a site noun in token i,
-// a Khmer word.
+// khmerSites appends to out the sites named after a site noun in t, a
+// Khmer word.
 func khmerSites(out []found, text string, t token) []found {
 	word := text[t.start:t.end]
 	for _, noun := range khmerSiteNouns {

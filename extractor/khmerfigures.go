@@ -15,7 +15,7 @@ import (
 
 // khmerCounters are the counters and currencies after a number, with the
 // unit each gives; "" where the noun before the number tells it
-// (khmerDevice).
+// (khmerNounBefore).
 var khmerCounters = [...]struct{ word, unit string }{
 	{"នាក់", "people"}, {"រូប", "people"},
 	{"គ្រឿង", ""}, {"ដើម", ""},
@@ -109,40 +109,35 @@ func (fs *figureScanner) khmerFigure(p int) (document.Figure, int, bool) {
 		if unit = khmerCountedBefore(text, from); unit == "" {
 			return document.Figure{}, numEnd, false
 		}
-		f.Unit, f.End = unit, end
-		if q, from := khmerQualifierBefore(text, f.Start); q != "" && f.Qualifier != "range" {
-			f.Qualifier, f.Start = q, from
+	} else {
+		end = j + len(counter)
+		if unit == "USD" && strings.HasPrefix(text[end:], "អាមេរិក") {
+			end += len("អាមេរិក")
 		}
-		f.Value = roundValue(f.Value)
-		return f, end, true
-	}
-	end = j + len(counter)
-	if unit == "USD" && strings.HasPrefix(text[end:], "អាមេរិក") {
-		end += len("អាមេរិក")
-	}
-	noun := khmerNounBefore(text, f.Start)
-	switch {
-	case unit == "" && (noun == "people" || noun == "suspects" || noun == "victims"):
-		return document.Figure{}, numEnd, false // "គ្រឿង" after people: no device
-	case unit == "":
-		if noun == "" {
-			return document.Figure{}, numEnd, false // a device the text does not name
-		}
-		unit = noun
-	case unit == "people":
-		if noun == "suspects" || noun == "victims" {
+		noun := khmerNounBefore(text, f.Start)
+		switch {
+		case unit == "" && (noun == "people" || noun == "suspects" || noun == "victims"):
+			return document.Figure{}, numEnd, false // "គ្រឿង" after people: no device
+		case unit == "":
+			if noun == "" {
+				return document.Figure{}, numEnd, false // a device the text does not name
+			}
 			unit = noun
-		} else if u := khmerCalled(text[end:]); u != "" {
-			unit = u
-		} else {
-			unit = fs.totalUnit(v, f.Start, khmerPartOf)
+		case unit == "people":
+			if noun == "suspects" || noun == "victims" {
+				unit = noun
+			} else if u := khmerCalled(text[end:]); u != "" {
+				unit = u
+			} else {
+				unit = fs.totalUnit(v, f.Start, khmerPartOf)
+			}
 		}
-	}
-	if w, _ := khmerWordBefore(text, f.Start, "ថយចុះ", "កើនឡើង", "ធ្លាក់ចុះ", "កើន"); w != "" {
-		return document.Figure{}, numEnd, false // "ថយចុះ១២៤ករណី": a change, no count
-	}
-	if words && v == 1 && (unit == "people" || unit == "sites") {
-		return document.Figure{}, numEnd, false // "មួយនាក់", "មួយកន្លែង": "one", as often as "a"
+		if w, _ := khmerWordBefore(text, f.Start, "ថយចុះ", "កើនឡើង", "ធ្លាក់ចុះ", "កើន"); w != "" {
+			return document.Figure{}, numEnd, false // "ថយចុះ១២៤ករណី": a change, no count
+		}
+		if words && v == 1 && (unit == "people" || unit == "sites") {
+			return document.Figure{}, numEnd, false // "មួយនាក់", "មួយកន្លែង": "one", as often as "a"
+		}
 	}
 	f.Unit, f.End = unit, end
 	if f.Qualifier != "range" {
