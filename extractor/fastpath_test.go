@@ -280,6 +280,31 @@ func TestPersonAfterPrefilter(t *testing.T) {
 	}
 }
 
+// TestFirmPrefilter: companyWordIn holds wherever the expressions it
+// stands in front of can match, on random runs of the pieces they read
+// and on the benchmark's articles at every space.
+func TestFirmPrefilter(t *testing.T) {
+	check := func(s string) {
+		t.Helper()
+		if (firmRE.MatchString(s) || firmTailRE.MatchString(s)) && !companyWordIn(s) {
+			t.Fatalf("companyWordIn(%q) = false, but an expression matches", s)
+		}
+	}
+	r := rand.New(rand.NewPCG(17, 18))
+	pieces := []string{" ", "\t", "\n", "\r", "\f", "the ", "and", "&", "Blue", "É", "River", ".", "-", "Group", "Co", "Company", "Corp", "Corporation",
+		"Ltd", "Limited", "Holding", "Holdings", "Inc", "Gro", "Lt", "x", "1"}
+	for range 100000 {
+		check(randomString(r, pieces, 10))
+	}
+	for _, text := range repotest.Articles(t, 200) {
+		for i := 0; i < len(text); i++ {
+			if text[i] == ' ' {
+				check(text[i:min(len(text), i+80)])
+			}
+		}
+	}
+}
+
 // kinWordEndPlain is kinWordEnd's definition: a kin word at any word
 // start of the first 20 bytes.
 func kinWordEndPlain(s string) int {
