@@ -1194,7 +1194,7 @@ var roleModifiers = setOf("wealthy", "prominent", "powerful", "influential", "no
 // personAfter reads a two- or three-word name right after position p.
 func personAfter(text string, p int, conf float64) (found, bool) {
 	w := text[p:min(len(text), p+80)]
-	if !spaceThenCapital(w) {
+	if !namePairAhead(w) {
 		return found{}, false
 	}
 	m := personAfterRE.FindStringSubmatchIndex(w)
@@ -1356,19 +1356,34 @@ func companyWordIn(s string) bool {
 	return false
 }
 
-// spaceThenCapital is the start personAfterRE needs, white space (\s)
-// and then an upper-case letter: a test that rules out most places
-// without running the expression.
-func spaceThenCapital(s string) bool {
+// namePairAhead is the start personAfterRE needs, white space (\s), an
+// upper-case letter and, where the first word is in ASCII, lower-case
+// letters up to a space or hyphen and another capital: a test that rules
+// out most places ("Police said") without running the expression. A word
+// with other letters is left to the expression.
+func namePairAhead(s string) bool {
 	i := spaceEnd(s)
 	if i == 0 || i == len(s) {
 		return false
 	}
-	if c := s[i]; c < utf8.RuneSelf {
-		return 'A' <= c && c <= 'Z'
+	if c := s[i]; c >= utf8.RuneSelf {
+		r, _ := utf8.DecodeRuneInString(s[i:])
+		return unicode.Is(unicode.Lu, r)
+	} else if c < 'A' || c > 'Z' {
+		return false
 	}
-	r, _ := utf8.DecodeRuneInString(s[i:])
-	return unicode.Is(unicode.Lu, r)
+	j := i + 1
+	for j < len(s) && 'a' <= s[j] && s[j] <= 'z' {
+		j++
+	}
+	switch {
+	case j < len(s) && s[j] >= utf8.RuneSelf:
+		return true // "Méndez", "Lý": the expression's
+	case j == i+1 || j+1 >= len(s) || s[j] != ' ' && s[j] != '-':
+		return false // "US", "Police." or "Police said"
+	}
+	c := s[j+1]
+	return c >= utf8.RuneSelf || 'A' <= c && c <= 'Z'
 }
 
 // spaceEnd returns the length of the white space (\s: space, tab, line
