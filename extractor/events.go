@@ -1008,7 +1008,7 @@ func hasAnySuffix(s string, suffixes ...string) bool {
 	return false
 }
 
-func hasAnyPrefix(s string, prefixes ...string) bool { return hanPrefix(s, 0, prefixes) != "" }
+func hasAnyPrefix(s string, prefixes ...string) bool { return listPrefix(s, 0, prefixes) != "" }
 
 func containsAny(s string, words ...string) bool {
 	for _, w := range words {
@@ -1126,7 +1126,7 @@ func hanYearIn(w string) (y, from, to int) {
 		if j >= 4 && isYearToken(w[j-4:j]) && (j == 4 || !isDigit(w[j-5])) {
 			y, _ = strconv.Atoi(w[j-4 : j])
 			to = j + len(nian)
-			to += len(hanPrefix(w, to, []string{"初", "底", "末"}))
+			to += len(listPrefix(w, to, []string{"初", "底", "末"}))
 			return y, j - 4, to
 		}
 		k = j + len(nian)

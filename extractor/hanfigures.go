@@ -98,7 +98,7 @@ func (fs *figureScanner) hanFigure(p int) (document.Figure, int, bool) {
 			f.Value, after, end = hi, "range", e
 		}
 	}
-	if m := hanPrefix(text, end, hanMore); m != "" {
+	if m := listPrefix(text, end, hanMore); m != "" {
 		end += len(m)
 		after = cmp.Or(after, "more than")
 		if scale := hanScale(text, end); scale > 0 {
@@ -129,7 +129,7 @@ func (fs *figureScanner) hanFigure(p int) (document.Figure, int, bool) {
 		}
 		f.Unit, end = code, end+w
 	default:
-		counter := hanPrefix(text, end, hanCounters)
+		counter := listPrefix(text, end, hanCounters)
 		run := hanNoun(text, end+len(counter))
 		var said int
 		f.Unit, said = hanUnitEnd(counter, run, text[p:end])
@@ -165,7 +165,7 @@ func (fs *figureScanner) hanFigure(p int) (document.Figure, int, bool) {
 			f.Subject = run[:said]
 		}
 		end += len(counter) + len(f.Subject)
-		if m := hanPrefix(text, end, hanAfter); m != "" {
+		if m := listPrefix(text, end, hanAfter); m != "" {
 			end += len(m)
 			after = cmp.Or(after, hanAfterQualifier(m))
 		}
@@ -366,7 +366,7 @@ func hanLeadScale(text string, p, end int, r rune) bool {
 			return true
 		}
 	}
-	return hanPrefix(text, end, hanMore) != ""
+	return listPrefix(text, end, hanMore) != ""
 }
 
 // hanScale returns the value of the scale word at text[p] from 百 up,
@@ -441,9 +441,11 @@ func ascii26(c byte) bool { return 'a' <= c|0x20 && c|0x20 <= 'z' }
 
 func hasSuffixAt(text string, p int, s string) bool { return strings.HasSuffix(text[:p], s) }
 
-// hanPrefix returns the first word of list that text[p:] starts with.
+// listPrefix returns the first word of list that text[p:] starts with.
 // Each list holds its longer words before the words they start with.
-func hanPrefix(text string, p int, list []string) string {
+// Chinese and Khmer read their words with it: neither sets a space
+// between them.
+func listPrefix(text string, p int, list []string) string {
 	for _, w := range list {
 		if strings.HasPrefix(text[p:], w) {
 			return w
@@ -669,7 +671,7 @@ func hanUnitEnd(counter, noun, number string) (unit string, end int) {
 			// stand alone, as "个人账户" is personal.
 			return "people", len(noun)
 		}
-		if w := hanPrefix(noun, 0, hanPersonNouns); w != "" {
+		if w := listPrefix(noun, 0, hanPersonNouns); w != "" {
 			return "people", len(w) // "八个保安"
 		}
 	case "起", "宗", "件":

@@ -87,31 +87,32 @@ func khmerGroupAt(text string, i int) bool {
 	return w == 0
 }
 
-// khmerScales are the words that multiply the number before them, the
+// khmerValues are Khmer words and the number each stands for, each
 // longest first where one begins another.
-var khmerScales = [...]struct {
+type khmerValues []struct {
 	word string
-	by   float64
-}{
-	{"ប៊ីលាន", 1e9}, {"ពាន់", 1e3}, {"ម៉ឺន", 1e4}, {"សែន", 1e5}, {"លាន", 1e6}, {"កោដិ", 1e7},
+	v    float64
 }
 
-// khmerScaleAt returns the scale word at text[i] and its factor.
-func khmerScaleAt(text string, i int) (float64, int) {
-	for _, s := range khmerScales {
-		if strings.HasPrefix(text[i:], s.word) {
-			return s.by, len(s.word)
+// at returns the value of the word of vs at text[i] and its length (0, 0
+// when none is there).
+func (vs khmerValues) at(text string, i int) (float64, int) {
+	for _, x := range vs {
+		if strings.HasPrefix(text[i:], x.word) {
+			return x.v, len(x.word)
 		}
 	}
 	return 0, 0
 }
 
-// khmerNumerals are the number words below a hundred, each longest
-// first where one begins another ("ប្រាំមួយ" before "ប្រាំ").
-var khmerNumerals = [...]struct {
-	word string
-	n    float64
-}{
+// khmerScales are the words that multiply the number before them.
+var khmerScales = khmerValues{
+	{"ប៊ីលាន", 1e9}, {"ពាន់", 1e3}, {"ម៉ឺន", 1e4}, {"សែន", 1e5}, {"លាន", 1e6}, {"កោដិ", 1e7},
+}
+
+// khmerNumerals are the number words below a hundred ("ប្រាំមួយ"
+// before "ប្រាំ").
+var khmerNumerals = khmerValues{
 	{"ប្រាំមួយ", 6}, {"ប្រាំពីរ", 7}, {"ប្រាំបី", 8}, {"ប្រាំបួន", 9}, {"ប្រាំ", 5},
 	{"មួយ", 1}, {"ពីរ", 2}, {"បី", 3}, {"បួន", 4}, {"ដប់", 10}, {"ម្ភៃ", 20},
 	{"សាមសិប", 30}, {"សែសិប", 40}, {"ហាសិប", 50}, {"ហុកសិប", 60}, {"ចិតសិប", 70},
@@ -129,15 +130,6 @@ func khmerNumeralStart(r rune) bool {
 	return r >= 0x17E0 && r <= 0x17E9
 }
 
-func khmerNumeralAt(text string, i int) (float64, int) {
-	for _, n := range khmerNumerals {
-		if strings.HasPrefix(text[i:], n.word) {
-			return n.n, len(n.word)
-		}
-	}
-	return 0, 0
-}
-
 // khmerNumberAt reads a number at text[p]: digits, or number words
 // ("ម្ភៃប្រាំ" 25, "បីរយ" 300), then scale words ("២លាន", "១,៥ ពាន់
 // លាន"), a space allowed before each. words reports a number told in
@@ -150,7 +142,7 @@ func khmerNumberAt(text string, p int) (v float64, end int, words, ok bool) {
 		var section float64
 		i := p
 		for {
-			if n, w := khmerNumeralAt(text, i); w > 0 {
+			if n, w := khmerNumerals.at(text, i); w > 0 {
 				section += n
 				i += w
 				continue
@@ -172,23 +164,13 @@ func khmerNumberAt(text string, p int) (v float64, end int, words, ok bool) {
 		if j < len(text) && text[j] == ' ' {
 			j++
 		}
-		by, w := khmerScaleAt(text, j)
+		by, w := khmerScales.at(text, j)
 		if w == 0 {
 			break
 		}
 		v, end = v*by, j+w
 	}
 	return v, end, words, true
-}
-
-// khmerWordAt returns the one of words that text[i:] begins with.
-func khmerWordAt(text string, i int, words ...string) string {
-	for _, w := range words {
-		if strings.HasPrefix(text[i:], w) {
-			return w
-		}
-	}
-	return ""
 }
 
 // khmerWordBefore returns the one of words that text[:i] ends with,

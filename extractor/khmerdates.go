@@ -53,7 +53,7 @@ func (es *eventScanner) khmerRead(i int) (khmerSpan, bool) {
 			break
 		}
 		p += q
-		if w := khmerWordAt(text, p, khmerDateWords[:]...); w != "" {
+		if w := listPrefix(text, p, khmerDateWords[:]); w != "" {
 			if d, ok := es.khmerDateAt(p); ok {
 				d.first, d.last, d.khmer = i, i, true
 				for d.last+1 < len(es.toks) && es.toks[d.last+1].start < d.end {
@@ -162,13 +162,14 @@ func (es *eventScanner) khmerDateAt(p int) (khmerSpan, bool) {
 	}
 	// The year after a month: "ឆ្នាំ២០២៣", "២០២៣", "ឆ្នាំនេះ", "ឆ្នាំមុន".
 	r := skipSpace(text, q)
+	last := listPrefix(text, r, []string{"ឆ្នាំមុន", "ឆ្នាំទៅ", "ឆ្នាំកន្លងទៅ", "ឆ្នាំមិញ"})
 	switch y, e := khmerYearAt(text, r); {
 	case y > 0:
 		d.year, d.end = y, e
 	case strings.HasPrefix(text[r:], "ឆ្នាំនេះ"):
 		d.relative, d.end = "this-year-month", r+len("ឆ្នាំនេះ")
-	case hasAnyPrefix(text[r:], "ឆ្នាំមុន", "ឆ្នាំទៅ", "ឆ្នាំកន្លងទៅ", "ឆ្នាំមិញ"):
-		d.relative, d.end = "last-year-month", r+len(khmerWordAt(text, r, "ឆ្នាំមុន", "ឆ្នាំទៅ", "ឆ្នាំកន្លងទៅ", "ឆ្នាំមិញ"))
+	case last != "":
+		d.relative, d.end = "last-year-month", r+len(last)
 	default:
 		d.yearMissing, d.end = true, q
 	}

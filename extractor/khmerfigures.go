@@ -82,7 +82,7 @@ func (fs *figureScanner) khmerFigure(p int) (document.Figure, int, bool) {
 	f := document.Figure{Value: v, Start: p, Qualifier: "exact"}
 	// A range: "ពី ៥០ ទៅ ៦០នាក់", "៥០-៦០នាក់".
 	j := skipSpace(text, end)
-	if sep := khmerWordAt(text, j, "ទៅ", "ដល់", "-", "–"); sep != "" {
+	if sep := listPrefix(text, j, []string{"ទៅ", "ដល់", "-", "–"}); sep != "" {
 		if hi, e, _, ok := khmerNumberAt(text, skipSpace(text, j+len(sep))); ok && hi > v {
 			f.Value, f.Qualifier, end = hi, "range", e
 			j = skipSpace(text, end)
@@ -166,15 +166,7 @@ func khmerQualifierBefore(text string, p int) (string, int) {
 	}
 	for _, q := range khmerQualifiers {
 		if w, from := khmerWordBefore(text, i, q.word); w != "" {
-			return q.q, from
-		}
-	}
-	if i < p {
-		// "សរុបចំនួន": the qualifier before "ចំនួន".
-		for _, q := range khmerQualifiers {
-			if w, from := khmerWordBefore(text, i, q.word); w != "" {
-				return q.q, from
-			}
+			return q.q, from // before "ចំនួន" ("សរុបចំនួន") or the number
 		}
 	}
 	return "", p
@@ -214,12 +206,15 @@ func khmerNounBefore(text string, p int) string {
 	return ""
 }
 
+// khmerFunctionWords are the words khmerBare passes over.
+var khmerFunctionWords = [...]string{"មាន", "ចំនួន", "ដែល", "ស្មើនឹង", "គឺ", "ជា", "បាន", "នូវ", "សរុប", "ប្រមាណ", "ប្រហែល", "ជាង", "ជិត"}
+
 // khmerBare reports a phrase of function words only ("មានចំនួន", there
 // are; "ដែលស្មើនឹងប្រមាណ", which comes to about): a count with no noun of
 // its own counts what its sentence is about.
 func khmerBare(phrase string) bool {
 	for phrase != "" {
-		w := khmerWordAt(phrase, 0, "មាន", "ចំនួន", "ដែល", "ស្មើនឹង", "គឺ", "ជា", "បាន", "នូវ", "សរុប", "ប្រមាណ", "ប្រហែល", "ជាង", "ជិត")
+		w := listPrefix(phrase, 0, khmerFunctionWords[:])
 		if w == "" {
 			return false
 		}
