@@ -192,11 +192,7 @@ func (es *eventScanner) khmerCues(d khmerSpan) (khmerSpan, bool) {
 	}
 	// "បើប្រៀបធៀបនឹង … ឆ្នាំ២០២១", compared with 2021: a statistic's
 	// period, as two years compared are in English.
-	before := es.text[max(0, d.at-150):d.at]
-	if i := strings.LastIndexAny(before, "។\n"); i >= 0 {
-		before = before[i+1:]
-	}
-	if strings.Contains(before, "ធៀប") {
+	if strings.Contains(khmerSentenceBefore(es.text, d.at, 150), "ធៀប") {
 		d.ranged = true
 	}
 	return d, true

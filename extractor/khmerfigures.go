@@ -2,6 +2,7 @@ package extractor
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"github.com/compoundwatch/compoundwatch/document"
 )
@@ -223,14 +224,21 @@ func khmerBare(phrase string) bool {
 	return true
 }
 
+// khmerSentenceBefore returns the part of text[p]'s sentence before it,
+// n bytes at most: from the last "។" or line break.
+func khmerSentenceBefore(text string, p, n int) string {
+	before := text[max(0, p-n):p]
+	if i := strings.LastIndexAny(before, "។\n"); i >= 0 {
+		_, w := utf8.DecodeRuneInString(before[i:])
+		before = before[i+w:]
+	}
+	return before
+}
+
 // khmerSentenceNoun returns the unit of the suspects or victims last
 // named in the sentence before text[p].
 func khmerSentenceNoun(text string, p int) string {
-	from := max(0, p-600)
-	before := text[from:p]
-	if i := strings.LastIndexAny(before, "។\n"); i >= 0 {
-		before = before[i+1:]
-	}
+	before := khmerSentenceBefore(text, p, 600)
 	best, at := "", -1
 	for _, n := range khmerNouns {
 		if n.unit != "suspects" && n.unit != "victims" {
