@@ -1059,6 +1059,7 @@ func (fs *figureScanner) unitAfter(p *phrase) bool {
 	if more {
 		j++
 	}
+	first := j // the first word after the count
 	unknown := 0
 	head := -1
 	victimHint, suspectHint := false, false
@@ -1146,6 +1147,9 @@ func (fs *figureScanner) unitAfter(p *phrase) bool {
 				return true
 			}
 		}
+		if fs.verbAt(first) && (more || fs.groupBefore(p.first)) {
+			break // "six more held in detention", "another 118 remained stranded abroad"
+		}
 		return false
 	}
 	if head >= 0 {
@@ -1189,8 +1193,10 @@ func (fs *figureScanner) unitAfter(p *phrase) bool {
 		return true
 	}
 	// "120,000 more may be held": as many again of what was counted
-	// just before.
-	if more {
+	// just before. So are "another 118 remained", "the first 30
+	// landed" and "the final four, once rescued, flew", where no noun
+	// of their own follows.
+	if more || fs.groupBefore(p.first) {
 		if prev, ok := fs.lastCount(p.first); ok {
 			p.unit, p.subject = prev.Unit, prev.Subject
 			return true
@@ -1333,6 +1339,36 @@ func (fs *figureScanner) elliptical(p *phrase) (string, string) {
 		return u, noun
 	}
 	return prev.Unit, prev.Subject
+}
+
+// groupBefore reports the words before a count that make it a group of
+// what was counted before it, as "more" after it does: "another 118",
+// "the first 30", "the final four", "the other 12".
+func (fs *figureScanner) groupBefore(i int) bool {
+	if i < 1 || fs.lenAt(i-1) < 4 || fs.lenAt(i-1) > 9 {
+		return false // the words' lengths
+	}
+	switch fs.wordAt(i - 1) {
+	case "another":
+		return true
+	case "first", "last", "final", "other", "remaining", "next":
+		return fs.wordAt(i-2) == "the"
+	}
+	return false
+}
+
+// verbAt reports a verb at token j, as a count's first word after it
+// shows one that counts what was counted before: a past tense or
+// participle ("remained", "escaped"), or one of the irregular ones of
+// the reports ("held", "fled", "stuck").
+func (fs *figureScanner) verbAt(j int) bool {
+	w := fs.wordAt(j)
+	switch w {
+	case "held", "kept", "sent", "brought", "taken", "fled", "left", "found", "caught", "flew", "flown",
+		"went", "came", "got", "stuck", "remain", "remains", "stay", "stays", "die", "died":
+		return true
+	}
+	return len(w) > 4 && strings.HasSuffix(w, "ed")
 }
 
 // lastCount is the figure recorded last, when it ends at most 300 bytes

@@ -123,6 +123,15 @@ func TestFigures(t *testing.T) {
 		{"Officials freed 700 foreign workers. Around 260 were from Indonesia and a further 130 from Ethiopia.", []fig{{700, "people", "exact"}, {260, "people", "about"}, {130, "people", "exact"}}},
 		{"Some 100,000 people are held in scam centres, while at least 120,000 more may be held elsewhere.", []fig{{100000, "people", "about"}, {120000, "people", "at least"}}},
 		{"Police freed 40 workers on Monday and 25 more people on Tuesday.", []fig{{40, "people", "exact"}, {25, "people", "exact"}}},
+		// Groups of what was counted before: "another N", "the first N"
+		// and "N more", then a verb or a clause, not a noun.
+		{"Rescuers had freed 312 victims by June, and another 87 remained trapped near the border.", []fig{{312, "victims", "exact"}, {87, "victims", "exact"}}},
+		{"The embassy confirmed 64 Laotians had been released, with nine more kept in a police cell.", []fig{{64, "people", "exact"}, {9, "people", "exact"}}},
+		{"A court convicted 41 defendants in May. The last seven, tried apart, were sentenced in June.", []fig{{41, "people", "exact"}, {7, "people", "exact"}}},
+		{"Police freed 120 workers. The first 45 reached Hanoi on Friday.", []fig{{120, "people", "exact"}, {45, "people", "exact"}}},
+		{"The ministry repatriated 500 workers, and the other 80, once cleared, flew home later.", []fig{{500, "people", "exact"}, {80, "people", "exact"}}},
+		{"Police freed 120 workers. Another 30 trucks were seized.", []fig{{120, "people", "exact"}}},
+		{"Police freed 120 workers in the first 10 days of the raid.", []fig{{120, "people", "exact"}}},
 
 		// Shares: "one in three".
 		{"One in three victims had a university degree.", []fig{{33.3, "percent", "exact"}}},
