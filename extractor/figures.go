@@ -2528,7 +2528,8 @@ func newLexicon() *lexicon {
 		soldiers guards ringleaders bosses scammers arrests woman women man person child
 		traffickers smugglers managers supervisors recruiters brokers accomplices fraudsters
 		kingpins masterminds executives criminals offenders fugitives inmates convicts gangsters
-		henchmen enforcers thugs cleaners cooks drivers commanders witnesses`)
+		henchmen enforcers thugs cleaners cooks drivers commanders witnesses officials operatives
+		agents`)
 	addUnit("victims", "victims survivors")
 	addUnit("suspects", "suspects")
 	addUnit("sites", `sites locations spots areas buildings condominiums condos premises facilities venues

@@ -132,6 +132,7 @@ func TestFigures(t *testing.T) {
 		{"The ministry repatriated 500 workers, and the other 80, once cleared, flew home later.", []fig{{500, "people", "exact"}, {80, "people", "exact"}}},
 		{"Police freed 120 workers. Another 30 trucks were seized.", []fig{{120, "people", "exact"}}},
 		{"Police freed 120 workers in the first 10 days of the raid.", []fig{{120, "people", "exact"}}},
+		{"About 40 local officials joined the raid, and police detained six operatives of the ring.", []fig{{40, "people", "about"}, {6, "people", "exact"}}},
 
 		// Shares: "one in three".
 		{"One in three victims had a university degree.", []fig{{33.3, "percent", "exact"}}},
