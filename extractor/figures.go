@@ -1048,6 +1048,12 @@ func (fs *figureScanner) unitAfter(p *phrase) bool {
 				}
 				return false
 			}
+			// "54 of the rescued were women": persons named by what befell
+			// them, counted as the persons counted before them are.
+			if w := fs.wordAt(j); personParticiples.at(w) && !fs.unitWithin(j+1, 1) && !(j+1 < len(fs.toks) && isDemonym(fs.tok(j+1))) {
+				p.unit, p.subject, p.headEnd = fs.previousPersonUnit(p.first), fs.tok(j), fs.toks[j].end
+				return true
+			}
 		}
 	}
 	// "four pairs of handcuffs", "30 sets of terminals": the noun after "of".
@@ -1313,7 +1319,17 @@ func (fs *figureScanner) elliptical(p *phrase) (string, string) {
 			return "", ""
 		}
 	default:
-		return "", ""
+		// "nine of them crossed at O'Smach and two went through
+		// Poipet": a verb after a count that "and" joins to the count
+		// before it in the sentence.
+		if !fs.verbAt(j) || fs.wordAt(p.first-1) != "and" {
+			return "", ""
+		}
+		prev, ok := fs.lastCount(p.first)
+		if from, _ := fs.sentence(p.first); !ok || prev.Start < fs.toks[from].start {
+			return "", ""
+		}
+		return prev.Unit, prev.Subject
 	}
 	if len(fs.out) == 0 || fs.toks[p.first].start-fs.out[len(fs.out)-1].End > 300 {
 		return "", ""
@@ -1562,6 +1578,11 @@ func (fs *figureScanner) onePerson(j int) bool {
 
 // partNouns name the people of a total by sex or age.
 var partNouns = setOf("men", "women", "boys", "girls", "children", "minors", "males", "females", "adults", "teenagers")
+
+// personParticiples name persons by what befell them, after "of the":
+// "54 of the rescued", "two of the dead".
+var personParticiples = setOf("rescued", "freed", "released", "arrested", "detained", "deported", "repatriated",
+	"trafficked", "missing", "dead", "injured", "wounded", "accused", "convicted", "evacuated", "returned")
 
 // inheritedUnit applies to persons counted as part of an earlier total:
 // "358 victims …, involving 265 women", "261 victims (216 non-Cambodians;

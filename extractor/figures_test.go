@@ -133,6 +133,11 @@ func TestFigures(t *testing.T) {
 		{"Police freed 120 workers. Another 30 trucks were seized.", []fig{{120, "people", "exact"}}},
 		{"Police freed 120 workers in the first 10 days of the raid.", []fig{{120, "people", "exact"}}},
 		{"About 40 local officials joined the raid, and police detained six operatives of the ring.", []fig{{40, "people", "about"}, {6, "people", "exact"}}},
+		{"Police freed 320 victims in the raid. Ninety of the rescued were minors.", []fig{{320, "victims", "exact"}, {90, "victims", "exact"}}},
+		{"Police freed 320 workers. Ninety of the rescued workers were minors.", []fig{{320, "people", "exact"}, {90, "people", "exact"}}},
+		{"Police freed 14 Kenyans; eight of them crossed at Mae Sot and six returned by air.", []fig{{14, "people", "exact"}, {8, "people", "exact"}, {6, "people", "exact"}}},
+		{"Police counted 12 sites, and four closed in May.", []fig{{12, "sites", "exact"}, {4, "sites", "exact"}}},
+		{"Police freed 30 workers. In 2023 four closed in May.", []fig{{30, "people", "exact"}}},
 
 		// Shares: "one in three".
 		{"One in three victims had a university degree.", []fig{{33.3, "percent", "exact"}}},
