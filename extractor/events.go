@@ -2202,6 +2202,10 @@ func (es *eventScanner) prose(published string) []document.Event {
 	}()
 	var last ymd // the last date resolved, for "the same day", "that month"
 	haveLast := false
+	// lastDay is the last date resolved to a day: "the same day" after
+	// a year ("who took citizenship in 2014 … acted the same day") is
+	// the day told before the year.
+	var lastDay ymd
 	q := -1 // the latest date before k that may anchor a later one (anchor)
 	for k, d := range es.exprs {
 		if k > 0 && es.exprs[k-1].anchors() {
@@ -2292,11 +2296,11 @@ func (es *eventScanner) prose(published string) []document.Event {
 			date, ok = last, haveLast
 			switch d.relative {
 			case "same-day":
-				ok = ok && last.d > 0
+				date, ok = lastDay, lastDay.d > 0
 			case "next-day", "later-days":
-				ok = ok && last.d > 0
+				ok = lastDay.d > 0
 				if ok {
-					date = last.addDays(max(d.later, 1))
+					date = lastDay.addDays(max(d.later, 1))
 				}
 			case "same-month":
 				ok = ok && last.m > 0
@@ -2334,6 +2338,9 @@ func (es *eventScanner) prose(published string) []document.Event {
 			ev.Precision = precisionOf(date)
 		}
 		last, haveLast = date, true
+		if date.d > 0 {
+			lastDay = date
+		}
 		if !anaphoric && keptInSentence(evs, dates, ev.Start, date) {
 			continue
 		}
