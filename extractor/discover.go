@@ -1341,6 +1341,9 @@ func firmAfter(text string, p int, conf float64) (found, bool) {
 // that no company word ends).
 func companyWordIn(s string) bool {
 	for _, w := range [...]string{"Group", "Co", "Ltd", "Limited", "Holding", "Inc"} {
+		// indexes' loop, written out: through the iterator this screen
+		// counted half as many instructions again (0.42 → 0.64 million on
+		// the benchmark's articles), and it exists to be cheap.
 		for from := 0; ; {
 			i := strings.Index(s[from:], w)
 			if i < 0 {
@@ -1354,6 +1357,22 @@ func companyWordIn(s string) bool {
 		}
 	}
 	return false
+}
+
+// indexes yields where sub starts in s, each place after the end of the
+// one before: the discovery rules that read every site noun, kin word or
+// list's lead in a Chinese or Khmer word ("KK园区…据点") walk them with
+// it.
+func indexes(s, sub string) iter.Seq[int] {
+	return func(yield func(int) bool) {
+		for from := 0; ; {
+			j := strings.Index(s[from:], sub)
+			if j < 0 || !yield(from+j) {
+				return
+			}
+			from += j + len(sub)
+		}
+	}
 }
 
 // namePairAhead is the start personAfterRE needs, white space (\s), an

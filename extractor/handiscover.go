@@ -228,13 +228,8 @@ func (h *hanPeople) byRole(off int, word string) {
 		}
 	}
 	for _, lead := range hanLeads {
-		for from := 0; ; {
-			j := strings.Index(word[from:], lead)
-			if j < 0 {
-				break
-			}
-			e := off + from + j
-			from += j + len(lead)
+		for j := range indexes(word, lead) {
+			e := off + j
 			// The whole span from 以 is the list: names only.
 			k := strings.LastIndex(h.text[max(0, e-60):e], "以")
 			if k < 0 {
@@ -273,13 +268,8 @@ func (h *hanPeople) listAfter(e int, f rune) {
 // its family is named in the text.
 func (h *hanPeople) kin(off int, word string) {
 	for _, k := range hanKin {
-		for from := 0; ; {
-			j := strings.Index(word[from:], k)
-			if j < 0 {
-				break
-			}
-			p := off + from + j + len(k)
-			from += j + len(k)
+		for j := range indexes(word, k) {
+			p := off + j + len(k)
 			if n := hanName(h.text, p); n > 0 && slices.Contains(h.families, familyOf(h.text[p:])) {
 				h.person(p, p+n)
 			}
@@ -493,13 +483,7 @@ func hanSites(out []found, text string, toks []token, i int, site bool) []found 
 		return out
 	}
 	for _, noun := range []string{"园区", "赌场", "据点"} {
-		for from := 0; ; {
-			j := strings.Index(simple[from:], noun)
-			if j < 0 {
-				break
-			}
-			j += from
-			from = j + len(noun)
+		for j := range indexes(simple, noun) {
 			out = hanSiteList(out, text, t.start+j)
 			if noun == "据点" {
 				continue // a strongpoint sums sites up, and ends no name

@@ -30,15 +30,9 @@ var khmerSiteNouns = [...]string{
 func khmerSites(out []found, text string, t token) []found {
 	word := text[t.start:t.end]
 	for _, noun := range khmerSiteNouns {
-		for from := 0; ; {
-			j := strings.Index(word[from:], noun)
-			if j < 0 {
-				break
-			}
-			j += from
-			from = j + len(noun)
+		for j := range indexes(word, noun) {
 			p := t.start + j
-			if n := t.start + from; strings.HasPrefix(text[n:], "ឈ្មោះ") {
+			if n := p + len(noun); strings.HasPrefix(text[n:], "ឈ្មោះ") {
 				// "អគារឈ្មោះ Great Wall Park", a building named …: the
 				// name alone, in capitals or as a title.
 				n = skipSpace(text, n+len("ឈ្មោះ"))
