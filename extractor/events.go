@@ -1611,6 +1611,14 @@ func vagueOf(w string) int {
 	return vagueNone
 }
 
+// dayOf returns day d of month's month, false where that month has none.
+func dayOf(month ymd, d int) (ymd, bool) {
+	if !validDate(month.y, month.m, d) {
+		return ymd{}, false
+	}
+	return ymd{month.y, month.m, d}, true
+}
+
 func validDate(y, m, d int) bool {
 	if m < 1 || m > 12 || d < 1 {
 		return false
@@ -1953,28 +1961,23 @@ func resolve(d dateExpr, ref ymd, haveRef bool, published ymd, havePub bool) (ym
 		if !havePub || published.d == 0 {
 			return ymd{}, false
 		}
-		month := ymd{y: published.y, m: published.m}
+		month := published
 		if d.day > published.d {
 			month = published.addMonths(-1)
 		}
-		if d.day > daysIn(month.y, month.m) {
-			return ymd{}, false
-		}
-		return ymd{month.y, month.m, d.day}, true
+		return dayOf(month, d.day)
 	case "this-month-day", "last-month-day":
 		// "本月7日", "the 5th of this month": a day of the reference month;
 		// "the 20th of last month", of the month before it.
 		if ref.m == 0 {
 			return ymd{}, false
 		}
-		month := ymd{y: ref.y, m: ref.m}
+		month := ref
 		if d.relative == "last-month-day" {
 			month = ref.addMonths(-1)
 		}
-		if d.day > daysIn(month.y, month.m) {
-			return ymd{}, false
-		}
-		return ymd{month.y, month.m, d.day}, haveRef
+		day, ok := dayOf(month, d.day)
+		return day, ok && haveRef
 	case "last-month-name":
 		// "last July": the latest July strictly before the reference month.
 		y := ref.y
