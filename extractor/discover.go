@@ -595,14 +595,7 @@ func findTriggers(dst []trigger, text string, toks []token) []trigger {
 
 // tokenAt returns the index of the token that starts at p.
 func tokenAt(toks []token, p int) int {
-	i, j := 0, len(toks)
-	for i < j {
-		if h := int(uint(i+j) >> 1); toks[h].start < p {
-			i = h + 1
-		} else {
-			j = h
-		}
-	}
+	i, _ := slices.BinarySearchFunc(toks, p, func(t token, p int) int { return cmp.Compare(t.start, p) })
 	return i
 }
 
@@ -683,8 +676,10 @@ func compoundBefore(text string, p int, w string) (found, bool) {
 	if landmarkBefore(text[max(0, start-60):start]) {
 		return found{}, false // "a building across from the Sokha Vegas Casino"
 	}
-	if titleHead && headEnd < len(text) && text[headEnd] == ' ' && companyWordIn(text[headEnd:min(len(text), headEnd+80)]) && firmTailRE.MatchString(text[headEnd:min(len(text), headEnd+80)]) {
-		return found{}, false // "Fontana Resort and Country Club Inc" is a firm
+	if titleHead && headEnd < len(text) && text[headEnd] == ' ' {
+		if tail := text[headEnd:min(len(text), headEnd+80)]; companyWordIn(tail) && firmTailRE.MatchString(tail) {
+			return found{}, false // "Fontana Resort and Country Club Inc" is a firm
+		}
 	}
 	kind := w
 	if w == "special economic zone" || w == "sez" {
