@@ -1855,10 +1855,7 @@ func hasColonRow(text string) bool {
 		if i < 0 {
 			return false
 		}
-		j := off + i + 1
-		for j < len(text) && text[j] == ' ' {
-			j++
-		}
+		j := skipSpace(text, off+i+1)
 		k := j
 		for k < len(text) && (isDigit(text[k]) || text[k] == ',' || text[k] == '.') {
 			k++
