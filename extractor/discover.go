@@ -39,6 +39,10 @@ var (
 	personAfterRE = regexp.MustCompile(`^\s+(\p{Lu}\p{Ll}+(?:[ -]\p{Lu}\p{Ll}+){1,2})(?:[’']s)?\b`)
 	// firmRE: a company's name ending in a company word.
 	firmRE = regexp.MustCompile(`^ (?:the )?(?:\p{Lu}[\p{L}&.-]*\s){1,4}(?:Group|Co|Company|Ltd|Limited|Holdings?|Corporation|Corp|Inc)\b`)
+	// knownAsRE: the name a site noun is known by after it ("the Phnom Penh
+	// compound, known as Lotus Garden"): one to four capitalised words,
+	// as quotedRE reads them.
+	knownAsRE = regexp.MustCompile(`^,? (?:also |locally |widely |commonly |better )?known as ((?:\p{Lu}[\p{L}\p{N}]+)(?: \p{Lu}[\p{L}\p{N}]+){0,3})\b`)
 	// firmTailRE: the rest of a company's name after a site's head noun
 	// ("Fontana Resort and Country Club Inc", "Golden Sand Hotel Co.").
 	firmTailRE = regexp.MustCompile(`^(?: (?:and|&))?(?: \p{Lu}[\p{L}.-]*){0,3} (?:Group|Co|Company|Ltd|Limited|Holdings?|Corporation|Corp|Inc)\b`)
@@ -384,6 +388,16 @@ func discover(text string, toks []token, known []document.Entity, g *gazetteer.G
 				continue
 			}
 			a, b, ok := appositive(text, p)
+			if !ok {
+				// "the Phnom Penh compound, known as Lotus Garden".
+				// The words first: the expression is the cost.
+				after := text[off:min(len(text), off+80)]
+				if strings.Contains(after[:min(len(after), 24)], "known as ") {
+					if m := knownAsRE.FindStringSubmatchIndex(after); m != nil {
+						a, b, ok = off+m[2], off+m[3], true
+					}
+				}
+			}
 			if !ok || siteNounOfPerson(text[off:min(len(text), off+20)]) {
 				continue
 			}
