@@ -40,9 +40,10 @@ var (
 	// firmRE: a company's name ending in a company word.
 	firmRE = regexp.MustCompile(`^ (?:the )?(?:\p{Lu}[\p{L}&.-]*\s){1,4}(?:Group|Co|Company|Ltd|Limited|Holdings?|Corporation|Corp|Inc)\b`)
 	// knownAsRE: the name a site noun is known by after it ("the Phnom Penh
-	// compound, known as Lotus Garden"): one to four capitalised words,
-	// as quotedRE reads them.
-	knownAsRE = regexp.MustCompile(`^,? (?:also |locally |widely |commonly |better )?known as ((?:\p{Lu}[\p{L}\p{N}]+)(?: \p{Lu}[\p{L}\p{N}]+){0,3})\b`)
+	// compound, known as Lotus Garden", a casino called “Jade Sun”): one to
+	// four capitalised words, as quotedRE reads them, quoted or not, the
+	// last of which may be a number ("Jade Sun 2").
+	knownAsRE = regexp.MustCompile(`^,? (?:(?:also |locally |widely |commonly |better )?known as|called|named) [“"]?((?:\p{Lu}[\p{L}\p{N}]+)(?: \p{Lu}[\p{L}\p{N}]+){0,2}(?: \p{Lu}[\p{L}\p{N}]+| \p{N}+)?)\b`)
 	// firmTailRE: the rest of a company's name after a site's head noun
 	// ("Fontana Resort and Country Club Inc", "Golden Sand Hotel Co.").
 	firmTailRE = regexp.MustCompile(`^(?: (?:and|&))?(?: \p{Lu}[\p{L}.-]*){0,3} (?:Group|Co|Company|Ltd|Limited|Holdings?|Corporation|Corp|Inc)\b`)
@@ -389,10 +390,10 @@ func discover(text string, toks []token, known []document.Entity, g *gazetteer.G
 			}
 			a, b, ok := appositive(text, p)
 			if !ok {
-				// "the Phnom Penh compound, known as Lotus Garden".
-				// The words first: the expression is the cost.
+				// "the Phnom Penh compound, known as Lotus Garden". The
+				// words first: the expression is the cost.
 				after := text[off:min(len(text), off+80)]
-				if strings.Contains(after[:min(len(after), 24)], "known as ") {
+				if w := after[:min(len(after), 24)]; strings.Contains(w, "known as ") || strings.Contains(w, "called ") || strings.Contains(w, "named ") {
 					if m := knownAsRE.FindStringSubmatchIndex(after); m != nil {
 						a, b, ok = off+m[2], off+m[3], true
 					}
@@ -510,7 +511,26 @@ func discover(text string, toks []token, known []document.Entity, g *gazetteer.G
 		}
 		slices.SortFunc(e.Mentions, func(x, y document.Mention) int { return cmp.Compare(x.Start, y.Start) })
 	}
-	return out
+	return slices.DeleteFunc(out, func(e document.Entity) bool { return headedTwin(out, e) })
+}
+
+// headedTwin reports a site candidate read with a lower-case head noun
+// ("White Sand 2 compound") where another candidate is its name without
+// it ("a compound called White Sand 2") and holds a mention at each of
+// its starts: the one site, which that other candidate already tags.
+func headedTwin(out []document.Entity, e document.Entity) bool {
+	i := strings.LastIndexByte(e.Name, ' ')
+	if e.Type != document.Compound || i < 0 || !lowerWord(e.Name[i+1:]) {
+		return false
+	}
+	for _, o := range out {
+		if o.Type == document.Compound && o.Name == e.Name[:i] {
+			return !slices.ContainsFunc(e.Mentions, func(m document.Mention) bool {
+				return !slices.ContainsFunc(o.Mentions, func(n document.Mention) bool { return n.Start == m.Start })
+			})
+		}
+	}
+	return false
 }
 
 // trigger is an occurrence of triggers[trigger] at byte at.
