@@ -400,6 +400,51 @@ func (es *eventScanner) scanDates() {
 			es.exprs[k+1].ranged = true
 		}
 	}
+	// The other side of a comparison is a baseline, not a happening: "up
+	// 17 cases on the same period in 2023", "12 more than at the start of
+	// 2023", "compared with 2022". The word before the date screens, for
+	// the cost: it ends each of these.
+	for k := range es.exprs {
+		switch d := &es.exprs[k]; d.prev {
+		case "in", "of", "at", "with", "to", "than", "period", "the":
+			d.ranged = d.ranged || es.baseline(d.first)
+		}
+	}
+}
+
+// baseline reports a comparison's words in the six tokens before token i,
+// in its line: "the same period", "compared", or "than" after a word of
+// more or less and before the date or its preposition ("more than in
+// 2022"; not "no later than", which sets a deadline, nor "more than 200
+// were freed in 2022", which counts what the date saw).
+func (es *eventScanner) baseline(i int) bool {
+	for t := i - 1; t >= 0 && t >= i-6 && es.toks[t].kind != tNL; t-- {
+		if n := es.toks[t].end - es.toks[t].start; n != 4 && n != 6 && n != 8 {
+			continue // the lengths of the words below: the screen is the cost
+		}
+		switch es.wordAt(t) {
+		case "period":
+			if es.wordAt(t-1) == "same" {
+				return true
+			}
+		case "compared":
+			return true
+		case "than":
+			switch es.wordAt(t - 1) {
+			case "more", "less", "fewer", "higher", "lower", "greater", "larger", "smaller", "bigger":
+			default:
+				return false
+			}
+			// "more than in 2022", not "more than 200 were freed in 2022":
+			// what "than" compares sits right after it.
+			switch es.wordAt(t + 1) {
+			case "in", "at", "during", "on", "for", "over":
+				return true
+			}
+			return t+1 == i
+		}
+	}
+	return false
 }
 
 // monthYearAt reads into d, whose day is read, the month at token i and
