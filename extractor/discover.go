@@ -511,7 +511,14 @@ func discover(text string, toks []token, known []document.Entity, g *gazetteer.G
 		}
 		slices.SortFunc(e.Mentions, func(x, y document.Mention) int { return cmp.Compare(x.Start, y.Start) })
 	}
-	return slices.DeleteFunc(out, func(e document.Entity) bool { return headedTwin(out, e) })
+	// Twins are judged against the whole list, not one DeleteFunc is
+	// compacting: a candidate's bare name may sit where a kept one was
+	// moved.
+	if slices.ContainsFunc(out, func(e document.Entity) bool { return headedTwin(out, e) }) {
+		all := slices.Clone(out)
+		out = slices.DeleteFunc(out, func(e document.Entity) bool { return headedTwin(all, e) })
+	}
+	return out
 }
 
 // headedTwin reports a site candidate read with a lower-case head noun
