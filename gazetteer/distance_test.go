@@ -84,3 +84,54 @@ func TestEditDistanceBand(t *testing.T) {
 		}
 	}
 }
+
+// TestFewLettersApart holds the letter-set screen to its promise: it never
+// rules out a pair two edits apart or closer, over an alphabet wide
+// enough that letters share bits ('a' and '!'), and it does rule out
+// names that share few letters.
+func TestFewLettersApart(t *testing.T) {
+	for _, tc := range []struct {
+		a, b string
+		want bool
+	}{
+		{"mingxuechen", "mingxuechang", true},
+		{"abcd", "abxy", true},
+		{"abcd", "axyz", false},
+		{"lyyongphat", "chenzhi", false},
+	} {
+		if got := fewLettersApart(letterSet(tc.a), letterSet(tc.b)); got != tc.want {
+			t.Errorf("fewLettersApart(%q, %q) = %v, want %v", tc.a, tc.b, got, tc.want)
+		}
+	}
+	r := rand.New(rand.NewPCG(11, 12))
+	const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789 !\"#-"
+	word := func(n int) string {
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = alphabet[r.IntN(len(alphabet))]
+		}
+		return string(b)
+	}
+	for range 50000 {
+		a := word(1 + r.IntN(20))
+		b := a
+		for range r.IntN(4) {
+			p := r.IntN(len(b) + 1)
+			switch r.IntN(3) {
+			case 0:
+				b = b[:p] + word(1) + b[p:]
+			case 1:
+				if p < len(b) {
+					b = b[:p] + b[p+1:]
+				}
+			default:
+				if p < len(b) {
+					b = b[:p] + word(1) + b[p+1:]
+				}
+			}
+		}
+		if levenshtein(a, b) <= 2 && !fewLettersApart(letterSet(a), letterSet([]byte(b))) {
+			t.Fatalf("fewLettersApart rules out %q and %q, %d edits apart", a, b, levenshtein(a, b))
+		}
+	}
+}

@@ -109,9 +109,9 @@ type Gazetteer struct {
 	// variants maps a variant key (variantKey) to the records one of whose
 	// Latin spellings has it, for Variants.
 	variants    map[string][]variantRef
-	variantKeys [256][]string       // the keys of variants by their first byte, in file order
-	byFirst     map[string][]string // variant key of a name's first word → keys of variants
-	nameWords   map[string]bool     // variant keys of the words of people's names
+	variantKeys [256][]spelling       // the keys of variants by their first byte, in file order
+	byFirst     map[string][]spelling // variant key of a name's first word → keys of variants
+	nameWords   map[string]bool       // variant keys of the words of people's names
 	m           matcher
 	// folds recycles the folded copies of texts (getFold, putFold): one
 	// is as large as its text and lives only during FindWith or Resolve.

@@ -1,6 +1,7 @@
 package gazetteer
 
 import (
+	"math/bits"
 	"slices"
 	"strings"
 
@@ -135,7 +136,7 @@ func (m *matcher) stripHeads(k string) string {
 // variant key, and the words of people's names for NameWord.
 func (g *Gazetteer) buildVariants() {
 	g.variants = map[string][]variantRef{}
-	g.byFirst = map[string][]string{}
+	g.byFirst = map[string][]spelling{}
 	g.nameWords = map[string]bool{}
 	for _, r := range g.records {
 		if r.Kind != "person" {
@@ -159,9 +160,10 @@ func (g *Gazetteer) buildVariants() {
 				continue
 			}
 			if _, ok := g.variants[vk]; !ok {
-				g.variantKeys[vk[0]] = append(g.variantKeys[vk[0]], vk)
+				sp := spelling{vk, letterSet(vk)}
+				g.variantKeys[vk[0]] = append(g.variantKeys[vk[0]], sp)
 				fk := variantKey(firstField(key(a)))
-				g.byFirst[fk] = append(g.byFirst[fk], vk)
+				g.byFirst[fk] = append(g.byFirst[fk], sp)
 			}
 			if !slices.ContainsFunc(g.variants[vk], func(v variantRef) bool { return v.rec == i }) {
 				g.variants[vk] = append(g.variants[vk], variantRef{rec: i, alias: a})
@@ -176,6 +178,31 @@ func (g *Gazetteer) buildVariants() {
 func (g *Gazetteer) NameWord(w string) bool {
 	var buf [64]byte
 	return g.nameWords[string(appendVariantKey(buf[:0], w))]
+}
+
+// spelling is a variant key with its letterSet, which rules out most
+// keys before their edit distance is counted.
+type spelling struct {
+	key     string
+	letters uint64
+}
+
+// letterSet returns the set of the bytes of s, each as bit b%64: a
+// smaller set where two bytes share a bit, which fewLettersApart allows.
+func letterSet[S string | []byte](s S) uint64 {
+	var set uint64
+	for i := 0; i < len(s); i++ {
+		set |= 1 << (s[i] & 63)
+	}
+	return set
+}
+
+// fewLettersApart reports whether two letter sets allow an edit distance
+// of two: each edit brings at most one letter in and takes at most one
+// out, so two strings two edits apart each hold at most two letters the
+// other lacks (and two letters sharing a bit only make fewer).
+func fewLettersApart(a, b uint64) bool {
+	return bits.OnesCount64(a&^b) <= 2 && bits.OnesCount64(b&^a) <= 2
 }
 
 type variantRef struct {
@@ -233,12 +260,12 @@ func (g *Gazetteer) Variants(typ, name string) []Variant {
 			}
 			keys = g.byFirst[string(appendVariantKey(fb[:0], first))]
 		}
-		vks := string(vk)
+		vks, letters := string(vk), letterSet(vk)
 		for _, k := range keys {
-			if k[0] != vk[0] || editDistance(k, vks, 2) > 2 {
+			if k.key[0] != vk[0] || !fewLettersApart(k.letters, letters) || editDistance(k.key, vks, 2) > 2 {
 				continue
 			}
-			refs := g.variants[k]
+			refs := g.variants[k.key]
 			if typ != document.Compound {
 				// A person's given name two letters from another is
 				// another name where its first letter differs ("Xiao
