@@ -43,7 +43,7 @@ var (
 	// compound, known as Lotus Garden", a casino called “Jade Sun”): one to
 	// four capitalised words, as quotedRE reads them, quoted or not, the
 	// last of which may be a number ("Jade Sun 2").
-	knownAsRE = regexp.MustCompile(`^,? (?:(?:also |locally |widely |commonly |better )?known as|called|named) [“"]?((?:\p{Lu}[\p{L}\p{N}]+)(?: \p{Lu}[\p{L}\p{N}]+){0,2}(?: \p{Lu}[\p{L}\p{N}]+| \p{N}+)?)\b`)
+	knownAsRE = regexp.MustCompile(`^,? (?:which (?:is |was )|now )?(?:(?:also |locally |widely |commonly |better )?known as|called|named) [“"]?((?:\p{Lu}[\p{L}\p{N}]+)(?: \p{Lu}[\p{L}\p{N}]+){0,2}(?: \p{Lu}[\p{L}\p{N}]+| \p{N}+)?)\b`)
 	// firmTailRE: the rest of a company's name after a site's head noun
 	// ("Fontana Resort and Country Club Inc", "Golden Sand Hotel Co.").
 	firmTailRE = regexp.MustCompile(`^(?: (?:and|&))?(?: \p{Lu}[\p{L}.-]*){0,3} (?:Group|Co|Company|Ltd|Limited|Holdings?|Corporation|Corp|Inc)\b`)
@@ -209,10 +209,51 @@ const (
 	ruleRole
 )
 
+// siteNounAfterQuote reports a site noun right after a quoted name that
+// opens at p, one to four capitalised ASCII words: the "Golden City"
+// casino. The words are walked by hand, as most quotations are speech,
+// whose second word already ends the walk.
+func siteNounAfterQuote(text string, p int) bool {
+	_, n := utf8.DecodeRuneInString(text[p:])
+	i := p + n
+	for range 4 {
+		if i >= len(text) || text[i] < 'A' || text[i] > 'Z' {
+			return false
+		}
+		for i < len(text) && ascii.IsAlnum(text[i]) {
+			i++
+		}
+		if i+1 >= len(text) || text[i] != ' ' {
+			break
+		}
+		i++
+	}
+	switch {
+	case strings.HasPrefix(text[i:], "\""):
+		i++
+	case strings.HasPrefix(text[i:], "”"):
+		i += len("”")
+	default:
+		return false
+	}
+	if i >= len(text) || text[i] != ' ' {
+		return false
+	}
+	for _, noun := range siteNouns {
+		if asciiWordEnd(text, i+1, noun) {
+			return true
+		}
+	}
+	return false
+}
+
+// siteNouns are the nouns of a site that a name goes with.
+var siteNouns = [...]string{"casino", "compound", "site", "complex", "hotel", "resort"}
+
 // hasSiteNounSuffix reports whether s ends with a site noun, in any ASCII
 // case.
 func hasSiteNounSuffix(s string) bool {
-	for _, n := range []string{"casino", "compound", "site", "complex", "hotel", "resort"} {
+	for _, n := range siteNouns {
 		if len(s) >= len(n) && equalFoldASCII(s[len(s)-len(n):], n) {
 			return true
 		}
@@ -318,10 +359,11 @@ func discover(text string, toks []token, known []document.Entity, g *gazetteer.G
 				}
 			}
 		case ruleQuote:
-			// A quoted name right after a site noun: casino "Powerlong".
+			// A quoted name right after a site noun, casino "Powerlong", or
+			// right before one, the "Golden City" casino.
 			w := text[max(0, p-12):p]
 			before := strings.TrimRight(w, " \t\n")
-			if len(before) == len(w) || !hasSiteNounSuffix(before) {
+			if (len(before) == len(w) || !hasSiteNounSuffix(before)) && !siteNounAfterQuote(text, p) {
 				continue
 			}
 			m := quotedRE.FindStringSubmatchIndex(text[p:min(len(text), p+120)])
@@ -393,7 +435,7 @@ func discover(text string, toks []token, known []document.Entity, g *gazetteer.G
 				// "the Phnom Penh compound, known as Lotus Garden". The
 				// words first: the expression is the cost.
 				after := text[off:min(len(text), off+80)]
-				if w := after[:min(len(after), 24)]; strings.Contains(w, "known as ") || strings.Contains(w, "called ") || strings.Contains(w, "named ") {
+				if w := after[:min(len(after), 32)]; strings.Contains(w, "known as ") || strings.Contains(w, "called ") || strings.Contains(w, "named ") {
 					if m := knownAsRE.FindStringSubmatchIndex(after); m != nil {
 						a, b, ok = off+m[2], off+m[3], true
 					}
@@ -706,11 +748,19 @@ func compoundBefore(text string, p int, w string) (found, bool) {
 	if titleHead {
 		conf = confTitleHead
 		// A second capitalised head belongs to the name: "Osamed Resort
-		// Casino", "Golden Sun Hotel Casino".
-		for _, h := range []string{"Casino", "Hotel", "Resort", "Complex"} {
-			if strings.HasPrefix(text[headEnd:], " "+h) && asciiWordEnd(text, headEnd+1, strings.ToLower(h)) {
-				headEnd += 1 + len(h)
-				break
+		// Casino", "Golden Sun Hotel Casino", "Golden Lion Casino &
+		// Hotel", "Silver Palm Hotel and Casino".
+	second:
+		for _, sep := range []string{" ", " & ", " and "} {
+			if !strings.HasPrefix(text[headEnd:], sep) {
+				continue
+			}
+			at := headEnd + len(sep)
+			for _, h := range []string{"Casino", "Hotel", "Resort", "Complex"} {
+				if strings.HasPrefix(text[at:], h) && asciiWordEnd(text, at, strings.ToLower(h)) {
+					headEnd = at + len(h)
+					break second
+				}
 			}
 		}
 	}

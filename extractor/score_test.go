@@ -234,7 +234,7 @@ var devset8Thresholds = map[string]float64{
 // written from it): compounds 0.500, tycoons 0.000 (one in all),
 // provinces 1.000, figures 0.723, events 0.800.
 var devset9Thresholds = map[string]float64{
-	"compounds": 0.45,
+	"compounds": 0.65,
 	"tycoons":   0, // one in all, a militia colonel named only by rank
 	"provinces": 0.95,
 	"figures":   0.65,
