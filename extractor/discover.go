@@ -40,9 +40,10 @@ var (
 	// firmRE: a company's name ending in a company word.
 	firmRE = regexp.MustCompile(`^ (?:the )?(?:\p{Lu}[\p{L}&.-]*\s){1,4}(?:Group|Co|Company|Ltd|Limited|Holdings?|Corporation|Corp|Inc)\b`)
 	// knownAsRE: the name a site noun is known by after it ("the Phnom Penh
-	// compound, known as Lotus Garden", a casino called “Jade Sun”): one to
-	// four capitalised words, as quotedRE reads them, quoted or not, the
-	// last of which may be a number ("Jade Sun 2").
+	// compound, known as Lotus Garden", a casino called “Jade Sun”, "the
+	// compound, which is known as Shunda Park"): one to four capitalised
+	// words, as quotedRE reads them, quoted or not, the last of which may
+	// be a number ("Jade Sun 2").
 	knownAsRE = regexp.MustCompile(`^,? (?:which (?:is |was )|now )?(?:(?:also |locally |widely |commonly |better )?known as|called|named) [“"]?((?:\p{Lu}[\p{L}\p{N}]+)(?: \p{Lu}[\p{L}\p{N}]+){0,2}(?: \p{Lu}[\p{L}\p{N}]+| \p{N}+)?)\b`)
 	// firmTailRE: the rest of a company's name after a site's head noun
 	// ("Fontana Resort and Country Club Inc", "Golden Sand Hotel Co.").

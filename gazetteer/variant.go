@@ -197,12 +197,15 @@ func letterSet[S string | []byte](s S) uint64 {
 	return set
 }
 
-// fewLettersApart reports whether two letter sets allow an edit distance
-// of two: each edit brings at most one letter in and takes at most one
-// out, so two strings two edits apart each hold at most two letters the
-// other lacks (and two letters sharing a bit only make fewer).
+// nearEdits is how many letters a near spelling may differ by.
+const nearEdits = 2
+
+// fewLettersApart reports whether two letter sets allow nearEdits edits:
+// each edit brings at most one letter in and takes at most one out, so
+// two strings that many edits apart each hold at most that many letters
+// the other lacks (and two letters sharing a bit only make fewer).
 func fewLettersApart(a, b uint64) bool {
-	return bits.OnesCount64(a&^b) <= 2 && bits.OnesCount64(b&^a) <= 2
+	return bits.OnesCount64(a&^b) <= nearEdits && bits.OnesCount64(b&^a) <= nearEdits
 }
 
 type variantRef struct {
@@ -262,7 +265,7 @@ func (g *Gazetteer) Variants(typ, name string) []Variant {
 		}
 		vks, letters := string(vk), letterSet(vk)
 		for _, k := range keys {
-			if k.key[0] != vk[0] || !fewLettersApart(k.letters, letters) || editDistance(k.key, vks, 2) > 2 {
+			if k.key[0] != vk[0] || !fewLettersApart(k.letters, letters) || editDistance(k.key, vks, nearEdits) > nearEdits {
 				continue
 			}
 			refs := g.variants[k.key]
@@ -320,8 +323,8 @@ func firstField(s string) string {
 //
 // Only the band of cells within max of the diagonal is filled: a path
 // through any other cell costs more than max. Variant matching calls it
-// with max 2 against every name that shares a first word, and the full
-// table cost ten times the band on names of 15 letters.
+// with max nearEdits against every name that shares a first word, and the
+// full table cost ten times the band on names of 15 letters.
 func editDistance(a, b string, max int) int {
 	if len(a)-len(b) > max || len(b)-len(a) > max {
 		return max + 1
