@@ -48,36 +48,14 @@ func TestEditDistanceBand(t *testing.T) {
 			t.Errorf("editDistance(%q, %q, %d) = %d, want %d", tc.a, tc.b, tc.max, got, tc.want)
 		}
 	}
-	r := rand.New(rand.NewPCG(9, 10))
-	word := func(n int) string {
-		var b strings.Builder
-		for range n {
-			b.WriteByte("abcde"[r.IntN(5)])
-		}
-		return b.String()
-	}
+	w := randomWords{rand.New(rand.NewPCG(9, 10)), "abcde"}
 	for range 50000 {
-		a := word(r.IntN(60))
-		b := a
-		for range r.IntN(5) { // a few edits, so that near pairs are common
-			p := r.IntN(len(b) + 1)
-			switch r.IntN(3) {
-			case 0:
-				b = b[:p] + word(1) + b[p:]
-			case 1:
-				if p < len(b) {
-					b = b[:p] + b[p+1:]
-				}
-			default:
-				if p < len(b) {
-					b = b[:p] + word(1) + b[p+1:]
-				}
-			}
+		a := w.word(w.r.IntN(60))
+		b := w.edit(a, w.r.IntN(5)) // a few edits, so that near pairs are common
+		if w.r.IntN(4) == 0 {
+			b = w.word(w.r.IntN(60))
 		}
-		if r.IntN(4) == 0 {
-			b = word(r.IntN(60))
-		}
-		max := r.IntN(5)
+		max := w.r.IntN(5)
 		want := min(levenshtein(a, b), max+1)
 		if got := editDistance(a, b, max); got != want {
 			t.Fatalf("editDistance(%q, %q, %d) = %d, want %d", a, b, max, got, want)
@@ -103,35 +81,48 @@ func TestFewLettersApart(t *testing.T) {
 			t.Errorf("fewLettersApart(%q, %q) = %v, want %v", tc.a, tc.b, got, tc.want)
 		}
 	}
-	r := rand.New(rand.NewPCG(11, 12))
-	const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789 !\"#-"
-	word := func(n int) string {
-		b := make([]byte, n)
-		for i := range b {
-			b[i] = alphabet[r.IntN(len(alphabet))]
-		}
-		return string(b)
-	}
+	w := randomWords{rand.New(rand.NewPCG(11, 12)), "abcdefghijklmnopqrstuvwxyz0123456789 !\"#-"}
 	for range 50000 {
-		a := word(1 + r.IntN(20))
-		b := a
-		for range r.IntN(4) {
-			p := r.IntN(len(b) + 1)
-			switch r.IntN(3) {
-			case 0:
-				b = b[:p] + word(1) + b[p:]
-			case 1:
-				if p < len(b) {
-					b = b[:p] + b[p+1:]
-				}
-			default:
-				if p < len(b) {
-					b = b[:p] + word(1) + b[p+1:]
-				}
-			}
-		}
+		a := w.word(1 + w.r.IntN(20))
+		b := w.edit(a, w.r.IntN(4))
 		if levenshtein(a, b) <= 2 && !fewLettersApart(letterSet(a), letterSet([]byte(b))) {
 			t.Fatalf("fewLettersApart rules out %q and %q, %d edits apart", a, b, levenshtein(a, b))
 		}
 	}
+}
+
+// randomWords makes random words over an alphabet, and near copies of
+// them, for the tests of the edit distance and its screen.
+type randomWords struct {
+	r        *rand.Rand
+	alphabet string
+}
+
+func (w randomWords) word(n int) string {
+	var b strings.Builder
+	for range n {
+		b.WriteByte(w.alphabet[w.r.IntN(len(w.alphabet))])
+	}
+	return b.String()
+}
+
+// edit returns s after n random insertions, deletions and substitutions
+// (a deletion or substitution past the end does nothing).
+func (w randomWords) edit(s string, n int) string {
+	for range n {
+		p := w.r.IntN(len(s) + 1)
+		switch w.r.IntN(3) {
+		case 0:
+			s = s[:p] + w.word(1) + s[p:]
+		case 1:
+			if p < len(s) {
+				s = s[:p] + s[p+1:]
+			}
+		default:
+			if p < len(s) {
+				s = s[:p] + w.word(1) + s[p+1:]
+			}
+		}
+	}
+	return s
 }
