@@ -758,8 +758,8 @@ func compoundBefore(text string, p int, w string) (found, bool) {
 			}
 			at := headEnd + len(sep)
 			for _, h := range []string{"Casino", "Hotel", "Resort", "Complex"} {
-				if strings.HasPrefix(text[at:], h) && asciiWordEnd(text, at, strings.ToLower(h)) {
-					headEnd = at + len(h)
+				if e := at + len(h); strings.HasPrefix(text[at:], h) && (e == len(text) || !isRegexpWordByte(text[e])) {
+					headEnd = e
 					break second
 				}
 			}
