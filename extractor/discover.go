@@ -1026,6 +1026,15 @@ func nameEndingAt(text string, lo, end int) (int, bool) {
 func runStart(text string, lo, end int) int {
 	s := end
 	for s > lo {
+		if c := text[s-1]; c < utf8.RuneSelf {
+			// An ASCII byte is a letter or digit by the table, not by
+			// decoding it and asking Unicode.
+			if !ascii.IsAlnum(c) {
+				break
+			}
+			s--
+			continue
+		}
 		r, w := utf8.DecodeLastRuneInString(text[lo:s])
 		if !unicode.IsLetter(r) && !unicode.IsNumber(r) {
 			break
