@@ -35,8 +35,6 @@ const (
 var (
 	// quotedRE: a quoted name right after a site noun.
 	quotedRE = regexp.MustCompile(`^[“"]((?:\p{Lu}[\p{L}\p{N}]+)(?: \p{Lu}[\p{L}\p{N}]+){0,3})[”"]`)
-	// personAfterRE: two or three capitalised words at the start.
-	personAfterRE = regexp.MustCompile(`^\s+(\p{Lu}\p{Ll}+(?:[ -]\p{Lu}\p{Ll}+){1,2})(?:[’']s)?\b`)
 	// firmRE: a company's name ending in a company word.
 	firmRE = regexp.MustCompile(`^ (?:the )?(?:\p{Lu}[\p{L}&.-]*\s){1,4}(?:Group|Co|Company|Ltd|Limited|Holdings?|Corporation|Corp|Inc)\b`)
 	// knownAsRE: the name a site noun is known by after it ("the Phnom Penh
@@ -1293,11 +1291,72 @@ func personAfter(text string, p int, conf float64) (found, bool) {
 	if !namePairAhead(w) {
 		return found{}, false
 	}
-	m := personAfterRE.FindStringSubmatchIndex(w)
-	if m == nil {
+	i := spaceEnd(w)
+	e := capitalsAfter(w, i, 1)
+	if e < 0 {
 		return found{}, false
 	}
-	return personName(text, p+m[2], p+m[3], conf)
+	return personName(text, p+i, p+e, conf)
+}
+
+// capitalsAfter reads two or three capitalised words from w[i:], the k-th
+// starting there, joined by a space or a hyphen, then an optional "’s" or
+// "'s" and an ASCII word boundary, and returns where the words end, or -1.
+// It is personAfterRE (in the tests) without the regexp, and gives its
+// match: the longest choice first at each word, as the expression's
+// greedy repeats try them, backing off a letter where the boundary fails.
+func capitalsAfter(w string, i, k int) int {
+	if i == 0 && k == 1 || i >= len(w) {
+		return -1 // the expression's \s+: white space first
+	}
+	r, n := utf8.DecodeRuneInString(w[i:])
+	if !unicode.IsUpper(r) {
+		return -1
+	}
+	first := i + n // the word's lower-case letters start here
+	end := first
+	for end < len(w) {
+		r, n := utf8.DecodeRuneInString(w[end:])
+		if !unicode.IsLower(r) {
+			break
+		}
+		end += n
+	}
+	// Each end the word may have, one lower-case letter or more, the
+	// longest first.
+	for e := end; e > first; {
+		if k < 3 && e+1 < len(w) && (w[e] == ' ' || w[e] == '-') {
+			if f := capitalsAfter(w, e+1, k+1); f >= 0 {
+				return f
+			}
+		}
+		if k >= 2 {
+			if t := possessiveEnd(w, e); t > e && asciiBoundary(w, t) || asciiBoundary(w, e) {
+				return e
+			}
+		}
+		_, n := utf8.DecodeLastRuneInString(w[first:e])
+		e -= n
+	}
+	return -1
+}
+
+// possessiveEnd returns where a "’s" or "'s" at w[e:] ends, or e.
+func possessiveEnd(w string, e int) int {
+	for _, p := range [...]string{"’s", "'s"} {
+		if strings.HasPrefix(w[e:], p) {
+			return e + len(p)
+		}
+	}
+	return e
+}
+
+// asciiBoundary reports \b at w[i]: a word byte ([0-9A-Za-z_]) on one side
+// and not on the other, the end of w being no word byte.
+func asciiBoundary(w string, i int) bool {
+	before := i > 0 && isRegexpWordByte(w[i-1])
+	after := i < len(w) && isRegexpWordByte(w[i])
+	return before != after
 }
 
 // ownerTitles may stand before an owner's name, after "owned by" and

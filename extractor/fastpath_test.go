@@ -290,6 +290,46 @@ func checkPrefilter(t *testing.T, name string, r *rand.Rand, pieces []string, n 
 	}
 }
 
+// personAfterRE is capitalsAfter's definition (personAfter's reading):
+// white space, then two or three capitalised words, an optional
+// possessive and a word boundary.
+var personAfterRE = regexp.MustCompile(`^\s+(\p{Lu}\p{Ll}+(?:[ -]\p{Lu}\p{Ll}+){1,2})(?:[’']s)?\b`)
+
+// TestCapitalsAfter holds capitalsAfter to the expression, on random runs
+// of pieces that make its choices matter (possessives, a word boundary
+// after a non-ASCII letter, words of one letter, hyphens, a fourth word)
+// and at every space of 200 benchmark articles.
+func TestCapitalsAfter(t *testing.T) {
+	r := rand.New(rand.NewPCG(19, 20))
+	pieces := []string{" ", "\t", "\n", "\v", "Chen", "Zhi", "É", "José", "é", "Ñgu", "Ly", "A", "Bb", "-", "'s", "’s", "'", "s", "x", "1", "_", ".", "ZHI", "\xff"}
+	check := func(s string) {
+		t.Helper()
+		want := -1
+		if m := personAfterRE.FindStringSubmatchIndex(s); m != nil {
+			want = m[3]
+			if m[2] != spaceEnd(s) {
+				t.Fatalf("the expression's name starts at %d in %q, not after the white space", m[2], s)
+			}
+		}
+		if got := capitalsAfter(s, spaceEnd(s), 1); got != want {
+			t.Fatalf("capitalsAfter(%q) = %d, want %d", s, got, want)
+		}
+	}
+	for _, s := range []string{" Chen Zhi", " Chen Zhi's", " Chen José said", " Aa Bb Cc Dd", " Aa-Bb", " Aa Bb_", "Chen Zhi", " Chen", " Chen Zhi’s boss"} {
+		check(s)
+	}
+	for range 100000 {
+		check(randomString(r, pieces, 10))
+	}
+	for _, text := range repotest.Articles(t, 200) {
+		for i := 0; i < len(text); i++ {
+			if text[i] == ' ' {
+				check(text[i:min(len(text), i+80)])
+			}
+		}
+	}
+}
+
 func TestPersonAfterPrefilter(t *testing.T) {
 	pieces := []string{" ", "\t", "\n", "\v", "\u00a0", "Chen", "Zhi", "É", "Ñgu", "ly", "Ly", "é", "US", "-", "'s", "’s", "x", "1", "_", "."}
 	checkPrefilter(t, "namePairAhead", rand.New(rand.NewPCG(13, 14)), pieces, 12, personAfterRE.MatchString, namePairAhead)
