@@ -281,13 +281,7 @@ func checkPrefilter(t *testing.T, name string, r *rand.Rand, pieces []string, n 
 	for range 100000 {
 		check(randomString(r, pieces, n))
 	}
-	for _, text := range repotest.Articles(t, 200) {
-		for i := 0; i < len(text); i++ {
-			if text[i] == ' ' {
-				check(text[i:min(len(text), i+80)])
-			}
-		}
-	}
+	atArticleSpaces(t, check)
 }
 
 // personAfterRE is capitalsAfter's definition (personAfter's reading):
@@ -321,6 +315,13 @@ func TestCapitalsAfter(t *testing.T) {
 	for range 100000 {
 		check(randomString(r, pieces, 10))
 	}
+	atArticleSpaces(t, check)
+}
+
+// atArticleSpaces calls check with the 80 bytes from every space of 200
+// benchmark articles: the windows the discovery rules read.
+func atArticleSpaces(t *testing.T, check func(string)) {
+	t.Helper()
 	for _, text := range repotest.Articles(t, 200) {
 		for i := 0; i < len(text); i++ {
 			if text[i] == ' ' {
