@@ -796,7 +796,7 @@ func siteWords(text string, start, end int) (int, int, bool) {
 	if len(words) == 0 {
 		return start, 0, false
 	}
-	if r, _ := utf8.DecodeRuneInString(words[0]); nameWord(words[0]) && !unicode.IsUpper(r) {
+	if numberWord(words[0]) {
 		return start, 0, false
 	}
 	for _, w := range words {
@@ -1043,18 +1043,24 @@ func runStart(text string, lo, end int) int {
 }
 
 // nameWord reports a run of letters and digits that starts with a capital
-// or holds only digits.
+// or holds only digits and capitals: a number ("Silver Bay 2") or a
+// designation ("the 1G1-7 Hotel").
 func nameWord(w string) bool {
 	r, _ := utf8.DecodeRuneInString(w)
 	if unicode.IsUpper(r) {
 		return true
 	}
 	for _, r := range w {
-		if !unicode.IsNumber(r) {
+		if !unicode.IsNumber(r) && !unicode.IsUpper(r) {
 			return false
 		}
 	}
 	return true
+}
+
+// numberWord reports a word of digits alone, which starts no name.
+func numberWord(w string) bool {
+	return w != "" && strings.IndexFunc(w, func(r rune) bool { return !unicode.IsNumber(r) }) < 0
 }
 
 // appositive reads the name in "Clark Sun Valley Hub, a compound", where

@@ -49,6 +49,8 @@ func TestDiscovery(t *testing.T) {
 			[]string{"compound:Lotus Park", "compound:Jade Sun"}},
 		{"a second head after & or and", "Police searched the Silver Palm Casino & Hotel and the Ruby Bay Hotel and Casino; the Blue Star Hotel and guests stayed.",
 			[]string{"compound:Silver Palm Casino & Hotel", "compound:Ruby Bay Hotel and Casino", "compound:Blue Star Hotel"}},
+		{"a designation of digits and capitals", "Troops raided the 1G1-7 Hotel in Tachileik; the 24 Hotel and the 2024 Casino stayed open.",
+			[]string{"compound:1G1-7 Hotel"}},
 		{"quoted name before the noun", `Scam hubs grew around the "Golden Harbor" casino in Poipet and the “Red Lotus” compound; the "Lucky" bet paid.`,
 			[]string{"compound:Golden Harbor", "compound:Red Lotus"}},
 		{"called or named after the noun", "She worked at a casino called “Jade Sun”, then at a compound named Silver Bay 2.",
