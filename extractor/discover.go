@@ -118,16 +118,15 @@ var ownerWords = []string{"group", "co", "ltd", "company", "firm", "casino", "co
 // ownerContext reports an owner word in s, in any case, between ASCII word
 // edges (as \b sees them; "Co." ends at the dot).
 func ownerContext(s string) bool {
-	word := func(i int) bool { return 0 <= i && i < len(s) && isRegexpWordByte(s[i]) }
 	for i := range len(s) {
-		if word(i-1) == word(i) {
+		if !asciiBoundary(s, i) {
 			continue
 		}
 		for _, w := range ownerWords {
 			if c := s[i]; c < utf8.RuneSelf && c|0x20 != w[0] {
 				continue // an ASCII letter folds only to its other case
 			}
-			if n, ok := hasPrefixSimpleFold(s[i:], w); ok && word(i+n-1) != word(i+n) {
+			if n, ok := hasPrefixSimpleFold(s[i:], w); ok && asciiBoundary(s, i+n) {
 				return true
 			}
 		}
