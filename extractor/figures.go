@@ -1322,7 +1322,7 @@ func (fs *figureScanner) elliptical(p *phrase) (string, string) {
 		// "nine of them crossed at O'Smach and two went through
 		// Poipet": a verb after a count that "and" joins to the count
 		// before it in the sentence.
-		if p.first == 0 || fs.lenAt(p.first-1) != len("and") || fs.wordAt(p.first-1) != "and" || !fs.verbAt(j) {
+		if !fs.wordIs(p.first-1, "and") || !fs.verbAt(j) {
 			return "", ""
 		}
 		prev, ok := fs.lastCount(p.first)
