@@ -419,7 +419,7 @@ func (es *eventScanner) scanDates() {
 // were freed in 2022", which counts what the date saw).
 func (es *eventScanner) baseline(i int) bool {
 	for t := i - 1; t >= 0 && t >= i-6 && es.toks[t].kind != tNL; t-- {
-		if n := es.toks[t].end - es.toks[t].start; n != 4 && n != 6 && n != 8 {
+		if n := es.lenAt(t); n != 4 && n != 6 && n != 8 {
 			continue // the lengths of the words below: the screen is the cost
 		}
 		switch es.wordAt(t) {
