@@ -125,10 +125,12 @@ func (t *trie) mayStart(h uint64) bool {
 }
 
 // startsWord reports whether a pattern may start with a word of n bytes
-// that starts with first: by its first byte, and by its hash h when the
-// word is filtered (hashed whole, and not going on in non-ASCII bytes).
+// that starts with first: by its hash h when the word is filtered (hashed
+// whole, and not going on in non-ASCII bytes), and by its first byte. The
+// hash goes first: nearly every letter starts some pattern, while the
+// filter turns away most words.
 func (t *trie) startsWord(first byte, filtered bool, h uint64, n int) bool {
-	return t.canStart(first) && (!filtered || t.mayStart(finishHash(h, n)))
+	return (!filtered || t.mayStart(finishHash(h, n))) && t.canStart(first)
 }
 
 // asciiWord returns the length of the run of ASCII letters and digits
