@@ -227,10 +227,17 @@ func fold(dst *folded, text string, t *trie) {
 				f.emit('n', i)
 				f.emit('d', i)
 				f.sep(soft, i)
+				f.scan(t, mark)
+				i++
+				continue
 			default:
 				f.sep(hard, i)
 			}
-			f.scan(t, mark)
+			// A separator folds to one separator byte or none: all scan
+			// would do with it is end the word before it.
+			if len(f.b) > mark {
+				f.endWord(t, mark)
+			}
 			i++
 			continue
 		}
