@@ -316,6 +316,7 @@ type hit struct {
 	guard      guardKind
 	start, end int
 	ostart     int // start in the original text, f.origAt(start)
+	oend       int // end in the original text, f.origAt(end)
 	multi      bool
 	place      bool
 }
@@ -448,7 +449,8 @@ func (g *Gazetteer) AppendFind(dst []document.Entity, text string, opt FindOptio
 						continue
 					}
 				}
-				if ke := ks; !caseOK(text[so:f.origFrom(&ke, e)], t.form) {
+				ke := ks
+				if !caseOK(text[so:f.origFrom(&ke, e)], t.form) {
 					continue
 				}
 				if t.guard == gGuarded && khmerAt(f.b, s) && !khmerAdminBefore(f.b, s) {
@@ -458,7 +460,9 @@ func (g *Gazetteer) AppendFind(dst []document.Entity, text string, opt FindOptio
 					// administrative word ("ស្រុកពួក", "ខេត្តកណ្តាល").
 					continue
 				}
-				hits = append(hits, hit{rec: t.rec, typ: t.typ, guard: t.guard, start: s, end: end, ostart: so, multi: t.multi, place: t.place})
+				// The end in the text, found from e's on (end >= e), is a
+				// step or two, where entities' search for it cost a dozen.
+				hits = append(hits, hit{rec: t.rec, typ: t.typ, guard: t.guard, start: s, end: end, ostart: so, oend: f.origFrom(&ke, end), multi: t.multi, place: t.place})
 				done[t.typ] = true
 				lastEnd[t.typ] = end
 			}
@@ -940,7 +944,7 @@ func (g *Gazetteer) entities(dst []document.Entity, text string, f *folded, hits
 	}
 	for _, h := range hits {
 		e := &out[pos[h.rec]-1]
-		start, end := h.ostart, f.origAt(h.end)
+		start, end := h.ostart, h.oend
 		e.Mentions = append(e.Mentions, document.Mention{Text: text[start:end], Start: start, End: end})
 		conf := 0.9
 		switch {
