@@ -163,6 +163,12 @@ func fold(dst *folded, text string, t *trie) {
 				// to one, so the shift can only change at the first.
 				f.mark(i)
 				b, h := f.b, f.hash
+				// Room for the rest of the text, which this path copies byte
+				// for byte, and for a chunk stored whole past it: the loop
+				// need not ask for room for each chunk.
+				if need := len(text) - i + 8; cap(b)-len(b) < need {
+					b = slices.Grow(b, need)
+				}
 				if f.word < 0 {
 					f.word, h, f.hashed = len(b), 0, true
 				} else {
@@ -172,9 +178,6 @@ func fold(dst *folded, text string, t *trie) {
 					// Eight bytes at a time: stored lowered and whole, then
 					// cut to the letters and digits, and hashed.
 					for {
-						if len(b)+8 > cap(b) {
-							b = slices.Grow(b, 8)
-						}
 						w, n := ascii.Alnum8(ascii.Load8(text, i))
 						binary.LittleEndian.PutUint64(b[len(b):len(b)+8], w)
 						b, i = b[:len(b)+n], i+n
