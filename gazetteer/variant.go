@@ -74,41 +74,55 @@ func appendVariantKey(dst []byte, s string) []byte {
 		if i+1 < len(letters) {
 			d = letters[i+1]
 		}
-		two := true
-		switch {
-		case c == 'e' && d == 'e':
-			emit('i')
-		case c == 'z' && d == 'h':
-			emit('j')
-		case c == 'h' && d == 's':
-			emit('s')
-		case d == 'h' && (c == 'p' || c == 't' || c == 'k' || c == 'g'):
-			emit(c)
-		case c == 'c' && d == 'h':
-			emit('k')
-		case c == 'o' && (d == 'u' || d == 'o'):
-			emit('u')
-		case c == 'e' && d == 'a':
-			emit('e')
-		case c == 'o' && d == 'e' && i+2 < len(letters) && letters[i+2] == 'u':
-			emit('e')
-		default:
-			two = false
-			switch c {
-			case 'c', 'q':
-				c = 'k'
-			case 'x':
-				c = 's'
-			case 'w':
-				c = 'v'
-			case 'y':
-				c = 'i'
+		// Two letters spelt for one sound, by the first: a switch on it
+		// asks one question of most letters, not one per pair.
+		var one byte
+		switch c {
+		case 'e':
+			if d == 'e' {
+				one = 'i'
+			} else if d == 'a' {
+				one = 'e'
 			}
-			emit(c)
+		case 'z':
+			if d == 'h' {
+				one = 'j'
+			}
+		case 'h':
+			if d == 's' {
+				one = 's'
+			}
+		case 'p', 't', 'k', 'g':
+			if d == 'h' {
+				one = c
+			}
+		case 'c':
+			if d == 'h' {
+				one = 'k'
+			}
+		case 'o':
+			if d == 'u' || d == 'o' {
+				one = 'u'
+			} else if d == 'e' && i+2 < len(letters) && letters[i+2] == 'u' {
+				one = 'e'
+			}
 		}
-		if two {
+		if one != 0 {
+			emit(one)
 			i++
+			continue
 		}
+		switch c {
+		case 'c', 'q':
+			c = 'k'
+		case 'x':
+			c = 's'
+		case 'w':
+			c = 'v'
+		case 'y':
+			c = 'i'
+		}
+		emit(c)
 	}
 	if n := len(dst); n > start+1 && dst[n-1] == 'h' {
 		dst = dst[:n-1]
