@@ -157,8 +157,9 @@ func TestSentence(t *testing.T) {
 	texts := append(repotest.Articles(t, 30), strings.Repeat("word ", maxSentence*3/2)+"end. Next one.\n\nA line",
 		"Start. "+strings.Repeat("word ", maxSentence*3)+"end. Next one.")
 	r := rand.New(rand.NewPCG(7, 8))
-	pieces := []string{"Word", "word", " ", ". ", "! ", "? ", "\n", "\n\n", "U.S. ", "Mr. ", "”", "\"", "(", ")", "3", "…", "a"}
-	for range 2000 {
+	pieces := []string{"Word", "word", " ", ". ", "! ", "? ", "\n", "\n\n", "U.S. ", "Mr. ", "”", "\"", "(", ")", "3", "…", "a",
+		", ", "; ", "- ", "’", "'", "» ", "] ", "。", "，", "\xff", "Hun Sen. "}
+	for range 4000 {
 		texts = append(texts, randomString(r, pieces, 80))
 	}
 	for _, text := range texts {
