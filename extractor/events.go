@@ -194,14 +194,22 @@ func (s *scanner) lineOf(i int) string {
 func (s *scanner) lineAround(i int) (from, to int) {
 	from, to = s.line.from, s.line.to-1
 	if i < from || i > to { // a line break is never inside
+		// A paragraph is walked whole, a token at a time: the walk
+		// reads local slices, not the scanner's at each token, and
+		// their bounds spare it a test of each index (0.3% of
+		// Extract's instructions on the articles).
+		toks := s.toks
 		from, to = i, i
-		for from > 0 && s.toks[from-1].kind != tNL {
+		for before := toks[:i]; from > 0 && before[from-1].kind != tNL; {
 			from--
 		}
-		for to+1 < len(s.toks) && s.toks[to+1].kind != tNL {
+		for _, t := range toks[i+1:] {
+			if t.kind == tNL {
+				break
+			}
 			to++
 		}
-		if s.toks[i].kind != tNL {
+		if toks[i].kind != tNL {
 			s.line.from, s.line.to = from, to+1
 		}
 	}
