@@ -1732,7 +1732,21 @@ func (a ymd) iso() string {
 }
 
 // appendISO appends the ISO form of a: "2024", "2024-03" or "2024-03-15".
+//
+// A year of four digits and a month and day of at most two, every date
+// an event has, are written digit by digit: appendPadded, for any
+// numbers, cost 0.5% of Extract's instructions on the articles.
 func (a ymd) appendISO(b []byte) []byte {
+	if 1000 <= a.y && a.y <= 9999 && 0 <= a.m && a.m <= 99 && 0 <= a.d && a.d <= 99 {
+		b = append(b, byte('0'+a.y/1000), byte('0'+a.y/100%10), byte('0'+a.y/10%10), byte('0'+a.y%10))
+		if a.d > 0 || a.m > 0 {
+			b = append(b, '-', byte('0'+a.m/10), byte('0'+a.m%10))
+		}
+		if a.d > 0 {
+			b = append(b, '-', byte('0'+a.d/10), byte('0'+a.d%10))
+		}
+		return b
+	}
 	b = appendPadded(b, a.y, 4)
 	if a.d > 0 || a.m > 0 {
 		b = appendPadded(append(b, '-'), a.m, 2)
