@@ -1,0 +1,87 @@
+package extractor
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/compoundwatch/compoundwatch/internal/repotest"
+)
+
+// isoPlain is ymd.appendISO's definition, through fmt: the year to four
+// digits, the month and day to two, each zero-padded.
+func isoPlain(a ymd) string {
+	s := fmt.Sprintf("%04d", a.y)
+	if a.d > 0 || a.m > 0 {
+		s += fmt.Sprintf("-%02d", a.m)
+	}
+	if a.d > 0 {
+		s += fmt.Sprintf("-%02d", a.d)
+	}
+	return s
+}
+
+// TestAppendISO: appendISO, whose dates of a four-digit year are written
+// digit by digit, writes what fmt does, on the edges of that path and
+// on random dates inside and outside it.
+func TestAppendISO(t *testing.T) {
+	r := rand.New(rand.NewPCG(21, 22))
+	check := func(a ymd) {
+		t.Helper()
+		if got, want := string(a.appendISO([]byte("x"))), "x"+isoPlain(a); got != want {
+			t.Fatalf("appendISO(%+v) = %q, want %q", a, got, want)
+		}
+	}
+	for _, y := range []int{-1, 0, 7, 999, 1000, 1900, 2024, 9999, 10000, 12345} {
+		for _, m := range []int{-1, 0, 1, 9, 10, 12, 99, 100} {
+			for _, d := range []int{-1, 0, 1, 9, 10, 31, 99, 100} {
+				check(ymd{y, m, d})
+			}
+		}
+	}
+	for range 100000 {
+		check(ymd{r.IntN(24000) - 2000, r.IntN(130) - 10, r.IntN(130) - 10})
+	}
+}
+
+// TestMonthAtAndValidDate: monthAt, which screens a token as isMonth does
+// and looks it up once, names a month exactly where isMonth finds one,
+// the table's; validDate, which passes days up to 28 unread, agrees with
+// the calendar on every day of every month of four centuries.
+func TestMonthAtAndValidDate(t *testing.T) {
+	texts := repotest.Articles(t, 30)
+	r := rand.New(rand.NewPCG(23, 24))
+	pieces := []string{"March", "MARCH", "march", "Mar", "Mar.", "Sept.", "Sept", "May", "Mayor", "Jun", "June", "Julyx", "É", "Day", " ", ". ", "3", "\n"}
+	for range 5000 {
+		texts = append(texts, randomString(r, pieces, 8))
+	}
+	seen := 0
+	for _, text := range texts {
+		s := newScanner(text, tokenize(nil, text))
+		for i := -1; i <= len(s.toks); i++ {
+			want := 0
+			if s.isMonth(i) {
+				want, _ = s.lx.months.getFold(strings.TrimSuffix(s.tok(i), "."))
+				seen++
+			}
+			if got := s.monthAt(i); got != want {
+				t.Fatalf("monthAt(%d) = %d, want %d in %q", i, got, want, text)
+			}
+		}
+	}
+	if seen < 1000 {
+		t.Fatalf("only %d months: the test reads too few", seen)
+	}
+	for y := 1900; y < 2300; y++ {
+		for m := -1; m <= 13; m++ {
+			for d := -1; d <= 32; d++ {
+				want := m >= 1 && m <= 12 && d >= 1 && time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC).Day() == d
+				if got := validDate(y, m, d); got != want {
+					t.Fatalf("validDate(%d, %d, %d) = %v, want %v", y, m, d, got, want)
+				}
+			}
+		}
+	}
+}
