@@ -3,6 +3,7 @@ package extractor
 import (
 	"fmt"
 	"math/rand/v2"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -81,6 +82,47 @@ func TestMonthAtAndValidDate(t *testing.T) {
 				if got := validDate(y, m, d); got != want {
 					t.Fatalf("validDate(%d, %d, %d) = %v, want %v", y, m, d, got, want)
 				}
+			}
+		}
+	}
+}
+
+// ordinalDayPlain is ordinalDay's definition: the suffix letters
+// trimmed, then one or two digits read as a day of the month.
+func ordinalDayPlain(s string) int {
+	s = strings.TrimRight(s, "stndrh")
+	if len(s) == 0 || len(s) > 2 {
+		return 0
+	}
+	d, err := strconv.Atoi(s)
+	if err != nil || d < 1 || d > 31 {
+		return 0
+	}
+	return d
+}
+
+// TestOrdinalDay: ordinalDay, which reads one or two digits directly,
+// reads every string of up to four bytes from digits, suffix letters,
+// signs and others as the suffix loop and strconv.Atoi do.
+func TestOrdinalDay(t *testing.T) {
+	alphabet := []string{"0", "1", "3", "9", "s", "t", "n", "d", "r", "h", "+", "-", " ", "x", "\xff"}
+	var all func(prefix string, n int)
+	all = func(prefix string, n int) {
+		if got, want := ordinalDay(prefix), ordinalDayPlain(prefix); got != want {
+			t.Fatalf("ordinalDay(%q) = %d, want %d", prefix, got, want)
+		}
+		if n == 0 {
+			return
+		}
+		for _, c := range alphabet {
+			all(prefix+c, n-1)
+		}
+	}
+	all("", 4)
+	for d := range 100 {
+		for _, s := range []string{strconv.Itoa(d), fmt.Sprintf("%02d", d), strconv.Itoa(d) + "th"} {
+			if got, want := ordinalDay(s), ordinalDayPlain(s); got != want {
+				t.Fatalf("ordinalDay(%q) = %d, want %d", s, got, want)
 			}
 		}
 	}
