@@ -332,14 +332,19 @@ var plainDateLeads = [16]uint32{
 // dates only as "day", "year", "month", "week" ("last week"), "today",
 // "yesterday" or "later" ("two days later"), and a
 // capitalised word is one only as a month or a weekday, so their length
-// and first letter tell (a byte outside 'a'..'z' shifts its bit out). A
-// capitalised word had gone to maybeDateWord whatever its shape, and the
-// test mispredicted.
+// and first letter tell. A capitalised word had gone to maybeDateWord
+// whatever its shape, and the test mispredicted.
+//
+// The shift is cut to five bits, which spares the compiler's test for a
+// shift past the word (0.45% of Extract's instructions on the articles):
+// a letter finds its own bit, and the only other first bytes, of words
+// that start outside ASCII (a digit is flagged), may find one and go to
+// maybeDateWord, which decides.
 //
 // It takes the lexicon's tables and the text, which scanDates reads once
 // rather than through the scanner at every token.
 func dateLead(leads *[2][16]uint32, text string, t *token) bool {
-	return t.flags&(fDigit|fHyphen|fHan|fKhmer) != 0 || leads[t.flags/fUpper&1][(t.end-t.start)&15]>>(text[t.start]|0x20-'a')&1 != 0
+	return t.flags&(fDigit|fHyphen|fHan|fKhmer) != 0 || leads[t.flags/fUpper&1][(t.end-t.start)&15]>>((text[t.start]|0x20-'a')&31)&1 != 0
 }
 
 // scanDates collects every date expression in text order.
