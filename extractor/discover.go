@@ -589,17 +589,20 @@ type trigger struct {
 // triggerBytes[k][c] is the set of triggers whose byte k can be c (in
 // either case for the folded ones); a trigger shorter than k+1 bytes is in
 // every entry. Three lookups rule out most positions before any string
-// comparison.
+// comparison. A trigger that starts with a space (" by") is keyed by the
+// bytes after the space, the token's, as it is looked for at the space
+// before a token: one lookup of the token's bytes serves both.
 var triggerBytes = func() (t [3][256]uint32) {
 	for i, tr := range triggers {
+		w := strings.TrimPrefix(tr.word, " ")
 		for k := range t {
-			if k >= len(tr.word) {
+			if k >= len(w) {
 				for c := range t[k] {
 					t[k][c] |= 1 << i
 				}
 				continue
 			}
-			c := tr.word[k]
+			c := w[k]
 			t[k][c] |= 1 << i
 			if tr.fold && 'a' <= c && c <= 'z' {
 				t[k][c-'a'+'A'] |= 1 << i
@@ -609,66 +612,109 @@ var triggerBytes = func() (t [3][256]uint32) {
 	return t
 }()
 
+// spaceTriggers is the set of triggers that start with a space.
+var spaceTriggers = func() (set uint32) {
+	for i, tr := range triggers {
+		if tr.word[0] == ' ' {
+			set |= 1 << i
+		}
+	}
+	return set
+}()
+
 // findTriggers appends to dst[:0] the occurrences of the triggers in
 // text, in text order. Every rule needs its word where a token starts, after a joiner
 // inside a word ("ex-tycoon") or, for " by", just before a word, so the
 // token scan tells where to look. A word holding a Chinese character
 // (fHan) is listed too, as a trigger hanWord at its start, for discovery
 // in Chinese: it takes the path of the tokens that may hold a trigger, so
-// a text in English pays no more for it than a wider mask. (A list of
-// its own, or the word's index, cost the loop a fifth more: the values
-// it keeps no longer fit in registers.)
+// a text in English pays no more for it than a wider mask.
+//
+// The trigger set of a token's first three bytes, which also holds " by"
+// (triggerBytes), rules out nearly every token with one test, which a
+// test of its first byte alone, shared with half the words of English,
+// mispredicted at every other token. The few tokens left are read by
+// tokenTriggers, out of the loop, so the loop's values stay in registers.
 func findTriggers(dst []trigger, text string, toks []token) []trigger {
 	out := dst[:0]
-	at := func(p int, set uint32) {
-		for ; set != 0; set &= set - 1 {
-			i := bits.TrailingZeros32(set)
-			w := triggers[i].word
-			if len(text)-p >= len(w) && (triggers[i].fold && equalFoldASCII(text[p:p+len(w)], w) || text[p:p+len(w)] == w) {
-				out = append(out, trigger{uint8(i), p})
+	for {
+		i, set := nextTriggerToken(text, toks)
+		if i == len(toks) {
+			return out
+		}
+		out = tokenTriggers(out, text, toks[i], set)
+		toks = toks[i+1:]
+	}
+}
+
+// nextTriggerToken returns the index of the first token of toks that may
+// hold a trigger, as findTriggers tells it, and the set of triggers its
+// first three bytes allow; or len(toks).
+func nextTriggerToken(text string, toks []token) (int, uint32) {
+	for i, t := range toks {
+		if set := triggersOf(threeAt(text, t.start)); set|uint32(t.flags&(fHyphen|fJoin|fHan|fKhmer)) != 0 {
+			return i, set
+		}
+	}
+	return len(toks), 0
+}
+
+// tokenTriggers appends to out the triggers of the token t, whose first
+// three bytes allow set: " by" before it, the triggers at its start, the
+// token itself if it is a word in Chinese or Khmer, and the triggers
+// after a joiner inside it.
+func tokenTriggers(out []trigger, text string, t token, set uint32) []trigger {
+	if t.kind != tWord && t.kind != tPunct {
+		return out
+	}
+	p := t.start
+	if set&spaceTriggers != 0 {
+		if p > 0 && text[p-1] == ' ' {
+			out = appendTriggersAt(out, text, p-1, set&spaceTriggers)
+		}
+		set &^= spaceTriggers
+	}
+	if set != 0 {
+		out = appendTriggersAt(out, text, p, set)
+	}
+	if t.has(fHan | fKhmer) {
+		if t.has(fHan) {
+			out = append(out, trigger{hanWord, p})
+		} else {
+			out = append(out, trigger{khmerWord, p})
+		}
+	}
+	if !t.has(fHyphen | fJoin) {
+		return out
+	}
+	for i := t.start + 1; i < t.end; i++ {
+		// A trigger set after a joiner may hold " by", which the byte
+		// before, the joiner, rules out. The two joiners of three bytes
+		// share their first.
+		switch text[i] {
+		case '-', '\'':
+			out = appendTriggersAt(out, text, i+1, triggersOf(threeAt(text, i+1)))
+		case "’"[0]:
+			if strings.HasPrefix(text[i:], "’") || strings.HasPrefix(text[i:], "\u2011") {
+				out = appendTriggersAt(out, text, i+3, triggersOf(threeAt(text, i+3)))
 			}
 		}
 	}
-	for _, t := range toks {
-		// The trigger sets the first three bytes at the token and at the
-		// byte before allow (the latter for " by"): a token with neither
-		// and no joiner inside, nearly every token, is passed over with
-		// one test, which a test of its first byte alone, shared with
-		// half the words of English, mispredicted at every other token.
-		p := t.start
-		c1, c2 := twoAfter(text, p)
-		set, before := triggersOf(text[p], c1, c2), uint32(0)
-		if p > 0 && text[p-1] == ' ' {
-			// Only a trigger that starts with the space can start there,
-			// and its next two bytes are the token's first two.
-			before = triggersOf(' ', text[p], c1)
-		}
-		if set|before|uint32(t.flags&(fHyphen|fJoin|fHan|fKhmer)) == 0 || t.kind != tWord && t.kind != tPunct {
+	return out
+}
+
+// appendTriggersAt appends to out the triggers of set whose word is at p.
+func appendTriggersAt(out []trigger, text string, p int, set uint32) []trigger {
+	for ; set != 0; set &= set - 1 {
+		i := bits.TrailingZeros32(set)
+		w := triggers[i].word
+		if len(text)-p < len(w) {
 			continue
 		}
-		if before != 0 {
-			at(t.start-1, before) // " by"
-		}
-		if set != 0 {
-			at(t.start, set)
-		}
-		if t.has(fHan | fKhmer) {
-			if t.has(fHan) {
-				out = append(out, trigger{hanWord, p})
-			} else {
-				out = append(out, trigger{khmerWord, p})
-			}
-		}
-		if !t.has(fHyphen | fJoin) {
-			continue
-		}
-		for i := t.start + 1; i < t.end; i++ {
-			switch {
-			case text[i] == '-' || text[i] == '\'':
-				at(i+1, triggerSet(text, i+1))
-			case strings.HasPrefix(text[i:], "’") || strings.HasPrefix(text[i:], "\u2011"):
-				at(i+3, triggerSet(text, i+3))
-			}
+		// A folded trigger is in lower case: the one test says whether
+		// it is there as written too.
+		if s := text[p : p+len(w)]; triggers[i].fold && equalFoldASCII(s, w) || !triggers[i].fold && s == w {
+			out = append(out, trigger{uint8(i), p})
 		}
 	}
 	return out
@@ -680,28 +726,23 @@ func tokenAt(toks []token, p int) int {
 	return i
 }
 
-// triggerSet returns the set of triggers the first three bytes at p allow.
-func triggerSet(text string, p int) uint32 {
-	c1, c2 := twoAfter(text, p)
-	return triggersOf(text[p], c1, c2)
-}
-
 // triggersOf returns the set of triggers whose first three bytes may be
 // c0, c1 and c2.
 func triggersOf(c0, c1, c2 byte) uint32 {
 	return triggerBytes[0][c0] & triggerBytes[1][c1] & triggerBytes[2][c2]
 }
 
-// twoAfter returns the two bytes after p, 0 past the end: no byte of a
+// threeAt returns the three bytes at p, 0 past the end: no byte of a
 // longer trigger is 0.
-func twoAfter(text string, p int) (c1, c2 byte) {
-	if p+2 < len(text) {
-		return text[p+1], text[p+2]
+func threeAt(text string, p int) (c0, c1, c2 byte) {
+	if p+3 <= len(text) {
+		s := text[p : p+3]
+		return s[0], s[1], s[2]
 	}
-	if p+1 < len(text) {
-		return text[p+1], 0
+	if p+2 == len(text) {
+		return text[p], text[p+1], 0
 	}
-	return 0, 0
+	return text[p], 0, 0
 }
 
 // compoundBefore reads a site name ending just before the head noun w
