@@ -315,9 +315,9 @@ type found struct {
 
 // discover returns entities the gazetteer lacks (Known false). known holds
 // everything the gazetteer found, companies included, so a candidate never
-// overlaps or renames a known entity.
-func discover(text string, toks []token, known []document.Entity, g *gazetteer.Gazetteer, sc *scratch) []document.Entity {
-	taken := takenSpans(sc, known)
+// overlaps or renames a known entity; taken holds their mentions
+// (takenSpans).
+func discover(text string, toks []token, known []document.Entity, taken spans, g *gazetteer.Gazetteer, sc *scratch) []document.Entity {
 	overlaps := func(a, b int) bool { return !taken.free(a, b) }
 	isKnown := func(name string) bool {
 		_, ok := g.Resolve("", name)

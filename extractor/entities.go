@@ -25,8 +25,11 @@ func (x *Extractor) findEntities(s scanner) []document.Entity {
 		clear(known) // the scratch list keeps no document's mentions
 		sc.known = known[:0]
 	}()
-	new := discover(text, s.toks, known, x.gaz, sc)
-	new = personVariants(new, s, x.gaz, known, new)
+	// The known mentions are sorted once, for both: the candidates'
+	// mentions join them for personVariants.
+	taken := takenSpans(sc, known)
+	new := discover(text, s.toks, known, taken, x.gaz, sc)
+	new = personVariants(new, s, x.gaz, taken.add(sc, new))
 	if len(known)+len(new) == 0 {
 		return nil
 	}

@@ -2,6 +2,7 @@ package extractor
 
 import (
 	"encoding/json"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -299,5 +300,44 @@ func TestRelink(t *testing.T) {
 	}
 	if got := tagged.Events[0].Entities; !slices.Equal(got, []string{"bavet-moc-bai-casino"}) {
 		t.Errorf("event's entities %q, want the known casino once", got)
+	}
+}
+
+// TestSpansAdd holds spans.add, the known mentions' spans with the
+// candidates' merged in, to takenSpans of both lists: every question free
+// and freeOn may be asked has the same answer.
+func TestSpansAdd(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	entities := func() []document.Entity {
+		var es []document.Entity
+		for range r.IntN(5) {
+			var e document.Entity
+			for range 1 + r.IntN(3) {
+				a := r.IntN(60)
+				e.Mentions = append(e.Mentions, document.Mention{Start: a, End: a + 1 + r.IntN(10)})
+			}
+			es = append(es, e)
+		}
+		return es
+	}
+	sc, ref := new(scratch), new(scratch)
+	for range 5000 {
+		known, found := entities(), entities()
+		got := takenSpans(sc, known).add(sc, found)
+		want := takenSpans(ref, known, found)
+		if !slices.Equal(got.starts, want.starts) {
+			t.Fatalf("starts %v, want %v; known %+v, found %+v", got.starts, want.starts, known, found)
+		}
+		for a := range 72 {
+			k, wk := 0, 0
+			for b := a + 1; b < 80; b++ {
+				if g, w := got.free(a, b), want.free(a, b); g != w {
+					t.Fatalf("free(%d, %d) = %v, want %v; known %+v, found %+v", a, b, g, w, known, found)
+				}
+				if g, w := got.freeOn(&k, a, b), want.freeOn(&wk, a, b); g != w {
+					t.Fatalf("freeOn(%d, %d) = %v, want %v; known %+v, found %+v", a, b, g, w, known, found)
+				}
+			}
+		}
 	}
 }

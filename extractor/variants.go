@@ -24,11 +24,10 @@ const (
 // discovered mention whose words are words of known people's names, and
 // that are a spelling variant of one of them ("Ming Zhen Zhen"), or the
 // name with a middle name added ("Alice Leal Guo"). It appends them to
-// dst, so that the caller's list is not copied into a new one; taken
-// may hold dst itself.
-func personVariants(dst []document.Entity, s scanner, g *gazetteer.Gazetteer, taken ...[]document.Entity) []document.Entity {
+// dst, so that the caller's list is not copied into a new one; sp holds
+// the mentions of the known and discovered entities, dst's among them.
+func personVariants(dst []document.Entity, s scanner, g *gazetteer.Gazetteer, sp spans) []document.Entity {
 	text, toks, ups := s.text, s.toks, s.ups
-	sp := takenSpans(s.sc, taken...)
 	out := dst
 	// Two capitalised words in a row, joined by one space, are found
 	// among the capitalised tokens (s.ups), which the scanner lists with
@@ -121,6 +120,40 @@ func takenSpans(sc *scratch, taken ...[]document.Entity) spans {
 	}
 	sc.taken = sp
 	return sp
+}
+
+// add returns sp with the mentions of es added, in sp's memory (which
+// sc.taken then holds too: sp itself is no longer to be used). The few
+// mentions of es are sorted and merged in from the back, each taking its
+// place by start with its own end or, for one of sp, its running end;
+// a pass from the front then runs the greatest end on. The mentions of sp
+// are not sorted again.
+func (sp spans) add(sc *scratch, es []document.Entity) spans {
+	byStart, ms := mentionsByStart(sc, es)
+	if len(byStart) == 0 {
+		return sp
+	}
+	n := len(sp.starts) + len(byStart)
+	starts := slices.Grow(sp.starts, len(byStart))[:n]
+	ends := slices.Grow(sp.ends, len(byStart))[:n]
+	// i of sp's mentions and j of the added ones are still to place; the
+	// places from i+j on are taken, so sp's i are where they were.
+	i, first := len(sp.starts), n
+	for j := len(byStart); j > 0; {
+		if a := int(byStart[j-1] >> 32); i > 0 && starts[i-1] > a {
+			i--
+			starts[i+j], ends[i+j] = starts[i], ends[i]
+		} else {
+			j--
+			starts[i+j], ends[i+j] = a, ms[uint32(byStart[j])].end
+			first = i + j
+		}
+	}
+	for k := max(first, 1); k < n; k++ {
+		ends[k] = max(ends[k], ends[k-1])
+	}
+	sc.taken = spans{starts: starts, ends: ends}
+	return sc.taken
 }
 
 // mentionsByStart orders the mentions of lists by start, in sc's memory.
