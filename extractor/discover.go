@@ -308,11 +308,11 @@ func setOf(words ...string) wordTable[bool] {
 	return newWordTable(m)
 }
 
-// inLower reports whether set holds strings.ToLower(w). An ASCII word is
-// looked up in any case (getFold); other words go through
-// strings.ToLower, which also folds runes such as the Kelvin sign to
-// ASCII letters.
-func inLower(set *wordTable[bool], w string) bool {
+// inLower returns set's value of strings.ToLower(w): whether set holds it,
+// for a set of words. An ASCII word is looked up in any case (getFold);
+// other words go through strings.ToLower, which also folds runes such as
+// the Kelvin sign to ASCII letters.
+func inLower[V any](set *wordTable[V], w string) V {
 	for i := 0; i < len(w); i++ {
 		if w[i] >= utf8.RuneSelf {
 			return set.at(strings.ToLower(w))
@@ -844,12 +844,16 @@ func compoundBefore(text string, p int, w string) (found, bool) {
 // word of it describes, or names an office or a firm, and it does not
 // start with a bare count ("239 casino").
 func siteWords(text string, start, end int) (int, int, bool) {
-	// The words of the name, split at white space and hyphens.
-	words := make([]string, 0, 8)
-	for w := range strings.FieldsFuncSeq(text[start:end], isSpaceOrHyphen) {
-		words = append(words, w)
-	}
-	for len(words) > 0 && inLower(&notName, words[0]) {
+	// The words of the name, split at white space and hyphens, and
+	// whether each is one of notName and notPerson, which one lookup
+	// tells (siteWordSets).
+	var buf [8]string
+	words := appendFields(buf[:0], text[start:end])
+	set := uint8(0)
+	for len(words) > 0 {
+		if set = inLower(&siteWordSets, words[0]); set&inNotName == 0 {
+			break
+		}
 		start = strings.Index(text[start:end], words[1%len(words)]) + start
 		words = words[1:]
 	}
@@ -859,12 +863,62 @@ func siteWords(text string, start, end int) (int, int, bool) {
 	if numberWord(words[0]) {
 		return start, 0, false
 	}
-	for _, w := range words {
-		if inLower(&notName, w) || inLower(&notPerson, w) && w != "International" {
+	for i, w := range words {
+		if i > 0 {
+			set = inLower(&siteWordSets, w)
+		}
+		if set&inNotName != 0 || set&inNotPerson != 0 && w != "International" {
 			return start, 0, false
 		}
 	}
 	return start, len(words), true
+}
+
+// siteWordSets holds the words of notName and of notPerson, with the
+// sets each is in.
+var siteWordSets = func() wordTable[uint8] {
+	m := map[string]uint8{}
+	for w := range notName.all() {
+		m[w] |= inNotName
+	}
+	for w := range notPerson.all() {
+		m[w] |= inNotPerson
+	}
+	return newWordTable(m)
+}()
+
+// The sets of siteWordSets.
+const (
+	inNotName = 1 << iota
+	inNotPerson
+)
+
+// appendFields appends to dst the words of s split at white space and
+// hyphens, as strings.FieldsFunc(s, isSpaceOrHyphen) splits them, without
+// decoding an ASCII byte or calling isSpaceOrHyphen for it.
+func appendFields(dst []string, s string) []string {
+	from := -1 // where the word being read starts
+	for i := 0; i < len(s); {
+		c, size, sep := s[i], 1, false
+		if c < utf8.RuneSelf {
+			sep = c == ' ' || '\t' <= c && c <= '\r' || c == '-'
+		} else {
+			var r rune
+			r, size = utf8.DecodeRuneInString(s[i:])
+			sep = isSpaceOrHyphen(r)
+		}
+		switch {
+		case sep && from >= 0:
+			dst, from = append(dst, s[from:i]), -1
+		case !sep && from < 0:
+			from = i
+		}
+		i += size
+	}
+	if from >= 0 {
+		dst = append(dst, s[from:])
+	}
+	return dst
 }
 
 // siteList appends to out the sites listed before the plural of the head

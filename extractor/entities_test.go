@@ -341,3 +341,37 @@ func TestSpansAdd(t *testing.T) {
 		}
 	}
 }
+
+// TestSiteWordsSplit holds siteWords' two shortcuts to what they stand
+// for: appendFields to strings.FieldsFunc with isSpaceOrHyphen, on random
+// texts with every kind of separator, and siteWordSets to notName and
+// notPerson, for each of their words in three cases and a few others.
+func TestSiteWordsSplit(t *testing.T) {
+	pieces := []string{" ", "  ", "\t", "\n", "\v", "\f", "\r", "-", "\u0085", "\u00a0", "\u2003", "\u3000",
+		"\u00e9", "\xff", "\xe2\x80", "Golden", "Sun", "K99", "the", "THE", "_", ",", "’s"}
+	r := rand.New(rand.NewPCG(7, 8))
+	for range 20000 {
+		s := randomString(r, pieces, 12)
+		got := appendFields(nil, s)
+		want := strings.FieldsFunc(s, isSpaceOrHyphen)
+		if len(want) == 0 {
+			want = nil
+		}
+		if !slices.Equal(got, want) {
+			t.Fatalf("appendFields(%q) = %q, want %q", s, got, want)
+		}
+	}
+	var words []string
+	for _, set := range []*wordTable[bool]{&notName, &notPerson} {
+		for w := range set.all() {
+			words = append(words, w, strings.ToUpper(w), strings.ToUpper(w[:1])+w[1:])
+		}
+	}
+	words = append(words, "Golden", "International", "Ktv", "K\u212av", "Café", "")
+	for _, w := range words {
+		got := inLower(&siteWordSets, w)
+		if got&inNotName != 0 != inLower(&notName, w) || got&inNotPerson != 0 != inLower(&notPerson, w) {
+			t.Fatalf("siteWordSets of %q: %b; notName %v, notPerson %v", w, got, inLower(&notName, w), inLower(&notPerson, w))
+		}
+	}
+}
