@@ -33,10 +33,10 @@ type scratch struct {
 	// toks are the document's tokens, the largest allocation of an
 	// extraction (about five bytes per byte of text).
 	toks []token
-	// lower, low and caps are where the scanner folds the words with
-	// capitals and lists them and the capitalised words (see lowerWords).
-	lower     []byte
-	low, caps []int32
+	// lower and caps are where the scanner folds the text and lists the
+	// capitalised words (see lowerText and listCapitals).
+	lower []byte
+	caps  []int32
 	// The working lists of the scanners: figures and their
 	// de-duplication set, date expressions, timeline entries and
 	// discovery's trigger words. Results are copied out of them at their

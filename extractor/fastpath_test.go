@@ -504,9 +504,9 @@ func TestFindTriggers(t *testing.T) {
 	}
 }
 
-// TestLowerWords checks every capitalised token's folded form against
-// lowering it byte by byte, on random texts whose words cross the eight
-// bytes lowerWords stores at once and end the text.
+// TestLowerWords checks every token's folded form against lowering it
+// byte by byte, on random texts whose words cross the eight and 32 bytes
+// lowerText folds at once and end the text.
 func TestLowerWords(t *testing.T) {
 	pieces := []string{" ", ", ", "\n", "The", "POLICE", "Sihanoukville", "iPhone", "K99", "MIXEDcaseWORDS",
 		"Café", "ÉTÉ", "said", "a", "Z", "LONGERTHANSIXTEENBYTES", "-", "O'Smach", "2024"}

@@ -296,11 +296,7 @@ func inOrOut(n int) bool { return n == 2 || n == 3 }
 
 // lowerTok returns token i with ASCII capitals folded.
 func (s *scanner) lowerTok(i int) string {
-	t := s.toks[i]
-	if t.flags&fCaps == 0 {
-		return s.text[t.start:t.end]
-	}
-	return s.lower[s.low[i] : int(s.low[i])+t.end-t.start]
+	return s.lower[s.toks[i].start:s.toks[i].end]
 }
 
 // wordIs reports whether token i is the lower-case word w in any ASCII
@@ -2182,12 +2178,10 @@ type scanner struct {
 	text string
 	toks []token
 	lx   *lexicon
-	// lower holds the words with capitals folded to lower case, low[i]
-	// the offset of token i's in it (see lowerWords): the scanners look
-	// words up in lower case many times per document, and one folded copy
-	// replaces a copy per lookup.
+	// lower is the text with its ASCII capitals folded to lower case
+	// (lowerText): the scanners look words up in lower case many times
+	// per document, and one folded copy replaces a copy per lookup.
 	lower string
-	low   []int32
 	// ups are the tokens that start with a capital, in order: the words
 	// personVariants pairs.
 	ups []int32
@@ -2210,65 +2204,70 @@ func newScanner(text string, toks []token) scanner {
 // extraction after another reuses it.
 func newScannerIn(text string, toks []token, sc *scratch) scanner {
 	s := scanner{text: text, toks: toks, lx: lex(), sc: sc}
-	s.lower, s.low, s.ups = lowerWords(text, toks, sc)
+	s.lower = lowerText(text, sc)
+	ups := slices.Grow(sc.caps[:0], len(toks))[:len(toks)]
+	sc.caps = ups
+	s.ups = ups[:listCapitals(ups, toks)]
 	return s
 }
 
-// lowerWords returns the words of text that hold ASCII capitals (fCaps),
-// folded to lower case and run together, and the offset in it of each
-// such token's folded form (indexed by token; other entries are not
-// set). Capitals are rare in running text, so this copies a fraction of
-// it. It also lists the tokens that start with a capital (fUpper), for
-// personVariants: one pass over the flags serves both.
-//
-// A test of each token's flag mispredicted at every capitalised word, and
-// the byte loop at the end of each: a first pass lists those tokens with
-// no branch, and the second lowers eight bytes at a time, storing them
-// whole (b keeps eight bytes of room) and keeping the word's length.
-func lowerWords(text string, toks []token, sc *scratch) (lower string, low, ups []int32) {
-	low = slices.Grow(sc.low[:0], len(toks))[:len(toks)]
-	// caps and ups share one array, so that a scratch space that grows
-	// (a table's, for its caption and labels) allocates once for both.
-	lists := slices.Grow(sc.caps[:0], 2*len(toks))[:2*len(toks)]
-	caps, ups := lists[:len(toks)], lists[len(toks):]
-	n, m := listCapitals(caps, ups, toks)
-	ups = ups[:m]
-	sc.low, sc.caps = low, lists
-	if n == 0 {
-		return "", low, ups
-	}
+// lowerText returns text with its ASCII capitals folded to lower case, so
+// that every token's folded form is the same slice of it as of text
+// (lowerTok). Folding the whole text eight bytes at a time, capitals or
+// not, costs less than listing the words that hold capitals and folding
+// only those: most of a text's words start sentences, names or
+// headlines, and a list of them took a test of every token.
+func lowerText(text string, sc *scratch) string {
 	b := sc.lower[:0]
-	if cap(b) < len(text)+8 {
-		b = make([]byte, 0, len(text)+8)
+	if cap(b) < len(text) {
+		b = make([]byte, 0, len(text))
 	}
-	for _, i := range caps[:n] {
-		t := toks[i]
-		low[i] = int32(len(b))
-		for k := t.start; k < t.end; k += 8 {
-			binary.LittleEndian.PutUint64(b[len(b):len(b)+8], ascii.Lower8(ascii.Load8(text, k)))
-			b = b[:len(b)+min(8, t.end-k)]
+	b = b[:len(text)]
+	k := 0
+	for ; k+32 <= len(text); k += 32 {
+		// Four words a turn: one bounds check and one set of the
+		// masks' constants serve them all.
+		s, d := text[k:k+32], b[k:k+32:k+32]
+		binary.LittleEndian.PutUint64(d[0:8], ascii.Lower8(le64(s[0:8])))
+		binary.LittleEndian.PutUint64(d[8:16], ascii.Lower8(le64(s[8:16])))
+		binary.LittleEndian.PutUint64(d[16:24], ascii.Lower8(le64(s[16:24])))
+		binary.LittleEndian.PutUint64(d[24:32], ascii.Lower8(le64(s[24:32])))
+	}
+	for ; k+8 <= len(text); k += 8 {
+		binary.LittleEndian.PutUint64(b[k:k+8], ascii.Lower8(ascii.Load8(text, k)))
+	}
+	for ; k < len(text); k++ {
+		c := text[k]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
 		}
+		b[k] = c
 	}
 	sc.lower = b
-	return string(b), low, ups
+	return string(b)
 }
 
-// listCapitals lists in caps the tokens that hold an ASCII capital
-// (fCaps) and in ups those that start with a capital (fUpper), and
-// returns how many of each. Each slice has room for every token. Not
-// inlined: in lowerWords, whose slices and text are live around it, the
-// loop's counters lived on the stack (26 instructions a token, against
-// 17 here).
+// le64 reads the eight bytes of s, the first in the low byte, as
+// binary.LittleEndian.Uint64 does a slice's: one load.
+func le64(s string) uint64 {
+	_ = s[7]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+// listCapitals lists in ups the tokens that start with a capital
+// (fUpper), for personVariants, and returns how many. ups has room for
+// every token. The count is kept with no branch, which mispredicted at
+// every capitalised word; not inlined: in newScannerIn, whose slices and
+// text are live around it, the loop's counters lived on the stack.
 //
 //go:noinline
-func listCapitals(caps, ups []int32, toks []token) (n, m int) {
+func listCapitals(ups []int32, toks []token) (m int) {
 	for i, t := range toks {
-		caps[n], ups[m] = int32(i), int32(i)
-		f := uint(t.flags)
-		n += int(f / uint(fCaps) & 1)
-		m += int(f / uint(fUpper) & 1)
+		ups[m] = int32(i)
+		m += int(uint(t.flags) / uint(fUpper) & 1)
 	}
-	return n, m
+	return m
 }
 
 func (s *scanner) tok(i int) string { return s.text[s.toks[i].start:s.toks[i].end] }
