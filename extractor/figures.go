@@ -215,11 +215,52 @@ func parseNumber(s string) (float64, bool) {
 		if frac != "" {
 			b = append(append(b, '.'), frac...)
 		}
+		if v, ok := decimal(b); ok {
+			return v, true
+		}
 		v, err := strconv.ParseFloat(string(b), 64)
 		return v, err == nil
 	}
+	if v, ok := decimal(s); ok {
+		return v, true
+	}
 	v, err := strconv.ParseFloat(s, 64)
 	return v, err == nil
+}
+
+// decimal reads s when it is digits with at most one "." between two of
+// them, fifteen digits at most, and returns what strconv.ParseFloat
+// would: the digits' integer and the power of ten that places the dot are
+// both exact in a float64, so their one rounded quotient is the nearest
+// float64 to the number, as ParseFloat's own fast path finds it. The
+// numbers of a text are such strings, and ParseFloat spent hundreds of
+// instructions on each, reading signs, exponents and special values they
+// never hold. ok is false for anything else, which is left to ParseFloat.
+func decimal[T string | []byte](s T) (v float64, ok bool) {
+	var m uint64
+	dot := -1
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if isDigit(c) {
+			m = m*10 + uint64(c-'0')
+			continue
+		}
+		if c != '.' || dot >= 0 || i == 0 || i == len(s)-1 {
+			return 0, false
+		}
+		dot = i
+	}
+	digits := len(s)
+	if dot >= 0 {
+		digits--
+	}
+	if digits == 0 || digits > 15 {
+		return 0, false // more digits than a float64 holds exactly
+	}
+	if dot < 0 {
+		return float64(m), true
+	}
+	return float64(m) / math.Pow10(len(s)-1-dot), true
 }
 
 // parseRange reads "300-400" or "13,700-68,800", a range joined by a

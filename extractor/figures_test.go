@@ -1,6 +1,8 @@
 package extractor
 
 import (
+	"math"
+	"math/rand/v2"
 	"strings"
 	"testing"
 )
@@ -246,6 +248,39 @@ func TestParseNumber(t *testing.T) {
 		got, ok := parseNumber(tt.in)
 		if ok != tt.ok || got != tt.want {
 			t.Errorf("parseNumber(%q) = %v, %v; want %v, %v", tt.in, got, ok, tt.want, tt.ok)
+		}
+	}
+}
+
+// TestParseNumberFast holds parseNumber, with its fast path (decimal), to
+// its definition (parseNumberPlain, strconv.ParseFloat) bit for bit on
+// hand-picked strings and random runs of digits,
+// dots and commas, up to lengths past the fifteen digits decimal reads.
+func TestParseNumberFast(t *testing.T) {
+	tests := []string{"", "0", "7", "007", "12.5", "12.", ".5", "1.2.3", "150,000", "1,2", "13,700.25",
+		"999999999999999", "9999999999999999", "99999999999999.9", "0.000000000000001", "9007199254740993",
+		"1e5", "1E5", "0x10", "0x1p3", "1_000", "Inf", "NaN", "12 ", "3.14159265358979", "0.1", "2.675",
+		"1234567.891", "123456789012345.6", "1,234,567.8901234567"}
+	r := rand.New(rand.NewPCG(3, 5))
+	for range 200000 {
+		b := make([]byte, 1+r.IntN(20))
+		for k := range b {
+			switch n := r.IntN(14); {
+			case n < 10:
+				b[k] = byte('0' + n)
+			case n < 12:
+				b[k] = '.'
+			default:
+				b[k] = ','
+			}
+		}
+		tests = append(tests, string(b))
+	}
+	for _, s := range tests {
+		got, gotOK := parseNumber(s)
+		want, wantOK := parseNumberPlain(s)
+		if gotOK != wantOK || math.Float64bits(got) != math.Float64bits(want) {
+			t.Fatalf("parseNumber(%q) = %v, %v; ParseFloat gives %v, %v", s, got, gotOK, want, wantOK)
 		}
 	}
 }
