@@ -41,8 +41,14 @@ type figureKey struct {
 
 type figureScanner struct {
 	scanner
-	out  []document.Figure
-	seen map[figureKey]int // the end of each fact's first mention
+	out []document.Figure
+	// facts are the first facts found, each with the end of its first
+	// mention, searched in turn (mentioned); seen maps those found after
+	// them. A document states a few facts, and comparing keys costs less
+	// than hashing their strings, twice for each new fact.
+	facts  [16]seenFact
+	nfacts int
+	seen   map[figureKey]int
 	// lastRead is the unit and end of the last figure read in Chinese
 	// or Khmer, repeat or not: the total a breakdown after it counts in
 	// (totalUnit).
@@ -54,13 +60,20 @@ type figureScanner struct {
 	masked []span
 }
 
+type seenFact struct {
+	key figureKey
+	end int
+}
+
 type span struct{ start, end int }
 
 func figuresIn(s scanner) []document.Figure {
 	if s.sc.seen == nil {
 		s.sc.seen = map[figureKey]int{}
 	}
-	clear(s.sc.seen)
+	if len(s.sc.seen) > 0 {
+		clear(s.sc.seen)
+	}
 	fs := &figureScanner{scanner: s, seen: s.sc.seen, out: s.sc.figs[:0]}
 	toks, text, shape := s.toks, s.text, &s.lx.numberShape
 	fs.tables()
@@ -147,13 +160,31 @@ func (fs *figureScanner) add(f document.Figure, label string) {
 		return
 	}
 	k := figureKey{value: f.Value, unit: f.Unit, qualifier: f.Qualifier, label: label}
-	if end, ok := fs.seen[k]; !ok {
-		fs.seen[k] = f.End
-	} else if !fs.restated(f, end) {
+	if end, ok := fs.mentioned(k, f.End); ok && !fs.restated(f, end) {
 		return
 	}
 	f.Text = fs.text[f.Start:f.End]
 	fs.out = append(fs.out, f)
+}
+
+// mentioned returns the end of the first mention of fact k, or, when k
+// is new, records end as that and reports false.
+func (fs *figureScanner) mentioned(k figureKey, end int) (int, bool) {
+	for _, f := range fs.facts[:fs.nfacts] {
+		if f.key == k {
+			return f.end, true
+		}
+	}
+	if fs.nfacts < len(fs.facts) {
+		fs.facts[fs.nfacts] = seenFact{k, end}
+		fs.nfacts++
+		return 0, false
+	}
+	if first, ok := fs.seen[k]; ok {
+		return first, true
+	}
+	fs.seen[k] = end
+	return 0, false
 }
 
 // restated reports whether f, equal to a fact whose first mention ends

@@ -284,3 +284,26 @@ func TestParseNumberFast(t *testing.T) {
 		}
 	}
 }
+
+// TestMentioned holds mentioned, which searches the first facts in turn
+// and keeps the rest in a map, to a map of every fact, on random runs of
+// facts long enough to spill into the map.
+func TestMentioned(t *testing.T) {
+	units := []string{"", "people", "USD", "percent"}
+	r := rand.New(rand.NewPCG(7, 9))
+	for range 2000 {
+		fs := &figureScanner{seen: map[figureKey]int{}}
+		want := map[figureKey]int{}
+		for end := range 60 {
+			k := figureKey{value: float64(r.IntN(30)), unit: units[r.IntN(len(units))], label: units[r.IntN(2)]}
+			got, ok := fs.mentioned(k, end)
+			first, known := want[k]
+			if !known {
+				want[k] = end
+			}
+			if ok != known || ok && got != first {
+				t.Fatalf("mentioned(%v) = %d, %v, want %d, %v", k, got, ok, first, known)
+			}
+		}
+	}
+}
