@@ -80,6 +80,15 @@ func figuresIn(s scanner) []document.Figure {
 	masked := fs.masked
 	mi := 0 // table rows are masked in text order: one moving index suffices
 	for i := 0; i < len(toks); i++ {
+		// Most tokens start no figure, masked or not: punctuation, and
+		// words that fail wordNumber's first test, made here without a
+		// call.
+		switch t := &toks[i]; {
+		case t.kind > tNum:
+			continue
+		case t.kind == tWord && t.flags&(fHyphen|fHan|fKhmer|fDigit) == 0 && !shape.has(text[t.start:t.end]):
+			continue
+		}
 		for mi < len(masked) && masked[mi].end <= toks[i].start {
 			mi++
 		}
@@ -115,9 +124,6 @@ func figuresIn(s scanner) []document.Figure {
 						}
 					}
 					continue
-				}
-				if !shape.has(text[toks[i].start:toks[i].end]) {
-					continue // most words: wordNumber's first test, without a call
 				}
 			} else if toks[i].has(fHan) {
 				i = fs.hanFigures(i)
@@ -381,11 +387,11 @@ func (s *scanner) isMonth(i int) bool {
 	if i < 0 || i >= len(s.toks) || s.toks[i].kind != tWord || !s.toks[i].has(fUpper) {
 		return false
 	}
-	w := strings.TrimSuffix(s.tok(i), ".")
+	w := strings.TrimSuffix(s.lowerTok(i), ".")
 	if !s.lx.monthShape.has(w) {
 		return false
 	}
-	_, ok := s.lx.months.getFold(w)
+	_, ok := s.lx.months.get(w)
 	return ok
 }
 
@@ -779,14 +785,14 @@ func (fs *figureScanner) currencyBefore(i int) string {
 // wordNumber handles number words and fractions starting at token i.
 func (fs *figureScanner) wordNumber(i int) int {
 	lx := fs.lx
+	w := fs.lowerTok(i) // a word: figuresIn calls this on words only
 	if !fs.toks[i].has(fHyphen) {
 		// figuresIn has tested the word's shape (lx.numberShape).
-		if _, ok := lx.numberStarts.getFold(fs.tok(i)); !ok {
+		if _, ok := lx.numberStarts.get(w); !ok {
 			return i
 		}
 	}
-	w := fs.wordAt(i)
-	if w == "" || len(w) > 24 {
+	if len(w) > 24 {
 		return i
 	}
 	p := phrase{first: i, last: i}
@@ -802,8 +808,8 @@ func (fs *figureScanner) wordNumber(i int) int {
 			p.value, p.last = 12, i+1
 		} else if w == "one" && next != "" && (lx.units.at(next) != "" || isDemonym(fs.tok(i+1)) || fs.onePerson(i+1) || next == "from" || next == "in") {
 			p.value = 1 // "one Vietnamese", "one from Saudi Arabia"
-		} else if f, ok := lx.fractions.get(next); (next == "third" || next == "quarter" || next == "fifth" || next == "tenth") && ok && w != "an" && fs.wordAt(i+2) == "of" {
-			p.value, p.last, p.fraction = f, i+1, true
+		} else if (next == "third" || next == "quarter" || next == "fifth" || next == "tenth") && w != "an" && fs.wordAt(i+2) == "of" {
+			p.value, p.last, p.fraction = lx.fractions.at(next), i+1, true // the four are fractions
 		} else {
 			return i
 		}
