@@ -2029,12 +2029,16 @@ func tokenize(dst []token, text string) []token {
 		case c < utf8.RuneSelf:
 			if ascii.IsAlnum(c) {
 				for {
-					// Most words are lower-case letters only: they are read
+					// Most words are lower-case letters only, or a capital
+					// and lower-case letters ("Cambodia"): they are read
 					// here without the call to scanWord, which would give
 					// the same token.
 					t := token{start: i, kind: tWord}
-					if c := text[i]; 'a' <= c && c <= 'z' {
+					switch c := text[i]; {
+					case 'a' <= c && c <= 'z':
 						t.end = plainWordEnd(text, ascii.LowerEnd(text, i+1))
+					case 'A' <= c && c <= 'Z':
+						t.end, t.flags = plainWordEnd(text, ascii.LowerEnd(text, i+1)), fUpper|fCaps
 					}
 					if t.end == 0 {
 						t = scanWord(text, i)
