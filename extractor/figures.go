@@ -2310,10 +2310,10 @@ func lowerText(text string, sc *scratch) string {
 		// Four words a turn: one bounds check and one set of the
 		// masks' constants serve them all.
 		s, d := text[k:k+32], b[k:k+32:k+32]
-		binary.LittleEndian.PutUint64(d[0:8], ascii.Lower8(le64(s[0:8])))
-		binary.LittleEndian.PutUint64(d[8:16], ascii.Lower8(le64(s[8:16])))
-		binary.LittleEndian.PutUint64(d[16:24], ascii.Lower8(le64(s[16:24])))
-		binary.LittleEndian.PutUint64(d[24:32], ascii.Lower8(le64(s[24:32])))
+		binary.LittleEndian.PutUint64(d[0:8], ascii.Lower8(ascii.First8(s[0:8])))
+		binary.LittleEndian.PutUint64(d[8:16], ascii.Lower8(ascii.First8(s[8:16])))
+		binary.LittleEndian.PutUint64(d[16:24], ascii.Lower8(ascii.First8(s[16:24])))
+		binary.LittleEndian.PutUint64(d[24:32], ascii.Lower8(ascii.First8(s[24:32])))
 	}
 	for ; k+8 <= len(text); k += 8 {
 		binary.LittleEndian.PutUint64(b[k:k+8], ascii.Lower8(ascii.Load8(text, k)))
@@ -2327,14 +2327,6 @@ func lowerText(text string, sc *scratch) string {
 	}
 	sc.lower = b
 	return string(b)
-}
-
-// le64 reads the eight bytes of s, the first in the low byte, as
-// binary.LittleEndian.Uint64 does a slice's: one load.
-func le64(s string) uint64 {
-	_ = s[7]
-	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
-		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
 
 // listCapitals lists in ups the tokens that start with a capital

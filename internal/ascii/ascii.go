@@ -99,6 +99,16 @@ func Load8(s string, i int) uint64 {
 	return loadTail(s, i) // apart, so that Load8 is inlined
 }
 
+// First8 returns the first eight bytes of s, which must hold eight, the
+// first in the low byte: Load8 without the test for the end of s, for a
+// loop that has tested for the room of several chunks at once (one load;
+// not Load8's body, which would no longer be inlined).
+func First8(s string) uint64 {
+	_ = s[7]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
 func loadTail(s string, i int) uint64 {
 	var x uint64
 	for k := len(s) - 1; k >= i; k-- {

@@ -218,6 +218,11 @@ func TestLoad8(t *testing.T) {
 		if got := Load8(tc.s, tc.i); got != tc.want {
 			t.Errorf("Load8(%q, %d) = %#x, want %#x", tc.s, tc.i, got, tc.want)
 		}
+		if tc.i+8 <= len(tc.s) {
+			if got := First8(tc.s[tc.i:]); got != tc.want {
+				t.Errorf("First8(%q) = %#x, want %#x", tc.s[tc.i:], got, tc.want)
+			}
+		}
 	}
 }
 
