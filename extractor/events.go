@@ -281,18 +281,18 @@ func (s *scanner) dayAt(i int) int {
 	return 0
 }
 
-// monthAt returns the month named at token i (1 to 12), or 0 where
-// isMonth finds none. It screens the token as isMonth does and looks the
-// name up once: asking isMonth, then the table, read every month twice.
+// monthAt returns the month named at token i (1 to 12), or 0 for any
+// other token: a capitalised word of a month's shape (lx.monthShape,
+// which most words fail without a lookup), looked up once in lower case.
 func (s *scanner) monthAt(i int) int {
 	if i < 0 || i >= len(s.toks) || s.toks[i].kind != tWord || !s.toks[i].has(fUpper) {
 		return 0
 	}
-	w := strings.TrimSuffix(s.tok(i), ".")
+	w := strings.TrimSuffix(s.lowerTok(i), ".")
 	if !s.lx.monthShape.has(w) {
 		return 0
 	}
-	m, _ := s.lx.months.getFold(w)
+	m, _ := s.lx.months.get(w)
 	return m
 }
 

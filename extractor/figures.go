@@ -383,17 +383,7 @@ func (s *scanner) wordIs(i int, w string) bool {
 	return i >= 0 && i < len(s.toks) && s.toks[i].kind == tWord && equalFoldASCII(s.tok(i), w)
 }
 
-func (s *scanner) isMonth(i int) bool {
-	if i < 0 || i >= len(s.toks) || s.toks[i].kind != tWord || !s.toks[i].has(fUpper) {
-		return false
-	}
-	w := strings.TrimSuffix(s.lowerTok(i), ".")
-	if !s.lx.monthShape.has(w) {
-		return false
-	}
-	_, ok := s.lx.months.get(w)
-	return ok
-}
+func (s *scanner) isMonth(i int) bool { return s.monthAt(i) != 0 }
 
 // phrase is a numeric expression under construction.
 type phrase struct {
