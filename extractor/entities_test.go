@@ -308,21 +308,9 @@ func TestRelink(t *testing.T) {
 // and freeOn may be asked has the same answer.
 func TestSpansAdd(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 6))
-	entities := func() []document.Entity {
-		var es []document.Entity
-		for range r.IntN(5) {
-			var e document.Entity
-			for range 1 + r.IntN(3) {
-				a := r.IntN(60)
-				e.Mentions = append(e.Mentions, document.Mention{Start: a, End: a + 1 + r.IntN(10)})
-			}
-			es = append(es, e)
-		}
-		return es
-	}
 	sc, ref := new(scratch), new(scratch)
 	for range 5000 {
-		known, found := entities(), entities()
+		known, found := randomEntities(r, 5), randomEntities(r, 5)
 		got := takenSpans(sc, known).add(sc, found)
 		want := takenSpans(ref, known, found)
 		if !slices.Equal(got.starts, want.starts) {

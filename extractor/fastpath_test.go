@@ -225,22 +225,29 @@ func TestAttachEntities(t *testing.T) {
 	}
 }
 
+// randomEntities returns fewer than most entities, each with one to three
+// mentions of up to ten bytes in the first seventy, overlapping at will:
+// the lists the spans' tests take apart.
+func randomEntities(r *rand.Rand, most int) []document.Entity {
+	var es []document.Entity
+	for range r.IntN(most) {
+		var e document.Entity
+		for range 1 + r.IntN(3) {
+			a := r.IntN(60)
+			e.Mentions = append(e.Mentions, document.Mention{Start: a, End: a + 1 + r.IntN(10)})
+		}
+		es = append(es, e)
+	}
+	return es
+}
+
 func TestSpansFree(t *testing.T) {
 	r := rand.New(rand.NewPCG(11, 12))
 	sc := new(scratch)
 	for range 5000 {
 		var taken [][]document.Entity
 		for range r.IntN(3) {
-			var es []document.Entity
-			for range r.IntN(4) {
-				var e document.Entity
-				for range 1 + r.IntN(3) {
-					a := r.IntN(60)
-					e.Mentions = append(e.Mentions, document.Mention{Start: a, End: a + 1 + r.IntN(10)})
-				}
-				es = append(es, e)
-			}
-			taken = append(taken, es)
+			taken = append(taken, randomEntities(r, 4))
 		}
 		sp := takenSpans(sc, taken...)
 		k, lastB := 0, 0 // freeOn's, whose b never decreases
