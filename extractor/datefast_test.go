@@ -24,9 +24,9 @@ func isoPlain(a ymd) string {
 	return s
 }
 
-// TestAppendISO: appendISO, whose dates of a four-digit year are written
-// digit by digit, writes what fmt does, on the edges of that path and
-// on random dates inside and outside it.
+// TestAppendISO: appendISO, whose years, months and days that fit their
+// widths appendPadded writes digit by digit, writes what fmt does, on
+// the edges of that path and on random dates inside and outside it.
 func TestAppendISO(t *testing.T) {
 	r := rand.New(rand.NewPCG(21, 22))
 	check := func(a ymd) {

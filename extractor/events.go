@@ -1760,21 +1760,7 @@ func (a ymd) iso() string {
 }
 
 // appendISO appends the ISO form of a: "2024", "2024-03" or "2024-03-15".
-//
-// A year of four digits and a month and day of at most two, every date
-// an event has, are written digit by digit: appendPadded, for any
-// numbers, cost 0.5% of Extract's instructions on the articles.
 func (a ymd) appendISO(b []byte) []byte {
-	if 1000 <= a.y && a.y <= 9999 && 0 <= a.m && a.m <= 99 && 0 <= a.d && a.d <= 99 {
-		b = append(b, byte('0'+a.y/1000), byte('0'+a.y/100%10), byte('0'+a.y/10%10), byte('0'+a.y%10))
-		if a.d > 0 || a.m > 0 {
-			b = append(b, '-', byte('0'+a.m/10), byte('0'+a.m%10))
-		}
-		if a.d > 0 {
-			b = append(b, '-', byte('0'+a.d/10), byte('0'+a.d%10))
-		}
-		return b
-	}
 	b = appendPadded(b, a.y, 4)
 	if a.d > 0 || a.m > 0 {
 		b = appendPadded(append(b, '-'), a.m, 2)
@@ -1805,6 +1791,16 @@ func setDates(evs []document.Event, dates []ymd) {
 // appendPadded appends v with leading zeros to width characters, as
 // fmt's %0*d does.
 func appendPadded(b []byte, v, width int) []byte {
+	// A number of two or four digits at most, written to that width, is
+	// every month, day and year of an event's date: digit by digit, it
+	// costs a tenth of the loop below and strconv.AppendInt, which were
+	// 0.5% of Extract's instructions on the articles.
+	switch {
+	case width == 2 && 0 <= v && v < 100:
+		return append(b, byte('0'+v/10), byte('0'+v%10))
+	case width == 4 && 0 <= v && v < 10000:
+		return append(b, byte('0'+v/1000), byte('0'+v/100%10), byte('0'+v/10%10), byte('0'+v%10))
+	}
 	if v < 0 {
 		b, v, width = append(b, '-'), -v, width-1
 	}
