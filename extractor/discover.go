@@ -79,12 +79,16 @@ var notPerson = setOf(
 var kinWords = []string{"son", "daughter", "brother", "sister", "nephew", "niece", "cousin", "wife"}
 
 // kinFirst holds the first bytes of kinWords.
-var kinFirst = func() (t [256]bool) {
-	for _, w := range kinWords {
+var kinFirst = firstBytes(kinWords)
+
+// firstBytes returns a table of the first bytes of words, which tells in
+// one load whether a byte may start one of them.
+func firstBytes(words []string) (t [256]bool) {
+	for _, w := range words {
 		t[w[0]] = true
 	}
 	return t
-}()
+}
 
 // kinWordEnd returns the end of the first kin word that starts in the first
 // 20 bytes of s, or -1. Word edges are ASCII ones, as for \b in a regexp;
@@ -124,12 +128,7 @@ var ownerWords = []string{"group", "co", "ltd", "company", "firm", "casino", "co
 	"complex", "building", "property", "properties", "syndicate", "gang", "city"}
 
 // ownerFirst holds the first letters of ownerWords.
-var ownerFirst = func() (t [utf8.RuneSelf]bool) {
-	for _, w := range ownerWords {
-		t[w[0]] = true
-	}
-	return t
-}()
+var ownerFirst = firstBytes(ownerWords)
 
 // ownerContext reports an owner word in s, in any case, between ASCII word
 // edges (as \b sees them; "Co." ends at the dot).
