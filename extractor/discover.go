@@ -111,8 +111,8 @@ func kinWordEnd(s string) int {
 			if s[i] != w[0] {
 				continue
 			}
-			if e := i + len(w); strings.HasPrefix(s[i:], w) && (e == len(s) || !isRegexpWordByte(s[e])) {
-				return e
+			if writtenWordAt(s, i, w) {
+				return i + len(w)
 			}
 		}
 	}
@@ -815,8 +815,8 @@ func compoundBefore(text string, p int, w string) (found, bool) {
 			}
 			at := headEnd + len(sep)
 			for _, h := range []string{"Casino", "Hotel", "Resort", "Complex"} {
-				if e := at + len(h); strings.HasPrefix(text[at:], h) && (e == len(text) || !isRegexpWordByte(text[e])) {
-					headEnd = e
+				if writtenWordAt(text, at, h) {
+					headEnd = at + len(h)
 					break second
 				}
 			}
@@ -935,7 +935,7 @@ func appendFields(dst []string, s string) []string {
 func siteList(out []found, text string, p int, w string, named func(string) bool) []found {
 	// The trigger matched w at p: the plural's "s" must end the word.
 	headEnd := p + len(w) + 1
-	if headEnd > len(text) || text[headEnd-1] != 's' || headEnd < len(text) && isRegexpWordByte(text[headEnd]) ||
+	if headEnd > len(text) || text[headEnd-1] != 's' || !wordEndsAt(text, headEnd) ||
 		p < 2 || text[p-1] != ' ' {
 		return out
 	}
@@ -1092,8 +1092,18 @@ func asciiWordEnd(text string, p int, w string) bool {
 	if e > len(text) || !equalFoldASCII(text[p:e], w) {
 		return false
 	}
-	return e == len(text) || !isRegexpWordByte(text[e])
+	return wordEndsAt(text, e)
 }
+
+// writtenWordAt reports w at text[p:] as written, ending at an ASCII word
+// edge: asciiWordEnd in w's own case.
+func writtenWordAt(text string, p int, w string) bool {
+	return strings.HasPrefix(text[p:], w) && wordEndsAt(text, p+len(w))
+}
+
+// wordEndsAt reports an ASCII word edge (\b) after a word that ends at e:
+// the end of text, or a byte that is no word byte.
+func wordEndsAt(text string, e int) bool { return e == len(text) || !isRegexpWordByte(text[e]) }
 
 // nameBefore finds the start of the name that ends one space before p: up
 // to four capitalised words or numbers joined by single spaces or hyphens,
@@ -1595,7 +1605,7 @@ func firmAfter(text string, p int, conf float64) (found, bool) {
 		j++
 	}
 	for _, form := range []string{", Ltd", " Ltd", ", Limited", " Limited", ", Inc", " Inc"} {
-		if rest := text[j:]; strings.HasPrefix(rest, form) && (len(rest) == len(form) || !isRegexpWordByte(rest[len(form)])) {
+		if writtenWordAt(text, j, form) {
 			end = j + len(form)
 			break
 		}
