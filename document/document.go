@@ -260,13 +260,25 @@ func IDFor(identity string) string {
 
 // ContentHash hashes what extraction depends on, so that re-ingesting an
 // unchanged document is recognised and a changed one is not.
+//
+// The strings go to the hash through a buffer on the stack, a piece at a
+// time: converting each to a []byte copied the whole text onto the heap,
+// twice a document read (its reader and the bus both finalise it), 9 KB
+// of the stages' garbage for each article of the throughput benchmark.
 func ContentHash(title, published, text string) string {
 	h := sha256.New()
-	for _, s := range []string{title, published, text} {
-		h.Write([]byte(s))
-		h.Write([]byte{0})
+	var buf [512]byte
+	for _, s := range [...]string{title, published, text} {
+		for len(s) > 0 {
+			n := copy(buf[:], s)
+			h.Write(buf[:n])
+			s = s[n:]
+		}
+		buf[0] = 0
+		h.Write(buf[:1])
 	}
-	return hex.EncodeToString(h.Sum(nil)[:16])
+	var sum [sha256.Size]byte
+	return hex.EncodeToString(h.Sum(sum[:0])[:16])
 }
 
 // Finalize fills the derived fields (schema, id, content hash).
