@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -66,6 +67,8 @@ type Bus struct {
 	// Open, so hot paths skip the info request.
 	streams map[string]jetstream.Stream
 	kvs     map[string]jetstream.KeyValue
+	// bufs holds the buffers messages are encoded into (see message).
+	bufs sync.Pool
 }
 
 // Open connects to NATS (starting an embedded server when needed) and
