@@ -429,6 +429,16 @@ func links(doc *html.Node, base *url.URL) []string {
 func cleanText(s string) string {
 	s = strings.ReplaceAll(s, "\r\n", "\n")
 	s = strings.ReplaceAll(s, "\r", "\n")
+	// Most texts read from files are clean but for the line breaks at
+	// their ends: a copy of them would be the same string again.
+	if t := strings.Trim(s, "\n"); isClean(t) {
+		return t
+	}
+	return squeeze(s)
+}
+
+// squeeze is cleanText on a text without carriage returns.
+func squeeze(s string) string {
 	var b strings.Builder
 	b.Grow(len(s)) // never longer than s: only trims and squeezes
 	blank := 0
@@ -449,6 +459,33 @@ func cleanText(s string) string {
 		b.WriteString(line)
 	}
 	return b.String()
+}
+
+// isClean reports whether cleanText leaves s as it is: no line with
+// white space at either end (or of white space only), and no empty line
+// first, last or after another.
+func isClean(s string) bool {
+	if s == "" {
+		return true
+	}
+	blank := true // an empty first line is dropped
+	for line := range strings.SplitSeq(s, "\n") {
+		if line == "" {
+			if blank {
+				return false
+			}
+			blank = true
+			continue
+		}
+		if c := line[0]; c == ' ' || c == '\t' || strings.HasPrefix(line, "\u00a0") {
+			return false
+		}
+		if c := line[len(line)-1]; c == ' ' || c == '\t' || strings.HasSuffix(line, "\u00a0") {
+			return false
+		}
+		blank = false
+	}
+	return !blank
 }
 
 // renderText turns extracted content into text with one paragraph,

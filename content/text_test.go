@@ -71,3 +71,20 @@ func BenchmarkControls(b *testing.B) {
 		})
 	}
 }
+
+// FuzzCleanText holds isClean, by which cleanText returns a clean text
+// without copying it, to what cleaning does: a text is clean exactly when
+// squeezing it changes nothing.
+//
+//	go test ./content -run '^$' -fuzz FuzzCleanText -fuzztime 60s
+func FuzzCleanText(f *testing.F) {
+	f.Fuzz(func(t *testing.T, s string) {
+		s = strings.ReplaceAll(s, "\r", "\n")
+		if clean, same := isClean(s), squeeze(s) == s; clean != same {
+			t.Fatalf("isClean(%q) = %v, but squeezing it gives %q", s, clean, squeeze(s))
+		}
+		if got := cleanText(s); got != squeeze(s) {
+			t.Fatalf("cleanText(%q) = %q, want %q", s, got, squeeze(s))
+		}
+	})
+}
