@@ -437,13 +437,16 @@ func cleanText(s string) string {
 	return squeeze(s)
 }
 
+// lineSpace is the white space cleanText trims from the ends of lines.
+const lineSpace = " \t\u00a0"
+
 // squeeze is cleanText on a text without carriage returns.
 func squeeze(s string) string {
 	var b strings.Builder
 	b.Grow(len(s)) // never longer than s: only trims and squeezes
 	blank := 0
 	for line := range strings.SplitSeq(s, "\n") {
-		line = strings.TrimRight(strings.TrimLeft(line, " \t\u00a0"), " \t\u00a0")
+		line = strings.Trim(line, lineSpace)
 		if line == "" {
 			blank++
 			continue
@@ -477,10 +480,9 @@ func isClean(s string) bool {
 			blank = true
 			continue
 		}
-		if c := line[0]; c == ' ' || c == '\t' || strings.HasPrefix(line, "\u00a0") {
-			return false
-		}
-		if c := line[len(line)-1]; c == ' ' || c == '\t' || strings.HasSuffix(line, "\u00a0") {
+		first, _ := utf8.DecodeRuneInString(line)
+		last, _ := utf8.DecodeLastRuneInString(line)
+		if strings.ContainsRune(lineSpace, first) || strings.ContainsRune(lineSpace, last) {
 			return false
 		}
 		blank = false
