@@ -228,26 +228,52 @@ const (
 	errCodeNotAvailable jetstream.ErrorCode = 10008
 )
 
-// A durable made again right after its deletion (the alerts stage's,
-// when subscriptions come and go) can find the old one's files still on
-// their way out: the server refuses it with the generic code of a
-// consumer it could not create and this description, and takes it a
-// moment later.
-const (
-	errCodeConsumerCreate jetstream.ErrorCode = 10012
-	consumerStoreFailed                       = "error creating store for consumer"
-)
-
 // transient reports whether err is one of those, a timeout, or no
 // responders (a stream between leaders): worth a second try, where any
 // other refusal would be refused again.
 func transient(err error) bool {
 	var api *jetstream.APIError
-	if errors.As(err, &api) && (api.ErrorCode == errCodeNoPeers || api.ErrorCode == errCodeNotAvailable ||
-		api.ErrorCode == errCodeConsumerCreate && strings.HasPrefix(api.Description, consumerStoreFailed)) {
+	if errors.As(err, &api) && (api.ErrorCode == errCodeNoPeers || api.ErrorCode == errCodeNotAvailable) {
 		return true
 	}
 	return errors.Is(err, context.DeadlineExceeded) || errors.Is(err, nats.ErrTimeout) || errors.Is(err, nats.ErrNoResponders)
+}
+
+// consumerRace reports whether err, refusing a durable, may be the
+// server still removing a deleted one of the same name, as when a
+// replica of the alerts stage makes its consumer again right after
+// another deleted it. The server answers that race in several ways,
+// each a moment before it takes the durable: that it does not exist
+// (the old one found closed; Bus.consumer never asks to update, which
+// is that code's other meaning), or, as the generic code of a consumer
+// it could not create, that the old one's files went while it wrote
+// them. The one refusal of that code a retry cannot change is of a
+// setting that cannot be updated; nats-server words all of those so.
+func consumerRace(err error) bool {
+	var api *jetstream.APIError
+	if !errors.As(err, &api) {
+		return false
+	}
+	switch api.ErrorCode {
+	case jetstream.JSErrCodeConsumerDoesNotExist:
+		return true
+	case jetstream.JSErrCodeConsumerCreate:
+		return !strings.HasSuffix(api.Description, "can not be updated")
+	}
+	return false
+}
+
+// consumerOrphaned reports whether err says that a durable's own files
+// are gone. nats-server (2.15.2 and 2.15.3) lets a consumer be made
+// while a deleted one of its name is still being removed, and that
+// removal then takes the new one's directory: it lives on in memory,
+// its place on disk already lost, and refuses every later update for
+// want of its files. Deleting it loses nothing more, and lets it be
+// made whole.
+func consumerOrphaned(err error) bool {
+	var api *jetstream.APIError
+	return errors.As(err, &api) && api.ErrorCode == jetstream.JSErrCodeConsumerCreate &&
+		strings.HasSuffix(api.Description, syscall.ENOENT.Error())
 }
 
 // Close closes the connection, which sends what it holds first, and then

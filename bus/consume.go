@@ -364,7 +364,14 @@ func (st Stage) maxAckPending() int {
 // pull consumer of a stage.
 func (b *Bus) consumer(ctx context.Context, st Stage) (jetstream.Consumer, error) {
 	var c jetstream.Consumer
-	err := retry(ctx, func(ctx context.Context) error {
+	again := func(err error) bool { return transient(err) || consumerRace(err) }
+	orphan := false
+	err := retryWhile(ctx, again, func(ctx context.Context) error {
+		if orphan {
+			if err := b.DeleteConsumer(ctx, st); err != nil {
+				return err
+			}
+		}
 		cfg := jetstream.ConsumerConfig{
 			Durable:       st.Name,
 			AckPolicy:     jetstream.AckExplicitPolicy,
@@ -387,6 +394,7 @@ func (b *Bus) consumer(ctx context.Context, st Stage) (jetstream.Consumer, error
 		}
 		var err error
 		c, err = b.js.CreateOrUpdateConsumer(ctx, st.Stream, cfg)
+		orphan = consumerOrphaned(err)
 		return err
 	})
 	if err != nil {
