@@ -216,7 +216,7 @@ func (b *Bus) resend(ctx context.Context, m *nats.Msg, err error) (*jetstream.Pu
 	lost := false
 	var ack *jetstream.PubAck
 	err = retryWhile(ctx, resendable, func(ctx context.Context) error {
-		lost = lost || !errors.Is(err, nats.ErrNoResponders) && !errors.Is(err, jetstream.ErrNoStreamResponse)
+		lost = lost || !errors.Is(err, nats.ErrNoResponders) && !errors.Is(err, jetstream.ErrNoStreamResponse) && !inProcess(err)
 		b.log.Debug("publishing again", "subject", m.Subject, "err", err)
 		f, perr := b.js.PublishMsgAsync(m)
 		if perr != nil {
@@ -241,7 +241,23 @@ func resendable(err error) bool {
 	var op *net.OpError
 	return errors.Is(err, nats.ErrDisconnected) || errors.Is(err, nats.ErrNoResponders) ||
 		errors.Is(err, jetstream.ErrNoStreamResponse) || errors.Is(err, jetstream.ErrAsyncPublishTimeout) ||
-		errors.Is(err, nats.ErrReconnectBufExceeded) || errors.Is(err, context.DeadlineExceeded) || errors.As(err, &op)
+		errors.Is(err, nats.ErrReconnectBufExceeded) || errors.Is(err, context.DeadlineExceeded) || errors.As(err, &op) ||
+		inProcess(err)
+}
+
+// errCodeMsgIDInProcess is a clustered stream's refusal of a message
+// whose id it has seen in a message not yet stored: the stream's leader
+// is still replicating the first, and cannot yet say whether this one
+// repeats it. nats.go does not name it.
+const errCodeMsgIDInProcess jetstream.ErrorCode = 10158
+
+// inProcess reports whether err is that refusal. Asked again once the
+// first is stored, the stream answers that the message is a repeat.
+// TestClusterKill met it: a resend, after a node was killed, found its
+// own first send still in process.
+func inProcess(err error) bool {
+	var api *jetstream.APIError
+	return errors.As(err, &api) && api.ErrorCode == errCodeMsgIDInProcess
 }
 
 func waitAck(ctx context.Context, f jetstream.PubAckFuture) (*jetstream.PubAck, error) {

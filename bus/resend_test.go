@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/compoundwatch/compoundwatch/document"
 )
@@ -72,5 +74,29 @@ func TestResendAcrossRestart(t *testing.T) {
 	}
 	if got := info.CachedInfo().State.Msgs; got != n {
 		t.Errorf("stream %s holds %d messages, want %d", StreamRaw, got, n)
+	}
+}
+
+// TestResendable: what a server going away or a cluster failing over
+// answers a publish is sent again; a refusal that a resend would meet
+// again is final.
+func TestResendable(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		err  error
+		want bool
+	}{
+		{"disconnected", fmt.Errorf("publish cw.docs.raw.x: %w", nats.ErrDisconnected), true},
+		{"no stream response", jetstream.ErrNoStreamResponse, true},
+		{"no answer in time", jetstream.ErrAsyncPublishTimeout, true},
+		{"its id in a message not yet stored", fmt.Errorf("publish cw.docs.raw.x: %w",
+			&jetstream.APIError{Code: 409, ErrorCode: 10158, Description: "duplicate message id is in process"}), true},
+		{"connection closed", nats.ErrConnectionClosed, false},
+		{"stream full", &jetstream.APIError{Code: 503, ErrorCode: 10077, Description: "maximum messages exceeded"}, false},
+		{"a wrong expected sequence", &jetstream.APIError{Code: 400, ErrorCode: jetstream.JSErrCodeStreamWrongLastSequence, Description: "wrong last sequence: 4"}, false},
+	} {
+		if got := resendable(tt.err); got != tt.want {
+			t.Errorf("%s: resendable %v, want %v", tt.name, got, tt.want)
+		}
 	}
 }
