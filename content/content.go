@@ -13,6 +13,7 @@
 package content
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -148,8 +149,7 @@ func Kind(body []byte, contentType string) string {
 }
 
 func isPDF(body []byte) bool {
-	head := body[:min(len(body), 1024)]
-	return strings.Contains(string(head), "%PDF-")
+	return bytes.Contains(body[:min(len(body), 1024)], []byte("%PDF-"))
 }
 
 func looksHTML(body []byte) bool {
@@ -163,6 +163,13 @@ func looksHTML(body []byte) bool {
 // header value; empty means sniff). sourceURL, when given, resolves
 // relative links and helps date extraction.
 func (e *Extractor) Extract(ctx context.Context, body []byte, contentType, sourceURL string) (Extracted, error) {
+	return e.extract(ctx, body, contentType, sourceURL, false)
+}
+
+// extract is Extract. With owned, the caller hands body over: it never
+// reads or writes it again, so a text file's text may be body itself
+// rather than a copy (ReadFile).
+func (e *Extractor) extract(ctx context.Context, body []byte, contentType, sourceURL string, owned bool) (Extracted, error) {
 	if err := ctx.Err(); err != nil {
 		return Extracted{}, err
 	}
@@ -174,7 +181,7 @@ func (e *Extractor) Extract(ctx context.Context, body []byte, contentType, sourc
 	case TypeHTML:
 		x, err = extractHTML(body, contentType, sourceURL)
 	case TypeText:
-		x, err = extractText(body, contentType)
+		x, err = extractText(body, contentType, owned)
 	case TypePDF:
 		var p *PDFExtractor
 		if !isPDF(body) {

@@ -152,7 +152,9 @@ func (e *Extractor) ReadFile(ctx context.Context, path string) (document.Raw, er
 	if ct == TypeText && isPDF(body) {
 		ct = TypePDF
 	}
-	x, err := e.Extract(ctx, body, ct, "")
+	// body is this call's own: the text is read from it, not a copy
+	// of it, which was 5 KB of garbage an article.
+	x, err := e.extract(ctx, body, ct, "", true)
 	if err != nil {
 		return document.Raw{}, fmt.Errorf("%s: %w", path, err)
 	}

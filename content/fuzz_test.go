@@ -1,7 +1,10 @@
 package content
 
 import (
+	"bytes"
 	"errors"
+	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -53,7 +56,13 @@ func FuzzExtractText(f *testing.F) {
 		if len(body) > 1<<16 || strings.Contains(strings.ToLower(ct), "pdf") {
 			return
 		}
-		x, err := extractText(body, ct)
+		x, err := extractText(body, ct, false)
+		// Handed over, the bytes give the same result: owned changes
+		// only whether the text is a copy.
+		ox, oerr := extractText(bytes.Clone(body), ct, true)
+		if !reflect.DeepEqual(ox, x) || fmt.Sprint(oerr) != fmt.Sprint(err) {
+			t.Fatalf("owned: %+v, %v; copied: %+v, %v", ox, oerr, x, err)
+		}
 		if err == nil && strings.TrimSpace(x.Text) == "" {
 			err = ErrEmpty
 		}

@@ -9,6 +9,7 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 
 	"golang.org/x/net/html/charset"
 	xunicode "golang.org/x/text/encoding/unicode"
@@ -27,8 +28,8 @@ var headerLine = regexp.MustCompile(`^(?i)(title|published|date|source|outlet|ur
 // extractText reads a plain-text document. A leading block of "Key: value"
 // header lines (Title, Published, Source, URL, Byline, Language) is
 // parsed and removed; otherwise the title is the first non-empty line.
-func extractText(body []byte, contentType string) (Extracted, error) {
-	s, err := decodeText(body, contentType)
+func extractText(body []byte, contentType string, owned bool) (Extracted, error) {
+	s, err := decodeText(body, contentType, owned)
 	if err != nil {
 		return Extracted{}, err
 	}
@@ -111,12 +112,20 @@ func ISODate(v string) string {
 
 // decodeText returns body as UTF-8 text: UTF-8 (with or without BOM),
 // UTF-16/32 with a BOM, or the charset named in contentType. NUL bytes,
-// undecodable bytes and control characters are rejected as binary.
-func decodeText(body []byte, contentType string) (string, error) {
+// undecodable bytes and control characters are rejected as binary. With
+// owned, UTF-8 text is body's own bytes, not a copy (see
+// Extractor.extract).
+func decodeText(body []byte, contentType string, owned bool) (string, error) {
+	utf8Text := func(b []byte) string {
+		if owned {
+			return unsafe.String(unsafe.SliceData(b), len(b))
+		}
+		return string(b)
+	}
 	var s string
 	switch {
 	case bytes.HasPrefix(body, []byte{0xEF, 0xBB, 0xBF}):
-		s = string(body[3:])
+		s = utf8Text(body[3:])
 	case bytes.HasPrefix(body, []byte{0xFF, 0xFE, 0, 0}), bytes.HasPrefix(body, []byte{0, 0, 0xFE, 0xFF}):
 		out, err := utf32.UTF32(utf32.BigEndian, utf32.UseBOM).NewDecoder().Bytes(body)
 		if err != nil {
@@ -134,7 +143,7 @@ func decodeText(body []byte, contentType string) (string, error) {
 			return "", fmt.Errorf("%w: NUL byte at offset %d", ErrBinary, i)
 		}
 		if utf8.Valid(body) {
-			s = string(body)
+			s = utf8Text(body)
 			break
 		}
 		_, params, _ := mime.ParseMediaType(contentType)
