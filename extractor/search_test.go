@@ -36,7 +36,7 @@ func TestVariantFoundBySearch(t *testing.T) {
 	var indexed []search.Doc
 	for _, raw := range docs {
 		tagged := x.Extract(raw)
-		indexed = append(indexed, search.FromTagged(tagged, g.AliasesOf))
+		indexed = append(indexed, search.FromTagged(tagged, g.AppendAliases))
 	}
 	if !slices.Contains(indexed[0].Compounds, "bavet-moc-bai-casino") {
 		t.Fatalf("Mok Bay Casino was not tagged as bavet-moc-bai-casino: compounds %q", indexed[0].Compounds)

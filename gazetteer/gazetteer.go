@@ -100,7 +100,7 @@ type Gazetteer struct {
 	byID    map[string]int
 	// aliasNames holds every record's aliases, sorted and each once, and
 	// aliasRanks each record's aliases as their indexes into it,
-	// ascending: for AliasesOf.
+	// ascending: for AppendAliases.
 	aliasNames []string
 	aliasRanks [][]int32
 	// lookup maps a normalised form to the records it names, canonical
@@ -117,7 +117,7 @@ type Gazetteer struct {
 	// is as large as its text and lives only during FindWith or Resolve.
 	// Copies of huge texts are not kept (maxPooledFold).
 	folds sync.Pool
-	// aliasSets recycles AliasesOf's sets of alias numbers (*[]uint64,
+	// aliasSets recycles AppendAliases's sets of alias numbers (*[]uint64,
 	// a bit for each of aliasNames), each left empty.
 	aliasSets sync.Pool
 }
@@ -143,15 +143,17 @@ func (g *Gazetteer) Entity(id string) (Record, bool) {
 	return g.records[i].clone(), true
 }
 
-// AliasesOf returns the aliases of the records with the given ids,
-// sorted and each once, nil for none: what search adds to a document
-// that names them (search.FromTagged), some 270 names an article. The
-// aliases are numbered in sorted order once, so a document's are the
-// bits set in a set of their numbers, read in order, rather than a
-// merge of strings (or a sort of the numbers, which took half as long
-// again): FromTagged 26.9–27.6 → 14.1–15.0 µs an article, 8,141 →
-// 3,690 allocations for 200 (search's BenchmarkFromTagged).
-func (g *Gazetteer) AliasesOf(ids []string) []string {
+// AppendAliases appends to dst the aliases of the records with the
+// given ids, sorted and each once, growing it once: what search adds to
+// a document that names them (search.FromTagged), some 270 names an
+// article, which it merges with the document's own names in the room
+// it leaves before them. The aliases are numbered in sorted order once,
+// so a document's are the bits set in a set of their numbers, read in
+// order, rather than a merge of strings (or a sort of the numbers,
+// which took half as long again): FromTagged 26.9–27.6 → 14.1–15.0 µs
+// an article, 8,141 → 3,690 allocations for 200 (search's
+// BenchmarkFromTagged).
+func (g *Gazetteer) AppendAliases(dst, ids []string) []string {
 	set, _ := g.aliasSets.Get().(*[]uint64)
 	if set == nil {
 		s := make([]uint64, (len(g.aliasNames)+63)/64)
@@ -173,16 +175,16 @@ func (g *Gazetteer) AliasesOf(ids []string) []string {
 		}
 	}
 	if n == 0 {
-		return nil
+		return dst
 	}
-	out := make([]string, 0, n)
+	dst = slices.Grow(dst, n)
 	for w, word := range *set {
 		for ; word != 0; word &= word - 1 {
-			out = append(out, g.aliasNames[w<<6+bits.TrailingZeros64(word)])
+			dst = append(dst, g.aliasNames[w<<6+bits.TrailingZeros64(word)])
 		}
 		(*set)[w] = 0
 	}
-	return out
+	return dst
 }
 
 // Records returns the records of a type in file order; typ "" returns all.

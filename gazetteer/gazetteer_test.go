@@ -40,11 +40,11 @@ func found(es []document.Entity) []string {
 	return out
 }
 
-// TestAliasesOf holds AliasesOf to its definition, the records'
-// aliases (Entity) together, sorted and each once, on random sets of
-// ids with repeats and unknown ids, from goroutines sharing the
-// gazetteer's recycled sets.
-func TestAliasesOf(t *testing.T) {
+// TestAppendAliases holds AppendAliases to its definition, the records'
+// aliases (Entity) together, sorted and each once, appended to what dst
+// holds, on random sets of ids with repeats and unknown ids, from
+// goroutines sharing the gazetteer's recycled sets.
+func TestAppendAliases(t *testing.T) {
 	g, err := Default()
 	if err != nil {
 		t.Fatal(err)
@@ -73,16 +73,21 @@ func TestAliasesOf(t *testing.T) {
 				if len(want) == 0 {
 					want = nil
 				}
-				if got := g.AliasesOf(pick); !slices.Equal(got, want) {
-					t.Errorf("AliasesOf(%q)\n= %q\nwant %q", pick, got, want)
+				if got := g.AppendAliases(nil, pick); !slices.Equal(got, want) {
+					t.Errorf("AppendAliases(nil, %q)\n= %q\nwant %q", pick, got, want)
+					return
+				}
+				head := []string{"own name"}
+				if got := g.AppendAliases(head, pick); !slices.Equal(got, append([]string{"own name"}, want...)) {
+					t.Errorf("AppendAliases(%q, %q)\n= %q\nwant the aliases after it", head, pick, got)
 					return
 				}
 			}
 		})
 	}
 	wg.Wait()
-	if got := g.AliasesOf(nil); got != nil {
-		t.Errorf("AliasesOf(nil) = %q", got)
+	if got := g.AppendAliases(nil, nil); got != nil {
+		t.Errorf("AppendAliases(nil, nil) = %q", got)
 	}
 }
 
@@ -311,13 +316,13 @@ func TestRecords(t *testing.T) {
 	}
 	again, _ := g.Entity("huang-le-majestic-two")
 	one := []string{"huang-le-majestic-two"}
-	if as, want := g.AliasesOf(one), slices.Sorted(slices.Values(again.Aliases)); !slices.Equal(as, want) {
-		t.Errorf("AliasesOf = %q, want the record's, sorted: %q", as, want)
-	} else if as[0] = "changed"; g.AliasesOf(one)[0] == "changed" {
-		t.Error("AliasesOf shares its slice with the gazetteer")
+	if as, want := g.AppendAliases(nil, one), slices.Sorted(slices.Values(again.Aliases)); !slices.Equal(as, want) {
+		t.Errorf("AppendAliases = %q, want the record's, sorted: %q", as, want)
+	} else if as[0] = "changed"; g.AppendAliases(nil, one)[0] == "changed" {
+		t.Error("AppendAliases shares its slice with the gazetteer")
 	}
-	if as := g.AliasesOf([]string{"no-such-id"}); as != nil {
-		t.Errorf("AliasesOf of an unknown id = %q", as)
+	if as := g.AppendAliases(nil, []string{"no-such-id"}); as != nil {
+		t.Errorf("AppendAliases of an unknown id = %q", as)
 	}
 	if len(g.Version()) != 12 {
 		t.Errorf("version %q", g.Version())

@@ -69,7 +69,7 @@ func startWith(ctx context.Context, tb testing.TB, dir string, backend search.Ba
 		tb.Fatal(err)
 	}
 	go func() {
-		errc <- pipeline.Run(sctx, extractor.NewWorker(b, extractor.New(g), log), indexer.New(b, backend, log, g.AliasesOf), w, d)
+		errc <- pipeline.Run(sctx, extractor.NewWorker(b, extractor.New(g), log), indexer.New(b, backend, log, g.AppendAliases), w, d)
 	}()
 	e := &env{bus: b, backend: backend}
 	e.stop = func() {
@@ -91,7 +91,7 @@ func aliases(tb testing.TB) search.AliasFunc {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return g.AliasesOf
+	return g.AppendAliases
 }
 
 func (e *env) ingest(tb testing.TB, paths ...string) ingest.Counts {

@@ -176,13 +176,13 @@ func (s *stageRun) index() (bulk, reindex, stage float64) {
 	x := open()
 	var stop func()
 	stage = s.rate("indexer stage", func() {
-		stop = s.drain(indexer.New(s.bus, x, s.log, s.g.AliasesOf), bus.StreamTagged, bus.ConsumerIndexer)
+		stop = s.drain(indexer.New(s.bus, x, s.log, s.g.AppendAliases), bus.StreamTagged, bus.ConsumerIndexer)
 	})
 	stop()
 	x.Close()
 	x = open()
 	reindex = s.rate("reindex", func() {
-		if n, rej, err := indexer.Reindex(s.ctx, s.bus, x, s.g.AliasesOf, nil, nil, nil); err != nil || n != s.n || rej > 0 {
+		if n, rej, err := indexer.Reindex(s.ctx, s.bus, x, s.g.AppendAliases, nil, nil, nil); err != nil || n != s.n || rej > 0 {
 			s.b.Fatalf("reindex: %d documents, %d rejected, %v", n, rej, err)
 		}
 	})

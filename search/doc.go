@@ -8,10 +8,10 @@ import (
 	"github.com/compoundwatch/compoundwatch/document"
 )
 
-// AliasFunc returns every known spelling of the entities with the given
-// ids together, sorted and each once (nil when none):
-// gazetteer.Gazetteer.AliasesOf.
-type AliasFunc func(ids []string) []string
+// AliasFunc appends to dst every known spelling of the entities with
+// the given ids together, sorted and each once:
+// gazetteer.Gazetteer.AppendAliases.
+type AliasFunc func(dst, ids []string) []string
 
 // FromTagged turns a tagged document into the indexed shape. aliases may
 // be nil.
@@ -70,18 +70,26 @@ func FromTagged(t document.Tagged, aliases AliasFunc) Doc {
 		slices.Sort(s)
 	}
 	slices.Sort(own)
-	var a []string
+	// The aliases go behind room for the document's own names, into
+	// the one array the names need: own's capacity is cut, so the
+	// aliases cannot go into own's. The merge then writes the names
+	// from the start of that array, never past the aliases it has yet
+	// to read.
+	names := own[:len(own):len(own)]
 	if aliases != nil {
-		if a = aliases(ids); !slices.IsSorted(a) {
-			a = slices.Sorted(slices.Values(a))
-		}
+		names = aliases(names, ids)
 	}
-	d.EntityNames = slices.Compact(mergeTwo(make([]string, 0, len(a)+len(own)), a, own))
+	if a := names[len(own):]; !slices.IsSorted(a) {
+		slices.Sort(a)
+	}
+	d.EntityNames = slices.Compact(mergeTwo(names[:0], names[len(own):], own))
 	return d
 }
 
 // mergeTwo appends the merge of the sorted lists a and b to dst, a string
-// at the head of both once.
+// at the head of both once. a may lie in dst's array past its end, as
+// long as it starts no earlier than len(dst)+len(b): each name is then
+// written before the place of every name of a not yet read.
 func mergeTwo(dst, a, b []string) []string {
 	for len(a) > 0 && len(b) > 0 {
 		switch c := strings.Compare(a[0], b[0]); {

@@ -31,13 +31,12 @@ func TestFromTaggedNames(t *testing.T) {
 			of    func(id string) []string // an entity's, by definition
 			union search.AliasFunc         // what FromTagged gets
 		}{
-			{func(id string) []string { r, _ := g.Entity(id); return r.Aliases }, g.AliasesOf},
-			{unsorted, func(ids []string) []string {
-				var all []string
+			{func(id string) []string { r, _ := g.Entity(id); return r.Aliases }, g.AppendAliases},
+			{unsorted, func(dst, ids []string) []string {
 				for _, id := range ids {
-					all = append(all, unsorted(id)...)
+					dst = append(dst, unsorted(id)...)
 				}
-				return all
+				return dst
 			}},
 			{nil, nil},
 		} {
@@ -60,7 +59,7 @@ func TestFromTaggedNames(t *testing.T) {
 			}
 		}
 	}
-	if names := search.FromTagged(document.Tagged{}, g.AliasesOf).EntityNames; names == nil {
+	if names := search.FromTagged(document.Tagged{}, g.AppendAliases).EntityNames; names == nil {
 		t.Error("a document without entities has nil entity names, which JSON writes as null")
 	}
 	if repeated == 0 {
@@ -84,7 +83,7 @@ func BenchmarkFromTagged(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		for _, tg := range tagged {
-			search.FromTagged(tg, g.AliasesOf)
+			search.FromTagged(tg, g.AppendAliases)
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(tagged))/1e3, "µs/doc")

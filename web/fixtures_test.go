@@ -120,7 +120,7 @@ func fixtureDocs(t testing.TB, g *gazetteer.Gazetteer) []search.Doc {
 			}
 			tg.Entities = append(tg.Entities, document.Entity{Type: r.Type, ID: id, Name: r.Name, Kind: r.Kind, Known: true, Confidence: 1})
 		}
-		docs = append(docs, search.FromTagged(tg, g.AliasesOf))
+		docs = append(docs, search.FromTagged(tg, g.AppendAliases))
 	}
 	return docs
 }

@@ -193,7 +193,7 @@ func (a *app) aliases() (search.AliasFunc, error) {
 	if err != nil {
 		return nil, err
 	}
-	return g.AliasesOf, nil
+	return g.AppendAliases, nil
 }
 
 // openBackend opens Meilisearch when configured, else the embedded index

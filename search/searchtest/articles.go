@@ -37,7 +37,7 @@ func Articles(tb testing.TB, n int) []search.Doc {
 		if err != nil {
 			tb.Fatal(err)
 		}
-		docs = append(docs, search.FromTagged(x.Extract(raw), g.AliasesOf))
+		docs = append(docs, search.FromTagged(x.Extract(raw), g.AppendAliases))
 	}
 	return docs
 }
