@@ -239,20 +239,21 @@ func transient(err error) bool {
 	return errors.Is(err, context.DeadlineExceeded) || errors.Is(err, nats.ErrTimeout) || errors.Is(err, nats.ErrNoResponders)
 }
 
-// consumerRace reports whether err, refusing a durable, may be the
-// server still removing a deleted one of the same name, as when a
-// replica of the alerts stage makes its consumer again right after
-// another deleted it. The server answers that race in several ways,
-// each a moment before it takes the durable: that it does not exist
-// (the old one found closed; Bus.consumer never asks to update, which
-// is that code's other meaning), or, as the generic code of a consumer
-// it could not create, that the old one's files went while it wrote
-// them. The one refusal of that code a retry cannot change is of a
-// setting that cannot be updated; nats-server words all of those so.
-func consumerRace(err error) bool {
+// consumerTransient is transient for the making of a durable: it also
+// reports whether err may be the server still removing a deleted one
+// of the same name, as when a replica of the alerts stage makes its
+// consumer again right after another deleted it. The server answers
+// that race in several ways, each a moment before it takes the durable:
+// that it does not exist (the old one found closed; Bus.consumer never
+// asks to update, which is that code's other meaning), or, as the
+// generic code of a consumer it could not create, that the old one's
+// files went while it wrote them. The one refusal of that code a retry
+// cannot change is of a setting that cannot be updated; nats-server
+// words all of those so.
+func consumerTransient(err error) bool {
 	var api *jetstream.APIError
 	if !errors.As(err, &api) {
-		return false
+		return transient(err)
 	}
 	switch api.ErrorCode {
 	case jetstream.JSErrCodeConsumerDoesNotExist:
@@ -260,7 +261,7 @@ func consumerRace(err error) bool {
 	case jetstream.JSErrCodeConsumerCreate:
 		return !strings.HasSuffix(api.Description, "can not be updated")
 	}
-	return false
+	return transient(err)
 }
 
 // consumerOrphaned reports whether err says that a durable's own files

@@ -364,9 +364,8 @@ func (st Stage) maxAckPending() int {
 // pull consumer of a stage.
 func (b *Bus) consumer(ctx context.Context, st Stage) (jetstream.Consumer, error) {
 	var c jetstream.Consumer
-	again := func(err error) bool { return transient(err) || consumerRace(err) }
 	orphan := false
-	err := retryWhile(ctx, again, func(ctx context.Context) error {
+	err := retryWhile(ctx, consumerTransient, func(ctx context.Context) error {
 		if orphan {
 			if err := b.DeleteConsumer(ctx, st); err != nil {
 				return err

@@ -25,7 +25,6 @@ func TestRetry(t *testing.T) {
 	filesGone := &jetstream.APIError{Code: 500, ErrorCode: 10012, Description: "open /data/jetstream/$G/streams/CW_TAGGED/obs/alerts/meta.inf.tmp: no such file or directory"}
 	closing := &jetstream.APIError{Code: 400, ErrorCode: 10149, Description: "consumer does not exist"}
 	policy := &jetstream.APIError{Code: 500, ErrorCode: 10012, Description: "deliver policy can not be updated"}
-	consumerAgain := func(err error) bool { return transient(err) || consumerRace(err) }
 	for _, tt := range []struct {
 		name  string
 		again func(error) bool
@@ -39,12 +38,12 @@ func TestRetry(t *testing.T) {
 		{"deadline", transient, context.DeadlineExceeded, 2, false},
 		{"stream name in use", transient, exists, 1, true},
 		{"anything else", transient, errors.New("permission denied"), 1, true},
-		{"a consumer's store, its old one on its way out", consumerAgain, storeFailed, 2, false},
-		{"a consumer's files, removed while written", consumerAgain, filesGone, 2, false},
-		{"a consumer found closing", consumerAgain, closing, 3, false},
-		{"a consumer, timeout", consumerAgain, nats.ErrTimeout, 2, false},
-		{"a consumer's config it cannot take", consumerAgain, policy, 1, true},
-		{"a consumer, anything else", consumerAgain, errors.New("permission denied"), 1, true},
+		{"a consumer's store, its old one on its way out", consumerTransient, storeFailed, 2, false},
+		{"a consumer's files, removed while written", consumerTransient, filesGone, 2, false},
+		{"a consumer found closing", consumerTransient, closing, 3, false},
+		{"a consumer, timeout", consumerTransient, nats.ErrTimeout, 2, false},
+		{"a consumer's config it cannot take", consumerTransient, policy, 1, true},
+		{"a consumer, anything else", consumerTransient, errors.New("permission denied"), 1, true},
 		{"a stream's request is not a consumer's", transient, storeFailed, 1, true},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -70,7 +69,7 @@ func TestRetry(t *testing.T) {
 // deletes it, as replicas of the alerts stage do when subscriptions
 // come and go, is made, whatever moment of the deletion the request
 // meets, and can be made again after. Seen in CI as the alerts stage
-// stopping with "consumer does not exist". Before consumerRace and
+// stopping with "consumer does not exist". Before consumerTransient and
 // consumerOrphaned, about one round in eight failed, and one in ten
 // left a consumer without its files that refused every later request.
 func TestConsumerMadeWhileDeleted(t *testing.T) {
