@@ -149,10 +149,10 @@ func (f *wordsField) Analyze() {
 			key = string(term)
 		}
 		if len(slab) == cap(slab) {
-			// The estimate falls short by a few words in most fields
-			// (the entity names by a fifth, the text by 1% in half the
-			// articles): a whole slab more for them was a tenth of what
-			// the index allocates.
+			// The estimate falls short in most fields, by a fifth for
+			// the entity names and by 1% for the text of half the
+			// articles: a whole slab more for those few words was a
+			// tenth of what the index allocates.
 			slab = make([]index.TokenFreq, 0, max(16, cap(slab)/4))
 		}
 		slab = append(slab, index.TokenFreq{Term: term})
