@@ -89,7 +89,7 @@ func (d *Deliverer) Run(ctx context.Context) error {
 	st := bus.Stage{Name: bus.ConsumerWebhooks, Stream: bus.StreamAlerts, Schema: Schema,
 		MaxDeliver: bus.Unbounded, Batch: deliverBatch}
 	return bus.Consume(ctx, d.bus, st, func(ctx context.Context, items []*bus.Item[Alert]) {
-		bus.ForEach(ctx, items, deliverConcurrency, func(ctx context.Context, it *bus.Item[Alert]) error {
+		bus.ForEach(ctx, items, deliverConcurrency, func(ctx context.Context, _ int, it *bus.Item[Alert]) error {
 			return d.deliver(ctx, &it.Value, it.Delivered)
 		})
 	})

@@ -146,6 +146,16 @@ type Stage struct {
 	// a running call becomes a run of its own, while one held back joins
 	// the documents that arrive meanwhile.
 	HoldPartial bool
+	// DecodeOnHandover decodes a lingering batch when it is handed over,
+	// where by default each message is decoded as it arrives. Decoding
+	// on arrival suits a service that works outside the process
+	// (Meilisearch): the next batch is ready the moment the service is
+	// free. A service that works on this process's cores (the embedded
+	// index) gains nothing from that, and decoding messages one at a
+	// time as they trickle in, between the other stages' work, costs
+	// more than decoding a batch at once, whose decoder stays in the
+	// core's caches from one message to the next.
+	DecodeOnHandover bool
 	// StartTime is where the consumer begins when this creates it: at
 	// the first message stored at or after it (zero: the stream's
 	// first). A consumer that exists keeps its place.
@@ -211,10 +221,14 @@ func consume[T any](ctx context.Context, b *Bus, st Stage, handle func(ctx conte
 		return decoded[T]{it, b.decode(ctx, m.Subject(), m.Headers(), m.Data(), st.Schema, &it.Value)}
 	}
 	// A batch that lingers is decoded while it gathers, so that a service
-	// the stage feeds (the indexer's search engine) gets the next batch
-	// the moment it is free, not after decoding it.
+	// the stage feeds (Meilisearch) gets the next batch the moment it is
+	// free, not after decoding it; unless the stage asks for it on
+	// handover (DecodeOnHandover), when the loop below decodes it.
 	var ready sync.Map // jetstream.Msg → decoded[T]
 	prepare := func(m jetstream.Msg) { ready.Store(m, decode(m)) }
+	if st.DecodeOnHandover {
+		prepare = func(jetstream.Msg) {}
+	}
 	linger := lingers{each: st.Linger, most: max(st.Linger, st.LingerMax), quiet: b.quiet(st.Stream)}
 	return batches(ctx, c, max(st.Batch, 1), max(st.InFlight, 1), linger, st.HoldPartial, prepare, func(msgs []jetstream.Msg) {
 		b.obs.Consumed(st.Name, len(msgs))
@@ -295,16 +309,16 @@ func guard[T any](ctx context.Context, items []*Item[T], handle func(context.Con
 	return nil
 }
 
-// ForEach runs f on every item, at most workers at a time, and sets each
-// item's Err from it. A panic in f becomes that item's permanent error:
-// a document that crashes a stage must not crash it (and then every
-// replica, in a redelivery loop).
+// ForEach runs f on every item, with its index in items, at most workers
+// at a time, and sets each item's Err from it. A panic in f becomes that
+// item's permanent error: a document that crashes a stage must not crash
+// it (and then every replica, in a redelivery loop).
 //
 // The workers each take the next item until none is left, rather than
 // each item getting a goroutine of its own: a fresh goroutine's stack
 // grows (and is copied) as deep as the extractor's calls reach, once
 // for every document instead of once for every worker.
-func ForEach[T any](ctx context.Context, items []*Item[T], workers int, f func(context.Context, *Item[T]) error) {
+func ForEach[T any](ctx context.Context, items []*Item[T], workers int, f func(ctx context.Context, i int, it *Item[T]) error) {
 	var (
 		next atomic.Int64
 		wg   sync.WaitGroup
@@ -323,7 +337,7 @@ func ForEach[T any](ctx context.Context, items []*Item[T], workers int, f func(c
 							err = Permanent(fmt.Errorf("%s: handler panic: %v", it.Subject, r))
 						}
 					}()
-					return f(ctx, it)
+					return f(ctx, i, it)
 				}()
 			}
 		})

@@ -316,7 +316,8 @@ func publishVersions(t *testing.T, b *bus.Bus) []string {
 // TestConsume drives a stage through the shared consume path: schema
 // checks, superseded versions, retries, dead letters and a panicking
 // document that must not take its batch down. A stage that lingers decodes
-// its messages while the batch gathers, so both ways are run.
+// its messages while the batch gathers, or on handover when asked, so
+// every way is run.
 func TestConsume(t *testing.T) {
 	for _, tt := range []struct {
 		name  string
@@ -324,6 +325,7 @@ func TestConsume(t *testing.T) {
 	}{
 		{"at once", bus.Stage{Batch: 10}},
 		{"lingering", bus.Stage{Batch: 10, InFlight: 2, Linger: 50 * time.Millisecond, HoldPartial: true}},
+		{"lingering, decoded on handover", bus.Stage{Batch: 10, InFlight: 2, Linger: 50 * time.Millisecond, DecodeOnHandover: true}},
 	} {
 		t.Run(tt.name, func(t *testing.T) { testConsume(t, tt.stage) })
 	}
@@ -867,8 +869,15 @@ func (s *stamped) UnmarshalJSON(data []byte) error {
 
 // TestConsumeDecodesWhileGathering: a batch held back while a call runs
 // is decoded as it gathers, so that the service it goes to gets it the
-// moment the call before it ends, not after its documents are decoded.
+// moment the call before it ends, not after its documents are decoded;
+// with DecodeOnHandover, only once it is handed over.
 func TestConsumeDecodesWhileGathering(t *testing.T) {
+	for _, onHandover := range []bool{false, true} {
+		t.Run(fmt.Sprintf("DecodeOnHandover=%v", onHandover), func(t *testing.T) { testDecodesWhileGathering(t, onHandover) })
+	}
+}
+
+func testDecodesWhileGathering(t *testing.T, onHandover bool) {
 	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 	defer cancel()
 	b := open(t, t.TempDir())
@@ -897,7 +906,7 @@ func TestConsumeDecodesWhileGathering(t *testing.T) {
 		}
 	}
 	st := bus.Stage{Name: "decode", Stream: bus.StreamMentions, Schema: document.MentionSchema, MaxDeliver: 3,
-		Batch: 10, InFlight: 2, Linger: 50 * time.Millisecond, HoldPartial: true}
+		Batch: 10, InFlight: 2, Linger: 50 * time.Millisecond, HoldPartial: true, DecodeOnHandover: onHandover}
 	stageCtx, stop := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	go func() {
@@ -935,9 +944,13 @@ func TestConsumeDecodesWhileGathering(t *testing.T) {
 	var counts []int
 	for _, it := range second.items {
 		counts = append(counts, it.Value.Count)
-		if !it.Value.decodedAt.Before(released) {
+		switch early := it.Value.decodedAt.Before(released); {
+		case !onHandover && !early:
 			t.Errorf("%s decoded %v after the call before it ended, not while its batch gathered",
 				it.Subject, it.Value.decodedAt.Sub(released))
+		case onHandover && early:
+			t.Errorf("%s decoded %v before the call before it ended, while its batch gathered, not on handover",
+				it.Subject, released.Sub(it.Value.decodedAt))
 		}
 	}
 	if !slices.Equal(counts, []int{1, 2, 3}) {

@@ -12,10 +12,10 @@ import (
 	"github.com/compoundwatch/compoundwatch/bus"
 )
 
-// TestForEach: every item is handled once and gets its own verdict, never
-// more than workers at a time (and one when asked for none), and a panic
-// becomes that item's permanent error, naming its subject, while the
-// other items are still handled.
+// TestForEach: every item is handled once, with its index, and gets its
+// own verdict, never more than workers at a time (and one when asked for
+// none), and a panic becomes that item's permanent error, naming its
+// subject, while the other items are still handled.
 func TestForEach(t *testing.T) {
 	errOdd := errors.New("odd")
 	for _, c := range []struct {
@@ -36,7 +36,10 @@ func TestForEach(t *testing.T) {
 			}
 			calls := make([]atomic.Int32, c.items)
 			var running, most atomic.Int32
-			bus.ForEach(context.Background(), items, c.workers, func(_ context.Context, it *bus.Item[int]) error {
+			bus.ForEach(context.Background(), items, c.workers, func(_ context.Context, i int, it *bus.Item[int]) error {
+				if items[i] != it {
+					t.Errorf("item %d handed over with index %d", it.Value, i)
+				}
 				n := running.Add(1)
 				defer running.Add(-1)
 				for m := most.Load(); n > m && !most.CompareAndSwap(m, n); m = most.Load() {

@@ -43,6 +43,7 @@ func stage(backend search.Backend) bus.Stage {
 		}
 		st.LingerMax = want.LingerMax
 		st.HoldPartial = want.Queued
+		st.DecodeOnHandover = want.InProcess
 		if want.InFlight > 0 {
 			st.InFlight = want.InFlight
 		}

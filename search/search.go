@@ -143,6 +143,12 @@ type Batching struct {
 	// indexer's default. Large batches ask for fewer, since each holds
 	// its documents in memory until the backend confirms them.
 	InFlight int
+	// InProcess says the backend works on this process's cores (the
+	// embedded index): the indexer then decodes a batch when it hands it
+	// over rather than each document as it arrives
+	// (bus.Stage.DecodeOnHandover), since the backend cannot work
+	// meanwhile on what that would have readied sooner.
+	InProcess bool
 }
 
 // Batcher is a Backend that wants its writes shaped otherwise than the

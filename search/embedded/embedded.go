@@ -349,8 +349,13 @@ func (x *Index) record(d search.Doc) (*bdoc.Document, int, error) {
 // a folder come faster than that, and the last of them are no longer
 // held for a whole linger after they stopped. `ingest` of 20 articles
 // spent 300 ms of its half second waiting so.
+//
+// The index works on this process's cores (InProcess), so the indexer
+// decodes each batch at once as it hands it over: decoding each document
+// as it arrived, between the other stages' work, cost the embedded
+// pipeline more CPU (BenchmarkThroughput/embedded).
 func (x *Index) Batching() search.Batching {
-	return search.Batching{Docs: 250, InFlight: 2, Linger: 100 * time.Millisecond, LingerMax: 300 * time.Millisecond}
+	return search.Batching{Docs: 250, InFlight: 2, Linger: 100 * time.Millisecond, LingerMax: 300 * time.Millisecond, InProcess: true}
 }
 
 // Upsert adds or replaces docs by id. Docs with ids Meilisearch would
